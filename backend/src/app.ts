@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { apiTokenRoutes } from './api-tokens/api-token-routes';
+import { auditRoutes } from './audit/audit-routes';
+import { authRoutes } from './auth/auth-routes';
+import type { AppContext } from './context';
+import { installErrorHandler } from './http/error-handler';
+import { healthRoutes } from './health/health-routes';
+import { LiveServer } from './realtime/live-server';
+import { userRoutes } from './users/user-routes';
+import { VERSION } from './version';
+
+export interface App {
+  http: Http;
+  live: LiveServer;
+  ctx: AppContext;
+}
+
+/** Domain route plugins mounted under /api/v1. Later domains add theirs here. */
+const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes];
+
+function createHttp(ctx: AppContext, logger: Logger) {
+  return Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: ctx.config.BODY_LIMIT_BYTES,
+    trustProxy: ctx.config.TRUST_PROXY,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+}
+
+export type Http = ReturnType<typeof createHttp>;
+
+export async function buildApp(ctx: AppContext, logger: Logger): Promise<App> {
+  const http = createHttp(ctx, logger);
+
+  http.setValidatorCompiler(validatorCompiler);
+  http.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(http);
+
+  http.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    ctx.metrics.activeRequests.inc();
+  });
+  http.addHook('onResponse', async (request, reply) => {
+    ctx.metrics.activeRequests.dec();
+    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) };
+    ctx.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    ctx.metrics.httpRequests.inc(labels);
+    if (reply.statusCode >= 500) ctx.metrics.httpErrors.inc(labels);
+  });
+
+  await http.register(rateLimit, {
+    global: false,
+    ...(ctx.redis ? { redis: ctx.redis, nameSpace: 'opsdesk-rl-' } : {}),
+    errorResponseBuilder: (_req, context) => ({
+      statusCode: 429,
+      error: 'rate_limited',
+      message: `Too many attempts from this address; try again in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
+  });
+
+  await http.register(swagger, {
+    openapi: {
+      info: { title: 'OpsDesk API', version: VERSION, description: 'Helpdesk, monitoring and operations API' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await http.register(swaggerUi, { routePrefix: '/api/docs' });
+  http.get('/api/schema/', { schema: { hide: true } }, async () => http.swagger());
+
+  await http.register(healthRoutes(ctx));
+  await http.register(
+    async (api) => {
+      for (const routes of API_ROUTES) await api.register(routes(ctx));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const live = new LiveServer(http.server, ctx);
+  return { http, live, ctx };
+}

@@ -1,0 +1,52 @@
+import { SignJWT, errors, jwtVerify } from 'jose';
+import type { Role } from '../../../shared/domain/roles';
+import { AppError } from '../http/errors';
+import type { Clock } from '../lib/clock';
+
+export interface AccessClaims {
+  sub: string;
+  role: Role;
+  sid: string;
+}
+
+type Purpose = 'access' | 'mfa';
+
+/** Signs and checks the short-lived JWTs: access tokens and the MFA step's pending-login token. */
+export class JwtSigner {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly clock: Clock,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async sign(purpose: Purpose, claims: Record<string, unknown>, ttlSeconds: number): Promise<{ token: string; expiresAt: number }> {
+    const nowSec = Math.floor(this.clock.now() / 1000);
+    const exp = nowSec + ttlSeconds;
+    const token = await new SignJWT({ ...claims, pur: purpose })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(nowSec)
+      .setExpirationTime(exp)
+      .setIssuer('opsdesk')
+      .sign(this.key);
+    return { token, expiresAt: exp * 1000 };
+  }
+
+  async verify<T>(purpose: Purpose, token: string): Promise<T> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: 'opsdesk',
+        algorithms: ['HS256'],
+        currentDate: new Date(this.clock.now()),
+      });
+      if (payload.pur !== purpose) throw new AppError('unauthorized', 'Token is not valid for this use');
+      return payload as T;
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (err instanceof errors.JWTExpired) throw new AppError('token_expired', 'Token has expired');
+      throw new AppError('unauthorized', 'Token is not valid');
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+
+/**
+ * Every setting the server reads. Environment variables win over the optional JSON config file
+ * (CONFIG_FILE). Names are the environment variable names; README.md lists them all.
+ */
+export const ConfigSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(8000),
+  DATA_DIR: z.string().min(1).default(path.resolve('.data')),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^(postgres(ql)?:\/\/|sqlite:|file:)/.test(v), 'must start with postgres://, sqlite: or file:')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  LOGIN_IP_MAX_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: bool.default(false),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  CONFIG_FILE: z.string().optional(),
+});
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+export interface Config extends Omit<RawConfig, 'DATABASE_URL' | 'JWT_SECRET'> {
+  DATABASE_URL: string;
+  JWT_SECRET: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses settings; throws a ConfigError whose message is one line naming the bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): RawConfig {
+  let fileValues: Record<string, unknown> = {};
+  if (env.CONFIG_FILE) {
+    let text: string;
+    try {
+      text = readFileSync(env.CONFIG_FILE, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`CONFIG_FILE: cannot read ${env.CONFIG_FILE} (${(err as NodeJS.ErrnoException).code})`);
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      fileValues = parsed as Record<string, unknown>;
+    } catch {
+      throw new ConfigError(`CONFIG_FILE: ${env.CONFIG_FILE} is not a JSON object`);
+    }
+    const unknownKeys = Object.keys(fileValues).filter((k) => !(k in ConfigSchema.shape));
+    if (unknownKeys.length) throw new ConfigError(`CONFIG_FILE: unknown setting ${unknownKeys[0]}`);
+  }
+  const known = Object.fromEntries(
+    Object.keys(ConfigSchema.shape)
+      .map((k) => [k, env[k] !== undefined && env[k] !== '' ? env[k] : fileValues[k]])
+      .filter(([, v]) => v !== undefined),
+  );
+  const result = ConfigSchema.safeParse(known);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'config');
+    const given = (known as Record<string, unknown>)[name];
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${given !== undefined ? ` (got ${JSON.stringify(given)})` : ''}`);
+  }
+  return result.data;
+}

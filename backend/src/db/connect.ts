@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter, type LogEvent } from 'kysely';
+import pg from 'pg';
+import type { DialectName } from './dialect';
+import type { Database } from './schema';
+
+// BIGINT columns hold epoch-ms timestamps and sequences, all well inside 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/** SQLite does support transactional DDL; Kysely's adapter is conservative. Migrations rely on it. */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+class OpsSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalSqliteAdapter();
+  }
+}
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Where the SQLite file lives (undefined on PostgreSQL). */
+  sqliteFile?: string;
+  /** The raw better-sqlite3 handle, for online backup and benchmarks. */
+  sqlite?: SqliteDatabase.Database;
+  /** The raw pg pool, for connection counts. */
+  pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  poolSize?: number;
+  onQuery?: (durationMs: number, failed: boolean) => void;
+}
+
+export function sqliteFileFromUrl(url: string): string | undefined {
+  if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  if (url.startsWith('file:')) return url.slice('file:'.length);
+  return undefined;
+}
+
+export function openDatabase(url: string, options: ConnectOptions = {}): DatabaseHandle {
+  const log = options.onQuery
+    ? (event: LogEvent) => options.onQuery!(event.queryDurationMillis, event.level === 'error')
+    : undefined;
+  const file = sqliteFileFromUrl(url);
+  if (file !== undefined) {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<Database>({ dialect: new OpsSqliteDialect({ database: sqlite }), log });
+    return { db, dialect: 'sqlite', sqliteFile: file, sqlite, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+  // An idle client losing its connection (database restarted) must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  return { db, dialect: 'postgres', pool, close: () => db.destroy() };
+}
+
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,17 @@
+import type { Migration } from 'kysely';
+import type { DialectName } from '../dialect';
+import { core } from './0001_core';
+
+export interface MigrationContext {
+  dialect: DialectName;
+}
+
+/**
+ * Every schema change, in order. Names sort lexically; a migration is never edited after it
+ * ships, a new one is added instead. Each runs in a transaction on both dialects.
+ */
+export function allMigrations(ctx: MigrationContext): Record<string, Migration> {
+  return {
+    '0001_core': core(ctx),
+  };
+}

@@ -1,0 +1,86 @@
+import type { Generated } from 'kysely';
+
+/** Timestamps are epoch milliseconds (BIGINT on PostgreSQL, INTEGER on SQLite). Booleans are 0/1. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: 'agent' | 'oncall' | 'admin';
+  password_hash: string;
+  disabled: number;
+  mfa_enabled: number;
+  mfa_secret: string | null;
+  mfa_pending_secret: string | null;
+  mfa_last_step: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  used_at: number | null;
+}
+
+/** A session is one refresh-token family: one login on one device. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  session_id: string;
+  token_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+export interface LoginFailuresTable {
+  key: string;
+  count: number;
+  window_start: number;
+  locked_until: number | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  scopes: string;
+  token_hash: string;
+  created_by: string;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor_id: string | null;
+  actor_email: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  details: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  recovery_codes: RecoveryCodesTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  login_failures: LoginFailuresTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+}

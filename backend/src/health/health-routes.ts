@@ -1,0 +1,19 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { HealthReport } from '../../../shared/api/health';
+import type { AppContext } from '../context';
+
+/** `/health/` (the manuals' path) and `/metrics` for Prometheus; both unauthenticated, as scrapers expect. */
+export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    for (const url of ['/health/', '/health']) {
+      app.get(url, { schema: { tags: ['health'], hide: url === '/health', response: { 200: HealthReport, 503: HealthReport } } }, async (_req, reply) => {
+        const report = await ctx.health.run();
+        return reply.code(report.status === 'down' ? 503 : 200).send(report);
+      });
+    }
+
+    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+      return reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+    });
+  };
+}

@@ -1,0 +1,46 @@
+import { ConfigError } from './config/config';
+import { loadConfig } from './config/secrets';
+import { createLogger, startServer } from './server';
+
+/** The standalone backend: `npm run server`. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+  const server = await startServer(config, { logger });
+  logger.info({ url: server.url, database: server.ctx.database.dialect, dataDir: config.DATA_DIR }, 'OpsDesk backend listening');
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    server.stop().then(
+      () => {
+        logger.info('stopped cleanly');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`OpsDesk backend failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Principal } from '../auth/auth-service';
+import type { AppContext } from '../context';
+import { AppError } from '../http/errors';
+
+export interface LiveSocketData {
+  principal: Principal;
+}
+
+/** Rooms every authenticated socket joins; domains add their own (queues) via `onConnect`. */
+export const userRoom = (userId: string) => `user:${userId}`;
+export const roleRoom = (role: string) => `role:${role}`;
+
+export type ConnectHook = (socket: Socket, principal: Principal) => Promise<void> | void;
+
+/**
+ * socket.io on the same port as the HTTP API. The access token is checked at connect; when it
+ * expires the socket gets `session.expired` with a reason and is disconnected, so the client
+ * refreshes and reconnects.
+ */
+export class LiveServer {
+  readonly io: Server;
+  private readonly hooks: ConnectHook[] = [];
+
+  constructor(
+    httpServer: HttpServer,
+    private readonly ctx: AppContext,
+  ) {
+    this.io = new Server(httpServer, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+    this.io.use((socket, next) => {
+      const token: unknown = socket.handshake.auth?.token;
+      if (typeof token !== 'string' || token.length === 0) return next(Object.assign(new Error('unauthorized'), { data: { reason: 'missing_token' } }));
+      ctx.auth
+        .authenticateAccessToken(token)
+        .then((principal) => {
+          (socket.data as LiveSocketData).principal = principal;
+          next();
+        })
+        .catch((err: unknown) => {
+          const reason = err instanceof AppError ? err.code : 'unauthorized';
+          next(Object.assign(new Error(reason), { data: { reason } }));
+        });
+    });
+    this.io.on('connection', (socket) => void this.onConnection(socket));
+  }
+
+  onConnect(hook: ConnectHook): void {
+    this.hooks.push(hook);
+  }
+
+  private async onConnection(socket: Socket): Promise<void> {
+    const principal = (socket.data as LiveSocketData).principal;
+    this.ctx.metrics.connectedSockets.inc();
+    socket.on('disconnect', () => this.ctx.metrics.connectedSockets.dec());
+    await socket.join([userRoom(principal.userId), roleRoom(principal.role)]);
+    const token = socket.handshake.auth.token as string;
+    const expiresAt = accessTokenExpiry(token);
+    if (expiresAt) {
+      const timer = setTimeout(() => {
+        socket.emit('session.expired', { reason: 'token_expired' });
+        socket.disconnect(true);
+      }, Math.max(0, expiresAt - this.ctx.clock.now()));
+      timer.unref();
+      socket.on('disconnect', () => clearTimeout(timer));
+    }
+    for (const hook of this.hooks) await hook(socket, principal);
+    socket.emit('ready', { userId: principal.userId, rooms: [...socket.rooms] });
+  }
+
+  /** Disconnects every client; the HTTP server itself is closed by Fastify. */
+  disconnectAll(): void {
+    this.io.local.disconnectSockets(true);
+    this.io.engine.close();
+  }
+}
+
+function accessTokenExpiry(token: string): number | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,103 @@
+import type { Kysely } from 'kysely';
+import type { UserPublic } from '../../../shared/api/auth';
+import type { CreateUserRequest, UpdateUserRequest } from '../../../shared/api/users';
+import type { Actor, AuditLog } from '../audit/audit-log';
+import { hashPassword } from '../auth/password-hasher';
+import { assertStrongPassword } from '../auth/password-policy';
+import type { SessionStore } from '../auth/session-store';
+import type { Database } from '../db/schema';
+import { AppError, notFound } from '../http/errors';
+import type { Clock } from '../lib/clock';
+import { uuid } from '../lib/ids';
+import { toUserPublic, type UserRepository } from './user-repository';
+
+/** Admin-side account management. Every change is audited inside the same transaction. */
+export class UserService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly users: UserRepository,
+    private readonly sessions: SessionStore,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly passwordMinLength: number,
+  ) {}
+
+  async list(): Promise<UserPublic[]> {
+    return (await this.users.list()).map(toUserPublic);
+  }
+
+  async get(id: string): Promise<UserPublic> {
+    const row = await this.users.byId(id);
+    if (!row) throw notFound('User');
+    return toUserPublic(row);
+  }
+
+  async create(actor: Actor, input: CreateUserRequest): Promise<UserPublic> {
+    assertStrongPassword(input.password, this.passwordMinLength, input.email);
+    if (await this.users.byEmail(input.email)) throw new AppError('conflict', 'A user with this email already exists');
+    const now = this.clock.now();
+    const row = {
+      id: uuid(),
+      email: input.email.toLowerCase(),
+      name: input.name,
+      role: input.role,
+      password_hash: await hashPassword(input.password),
+      disabled: 0,
+      mfa_enabled: 0,
+      mfa_secret: null,
+      mfa_pending_secret: null,
+      mfa_last_step: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await this.users.insert(row, trx);
+      await this.audit.record(actor, { action: 'user.created', targetType: 'user', targetId: row.id, details: { email: row.email, role: row.role } }, trx);
+    });
+    return toUserPublic(row);
+  }
+
+  async update(actor: Actor, id: string, patch: UpdateUserRequest): Promise<UserPublic> {
+    const before = await this.users.byId(id);
+    if (!before) throw notFound('User');
+    const demotesLastAdmin =
+      before.role === 'admin' && before.disabled === 0 && ((patch.role && patch.role !== 'admin') || patch.disabled === true);
+    if (demotesLastAdmin && (await this.users.countAdmins()) <= 1) {
+      throw new AppError('unprocessable', 'This is the last active admin; promote another admin first');
+    }
+    await this.db.transaction().execute(async (trx) => {
+      await this.users.update(
+        id,
+        {
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.role !== undefined && { role: patch.role }),
+          ...(patch.disabled !== undefined && { disabled: patch.disabled ? 1 : 0 }),
+          updated_at: this.clock.now(),
+        },
+        trx,
+      );
+      if (patch.disabled) await this.sessions.revokeAllForUser(id, 'user disabled', trx);
+      if (patch.role && patch.role !== before.role) await this.sessions.revokeAllForUser(id, 'role changed', trx);
+      const changes = Object.fromEntries(
+        Object.entries(patch).map(([k, v]) => [k, { from: k === 'disabled' ? before.disabled === 1 : before[k as 'name' | 'role'], to: v }]),
+      );
+      await this.audit.record(actor, { action: 'user.updated', targetType: 'user', targetId: id, details: changes }, trx);
+    });
+    return this.get(id);
+  }
+
+  async resetMfa(actor: Actor, id: string): Promise<UserPublic> {
+    if (!(await this.users.byId(id))) throw notFound('User');
+    await this.db.transaction().execute(async (trx) => {
+      await this.users.update(id, { mfa_enabled: 0, mfa_secret: null, mfa_pending_secret: null, mfa_last_step: null, updated_at: this.clock.now() }, trx);
+      await trx.deleteFrom('recovery_codes').where('user_id', '=', id).execute();
+      await this.audit.record(actor, { action: 'user.mfa_reset', targetType: 'user', targetId: id }, trx);
+    });
+    return this.get(id);
+  }
+
+  /** Used by the CLI and by the desktop's first run; refuses weak passwords like every other path. */
+  async createAdmin(actor: Actor, email: string, password: string, name = 'Administrator'): Promise<UserPublic> {
+    return this.create(actor, { email, password, name, role: 'admin' });
+  }
+}

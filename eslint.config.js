@@ -1,0 +1,60 @@
+// Layering is enforced here, not by memory (see ../shared/STYLE.md):
+// shared/ is environment-free, only electron/main and electron/preload import electron,
+// the renderer never reaches HTTP, sockets or backend code directly.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'worker_threads', 'url', 'util', 'zlib', 'events', 'dns', 'tls'];
+const nodeModules = nodeBuiltins.flatMap((m) => [m, `node:${m}`, `node:${m}/*`]);
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'out', 'dist', 'release', 'test-output', 'bench-output', 'coverage'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }] }],
+    },
+  },
+  {
+    files: ['electron/main/**', 'electron/preload/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['shared/**'],
+    ignores: ['shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'shared/ is environment-free.' }, ...nodeModules.filter((m) => !m.endsWith('/*')).map((name) => ({ name, message: 'shared/ must not import Node APIs.' }))],
+        patterns: [{ group: ['**/backend/**', '**/electron/**', '**/renderer/**', 'node:*'], message: 'shared/ imports nothing environment-specific.' }],
+      }],
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require'],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', {
+        paths: ['electron', 'axios', 'socket.io-client', ...nodeModules.filter((m) => !m.endsWith('/*'))].map((name) => ({ name, message: 'The renderer talks only to window.opsdesk.' })),
+        patterns: [{ group: ['**/backend/**', '**/electron/core/**', '**/electron/main/**', '**/electron/host/**', 'node:*'], message: 'The renderer talks only to window.opsdesk.' }],
+      }],
+    },
+  },
+  {
+    files: ['backend/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'The backend never imports electron.' }],
+        patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'The backend depends only on shared/.' }],
+      }],
+    },
+  },
+);

@@ -1,0 +1,9 @@
+/** Roles nest: admin ⊇ oncall ⊇ agent. */
+export const ROLES = ['agent', 'oncall', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const RANK: Record<Role, number> = { agent: 0, oncall: 1, admin: 2 };
+
+export function hasRole(actual: Role, required: Role): boolean {
+  return RANK[actual] >= RANK[required];
+}
