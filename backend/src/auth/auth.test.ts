@@ -1,0 +1,98 @@
+import { authenticator } from 'otplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test/harness';
+
+describe.each(DATABASES)('auth on %s', (kind) => {
+  let server: TestServer;
+  let admin: { id: string; accessToken: string; refreshToken: string };
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { env: { LOGIN_MAX_FAILURES: '3' } });
+    admin = await createUserAndLogin(server, { ...ADMIN, role: 'admin' });
+  });
+  afterAll(() => server.dispose());
+
+  it('logs in and answers /me with the user', async () => {
+    const me = await server.api('GET', '/api/v1/me', { token: admin.accessToken });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ email: ADMIN.email, role: 'admin', mfaEnabled: false });
+    expect(me.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('answers a wrong password and an unknown email the same way', async () => {
+    const wrong = await server.api('POST', '/api/v1/auth/login', { body: { email: ADMIN.email, password: 'nope-nope-nope' } });
+    const unknown = await server.api('POST', '/api/v1/auth/login', { body: { email: 'ghost@example.com', password: 'nope-nope-nope' } });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+  });
+
+  it('locks an account after repeated failures, and locks unknown emails the same way', async () => {
+    const user = { email: 'lock@example.com', password: 'a-long-enough-password', role: 'agent' as const };
+    await createUserAndLogin(server, user);
+    for (let i = 0; i < 3; i++) await server.api('POST', '/api/v1/auth/login', { body: { email: user.email, password: 'wrong-password-x' } });
+    const locked = await server.api('POST', '/api/v1/auth/login', { body: user });
+    expect(locked.status).toBe(423);
+    expect(locked.body.error).toBe('locked');
+    for (let i = 0; i < 3; i++) await server.api('POST', '/api/v1/auth/login', { body: { email: 'nobody@example.com', password: 'wrong-password-x' } });
+    const ghost = await server.api('POST', '/api/v1/auth/login', { body: { email: 'nobody@example.com', password: 'wrong-password-x' } });
+    expect(ghost.status).toBe(423);
+    const audit = await server.api('GET', '/api/v1/audit?action=auth.lockout', { token: admin.accessToken });
+    expect(audit.body.items.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('rotates refresh tokens, and reusing a rotated token revokes the family', async () => {
+    const user = await createUserAndLogin(server, { email: 'rot@example.com', password: 'rotation-password-1', role: 'agent' });
+    const first = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+    expect(first.status).toBe(200);
+    expect(first.body.refreshToken).not.toBe(user.refreshToken);
+    const reuse = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+    expect(reuse.status).toBe(401);
+    expect(reuse.body.error).toBe('token_revoked');
+    // The thief's reuse also kills the legitimate holder's newer token and access token.
+    const next = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } });
+    expect(next.status).toBe(401);
+    const me = await server.api('GET', '/api/v1/me', { token: first.body.accessToken });
+    expect(me.status).toBe(401);
+    const audit = await server.api('GET', '/api/v1/audit?action=auth.refresh_reuse_detected', { token: admin.accessToken });
+    expect(audit.body.items.some((e: { actorId: string }) => e.actorId === user.id)).toBe(true);
+  });
+
+  it('logout revokes the session', async () => {
+    const user = await createUserAndLogin(server, { email: 'out@example.com', password: 'logout-password-1', role: 'agent' });
+    const out = await server.api('POST', '/api/v1/auth/logout', { token: user.accessToken, body: { refreshToken: user.refreshToken } });
+    expect(out.status).toBe(204);
+    expect((await server.api('GET', '/api/v1/me', { token: user.accessToken })).status).toBe(401);
+    expect((await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })).status).toBe(401);
+  });
+
+  it('enrols TOTP, then requires the code at login, accepts a recovery code once', async () => {
+    const creds = { email: 'mfa@example.com', password: 'mfa-password-long', role: 'oncall' as const };
+    const user = await createUserAndLogin(server, creds);
+    const enrol = await server.api('POST', '/api/v1/me/mfa/enrol', { token: user.accessToken });
+    expect(enrol.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/OpsDesk:/);
+    const bad = await server.api('POST', '/api/v1/me/mfa/confirm', { token: user.accessToken, body: { code: '000000' } });
+    expect(bad.status).toBe(401);
+    const confirm = await server.api('POST', '/api/v1/me/mfa/confirm', { token: user.accessToken, body: { code: authenticator.generate(enrol.body.secret) } });
+    expect(confirm.status).toBe(200);
+    expect(confirm.body.recoveryCodes).toHaveLength(10);
+
+    const step1 = await server.api('POST', '/api/v1/auth/login', { body: creds });
+    expect(step1.body).toMatchObject({ mfaRequired: true });
+    expect(step1.body.accessToken).toBeUndefined();
+    const wrong = await server.api('POST', '/api/v1/auth/login/mfa', { body: { mfaToken: step1.body.mfaToken, code: '123456' } });
+    expect(wrong.status).toBe(401);
+    const recovery = confirm.body.recoveryCodes[0];
+    const ok = await server.api('POST', '/api/v1/auth/login/mfa', { body: { mfaToken: step1.body.mfaToken, code: recovery } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.user.mfaEnabled).toBe(true);
+    const again = await server.api('POST', '/api/v1/auth/login/mfa', { body: { mfaToken: step1.body.mfaToken, code: recovery } });
+    expect(again.status).toBe(401);
+  });
+
+  it('refuses weak passwords with a clear message', async () => {
+    const res = await server.api('POST', '/api/v1/users', { token: admin.accessToken, body: { email: 'weak@example.com', name: 'Weak', role: 'agent', password: 'short' } });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toMatch(/at least 12 characters/);
+  });
+});
