@@ -45,6 +45,7 @@ export async function buildApp(ctx: AppContext, logger: Logger): Promise<App> {
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   installErrorHandler(http);
+  ctx.idempotency.install(http);
 
   http.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

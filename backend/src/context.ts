@@ -10,8 +10,11 @@ import type { Config } from './config/config';
 import { openDatabase, pingDatabase, type DatabaseHandle } from './db/connect';
 import { HealthChecks, storageCheck } from './health/health-checks';
 import { makeGuard, type Guard } from './http/guards';
+import { IdempotencyStore } from './http/idempotency';
 import { systemClock, type Clock } from './lib/clock';
 import { ServerMetrics } from './metrics/prometheus';
+import { EventHub } from './realtime/event-hub';
+import { ChangeFeed } from './sync/change-feed';
 import { UserRepository } from './users/user-repository';
 import { UserService } from './users/user-service';
 import { VERSION } from './version';
@@ -31,6 +34,11 @@ export interface AppContext {
   auth: AuthService;
   apiTokens: ApiTokenService;
   guard: Guard;
+  idempotency: IdempotencyStore;
+  /** The delta-sync feed: record changes inside write transactions. */
+  changes: ChangeFeed;
+  /** Publish live events after commit. */
+  events: EventHub;
   /** Called in reverse order on shutdown. */
   onClose: (fn: () => Promise<void> | void) => void;
   close(): Promise<void>;
@@ -76,6 +84,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
   const apiTokens = new ApiTokenService(db, audit, clock);
   const userService = new UserService(db, users, sessions, audit, clock, config.PASSWORD_MIN_LENGTH);
 
+  const idempotency = new IdempotencyStore(db, clock);
   const closers: (() => Promise<void> | void)[] = [];
   return {
     config,
@@ -90,7 +99,10 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     sessions,
     auth,
     apiTokens,
-    guard: makeGuard(auth, apiTokens),
+    guard: makeGuard(auth, apiTokens, idempotency),
+    idempotency,
+    changes: new ChangeFeed(db, database.dialect, clock),
+    events: new EventHub(),
     onClose: (fn) => closers.push(fn),
     async close() {
       for (const fn of closers.reverse()) await fn();

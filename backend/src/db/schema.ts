@@ -75,7 +75,34 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+export interface ChangesTable {
+  seq: Generated<number>;
+  entity: string;
+  entity_id: string;
+  op: string;
+  audience: string;
+  queue_id: string | null;
+  prev_queue_id: string | null;
+  user_id: string | null;
+  data: string | null;
+  actor_id: string | null;
+  at: number;
+}
+
+export interface IdempotencyKeysTable {
+  key: string;
+  principal: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  status: number | null;
+  response: string | null;
+  created_at: number;
+}
+
 export interface Database {
+  changes: ChangesTable;
+  idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;
   recovery_codes: RecoveryCodesTable;
   sessions: SessionsTable;

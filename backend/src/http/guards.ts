@@ -6,6 +6,7 @@ import { API_TOKEN_PREFIX } from '../api-tokens/api-token-service';
 import type { Actor } from '../audit/audit-log';
 import type { AuthService, ClientMeta, Principal } from '../auth/auth-service';
 import { AppError } from './errors';
+import type { IdempotencyStore } from './idempotency';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,25 +45,40 @@ export interface GuardOptions {
 }
 
 /** Builds the preHandlers that authenticate a request and check its role (or token scope). */
-export function makeGuard(auth: AuthService, apiTokens: ApiTokenService) {
+export function makeGuard(auth: AuthService, apiTokens: ApiTokenService, idempotency: IdempotencyStore) {
   return function guard(options: GuardOptions = {}): preHandlerAsyncHookHandler {
-    return async (request: FastifyRequest, _reply: FastifyReply) => {
-      const token = bearerToken(request);
-      if (!token) throw new AppError('unauthorized', 'Sign in first: send an access token');
-      if (token.startsWith(API_TOKEN_PREFIX)) {
-        const principal = await apiTokens.authenticate(token, request.ip ?? null);
-        if (!options.scope || !principal.scopes?.includes(options.scope)) {
-          throw new AppError('forbidden', options.scope ? `API token lacks the ${options.scope} scope` : 'API tokens cannot use this route');
-        }
-        if (options.role && !hasRole(principal.role, options.role)) throw new AppError('forbidden', `Requires the ${options.role} role`);
-        request.principal = principal;
-        return;
-      }
-      const principal = await auth.authenticateAccessToken(token);
-      if (options.role && !hasRole(principal.role, options.role)) throw new AppError('forbidden', `Requires the ${options.role} role`);
-      request.principal = principal;
+    return async (request: FastifyRequest, reply: FastifyReply) => {
+      await authenticate(request, options);
+      // Writes carrying an Idempotency-Key are answered from the store when replayed.
+      if (await idempotency.begin(request, reply, principalKey(request.principal!))) return reply;
     };
   };
+
+  async function authenticate(request: FastifyRequest, options: GuardOptions): Promise<void> {
+    const token = bearerToken(request);
+    if (!token) throw new AppError('unauthorized', 'Sign in first: send an access token');
+    if (token.startsWith(API_TOKEN_PREFIX)) {
+      const principal = await apiTokens.authenticate(token, request.ip ?? null);
+      if (!options.scope || !principal.scopes?.includes(options.scope)) {
+        throw new AppError(
+          'forbidden',
+          options.scope ? `API token lacks the ${options.scope} scope` : 'API tokens cannot use this route',
+        );
+      }
+      if (options.role && !hasRole(principal.role, options.role))
+        throw new AppError('forbidden', `Requires the ${options.role} role`);
+      request.principal = principal;
+      return;
+    }
+    const principal = await auth.authenticateAccessToken(token);
+    if (options.role && !hasRole(principal.role, options.role))
+      throw new AppError('forbidden', `Requires the ${options.role} role`);
+    request.principal = principal;
+  }
+}
+
+function principalKey(p: Principal): string {
+  return p.kind === 'token' ? `token:${p.tokenId}` : `user:${p.userId}`;
 }
 
 export type Guard = ReturnType<typeof makeGuard>;

@@ -3,6 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import type { Principal } from '../auth/auth-service';
 import type { AppContext } from '../context';
 import { AppError } from '../http/errors';
+import type { Audience } from '../sync/change-feed';
 
 export interface LiveSocketData {
   principal: Principal;
@@ -11,6 +12,23 @@ export interface LiveSocketData {
 /** Rooms every authenticated socket joins; domains add their own (queues) via `onConnect`. */
 export const userRoom = (userId: string) => `user:${userId}`;
 export const roleRoom = (role: string) => `role:${role}`;
+export const queueRoom = (queueId: string) => `queue:${queueId}`;
+
+/** The rooms that together make up an audience (oncall and admin see every queue). */
+export function roomsFor(audience: Audience): string[] {
+  switch (audience.kind) {
+    case 'all':
+      return [roleRoom('agent'), roleRoom('oncall'), roleRoom('admin')];
+    case 'queue':
+      return [queueRoom(audience.queueId), ...(audience.prevQueueId ? [queueRoom(audience.prevQueueId)] : []), roleRoom('oncall'), roleRoom('admin')];
+    case 'oncall':
+      return [roleRoom('oncall'), roleRoom('admin')];
+    case 'admin':
+      return [roleRoom('admin')];
+    case 'user':
+      return [userRoom(audience.userId)];
+  }
+}
 
 export type ConnectHook = (socket: Socket, principal: Principal) => Promise<void> | void;
 
@@ -43,7 +61,12 @@ export class LiveServer {
         });
     });
     this.io.on('connection', (socket) => void this.onConnection(socket));
+    this.detach = ctx.events.attach((event, audience) => {
+      this.io.to(roomsFor(audience)).emit(event.type, event);
+    });
   }
+
+  private readonly detach: () => void;
 
   onConnect(hook: ConnectHook): void {
     this.hooks.push(hook);
@@ -70,6 +93,7 @@ export class LiveServer {
 
   /** Disconnects every client; the HTTP server itself is closed by Fastify. */
   disconnectAll(): void {
+    this.detach();
     this.io.local.disconnectSockets(true);
     this.io.engine.close();
   }

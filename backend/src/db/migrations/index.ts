@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { DialectName } from '../dialect';
 import { core } from './0001_core';
+import { changeFeed } from './0002_change_feed';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -13,5 +14,6 @@ export interface MigrationContext {
 export function allMigrations(ctx: MigrationContext): Record<string, Migration> {
   return {
     '0001_core': core(ctx),
+    '0002_change_feed': changeFeed(ctx),
   };
 }

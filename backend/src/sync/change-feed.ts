@@ -1,0 +1,125 @@
+import { sql, type Kysely } from 'kysely';
+import type { SyncChange, SyncEntity, SyncPage } from '../../../shared/api/sync';
+import type { Principal } from '../auth/auth-service';
+import type { DialectName } from '../db/dialect';
+import type { Database } from '../db/schema';
+import type { Clock } from '../lib/clock';
+
+/**
+ * Who may see a change:
+ * - `all`: every signed-in user;
+ * - `queue`: members of `queueId`, plus oncall and admin (a move records `prevQueueId`, so members
+ *   of the old queue who cannot see the new one get a tombstone);
+ * - `oncall` / `admin`: that role and above;
+ * - `user`: only `userId`.
+ */
+export type Audience =
+  | { kind: 'all' }
+  | { kind: 'queue'; queueId: string; prevQueueId?: string | null }
+  | { kind: 'oncall' }
+  | { kind: 'admin' }
+  | { kind: 'user'; userId: string };
+
+export interface ChangeInput {
+  entity: SyncEntity;
+  id: string;
+  op: 'upsert' | 'delete';
+  audience: Audience;
+  data: unknown;
+  actorId?: string | null;
+}
+
+// Any constant; PostgreSQL transactions that append to the feed take it until commit.
+const FEED_LOCK_KEY = 7_270_041;
+
+/**
+ * The delta-sync feed. `record` runs inside the writer's transaction and assigns the sequence there.
+ * On PostgreSQL an advisory lock held until commit makes sequence order equal commit order, so a
+ * reader that has seen sequence N has seen everything below N; SQLite's single writer gives the same.
+ */
+export class ChangeFeed {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(trx: Kysely<Database>, change: ChangeInput): Promise<number> {
+    if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${FEED_LOCK_KEY})`.execute(trx);
+    const a = change.audience;
+    const row = await trx
+      .insertInto('changes')
+      .values({
+        entity: change.entity,
+        entity_id: change.id,
+        op: change.op,
+        audience: a.kind,
+        queue_id: a.kind === 'queue' ? a.queueId : null,
+        prev_queue_id: a.kind === 'queue' ? (a.prevQueueId ?? null) : null,
+        user_id: a.kind === 'user' ? a.userId : null,
+        data: change.op === 'delete' ? null : JSON.stringify(change.data),
+        actor_id: change.actorId ?? null,
+        at: this.clock.now(),
+      })
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    return Number(row.seq);
+  }
+
+  async head(): Promise<number> {
+    const r = await this.db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
+    return Number(r?.m ?? 0);
+  }
+
+  /**
+   * The caller's changes after `since`, in commit order. `queueIds` are the queues an agent belongs
+   * to (ignored for oncall and admin, who see every queue).
+   */
+  async read(principal: Principal, queueIds: string[], since: number, limit: number): Promise<SyncPage> {
+    // Reading the head first bounds the page to a committed prefix of the feed (see class comment).
+    const head = await this.head();
+    const seesAllQueues = principal.role !== 'agent';
+    const rows = await this.db
+      .selectFrom('changes')
+      .selectAll()
+      .where('seq', '>', since)
+      .where('seq', '<=', head)
+      .where((eb) => {
+        const visible = [
+          eb('audience', '=', 'all'),
+          eb.and([eb('audience', '=', 'user'), eb('user_id', '=', principal.userId)]),
+        ];
+        if (seesAllQueues) visible.push(eb('audience', 'in', ['queue', 'oncall']));
+        if (principal.role === 'admin') visible.push(eb('audience', '=', 'admin'));
+        if (!seesAllQueues && queueIds.length) {
+          visible.push(
+            eb.and([eb('audience', '=', 'queue'), eb.or([eb('queue_id', 'in', queueIds), eb('prev_queue_id', 'in', queueIds)])]),
+          );
+        }
+        return eb.or(visible);
+      })
+      .orderBy('seq')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const mine = new Set(queueIds);
+    const changes: SyncChange[] = page.map((r) => {
+      const leftVisibility = !seesAllQueues && r.audience === 'queue' && !mine.has(r.queue_id ?? '');
+      if (leftVisibility) {
+        return { seq: Number(r.seq), entity: r.entity as SyncEntity, id: r.entity_id, op: 'delete', data: null, reason: 'left_visibility', at: r.at };
+      }
+      return {
+        seq: Number(r.seq),
+        entity: r.entity as SyncEntity,
+        id: r.entity_id,
+        op: r.op as 'upsert' | 'delete',
+        data: r.data === null ? null : (JSON.parse(r.data) as unknown),
+        ...(r.op === 'delete' && { reason: 'deleted' as const }),
+        at: r.at,
+      };
+    });
+    const done = rows.length <= limit;
+    const last = page[page.length - 1];
+    return { changes, nextCursor: done ? Math.max(head, since) : Number(last!.seq), done };
+  }
+}

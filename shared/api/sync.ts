@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { Timestamp } from './common';
+
+/** Record kinds that travel through delta sync. Later domains add theirs here. */
+export const SYNC_ENTITIES = ['ticket', 'comment', 'ticket_event', 'queue', 'user', 'saved_view', 'alert', 'silence', 'incident', 'runbook', 'job', 'backup', 'maintenance'] as const;
+export const SyncEntity = z.enum(SYNC_ENTITIES);
+export type SyncEntity = z.infer<typeof SyncEntity>;
+
+export const ChangeOp = z.enum(['upsert', 'delete']);
+export type ChangeOp = z.infer<typeof ChangeOp>;
+
+export const SyncChange = z.object({
+  seq: z.number().int(),
+  entity: SyncEntity,
+  id: z.string(),
+  op: ChangeOp,
+  /** The record as of this change; null for deletes and tombstones. */
+  data: z.unknown().nullable(),
+  /** Why a delete was sent: the record was deleted, or it left the caller's visibility. */
+  reason: z.enum(['deleted', 'left_visibility']).optional(),
+  at: Timestamp,
+});
+export type SyncChange = z.infer<typeof SyncChange>;
+
+export const SyncQuery = z.object({
+  since: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+
+export const SyncPage = z.object({
+  changes: z.array(SyncChange),
+  /** Pass as `since` next time. */
+  nextCursor: z.number().int(),
+  /** True when the caller has reached the end of the feed as of this read. */
+  done: z.boolean(),
+});
+export type SyncPage = z.infer<typeof SyncPage>;

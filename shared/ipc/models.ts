@@ -1,0 +1,407 @@
+import { z } from 'zod';
+import { ROLES } from '../domain/roles';
+
+/**
+ * What the renderer sees. These are the desktop's view models (read from the local cache or
+ * passed through from the server), not the HTTP schemas: the core maps one onto the other.
+ */
+
+export const Id = z.string().min(1).max(128);
+/** Epoch milliseconds. */
+export const Timestamp = z.number().int();
+
+export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const Priority = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof Priority>;
+
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
+export const TicketStatus = z.enum(TICKET_STATUSES);
+export type TicketStatus = z.infer<typeof TicketStatus>;
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const Severity = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof Severity>;
+
+export const Role = z.enum(ROLES);
+
+export const SlaState = z.enum(['ok', 'warning', 'breached', 'paused', 'met', 'none']);
+export type SlaState = z.infer<typeof SlaState>;
+
+export const Tag = z.string().trim().min(1).max(50);
+
+// ── people and queues ──────────────────────────────────────────────────────────────────────────
+export const UserRef = z.object({ id: Id, name: z.string(), email: z.string(), role: Role, disabled: z.boolean().default(false) });
+export type UserRef = z.infer<typeof UserRef>;
+
+export const UserAdmin = UserRef.extend({ mfaEnabled: z.boolean(), createdAt: Timestamp });
+export type UserAdmin = z.infer<typeof UserAdmin>;
+
+export const Queue = z.object({ id: Id, name: z.string(), description: z.string().nullable().default(null), memberIds: z.array(Id).default([]) });
+export type Queue = z.infer<typeof Queue>;
+
+// ── tickets ────────────────────────────────────────────────────────────────────────────────────
+export const TicketSummary = z.object({
+  id: Id,
+  number: z.number().int(),
+  subject: z.string(),
+  status: TicketStatus,
+  priority: Priority,
+  queueId: Id.nullable(),
+  requester: z.string(),
+  assigneeId: Id.nullable(),
+  tags: z.array(z.string()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  firstResponseDueAt: Timestamp.nullable(),
+  resolutionDueAt: Timestamp.nullable(),
+  slaState: SlaState,
+  /** The server's row version; the outbox sends it so the server can answer 409 on a stale write. */
+  version: z.number().int(),
+  /** True while a local edit of this ticket waits in the outbox. */
+  pending: z.boolean(),
+  /** True when a same-field conflict on this ticket waits for the user (keep mine / take theirs). */
+  conflict: z.boolean(),
+});
+export type TicketSummary = z.infer<typeof TicketSummary>;
+
+export const Comment = z.object({
+  id: Id,
+  ticketId: Id,
+  authorId: Id.nullable(),
+  authorName: z.string(),
+  body: z.string(),
+  /** Internal notes are visible to agents only; public replies go to the requester. */
+  internal: z.boolean(),
+  createdAt: Timestamp,
+  pending: z.boolean(),
+});
+export type Comment = z.infer<typeof Comment>;
+
+export const HistoryEntry = z.object({
+  id: Id,
+  ticketId: Id,
+  at: Timestamp,
+  actorName: z.string().nullable(),
+  field: z.string(),
+  from: z.unknown(),
+  to: z.unknown(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const TicketDetail = z.object({
+  ticket: TicketSummary.extend({ description: z.string() }),
+  comments: z.array(Comment),
+  history: z.array(HistoryEntry),
+  /** Fields with a local change not yet accepted by the server. */
+  pendingFields: z.array(z.string()),
+});
+export type TicketDetail = z.infer<typeof TicketDetail>;
+
+export const TICKET_SORT_FIELDS = ['priority', 'number', 'subject', 'requester', 'status', 'assignee', 'updatedAt', 'createdAt', 'slaDue'] as const;
+export const TicketSort = z.object({ field: z.enum(TICKET_SORT_FIELDS), dir: z.enum(['asc', 'desc']) });
+export type TicketSort = z.infer<typeof TicketSort>;
+
+export const TicketFilter = z
+  .object({
+    queueId: Id,
+    status: z.array(TicketStatus).max(5),
+    priority: z.array(Priority).max(4),
+    /** A user id, 'me' (the signed-in user) or 'unassigned'. */
+    assignee: z.union([z.literal('me'), z.literal('unassigned'), Id]),
+    tag: Tag,
+    /** Only tickets whose SLA is breached or about to be (warning). */
+    breaching: z.boolean(),
+    /** Full-text restriction (FTS over subject, description and comments). */
+    text: z.string().max(200),
+  })
+  .partial();
+export type TicketFilter = z.infer<typeof TicketFilter>;
+
+export const TicketChanges = z
+  .object({ status: TicketStatus, priority: Priority, assigneeId: Id.nullable(), tags: z.array(Tag).max(30), subject: z.string().trim().min(1).max(300) })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+export type TicketChanges = z.infer<typeof TicketChanges>;
+
+export const SavedView = z.object({
+  id: Id,
+  name: z.string().min(1).max(80),
+  /** Built-in views (My open, Unassigned, Breaching SLA, one per queue) cannot be removed. */
+  builtIn: z.boolean(),
+  filter: TicketFilter,
+  sort: TicketSort,
+});
+export type SavedView = z.infer<typeof SavedView>;
+
+// ── alerts and incidents ───────────────────────────────────────────────────────────────────────
+export const ALERT_STATUSES = ['firing', 'acknowledged', 'resolved', 'silenced'] as const;
+export const AlertStatus = z.enum(ALERT_STATUSES);
+export type AlertStatus = z.infer<typeof AlertStatus>;
+
+export const Alert = z.object({
+  id: Id,
+  fingerprint: z.string(),
+  title: z.string(),
+  description: z.string().default(''),
+  severity: Severity,
+  status: AlertStatus,
+  source: z.string().default(''),
+  labels: z.record(z.string(), z.string()).default({}),
+  firstSeenAt: Timestamp,
+  lastSeenAt: Timestamp,
+  count: z.number().int().default(1),
+  acknowledgedBy: z.string().nullable().default(null),
+  acknowledgedAt: Timestamp.nullable().default(null),
+  resolvedAt: Timestamp.nullable().default(null),
+  incidentId: Id.nullable().default(null),
+  pending: z.boolean().default(false),
+});
+export type Alert = z.infer<typeof Alert>;
+
+export const SilenceMatcher = z.object({ label: z.string().min(1).max(100), value: z.string().max(200), regex: z.boolean().default(false) });
+export const Silence = z.object({
+  id: Id,
+  matchers: z.array(SilenceMatcher),
+  startsAt: Timestamp,
+  endsAt: Timestamp,
+  comment: z.string(),
+  createdBy: z.string().nullable(),
+});
+export type Silence = z.infer<typeof Silence>;
+
+export const INCIDENT_STATES = ['detected', 'acknowledged', 'diagnosing', 'mitigating', 'resolved', 'reviewed'] as const;
+export const IncidentState = z.enum(INCIDENT_STATES);
+export type IncidentState = z.infer<typeof IncidentState>;
+
+export const IncidentNote = z.object({ id: Id, at: Timestamp, authorName: z.string().nullable(), body: z.string(), kind: z.string().default('note') });
+export const Incident = z.object({
+  id: Id,
+  title: z.string(),
+  severity: Severity,
+  state: IncidentState,
+  commanderId: Id.nullable().default(null),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  /** When the response target for this severity runs out (15 min / 1 h / 4 h / 1 day). */
+  responseDueAt: Timestamp.nullable().default(null),
+  alertIds: z.array(Id).default([]),
+  ticketIds: z.array(Id).default([]),
+  jobIds: z.array(Id).default([]),
+});
+export type Incident = z.infer<typeof Incident>;
+export const IncidentDetail = z.object({ incident: Incident, timeline: z.array(IncidentNote), review: z.record(z.string(), z.unknown()).nullable().default(null) });
+export type IncidentDetail = z.infer<typeof IncidentDetail>;
+
+// ── runbooks, jobs, maintenance, backups ───────────────────────────────────────────────────────
+export const Runbook = z.object({
+  id: Id,
+  name: z.string(),
+  description: z.string(),
+  danger: z.enum(['safe', 'caution', 'destructive']),
+  requiresApproval: z.boolean(),
+  /** JSON Schema of the parameters; the renderer generates the form from it. */
+  paramsSchema: z.record(z.string(), z.unknown()),
+  /** For destructive runbooks: the parameter whose value the user must type to confirm. */
+  confirmParam: z.string().nullable().default(null),
+});
+export type Runbook = z.infer<typeof Runbook>;
+
+export const JOB_STATUSES = ['awaiting_approval', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'rejected'] as const;
+export const JobStatus = z.enum(JOB_STATUSES);
+export const Job = z.object({
+  id: Id,
+  runbookId: Id,
+  params: z.record(z.string(), z.unknown()),
+  status: JobStatus,
+  requestedBy: z.string().nullable(),
+  approvedBy: z.string().nullable().default(null),
+  createdAt: Timestamp,
+  startedAt: Timestamp.nullable().default(null),
+  finishedAt: Timestamp.nullable().default(null),
+  error: z.string().nullable().default(null),
+});
+export type Job = z.infer<typeof Job>;
+export const JobLogLine = z.object({ seq: z.number().int(), at: Timestamp, stream: z.enum(['stdout', 'stderr', 'system']).default('stdout'), text: z.string() });
+export type JobLogLine = z.infer<typeof JobLogLine>;
+
+export const ChecklistStep = z.object({
+  id: Id,
+  phase: z.enum(['pre', 'post']),
+  title: z.string(),
+  state: z.enum(['pending', 'running', 'passed', 'failed', 'skipped']),
+  output: z.string().default(''),
+  durationMs: z.number().nullable().default(null),
+});
+export const MaintenanceWindow = z.object({
+  id: Id,
+  title: z.string(),
+  startsAt: Timestamp,
+  endsAt: Timestamp,
+  /** RFC 5545 RRULE for recurring windows, null for one-off. */
+  recurrence: z.string().nullable().default(null),
+  state: z.enum(['scheduled', 'announced', 'in_progress', 'completed', 'aborted', 'rolled_back']),
+  silenceAlerts: z.boolean().default(true),
+  steps: z.array(ChecklistStep).default([]),
+});
+export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
+
+export const Backup = z.object({
+  id: Id,
+  createdAt: Timestamp,
+  sizeBytes: z.number().int(),
+  checksum: z.string().nullable(),
+  checksumState: z.enum(['unverified', 'verified', 'mismatch']),
+  retentionClass: z.enum(['hourly', 'daily', 'weekly', 'monthly', 'manual', 'safety']),
+  jobId: Id.nullable().default(null),
+});
+export type Backup = z.infer<typeof Backup>;
+
+export const METRIC_NAMES = ['cpu', 'memory', 'disk', 'response_time_p95', 'error_rate', 'throughput', 'ticket_volume', 'sla_compliance'] as const;
+export const MetricName = z.enum(METRIC_NAMES);
+export const MetricRange = z.enum(['1h', '24h', '7d', '90d']);
+export const MetricSeries = z.object({
+  metric: MetricName,
+  unit: z.string(),
+  points: z.array(z.tuple([Timestamp, z.number()])),
+  warning: z.number().nullable(),
+  critical: z.number().nullable(),
+});
+export type MetricSeries = z.infer<typeof MetricSeries>;
+
+export const ApiToken = z.object({
+  id: Id,
+  name: z.string(),
+  scopes: z.array(z.string()),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.nullable(),
+  expiresAt: Timestamp.nullable(),
+  revokedAt: Timestamp.nullable(),
+});
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  at: Timestamp,
+  actorEmail: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  ip: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+
+// ── desktop state ──────────────────────────────────────────────────────────────────────────────
+export const Profile = z.object({
+  id: Id,
+  name: z.string(),
+  kind: z.enum(['local', 'server']),
+  /** For 'server': the base URL; for 'local': the embedded backend's current URL (or null when stopped). */
+  url: z.string().nullable(),
+  lastUserEmail: z.string().nullable(),
+  createdAt: Timestamp,
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const SessionState = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('no_profile') }),
+  z.object({ status: z.literal('signed_out'), profileId: Id, reason: z.enum(['logout', 'revoked', 'expired', 'never']).default('never') }),
+  z.object({ status: z.literal('mfa_required'), profileId: Id, email: z.string() }),
+  z.object({ status: z.literal('signed_in'), profileId: Id, user: UserRef.extend({ mfaEnabled: z.boolean() }) }),
+]);
+export type SessionState = z.infer<typeof SessionState>;
+
+export const SyncPhase = z.enum(['idle', 'initial', 'delta', 'error']);
+export const SyncProgress = z.object({
+  phase: SyncPhase,
+  /** Items applied in this run and, for the initial sync, the server's estimate of the total. */
+  done: z.number().int(),
+  total: z.number().int().nullable(),
+  lastSyncedAt: Timestamp.nullable(),
+  error: z.string().nullable(),
+});
+export type SyncProgress = z.infer<typeof SyncProgress>;
+
+export const OutboxCounts = z.object({ pending: z.number().int(), failed: z.number().int(), conflicts: z.number().int() });
+export type OutboxCounts = z.infer<typeof OutboxCounts>;
+
+export const Connectivity = z.object({
+  /** Whether the last request reached the server. */
+  online: z.boolean(),
+  /** The live feed (socket.io) state. */
+  live: z.enum(['connected', 'connecting', 'disconnected']),
+  sync: SyncProgress,
+  outbox: OutboxCounts,
+  /** Shown in the status bar, e.g. "Local workspace (embedded)". */
+  serverLabel: z.string().nullable(),
+});
+export type Connectivity = z.infer<typeof Connectivity>;
+
+export const OUTBOX_KINDS = ['ticket.create', 'ticket.update', 'ticket.comment', 'alert.acknowledge', 'alert.resolve'] as const;
+export const OutboxKind = z.enum(OUTBOX_KINDS);
+export const FieldConflict = z.object({ field: z.string(), mine: z.unknown(), theirs: z.unknown() });
+export type FieldConflict = z.infer<typeof FieldConflict>;
+export const OutboxItem = z.object({
+  id: z.number().int(),
+  kind: OutboxKind,
+  /** Ticket or alert id this write targets. */
+  targetId: Id,
+  /** Human summary, e.g. "#1042 status → resolved". */
+  summary: z.string(),
+  state: z.enum(['pending', 'sending', 'failed', 'conflict']),
+  attempts: z.number().int(),
+  createdAt: Timestamp,
+  /** The server's reason when state is 'failed'. */
+  error: z.string().nullable(),
+  conflicts: z.array(FieldConflict),
+});
+export type OutboxItem = z.infer<typeof OutboxItem>;
+
+export const NotificationPrefs = z.object({
+  severities: z.array(Severity),
+  dnd: z.object({
+    enabled: z.boolean(),
+    /** Local time "HH:MM"; the window may cross midnight. */
+    from: z.string().regex(/^\d{2}:\d{2}$/),
+    to: z.string().regex(/^\d{2}:\d{2}$/),
+    allowCritical: z.boolean(),
+  }),
+  sound: z.boolean(),
+});
+export type NotificationPrefs = z.infer<typeof NotificationPrefs>;
+
+export const Settings = z.object({
+  theme: z.enum(['system', 'light', 'dark']),
+  notifications: NotificationPrefs,
+  updateChannel: z.enum(['stable', 'beta']),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const UpdateStatus = z.object({
+  state: z.enum(['unsupported', 'idle', 'checking', 'available', 'downloading', 'downloaded', 'up_to_date', 'error']),
+  currentVersion: z.string(),
+  availableVersion: z.string().nullable(),
+  progress: z.number().min(0).max(100).nullable(),
+  message: z.string().nullable(),
+  checkedAt: Timestamp.nullable(),
+});
+export type UpdateStatus = z.infer<typeof UpdateStatus>;
+
+export const ShownNotification = z.object({
+  id: z.string(),
+  at: Timestamp,
+  title: z.string(),
+  body: z.string(),
+  severity: Severity,
+  sound: z.boolean(),
+  /** Null for a summary popup that groups several alerts. */
+  alertId: Id.nullable(),
+  alertIds: z.array(Id),
+});
+export type ShownNotification = z.infer<typeof ShownNotification>;
+
+export const DeepLink = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ticket'), number: z.number().int().positive() }),
+  z.object({ kind: z.literal('alert'), id: Id }),
+]);
+export type DeepLink = z.infer<typeof DeepLink>;
+
+export const Notice = z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string(), message: z.string() });
+export type Notice = z.infer<typeof Notice>;
