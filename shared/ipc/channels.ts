@@ -1,0 +1,291 @@
+import { z } from 'zod';
+import {
+  Alert,
+  ApiToken,
+  AuditEntry,
+  Backup,
+  Comment,
+  Connectivity,
+  Id,
+  Incident,
+  IncidentDetail,
+  IncidentState,
+  Job,
+  JobLogLine,
+  JobStatus,
+  MaintenanceWindow,
+  MetricName,
+  MetricRange,
+  MetricSeries,
+  NotificationPrefs,
+  OutboxItem,
+  Priority,
+  Profile,
+  Queue,
+  Role,
+  Runbook,
+  SavedView,
+  SessionState,
+  Settings,
+  Severity,
+  ShownNotification,
+  Silence,
+  SilenceMatcher,
+  AlertStatus,
+  Tag,
+  TicketChanges,
+  TicketDetail,
+  TicketFilter,
+  TicketSort,
+  TicketSummary,
+  Timestamp,
+  UpdateStatus,
+  UserAdmin,
+  UserRef,
+} from './models';
+
+const Empty = z.object({}).strict().optional();
+const Void = z.null();
+const ById = z.object({ id: Id });
+const Password = z.string().min(1).max(256);
+const Email = z.string().trim().toLowerCase().max(254).email();
+
+/**
+ * The one contract between the renderer and the desktop core: channel name → request and
+ * response schemas. The preload's `window.opsdesk`, the Electron main handlers, the browser host
+ * bridge and the core's handler table are all derived from this object.
+ *
+ * "cache" channels answer from the local SQLite cache and work offline; "outbox" channels apply
+ * locally at once and sync later; "online" channels need the server and fail with `offline`.
+ */
+export const channels = {
+  // ── app ──────────────────────────────────────────────────────────────────────────────────────
+  'app.info': { request: Empty, response: z.object({ version: z.string(), platform: z.string(), transport: z.enum(['electron', 'host']) }) },
+  /** Opens an http(s) URL in the system browser (never inside the app window). */
+  'app.openExternal': { request: z.object({ url: z.string().url().regex(/^https?:\/\//i, 'only http(s) links') }), response: Void },
+  /** Notices shown in the UI until dismissed (e.g. "keychain unavailable, tokens in an encrypted file"). */
+  'app.notices': { request: Empty, response: z.array(z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string(), message: z.string() })) },
+
+  // ── server profiles ──────────────────────────────────────────────────────────────────────────
+  'profiles.list': { request: Empty, response: z.object({ profiles: z.array(Profile), activeId: Id.nullable() }) },
+  /** Adds a server profile after checking the URL answers like an OpsDesk server. */
+  'profiles.addServer': { request: z.object({ name: z.string().trim().min(1).max(80), url: z.string().trim().max(2048) }), response: Profile },
+  /** First run of a local workspace: starts the embedded backend and creates its admin account. */
+  'profiles.addLocal': {
+    request: z.object({ name: z.string().trim().min(1).max(80).default('Local workspace'), adminEmail: Email, adminName: z.string().trim().min(1).max(120), adminPassword: Password }),
+    response: Profile,
+  },
+  'profiles.remove': { request: ById, response: Void },
+  'profiles.activate': { request: ById, response: SessionState },
+
+  // ── session ──────────────────────────────────────────────────────────────────────────────────
+  'session.state': { request: Empty, response: SessionState },
+  /** Answers the new state: signed_in, or mfa_required (then call session.mfa). */
+  'session.login': { request: z.object({ email: Email, password: Password }), response: SessionState },
+  'session.mfa': { request: z.object({ code: z.string().trim().min(6).max(32) }), response: SessionState },
+  'session.logout': { request: Empty, response: SessionState },
+
+  // ── connectivity and sync ────────────────────────────────────────────────────────────────────
+  'sync.status': { request: Empty, response: Connectivity },
+  /** Runs a delta sync now (and the outbox replay) instead of waiting for the next trigger. */
+  'sync.now': { request: Empty, response: Connectivity },
+
+  // ── tickets (cache reads, outbox writes) ─────────────────────────────────────────────────────
+  'tickets.list': {
+    request: z.object({
+      filter: TicketFilter.default({}),
+      sort: TicketSort.default({ field: 'updatedAt', dir: 'desc' }),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }),
+    response: z.object({ items: z.array(TicketSummary), total: z.number().int() }),
+  },
+  'tickets.get': { request: z.union([z.object({ id: Id }), z.object({ number: z.number().int().positive() })]), response: TicketDetail },
+  'tickets.search': {
+    request: z.object({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(200).default(50) }),
+    response: z.object({ items: z.array(z.object({ ticket: TicketSummary, snippet: z.string() })) }),
+  },
+  'tickets.create': {
+    request: z.object({
+      queueId: Id,
+      subject: z.string().trim().min(1).max(300),
+      description: z.string().max(100_000).default(''),
+      priority: Priority.default('medium'),
+      requester: z.string().trim().min(1).max(254),
+      tags: z.array(Tag).max(30).default([]),
+    }),
+    response: TicketSummary,
+  },
+  'tickets.comment': { request: z.object({ ticketId: Id, body: z.string().trim().min(1).max(100_000), internal: z.boolean() }), response: Comment },
+  'tickets.update': { request: z.object({ ticketId: Id, changes: TicketChanges }), response: TicketSummary },
+  'tickets.bulkUpdate': { request: z.object({ ticketIds: z.array(Id).min(1).max(1000), changes: TicketChanges }), response: z.object({ updated: z.number().int() }) },
+  /** Draft autosave for the composer; kept in the cache per ticket, never synced. */
+  'tickets.saveDraft': { request: z.object({ ticketId: Id, body: z.string().max(100_000), internal: z.boolean() }), response: Void },
+  'tickets.getDraft': { request: z.object({ ticketId: Id }), response: z.object({ body: z.string(), internal: z.boolean() }).nullable() },
+
+  'queues.list': { request: Empty, response: z.array(Queue) },
+  'users.list': { request: Empty, response: z.array(UserRef) },
+
+  'views.list': { request: Empty, response: z.array(SavedView) },
+  'views.save': { request: SavedView.omit({ id: true, builtIn: true }).extend({ id: Id.optional() }), response: SavedView },
+  'views.remove': { request: ById, response: Void },
+
+  // ── alerts (cache reads; acknowledge/resolve through the outbox; silences online) ────────────
+  'alerts.list': {
+    request: z.object({ status: z.array(AlertStatus).optional(), severity: z.array(Severity).optional(), limit: z.number().int().min(1).max(5000).default(500) }).default({ limit: 500 }),
+    response: z.object({ items: z.array(Alert), counts: z.record(Severity, z.number().int()) }),
+  },
+  'alerts.get': { request: ById, response: Alert },
+  'alerts.acknowledge': { request: ById, response: Alert },
+  'alerts.resolve': { request: ById, response: Alert },
+  'alerts.silence': {
+    request: z.object({ matchers: z.array(SilenceMatcher).min(1).max(20), durationMinutes: z.number().int().min(1).max(60 * 24 * 30), comment: z.string().trim().min(1).max(500) }),
+    response: Silence,
+  },
+  'silences.list': { request: Empty, response: z.array(Silence) },
+  'silences.expire': { request: ById, response: Void },
+  /** Unacknowledged (firing) alert count, as shown on the tray icon. */
+  'alerts.unackedCount': { request: Empty, response: z.number().int() },
+
+  // ── incidents (online) ───────────────────────────────────────────────────────────────────────
+  'incidents.list': { request: z.object({ state: z.array(IncidentState).optional() }).default({}), response: z.array(Incident) },
+  'incidents.get': { request: ById, response: IncidentDetail },
+  'incidents.create': {
+    request: z.object({ title: z.string().trim().min(1).max(300), severity: Severity, alertIds: z.array(Id).default([]), ticketIds: z.array(Id).default([]) }),
+    response: Incident,
+  },
+  'incidents.transition': { request: z.object({ id: Id, to: IncidentState, note: z.string().max(10_000).optional() }), response: Incident },
+  'incidents.note': { request: z.object({ id: Id, body: z.string().trim().min(1).max(10_000) }), response: IncidentDetail },
+  'incidents.link': { request: z.object({ id: Id, alertIds: z.array(Id).default([]), ticketIds: z.array(Id).default([]), jobIds: z.array(Id).default([]) }), response: Incident },
+  'incidents.review': { request: z.object({ id: Id, review: z.record(z.string(), z.unknown()) }), response: IncidentDetail },
+
+  // ── runbooks and jobs (online) ───────────────────────────────────────────────────────────────
+  'runbooks.list': { request: Empty, response: z.array(Runbook) },
+  'jobs.list': { request: z.object({ status: z.array(JobStatus).optional(), limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }), response: z.array(Job) },
+  'jobs.get': { request: ById, response: Job },
+  /** `confirm` must equal the runbook's confirmParam value for destructive runbooks. */
+  'jobs.request': { request: z.object({ runbookId: Id, params: z.record(z.string(), z.unknown()), confirm: z.string().max(300).optional() }), response: Job },
+  'jobs.approve': { request: ById, response: Job },
+  'jobs.reject': { request: z.object({ id: Id, reason: z.string().trim().min(1).max(500) }), response: Job },
+  'jobs.cancel': { request: ById, response: Job },
+  'jobs.retry': { request: ById, response: Job },
+  /** Answers the log so far from `fromSeq`, then pushes `jobs.log` events until unsubscribed or the job ends. */
+  'jobs.subscribeLog': { request: z.object({ id: Id, fromSeq: z.number().int().min(0).default(0) }), response: z.object({ subscriptionId: z.string(), lines: z.array(JobLogLine), done: z.boolean() }) },
+  'jobs.unsubscribeLog': { request: z.object({ subscriptionId: z.string().min(1).max(100) }), response: Void },
+
+  // ── maintenance (online) ─────────────────────────────────────────────────────────────────────
+  'maintenance.list': { request: Empty, response: z.array(MaintenanceWindow) },
+  'maintenance.get': { request: ById, response: MaintenanceWindow },
+  'maintenance.schedule': {
+    request: z.object({ title: z.string().trim().min(1).max(200), startsAt: Timestamp, endsAt: Timestamp, recurrence: z.string().max(500).nullable().default(null), silenceAlerts: z.boolean().default(true) }),
+    response: MaintenanceWindow,
+  },
+  'maintenance.cancel': { request: ById, response: Void },
+  /** Drives the wizard: start, run the next step, skip a step, abort, roll back. */
+  'maintenance.wizard': {
+    request: z.object({ id: Id, action: z.enum(['start', 'run_step', 'skip_step', 'abort', 'rollback', 'complete']), stepId: Id.optional() }),
+    response: MaintenanceWindow,
+  },
+
+  // ── backups (online) ─────────────────────────────────────────────────────────────────────────
+  'backups.list': { request: Empty, response: z.array(Backup) },
+  'backups.create': { request: Empty, response: Job },
+  'backups.verify': { request: ById, response: Job },
+  /** `confirm` must be the backup id typed by the user. */
+  'backups.restore': { request: z.object({ id: Id, confirm: z.string() }), response: Job },
+  'backups.manifest': { request: ById, response: z.record(z.string(), z.unknown()) },
+
+  // ── metrics (online) ─────────────────────────────────────────────────────────────────────────
+  'metrics.series': { request: z.object({ metrics: z.array(MetricName).min(1).max(8), range: MetricRange }), response: z.array(MetricSeries) },
+
+  // ── admin (online, admin role) ───────────────────────────────────────────────────────────────
+  'admin.users.list': { request: Empty, response: z.array(UserAdmin) },
+  'admin.users.create': { request: z.object({ email: Email, name: z.string().trim().min(1).max(120), role: Role, password: Password }), response: UserAdmin },
+  'admin.users.update': {
+    request: z.object({ id: Id, changes: z.object({ name: z.string().trim().min(1).max(120), role: Role, disabled: z.boolean() }).partial() }),
+    response: UserAdmin,
+  },
+  'admin.users.resetMfa': { request: ById, response: UserAdmin },
+  'admin.tokens.list': { request: Empty, response: z.array(ApiToken) },
+  'admin.tokens.create': {
+    request: z.object({ name: z.string().trim().min(1).max(120), scopes: z.array(z.enum(['read', 'write', 'alerts:ingest', 'heartbeat'])).min(1), expiresInDays: z.number().int().min(1).max(3650).optional() }),
+    response: ApiToken.extend({ token: z.string() }),
+  },
+  'admin.tokens.revoke': { request: ById, response: Void },
+  'admin.audit': {
+    request: z.object({ action: z.string().max(100).optional(), actorId: Id.optional(), targetType: z.string().max(50).optional(), from: Timestamp.optional(), to: Timestamp.optional(), cursor: z.string().max(512).optional(), limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }),
+    response: z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }),
+  },
+
+  // ── settings and updates ─────────────────────────────────────────────────────────────────────
+  'settings.get': { request: Empty, response: Settings },
+  'settings.update': {
+    request: z.object({ theme: Settings.shape.theme, notifications: NotificationPrefs.partial(), updateChannel: Settings.shape.updateChannel }).partial(),
+    response: Settings,
+  },
+  'updates.status': { request: Empty, response: UpdateStatus },
+  'updates.check': { request: Empty, response: UpdateStatus },
+  /** Restarts into a downloaded update; only after the user agreed. */
+  'updates.install': { request: Empty, response: Void },
+
+  // ── outbox ───────────────────────────────────────────────────────────────────────────────────
+  'outbox.list': { request: Empty, response: z.array(OutboxItem) },
+  'outbox.retry': { request: z.object({ id: z.number().int() }), response: OutboxItem },
+  'outbox.discard': { request: z.object({ id: z.number().int() }), response: Void },
+  /** Same-field conflict: keep mine (re-send over the server's version) or take theirs. */
+  'outbox.resolveConflict': { request: z.object({ id: z.number().int(), choice: z.enum(['mine', 'theirs']) }), response: Void },
+
+  // ── notifications ────────────────────────────────────────────────────────────────────────────
+  /** Popups shown this run, newest first (the host records them; tests assert on them). */
+  'notifications.history': { request: Empty, response: z.array(ShownNotification) },
+  /** The user clicked a popup (Web Notification in the host); the core emits `navigate`. */
+  'notifications.clicked': { request: z.object({ notificationId: z.string().min(1).max(100) }), response: Void },
+  'notifications.acknowledge': { request: z.object({ notificationId: z.string().min(1).max(100) }), response: Void },
+
+  // ── generic passthrough for online-only calls without a typed channel yet ────────────────────
+  'api.request': {
+    request: z.object({
+      method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+      /** Must start with an allowed prefix (see API_PASSTHROUGH_PREFIXES). */
+      path: z.string().min(1).max(2000).regex(/^\/api\/v1\//, 'path must start with /api/v1/'),
+      query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      body: z.unknown().optional(),
+    }),
+    response: z.object({ status: z.number().int(), body: z.unknown() }),
+  },
+} as const;
+
+/** Path prefixes `api.request` may reach; auth and token routes stay with the core. */
+export const API_PASSTHROUGH_PREFIXES = [
+  '/api/v1/tickets',
+  '/api/v1/queues',
+  '/api/v1/alerts',
+  '/api/v1/silences',
+  '/api/v1/incidents',
+  '/api/v1/runbooks',
+  '/api/v1/jobs',
+  '/api/v1/backups',
+  '/api/v1/maintenance',
+  '/api/v1/metrics',
+  '/api/v1/sla',
+  '/api/v1/alert-rules',
+  '/api/v1/channels',
+  '/api/v1/users',
+  '/api/v1/api-tokens',
+  '/api/v1/audit',
+  '/api/v1/me',
+] as const;
+
+export function isPassthroughAllowed(path: string): boolean {
+  if (path.includes('..') || path.includes('//')) return false;
+  return API_PASSTHROUGH_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}?`));
+}
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+/** What the renderer passes (defaults may be omitted). */
+export type ChannelRequest<C extends ChannelName> = z.input<Channels[C]['request']>;
+/** What the core receives after validation (defaults filled in). */
+export type ChannelParsedRequest<C extends ChannelName> = z.output<Channels[C]['request']>;
+export type ChannelResponse<C extends ChannelName> = z.output<Channels[C]['response']>;
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
