@@ -1,0 +1,49 @@
+import { ConfigError } from '../config/config';
+import { loadConfig } from '../config/secrets';
+import { createContext } from '../context';
+import { migrateToLatest } from '../db/migrate';
+
+/**
+ * First run of an embedded (local workspace) backend: reads {"email","name","password"} as JSON
+ * on stdin, migrates DATA_DIR's database and creates the admin if the workspace has no users yet.
+ * The desktop core runs this once before starting the server; the password never touches argv.
+ * Exit codes: 0 created, 3 users already exist, 2 bad input or config, 1 anything else.
+ */
+async function main(): Promise<number> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let input: { email?: unknown; name?: unknown; password?: unknown };
+  try {
+    input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof input;
+  } catch {
+    process.stderr.write('stdin must be a JSON object with email, name and password\n');
+    return 2;
+  }
+  if (typeof input.email !== 'string' || typeof input.password !== 'string') {
+    process.stderr.write('email and password are required\n');
+    return 2;
+  }
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  const ctx = createContext(config);
+  try {
+    await migrateToLatest(ctx.database);
+    if ((await ctx.userService.list()).length > 0) {
+      process.stderr.write('this workspace already has users\n');
+      return 3;
+    }
+    const name = typeof input.name === 'string' && input.name.trim() ? input.name : 'Administrator';
+    await ctx.userService.createAdmin({ id: null, email: 'first-run', ip: null }, input.email, input.password, name);
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const e = err as { message?: string; code?: string };
+    process.stderr.write(`${err instanceof ConfigError ? err.message : `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`}\n`);
+    process.exit(e.code === 'weak_password' || e.code === 'validation_failed' ? 2 : 1);
+  },
+);
