@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { Alert, Incident, Job, PRIORITIES, Queue, Runbook, Silence, SlaState, TicketStatus, Priority, UserRef } from '../../../shared/ipc';
+
+/**
+ * Server records as they arrive through delta sync or the REST API, parsed leniently into what
+ * the cache stores. Unknown fields are ignored; the fields the desktop needs are required.
+ */
+const num = z.coerce.number();
+const optTs = z.union([num, z.null()]).optional().transform((v) => v ?? null);
+const str = z.string();
+
+export const ServerTicket = z
+  .object({
+    id: str,
+    number: num.int(),
+    subject: str,
+    description: str.nullish().transform((v) => v ?? ''),
+    status: TicketStatus,
+    priority: Priority,
+    queueId: str.nullish().transform((v) => v ?? null),
+    requester: z
+      .union([str, z.object({ email: str.optional(), name: str.optional() }).passthrough()])
+      .nullish()
+      .transform((v) => (v == null ? '' : typeof v === 'string' ? v : (v.email ?? v.name ?? ''))),
+    requesterEmail: str.nullish(),
+    assigneeId: str.nullish().transform((v) => v ?? null),
+    tags: z.array(str).nullish().transform((v) => v ?? []),
+    createdAt: num,
+    updatedAt: num,
+    firstResponseDueAt: optTs,
+    resolutionDueAt: optTs,
+    slaState: SlaState.optional(),
+    sla: z.object({ state: SlaState.optional(), firstResponseDueAt: optTs, resolutionDueAt: optTs }).passthrough().nullish(),
+    version: num.int().default(0),
+  })
+  .passthrough();
+export type ServerTicket = z.infer<typeof ServerTicket>;
+
+export interface TicketRow {
+  id: string;
+  number: number;
+  subject: string;
+  description: string;
+  status: string;
+  priority: string;
+  priority_rank: number;
+  queue_id: string | null;
+  requester: string;
+  assignee_id: string | null;
+  tags: string;
+  created_at: number;
+  updated_at: number;
+  first_response_due_at: number | null;
+  resolution_due_at: number | null;
+  sla_state: string;
+  version: number;
+  pending: number;
+  conflict: number;
+}
+
+export function ticketRowFromServer(data: unknown): TicketRow {
+  const t = ServerTicket.parse(data);
+  return {
+    id: t.id,
+    number: t.number,
+    subject: t.subject,
+    description: t.description,
+    status: t.status,
+    priority: t.priority,
+    priority_rank: PRIORITIES.indexOf(t.priority),
+    queue_id: t.queueId,
+    requester: t.requester || t.requesterEmail || '',
+    assignee_id: t.assigneeId,
+    tags: JSON.stringify(t.tags),
+    created_at: t.createdAt,
+    updated_at: t.updatedAt,
+    first_response_due_at: t.firstResponseDueAt ?? t.sla?.firstResponseDueAt ?? null,
+    resolution_due_at: t.resolutionDueAt ?? t.sla?.resolutionDueAt ?? null,
+    sla_state: t.slaState ?? t.sla?.state ?? 'none',
+    version: t.version,
+    pending: 0,
+    conflict: 0,
+  };
+}
+
+export const ServerComment = z
+  .object({
+    id: str,
+    ticketId: str,
+    authorId: str.nullish().transform((v) => v ?? null),
+    authorName: str.nullish(),
+    author: z.object({ name: str.optional(), email: str.optional() }).passthrough().nullish(),
+    body: str,
+    internal: z.boolean().optional(),
+    kind: z.enum(['reply', 'note', 'public', 'internal']).optional(),
+    visibility: z.enum(['public', 'internal']).optional(),
+    createdAt: num,
+  })
+  .passthrough();
+
+export interface CommentRow {
+  id: string;
+  ticket_id: string;
+  author_id: string | null;
+  author_name: string;
+  body: string;
+  internal: number;
+  created_at: number;
+  pending: number;
+}
+
+export function commentRowFromServer(data: unknown): CommentRow {
+  const c = ServerComment.parse(data);
+  const internal = c.internal ?? (c.kind === 'note' || c.kind === 'internal' || c.visibility === 'internal');
+  return {
+    id: c.id,
+    ticket_id: c.ticketId,
+    author_id: c.authorId,
+    author_name: c.authorName ?? c.author?.name ?? c.author?.email ?? '',
+    body: c.body,
+    internal: internal ? 1 : 0,
+    created_at: c.createdAt,
+    pending: 0,
+  };
+}
+
+export const ServerTicketEvent = z
+  .object({
+    id: z.union([str, num]).transform(String),
+    ticketId: str,
+    at: num.optional(),
+    createdAt: num.optional(),
+    actorName: str.nullish(),
+    actor: z.object({ name: str.optional(), email: str.nullish() }).passthrough().nullish(),
+    field: str.optional(),
+    type: str.optional(),
+    from: z.unknown().optional(),
+    to: z.unknown().optional(),
+  })
+  .passthrough();
+
+export function ticketEventRowFromServer(data: unknown) {
+  const e = ServerTicketEvent.parse(data);
+  return {
+    id: e.id,
+    ticket_id: e.ticketId,
+    at: e.at ?? e.createdAt ?? 0,
+    actor_name: e.actorName ?? e.actor?.name ?? e.actor?.email ?? null,
+    field: e.field ?? e.type ?? 'change',
+    from_value: JSON.stringify(e.from ?? null),
+    to_value: JSON.stringify(e.to ?? null),
+  };
+}
+
+const lenient = <T extends z.ZodTypeAny>(schema: T) => (data: unknown) => schema.parse(data) as z.output<T>;
+export const parseQueue = lenient(Queue.extend({ description: str.nullish().transform((v) => v ?? null) }));
+export const parseUser = lenient(UserRef.extend({ role: UserRef.shape.role.catch('agent') }));
+export const parseAlert = lenient(Alert);
+export const parseSilence = lenient(Silence.extend({ createdBy: str.nullish().transform((v) => v ?? null) }));
+export const parseIncident = lenient(Incident);
+export const parseRunbook = lenient(Runbook);
+export const parseJob = lenient(Job.extend({ requestedBy: str.nullish().transform((v) => v ?? null) }));

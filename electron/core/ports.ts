@@ -1,0 +1,54 @@
+import type { ShownNotification, UpdateStatus } from '../../shared/ipc';
+
+/**
+ * The platform services the core needs, as small interfaces. Electron adapters live in
+ * electron/main; Node adapters (host, tests) beside the core. Everything is injected.
+ */
+
+export interface SecretStore {
+  /** 'keychain' for the OS keychain, 'encrypted-file' for the visible fallback. */
+  readonly kind: 'keychain' | 'encrypted-file';
+  get(account: string): Promise<string | null>;
+  set(account: string, secret: string): Promise<void>;
+  delete(account: string): Promise<boolean>;
+}
+
+export interface Notifier {
+  /** Shows a popup; `onClick` and `onAcknowledge` are called when the user acts on it. */
+  show(n: ShownNotification, actions: { onClick(): void; onAcknowledge(): void }): void;
+}
+
+export interface Updater {
+  readonly supported: boolean;
+  setChannel(channel: 'stable' | 'beta'): void;
+  /** Checks and, when an update exists, downloads it in the background. */
+  check(): Promise<UpdateStatus>;
+  status(): UpdateStatus;
+  onStatus(listener: (s: UpdateStatus) => void): void;
+  /** Quits and installs a downloaded update (only after the user agreed). */
+  install(): void;
+}
+
+export interface Paths {
+  /** The app's data folder (Electron's userData; the host's --data-dir). */
+  userData: string;
+  /** The repository or app root, where backend/ lives (for the embedded server). */
+  appRoot: string;
+}
+
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+export const consoleLogger: Logger = {
+  info: (m, f) => console.log(`[core] ${m}`, f ?? ''),
+  warn: (m, f) => console.warn(`[core] ${m}`, f ?? ''),
+  error: (m, f) => console.error(`[core] ${m}`, f ?? ''),
+};
