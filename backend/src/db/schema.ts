@@ -1,4 +1,6 @@
 import type { Generated } from 'kysely';
+import type { OperationsTables } from '../jobs/tables';
+import type { MonitoringTables } from '../monitoring/tables';
 
 /** Timestamps are epoch milliseconds (BIGINT on PostgreSQL, INTEGER on SQLite). Booleans are 0/1. */
 export interface UsersTable {
@@ -100,7 +102,7 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
-export interface Database {
+export interface Database extends MonitoringTables, OperationsTables {
   changes: ChangesTable;
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;

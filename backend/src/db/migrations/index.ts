@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import type { DialectName } from '../dialect';
 import { core } from './0001_core';
 import { changeFeed } from './0002_change_feed';
+import { operations } from './0030_operations';
+import { monitoring } from './0020_monitoring';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -15,5 +17,7 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
   return {
     '0001_core': core(ctx),
     '0002_change_feed': changeFeed(ctx),
+    '0030_operations': operations(ctx),
+    '0020_monitoring': monitoring(ctx),
   };
 }

@@ -1,0 +1,187 @@
+import type { Generated } from 'kysely';
+
+/** Tables of the monitoring, alerting and incident domain (migration 0020). Epoch-ms times, 0/1 booleans. */
+export interface MetricPointsTable {
+  name: string;
+  /** Canonical JSON of the series' labels (sorted keys). */
+  labels: string;
+  /** 0 = raw sample, 60000 = 1-minute rollup, 3600000 = 1-hour rollup. */
+  res: number;
+  at: number;
+  value: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+export interface AlertRulesTable {
+  id: string;
+  name: string;
+  metric: string;
+  labels: string;
+  comparison: 'gt' | 'lt';
+  warning: number | null;
+  critical: number | null;
+  warning_severity: string;
+  critical_severity: string;
+  for_seconds: number;
+  hysteresis: number;
+  enabled: number;
+  builtin: number;
+  summary: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlertsTable {
+  id: string;
+  fingerprint: string;
+  source: string;
+  rule_id: string | null;
+  name: string;
+  severity: string;
+  status: string;
+  summary: string;
+  description: string | null;
+  labels: string;
+  annotations: string;
+  value: number | null;
+  count: number;
+  starts_at: number;
+  last_seen_at: number;
+  acked_at: number | null;
+  acked_by: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  resolve_reason: string | null;
+  silenced: number;
+  silence_id: string | null;
+  generator_url: string | null;
+  escalation_level: number;
+  next_escalation_at: number | null;
+  incident_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlertNotesTable {
+  id: string;
+  alert_id: string;
+  author_id: string | null;
+  body: string;
+  at: number;
+}
+
+export interface SilencesTable {
+  id: string;
+  matchers: string;
+  starts_at: number;
+  ends_at: number;
+  comment: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface NotificationChannelsTable {
+  id: string;
+  type: string;
+  name: string;
+  severities: string;
+  enabled: number;
+  url: string | null;
+  updated_at: number;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  channel: string;
+  enabled: number;
+  address: string | null;
+  min_severity: string;
+}
+
+export interface NotificationDeliveriesTable {
+  id: string;
+  alert_id: string | null;
+  channel: string;
+  target: string;
+  status: string;
+  attempts: number;
+  error: string | null;
+  next_attempt_at: number | null;
+  escalation_level: number;
+  payload: string;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface EscalationPoliciesTable {
+  id: string;
+  levels: string;
+  updated_at: number;
+}
+
+export interface HeartbeatsTable {
+  id: string;
+  name: string;
+  interval_seconds: number;
+  grace_seconds: number;
+  severity: string;
+  last_ping_at: number | null;
+  status: string;
+  created_at: number;
+}
+
+export interface IncidentsTable {
+  id: string;
+  title: string;
+  description: string | null;
+  severity: string;
+  state: string;
+  commander_id: string | null;
+  created_by: string | null;
+  detected_at: number;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
+  reviewed_at: number | null;
+  response_due_at: number;
+  response_breached: number;
+  summary: string | null;
+  root_cause: string | null;
+  follow_ups: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IncidentLinksTable {
+  incident_id: string;
+  kind: string;
+  ref_id: string;
+  at: number;
+}
+
+export interface IncidentTimelineTable {
+  id: Generated<number>;
+  incident_id: string;
+  at: number;
+  kind: string;
+  author_id: string | null;
+  body: string;
+  data: string | null;
+}
+
+export interface MonitoringTables {
+  metric_points: MetricPointsTable;
+  alert_rules: AlertRulesTable;
+  alerts: AlertsTable;
+  alert_notes: AlertNotesTable;
+  silences: SilencesTable;
+  notification_channels: NotificationChannelsTable;
+  notification_preferences: NotificationPreferencesTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  escalation_policies: EscalationPoliciesTable;
+  heartbeats: HeartbeatsTable;
+  incidents: IncidentsTable;
+  incident_links: IncidentLinksTable;
+  incident_timeline: IncidentTimelineTable;
+}

@@ -1,0 +1,253 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common';
+
+/** The manuals' four alert severities, lowest first. */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const Severity = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof Severity>;
+export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
+
+export const ALERT_STATUSES = ['firing', 'acknowledged', 'resolved'] as const;
+export const AlertStatus = z.enum(ALERT_STATUSES);
+export type AlertStatus = z.infer<typeof AlertStatus>;
+
+export const ALERT_SOURCES = ['rule', 'alertmanager', 'grafana', 'generic', 'heartbeat', 'incident', 'test'] as const;
+export const AlertSource = z.enum(ALERT_SOURCES);
+export type AlertSource = z.infer<typeof AlertSource>;
+
+const LabelName = z.string().min(1).max(100);
+const LabelValue = z.string().max(1000);
+export const Labels = z.record(LabelName, LabelValue).refine((l) => Object.keys(l).length <= 64, 'at most 64 labels');
+export type Labels = z.infer<typeof Labels>;
+
+export const Alert = z.object({
+  id: Id,
+  fingerprint: z.string(),
+  source: AlertSource,
+  ruleId: z.string().nullable(),
+  name: z.string(),
+  severity: Severity,
+  status: AlertStatus,
+  summary: z.string(),
+  description: z.string().nullable(),
+  labels: z.record(z.string(), z.string()),
+  annotations: z.record(z.string(), z.string()),
+  value: z.number().nullable(),
+  count: z.number().int().describe('occurrences deduplicated into this alert'),
+  startsAt: Timestamp,
+  lastSeenAt: Timestamp,
+  acknowledgedAt: Timestamp.nullable(),
+  acknowledgedBy: z.string().nullable(),
+  resolvedAt: Timestamp.nullable(),
+  resolvedBy: z.string().nullable(),
+  resolveReason: z.string().nullable(),
+  silenced: z.boolean(),
+  silenceId: z.string().nullable(),
+  generatorUrl: z.string().nullable(),
+  escalationLevel: z.number().int().describe('-1 before the first notification'),
+  nextEscalationAt: Timestamp.nullable(),
+  incidentId: z.string().nullable(),
+  updatedAt: Timestamp,
+});
+export type Alert = z.infer<typeof Alert>;
+
+const csv = <T extends z.ZodTypeAny>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(item));
+
+export const AlertQuery = z.object({
+  status: csv(z.enum([...ALERT_STATUSES, 'active'])).optional().describe('comma-separated; active = firing or acknowledged'),
+  severity: csv(Severity).optional(),
+  source: csv(AlertSource).optional(),
+  silenced: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  label: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string().regex(/^[^=]+=.*$/, 'label filters look like name=value')))
+    .optional(),
+  q: z.string().max(200).optional().describe('text in name or summary'),
+  from: z.coerce.number().int().optional(),
+  to: z.coerce.number().int().optional(),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type AlertQuery = z.infer<typeof AlertQuery>;
+
+export const AlertPage = z.object({ items: z.array(Alert), nextCursor: z.string().nullable() });
+
+export const AlertNote = z.object({ id: Id, alertId: Id, authorId: z.string().nullable(), body: z.string(), at: Timestamp });
+export type AlertNote = z.infer<typeof AlertNote>;
+export const AddNoteRequest = z.object({ body: z.string().trim().min(1).max(10_000) });
+export const ResolveRequest = z.object({ reason: z.string().trim().max(1000).optional() }).default({});
+export const CreateAlertRequest = z.object({
+  name: z.string().trim().min(1).max(200),
+  severity: Severity,
+  summary: z.string().trim().max(2000).optional(),
+  description: z.string().max(10_000).optional(),
+  labels: Labels.optional(),
+});
+
+export const AlertDetail = Alert.extend({ notes: z.array(AlertNote) });
+
+/* ---------------------------------------------------------------- silences */
+
+export const Matcher = z.object({
+  name: LabelName,
+  value: z.string().max(1000),
+  isRegex: z.boolean().default(false),
+  isEqual: z.boolean().default(true).describe('false negates the match'),
+});
+export type Matcher = z.infer<typeof Matcher>;
+
+export const CreateSilenceRequest = z.object({
+  matchers: z.array(Matcher).min(1).max(32),
+  startsAt: Timestamp.optional().describe('default now'),
+  endsAt: Timestamp,
+  comment: z.string().trim().min(1).max(2000),
+});
+export type CreateSilenceRequest = z.infer<typeof CreateSilenceRequest>;
+
+export const SilenceState = z.enum(['pending', 'active', 'expired']);
+export const Silence = z.object({
+  id: Id,
+  matchers: z.array(Matcher),
+  startsAt: Timestamp,
+  endsAt: Timestamp,
+  comment: z.string(),
+  createdBy: z.string().nullable(),
+  createdAt: Timestamp,
+  state: SilenceState,
+});
+export type Silence = z.infer<typeof Silence>;
+export const SilenceQuery = z.object({ state: SilenceState.optional() });
+
+/* ---------------------------------------------------------------- rules */
+
+export const Comparison = z.enum(['gt', 'lt']);
+export type Comparison = z.infer<typeof Comparison>;
+
+const RuleFields = z.object({
+  name: z.string().trim().min(1).max(200),
+  metric: z.string().trim().min(1).max(200),
+  labels: z.record(z.string(), z.string()).default({}).describe('only series with these labels'),
+  comparison: Comparison,
+  warning: z.number().nullable(),
+  critical: z.number().nullable(),
+  warningSeverity: Severity.default('medium'),
+  criticalSeverity: Severity.default('critical'),
+  forSeconds: z.number().int().min(0).max(86_400).default(0),
+  hysteresis: z.number().min(0).default(0).describe('how far past the threshold the value must fall back before the alert clears'),
+  enabled: z.boolean().default(true),
+  summary: z.string().max(500).optional().describe('template: {value} {threshold} {labels.x}'),
+});
+
+function thresholdsInOrder(r: { comparison?: Comparison; warning?: number | null; critical?: number | null }): boolean {
+  if (r.warning == null || r.critical == null || !r.comparison) return true;
+  return r.comparison === 'gt' ? r.warning <= r.critical : r.warning >= r.critical;
+}
+
+export const CreateRuleRequest = RuleFields.refine((r) => r.warning !== null || r.critical !== null, 'set a warning or a critical level');
+export type CreateRuleRequest = z.infer<typeof CreateRuleRequest>;
+export const UpdateRuleRequest = RuleFields.partial().refine((v) => Object.keys(v).length > 0, 'nothing to change');
+export type UpdateRuleRequest = z.infer<typeof UpdateRuleRequest>;
+export { thresholdsInOrder };
+
+export const Rule = RuleFields.extend({
+  id: Id,
+  builtin: z.boolean(),
+  summary: z.string(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Rule = z.infer<typeof Rule>;
+
+/* ---------------------------------------------------------------- channels and deliveries */
+
+export const CHANNEL_TYPES = ['desktop', 'email', 'slack', 'sms'] as const;
+export const ChannelType = z.enum(CHANNEL_TYPES);
+export type ChannelType = z.infer<typeof ChannelType>;
+
+export const Channel = z.object({
+  id: Id,
+  type: ChannelType,
+  name: z.string(),
+  severities: z.array(Severity),
+  enabled: z.boolean(),
+  /** Webhook URL for slack/sms (falls back to SLACK_WEBHOOK_URL / SMS_WEBHOOK_URL); never returned in full. */
+  url: z.string().nullable(),
+  configured: z.boolean(),
+  updatedAt: Timestamp,
+});
+export type Channel = z.infer<typeof Channel>;
+export const UpdateChannelRequest = z
+  .object({ severities: z.array(Severity).max(4), enabled: z.boolean(), url: z.string().url().max(2000).nullable() })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+
+export const NotificationPreference = z.object({
+  channel: ChannelType,
+  enabled: z.boolean(),
+  /** Email override or phone number for SMS. */
+  address: z.string().max(320).nullable(),
+  minSeverity: Severity,
+});
+export type NotificationPreference = z.infer<typeof NotificationPreference>;
+export const UpdatePreferencesRequest = z.object({ preferences: z.array(NotificationPreference).max(4) });
+
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
+export const Delivery = z.object({
+  id: Id,
+  alertId: z.string().nullable(),
+  channel: ChannelType,
+  target: z.string(),
+  status: z.enum(DELIVERY_STATUSES),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  nextAttemptAt: Timestamp.nullable(),
+  escalationLevel: z.number().int(),
+  createdAt: Timestamp,
+  sentAt: Timestamp.nullable(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+/* ---------------------------------------------------------------- escalation */
+
+export const EscalationLevel = z.object({
+  name: z.string().trim().min(1).max(100),
+  afterMinutes: z.number().int().min(0).max(10_080),
+  roles: z.array(z.enum(['agent', 'oncall', 'admin'])).default([]),
+  userIds: z.array(Id).default([]),
+});
+export type EscalationLevel = z.infer<typeof EscalationLevel>;
+export const EscalationPolicy = z.object({
+  levels: z
+    .array(EscalationLevel)
+    .min(1)
+    .max(10)
+    .refine((ls) => ls.every((l, i) => i === 0 || l.afterMinutes > ls[i - 1]!.afterMinutes), 'levels must come later one after another')
+    .refine((ls) => ls.every((l) => l.roles.length + l.userIds.length > 0), 'each level targets users or roles'),
+  updatedAt: Timestamp.optional(),
+});
+export type EscalationPolicy = z.infer<typeof EscalationPolicy>;
+
+/* ---------------------------------------------------------------- heartbeats */
+
+export const Heartbeat = z.object({
+  id: Id,
+  name: z.string(),
+  intervalSeconds: z.number().int(),
+  graceSeconds: z.number().int(),
+  severity: Severity,
+  lastPingAt: Timestamp.nullable(),
+  status: z.enum(['up', 'missed']),
+  createdAt: Timestamp,
+});
+export type Heartbeat = z.infer<typeof Heartbeat>;
+export const HeartbeatName = z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'name: letters, digits, _ . - (1-100)') });
+export const HeartbeatPingQuery = z.object({
+  interval: z.coerce.number().int().min(5).max(7 * 86_400).optional().describe('expected seconds between pings (first ping sets it; default 60)'),
+  grace: z.coerce.number().int().min(0).max(86_400).optional(),
+  severity: Severity.optional(),
+});
