@@ -47,9 +47,19 @@ export async function buildApp(ctx: AppContext, logger: Logger): Promise<App> {
   installErrorHandler(http);
   ctx.idempotency.install(http);
 
+  let closing = false;
+  http.addHook('preClose', async () => {
+    closing = true;
+  });
   http.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // While draining, answer in-flight keep-alive requests with Connection: close so the server can finish.
+    if (closing) reply.header('connection', 'close');
     ctx.metrics.activeRequests.inc();
+  });
+  http.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
   });
   http.addHook('onResponse', async (request, reply) => {
     ctx.metrics.activeRequests.dec();

@@ -12,6 +12,7 @@ import { HealthChecks, storageCheck } from './health/health-checks';
 import { makeGuard, type Guard } from './http/guards';
 import { IdempotencyStore } from './http/idempotency';
 import { systemClock, type Clock } from './lib/clock';
+import { MaintenanceMode } from './maintenance/maintenance-mode';
 import { ServerMetrics } from './metrics/prometheus';
 import { EventHub } from './realtime/event-hub';
 import { ChangeFeed } from './sync/change-feed';
@@ -35,6 +36,8 @@ export interface AppContext {
   apiTokens: ApiTokenService;
   guard: Guard;
   idempotency: IdempotencyStore;
+  /** Set while a restore runs: writes get 503. */
+  maintenance: MaintenanceMode;
   /** The delta-sync feed: record changes inside write transactions. */
   changes: ChangeFeed;
   /** Publish live events after commit. */
@@ -101,6 +104,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     apiTokens,
     guard: makeGuard(auth, apiTokens, idempotency),
     idempotency,
+    maintenance: new MaintenanceMode(clock),
     changes: new ChangeFeed(db, database.dialect, clock),
     events: new EventHub(),
     onClose: (fn) => closers.push(fn),

@@ -30,6 +30,17 @@ export const ConfigSchema = z.object({
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  // Runbooks, jobs, services, backups (issue 6); README lists them.
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  JOB_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  JOB_CANCEL_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  APPROVAL_REQUIRED_RUNBOOKS: z.string().default('restore-database'),
+  SERVICES_FILE: z.string().optional(),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_SCHEDULES: z.string().default('hourly=0 * * * *;daily=30 2 * * *'),
+  BACKUP_RETENTION: z.string().regex(/^\d+h\/\d+d\/\d+w\/\d+m$/, 'must look like 24h/30d/12w/12m').default('24h/30d/12w/12m'),
+  BACKUP_MIN_FREE_MB: z.coerce.number().int().min(0).default(256),
+  OPS_SCHEDULERS: bool.default(true),
   CONFIG_FILE: z.string().optional(),
 });
 

@@ -60,8 +60,10 @@ export function openDatabase(url: string, options: ConnectOptions = {}): Databas
     return { db, dialect: 'sqlite', sqliteFile: file, sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
-  // An idle client losing its connection (database restarted) must not crash the process.
+  // A client losing its connection (database stopped or restarted) must not crash the process:
+  // the query in flight fails with the error and the health check reports the database down.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return { db, dialect: 'postgres', pool, close: () => db.destroy() };
 }

@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { OperationsTables } from '../jobs/tables';
 import type { MonitoringTables } from '../monitoring/tables';
+import type { HelpdeskTables } from '../tickets/tables';
 
 /** Timestamps are epoch milliseconds (BIGINT on PostgreSQL, INTEGER on SQLite). Booleans are 0/1. */
 export interface UsersTable {
@@ -102,7 +103,7 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
-export interface Database extends MonitoringTables, OperationsTables {
+export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables {
   changes: ChangesTable;
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;

@@ -29,6 +29,17 @@ export interface ChangeInput {
   actorId?: string | null;
 }
 
+export interface ReadOptions {
+  /** Only the records of this queue (a member who just joined it backfills its history). */
+  onlyQueue?: string;
+}
+
+/**
+ * Stored op of a tombstone addressed to one user whose visibility shrank (e.g. removed from a
+ * queue); `read` hands it out as a delete with reason `left_visibility`.
+ */
+export const REVOKE_OP = 'revoke';
+
 // Any constant; PostgreSQL transactions that append to the feed take it until commit.
 const FEED_LOCK_KEY = 7_270_041;
 
@@ -44,8 +55,16 @@ export class ChangeFeed {
     private readonly clock: Clock,
   ) {}
 
-  async record(trx: Kysely<Database>, change: ChangeInput): Promise<number> {
+  /**
+   * Takes the feed lock now (PostgreSQL; a no-op on SQLite). Writers that lock rows call this first,
+   * so every transaction takes the feed lock before any row lock and two writers cannot deadlock.
+   */
+  async lock(trx: Kysely<Database>): Promise<void> {
     if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${FEED_LOCK_KEY})`.execute(trx);
+  }
+
+  async record(trx: Kysely<Database>, change: ChangeInput): Promise<number> {
+    await this.lock(trx);
     const a = change.audience;
     const row = await trx
       .insertInto('changes')
@@ -75,7 +94,7 @@ export class ChangeFeed {
    * The caller's changes after `since`, in commit order. `queueIds` are the queues an agent belongs
    * to (ignored for oncall and admin, who see every queue).
    */
-  async read(principal: Principal, queueIds: string[], since: number, limit: number): Promise<SyncPage> {
+  async read(principal: Principal, queueIds: string[], since: number, limit: number, options: ReadOptions = {}): Promise<SyncPage> {
     // Reading the head first bounds the page to a committed prefix of the feed (see class comment).
     const head = await this.head();
     const seesAllQueues = principal.role !== 'agent';
@@ -91,6 +110,10 @@ export class ChangeFeed {
         ];
         if (seesAllQueues) visible.push(eb('audience', 'in', ['queue', 'oncall']));
         if (principal.role === 'admin') visible.push(eb('audience', '=', 'admin'));
+        if (options.onlyQueue !== undefined) {
+          // Backfill of one queue: only that queue's records (see ReadOptions).
+          return eb.and([eb('audience', '=', 'queue'), eb.or([eb('queue_id', '=', options.onlyQueue), eb('prev_queue_id', '=', options.onlyQueue)])]);
+        }
         if (!seesAllQueues && queueIds.length) {
           visible.push(
             eb.and([eb('audience', '=', 'queue'), eb.or([eb('queue_id', 'in', queueIds), eb('prev_queue_id', 'in', queueIds)])]),
@@ -104,7 +127,7 @@ export class ChangeFeed {
     const page = rows.slice(0, limit);
     const mine = new Set(queueIds);
     const changes: SyncChange[] = page.map((r) => {
-      const leftVisibility = !seesAllQueues && r.audience === 'queue' && !mine.has(r.queue_id ?? '');
+      const leftVisibility = r.op === REVOKE_OP || (!seesAllQueues && r.audience === 'queue' && !mine.has(r.queue_id ?? ''));
       if (leftVisibility) {
         return { seq: Number(r.seq), entity: r.entity as SyncEntity, id: r.entity_id, op: 'delete', data: null, reason: 'left_visibility', at: r.at };
       }

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { DialectName } from '../dialect';
 import { core } from './0001_core';
 import { changeFeed } from './0002_change_feed';
+import { helpdesk } from './0010_helpdesk';
 import { operations } from './0030_operations';
 import { monitoring } from './0020_monitoring';
 
@@ -17,6 +18,7 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
   return {
     '0001_core': core(ctx),
     '0002_change_feed': changeFeed(ctx),
+    '0010_helpdesk': helpdesk(ctx),
     '0030_operations': operations(ctx),
     '0020_monitoring': monitoring(ctx),
   };

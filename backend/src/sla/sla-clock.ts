@@ -1,0 +1,123 @@
+import type { SlaState, TicketStatus } from '../../../shared/api/tickets';
+
+/** Sort key for tickets with no running deadline, so `sort=due` puts them last. */
+export const DUE_NONE = 8_000_000_000_000_000;
+/** Warning starts when this share of a target has elapsed. */
+export const WARNING_SHARE = 0.8;
+
+export interface SlaTargets {
+  firstResponseMs: number;
+  resolutionMs: number;
+}
+
+/** The SLA columns of a ticket row. */
+export interface SlaFields {
+  sla_response_ms: number;
+  sla_resolution_ms: number;
+  sla_paused_at: number | null;
+  response_due_at: number;
+  response_warn_at: number;
+  resolution_due_at: number;
+  resolution_warn_at: number;
+  first_response_at: number | null;
+  response_breached_at: number | null;
+  resolution_breached_at: number | null;
+  due_sort: number;
+}
+
+const warnAt = (due: number, target: number) => due - Math.round(target * (1 - WARNING_SHARE));
+
+/** The clock stops while a ticket waits on the requester and once it is resolved or closed. */
+export const clockStopped = (status: TicketStatus | string) => status === 'pending' || status === 'resolved' || status === 'closed';
+
+/**
+ * The SLA clock of one ticket, as pure functions over its columns. Deadlines are absolute times
+ * that move forward by the length of every pause, so "elapsed" never counts paused time.
+ */
+export const SlaClock = {
+  start(now: number, targets: SlaTargets, status: TicketStatus = 'new'): SlaFields {
+    const fields: SlaFields = {
+      sla_response_ms: targets.firstResponseMs,
+      sla_resolution_ms: targets.resolutionMs,
+      sla_paused_at: clockStopped(status) ? now : null,
+      response_due_at: now + targets.firstResponseMs,
+      response_warn_at: warnAt(now + targets.firstResponseMs, targets.firstResponseMs),
+      resolution_due_at: now + targets.resolutionMs,
+      resolution_warn_at: warnAt(now + targets.resolutionMs, targets.resolutionMs),
+      first_response_at: null,
+      response_breached_at: null,
+      resolution_breached_at: null,
+      due_sort: DUE_NONE,
+    };
+    return withDueSort(fields);
+  },
+
+  /** Status change: stopping pauses, restarting shifts the deadlines by the pause. Late stops mark a breach. */
+  onStatus(f: SlaFields, from: TicketStatus, to: TicketStatus, now: number): SlaFields {
+    let next = { ...f };
+    if (!clockStopped(from) && clockStopped(to)) {
+      next = markLate(next, now);
+      next.sla_paused_at = now;
+    } else if (clockStopped(from) && !clockStopped(to) && next.sla_paused_at !== null) {
+      const paused = Math.max(0, now - next.sla_paused_at);
+      next.response_due_at += paused;
+      next.response_warn_at += paused;
+      next.resolution_due_at += paused;
+      next.resolution_warn_at += paused;
+      next.sla_paused_at = null;
+    }
+    return withDueSort(next);
+  },
+
+  /** Priority change: the targets change and deadlines are recomputed from the time already used. */
+  onPriority(f: SlaFields, targets: SlaTargets, now: number): SlaFields {
+    const next = { ...f };
+    const at = f.sla_paused_at ?? now;
+    const usedResponse = f.sla_response_ms - (f.response_due_at - at);
+    const usedResolution = f.sla_resolution_ms - (f.resolution_due_at - at);
+    next.sla_response_ms = targets.firstResponseMs;
+    next.sla_resolution_ms = targets.resolutionMs;
+    next.response_due_at = at - usedResponse + targets.firstResponseMs;
+    next.response_warn_at = warnAt(next.response_due_at, targets.firstResponseMs);
+    next.resolution_due_at = at - usedResolution + targets.resolutionMs;
+    next.resolution_warn_at = warnAt(next.resolution_due_at, targets.resolutionMs);
+    // A breach under the old target that the new one no longer has is forgiven (and may fire again).
+    if (f.first_response_at === null && next.response_breached_at !== null && next.response_due_at > at) next.response_breached_at = null;
+    if (next.resolution_breached_at !== null && next.resolution_due_at > at) next.resolution_breached_at = null;
+    return withDueSort(next);
+  },
+
+  /** The first public reply stops the first-response timer. */
+  onPublicReply(f: SlaFields, now: number): SlaFields {
+    if (f.first_response_at !== null) return f;
+    const next = { ...f, first_response_at: now };
+    if (next.response_breached_at === null && f.sla_paused_at === null && now >= f.response_due_at) next.response_breached_at = now;
+    return withDueSort(next);
+  },
+
+  /** ok / warning (80 % elapsed) / breached, as of `now`. */
+  state(f: SlaFields, status: TicketStatus | string, now: number): SlaState {
+    if (f.response_breached_at !== null || f.resolution_breached_at !== null) return 'breached';
+    if (status === 'resolved' || status === 'closed') return 'ok';
+    const at = f.sla_paused_at ?? now;
+    const responseRunning = f.first_response_at === null;
+    if ((responseRunning && at >= f.response_due_at) || at >= f.resolution_due_at) return 'breached';
+    if ((responseRunning && at >= f.response_warn_at) || at >= f.resolution_warn_at) return 'warning';
+    return 'ok';
+  },
+};
+
+function markLate(f: SlaFields, now: number): SlaFields {
+  if (f.sla_paused_at !== null) return f;
+  const next = { ...f };
+  if (next.first_response_at === null && next.response_breached_at === null && now >= next.response_due_at) next.response_breached_at = now;
+  if (next.resolution_breached_at === null && now >= next.resolution_due_at) next.resolution_breached_at = now;
+  return next;
+}
+
+function withDueSort(f: SlaFields): SlaFields {
+  if (f.sla_paused_at !== null) return { ...f, due_sort: DUE_NONE };
+  const due = f.first_response_at === null ? Math.min(f.response_due_at, f.resolution_due_at) : f.resolution_due_at;
+  return { ...f, due_sort: due };
+}
+

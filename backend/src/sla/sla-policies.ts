@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import type { SlaPolicy, TicketPriority } from '../../../shared/api/tickets';
+import { TICKET_PRIORITIES } from '../../../shared/api/tickets';
+import type { Actor, AuditLog } from '../audit/audit-log';
+import type { Database } from '../db/schema';
+import type { Clock } from '../lib/clock';
+import type { SlaTargets } from './sla-clock';
+
+/** First-response and resolution targets per priority; admins edit them, new deadlines use them. */
+export class SlaPolicies {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(): Promise<SlaPolicy[]> {
+    const rows = await this.db.selectFrom('sla_policies').selectAll().execute();
+    const byPriority = new Map(rows.map((r) => [r.priority, r]));
+    return [...TICKET_PRIORITIES].reverse().map((p) => {
+      const r = byPriority.get(p)!;
+      return { priority: p, firstResponseMinutes: Math.round(r.first_response_ms / 60_000), resolutionMinutes: Math.round(r.resolution_ms / 60_000), updatedAt: r.updated_at };
+    });
+  }
+
+  async targets(priority: TicketPriority, trx: Kysely<Database> = this.db): Promise<SlaTargets> {
+    const r = await trx.selectFrom('sla_policies').selectAll().where('priority', '=', priority).executeTakeFirstOrThrow();
+    return { firstResponseMs: Number(r.first_response_ms), resolutionMs: Number(r.resolution_ms) };
+  }
+
+  async allTargets(): Promise<Record<TicketPriority, SlaTargets>> {
+    const rows = await this.db.selectFrom('sla_policies').selectAll().execute();
+    return Object.fromEntries(rows.map((r) => [r.priority, { firstResponseMs: Number(r.first_response_ms), resolutionMs: Number(r.resolution_ms) }])) as Record<
+      TicketPriority,
+      SlaTargets
+    >;
+  }
+
+  /** Applies to tickets created or re-prioritised from now on; running deadlines are kept. */
+  async update(actor: Actor, priority: TicketPriority, input: { firstResponseMinutes: number; resolutionMinutes: number }): Promise<SlaPolicy> {
+    const now = this.clock.now();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('sla_policies')
+        .set({ first_response_ms: input.firstResponseMinutes * 60_000, resolution_ms: input.resolutionMinutes * 60_000, updated_at: now, updated_by: actor.id })
+        .where('priority', '=', priority)
+        .execute();
+      await this.audit.record(actor, { action: 'sla.policy_updated', targetType: 'sla_policy', targetId: priority, details: { ...input } }, trx);
+    });
+    return (await this.list()).find((p) => p.priority === priority)!;
+  }
+}
