@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tests and benchmarks read JSON bodies loosely.
+    files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**', 'e2e/**', 'bench/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     files: ['electron/main/**', 'electron/preload/**'],
     rules: { 'no-restricted-imports': 'off' },
   },

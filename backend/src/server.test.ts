@@ -143,7 +143,7 @@ describe('graceful shutdown', () => {
     const inflight = Array.from({ length: n }, (_, i) => api('POST', '/api/v1/auth/login', { body: { email: `x${i}@example.com`, password: 'some-password-x' } }));
     // Signal only once the server has read every request (the server's own gauge and counter say so),
     // so "in flight" means in flight; password hashing keeps most of them busy at that moment.
-    let active = 0;
+    let active: number;
     for (;;) {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       active = Number(/^opsdesk_http_active_requests (\d+)/m.exec(text)?.[1] ?? 0) - 1;
