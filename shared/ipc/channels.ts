@@ -111,7 +111,7 @@ export const channels = {
       subject: z.string().trim().min(1).max(300),
       description: z.string().max(100_000).default(''),
       priority: Priority.default('medium'),
-      requester: z.string().trim().min(1).max(254),
+      requester: z.object({ name: z.string().trim().min(1).max(120), email: Email }),
       tags: z.array(Tag).max(30).default([]),
     }),
     response: TicketSummary,

@@ -47,7 +47,9 @@ export const TicketSummary = z.object({
   status: TicketStatus,
   priority: Priority,
   queueId: Id.nullable(),
+  /** The requester's display name, and email. */
   requester: z.string(),
+  requesterEmail: z.string(),
   assigneeId: Id.nullable(),
   tags: z.array(z.string()),
   createdAt: Timestamp,

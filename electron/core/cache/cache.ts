@@ -147,7 +147,7 @@ export class Cache {
         else {
           const e = ticketEventRowFromServer(data);
           this.db
-            .prepare('INSERT OR REPLACE INTO ticket_events (id, ticket_id, at, actor_name, field, from_value, to_value) VALUES (@id, @ticket_id, @at, @actor_name, @field, @from_value, @to_value)')
+            .prepare('INSERT OR REPLACE INTO ticket_events (id, ticket_id, at, actor_name, field, from_value, to_value) VALUES (@id, @ticket_id, @at, COALESCE(@actor_name, (SELECT name FROM users WHERE id = @actor_id)), @field, @from_value, @to_value)')
             .run(e);
         }
         return;
@@ -205,10 +205,10 @@ export class Cache {
   upsertTicketRow(row: TicketRow): void {
     this.db
       .prepare(
-        `INSERT INTO tickets (id, number, subject, description, status, priority, priority_rank, queue_id, requester, assignee_id, tags, created_at, updated_at, first_response_due_at, resolution_due_at, sla_state, version, pending, conflict)
-         VALUES (@id, @number, @subject, @description, @status, @priority, @priority_rank, @queue_id, @requester, @assignee_id, @tags, @created_at, @updated_at, @first_response_due_at, @resolution_due_at, @sla_state, @version, @pending, @conflict)
+        `INSERT INTO tickets (id, number, subject, description, status, priority, priority_rank, queue_id, requester, requester_email, assignee_id, tags, created_at, updated_at, first_response_due_at, resolution_due_at, sla_state, version, pending, conflict)
+         VALUES (@id, @number, @subject, @description, @status, @priority, @priority_rank, @queue_id, @requester, @requester_email, @assignee_id, @tags, @created_at, @updated_at, @first_response_due_at, @resolution_due_at, @sla_state, @version, @pending, @conflict)
          ON CONFLICT(id) DO UPDATE SET number = excluded.number, subject = excluded.subject, description = excluded.description, status = excluded.status,
-           priority = excluded.priority, priority_rank = excluded.priority_rank, queue_id = excluded.queue_id, requester = excluded.requester,
+           priority = excluded.priority, priority_rank = excluded.priority_rank, queue_id = excluded.queue_id, requester = excluded.requester, requester_email = excluded.requester_email,
            assignee_id = excluded.assignee_id, tags = excluded.tags, created_at = excluded.created_at, updated_at = excluded.updated_at,
            first_response_due_at = excluded.first_response_due_at, resolution_due_at = excluded.resolution_due_at, sla_state = excluded.sla_state,
            version = excluded.version`,
@@ -290,7 +290,11 @@ export class Cache {
   ticketDetail(ref: { id: string } | { number: number }): TicketDetail | null {
     const row = this.ticketRow(ref);
     if (!row) return null;
-    const comments = (this.db.prepare('SELECT * FROM comments WHERE ticket_id = ? ORDER BY created_at, rid').all(row.id) as CommentRow[]).map(toComment);
+    const comments = (
+      this.db
+        .prepare("SELECT c.rid, c.id, c.ticket_id, c.author_id, COALESCE(NULLIF(c.author_name, ''), u.name, '') AS author_name, c.body, c.internal, c.created_at, c.pending FROM comments c LEFT JOIN users u ON u.id = c.author_id WHERE c.ticket_id = ? ORDER BY c.created_at, c.rid")
+        .all(row.id) as CommentRow[]
+    ).map(toComment);
     const history = (
       this.db.prepare('SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY at, id').all(row.id) as { id: string; ticket_id: string; at: number; actor_name: string | null; field: string; from_value: string; to_value: string }[]
     ).map(
@@ -384,6 +388,7 @@ export function toSummary(r: TicketRow): TicketSummary {
     priority: r.priority as TicketSummary['priority'],
     queueId: r.queue_id,
     requester: r.requester,
+    requesterEmail: r.requester_email,
     assigneeId: r.assignee_id,
     tags: JSON.parse(r.tags) as string[],
     createdAt: r.created_at,

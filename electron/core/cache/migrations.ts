@@ -28,6 +28,7 @@ export const CACHE_MIGRATIONS: CacheMigration[] = [
           priority_rank INTEGER NOT NULL,
           queue_id TEXT,
           requester TEXT NOT NULL DEFAULT '',
+          requester_email TEXT NOT NULL DEFAULT '',
           assignee_id TEXT,
           tags TEXT NOT NULL DEFAULT '[]',
           created_at INTEGER NOT NULL,
@@ -101,16 +102,16 @@ export const CACHE_MIGRATIONS: CacheMigration[] = [
     up(db) {
       // External-content FTS5 tables kept in step by triggers, so every upsert indexes itself.
       db.exec(`
-        CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, description, requester, content='tickets', content_rowid='rid', tokenize='unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, description, requester, requester_email, content='tickets', content_rowid='rid', tokenize='unicode61 remove_diacritics 2');
         CREATE TRIGGER tickets_ai AFTER INSERT ON tickets BEGIN
-          INSERT INTO tickets_fts(rowid, subject, description, requester) VALUES (new.rid, new.subject, new.description, new.requester);
+          INSERT INTO tickets_fts(rowid, subject, description, requester, requester_email) VALUES (new.rid, new.subject, new.description, new.requester, new.requester_email);
         END;
         CREATE TRIGGER tickets_ad AFTER DELETE ON tickets BEGIN
-          INSERT INTO tickets_fts(tickets_fts, rowid, subject, description, requester) VALUES ('delete', old.rid, old.subject, old.description, old.requester);
+          INSERT INTO tickets_fts(tickets_fts, rowid, subject, description, requester, requester_email) VALUES ('delete', old.rid, old.subject, old.description, old.requester, old.requester_email);
         END;
-        CREATE TRIGGER tickets_au AFTER UPDATE OF subject, description, requester ON tickets BEGIN
-          INSERT INTO tickets_fts(tickets_fts, rowid, subject, description, requester) VALUES ('delete', old.rid, old.subject, old.description, old.requester);
-          INSERT INTO tickets_fts(rowid, subject, description, requester) VALUES (new.rid, new.subject, new.description, new.requester);
+        CREATE TRIGGER tickets_au AFTER UPDATE OF subject, description, requester, requester_email ON tickets BEGIN
+          INSERT INTO tickets_fts(tickets_fts, rowid, subject, description, requester, requester_email) VALUES ('delete', old.rid, old.subject, old.description, old.requester, old.requester_email);
+          INSERT INTO tickets_fts(rowid, subject, description, requester, requester_email) VALUES (new.rid, new.subject, new.description, new.requester, new.requester_email);
         END;
         CREATE VIRTUAL TABLE comments_fts USING fts5(body, content='comments', content_rowid='rid', tokenize='unicode61 remove_diacritics 2');
         CREATE TRIGGER comments_ai AFTER INSERT ON comments BEGIN

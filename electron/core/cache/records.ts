@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Alert, Incident, Job, PRIORITIES, Queue, Runbook, Silence, SlaState, TicketStatus, Priority, UserRef } from '../../../shared/ipc';
+import { Alert, Incident, Job, PRIORITIES, Queue, Runbook, SlaState, TicketStatus, Priority, UserRef, type Silence } from '../../../shared/ipc';
 
 /**
  * Server records as they arrive through delta sync or the REST API, parsed leniently into what
@@ -21,8 +21,7 @@ export const ServerTicket = z
     requester: z
       .union([str, z.object({ email: str.optional(), name: str.optional() }).passthrough()])
       .nullish()
-      .transform((v) => (v == null ? '' : typeof v === 'string' ? v : (v.email ?? v.name ?? ''))),
-    requesterEmail: str.nullish(),
+      .transform((v) => (v == null ? { name: '', email: '' } : typeof v === 'string' ? { name: v, email: v.includes('@') ? v : '' } : { name: v.name ?? v.email ?? '', email: v.email ?? '' })),
     assigneeId: str.nullish().transform((v) => v ?? null),
     tags: z.array(str).nullish().transform((v) => v ?? []),
     createdAt: num,
@@ -46,6 +45,7 @@ export interface TicketRow {
   priority_rank: number;
   queue_id: string | null;
   requester: string;
+  requester_email: string;
   assignee_id: string | null;
   tags: string;
   created_at: number;
@@ -69,7 +69,8 @@ export function ticketRowFromServer(data: unknown): TicketRow {
     priority: t.priority,
     priority_rank: PRIORITIES.indexOf(t.priority),
     queue_id: t.queueId,
-    requester: t.requester || t.requesterEmail || '',
+    requester: t.requester.name,
+    requester_email: t.requester.email,
     assignee_id: t.assigneeId,
     tags: JSON.stringify(t.tags),
     created_at: t.createdAt,
@@ -131,8 +132,10 @@ export const ServerTicketEvent = z
     at: num.optional(),
     createdAt: num.optional(),
     actorName: str.nullish(),
+    actorId: str.nullish(),
     actor: z.object({ name: str.optional(), email: str.nullish() }).passthrough().nullish(),
-    field: str.optional(),
+    field: str.nullish(),
+    kind: str.optional(),
     type: str.optional(),
     from: z.unknown().optional(),
     to: z.unknown().optional(),
@@ -146,7 +149,8 @@ export function ticketEventRowFromServer(data: unknown) {
     ticket_id: e.ticketId,
     at: e.at ?? e.createdAt ?? 0,
     actor_name: e.actorName ?? e.actor?.name ?? e.actor?.email ?? null,
-    field: e.field ?? e.type ?? 'change',
+    actor_id: e.actorId ?? null,
+    field: e.field ?? e.kind ?? e.type ?? 'change',
     from_value: JSON.stringify(e.from ?? null),
     to_value: JSON.stringify(e.to ?? null),
   };
@@ -155,8 +159,72 @@ export function ticketEventRowFromServer(data: unknown) {
 const lenient = <T extends z.ZodTypeAny>(schema: T) => (data: unknown) => schema.parse(data) as z.output<T>;
 export const parseQueue = lenient(Queue.extend({ description: str.nullish().transform((v) => v ?? null) }));
 export const parseUser = lenient(UserRef.extend({ role: UserRef.shape.role.catch('agent') }));
-export const parseAlert = lenient(Alert);
-export const parseSilence = lenient(Silence.extend({ createdBy: str.nullish().transform((v) => v ?? null) }));
+/** The server's alert (shared/api/alerts.ts) → the desktop's view. */
+export function parseAlert(data: unknown): Alert {
+  const a = z
+    .object({
+      id: str,
+      fingerprint: str.default(''),
+      name: str.optional(),
+      title: str.optional(),
+      summary: str.nullish(),
+      description: str.nullish(),
+      severity: Alert.shape.severity,
+      status: Alert.shape.status,
+      source: str.nullish(),
+      labels: z.record(str, str).nullish(),
+      startsAt: num.optional(),
+      firstSeenAt: num.optional(),
+      lastSeenAt: num,
+      count: num.int().default(1),
+      acknowledgedBy: str.nullish(),
+      acknowledgedAt: optTs,
+      resolvedAt: optTs,
+      silenced: z.boolean().optional(),
+      incidentId: str.nullish(),
+    })
+    .passthrough()
+    .parse(data);
+  return {
+    id: a.id,
+    fingerprint: a.fingerprint,
+    title: a.title ?? a.summary ?? a.name ?? a.id,
+    description: a.description ?? (a.summary && a.name && a.summary !== a.name ? a.name : ''),
+    severity: a.severity,
+    status: a.status === 'firing' && a.silenced ? 'silenced' : a.status,
+    source: a.source ?? '',
+    labels: a.labels ?? {},
+    firstSeenAt: a.firstSeenAt ?? a.startsAt ?? a.lastSeenAt,
+    lastSeenAt: a.lastSeenAt,
+    count: a.count,
+    acknowledgedBy: a.acknowledgedBy ?? null,
+    acknowledgedAt: a.acknowledgedAt,
+    resolvedAt: a.resolvedAt,
+    incidentId: a.incidentId ?? null,
+    pending: false,
+  };
+}
+export function parseSilence(data: unknown): Silence {
+  const s = z
+    .object({
+      id: str,
+      matchers: z.array(z.object({ name: str.optional(), label: str.optional(), value: str, isRegex: z.boolean().optional(), regex: z.boolean().optional() }).passthrough()),
+      startsAt: num,
+      endsAt: num,
+      comment: str.default(''),
+      createdBy: str.nullish(),
+    })
+    .passthrough()
+    .parse(data);
+  return {
+    id: s.id,
+    matchers: s.matchers.map((m) => ({ label: m.label ?? m.name ?? '', value: m.value, regex: m.regex ?? m.isRegex ?? false })),
+    startsAt: s.startsAt,
+    endsAt: s.endsAt,
+    comment: s.comment,
+    createdBy: s.createdBy ?? null,
+  };
+}
 export const parseIncident = lenient(Incident);
 export const parseRunbook = lenient(Runbook);
 export const parseJob = lenient(Job.extend({ requestedBy: str.nullish().transform((v) => v ?? null) }));

@@ -1,0 +1,57 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SyncChange } from '../../../shared/api/sync';
+import { tmpDir } from '../test/fixtures';
+import { Cache } from './cache';
+
+export function serverTicket(n: number, patch: Record<string, unknown> = {}) {
+  return {
+    id: `t${n}`, number: n, queueId: n % 2 ? 'q1' : 'q2', subject: `Ticket ${n} about printers`, description: 'desc', requester: { name: 'Ana', email: 'ana@example.com' },
+    status: 'open', priority: 'high', assigneeId: null, tags: ['hw'], createdBy: null, createdAt: n, updatedAt: n, resolvedAt: null, closedAt: null, version: 1,
+    sla: { state: 'ok', firstResponseDueAt: null, resolutionDueAt: 1000 + n, firstResponseWarnAt: null, resolutionWarnAt: null, firstRespondedAt: null, pausedAt: null, firstResponseBreachedAt: null, resolutionBreachedAt: null },
+    ...patch,
+  };
+}
+const change = (seq: number, entity: SyncChange['entity'], id: string, data: unknown, op: 'upsert' | 'delete' = 'upsert'): SyncChange => ({ seq, entity, id, op, data, at: seq });
+
+describe('Cache', () => {
+  it('applies a page of changes and its cursor in one transaction, and lists, filters and searches', () => {
+    const { cache } = Cache.open(path.join(tmpDir(), 'cache.db'));
+    cache.applyPage(
+      [
+        change(1, 'ticket', 't1', serverTicket(1)),
+        change(2, 'ticket', 't2', serverTicket(2, { priority: 'low', status: 'pending', assigneeId: 'u1' })),
+        change(3, 'comment', 'c1', { id: 'c1', ticketId: 't2', authorId: 'u1', visibility: 'internal', body: 'replaced the toner cartridge', createdAt: 5 }),
+        change(4, 'user', 'u1', { id: 'u1', name: 'Bob', email: 'bob@example.com', role: 'agent', disabled: false }),
+      ],
+      4,
+    );
+    expect(cache.syncCursor).toBe(4);
+    expect(cache.listTickets({}, { field: 'number', dir: 'asc' }, 0, 10, null).items.map((t) => t.number)).toEqual([1, 2]);
+    expect(cache.listTickets({ queueId: 'q1' }, { field: 'number', dir: 'asc' }, 0, 10, null).total).toBe(1);
+    expect(cache.listTickets({ assignee: 'me' }, { field: 'number', dir: 'asc' }, 0, 10, 'u1').items[0]!.id).toBe('t2');
+    expect(cache.listTickets({ assignee: 'unassigned' }, { field: 'number', dir: 'asc' }, 0, 10, null).items[0]!.id).toBe('t1');
+    expect(cache.listTickets({ tag: 'hw', status: ['pending'] }, { field: 'number', dir: 'asc' }, 0, 10, null).total).toBe(1);
+    expect(cache.searchTickets('toner', 10).map((h) => h.ticket.id)).toEqual(['t2']);
+    expect(cache.searchTickets('printers', 10)).toHaveLength(2);
+    const detail = cache.ticketDetail({ number: 2 })!;
+    expect(detail.comments[0]).toMatchObject({ internal: true, authorName: 'Bob' });
+    expect(detail.ticket).toMatchObject({ requester: 'Ana', requesterEmail: 'ana@example.com', resolutionDueAt: 1002 });
+  });
+
+  it('a page that fails half-way leaves nothing applied', () => {
+    const { cache } = Cache.open(path.join(tmpDir(), 'cache.db'));
+    expect(() => cache.applyPage([change(1, 'ticket', 't1', serverTicket(1)), change(2, 'ticket', 't2', { broken: true })], 2)).toThrow();
+    expect(cache.ticketCount()).toBe(0);
+    expect(cache.syncCursor).toBe(0);
+  });
+
+  it('moves a corrupt database aside, rebuilds it, and keeps the outbox rows it can read', () => {
+    const file = path.join(tmpDir(), 'cache.db');
+    writeFileSync(file, 'this is not a database at all'.repeat(200));
+    const opened = Cache.open(file);
+    expect(opened.movedAside).toMatch(/cache\.db\.corrupt-/);
+    expect(opened.cache.ticketCount()).toBe(0);
+  });
+});

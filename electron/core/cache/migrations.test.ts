@@ -1,0 +1,41 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { CACHE_MIGRATIONS, LATEST_CACHE_VERSION, migrateCache } from './migrations';
+
+const tables = (db: Database.Database) => (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+
+describe('cache migrations', () => {
+  it('are numbered 1..N without gaps', () => {
+    expect(CACHE_MIGRATIONS.map((m) => m.version)).toEqual(CACHE_MIGRATIONS.map((_, i) => i + 1));
+  });
+
+  it('0001 creates the cached domain tables and the outbox', () => {
+    const db = new Database(':memory:');
+    expect(migrateCache(db, 1)).toEqual([1]);
+    expect(tables(db)).toEqual(expect.arrayContaining(['tickets', 'comments', 'ticket_events', 'queues', 'users', 'alerts', 'incidents', 'runbooks', 'jobs', 'outbox', 'meta']));
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+  });
+
+  it('0002 indexes rows that existed before it (seeded at version 1)', () => {
+    const db = new Database(':memory:');
+    migrateCache(db, 1);
+    db.prepare(
+      "INSERT INTO tickets (id, number, subject, description, status, priority, priority_rank, requester, requester_email, created_at, updated_at) VALUES ('t1', 1, 'Printer on fire', 'third floor', 'open', 'high', 2, 'Ana', 'ana@example.com', 1, 1)",
+    ).run();
+    db.prepare("INSERT INTO comments (id, ticket_id, body, created_at) VALUES ('c1', 't1', 'extinguisher requested', 2)").run();
+    expect(migrateCache(db)).toEqual([2]);
+    expect(db.prepare("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH 'printer'").all()).toHaveLength(1);
+    expect(db.prepare("SELECT rowid FROM comments_fts WHERE comments_fts MATCH 'extinguisher'").all()).toHaveLength(1);
+    // Triggers keep it in step afterwards.
+    db.prepare("UPDATE tickets SET subject = 'Scanner jammed' WHERE id = 't1'").run();
+    expect(db.prepare("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH 'printer'").all()).toHaveLength(0);
+    expect(db.prepare("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH 'scanner'").all()).toHaveLength(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_CACHE_VERSION);
+  });
+
+  it('running again applies nothing', () => {
+    const db = new Database(':memory:');
+    migrateCache(db);
+    expect(migrateCache(db)).toEqual([]);
+  });
+});
