@@ -121,12 +121,19 @@ export class Cache {
 
   // ── applying server changes ──────────────────────────────────────────────────────────────────
   /** Applies one page of the change feed and advances the cursor, all in one transaction. */
-  applyPage(changes: SyncChange[], nextCursor: number, onTicket?: (id: string) => void): void {
+  /**
+   * `afterApply` runs inside the same transaction with the tickets touched, so the outbox can lay
+   * pending local edits back over fresh server rows before anyone reads them.
+   */
+  applyPage(changes: SyncChange[], nextCursor: number, afterApply?: (ticketIds: Set<string>) => void): Set<string> {
+    const touched = new Set<string>();
     this.transaction(() => {
-      for (const change of changes) this.applyChange(change, onTicket);
+      for (const change of changes) this.applyChange(change, (id) => touched.add(id));
       if (nextCursor > this.syncCursor) this.setMeta('sync.cursor', String(nextCursor));
       this.setMeta('sync.lastSyncedAt', String(Date.now()));
+      afterApply?.(touched);
     });
+    return touched;
   }
 
   applyChange(change: SyncChange, onTicket?: (id: string) => void): void {

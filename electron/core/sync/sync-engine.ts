@@ -1,0 +1,98 @@
+import { EventEmitter } from 'node:events';
+import type { SyncChange, SyncPage } from '../../../shared/api/sync';
+import type { SyncProgress } from '../../../shared/ipc';
+import type { ApiClient } from '../api/api-client';
+import type { Cache } from '../cache/cache';
+import { CoreError } from '../errors';
+import type { Outbox } from '../outbox/outbox';
+import { silentLogger, type Logger } from '../ports';
+
+export const SYNC_PATH = '/api/v1/sync/changes';
+
+/**
+ * Initial and delta sync from the server's change feed. Each page is applied with its cursor in
+ * one transaction (a crash never leaves half a page), pending local edits are laid back over fresh
+ * rows, and the outbox is replayed afterwards. Single-flight: a request during a run queues one more.
+ * Events: 'progress' (SyncProgress), 'tickets' (ids), 'changes' (SyncChange[] of a delta page).
+ */
+export class SyncEngine extends EventEmitter {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private progress: SyncProgress;
+
+  constructor(
+    private readonly cache: Cache,
+    private readonly api: ApiClient,
+    private readonly outbox: Outbox,
+    private readonly options: { pageSize?: number; logger?: Logger } = {},
+  ) {
+    super();
+    const last = cache.getMeta('sync.lastSyncedAt');
+    this.progress = { phase: 'idle', done: 0, total: null, lastSyncedAt: last ? Number(last) : null, error: null };
+  }
+
+  status(): SyncProgress {
+    return this.progress;
+  }
+
+  get cursor(): number {
+    return this.cache.syncCursor;
+  }
+
+  /** Syncs until the feed is exhausted, then replays the outbox. */
+  run(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.runOnce();
+      } while (this.again);
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async runOnce(): Promise<void> {
+    const initial = this.cache.syncCursor === 0;
+    let done = 0;
+    this.setProgress({ phase: initial ? 'initial' : 'delta', done, total: null, error: null });
+    try {
+      for (;;) {
+        const since = this.cache.syncCursor;
+        const res = await this.api.request<SyncPage>('GET', SYNC_PATH, { query: { since, limit: this.options.pageSize ?? 1000 }, timeoutMs: 60_000 });
+        const page = res.data;
+        if (page.nextCursor < since) {
+          // The server's feed restarted (restored backup, new database): start over, keep the outbox.
+          (this.options.logger ?? silentLogger).warn('sync cursor ahead of the server; resyncing from scratch', { since, next: page.nextCursor });
+          this.cache.clearSynced();
+          continue;
+        }
+        const touched = this.cache.applyPage(page.changes, page.nextCursor, (ids) => this.outbox.rebaseMany(ids));
+        done += page.changes.length;
+        if (page.changes.length) {
+          if (touched.size) this.emit('tickets', [...touched], initial);
+          if (!initial) this.emit('changes', page.changes as SyncChange[]);
+          else this.emit('initialPage', page.changes as SyncChange[]);
+        }
+        this.setProgress({ phase: initial ? 'initial' : 'delta', done, total: null, error: null });
+        if (page.done) break;
+      }
+      this.setProgress({ phase: 'idle', done, total: done, lastSyncedAt: Date.now(), error: null });
+    } catch (err) {
+      const message = err instanceof CoreError && err.code === 'not_supported' ? 'This server has no delta-sync route yet' : (err as Error).message;
+      this.setProgress({ phase: err instanceof CoreError && err.code === 'offline' ? 'idle' : 'error', done, total: null, error: message });
+      if (err instanceof CoreError && ['offline', 'session_revoked', 'not_signed_in'].includes(err.code)) return;
+      throw err;
+    }
+    await this.outbox.replay();
+  }
+
+  private setProgress(p: Partial<SyncProgress>): void {
+    this.progress = { ...this.progress, ...p };
+    this.emit('progress', this.progress);
+  }
+}
