@@ -4,19 +4,26 @@ import {
   ApiToken,
   AuditEntry,
   Backup,
+  BackupManifest,
+  BackupOverview,
   Comment,
   Connectivity,
+  CreateIncidentRequest,
   Id,
   Incident,
   IncidentDetail,
+  IncidentNoteRequest,
   IncidentState,
   Job,
   JobLogLine,
+  JobRequest,
   JobStatus,
+  LinkRequest,
   MaintenanceWindow,
-  MetricName,
-  MetricRange,
-  MetricSeries,
+  MaintenanceWindowInput,
+  MetricNames,
+  SeriesResponse,
+  TransitionRequest,
   NotificationPrefs,
   OutboxItem,
   Priority,
@@ -147,56 +154,44 @@ export const channels = {
   /** Unacknowledged (firing) alert count, as shown on the tray icon. */
   'alerts.unackedCount': { request: Empty, response: z.number().int() },
 
-  // ── incidents (online) ───────────────────────────────────────────────────────────────────────
-  'incidents.list': { request: z.object({ state: z.array(IncidentState).optional() }).default({}), response: z.array(Incident) },
+  // ── incidents (online; server schemas from shared/api/incidents) ─────────────────────────────
+  'incidents.list': { request: z.object({ state: z.array(IncidentState).optional(), severity: Severity.optional() }).default({}), response: z.array(Incident) },
   'incidents.get': { request: ById, response: IncidentDetail },
-  'incidents.create': {
-    request: z.object({ title: z.string().trim().min(1).max(300), severity: Severity, alertIds: z.array(Id).default([]), ticketIds: z.array(Id).default([]) }),
-    response: Incident,
-  },
-  'incidents.transition': { request: z.object({ id: Id, to: IncidentState, note: z.string().max(10_000).optional() }), response: Incident },
-  'incidents.note': { request: z.object({ id: Id, body: z.string().trim().min(1).max(10_000) }), response: IncidentDetail },
-  'incidents.link': { request: z.object({ id: Id, alertIds: z.array(Id).default([]), ticketIds: z.array(Id).default([]), jobIds: z.array(Id).default([]) }), response: Incident },
-  'incidents.review': { request: z.object({ id: Id, review: z.record(z.string(), z.unknown()) }), response: IncidentDetail },
+  'incidents.create': { request: CreateIncidentRequest, response: Incident },
+  'incidents.update': { request: z.object({ id: Id, changes: z.object({ title: z.string().trim().min(1).max(300), description: z.string().max(20_000).nullable(), severity: Severity, commanderId: Id.nullable() }).partial() }), response: Incident },
+  'incidents.transition': { request: TransitionRequest.extend({ id: Id }), response: Incident },
+  'incidents.note': { request: IncidentNoteRequest.extend({ id: Id }), response: IncidentDetail },
+  'incidents.link': { request: LinkRequest.extend({ id: Id }), response: Incident },
+  'incidents.review': { request: z.object({ id: Id, summary: z.string().max(50_000).optional(), rootCause: z.string().max(50_000).optional(), followUps: z.array(z.string().trim().min(1).max(2000)).max(100).optional() }), response: Incident },
 
-  // ── runbooks and jobs (online) ───────────────────────────────────────────────────────────────
+  // ── runbooks and jobs (online; shared/api/runbooks, shared/api/jobs) ────────────────────────
   'runbooks.list': { request: Empty, response: z.array(Runbook) },
-  'jobs.list': { request: z.object({ status: z.array(JobStatus).optional(), limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }), response: z.array(Job) },
+  'jobs.list': { request: z.object({ status: JobStatus.optional(), runbook: z.string().max(100).optional(), limit: z.number().int().min(1).max(500).default(50) }).default({ limit: 50 }), response: z.array(Job) },
   'jobs.get': { request: ById, response: Job },
-  /** `confirm` must equal the runbook's confirmParam value for destructive runbooks. */
-  'jobs.request': { request: z.object({ runbookId: Id, params: z.record(z.string(), z.unknown()), confirm: z.string().max(300).optional() }), response: Job },
+  /** Destructive runbooks: `confirmation` must equal the runbook id. */
+  'jobs.request': { request: JobRequest, response: Job },
   'jobs.approve': { request: ById, response: Job },
   'jobs.reject': { request: z.object({ id: Id, reason: z.string().trim().min(1).max(500) }), response: Job },
   'jobs.cancel': { request: ById, response: Job },
   'jobs.retry': { request: ById, response: Job },
-  /** Answers the log so far from `fromSeq`, then pushes `jobs.log` events until unsubscribed or the job ends. */
+  /** Answers the log after `fromSeq`, then pushes `jobs.log` events until unsubscribed or the job ends. */
   'jobs.subscribeLog': { request: z.object({ id: Id, fromSeq: z.number().int().min(0).default(0) }), response: z.object({ subscriptionId: z.string(), lines: z.array(JobLogLine), done: z.boolean() }) },
   'jobs.unsubscribeLog': { request: z.object({ subscriptionId: z.string().min(1).max(100) }), response: Void },
 
-  // ── maintenance (online) ─────────────────────────────────────────────────────────────────────
+  // ── maintenance (online; shared/api/maintenance) ─────────────────────────────────────────────
   'maintenance.list': { request: Empty, response: z.array(MaintenanceWindow) },
   'maintenance.get': { request: ById, response: MaintenanceWindow },
-  'maintenance.schedule': {
-    request: z.object({ title: z.string().trim().min(1).max(200), startsAt: Timestamp, endsAt: Timestamp, recurrence: z.string().max(500).nullable().default(null), silenceAlerts: z.boolean().default(true) }),
-    response: MaintenanceWindow,
-  },
+  'maintenance.schedule': { request: MaintenanceWindowInput, response: MaintenanceWindow },
   'maintenance.cancel': { request: ById, response: Void },
-  /** Drives the wizard: start, run the next step, skip a step, abort, roll back. */
-  'maintenance.wizard': {
-    request: z.object({ id: Id, action: z.enum(['start', 'run_step', 'skip_step', 'abort', 'rollback', 'complete']), stepId: Id.optional() }),
-    response: MaintenanceWindow,
-  },
 
-  // ── backups (online) ─────────────────────────────────────────────────────────────────────────
+  // ── backups (online; shared/api/backups) ─────────────────────────────────────────────────────
   'backups.list': { request: Empty, response: z.array(Backup) },
-  'backups.create': { request: Empty, response: Job },
-  'backups.verify': { request: ById, response: Job },
-  /** `confirm` must be the backup id typed by the user. */
-  'backups.restore': { request: z.object({ id: Id, confirm: z.string() }), response: Job },
-  'backups.manifest': { request: ById, response: z.record(z.string(), z.unknown()) },
+  'backups.overview': { request: Empty, response: BackupOverview },
+  'backups.manifest': { request: ById, response: BackupManifest },
 
-  // ── metrics (online) ─────────────────────────────────────────────────────────────────────────
-  'metrics.series': { request: z.object({ metrics: z.array(MetricName).min(1).max(8), range: MetricRange }), response: z.array(MetricSeries) },
+  // ── metrics (online; shared/api/metrics) ─────────────────────────────────────────────────────
+  'metrics.names': { request: Empty, response: MetricNames },
+  'metrics.series': { request: z.object({ name: z.string().min(1).max(200), from: Timestamp, to: Timestamp, step: z.number().int().min(1).max(86_400).optional(), labels: z.array(z.string()).max(10).optional() }), response: SeriesResponse },
 
   // ── admin (online, admin role) ───────────────────────────────────────────────────────────────
   'admin.users.list': { request: Empty, response: z.array(UserAdmin) },

@@ -171,104 +171,25 @@ export const Silence = z.object({
 });
 export type Silence = z.infer<typeof Silence>;
 
-export const INCIDENT_STATES = ['detected', 'acknowledged', 'diagnosing', 'mitigating', 'resolved', 'reviewed'] as const;
-export const IncidentState = z.enum(INCIDENT_STATES);
-export type IncidentState = z.infer<typeof IncidentState>;
-
-export const IncidentNote = z.object({ id: Id, at: Timestamp, authorName: z.string().nullable(), body: z.string(), kind: z.string().default('note') });
-export const Incident = z.object({
-  id: Id,
-  title: z.string(),
-  severity: Severity,
-  state: IncidentState,
-  commanderId: Id.nullable().default(null),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-  /** When the response target for this severity runs out (15 min / 1 h / 4 h / 1 day). */
-  responseDueAt: Timestamp.nullable().default(null),
-  alertIds: z.array(Id).default([]),
-  ticketIds: z.array(Id).default([]),
-  jobIds: z.array(Id).default([]),
-});
-export type Incident = z.infer<typeof Incident>;
-export const IncidentDetail = z.object({ incident: Incident, timeline: z.array(IncidentNote), review: z.record(z.string(), z.unknown()).nullable().default(null) });
-export type IncidentDetail = z.infer<typeof IncidentDetail>;
-
-// ── runbooks, jobs, maintenance, backups ───────────────────────────────────────────────────────
-export const Runbook = z.object({
-  id: Id,
-  name: z.string(),
-  description: z.string(),
-  danger: z.enum(['safe', 'caution', 'destructive']),
-  requiresApproval: z.boolean(),
-  /** JSON Schema of the parameters; the renderer generates the form from it. */
-  paramsSchema: z.record(z.string(), z.unknown()),
-  /** For destructive runbooks: the parameter whose value the user must type to confirm. */
-  confirmParam: z.string().nullable().default(null),
-});
-export type Runbook = z.infer<typeof Runbook>;
-
-export const JOB_STATUSES = ['awaiting_approval', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'rejected'] as const;
-export const JobStatus = z.enum(JOB_STATUSES);
-export const Job = z.object({
-  id: Id,
-  runbookId: Id,
-  params: z.record(z.string(), z.unknown()),
-  status: JobStatus,
-  requestedBy: z.string().nullable(),
-  approvedBy: z.string().nullable().default(null),
-  createdAt: Timestamp,
-  startedAt: Timestamp.nullable().default(null),
-  finishedAt: Timestamp.nullable().default(null),
-  error: z.string().nullable().default(null),
-});
-export type Job = z.infer<typeof Job>;
-export const JobLogLine = z.object({ seq: z.number().int(), at: Timestamp, stream: z.enum(['stdout', 'stderr', 'system']).default('stdout'), text: z.string() });
-export type JobLogLine = z.infer<typeof JobLogLine>;
-
-export const ChecklistStep = z.object({
-  id: Id,
-  phase: z.enum(['pre', 'post']),
-  title: z.string(),
-  state: z.enum(['pending', 'running', 'passed', 'failed', 'skipped']),
-  output: z.string().default(''),
-  durationMs: z.number().nullable().default(null),
-});
-export const MaintenanceWindow = z.object({
-  id: Id,
-  title: z.string(),
-  startsAt: Timestamp,
-  endsAt: Timestamp,
-  /** RFC 5545 RRULE for recurring windows, null for one-off. */
-  recurrence: z.string().nullable().default(null),
-  state: z.enum(['scheduled', 'announced', 'in_progress', 'completed', 'aborted', 'rolled_back']),
-  silenceAlerts: z.boolean().default(true),
-  steps: z.array(ChecklistStep).default([]),
-});
-export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
-
-export const Backup = z.object({
-  id: Id,
-  createdAt: Timestamp,
-  sizeBytes: z.number().int(),
-  checksum: z.string().nullable(),
-  checksumState: z.enum(['unverified', 'verified', 'mismatch']),
-  retentionClass: z.enum(['hourly', 'daily', 'weekly', 'monthly', 'manual', 'safety']),
-  jobId: Id.nullable().default(null),
-});
-export type Backup = z.infer<typeof Backup>;
-
-export const METRIC_NAMES = ['cpu', 'memory', 'disk', 'response_time_p95', 'error_rate', 'throughput', 'ticket_volume', 'sla_compliance'] as const;
-export const MetricName = z.enum(METRIC_NAMES);
-export const MetricRange = z.enum(['1h', '24h', '7d', '90d']);
-export const MetricSeries = z.object({
-  metric: MetricName,
-  unit: z.string(),
-  points: z.array(z.tuple([Timestamp, z.number()])),
-  warning: z.number().nullable(),
-  critical: z.number().nullable(),
-});
-export type MetricSeries = z.infer<typeof MetricSeries>;
+// Online-only domains (incidents, runbooks, jobs, maintenance, backups, metrics) are read from the
+// server when needed and not cached, so the renderer sees the server's own schemas (shared/api).
+export {
+  Incident,
+  IncidentDetail,
+  IncidentState,
+  INCIDENT_STATES,
+  TimelineEntry,
+  CreateIncidentRequest,
+  TransitionRequest,
+  IncidentNoteRequest,
+  LinkRequest,
+  ReviewRequest,
+} from '../api/incidents';
+export { Runbook } from '../api/runbooks';
+export { Job, JobStatus, JOB_STATUSES, JobLogLine, JobRequest } from '../api/jobs';
+export { MaintenanceWindow, MaintenanceWindowInput, MaintenanceModeStatus } from '../api/maintenance';
+export { Backup, BackupManifest, BackupOverview } from '../api/backups';
+export { SeriesResponse, MetricNames } from '../api/metrics';
 
 export const ApiToken = z.object({
   id: Id,

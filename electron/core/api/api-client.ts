@@ -1,4 +1,4 @@
-import axios, { AxiosError, type AxiosInstance, type Method } from 'axios';
+import axios, { type AxiosError, type AxiosInstance, type Method } from 'axios';
 import { EventEmitter } from 'node:events';
 import type { IpcErrorCode } from '../../../shared/ipc';
 import { CoreError } from '../errors';

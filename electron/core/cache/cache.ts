@@ -255,14 +255,18 @@ export class Cache {
   listTickets(filter: TicketFilter, sort: TicketSort, offset: number, limit: number, meId: string | null): { items: TicketSummary[]; total: number } {
     const where: string[] = [];
     const params: Record<string, unknown> = {};
-    if (filter.queueId) (where.push('queue_id = @queueId'), (params.queueId = filter.queueId));
+    const add = (clause: string, values: Record<string, unknown> = {}) => {
+      where.push(clause);
+      Object.assign(params, values);
+    };
+    if (filter.queueId) add('queue_id = @queueId', { queueId: filter.queueId });
     if (filter.status?.length) where.push(`status IN (${filter.status.map((s, i) => ((params[`s${i}`] = s), `@s${i}`)).join(',')})`);
     if (filter.priority?.length) where.push(`priority IN (${filter.priority.map((p, i) => ((params[`p${i}`] = p), `@p${i}`)).join(',')})`);
     if (filter.assignee === 'unassigned') where.push('assignee_id IS NULL');
-    else if (filter.assignee) (where.push('assignee_id = @assignee'), (params.assignee = filter.assignee === 'me' ? (meId ?? '') : filter.assignee));
-    if (filter.tag) (where.push('EXISTS (SELECT 1 FROM json_each(tickets.tags) WHERE value = @tag)'), (params.tag = filter.tag));
-    if (filter.breaching) where.push("sla_state IN ('warning', 'breached')");
-    if (filter.text?.trim()) (where.push(`rid IN (${this.ftsTicketRids()})`), (params.q = ftsQuery(filter.text)));
+    else if (filter.assignee) add('assignee_id = @assignee', { assignee: filter.assignee === 'me' ? (meId ?? '') : filter.assignee });
+    if (filter.tag) add('EXISTS (SELECT 1 FROM json_each(tickets.tags) WHERE value = @tag)', { tag: filter.tag });
+    if (filter.breaching) add("sla_state IN ('warning', 'breached')");
+    if (filter.text?.trim()) add(`rid IN (${this.ftsTicketRids()})`, { q: ftsQuery(filter.text) });
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
     const rows = this.db

@@ -354,11 +354,22 @@ export class Outbox extends EventEmitter {
     const sets: string[] = [];
     const params: Record<string, unknown> = { id: ticketId };
     for (const [field, value] of Object.entries(changes)) {
-      if (field === 'tags') (sets.push('tags = @tags'), (params.tags = JSON.stringify(value ?? [])));
-      else if (field === 'priority') (sets.push('priority = @priority', 'priority_rank = @rank'), (params.priority = value), (params.rank = PRIORITIES.indexOf(value as never)));
-      else if (FIELD_COLUMNS[field]) (sets.push(`${FIELD_COLUMNS[field]} = @${field}`), (params[field] = value ?? null));
+      if (field === 'tags') {
+        sets.push('tags = @tags');
+        params.tags = JSON.stringify(value ?? []);
+      } else if (field === 'priority') {
+        sets.push('priority = @priority', 'priority_rank = @rank');
+        params.priority = value;
+        params.rank = PRIORITIES.indexOf(value as never);
+      } else if (FIELD_COLUMNS[field]) {
+        sets.push(`${FIELD_COLUMNS[field]} = @${field}`);
+        params[field] = value ?? null;
+      }
     }
-    if (touch) (sets.push('updated_at = @now'), (params.now = this.clock.now()));
+    if (touch) {
+      sets.push('updated_at = @now');
+      params.now = this.clock.now();
+    }
     if (sets.length) this.cache.db.prepare(`UPDATE tickets SET ${sets.join(', ')} WHERE id = @id`).run(params);
   }
 
