@@ -1,0 +1,84 @@
+import { sql, type AliasedRawBuilder, type Kysely, type RawBuilder } from 'kysely';
+import type { DialectName } from '../db/dialect';
+import type { Database } from '../db/schema';
+
+const TERM = /[\p{L}\p{N}]/u;
+const MAX_TERMS = 12;
+
+/**
+ * User text → an FTS5 query that can only mean "all these words": every term is a double-quoted
+ * string (inner quotes doubled), so operators, column filters, `*`, `^`, NEAR and parentheses are
+ * plain text. Returns null when nothing searchable is left (e.g. only punctuation).
+ */
+export function fts5Query(text: string): string | null {
+  const terms = text
+    .split(/\s+/)
+    .filter((t) => TERM.test(t))
+    .slice(0, MAX_TERMS)
+    .map((t) => `"${t.replace(/"/g, '""')}"`);
+  return terms.length ? terms.join(' ') : null;
+}
+
+/** Text with at least one letter or digit; PostgreSQL's plainto_tsquery treats the rest as text. */
+export function hasSearchableText(text: string): boolean {
+  return TERM.test(text);
+}
+
+/**
+ * The full-text index over subject, description and comments. SQLite: an FTS5 table whose rowid
+ * is the ticket number; PostgreSQL: a weighted tsvector column with a GIN index. Kept in the
+ * writer's transaction.
+ */
+export class TicketSearchIndex {
+  constructor(private readonly dialect: DialectName) {}
+
+  async index(trx: Kysely<Database>, ticket: { id: string; number: number; subject: string; description: string }): Promise<void> {
+    if (this.dialect === 'sqlite') {
+      const comments = await trx.selectFrom('ticket_comments').select('body').where('ticket_id', '=', ticket.id).orderBy('created_at').execute();
+      const body = [ticket.description, ...comments.map((c) => c.body)].join('\n');
+      await sql`delete from ticket_fts where rowid = ${ticket.number}`.execute(trx);
+      await sql`insert into ticket_fts (rowid, subject, body) values (${ticket.number}, ${ticket.subject}, ${body})`.execute(trx);
+    } else {
+      await sql`update tickets set search_vector =
+          setweight(to_tsvector('english', subject), 'A') ||
+          setweight(to_tsvector('english', description), 'B') ||
+          setweight(to_tsvector('english', coalesce((select string_agg(body, ' ') from ticket_comments c where c.ticket_id = tickets.id), '')), 'C')
+        where id = ${ticket.id}`.execute(trx);
+    }
+  }
+
+  async appendComment(trx: Kysely<Database>, ticket: { id: string; number: number }, body: string): Promise<void> {
+    if (this.dialect === 'sqlite') {
+      await sql`update ticket_fts set body = body || char(10) || ${body} where rowid = ${ticket.number}`.execute(trx);
+    } else {
+      await sql`update tickets set search_vector = search_vector || setweight(to_tsvector('english', ${body}), 'C') where id = ${ticket.id}`.execute(trx);
+    }
+  }
+
+  /**
+   * How to restrict `tickets` to the text and rank it (score: lower is better), or null when the
+   * text has nothing searchable. SQLite joins the FTS5 matches (rowid = number); PostgreSQL filters
+   * on the tsvector. Text always travels as a bound parameter.
+   */
+  match(text: string): SearchMatch | null {
+    if (this.dialect === 'sqlite') {
+      const q = fts5Query(text);
+      if (!q) return null;
+      return {
+        kind: 'join',
+        source: sql<{ fts_number: number; fts_score: number }>`(select rowid as fts_number, bm25(ticket_fts, 4.0, 1.0) as fts_score from ticket_fts where ticket_fts match ${q})`.as('fts'),
+        score: sql<number>`fts.fts_score`,
+      };
+    }
+    if (!hasSearchableText(text)) return null;
+    return {
+      kind: 'where',
+      where: sql<boolean>`tickets.search_vector @@ plainto_tsquery('english', ${text})`,
+      score: sql<number>`(-ts_rank(tickets.search_vector, plainto_tsquery('english', ${text})))::float8`,
+    };
+  }
+}
+
+export type SearchMatch =
+  | { kind: 'join'; source: AliasedRawBuilder<{ fts_number: number; fts_score: number }, 'fts'>; score: RawBuilder<number> }
+  | { kind: 'where'; where: RawBuilder<boolean>; score: RawBuilder<number> };

@@ -1,0 +1,103 @@
+import type { Kysely } from 'kysely';
+import type { LiveEvent } from '../../../shared/api/events';
+import type { Database } from '../db/schema';
+import type { Clock } from '../lib/clock';
+import type { EventHub } from '../realtime/event-hub';
+import type { Audience, ChangeFeed } from '../sync/change-feed';
+import { TICKET_COLUMNS, toTicket } from '../tickets/ticket-model';
+
+export const SLA_WATCH_INTERVAL_MS = 15_000;
+const BATCH = 200;
+
+type Timer = 'first_response' | 'resolution';
+
+/**
+ * Marks running SLA timers that passed their deadline and announces each breach once: the mark is
+ * a conditional update (`… where breached_at is null`), so two instances or two ticks never both
+ * announce it. Runs on an interval; tests call `tick()` with a ManualClock.
+ */
+export class SlaWatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly changes: ChangeFeed,
+    private readonly events: EventHub,
+    private readonly clock: Clock,
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {}
+
+  start(intervalMs = SLA_WATCH_INTERVAL_MS): void {
+    this.timer ??= setInterval(() => void this.tick().catch(this.onError), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => {});
+  }
+
+  /** One pass; returns how many breaches it announced. Overlapping calls share one pass. */
+  tick(): Promise<number> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    let announced = 0;
+    for (const timer of ['first_response', 'resolution'] as const) {
+      for (;;) {
+        const due = await this.candidates(timer);
+        for (const id of due) if (await this.breach(id, timer)) announced++;
+        if (due.length < BATCH) break;
+      }
+    }
+    return announced;
+  }
+
+  private async candidates(timer: Timer): Promise<string[]> {
+    const now = this.clock.now();
+    let q = this.db.selectFrom('tickets').select('id').where('sla_paused_at', 'is', null).where('status', 'in', ['new', 'open']);
+    q =
+      timer === 'first_response'
+        ? q.where('response_breached_at', 'is', null).where('response_due_at', '<=', now).where('first_response_at', 'is', null)
+        : q.where('resolution_breached_at', 'is', null).where('resolution_due_at', '<=', now);
+    return (await q.limit(BATCH).execute()).map((r) => r.id);
+  }
+
+  private async breach(id: string, timer: Timer): Promise<boolean> {
+    const now = this.clock.now();
+    const out = await this.db.transaction().execute(async (trx) => {
+      await this.changes.lock(trx);
+      const column = timer === 'first_response' ? 'response_breached_at' : 'resolution_breached_at';
+      const dueColumn = timer === 'first_response' ? 'response_due_at' : 'resolution_due_at';
+      const res = await trx
+        .updateTable('tickets')
+        .set({ [column]: now })
+        .where('id', '=', id)
+        .where(column, 'is', null)
+        .where(dueColumn, '<=', now)
+        .where('sla_paused_at', 'is', null)
+        .where('status', 'in', ['new', 'open'])
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return undefined;
+      const row = await trx.selectFrom('tickets').select(TICKET_COLUMNS).where('id', '=', id).executeTakeFirstOrThrow();
+      await trx
+        .insertInto('ticket_events')
+        .values({ ticket_id: id, actor_id: null, kind: 'sla_breached', field: timer, old_value: null, new_value: JSON.stringify({ dueAt: row[dueColumn] }), at: now })
+        .execute();
+      const ticket = toTicket(row, now);
+      const audience: Audience = { kind: 'queue', queueId: row.queue_id };
+      const seq = await this.changes.record(trx, { entity: 'ticket', id, op: 'upsert', audience, data: ticket, actorId: null });
+      const event: LiveEvent = { type: 'ticket.sla_breached', seq, actor: null, data: { ticket, timer, dueAt: row[dueColumn] }, at: now };
+      return { event, audience };
+    });
+    if (!out) return false;
+    this.events.publish(out.event, out.audience);
+    return true;
+  }
+}

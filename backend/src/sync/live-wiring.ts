@@ -1,0 +1,58 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import type { Socket } from 'socket.io';
+import type { Principal } from '../auth/auth-service';
+import type { AppContext } from '../context';
+import { queueRoom, userRoom, type LiveServer } from '../realtime/live-server';
+
+/** At most this many missed changes are replayed over the socket; past it the client pages over HTTP. */
+export const RESUME_MAX_CHANGES = 5000;
+const RESUME_PAGE = 1000;
+
+/**
+ * Connects the helpdesk to the socket.io server:
+ * - agents join the rooms of their queues at connect, and follow membership changes live;
+ * - resume: a client that connects with `auth.since` (its last sync sequence) first receives what it
+ *   missed from the change feed as `sync.resume` pages ({changes, nextCursor, done}); when `done` is
+ *   false it continues with GET /sync/changes from `nextCursor`. Live events that race the replay
+ *   may arrive twice; clients drop events whose seq they already applied;
+ * - with REDIS_URL the socket.io Redis adapter fans events out across backend instances;
+ * - the SLA watcher runs while the server does.
+ */
+export function wireLive(live: LiveServer, ctx: AppContext): void {
+  if (ctx.config.REDIS_URL) {
+    const pub = new Redis(ctx.config.REDIS_URL, { maxRetriesPerRequest: 2 });
+    const sub = pub.duplicate();
+    pub.on('error', () => {});
+    sub.on('error', () => {});
+    live.io.adapter(createAdapter(pub, sub));
+    ctx.onClose(() => {
+      pub.disconnect();
+      sub.disconnect();
+    });
+  }
+
+  ctx.helpdesk.queues.rooms = {
+    join: (userId, queueId) => live.io.in(userRoom(userId)).socketsJoin(queueRoom(queueId)),
+    leave: (userId, queueId) => live.io.in(userRoom(userId)).socketsLeave(queueRoom(queueId)),
+  };
+
+  live.onConnect(async (socket: Socket, principal: Principal) => {
+    const queueIds = principal.role === 'agent' ? await ctx.helpdesk.access.memberships(principal.userId) : [];
+    if (queueIds.length) await socket.join(queueIds.map(queueRoom));
+    const since: unknown = socket.handshake.auth?.since;
+    if (typeof since !== 'number' || !Number.isInteger(since) || since < 0) return;
+    let cursor = since;
+    for (let sent = 0; sent < RESUME_MAX_CHANGES; ) {
+      const page = await ctx.changes.read(principal, queueIds, cursor, Math.min(RESUME_PAGE, RESUME_MAX_CHANGES - sent));
+      sent += page.changes.length;
+      cursor = page.nextCursor;
+      const done = page.done;
+      socket.emit('sync.resume', { ...page, done });
+      if (done) return;
+    }
+  });
+
+  ctx.helpdesk.slaWatcher.start();
+  ctx.onClose(() => ctx.helpdesk.slaWatcher.stop());
+}

@@ -1,0 +1,8 @@
+import { queueRoutes } from '../queues/queue-routes';
+import { slaRoutes } from '../sla/sla-routes';
+import { syncRoutes } from '../sync/sync-routes';
+import { viewRoutes } from '../views/view-routes';
+import { ticketRoutes } from './ticket-routes';
+
+/** The helpdesk's route plugins, mounted under /api/v1 by app.ts. */
+export const HELPDESK_ROUTES = [queueRoutes, ticketRoutes, slaRoutes, viewRoutes, syncRoutes];

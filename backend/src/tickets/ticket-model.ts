@@ -1,0 +1,86 @@
+import type { Selectable } from 'kysely';
+import type { Comment, Ticket, TicketPriority, TicketStatus } from '../../../shared/api/tickets';
+import { SlaClock } from '../sla/sla-clock';
+import type { TicketCommentsTable, TicketsTable } from './tables';
+
+export type TicketRow = Selectable<TicketsTable>;
+export type CommentRow = Selectable<TicketCommentsTable>;
+
+export const PRIORITY_RANK: Record<TicketPriority, number> = { low: 1, medium: 2, high: 3, critical: 4 };
+
+/** Every column of `tickets` the API reads (PostgreSQL's search_vector stays in the database). */
+export const TICKET_COLUMNS = [
+  'id',
+  'number',
+  'queue_id',
+  'subject',
+  'description',
+  'requester_name',
+  'requester_email',
+  'status',
+  'priority',
+  'priority_rank',
+  'assignee_id',
+  'tags',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'resolved_at',
+  'closed_at',
+  'version',
+  'sla_response_ms',
+  'sla_resolution_ms',
+  'sla_paused_at',
+  'response_due_at',
+  'response_warn_at',
+  'resolution_due_at',
+  'resolution_warn_at',
+  'first_response_at',
+  'response_breached_at',
+  'resolution_breached_at',
+  'due_sort',
+] as const satisfies readonly (keyof TicketsTable)[];
+
+export function toTicket(r: TicketRow, now: number): Ticket {
+  const stopped = r.status === 'resolved' || r.status === 'closed';
+  return {
+    id: r.id,
+    number: Number(r.number),
+    queueId: r.queue_id,
+    subject: r.subject,
+    description: r.description,
+    requester: { name: r.requester_name, email: r.requester_email },
+    status: r.status as TicketStatus,
+    priority: r.priority as TicketPriority,
+    assigneeId: r.assignee_id,
+    tags: JSON.parse(r.tags) as string[],
+    createdBy: r.created_by,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    resolvedAt: r.resolved_at,
+    closedAt: r.closed_at,
+    version: r.version,
+    sla: {
+      state: SlaClock.state(r, r.status, now),
+      firstResponseDueAt: r.first_response_at === null && !stopped ? r.response_due_at : null,
+      resolutionDueAt: stopped ? null : r.resolution_due_at,
+      firstResponseWarnAt: r.first_response_at === null && !stopped ? r.response_warn_at : null,
+      resolutionWarnAt: stopped ? null : r.resolution_warn_at,
+      firstRespondedAt: r.first_response_at,
+      pausedAt: r.sla_paused_at,
+      firstResponseBreachedAt: r.response_breached_at,
+      resolutionBreachedAt: r.resolution_breached_at,
+    },
+  };
+}
+
+export function toComment(r: CommentRow): Comment {
+  return {
+    id: r.id,
+    ticketId: r.ticket_id,
+    authorId: r.author_id,
+    visibility: r.visibility as Comment['visibility'],
+    body: r.body,
+    createdAt: Number(r.created_at),
+  };
+}

@@ -1,0 +1,118 @@
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { SlaState, Ticket, TicketFilter, TicketPage, TicketSort } from '../../../shared/api/tickets';
+import type { Principal } from '../auth/auth-service';
+import type { Database } from '../db/schema';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { AppError, notFound } from '../http/errors';
+import type { Clock } from '../lib/clock';
+import { QueueAccess, type QueueScope } from '../queues/queue-access';
+import type { TicketSearchIndex } from '../search/fts';
+import { TICKET_COLUMNS, toTicket, type TicketRow } from './ticket-model';
+
+interface SortSpec {
+  /** The sort key; `number` is always the tie-breaker. */
+  key: 'updated_at' | 'created_at' | 'priority_rank' | 'due_sort' | 'score';
+  dir: 'asc' | 'desc';
+}
+
+const SORTS: Record<TicketSort, SortSpec> = {
+  updated: { key: 'updated_at', dir: 'desc' },
+  created: { key: 'created_at', dir: 'desc' },
+  priority: { key: 'priority_rank', dir: 'desc' },
+  due: { key: 'due_sort', dir: 'asc' },
+  relevance: { key: 'score', dir: 'asc' },
+};
+
+const RUNNING = sql<SqlBool>`tickets.status not in ('resolved', 'closed')`;
+
+/** SQL for the derived SLA state as of `now` (mirrors SlaClock.state). */
+function slaCondition(state: SlaState, now: number): Expression<SqlBool> {
+  const at = sql`coalesce(tickets.sla_paused_at, ${now})`;
+  const breached = sql<SqlBool>`(tickets.response_breached_at is not null or tickets.resolution_breached_at is not null or (${RUNNING} and ((tickets.first_response_at is null and ${at} >= tickets.response_due_at) or ${at} >= tickets.resolution_due_at)))`;
+  const warning = sql<SqlBool>`(${RUNNING} and ((tickets.first_response_at is null and ${at} >= tickets.response_warn_at) or ${at} >= tickets.resolution_warn_at))`;
+  if (state === 'breached') return breached;
+  if (state === 'warning') return sql<SqlBool>`(not ${breached} and ${warning})`;
+  return sql<SqlBool>`(not ${breached} and not ${warning})`;
+}
+
+/** Reads of tickets: one by id (404 outside the caller's queues) and filtered, sorted, keyset-paged lists. */
+export class TicketQuery {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly access: QueueAccess,
+    private readonly search: TicketSearchIndex,
+    private readonly clock: Clock,
+  ) {}
+
+  async row(id: string, trx: Kysely<Database> = this.db): Promise<TicketRow | undefined> {
+    return trx.selectFrom('tickets').select(TICKET_COLUMNS).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The ticket if the caller may see it; another queue's ticket is "not found", never "forbidden". */
+  async visibleRow(principal: Principal, id: string, scope?: QueueScope): Promise<TicketRow> {
+    const row = await this.row(id);
+    const s = scope ?? (await this.access.scopeOf(principal));
+    if (!row || !QueueAccess.sees(s, row.queue_id)) throw notFound('Ticket');
+    return row;
+  }
+
+  async get(principal: Principal, id: string): Promise<Ticket> {
+    return toTicket(await this.visibleRow(principal, id), this.clock.now());
+  }
+
+  async list(principal: Principal, filter: TicketFilter, options: { sort?: TicketSort; cursor?: string; limit: number }): Promise<TicketPage> {
+    const now = this.clock.now();
+    const sortName: TicketSort = options.sort ?? (filter.q ? 'relevance' : 'updated');
+    const sort = SORTS[sortName];
+    let after: { key: number; number: number } | undefined;
+    if (options.cursor) {
+      const [name, key, number] = decodeCursor(options.cursor, ['string', 'number', 'number']);
+      if (name !== sortName) throw new AppError('bad_request', `cursor belongs to sort=${String(name)}, not sort=${sortName}`);
+      after = { key: key as number, number: number as number };
+    }
+
+    const scope = await this.access.scopeOf(principal);
+    if (!scope.all && (scope.queueIds.length === 0 || (filter.queue && !scope.queueIds.includes(filter.queue)))) return { items: [], nextCursor: null };
+    const match = filter.q !== undefined && filter.q.trim() !== '' ? this.search.match(filter.q) : undefined;
+    if (match === null) return { items: [], nextCursor: null };
+    if (sortName === 'relevance' && !match) throw new AppError('bad_request', 'sort=relevance needs a search text (q)');
+
+    let q = this.db.selectFrom('tickets');
+    if (match?.kind === 'join') q = q.innerJoin(match.source, 'fts.fts_number', 'tickets.number') as unknown as typeof q;
+    let query = q.select(TICKET_COLUMNS.map((c) => `tickets.${c}` as const));
+    if (match?.kind === 'where') query = query.where(match.where);
+    if (!scope.all) query = query.where('tickets.queue_id', 'in', scope.queueIds);
+    if (filter.queue) query = query.where('tickets.queue_id', '=', filter.queue);
+    if (filter.status?.length) query = query.where('tickets.status', 'in', filter.status);
+    if (filter.priority?.length) query = query.where('tickets.priority', 'in', filter.priority);
+    if (filter.assignee === 'unassigned') query = query.where('tickets.assignee_id', 'is', null);
+    else if (filter.assignee) query = query.where('tickets.assignee_id', '=', filter.assignee === 'me' ? principal.userId : filter.assignee);
+    if (filter.tag) {
+      const tag = filter.tag;
+      query = query.where((eb) => eb.exists(eb.selectFrom('ticket_tags').select('ticket_tags.tag').whereRef('ticket_tags.ticket_id', '=', 'tickets.id').where('ticket_tags.tag', '=', tag)));
+    }
+    if (filter.sla?.length) {
+      const states = filter.sla;
+      query = query.where((eb) => eb.or(states.map((s) => slaCondition(s, now) as never)));
+    }
+
+    const keyExpr = sort.key === 'score' ? match!.score : sql.ref(`tickets.${sort.key}`);
+    if (after) {
+      const cmp = sort.dir === 'asc' ? sql.raw('>') : sql.raw('<');
+      query = query.where(sql<SqlBool>`(${keyExpr} ${cmp} ${after.key} or (${keyExpr} = ${after.key} and tickets.number ${cmp} ${after.number}))`);
+    }
+    const rows = (await query
+      .select(keyExpr.as('sort_key'))
+      .orderBy(keyExpr, sort.dir)
+      .orderBy('tickets.number', sort.dir)
+      .limit(options.limit + 1)
+      .execute()) as (TicketRow & { sort_key: number })[];
+
+    const page = rows.slice(0, options.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => toTicket(r, now)),
+      nextCursor: rows.length > options.limit && last ? encodeCursor([sortName, Number(last.sort_key), Number(last.number)]) : null,
+    };
+  }
+}

@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import { Cursor, Email, Id, Timestamp } from './common';
+
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
+export const TicketStatus = z.enum(TICKET_STATUSES);
+export type TicketStatus = z.infer<typeof TicketStatus>;
+
+export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const TicketPriority = z.enum(TICKET_PRIORITIES);
+export type TicketPriority = z.infer<typeof TicketPriority>;
+
+export const SLA_STATES = ['ok', 'warning', 'breached'] as const;
+export const SlaState = z.enum(SLA_STATES);
+export type SlaState = z.infer<typeof SlaState>;
+
+/** Which status may follow which: reopen is allowed from resolved; closed is final. */
+export const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
+  new: ['open', 'pending', 'resolved', 'closed'],
+  open: ['pending', 'resolved', 'closed'],
+  pending: ['open', 'resolved', 'closed'],
+  resolved: ['open', 'closed'],
+  closed: [],
+};
+
+export const LIMITS = {
+  subject: 200,
+  description: 20_000,
+  comment: 20_000,
+  tag: 40,
+  tags: 20,
+  requesterName: 120,
+  search: 200,
+  bulk: 500,
+  viewName: 80,
+} as const;
+
+export const Tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(LIMITS.tag)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._:/-]*$/u, 'tags are letters, digits, space and . _ : / -');
+export const Tags = z.array(Tag).max(LIMITS.tags);
+
+export const Requester = z.object({ name: z.string().trim().min(1).max(LIMITS.requesterName), email: Email });
+
+export const TicketSla = z.object({
+  /** Derived when the record was produced; clients re-derive it from the due times below. */
+  state: SlaState,
+  firstResponseDueAt: Timestamp.nullable(),
+  resolutionDueAt: Timestamp.nullable(),
+  /** Warning starts when 80 % of a target has elapsed. */
+  firstResponseWarnAt: Timestamp.nullable(),
+  resolutionWarnAt: Timestamp.nullable(),
+  firstRespondedAt: Timestamp.nullable(),
+  /** Set while the clock is stopped (pending, resolved, closed). */
+  pausedAt: Timestamp.nullable(),
+  firstResponseBreachedAt: Timestamp.nullable(),
+  resolutionBreachedAt: Timestamp.nullable(),
+});
+
+export const Ticket = z.object({
+  id: Id,
+  number: z.number().int(),
+  queueId: Id,
+  subject: z.string(),
+  description: z.string(),
+  requester: z.object({ name: z.string(), email: z.string() }),
+  status: TicketStatus,
+  priority: TicketPriority,
+  assigneeId: Id.nullable(),
+  tags: z.array(z.string()),
+  createdBy: Id.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  resolvedAt: Timestamp.nullable(),
+  closedAt: Timestamp.nullable(),
+  version: z.number().int(),
+  sla: TicketSla,
+});
+export type Ticket = z.infer<typeof Ticket>;
+
+export const CreateTicketRequest = z.object({
+  queueId: Id,
+  subject: z.string().trim().min(1).max(LIMITS.subject),
+  description: z.string().max(LIMITS.description).default(''),
+  requester: Requester,
+  priority: TicketPriority.default('medium'),
+  assigneeId: Id.nullable().default(null),
+  tags: Tags.default([]),
+});
+export type CreateTicketRequest = z.infer<typeof CreateTicketRequest>;
+
+export const TicketChanges = z.object({
+  queueId: Id,
+  subject: z.string().trim().min(1).max(LIMITS.subject),
+  description: z.string().max(LIMITS.description),
+  status: TicketStatus,
+  priority: TicketPriority,
+  assigneeId: Id.nullable(),
+  tags: Tags,
+});
+export type TicketChanges = Partial<z.infer<typeof TicketChanges>>;
+
+/** The version the edit is based on comes in `If-Match` or here. */
+export const UpdateTicketRequest = TicketChanges.partial().extend({ version: z.number().int().min(1).optional() });
+export type UpdateTicketRequest = z.infer<typeof UpdateTicketRequest>;
+
+export const COMMENT_VISIBILITIES = ['public', 'internal'] as const;
+export const Comment = z.object({
+  id: Id,
+  ticketId: Id,
+  authorId: Id.nullable(),
+  visibility: z.enum(COMMENT_VISIBILITIES),
+  body: z.string(),
+  createdAt: Timestamp,
+});
+export type Comment = z.infer<typeof Comment>;
+
+export const CreateCommentRequest = z.object({
+  body: z.string().trim().min(1).max(LIMITS.comment),
+  visibility: z.enum(COMMENT_VISIBILITIES).default('public'),
+});
+
+export const TicketEvent = z.object({
+  id: z.number().int(),
+  ticketId: Id,
+  actorId: Id.nullable(),
+  kind: z.enum(['created', 'changed', 'commented', 'sla_breached']),
+  field: z.string().nullable(),
+  from: z.unknown(),
+  to: z.unknown(),
+  at: Timestamp,
+});
+export type TicketEvent = z.infer<typeof TicketEvent>;
+
+export const TICKET_SORTS = ['updated', 'created', 'priority', 'due', 'relevance'] as const;
+export const TicketSort = z.enum(TICKET_SORTS);
+export type TicketSort = z.infer<typeof TicketSort>;
+
+const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .max(200)
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(item).min(1).max(10));
+
+/** A ticket filter; saved views store exactly this. */
+export const TicketFilter = z.object({
+  queue: Id.optional(),
+  status: z.array(TicketStatus).max(5).optional(),
+  priority: z.array(TicketPriority).max(4).optional(),
+  /** A user id, `me` or `unassigned`. */
+  assignee: Id.optional(),
+  tag: Tag.optional(),
+  sla: z.array(SlaState).max(3).optional(),
+  q: z.string().max(LIMITS.search).optional(),
+});
+export type TicketFilter = z.infer<typeof TicketFilter>;
+
+export const TicketListQuery = z.object({
+  queue: Id.optional(),
+  status: csv(TicketStatus).optional(),
+  priority: csv(TicketPriority).optional(),
+  assignee: Id.optional(),
+  tag: Tag.optional(),
+  sla: csv(SlaState).optional(),
+  q: z.string().max(LIMITS.search).optional(),
+  view: Id.optional(),
+  sort: TicketSort.optional(),
+  cursor: Cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type TicketListQuery = z.infer<typeof TicketListQuery>;
+
+export const TicketPage = z.object({ items: z.array(Ticket), nextCursor: z.string().nullable() });
+export type TicketPage = z.infer<typeof TicketPage>;
+
+export const BulkAction = z.union([
+  z.object({ assign: Id.nullable() }).strict(),
+  z.object({ status: TicketStatus }).strict(),
+  z.object({ priority: TicketPriority }).strict(),
+  z.object({ addTag: Tag }).strict(),
+]);
+export type BulkAction = z.infer<typeof BulkAction>;
+
+export const BulkRequest = z.object({ ids: z.array(Id).min(1).max(LIMITS.bulk), action: BulkAction });
+export const BulkResult = z.object({
+  results: z.array(
+    z.object({ id: Id, ok: z.boolean(), status: z.number().int(), error: z.string().optional(), message: z.string().optional(), ticket: Ticket.optional() }),
+  ),
+});
+export type BulkResult = z.infer<typeof BulkResult>;
+
+export const SlaPolicy = z.object({
+  priority: TicketPriority,
+  firstResponseMinutes: z.number().int(),
+  resolutionMinutes: z.number().int(),
+  updatedAt: Timestamp.nullable(),
+});
+export type SlaPolicy = z.infer<typeof SlaPolicy>;
+export const UpdateSlaPolicyRequest = z.object({
+  firstResponseMinutes: z.number().int().min(1).max(60 * 24 * 90),
+  resolutionMinutes: z.number().int().min(1).max(60 * 24 * 365),
+});
+export const PriorityParams = z.object({ priority: TicketPriority });
+
+export const SavedView = z.object({
+  id: Id,
+  name: z.string(),
+  builtin: z.boolean(),
+  filter: TicketFilter,
+  sort: TicketSort.nullable(),
+  createdAt: Timestamp.nullable(),
+});
+export type SavedView = z.infer<typeof SavedView>;
+export const CreateSavedViewRequest = z.object({
+  name: z.string().trim().min(1).max(LIMITS.viewName),
+  filter: TicketFilter,
+  sort: TicketSort.nullable().default(null),
+});
+export const UpdateSavedViewRequest = CreateSavedViewRequest.partial().refine((v) => Object.keys(v).length > 0, 'nothing to change');
