@@ -12,6 +12,8 @@ import type { AppContext } from './context';
 import { installErrorHandler } from './http/error-handler';
 import { healthRoutes } from './health/health-routes';
 import { LiveServer } from './realtime/live-server';
+import { wireLive } from './sync/live-wiring';
+import { HELPDESK_ROUTES } from './tickets/helpdesk-routes';
 import { userRoutes } from './users/user-routes';
 import { VERSION } from './version';
 
@@ -22,7 +24,7 @@ export interface App {
 }
 
 /** Domain route plugins mounted under /api/v1. Later domains add theirs here. */
-const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes];
+const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES];
 
 function createHttp(ctx: AppContext, logger: Logger) {
   return Fastify({
@@ -99,5 +101,6 @@ export async function buildApp(ctx: AppContext, logger: Logger): Promise<App> {
   );
 
   const live = new LiveServer(http.server, ctx);
+  wireLive(live, ctx);
   return { http, live, ctx };
 }

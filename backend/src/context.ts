@@ -16,6 +16,7 @@ import { MaintenanceMode } from './maintenance/maintenance-mode';
 import { ServerMetrics } from './metrics/prometheus';
 import { EventHub } from './realtime/event-hub';
 import { ChangeFeed } from './sync/change-feed';
+import { createHelpdesk, type Helpdesk } from './tickets/helpdesk';
 import { UserRepository } from './users/user-repository';
 import { UserService } from './users/user-service';
 import { VERSION } from './version';
@@ -42,6 +43,8 @@ export interface AppContext {
   changes: ChangeFeed;
   /** Publish live events after commit. */
   events: EventHub;
+  /** Queues, tickets, SLAs and saved views. */
+  helpdesk: Helpdesk;
   /** Called in reverse order on shutdown. */
   onClose: (fn: () => Promise<void> | void) => void;
   close(): Promise<void>;
@@ -85,7 +88,9 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     passwordMinLength: config.PASSWORD_MIN_LENGTH,
   });
   const apiTokens = new ApiTokenService(db, audit, clock);
-  const userService = new UserService(db, users, sessions, audit, clock, config.PASSWORD_MIN_LENGTH);
+  const changes = new ChangeFeed(db, database.dialect, clock);
+  const events = new EventHub();
+  const userService = new UserService(db, users, sessions, audit, clock, config.PASSWORD_MIN_LENGTH, changes, events);
 
   const idempotency = new IdempotencyStore(db, clock);
   const closers: (() => Promise<void> | void)[] = [];
@@ -105,8 +110,9 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     guard: makeGuard(auth, apiTokens, idempotency),
     idempotency,
     maintenance: new MaintenanceMode(clock),
-    changes: new ChangeFeed(db, database.dialect, clock),
-    events: new EventHub(),
+    changes,
+    events,
+    helpdesk: createHelpdesk({ db, dialect: database.dialect, clock, audit, changes, events }),
     onClose: (fn) => closers.push(fn),
     async close() {
       for (const fn of closers.reverse()) await fn();

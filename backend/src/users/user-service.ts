@@ -8,6 +8,8 @@ import type { SessionStore } from '../auth/session-store';
 import type { Database } from '../db/schema';
 import { AppError, notFound } from '../http/errors';
 import type { Clock } from '../lib/clock';
+import type { EventHub } from '../realtime/event-hub';
+import type { ChangeFeed } from '../sync/change-feed';
 import { uuid } from '../lib/ids';
 import { toUserPublic, type UserRepository } from './user-repository';
 
@@ -20,7 +22,20 @@ export class UserService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly passwordMinLength: number,
+    private readonly changes?: ChangeFeed,
+    private readonly events?: EventHub,
   ) {}
+
+  /** Users' public fields travel through delta sync to everyone (names and roles for assignee pickers). */
+  private async recordPublic(trx: Kysely<Database>, actor: Actor, id: string): Promise<(() => void) | undefined> {
+    if (!this.changes) return undefined;
+    const row = await this.users.byId(id, trx);
+    if (!row) return undefined;
+    const data = { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled === 1 };
+    const seq = await this.changes.record(trx, { entity: 'user', id, op: 'upsert', audience: { kind: 'all' }, data, actorId: actor.id });
+    const at = this.clock.now();
+    return () => this.events?.publish({ type: 'user.updated', seq, actor: actor.id ? { id: actor.id, email: actor.email } : null, data, at }, { kind: 'all' });
+  }
 
   async list(): Promise<UserPublic[]> {
     return (await this.users.list()).map(toUserPublic);
@@ -50,10 +65,12 @@ export class UserService {
       created_at: now,
       updated_at: now,
     };
-    await this.db.transaction().execute(async (trx) => {
+    const publish = await this.db.transaction().execute(async (trx) => {
       await this.users.insert(row, trx);
       await this.audit.record(actor, { action: 'user.created', targetType: 'user', targetId: row.id, details: { email: row.email, role: row.role } }, trx);
+      return this.recordPublic(trx, actor, row.id);
     });
+    publish?.();
     return toUserPublic(row);
   }
 
@@ -65,7 +82,7 @@ export class UserService {
     if (demotesLastAdmin && (await this.users.countAdmins()) <= 1) {
       throw new AppError('unprocessable', 'This is the last active admin; promote another admin first');
     }
-    await this.db.transaction().execute(async (trx) => {
+    const publish = await this.db.transaction().execute(async (trx) => {
       await this.users.update(
         id,
         {
@@ -82,7 +99,9 @@ export class UserService {
         Object.entries(patch).map(([k, v]) => [k, { from: k === 'disabled' ? before.disabled === 1 : before[k as 'name' | 'role'], to: v }]),
       );
       await this.audit.record(actor, { action: 'user.updated', targetType: 'user', targetId: id, details: changes }, trx);
+      return this.recordPublic(trx, actor, id);
     });
+    publish?.();
     return this.get(id);
   }
 
