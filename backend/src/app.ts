@@ -11,6 +11,7 @@ import { authRoutes } from './auth/auth-routes';
 import type { AppContext } from './context';
 import { installErrorHandler } from './http/error-handler';
 import { healthRoutes } from './health/health-routes';
+import { MONITORING_ROUTES } from './monitoring/routes';
 import { LiveServer } from './realtime/live-server';
 import { wireLive } from './sync/live-wiring';
 import { HELPDESK_ROUTES } from './tickets/helpdesk-routes';
@@ -24,7 +25,7 @@ export interface App {
 }
 
 /** Domain route plugins mounted under /api/v1. Later domains add theirs here. */
-const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES];
+const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES, ...MONITORING_ROUTES];
 
 function createHttp(ctx: AppContext, logger: Logger) {
   return Fastify({

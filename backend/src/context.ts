@@ -14,6 +14,7 @@ import { IdempotencyStore } from './http/idempotency';
 import { systemClock, type Clock } from './lib/clock';
 import { MaintenanceMode } from './maintenance/maintenance-mode';
 import { ServerMetrics } from './metrics/prometheus';
+import { Monitoring } from './monitoring/monitoring';
 import { EventHub } from './realtime/event-hub';
 import { ChangeFeed } from './sync/change-feed';
 import { createHelpdesk, type Helpdesk } from './tickets/helpdesk';
@@ -45,6 +46,8 @@ export interface AppContext {
   events: EventHub;
   /** Queues, tickets, SLAs and saved views. */
   helpdesk: Helpdesk;
+  /** Metrics, rules, alerts, silences, notifications, escalation, heartbeats, incidents, reports. */
+  readonly monitoring: Monitoring;
   /** Called in reverse order on shutdown. */
   onClose: (fn: () => Promise<void> | void) => void;
   close(): Promise<void>;
@@ -94,6 +97,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
 
   const idempotency = new IdempotencyStore(db, clock);
   const closers: (() => Promise<void> | void)[] = [];
+  let monitoring: Monitoring | undefined;
   return {
     config,
     clock,
@@ -113,6 +117,10 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     changes,
     events,
     helpdesk: createHelpdesk({ db, dialect: database.dialect, clock, audit, changes, events }),
+    // Built on first use from the fields above (it needs changes, events, health, audit).
+    get monitoring() {
+      return (monitoring ??= new Monitoring(this));
+    },
     onClose: (fn) => closers.push(fn),
     async close() {
       for (const fn of closers.reverse()) await fn();

@@ -30,6 +30,8 @@ export async function startServer(config: Config, options: ContextOptions & { lo
     const address = app.http.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+    await ctx.monitoring.start(`http://${host}:${port}`);
+    ctx.onClose(() => ctx.monitoring.stop());
     let stopping: Promise<void> | undefined;
     return {
       ...app,

@@ -51,16 +51,16 @@ export const Alert = z.object({
 });
 export type Alert = z.infer<typeof Alert>;
 
-const csv = <T extends z.ZodTypeAny>(item: T) =>
+const csv = <const T extends readonly [string, ...string[]]>(values: T) =>
   z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(item));
+    .pipe(z.array(z.enum(values)));
 
 export const AlertQuery = z.object({
-  status: csv(z.enum([...ALERT_STATUSES, 'active'])).optional().describe('comma-separated; active = firing or acknowledged'),
-  severity: csv(Severity).optional(),
-  source: csv(AlertSource).optional(),
+  status: csv([...ALERT_STATUSES, 'active'] as const).optional().describe('comma-separated; active = firing or acknowledged'),
+  severity: csv(SEVERITIES).optional(),
+  source: csv(ALERT_SOURCES).optional(),
   silenced: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   label: z
     .union([z.string(), z.array(z.string())])

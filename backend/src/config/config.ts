@@ -41,6 +41,18 @@ export const ConfigSchema = z.object({
   BACKUP_RETENTION: z.string().regex(/^\d+h\/\d+d\/\d+w\/\d+m$/, 'must look like 24h/30d/12w/12m').default('24h/30d/12w/12m'),
   BACKUP_MIN_FREE_MB: z.coerce.number().int().min(0).default(256),
   OPS_SCHEDULERS: bool.default(true),
+  // Monitoring and alerting (issue 5).
+  MONITORING_LOOPS: bool.default(true),
+  METRICS_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  ALERT_TICK_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  SMTP_FROM: z.string().min(3).default('OpsDesk <opsdesk@localhost>'),
+  SLACK_WEBHOOK_URL: z.string().url().optional(),
+  SMS_WEBHOOK_URL: z.string().url().optional(),
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
   CONFIG_FILE: z.string().optional(),
 });
 

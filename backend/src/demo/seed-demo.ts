@@ -1,6 +1,7 @@
 import { SYSTEM_ACTOR } from '../audit/audit-log';
 import type { AppContext } from '../context';
 import { randomSecret } from '../lib/ids';
+import { seedMonitoringDemo } from '../monitoring/demo-data';
 
 export interface SeedOptions {
   tickets: number;
@@ -29,4 +30,5 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions): Promise<v
     await ctx.userService.create(actor, { ...u, password });
     options.log(`user ${u.email.padEnd(24)} role ${u.role.padEnd(6)} password ${password}`);
   }
+  await seedMonitoringDemo(ctx, options.log);
 }

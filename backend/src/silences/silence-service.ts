@@ -115,6 +115,17 @@ export class SilenceService {
     return null;
   }
 
+  /** Whether a silence started or ended in (from, to]: open alerts then need re-checking. */
+  async boundaryBetween(from: number, to: number): Promise<boolean> {
+    const hit = await this.db
+      .selectFrom('silences')
+      .select('id')
+      .where((eb) => eb.or([eb.and([eb('starts_at', '>', from), eb('starts_at', '<=', to)]), eb.and([eb('ends_at', '>', from), eb('ends_at', '<=', to)])]))
+      .limit(1)
+      .executeTakeFirst();
+    return hit !== undefined;
+  }
+
   /** Drops the cache so silences that started or ended since are seen. */
   refresh(): void {
     this.cache = null;

@@ -1,0 +1,334 @@
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { Alert, AlertNote, AlertQuery, AlertSource, Severity } from '../../../shared/api/alerts';
+import type { Actor, AuditLog } from '../audit/audit-log';
+import type { Database } from '../db/schema';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { AppError, notFound } from '../http/errors';
+import type { Clock } from '../lib/clock';
+import { uuid } from '../lib/ids';
+import type { EventHub } from '../realtime/event-hub';
+import type { SilenceService } from '../silences/silence-service';
+import type { ChangeFeed } from '../sync/change-feed';
+import { canonicalLabels, fingerprintOf, parseJson, type LabelSet } from './labels';
+
+type Row = Database['alerts'];
+
+/** One occurrence of a problem, from a rule, a receiver or a heartbeat. */
+export interface RaiseInput {
+  source: AlertSource;
+  /** Dedup scope (rule id, receiver + external fingerprint, …); labels are added to it. */
+  scope: string;
+  /** Use this fingerprint as is instead of hashing scope + labels. */
+  fingerprint?: string;
+  ruleId?: string | null;
+  name: string;
+  severity: Severity;
+  summary?: string;
+  description?: string | null;
+  labels: LabelSet;
+  annotations?: LabelSet;
+  value?: number | null;
+  generatorUrl?: string | null;
+  startsAt?: number;
+}
+
+export interface RaiseOutcome {
+  alert: Alert;
+  kind: 'fired' | 'updated';
+}
+
+export interface AlertListeners {
+  fired: ((alert: Alert) => void)[];
+  resolved: ((alert: Alert) => void)[];
+  updated: ((alert: Alert, what: string) => void)[];
+}
+
+const ACTIVE = ['firing', 'acknowledged'];
+
+export function toAlert(r: Row): Alert {
+  return {
+    id: r.id,
+    fingerprint: r.fingerprint,
+    source: r.source as AlertSource,
+    ruleId: r.rule_id,
+    name: r.name,
+    severity: r.severity as Severity,
+    status: r.status as Alert['status'],
+    summary: r.summary,
+    description: r.description,
+    labels: parseJson(r.labels, {}),
+    annotations: parseJson(r.annotations, {}),
+    value: r.value === null ? null : Number(r.value),
+    count: Number(r.count),
+    startsAt: r.starts_at,
+    lastSeenAt: r.last_seen_at,
+    acknowledgedAt: r.acked_at,
+    acknowledgedBy: r.acked_by,
+    resolvedAt: r.resolved_at,
+    resolvedBy: r.resolved_by,
+    resolveReason: r.resolve_reason,
+    silenced: r.silenced === 1,
+    silenceId: r.silence_id,
+    generatorUrl: r.generator_url,
+    escalationLevel: Number(r.escalation_level),
+    nextEscalationAt: r.next_escalation_at,
+    incidentId: r.incident_id,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Labels silences match against: the alert's own plus alertname and severity, as in Alertmanager. */
+export function matchLabels(a: { name: string; severity: string; labels: LabelSet }): LabelSet {
+  return { alertname: a.name, severity: a.severity, ...a.labels };
+}
+
+/**
+ * The alert lifecycle: firing → acknowledged → resolved, dedup by fingerprint (one open alert per
+ * fingerprint; repeats bump its count and last value), notes, silencing. Writes record the change
+ * feed in their transaction and publish live events after commit.
+ */
+export class AlertService {
+  readonly listeners: AlertListeners = { fired: [], resolved: [], updated: [] };
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly changes: ChangeFeed,
+    private readonly events: EventHub,
+    private readonly silences: SilenceService,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Fires new alerts or deduplicates into open ones, all in one transaction (a webhook's batch). */
+  async raise(inputs: RaiseInput[], actor: Actor | null = null): Promise<RaiseOutcome[]> {
+    if (inputs.length === 0) return [];
+    const now = this.clock.now();
+    const out: (RaiseOutcome & { seq: number; what: string })[] = [];
+    await this.db.transaction().execute(async (trx) => {
+      for (const input of inputs) {
+        const fingerprint = input.fingerprint ?? fingerprintOf(input.scope, input.labels);
+        const open = await trx.selectFrom('alerts').selectAll().where('fingerprint', '=', fingerprint).where('status', 'in', ACTIVE).executeTakeFirst();
+        if (open) {
+          const severityChanged = open.severity !== input.severity;
+          const patch = {
+            count: Number(open.count) + 1,
+            last_seen_at: now,
+            value: input.value ?? null,
+            severity: input.severity,
+            summary: input.summary ?? open.summary,
+            description: input.description ?? open.description,
+            annotations: input.annotations ? canonicalLabels(input.annotations) : open.annotations,
+            updated_at: now,
+          };
+          await trx.updateTable('alerts').set(patch).where('id', '=', open.id).execute();
+          const alert = toAlert({ ...open, ...patch });
+          const seq = await this.changes.record(trx, { entity: 'alert', id: alert.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: actor?.id ?? null });
+          out.push({ alert, kind: 'updated', seq, what: severityChanged ? 'severity' : 'repeat' });
+          continue;
+        }
+        const silenceId = await this.silences.match(matchLabels(input), trx);
+        const row: Row = {
+          id: uuid(),
+          fingerprint,
+          source: input.source,
+          rule_id: input.ruleId ?? null,
+          name: input.name,
+          severity: input.severity,
+          status: 'firing',
+          summary: input.summary ?? input.name,
+          description: input.description ?? null,
+          labels: canonicalLabels(input.labels),
+          annotations: canonicalLabels(input.annotations ?? {}),
+          value: input.value ?? null,
+          count: 1,
+          starts_at: input.startsAt ?? now,
+          last_seen_at: now,
+          acked_at: null,
+          acked_by: null,
+          resolved_at: null,
+          resolved_by: null,
+          resolve_reason: null,
+          silenced: silenceId ? 1 : 0,
+          silence_id: silenceId,
+          generator_url: input.generatorUrl ?? null,
+          escalation_level: -1,
+          next_escalation_at: null,
+          incident_id: null,
+          created_at: now,
+          updated_at: now,
+        };
+        await trx.insertInto('alerts').values(row).execute();
+        const alert = toAlert(row);
+        const seq = await this.changes.record(trx, { entity: 'alert', id: alert.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: actor?.id ?? null });
+        out.push({ alert, kind: 'fired', seq, what: 'fired' });
+      }
+    });
+    for (const o of out) {
+      if (o.kind === 'fired') {
+        this.publish('alert.fired', o.alert, o.seq, actor, now);
+        for (const l of this.listeners.fired) l(o.alert);
+      } else {
+        this.publish('alert.updated', o.alert, o.seq, actor, now);
+        for (const l of this.listeners.updated) l(o.alert, o.what);
+      }
+    }
+    return out.map(({ alert, kind }) => ({ alert, kind }));
+  }
+
+  /** Resolves the open alerts with these fingerprints (condition cleared, or the sender said so). */
+  async resolveFingerprints(fingerprints: string[], reason: string, actor: Actor | null = null): Promise<Alert[]> {
+    if (fingerprints.length === 0) return [];
+    const rows = await this.db.selectFrom('alerts').selectAll().where('fingerprint', 'in', fingerprints).where('status', 'in', ACTIVE).execute();
+    return this.resolveRows(rows, reason, actor);
+  }
+
+  async resolve(actor: Actor, id: string, reason?: string): Promise<Alert> {
+    const row = await this.row(id);
+    if (row.status === 'resolved') throw new AppError('conflict', 'Alert is already resolved');
+    const [alert] = await this.resolveRows([row], reason ?? 'resolved by hand', actor);
+    return alert!;
+  }
+
+  private async resolveRows(rows: Row[], reason: string, actor: Actor | null): Promise<Alert[]> {
+    if (rows.length === 0) return [];
+    const now = this.clock.now();
+    const out: { alert: Alert; seq: number }[] = [];
+    await this.db.transaction().execute(async (trx) => {
+      for (const row of rows) {
+        const patch = { status: 'resolved', resolved_at: now, resolved_by: actor?.id ?? null, resolve_reason: reason, next_escalation_at: null, updated_at: now };
+        const res = await trx.updateTable('alerts').set(patch).where('id', '=', row.id).where('status', 'in', ACTIVE).executeTakeFirst();
+        if (Number(res.numUpdatedRows) === 0) continue;
+        const alert = toAlert({ ...row, ...patch });
+        if (actor?.id) await this.audit.record(actor, { action: 'alert.resolved', targetType: 'alert', targetId: row.id, details: { reason } }, trx);
+        const seq = await this.changes.record(trx, { entity: 'alert', id: row.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: actor?.id ?? null });
+        out.push({ alert, seq });
+      }
+    });
+    for (const o of out) {
+      this.publish('alert.resolved', o.alert, o.seq, actor, now);
+      for (const l of this.listeners.resolved) l(o.alert);
+    }
+    return out.map((o) => o.alert);
+  }
+
+  /** Acknowledging records who and when, and stops escalation. */
+  async acknowledge(actor: Actor & { id: string }, id: string): Promise<Alert> {
+    const row = await this.row(id);
+    if (row.status === 'resolved') throw new AppError('conflict', 'Alert is already resolved');
+    if (row.status === 'acknowledged') return toAlert(row);
+    const now = this.clock.now();
+    const patch = { status: 'acknowledged', acked_at: now, acked_by: actor.id, next_escalation_at: null, updated_at: now };
+    return this.update(row, patch, actor, 'acknowledged', async (trx) => {
+      await this.audit.record(actor, { action: 'alert.acknowledged', targetType: 'alert', targetId: id }, trx);
+    });
+  }
+
+  async addNote(actor: Actor & { id: string }, id: string, body: string): Promise<AlertNote> {
+    const row = await this.row(id);
+    const now = this.clock.now();
+    const note = { id: uuid(), alert_id: id, author_id: actor.id, body, at: now };
+    await this.update(row, { updated_at: now }, actor, 'note', async (trx) => {
+      await trx.insertInto('alert_notes').values(note).execute();
+    });
+    return { id: note.id, alertId: id, authorId: note.author_id, body, at: now };
+  }
+
+  async notes(id: string): Promise<AlertNote[]> {
+    const rows = await this.db.selectFrom('alert_notes').selectAll().where('alert_id', '=', id).orderBy('at').execute();
+    return rows.map((n) => ({ id: n.id, alertId: n.alert_id, authorId: n.author_id, body: n.body, at: n.at }));
+  }
+
+  /** A system change to an open alert (escalation step, silence state, incident link). */
+  async patch(id: string, patch: Partial<Row>, what: string, trxWork?: (trx: Kysely<Database>) => Promise<void>): Promise<Alert> {
+    const row = await this.row(id);
+    return this.update(row, { ...patch, updated_at: this.clock.now() }, null, what, trxWork);
+  }
+
+  private async update(row: Row, patch: Partial<Row>, actor: Actor | null, what: string, trxWork?: (trx: Kysely<Database>) => Promise<void>): Promise<Alert> {
+    const alert = toAlert({ ...row, ...patch });
+    const seq = await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('alerts').set(patch).where('id', '=', row.id).execute();
+      await trxWork?.(trx);
+      return this.changes.record(trx, { entity: 'alert', id: row.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: actor?.id ?? null });
+    });
+    this.publish('alert.updated', alert, seq, actor, this.clock.now());
+    for (const l of this.listeners.updated) l(alert, what);
+    return alert;
+  }
+
+  /** Re-applies silences to open alerts after silences change or expire. Returns alerts whose state flipped. */
+  async reapplySilences(): Promise<Alert[]> {
+    this.silences.refresh();
+    const open = await this.db.selectFrom('alerts').selectAll().where('status', 'in', ACTIVE).execute();
+    const changed: Alert[] = [];
+    for (const row of open) {
+      const silenceId = await this.silences.match(matchLabels({ name: row.name, severity: row.severity, labels: parseJson(row.labels, {}) }));
+      if ((silenceId ?? null) === row.silence_id) continue;
+      changed.push(await this.update(row, { silenced: silenceId ? 1 : 0, silence_id: silenceId, updated_at: this.clock.now() }, null, silenceId ? 'silenced' : 'unsilenced'));
+    }
+    return changed;
+  }
+
+  async get(id: string): Promise<Alert> {
+    return toAlert(await this.row(id));
+  }
+
+  async row(id: string): Promise<Row> {
+    const row = await this.db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Alert');
+    return row;
+  }
+
+  async openByFingerprint(fingerprint: string): Promise<Alert | null> {
+    const row = await this.db.selectFrom('alerts').selectAll().where('fingerprint', '=', fingerprint).where('status', 'in', ACTIVE).executeTakeFirst();
+    return row ? toAlert(row) : null;
+  }
+
+  async openByRule(): Promise<Alert[]> {
+    const rows = await this.db.selectFrom('alerts').selectAll().where('source', '=', 'rule').where('status', 'in', ACTIVE).execute();
+    return rows.map(toAlert);
+  }
+
+  async list(query: AlertQuery): Promise<{ items: Alert[]; nextCursor: string | null }> {
+    let q = this.db.selectFrom('alerts').selectAll();
+    if (query.status?.length) {
+      const statuses = [...new Set(query.status.flatMap((s) => (s === 'active' ? ACTIVE : [s])))];
+      q = q.where('status', 'in', statuses);
+    }
+    if (query.severity?.length) q = q.where('severity', 'in', query.severity);
+    if (query.source?.length) q = q.where('source', 'in', query.source);
+    if (query.silenced !== undefined) q = q.where('silenced', '=', query.silenced ? 1 : 0);
+    for (const f of query.label ?? []) {
+      const i = f.indexOf('=');
+      const fragment = JSON.stringify({ [f.slice(0, i)]: f.slice(i + 1) }).slice(1, -1);
+      q = q.where(like(sql.ref('labels'), `%${escapeLike(fragment)}%`));
+    }
+    if (query.q) {
+      const needle = `%${escapeLike(query.q.toLowerCase())}%`;
+      q = q.where((eb) => eb.or([like(sql`lower(name)`, needle), like(sql`lower(summary)`, needle)]));
+    }
+    if (query.from !== undefined) q = q.where('starts_at', '>=', query.from);
+    if (query.to !== undefined) q = q.where('starts_at', '<', query.to);
+    if (query.cursor) {
+      const [at, id] = decodeCursor(query.cursor, ['number', 'string']) as [number, string];
+      q = q.where((eb) => eb.or([eb('starts_at', '<', at), eb.and([eb('starts_at', '=', at), eb('id', '<', id)])]));
+    }
+    const rows = await q.orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return { items: page.map(toAlert), nextCursor: rows.length > query.limit && last ? encodeCursor([last.starts_at, last.id]) : null };
+  }
+
+  private publish(type: string, alert: Alert, seq: number, actor: Actor | null, at: number): void {
+    this.events.publish({ type, seq, actor: actor?.id ? { id: actor.id, email: actor.email } : null, data: alert, at }, { kind: 'oncall' });
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** LIKE with backslash as the escape character on both dialects. */
+function like(expr: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${expr} like ${pattern} escape '\\'`;
+}

@@ -1,0 +1,111 @@
+import type { Kysely } from 'kysely';
+import type { Alert, EscalationLevel, EscalationPolicy } from '../../../shared/api/alerts';
+import type { Actor, AuditLog } from '../audit/audit-log';
+import type { AlertService } from '../alerts/alert-service';
+import type { Database } from '../db/schema';
+import type { Clock } from '../lib/clock';
+import type { Notifier, Recipient } from '../notifications/notifier';
+import { parseJson } from '../alerts/labels';
+
+/**
+ * The manuals' escalation procedure: on-call engineer at once, team lead after 30 min, manager after
+ * 60 min, director after 120 min. OpsDesk has no lead/manager/director roles, so those levels target
+ * admins until an admin names users for them.
+ */
+export const DEFAULT_LEVELS: EscalationLevel[] = [
+  { name: 'On-call engineer', afterMinutes: 0, roles: ['oncall'], userIds: [] },
+  { name: 'Team lead', afterMinutes: 30, roles: ['admin'], userIds: [] },
+  { name: 'Manager', afterMinutes: 60, roles: ['admin'], userIds: [] },
+  { name: 'Director', afterMinutes: 120, roles: ['admin'], userIds: [] },
+];
+
+/**
+ * Walks unacknowledged, unsilenced alerts up the policy. Level 0 is notified when the alert fires;
+ * each later level at its `afterMinutes` since the first notification. Acknowledging or resolving
+ * clears `next_escalation_at`, which stops it. Driven by `tick()` on the injected clock.
+ */
+export class Escalator {
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly alerts: AlertService,
+    private readonly notifier: Notifier,
+    private readonly audit: AuditLog,
+  ) {
+    alerts.listeners.fired.push((a) => {
+      if (!a.silenced) this.track(this.escalateTo(a, 0));
+    });
+    alerts.listeners.updated.push((a, what) => {
+      // An alert whose silence ended starts its escalation now.
+      if (what === 'unsilenced' && a.status === 'firing' && a.escalationLevel < 0) this.track(this.escalateTo(a, 0));
+      if (what === 'silenced' && a.nextEscalationAt !== null) this.track(this.alerts.patch(a.id, { next_escalation_at: null }, 'escalation_paused'));
+    });
+  }
+
+  private track(p: Promise<unknown>): void {
+    const q = p.catch(() => undefined);
+    this.inflight.add(q);
+    void q.finally(() => this.inflight.delete(q));
+  }
+
+  async idle(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+    await this.notifier.idle();
+  }
+
+  async policy(): Promise<EscalationPolicy> {
+    const row = await this.db.selectFrom('escalation_policies').selectAll().where('id', '=', 'default').executeTakeFirst();
+    return row ? { levels: parseJson(row.levels, DEFAULT_LEVELS), updatedAt: row.updated_at } : { levels: DEFAULT_LEVELS };
+  }
+
+  async setPolicy(actor: Actor, levels: EscalationLevel[]): Promise<EscalationPolicy> {
+    const now = this.clock.now();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('escalation_policies')
+        .values({ id: 'default', levels: JSON.stringify(levels), updated_at: now })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ levels: JSON.stringify(levels), updated_at: now }))
+        .execute();
+      await this.audit.record(actor, { action: 'escalation_policy.updated', targetType: 'escalation_policy', targetId: 'default', details: { levels } }, trx);
+    });
+    return { levels, updatedAt: now };
+  }
+
+  async recipients(level: EscalationLevel): Promise<Recipient[]> {
+    if (level.roles.length + level.userIds.length === 0) return [];
+    return this.db
+      .selectFrom('users')
+      .select(['id', 'email', 'name'])
+      .where('disabled', '=', 0)
+      .where((eb) => eb.or([...(level.roles.length ? [eb('role', 'in', level.roles)] : []), ...(level.userIds.length ? [eb('id', 'in', level.userIds)] : [])]))
+      .execute();
+  }
+
+  private async escalateTo(alert: Alert, index: number): Promise<void> {
+    const { levels } = await this.policy();
+    const level = levels[index];
+    if (!level) return;
+    const current = await this.alerts.row(alert.id);
+    if (current.status !== 'firing' || current.silenced === 1) return;
+    const next = levels[index + 1];
+    const nextAt = next ? this.clock.now() + (next.afterMinutes - level.afterMinutes) * 60_000 : null;
+    const updated = await this.alerts.patch(alert.id, { escalation_level: index, next_escalation_at: nextAt }, 'escalated');
+    await this.notifier.notify(updated, index, level.name, await this.recipients(level));
+  }
+
+  /** Moves every due alert one level up. */
+  async tick(): Promise<number> {
+    const due = await this.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('status', '=', 'firing')
+      .where('silenced', '=', 0)
+      .where('next_escalation_at', 'is not', null)
+      .where('next_escalation_at', '<=', this.clock.now())
+      .execute();
+    for (const row of due) await this.escalateTo({ id: row.id } as Alert, Number(row.escalation_level) + 1);
+    return due.length;
+  }
+}

@@ -1,0 +1,164 @@
+import { statSync } from 'node:fs';
+import os from 'node:os';
+import { sql } from 'kysely';
+import type { MetricValueWithName } from 'prom-client';
+import si from 'systeminformation';
+import type { DatabaseHandle } from '../db/connect';
+import type { ServerMetrics } from '../metrics/prometheus';
+import type { Redis } from 'ioredis';
+import type { Sample } from './metric-store';
+
+/** Something that reports samples on each collection: host, server, database, job backlog, … */
+export type Collector = () => Promise<Sample[]>;
+
+/**
+ * Named collectors run together each interval; one failing collector never stops the others.
+ * Other domains register theirs (the job queue registers `job_backlog`).
+ */
+export class CollectorRegistry {
+  private readonly collectors = new Map<string, Collector>();
+  readonly errors = new Map<string, string>();
+
+  register(name: string, collector: Collector): void {
+    this.collectors.set(name, collector);
+  }
+
+  async collect(): Promise<Sample[]> {
+    const results = await Promise.all(
+      [...this.collectors].map(async ([name, c]) => {
+        try {
+          const samples = await c();
+          this.errors.delete(name);
+          return samples;
+        } catch (err) {
+          this.errors.set(name, (err as Error).message);
+          return [];
+        }
+      }),
+    );
+    return results.flat();
+  }
+}
+
+/** Host CPU %, memory %, disk % per mount, network bytes/s and load (systeminformation). */
+export function hostCollector(): Collector {
+  let lastNet: { at: number; rx: number; tx: number } | null = null;
+  return async () => {
+    const [load, mem, disks, net] = await Promise.all([si.currentLoad(), si.mem(), si.fsSize(), si.networkStats('*')]);
+    const samples: Sample[] = [
+      { name: 'host_cpu_percent', value: load.currentLoad },
+      // "available" excludes reclaimable cache, as `free` reports it.
+      { name: 'host_memory_percent', value: ((mem.total - mem.available) / mem.total) * 100 },
+      { name: 'host_load1', value: os.loadavg()[0]! },
+    ];
+    const seen = new Set<string>();
+    for (const d of disks) {
+      if (!d.size || seen.has(d.mount) || /^(\/proc|\/sys|\/dev|\/run)/.test(d.mount)) continue;
+      seen.add(d.mount);
+      const usedPct = d.use ?? (d.used / d.size) * 100;
+      samples.push({ name: 'host_disk_used_percent', labels: { mount: d.mount }, value: usedPct });
+      samples.push({ name: 'host_disk_free_percent', labels: { mount: d.mount }, value: (d.available / d.size) * 100 });
+    }
+    const rx = net.reduce((s, n) => s + (n.rx_bytes || 0), 0);
+    const tx = net.reduce((s, n) => s + (n.tx_bytes || 0), 0);
+    const now = Date.now();
+    if (lastNet && now > lastNet.at) {
+      const secs = (now - lastNet.at) / 1000;
+      samples.push({ name: 'host_network_rx_bytes_per_second', value: Math.max(0, (rx - lastNet.rx) / secs) });
+      samples.push({ name: 'host_network_tx_bytes_per_second', value: Math.max(0, (tx - lastNet.tx) / secs) });
+    }
+    lastNet = { at: now, rx, tx };
+    return samples;
+  };
+}
+
+interface HistogramSnapshot {
+  buckets: Map<number, number>;
+  count: number;
+}
+
+function histogramSnapshot(values: MetricValueWithName<string>[]): HistogramSnapshot {
+  const buckets = new Map<number, number>();
+  let count = 0;
+  for (const v of values) {
+    if (v.metricName?.endsWith('_bucket')) {
+      const le = v.labels.le === '+Inf' ? Infinity : Number(v.labels.le);
+      buckets.set(le, (buckets.get(le) ?? 0) + v.value);
+    } else if (v.metricName?.endsWith('_count')) count += v.value;
+  }
+  return { buckets, count };
+}
+
+/** p-quantile of the observations between two cumulative histogram snapshots (upper bucket bound). */
+export function quantileBetween(prev: HistogramSnapshot | null, cur: HistogramSnapshot, q: number): number | null {
+  const total = cur.count - (prev?.count ?? 0);
+  if (total <= 0) return null;
+  const rank = total * q;
+  const les = [...cur.buckets.keys()].sort((a, b) => a - b);
+  let lastFinite = 0;
+  for (const le of les) {
+    const inBucket = (cur.buckets.get(le) ?? 0) - (prev?.buckets.get(le) ?? 0);
+    if (Number.isFinite(le)) lastFinite = le;
+    if (inBucket >= rank) return Number.isFinite(le) ? le : lastFinite;
+  }
+  return lastFinite;
+}
+
+/** The backend's own request rate, p95, 5xx rate and active requests; database query p95, connections, size. */
+export function serverCollector(metrics: ServerMetrics, database: DatabaseHandle): Collector {
+  let prev: { at: number; http: HistogramSnapshot; errors: number; db: HistogramSnapshot } | null = null;
+  return async () => {
+    const now = Date.now();
+    const http = histogramSnapshot((await metrics.httpDuration.get()).values);
+    const errors = (await metrics.httpErrors.get()).values.reduce((s, v) => s + v.value, 0);
+    const db = histogramSnapshot((await metrics.dbQueryDuration.get()).values);
+    const active = (await metrics.activeRequests.get()).values.reduce((s, v) => s + v.value, 0);
+    const samples: Sample[] = [{ name: 'http_active_requests', value: active }];
+    if (prev) {
+      const secs = Math.max(0.001, (now - prev.at) / 1000);
+      const requests = http.count - prev.http.count;
+      samples.push({ name: 'http_requests_per_second', value: requests / secs });
+      samples.push({ name: 'http_error_rate_percent', value: requests > 0 ? ((errors - prev.errors) / requests) * 100 : 0 });
+      const p95 = quantileBetween(prev.http, http, 0.95);
+      if (p95 !== null) samples.push({ name: 'http_response_p95_seconds', value: p95 });
+      const dbP95 = quantileBetween(prev.db, db, 0.95);
+      if (dbP95 !== null) samples.push({ name: 'db_query_p95_seconds', value: dbP95 });
+    }
+    prev = { at: now, http, errors, db };
+    samples.push({ name: 'db_connections', value: database.pool ? database.pool.totalCount : 1 });
+    samples.push({ name: 'db_size_bytes', value: await databaseSize(database) });
+    return samples;
+  };
+}
+
+async function databaseSize(database: DatabaseHandle): Promise<number> {
+  if (database.dialect === 'postgres') {
+    const r = await sql<{ size: string }>`select pg_database_size(current_database()) as size`.execute(database.db);
+    return Number(r.rows[0]?.size ?? 0);
+  }
+  if (!database.sqliteFile || database.sqliteFile === ':memory:') return 0;
+  let total = 0;
+  for (const suffix of ['', '-wal']) {
+    try {
+      total += statSync(database.sqliteFile + suffix).size;
+    } catch {
+      /* no WAL file yet */
+    }
+  }
+  return total;
+}
+
+/** Redis used memory and keyspace hit rate (from INFO), when REDIS_URL is set. */
+export function redisCollector(redis: Redis): Collector {
+  return async () => {
+    const info = await redis.info();
+    const field = (k: string) => Number(new RegExp(`^${k}:(\\S+)`, 'm').exec(info)?.[1] ?? NaN);
+    const hits = field('keyspace_hits');
+    const misses = field('keyspace_misses');
+    const samples: Sample[] = [{ name: 'redis_memory_bytes', value: field('used_memory') }];
+    const maxmem = field('maxmemory');
+    if (maxmem > 0) samples.push({ name: 'redis_memory_percent', value: (field('used_memory') / maxmem) * 100 });
+    if (hits + misses > 0) samples.push({ name: 'redis_hit_rate_percent', value: (hits / (hits + misses)) * 100 });
+    return samples;
+  };
+}

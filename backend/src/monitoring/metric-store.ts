@@ -1,0 +1,151 @@
+import { sql, type Kysely } from 'kysely';
+import type { SeriesQuery, SeriesResponse } from '../../../shared/api/metrics';
+import type { Database } from '../db/schema';
+import type { Clock } from '../lib/clock';
+import { canonicalLabels, parseJson, type LabelSet } from '../alerts/labels';
+
+export interface Sample {
+  name: string;
+  labels?: LabelSet;
+  value: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+/** Retention per resolution: raw 24 h, 1-minute rollups 7 days, 1-hour rollups 90 days. */
+export const RETENTION = { raw: 24 * HOUR, minute: 7 * 24 * HOUR, hour: 90 * 24 * HOUR } as const;
+
+/**
+ * Time series in one table, three resolutions. Raw samples are rolled up into complete minutes,
+ * minutes into complete hours; old points are dropped per resolution.
+ */
+export class MetricStore {
+  /** The latest raw value per series, for the rule evaluator (no query per evaluation). */
+  private readonly latest = new Map<string, { name: string; labels: LabelSet; value: number; at: number }>();
+  private rolledMinute: number | null = null;
+  private rolledHour: number | null = null;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  async write(samples: Sample[], at = this.clock.now()): Promise<void> {
+    const rows = samples
+      .filter((s) => Number.isFinite(s.value))
+      .map((s) => {
+        const labels = canonicalLabels(s.labels ?? {});
+        this.latest.set(`${s.name}${labels}`, { name: s.name, labels: s.labels ?? {}, value: s.value, at });
+        return { name: s.name, labels, res: 0, at, value: s.value, min: s.value, max: s.value, count: 1 };
+      });
+    for (let i = 0; i < rows.length; i += 200) await this.db.insertInto('metric_points').values(rows.slice(i, i + 200)).execute();
+  }
+
+  /** Latest value of each series of a metric seen within `maxAgeMs`. */
+  current(name: string, maxAgeMs: number): { labels: LabelSet; value: number; at: number }[] {
+    const now = this.clock.now();
+    return [...this.latest.values()].filter((s) => s.name === name && now - s.at <= maxAgeMs);
+  }
+
+  /** Rolls complete minutes and hours up, then drops points past retention. */
+  async maintain(): Promise<void> {
+    const now = this.clock.now();
+    this.rolledMinute ??= await this.watermark(MINUTE);
+    this.rolledHour ??= await this.watermark(HOUR);
+    const minuteEnd = Math.floor(now / MINUTE) * MINUTE;
+    if (minuteEnd > this.rolledMinute) {
+      await this.rollup(0, MINUTE, this.rolledMinute, minuteEnd);
+      this.rolledMinute = minuteEnd;
+    }
+    const hourEnd = Math.floor(now / HOUR) * HOUR;
+    if (hourEnd > this.rolledHour) {
+      await this.rollup(MINUTE, HOUR, this.rolledHour, hourEnd);
+      this.rolledHour = hourEnd;
+    }
+    await this.db.deleteFrom('metric_points').where('res', '=', 0).where('at', '<', now - RETENTION.raw).execute();
+    await this.db.deleteFrom('metric_points').where('res', '=', MINUTE).where('at', '<', now - RETENTION.minute).execute();
+    await this.db.deleteFrom('metric_points').where('res', '=', HOUR).where('at', '<', now - RETENTION.hour).execute();
+  }
+
+  /** End of the last rolled-up bucket, or the start of the oldest source point. */
+  private async watermark(res: number): Promise<number> {
+    const done = await this.db.selectFrom('metric_points').select((eb) => eb.fn.max('at').as('m')).where('res', '=', res).executeTakeFirst();
+    if (done?.m != null) return Number(done.m) + res;
+    const first = await this.db.selectFrom('metric_points').select((eb) => eb.fn.min('at').as('m')).where('res', '=', res === MINUTE ? 0 : MINUTE).executeTakeFirst();
+    return first?.m != null ? Math.floor(Number(first.m) / res) * res : Math.floor(this.clock.now() / res) * res;
+  }
+
+  private async rollup(fromRes: number, toRes: number, from: number, to: number): Promise<void> {
+    const bucket = sql<number>`(at - (at % ${toRes}))`;
+    const rows = await this.db
+      .selectFrom('metric_points')
+      .select([
+        'name',
+        'labels',
+        bucket.as('bucket'),
+        sql<number>`sum(value * count)`.as('wsum'),
+        sql<number>`min(min)`.as('mn'),
+        sql<number>`max(max)`.as('mx'),
+        sql<number>`sum(count)`.as('n'),
+      ])
+      .where('res', '=', fromRes)
+      .where('at', '>=', from)
+      .where('at', '<', to)
+      .groupBy(['name', 'labels', bucket])
+      .execute();
+    const values = rows.map((r) => ({ name: r.name, labels: r.labels, res: toRes, at: Number(r.bucket), value: Number(r.wsum) / Number(r.n), min: Number(r.mn), max: Number(r.mx), count: Number(r.n) }));
+    for (let i = 0; i < values.length; i += 200) await this.db.insertInto('metric_points').values(values.slice(i, i + 200)).execute();
+  }
+
+  /** Points bucketed by `step`, read from the finest resolution that still covers the range. */
+  async series(query: SeriesQuery): Promise<SeriesResponse> {
+    const now = this.clock.now();
+    const span = query.to - query.from;
+    const stepMs = (query.step ?? Math.max(15, Math.ceil(span / 1000 / 300))) * 1000;
+    const age = now - query.from;
+    const resolution = stepMs >= HOUR || age > RETENTION.minute ? '1h' : stepMs >= MINUTE || age > RETENTION.raw ? '1m' : 'raw';
+    const res = resolution === '1h' ? HOUR : resolution === '1m' ? MINUTE : 0;
+    const q = this.db.selectFrom('metric_points').select(['labels', 'at', 'value', 'min', 'max', 'count']).where('name', '=', query.name).where('res', '=', res).where('at', '>=', query.from).where('at', '<', query.to);
+    const filters = (query.label ?? []).map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)] as const);
+    const rows = await q.orderBy('at').limit(200_000).execute();
+    const bySeries = new Map<string, Map<number, { sum: number; n: number; min: number; max: number }>>();
+    for (const r of rows) {
+      const b = query.from + Math.floor((r.at - query.from) / stepMs) * stepMs;
+      let buckets = bySeries.get(r.labels);
+      if (!buckets) bySeries.set(r.labels, (buckets = new Map()));
+      const cur = buckets.get(b) ?? { sum: 0, n: 0, min: Infinity, max: -Infinity };
+      const n = Number(r.count);
+      cur.sum += Number(r.value) * n;
+      cur.n += n;
+      cur.min = Math.min(cur.min, Number(r.min));
+      cur.max = Math.max(cur.max, Number(r.max));
+      buckets.set(b, cur);
+    }
+    const series = [...bySeries]
+      .map(([labels, buckets]) => ({ labels: parseJson<LabelSet>(labels, {}), buckets }))
+      .filter((s) => filters.every(([k, v]) => s.labels[k] === v))
+      .map((s) => ({ labels: s.labels, points: [...s.buckets].map(([t, b]) => [t, b.sum / b.n, b.min, b.max] as [number, number, number, number]) }));
+    return { name: query.name, from: query.from, to: query.to, step: stepMs / 1000, resolution, series };
+  }
+
+  async names(): Promise<{ name: string; lastAt: number }[]> {
+    const rows = await this.db.selectFrom('metric_points').select(['name', (eb) => eb.fn.max('at').as('lastAt')]).groupBy('name').orderBy('name').execute();
+    return rows.map((r) => ({ name: r.name, lastAt: Number(r.lastAt) }));
+  }
+
+  /** Mean of a metric per series over a period, from the finest resolution still kept. */
+  async average(name: string, from: number, to: number): Promise<{ labels: LabelSet; mean: number; samples: number }[]> {
+    const age = this.clock.now() - from;
+    const res = age > RETENTION.minute ? HOUR : age > RETENTION.raw ? MINUTE : 0;
+    const rows = await this.db
+      .selectFrom('metric_points')
+      .select(['labels', sql<number>`sum(value * count)`.as('wsum'), sql<number>`sum(count)`.as('n')])
+      .where('name', '=', name)
+      .where('res', '=', res)
+      .where('at', '>=', from)
+      .where('at', '<', to)
+      .groupBy('labels')
+      .execute();
+    return rows.map((r) => ({ labels: parseJson<LabelSet>(r.labels, {}), mean: Number(r.wsum) / Number(r.n), samples: Number(r.n) }));
+  }
+}

@@ -1,0 +1,310 @@
+import type { Kysely } from 'kysely';
+import { CHANNEL_TYPES, severityRank, type Alert, type Channel, type ChannelType, type Delivery, type NotificationPreference, type Severity } from '../../../shared/api/alerts';
+import type { Actor, AuditLog } from '../audit/audit-log';
+import type { Config } from '../config/config';
+import type { Database } from '../db/schema';
+import { AppError, notFound } from '../http/errors';
+import type { Clock } from '../lib/clock';
+import { uuid } from '../lib/ids';
+import type { EventHub } from '../realtime/event-hub';
+import { parseJson } from '../alerts/labels';
+import { DesktopSender, EmailSender, SlackSender, SmsSender, type Message, type Sender } from './senders';
+
+type ChannelRow = Database['notification_channels'];
+type DeliveryRow = Database['notification_deliveries'];
+
+/** Routing by severity, as the manuals say: desktop for all, email for high and critical, SMS for critical only. */
+export const DEFAULT_CHANNELS: { id: string; type: ChannelType; name: string; severities: Severity[] }[] = [
+  { id: 'desktop', type: 'desktop', name: 'Desktop popup', severities: ['low', 'medium', 'high', 'critical'] },
+  { id: 'email', type: 'email', name: 'Email', severities: ['high', 'critical'] },
+  { id: 'slack', type: 'slack', name: 'Slack', severities: ['medium', 'high', 'critical'] },
+  { id: 'sms', type: 'sms', name: 'SMS', severities: ['critical'] },
+];
+
+export interface Recipient {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface NotifierOptions {
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+}
+
+/** Hides credentials in webhook URLs (Slack's secret is the path). */
+function maskUrl(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}/…`;
+  } catch {
+    return '…';
+  }
+}
+
+export function renderMessage(alert: Alert, levelName: string | null): Message {
+  const head = `[${alert.severity.toUpperCase()}] ${alert.name}`;
+  const lines = [
+    alert.summary,
+    alert.description ?? '',
+    `Status: ${alert.status}${alert.count > 1 ? ` (${alert.count} occurrences)` : ''}`,
+    alert.value !== null ? `Value: ${alert.value}` : '',
+    Object.keys(alert.labels).length ? `Labels: ${Object.entries(alert.labels).map(([k, v]) => `${k}=${v}`).join(', ')}` : '',
+    levelName ? `Escalation: ${levelName}` : '',
+    `Alert id: ${alert.id}`,
+  ].filter(Boolean);
+  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  return { subject: `${head}: ${alert.summary}`.slice(0, 250), text: lines.join('\n'), html: `<h3>${esc(head)}</h3><p>${lines.map(esc).join('<br>')}</p>`, severity: alert.severity, alertId: alert.id, data: alert };
+}
+
+/**
+ * Sends alert notifications through every channel the severity routes to, per target user and their
+ * preferences. Each delivery is recorded and attempted on its own (a hanging SMTP server never holds
+ * up Slack or the desktop); failures are retried with exponential backoff up to `maxAttempts`.
+ */
+export class Notifier {
+  private readonly senders: Partial<Record<ChannelType, Sender>>;
+  private readonly email: EmailSender | null;
+  private readonly inflight = new Set<Promise<void>>();
+  private channelCache: { at: number; rows: ChannelRow[] } | null = null;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    events: EventHub,
+    private readonly audit: AuditLog,
+    private readonly options: NotifierOptions,
+  ) {
+    this.email = config.SMTP_URL ? new EmailSender(config.SMTP_URL, config.SMTP_FROM, options.timeoutMs) : null;
+    this.senders = { desktop: new DesktopSender(events, () => clock.now()), ...(this.email && { email: this.email }) };
+  }
+
+  private senderFor(channel: ChannelRow): Sender | null {
+    if (channel.type === 'slack') {
+      const url = channel.url ?? this.config.SLACK_WEBHOOK_URL;
+      return url ? new SlackSender(url, this.options.timeoutMs) : null;
+    }
+    if (channel.type === 'sms') {
+      const url = channel.url ?? this.config.SMS_WEBHOOK_URL;
+      return url ? new SmsSender(url, this.options.timeoutMs) : null;
+    }
+    return this.senders[channel.type as ChannelType] ?? null;
+  }
+
+  async ensureDefaults(): Promise<void> {
+    const now = this.clock.now();
+    for (const c of DEFAULT_CHANNELS) {
+      await this.db
+        .insertInto('notification_channels')
+        .values({ id: c.id, type: c.type, name: c.name, severities: JSON.stringify(c.severities), enabled: 1, url: null, updated_at: now })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+    this.channelCache = null;
+  }
+
+  private async channelRows(): Promise<ChannelRow[]> {
+    const now = Date.now();
+    if (!this.channelCache || now - this.channelCache.at > 5000) {
+      this.channelCache = { at: now, rows: await this.db.selectFrom('notification_channels').selectAll().orderBy('id').execute() };
+    }
+    return this.channelCache.rows;
+  }
+
+  private toChannel(r: ChannelRow): Channel {
+    return { id: r.id, type: r.type as ChannelType, name: r.name, severities: parseJson(r.severities, []), enabled: r.enabled === 1, url: maskUrl(r.url), configured: this.senderFor(r) !== null, updatedAt: r.updated_at };
+  }
+
+  async channels(): Promise<Channel[]> {
+    return (await this.channelRows()).map((r) => this.toChannel(r));
+  }
+
+  async updateChannel(actor: Actor, id: string, patch: { severities?: Severity[]; enabled?: boolean; url?: string | null }): Promise<Channel> {
+    const row = await this.db.selectFrom('notification_channels').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Channel');
+    if (patch.url !== undefined && row.type !== 'slack' && row.type !== 'sms') throw new AppError('unprocessable', `a ${row.type} channel has no URL`);
+    const set = {
+      ...(patch.severities && { severities: JSON.stringify([...new Set(patch.severities)]) }),
+      ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
+      ...(patch.url !== undefined && { url: patch.url }),
+      updated_at: this.clock.now(),
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('notification_channels').set(set).where('id', '=', id).execute();
+      await this.audit.record(actor, { action: 'channel.updated', targetType: 'channel', targetId: id, details: { ...patch, url: patch.url ? maskUrl(patch.url) : patch.url } }, trx);
+    });
+    this.channelCache = null;
+    return this.toChannel({ ...row, ...set });
+  }
+
+  async preferences(userId: string): Promise<NotificationPreference[]> {
+    const rows = await this.db.selectFrom('notification_preferences').selectAll().where('user_id', '=', userId).execute();
+    const byChannel = new Map(rows.map((r) => [r.channel, r]));
+    return CHANNEL_TYPES.map((channel) => {
+      const r = byChannel.get(channel);
+      return { channel, enabled: r ? r.enabled === 1 : true, address: r?.address ?? null, minSeverity: (r?.min_severity as Severity) ?? 'low' };
+    });
+  }
+
+  async setPreferences(userId: string, prefs: NotificationPreference[]): Promise<NotificationPreference[]> {
+    for (const p of prefs) {
+      if (p.channel === 'sms' && p.address && !/^\+?[0-9 ()-]{5,20}$/.test(p.address)) throw new AppError('unprocessable', 'SMS address must be a phone number');
+      if (p.channel === 'email' && p.address && !/^[^@\s]+@[^@\s]+$/.test(p.address)) throw new AppError('unprocessable', 'email address is not valid');
+    }
+    await this.db.transaction().execute(async (trx) => {
+      for (const p of prefs) {
+        const values = { user_id: userId, channel: p.channel, enabled: p.enabled ? 1 : 0, address: p.address, min_severity: p.minSeverity };
+        await trx
+          .insertInto('notification_preferences')
+          .values(values)
+          .onConflict((oc) => oc.columns(['user_id', 'channel']).doUpdateSet({ enabled: values.enabled, address: values.address, min_severity: values.min_severity }))
+          .execute();
+      }
+    });
+    return this.preferences(userId);
+  }
+
+  /** Records and starts the deliveries of one escalation level for an alert. */
+  async notify(alert: Alert, level: number, levelName: string | null, recipients: Recipient[]): Promise<string[]> {
+    const channels = (await this.channelRows()).filter((c) => c.enabled === 1 && parseJson<string[]>(c.severities, []).includes(alert.severity) && this.senderFor(c));
+    if (channels.length === 0) return [];
+    const prefs = recipients.length
+      ? await this.db.selectFrom('notification_preferences').selectAll().where('user_id', 'in', recipients.map((r) => r.id)).execute()
+      : [];
+    const pref = (userId: string, channel: string) => prefs.find((p) => p.user_id === userId && p.channel === channel);
+    const wants = (userId: string, channel: string) => {
+      const p = pref(userId, channel);
+      return !p || (p.enabled === 1 && severityRank(alert.severity) >= severityRank(p.min_severity as Severity));
+    };
+    const message = renderMessage(alert, levelName);
+    const now = this.clock.now();
+    const rows: DeliveryRow[] = [];
+    const add = (channel: string, target: string) =>
+      rows.push({ id: uuid(), alert_id: alert.id, channel, target, status: 'pending', attempts: 0, error: null, next_attempt_at: null, escalation_level: level, payload: JSON.stringify(message), created_at: now, sent_at: null });
+    for (const c of channels) {
+      if (c.type === 'slack') add('slack', 'slack');
+      for (const r of recipients) {
+        if (!wants(r.id, c.type)) continue;
+        if (c.type === 'desktop') add('desktop', r.id);
+        if (c.type === 'email') add('email', pref(r.id, 'email')?.address ?? r.email);
+        if (c.type === 'sms') {
+          const phone = pref(r.id, 'sms')?.address;
+          if (phone) add('sms', phone);
+        }
+      }
+    }
+    if (rows.length === 0) return [];
+    await this.db.insertInto('notification_deliveries').values(rows).execute();
+    for (const row of rows) this.track(this.attempt(row, channels.find((c) => c.type === row.channel)!));
+    return rows.map((r) => r.id);
+  }
+
+  private track(p: Promise<void>): void {
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+  }
+
+  private async attempt(row: DeliveryRow, channel: ChannelRow | undefined): Promise<void> {
+    const attempts = Number(row.attempts) + 1;
+    const sender = channel ? this.senderFor(channel) : null;
+    let error: string | null = null;
+    try {
+      if (!sender) throw new Error(`${row.channel} channel is not configured`);
+      await sender.send(row.target, JSON.parse(row.payload) as Message);
+    } catch (err) {
+      error = (err as Error).message || String(err);
+    }
+    const now = this.clock.now();
+    const retry = error !== null && attempts < this.options.maxAttempts;
+    await this.db
+      .updateTable('notification_deliveries')
+      .set({
+        status: error === null ? 'sent' : 'failed',
+        attempts,
+        error,
+        sent_at: error === null ? now : null,
+        next_attempt_at: retry ? now + this.options.retryBaseMs * 2 ** (attempts - 1) : null,
+      })
+      .where('id', '=', row.id)
+      .execute()
+      .catch(() => undefined);
+  }
+
+  /** Re-attempts failed deliveries whose backoff has passed. */
+  async retryDue(): Promise<number> {
+    const due = await this.db.selectFrom('notification_deliveries').selectAll().where('status', '=', 'failed').where('next_attempt_at', '<=', this.clock.now()).limit(200).execute();
+    if (due.length === 0) return 0;
+    const channels = await this.channelRows();
+    for (const row of due) {
+      // Claim it so an overlapping tick does not send twice.
+      await this.db.updateTable('notification_deliveries').set({ next_attempt_at: null, status: 'pending' }).where('id', '=', row.id).execute();
+      this.track(this.attempt(row, channels.find((c) => c.type === row.channel)));
+    }
+    return due.length;
+  }
+
+  /** Resolves when every started delivery attempt has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
+  async deliveries(filter: { alertId?: string; limit?: number } = {}): Promise<Delivery[]> {
+    let q = this.db.selectFrom('notification_deliveries').selectAll();
+    if (filter.alertId) q = q.where('alert_id', '=', filter.alertId);
+    const rows = await q.orderBy('created_at', 'desc').limit(filter.limit ?? 500).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      alertId: r.alert_id,
+      channel: r.channel as ChannelType,
+      target: r.target,
+      status: r.status as Delivery['status'],
+      attempts: Number(r.attempts),
+      error: r.error,
+      nextAttemptAt: r.next_attempt_at,
+      escalationLevel: Number(r.escalation_level),
+      createdAt: r.created_at,
+      sentAt: r.sent_at,
+    }));
+  }
+
+  /** `test-alerts`: one test message through every configured channel, awaited, with each result. */
+  async sendTest(recipients: Recipient[]): Promise<{ channel: ChannelType; target: string; ok: boolean; error: string | null }[]> {
+    const results: { channel: ChannelType; target: string; ok: boolean; error: string | null }[] = [];
+    const message: Message = { subject: '[TEST] OpsDesk test alert', text: 'This is a test notification from OpsDesk (npm run cli -- test-alerts).', severity: 'low', alertId: null };
+    const jobs: Promise<void>[] = [];
+    for (const c of await this.channelRows()) {
+      const sender = this.senderFor(c);
+      if (!sender) {
+        results.push({ channel: c.type as ChannelType, target: '-', ok: false, error: 'not configured' });
+        continue;
+      }
+      const targets = c.type === 'slack' ? ['slack'] : c.type === 'email' ? recipients.map((r) => r.email) : c.type === 'desktop' ? recipients.map((r) => r.id) : [];
+      if (c.type === 'sms') {
+        const phones = await this.db.selectFrom('notification_preferences').select('address').where('channel', '=', 'sms').where('address', 'is not', null).execute();
+        targets.push(...phones.map((p) => p.address!));
+        if (!targets.length) results.push({ channel: 'sms', target: '-', ok: false, error: 'no user has an SMS number in their preferences' });
+      }
+      for (const t of targets) {
+        jobs.push(
+          sender.send(t, message).then(
+            () => void results.push({ channel: c.type as ChannelType, target: t, ok: true, error: null }),
+            (err: unknown) => void results.push({ channel: c.type as ChannelType, target: t, ok: false, error: (err as Error).message }),
+          ),
+        );
+      }
+    }
+    await Promise.all(jobs);
+    return results;
+  }
+
+  close(): void {
+    this.email?.close();
+  }
+
+  smtp(): EmailSender | null {
+    return this.email;
+  }
+}

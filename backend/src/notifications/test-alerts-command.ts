@@ -1,0 +1,23 @@
+import type { CliCommand } from '../cli/command';
+import { withContext } from '../cli/with-context';
+
+/** Sends one test notification through every configured channel and prints each result. */
+export const testAlertsCommand: CliCommand = {
+  name: 'test-alerts',
+  summary: 'Send a test alert through every configured channel (email, Slack, SMS, desktop) and print the results',
+  usage: 'test-alerts [--email ADDRESS]',
+  options: { email: { type: 'string' } },
+  async run({ config, values, out }) {
+    return withContext(config, async (ctx) => {
+      await ctx.monitoring.init();
+      // Email goes to the given address, else to every on-call and admin user.
+      const users = await ctx.database.db.selectFrom('users').select(['id', 'email', 'name']).where('role', 'in', ['oncall', 'admin']).where('disabled', '=', 0).execute();
+      const recipients = typeof values.email === 'string' ? [{ id: 'cli', email: values.email, name: values.email }] : users;
+      const results = await ctx.monitoring.notifier.sendTest(recipients);
+      for (const r of results) out(`${r.channel.padEnd(8)} ${r.ok ? 'ok    ' : 'FAILED'} ${r.target}${r.error ? `  (${r.error})` : ''}`);
+      if (results.some((r) => r.channel === 'desktop')) out('note: desktop notifications reach only clients connected to a running server, not this CLI process');
+      const configured = results.filter((r) => r.error !== 'not configured');
+      return configured.length > 0 && configured.every((r) => r.ok) ? 0 : 1;
+    });
+  },
+};

@@ -1,0 +1,116 @@
+import type { Rule, Severity } from '../../../shared/api/alerts';
+import type { AlertService } from '../alerts/alert-service';
+import { fingerprintOf, type LabelSet } from '../alerts/labels';
+import type { Clock } from '../lib/clock';
+import type { MetricStore } from '../monitoring/metric-store';
+import type { RuleService } from './rule-service';
+
+export type Level = 'warning' | 'critical';
+const RANK = { none: 0, warning: 1, critical: 2 } as const;
+const rank = (l: Level | null) => RANK[l ?? 'none'];
+
+function breaches(rule: Rule, value: number, threshold: number, margin: number): boolean {
+  return rule.comparison === 'gt' ? value > threshold - margin : value < threshold + margin;
+}
+
+/**
+ * The level a value reaches. Hysteresis: a level already firing holds until the value is back past
+ * its threshold by `hysteresis`, so a value hovering at the line does not flap.
+ */
+export function levelOf(rule: Rule, value: number, current: Level | null): Level | null {
+  if (rule.critical !== null && breaches(rule, value, rule.critical, current === 'critical' ? rule.hysteresis : 0)) return 'critical';
+  if (rule.warning !== null && breaches(rule, value, rule.warning, current ? rule.hysteresis : 0)) return 'warning';
+  // A critical-only rule whose value is within the margin keeps firing.
+  return null;
+}
+
+export function ruleFingerprint(ruleId: string, labels: LabelSet): string {
+  return fingerprintOf(`rule:${ruleId}`, labels);
+}
+
+function render(template: string, rule: Rule, value: number, threshold: number | null, labels: LabelSet): string {
+  const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Number(n.toPrecision(3)).toString());
+  return template
+    .replace(/\{value\}/g, fmt(value))
+    .replace(/\{threshold\}/g, threshold === null ? '' : fmt(threshold))
+    .replace(/\{labels\.([A-Za-z0-9_]+)\}/g, (_, k: string) => labels[k] ?? '')
+    .replace(/\{name\}/g, rule.name);
+}
+
+/**
+ * Evaluates every enabled rule against the latest value of each matching series: a level must hold
+ * for the rule's `for` duration before it fires (or escalates to critical); clearing resolves the
+ * alert, lowering downgrades it. Pending state lives in memory: after a restart a condition waits
+ * its `for` again, which errs on the quiet side.
+ */
+export class RuleEvaluator {
+  private readonly pending = new Map<string, { since: number; level: Level }>();
+
+  constructor(
+    private readonly rules: RuleService,
+    private readonly store: MetricStore,
+    private readonly alerts: AlertService,
+    private readonly clock: Clock,
+    /** Samples older than this are "no data" and neither fire nor clear. */
+    private readonly staleAfterMs: () => number,
+  ) {}
+
+  async evaluate(): Promise<{ fired: number; resolved: number }> {
+    const now = this.clock.now();
+    const rules = await this.rules.list();
+    const open = new Map((await this.alerts.openByRule()).map((a) => [a.fingerprint, a]));
+    const stats = { fired: 0, resolved: 0 };
+    const toResolve: string[] = [];
+    const activeRuleIds = new Set<string>();
+    for (const rule of rules) {
+      if (!rule.enabled) continue;
+      activeRuleIds.add(rule.id);
+      const series = this.store.current(rule.metric, this.staleAfterMs()).filter((s) => Object.entries(rule.labels).every(([k, v]) => s.labels[k] === v));
+      for (const s of series) {
+        const fp = ruleFingerprint(rule.id, s.labels);
+        const alert = open.get(fp);
+        const current = alert ? ((alert.annotations.level as Level | undefined) ?? 'warning') : null;
+        const target = levelOf(rule, s.value, current);
+        if (target === current) {
+          this.pending.delete(fp);
+          continue;
+        }
+        if (rank(target) > rank(current)) {
+          const p = this.pending.get(fp) ?? { since: now, level: target! };
+          p.level = target!;
+          this.pending.set(fp, p);
+          if (now - p.since < rule.forSeconds * 1000) continue;
+          this.pending.delete(fp);
+        } else {
+          this.pending.delete(fp);
+          if (target === null) {
+            toResolve.push(fp);
+            continue;
+          }
+        }
+        const threshold = target === 'critical' ? rule.critical : rule.warning;
+        const severity: Severity = target === 'critical' ? rule.criticalSeverity : rule.warningSeverity;
+        const [outcome] = await this.alerts.raise([
+          {
+            source: 'rule',
+            scope: `rule:${rule.id}`,
+            fingerprint: fp,
+            ruleId: rule.id,
+            name: rule.name,
+            severity,
+            summary: render(rule.summary, rule, s.value, threshold, s.labels),
+            labels: { ...s.labels, metric: rule.metric },
+            annotations: { level: target!, threshold: String(threshold), comparison: rule.comparison },
+            value: s.value,
+          },
+        ]);
+        if (outcome?.kind === 'fired') stats.fired++;
+      }
+    }
+    // Alerts of rules that were disabled or deleted clear too.
+    for (const a of open.values()) if (a.ruleId && !activeRuleIds.has(a.ruleId)) toResolve.push(a.fingerprint);
+    const resolved = await this.alerts.resolveFingerprints(toResolve, 'condition cleared');
+    stats.resolved = resolved.length;
+    return stats;
+  }
+}
