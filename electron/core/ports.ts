@@ -52,3 +52,8 @@ export const consoleLogger: Logger = {
   warn: (m, f) => console.warn(`[core] ${m}`, f ?? ''),
   error: (m, f) => console.error(`[core] ${m}`, f ?? ''),
 };
+
+export interface Shell {
+  /** Opens an http(s) URL in the system browser. */
+  openExternal(url: string): Promise<void>;
+}

@@ -96,6 +96,11 @@ export class LiveFeed extends EventEmitter {
     this.retryTimer.unref();
   }
 
+  /** Sends a client event (e.g. job.subscribe); dropped while disconnected. */
+  send(event: string, payload: unknown): void {
+    if (this.socket?.connected) this.socket.emit(event, payload);
+  }
+
   /** Drops the connection and connects again (after a token change). */
   restart(): void {
     this.stop();
