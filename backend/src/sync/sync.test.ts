@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SyncChange, SyncPage } from '../../../shared/api/sync';
+import type { Ticket } from '../../../shared/api/tickets';
+import { DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test/harness';
+import { helpdeskFixture, type HelpdeskFixture } from '../tickets/helpdesk-fixture';
+
+async function pullAll(server: TestServer, token: string, since: number, extra = ''): Promise<{ changes: SyncChange[]; cursor: number }> {
+  const changes: SyncChange[] = [];
+  let cursor = since;
+  for (;;) {
+    const res = await server.api<SyncPage>('GET', `/api/v1/sync/changes?since=${cursor}&limit=500${extra}`, { token });
+    expect(res.status).toBe(200);
+    changes.push(...res.body.changes);
+    cursor = res.body.nextCursor;
+    if (res.body.done) return { changes, cursor };
+  }
+}
+
+describe.each(DATABASES)('delta sync on %s', (kind) => {
+  let server: TestServer;
+  let f: HelpdeskFixture;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    f = await helpdeskFixture(server);
+  });
+  afterAll(() => server.dispose());
+
+  it('a reader paging during concurrent writes sees every change exactly once and ends at the database state', async () => {
+    const { cursor: start } = await pullAll(server, f.agentA.accessToken, 0);
+    let writing = true;
+    const writer = async (token: string, w: number) => {
+      for (let i = 0; i < 12; i++) {
+        const queueId = i % 3 === 2 ? f.q2.id : f.q1.id;
+        const t = await f.createTicket(token, { subject: `writer ${w} ticket ${i}`, queueId });
+        await server.api('POST', `/api/v1/tickets/${t.id}/comments`, { token, body: { body: `comment ${w}/${i}`, visibility: i % 2 ? 'public' : 'internal' } });
+        // Moves across queues exercise tombstones; conflicts between writers are retried.
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const cur = await server.api<Ticket>('GET', `/api/v1/tickets/${t.id}`, { token });
+          const body = i % 4 === 0 ? { queueId: cur.body.queueId === f.q1.id ? f.q2.id : f.q1.id } : { priority: 'high', status: 'open' };
+          const res = await server.api('PATCH', `/api/v1/tickets/${t.id}`, { token, body: { ...body, version: cur.body.version } });
+          if (res.status !== 409) break;
+        }
+      }
+    };
+    const seen: SyncChange[] = [];
+    const reader = (async () => {
+      let cursor = start;
+      for (;;) {
+        const stillWriting = writing;
+        const res = await server.api<SyncPage>('GET', `/api/v1/sync/changes?since=${cursor}&limit=7`, { token: f.agentA.accessToken });
+        expect(res.status).toBe(200);
+        seen.push(...res.body.changes);
+        cursor = res.body.nextCursor;
+        if (res.body.done && !stillWriting) return cursor;
+      }
+    })();
+    await Promise.all([writer(f.admin.accessToken, 1), writer(f.oncall.accessToken, 2), writer(f.admin.accessToken, 3)]);
+    writing = false;
+    await reader;
+
+    const seqs = seen.map((c) => c.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    // Exactly the changes a quiet full read returns: nothing skipped while writers raced the reader.
+    const quiet = await pullAll(server, f.agentA.accessToken, start);
+    expect(seqs).toEqual(quiet.changes.map((c) => c.seq));
+
+    // Applying the feed gives the tickets the database holds in the reader's queue.
+    const { changes: all } = await pullAll(server, f.agentA.accessToken, 0);
+    const local = new Map<string, Ticket>();
+    for (const c of all) {
+      if (c.entity !== 'ticket') continue;
+      if (c.op === 'delete') local.delete(c.id);
+      else local.set(c.id, c.data as Ticket);
+    }
+    const rows = await server.ctx.database.db.selectFrom('tickets').select(['id', 'version', 'queue_id', 'updated_at', 'subject', 'status']).where('queue_id', '=', f.q1.id).execute();
+    expect(local.size).toBe(rows.length);
+    for (const r of rows) {
+      expect(local.get(r.id)).toMatchObject({ version: r.version, queueId: r.queue_id, updatedAt: Number(r.updated_at), subject: r.subject, status: r.status });
+    }
+  });
+
+  it('sends a tombstone when a ticket moves to a queue the caller cannot see, with its comments', async () => {
+    const t = await f.createTicket(f.agentA.accessToken, { subject: 'Escalate me' });
+    const comment = await server.api('POST', `/api/v1/tickets/${t.id}/comments`, { token: f.agentA.accessToken, body: { body: 'needs a DBA' } });
+    const { cursor: a0 } = await pullAll(server, f.agentA.accessToken, 0);
+    const { cursor: b0 } = await pullAll(server, f.agentB.accessToken, 0);
+    const moved = await server.api('PATCH', `/api/v1/tickets/${t.id}`, { token: f.agentA.accessToken, body: { version: 1, queueId: f.q2.id } });
+    expect(moved.status).toBe(200);
+    const a = (await pullAll(server, f.agentA.accessToken, a0)).changes;
+    expect(a).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ entity: 'ticket', id: t.id, op: 'delete', reason: 'left_visibility', data: null }),
+        expect.objectContaining({ entity: 'comment', id: comment.body.id, op: 'delete', reason: 'left_visibility' }),
+      ]),
+    );
+    const b = (await pullAll(server, f.agentB.accessToken, b0)).changes;
+    expect(b).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ entity: 'ticket', id: t.id, op: 'upsert' }),
+        expect.objectContaining({ entity: 'comment', id: comment.body.id, op: 'upsert' }),
+      ]),
+    );
+    expect((await server.api('GET', `/api/v1/tickets/${t.id}`, { token: f.agentA.accessToken })).status).toBe(404);
+  });
+
+  it('follows queue membership: leaving a queue tombstones its tickets, joining one is backfilled', async () => {
+    const agent = await createUserAndLogin(server, { email: 'mover@example.com', password: 'a-long-test-password-1', role: 'agent' });
+    await server.api('POST', `/api/v1/queues/${f.q1.id}/members`, { token: f.admin.accessToken, body: { userId: agent.id } });
+    const { changes: before, cursor } = await pullAll(server, agent.accessToken, 0);
+    const q1Tickets = new Set(before.filter((c) => c.entity === 'ticket' && c.op === 'upsert').map((c) => c.id));
+    expect(q1Tickets.size).toBeGreaterThan(0);
+
+    const removed = await server.api('DELETE', `/api/v1/queues/${f.q1.id}/members/${agent.id}`, { token: f.admin.accessToken });
+    expect(removed.status).toBe(200);
+    const added = await server.api('POST', `/api/v1/queues/${f.q2.id}/members`, { token: f.admin.accessToken, body: { userId: agent.id } });
+    expect(added.body.memberIds).toContain(agent.id);
+    const { changes: after } = await pullAll(server, agent.accessToken, cursor);
+    const tombstoned = new Set(after.filter((c) => c.entity === 'ticket' && c.op === 'delete' && c.reason === 'left_visibility').map((c) => c.id));
+    const currentQ1 = await server.ctx.database.db.selectFrom('tickets').select('id').where('queue_id', '=', f.q1.id).execute();
+    for (const r of currentQ1) expect(tombstoned.has(r.id)).toBe(true);
+    expect(after).toEqual(expect.arrayContaining([expect.objectContaining({ entity: 'queue', id: f.q2.id, op: 'upsert' })]));
+
+    const { changes: backfill } = await pullAll(server, agent.accessToken, 0, `&queue=${f.q2.id}`);
+    const local = new Set<string>();
+    for (const c of backfill.filter((x) => x.entity === 'ticket')) {
+      if (c.op === 'delete') local.delete(c.id);
+      else local.add(c.id);
+    }
+    const currentQ2 = await server.ctx.database.db.selectFrom('tickets').select('id').where('queue_id', '=', f.q2.id).execute();
+    expect([...local].sort()).toEqual(currentQ2.map((r) => r.id).sort());
+    const foreign = await server.api('GET', `/api/v1/sync/changes?since=0&queue=${f.q1.id}`, { token: agent.accessToken });
+    expect(foreign.status).toBe(404);
+  });
+
+  it('sends users’ public fields to everyone, never secrets', async () => {
+    const { cursor } = await pullAll(server, f.agentA.accessToken, 0);
+    const created = await server.api('POST', '/api/v1/users', { token: f.admin.accessToken, body: { email: 'newbie@example.com', name: 'New Bie', role: 'agent', password: 'a-long-test-password-9' } });
+    expect(created.status).toBe(201);
+    const { changes } = await pullAll(server, f.agentA.accessToken, cursor);
+    const user = changes.find((c) => c.entity === 'user' && c.id === created.body.id);
+    expect(user?.data).toEqual({ id: created.body.id, email: 'newbie@example.com', name: 'New Bie', role: 'agent', disabled: false });
+  });
+});
