@@ -1,0 +1,57 @@
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { freePort } from '../backend/test/postgres-cluster';
+import { load, startProcess, startServerProcess, stop, table } from './lib/measure';
+
+/**
+ * Issue 3's benchmark: login throughput and authenticated GET /api/v1/me at 50 connections,
+ * OpsDesk's backend vs a bare node:http process answering the same JSON.
+ */
+const root = path.resolve(import.meta.dirname, '..');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-auth-'));
+const email = 'bench@example.com';
+const password = 'measure-throughput-42';
+
+const env = { DATA_DIR: dataDir, LOG_LEVEL: 'error', LOGIN_IP_MAX_PER_MINUTE: '100000', LOGIN_MAX_FAILURES: '100' };
+const { spawnSync } = await import('node:child_process');
+const created = spawnSync(process.execPath, ['--import', 'tsx', 'backend/src/cli.ts', 'create-admin', '--email', email, '--password-stdin'], {
+  cwd: root,
+  input: password,
+  env: { ...process.env, ...env },
+});
+if (created.status !== 0) throw new Error(created.stderr.toString());
+
+const port = await freePort();
+const server = await startServerProcess(['--import', 'tsx', path.join(root, 'backend/src/main.ts')], { ...env, LOG_LEVEL: 'info', PORT: String(port) }, `http://127.0.0.1:${port}/health/`);
+const base = `http://127.0.0.1:${port}`;
+const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+const session = (await login.json()) as { accessToken: string; user: unknown };
+
+const Database = (await import('better-sqlite3')).default;
+const hash = (new Database(path.join(dataDir, 'opsdesk.db'), { readonly: true }).prepare('select password_hash from users').get() as { password_hash: string }).password_hash;
+const barePort = await freePort();
+const bare = await startProcess(['--import', 'tsx', path.join(root, 'bench/lib/bare-auth-server.ts')], { PORT: String(barePort), HASH: hash, USER_JSON: JSON.stringify(session.user) }, 'listening');
+const bareBase = `http://127.0.0.1:${barePort}`;
+
+const loginReq = { method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) };
+const meReq = { headers: { authorization: `Bearer ${session.accessToken}` } };
+const results = {
+  loginOps: await load({ url: `${base}/api/v1/auth/login`, ...loginReq }),
+  loginBare: await load({ url: `${bareBase}/api/v1/auth/login`, ...loginReq }),
+  meOps: await load({ url: `${base}/api/v1/me`, ...meReq }),
+  meBare: await load({ url: `${bareBase}/api/v1/me`, ...meReq }),
+};
+await stop(server);
+await stop(bare);
+rmSync(dataDir, { recursive: true, force: true });
+
+table([
+  { case: 'POST /auth/login (OpsDesk)', ...results.loginOps },
+  { case: 'POST /auth/login (bare node:http + argon2)', ...results.loginBare },
+  { case: 'GET /me (OpsDesk)', ...results.meOps },
+  { case: 'GET /me (bare node:http)', ...results.meBare },
+]);
+console.log(`login throughput ratio OpsDesk/bare: ${(results.loginOps.reqPerSec / results.loginBare.reqPerSec).toFixed(2)}`);
+console.log(`GET /me throughput ratio OpsDesk/bare: ${(results.meOps.reqPerSec / results.meBare.reqPerSec).toFixed(2)}`);
