@@ -1,0 +1,22 @@
+import { ManualClock } from '../lib/clock';
+import { ADMIN, createUserAndLogin, startTestServer, type DbKind, type TestServer } from '../../test/harness';
+
+export interface MonitoringTestEnv {
+  server: TestServer;
+  clock: ManualClock;
+  admin: { id: string; accessToken: string };
+  oncall: { id: string; accessToken: string };
+  /** An API token with the alerts:ingest and heartbeat scopes. */
+  ingestToken: string;
+}
+
+/** A real server with a manual clock and the background loops off: tests drive collect/evaluate/tick. */
+export async function startMonitoringServer(kind: DbKind, env: Record<string, string> = {}): Promise<MonitoringTestEnv> {
+  const clock = new ManualClock(Date.UTC(2026, 0, 5, 12, 0, 0));
+  const server = await startTestServer(kind, { clock, env: { MONITORING_LOOPS: 'false', ACCESS_TOKEN_TTL_SECONDS: '86400', ...env } });
+  const admin = await createUserAndLogin(server, { ...ADMIN, role: 'admin' });
+  const oncall = await createUserAndLogin(server, { email: 'oncall@example.com', password: 'tangerine-falcon-7731', role: 'oncall', name: 'Omar Oncall' });
+  const token = await server.api('POST', '/api/v1/api-tokens', { token: admin.accessToken, body: { name: 'ingest', scopes: ['alerts:ingest', 'heartbeat'] } });
+  if (token.status !== 201) throw new Error(`token: ${token.status} ${JSON.stringify(token.body)}`);
+  return { server, clock, admin, oncall, ingestToken: token.body.token as string };
+}
