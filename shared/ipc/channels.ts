@@ -269,6 +269,10 @@ export const API_PASSTHROUGH_PREFIXES = [
   '/api/v1/api-tokens',
   '/api/v1/audit',
   '/api/v1/me',
+  // Added for the workstation UI (issue 8): maintenance wizard runs, alert rules and escalation.
+  '/api/v1/procedures',
+  '/api/v1/rules',
+  '/api/v1/escalation-policy',
 ] as const;
 
 export function isPassthroughAllowed(path: string): boolean {
