@@ -21,6 +21,31 @@ class OpsSqliteDialect extends SqliteDialect {
   }
 }
 
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query afresh; better-sqlite3 statements are reusable, and preparing is a
+ * large share of a small query's cost. Kysely runs one query at a time on the connection, so a
+ * cached statement is never in use twice at once.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(query: string) {
+      let stmt = cache.get(query);
+      if (stmt) {
+        cache.delete(query);
+      } else {
+        stmt = sqlite.prepare(query);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(query, stmt);
+      return stmt;
+    },
+  };
+}
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: DialectName;
@@ -56,7 +81,7 @@ export function openDatabase(url: string, options: ConnectOptions = {}): Databas
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new OpsSqliteDialect({ database: sqlite }), log });
+    const db = new Kysely<Database>({ dialect: new OpsSqliteDialect({ database: withStatementCache(sqlite) }), log });
     return { db, dialect: 'sqlite', sqliteFile: file, sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
