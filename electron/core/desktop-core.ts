@@ -346,9 +346,20 @@ export class DesktopCore {
       },
 
       'tickets.list': ({ filter, sort, offset, limit }) => this.ws().cache.listTickets(filter, sort, offset, limit, this.ws().session.user?.id ?? null),
-      'tickets.get': (ref) => {
-        const detail = this.ws().cache.ticketDetail(ref);
+      'tickets.get': async (ref) => {
+        const ws = this.ws();
+        const detail = ws.cache.ticketDetail(ref);
         if (!detail) throw new CoreError('not_found', 'Ticket not found in the local cache');
+        // History is not part of delta sync: refresh it when the server answers quickly, else show what is cached.
+        if (ws.api.online && ws.session.current().status === 'signed_in' && !detail.ticket.id.startsWith('local-')) {
+          try {
+            const res = await ws.api.request<unknown>('GET', `/api/v1/tickets/${enc(detail.ticket.id)}/events`, { timeoutMs: 3000, retries: 0 });
+            ws.cache.putTicketEvents(items(res.data));
+            return ws.cache.ticketDetail(ref) ?? detail;
+          } catch {
+            return detail;
+          }
+        }
         return detail;
       },
       'tickets.search': ({ query, limit }) => ({ items: this.ws().cache.searchTickets(query, limit) }),

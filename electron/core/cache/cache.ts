@@ -14,6 +14,7 @@ import {
   parseRunbook,
   parseSilence,
   parseUser,
+  savedViewFromServer,
   ticketEventRowFromServer,
   ticketRowFromServer,
   type CommentRow,
@@ -195,8 +196,8 @@ export class Cache {
       case 'saved_view':
         if (del) return this.deleteById('saved_views', change.id);
         {
-          const v = data as SavedView;
-          this.db.prepare("INSERT OR REPLACE INTO saved_views (id, name, data, origin) VALUES (?, ?, ?, 'server')").run(change.id, v.name ?? change.id, JSON.stringify(v));
+          const v = savedViewFromServer(data);
+          this.db.prepare("INSERT OR REPLACE INTO saved_views (id, name, data, origin) VALUES (?, ?, ?, 'server')").run(v.id, v.name, JSON.stringify(v));
         }
         return;
       default:
@@ -243,6 +244,14 @@ export class Cache {
     this.db
       .prepare('INSERT OR REPLACE INTO alerts (id, status, severity, last_seen_at, data, pending) VALUES (?, ?, ?, ?, ?, ?)')
       .run(a.id, a.status, a.severity, a.lastSeenAt, JSON.stringify({ ...a, pending }), pending ? 1 : 0);
+  }
+
+  /** Stores a ticket's history as read from the server (it does not travel through delta sync). */
+  putTicketEvents(events: unknown[]): void {
+    const insert = this.db.prepare(
+      'INSERT OR REPLACE INTO ticket_events (id, ticket_id, at, actor_name, field, from_value, to_value) VALUES (@id, @ticket_id, @at, COALESCE(@actor_name, (SELECT name FROM users WHERE id = @actor_id)), @field, @from_value, @to_value)',
+    );
+    this.transaction(() => events.forEach((e) => insert.run(ticketEventRowFromServer(e))));
   }
 
   // ── tickets ──────────────────────────────────────────────────────────────────────────────────

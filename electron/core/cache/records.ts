@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Alert, Incident, Job, PRIORITIES, Queue, Runbook, SlaState, TicketStatus, Priority, UserRef, type Silence } from '../../../shared/ipc';
+import { Alert, Incident, Job, PRIORITIES, Queue, Runbook, SlaState, TicketStatus, Priority, UserRef, type SavedView, type Silence } from '../../../shared/ipc';
 
 /**
  * Server records as they arrive through delta sync or the REST API, parsed leniently into what
@@ -228,3 +228,44 @@ export function parseSilence(data: unknown): Silence {
 export const parseIncident = lenient(Incident);
 export const parseRunbook = lenient(Runbook);
 export const parseJob = lenient(Job.extend({ requestedBy: str.nullish().transform((v) => v ?? null) }));
+
+const SORTS: Record<string, SavedView['sort']> = {
+  updated: { field: 'updatedAt', dir: 'desc' },
+  created: { field: 'createdAt', dir: 'desc' },
+  priority: { field: 'priority', dir: 'desc' },
+  due: { field: 'slaDue', dir: 'asc' },
+  relevance: { field: 'updatedAt', dir: 'desc' },
+};
+
+/** The server's saved view (shared/api/tickets SavedView) → the desktop's filter vocabulary. */
+export function savedViewFromServer(data: unknown): SavedView {
+  const v = z
+    .object({
+      id: str,
+      name: str,
+      builtin: z.boolean().optional(),
+      filter: z
+        .object({ queue: str.optional(), status: z.array(TicketStatus).optional(), priority: z.array(Priority).optional(), assignee: str.optional(), tag: str.optional(), sla: z.array(str).optional(), q: str.optional() })
+        .passthrough()
+        .default({}),
+      sort: str.nullish(),
+    })
+    .passthrough()
+    .parse(data);
+  const f = v.filter;
+  return {
+    id: v.id,
+    name: v.name,
+    builtIn: v.builtin ?? false,
+    filter: {
+      ...(f.queue && { queueId: f.queue }),
+      ...(f.status && { status: f.status }),
+      ...(f.priority && { priority: f.priority }),
+      ...(f.assignee && { assignee: f.assignee }),
+      ...(f.tag && { tag: f.tag }),
+      ...(f.sla?.some((x) => x === 'warning' || x === 'breached') && { breaching: true }),
+      ...(f.q && { text: f.q }),
+    },
+    sort: SORTS[v.sort ?? 'updated'] ?? SORTS.updated!,
+  };
+}

@@ -258,7 +258,7 @@ export class Outbox extends EventEmitter {
         return this.sendUpdate(row, payload as UpdatePayload);
       case 'alert.acknowledge':
       case 'alert.resolve': {
-        const action = row.kind === 'alert.acknowledge' ? 'acknowledge' : 'resolve';
+        const action = row.kind === 'alert.acknowledge' ? 'ack' : 'resolve';
         const res = await this.api.send('POST', `/api/v1/alerts/${encodeURIComponent(row.target_id)}/${action}`, { body: {}, idempotencyKey: key });
         let data = res.data;
         if (res.status === 409) data = (await this.api.request('GET', `/api/v1/alerts/${encodeURIComponent(row.target_id)}`)).data;
@@ -286,6 +286,13 @@ export class Outbox extends EventEmitter {
       this.cache.transaction(() => {
         this.cache.upsertTicketRow(server);
         this.done(row.id);
+        // Later edits made on top of this one were based on the same version: move them to the new one.
+        for (const later of this.cache.db
+          .prepare("SELECT id, base FROM outbox WHERE target_id = ? AND kind = 'ticket.update' AND state = 'pending' AND id > ?")
+          .all(row.target_id, row.id) as OutboxRow[]) {
+          const b = JSON.parse(later.base ?? '{}') as UpdateBase;
+          if (b.version === base.version) this.cache.db.prepare('UPDATE outbox SET base = ? WHERE id = ?').run(JSON.stringify({ ...b, version: server.version }), later.id);
+        }
         this.rebase(row.target_id);
       });
       this.changed([row.target_id]);
@@ -293,8 +300,10 @@ export class Outbox extends EventEmitter {
     }
     if (res.status !== 409) throw httpError(res.status, res.data);
 
-    // Someone else changed the ticket since this edit was made: merge field by field.
-    const current = ticketRowFromServer((await this.api.request('GET', path)).data);
+    // Someone else changed the ticket since this edit was made: merge field by field. The 409 carries
+    // the current ticket; older servers may not, so fall back to reading it.
+    const inline = (res.data as { details?: { current?: unknown } } | null)?.details?.current;
+    const current = ticketRowFromServer(inline ?? (await this.api.request('GET', path)).data);
     const conflicts: FieldConflict[] = [];
     const remaining: Record<string, unknown> = {};
     const theirs: Record<string, unknown> = {};
