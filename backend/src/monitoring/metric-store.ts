@@ -76,7 +76,7 @@ export class MetricStore {
   }
 
   private async rollup(fromRes: number, toRes: number, from: number, to: number): Promise<void> {
-    const bucket = sql<number>`(at - (at % ${toRes}))`;
+    const bucket = sql<number>`(at - (at % ${sql.lit(toRes)}))`;
     const rows = await this.db
       .selectFrom('metric_points')
       .select([
@@ -133,19 +133,37 @@ export class MetricStore {
     return rows.map((r) => ({ name: r.name, lastAt: Number(r.lastAt) }));
   }
 
-  /** Mean of a metric per series over a period, from the finest resolution still kept. */
+  /**
+   * Mean of a metric per series over a period. Each resolution answers for the window it still
+   * fully covers (raw for the last 24 h, minutes back to 7 days, hours before), so nothing counts twice.
+   */
   async average(name: string, from: number, to: number): Promise<{ labels: LabelSet; mean: number; samples: number }[]> {
-    const age = this.clock.now() - from;
-    const res = age > RETENTION.minute ? HOUR : age > RETENTION.raw ? MINUTE : 0;
-    const rows = await this.db
-      .selectFrom('metric_points')
-      .select(['labels', sql<number>`sum(value * count)`.as('wsum'), sql<number>`sum(count)`.as('n')])
-      .where('name', '=', name)
-      .where('res', '=', res)
-      .where('at', '>=', from)
-      .where('at', '<', to)
-      .groupBy('labels')
-      .execute();
-    return rows.map((r) => ({ labels: parseJson<LabelSet>(r.labels, {}), mean: Number(r.wsum) / Number(r.n), samples: Number(r.n) }));
+    const now = this.clock.now();
+    const windows: [number, number, number][] = [
+      [0, Math.max(from, now - RETENTION.raw), to],
+      [MINUTE, Math.max(from, now - RETENTION.minute), Math.min(to, now - RETENTION.raw)],
+      [HOUR, from, Math.min(to, now - RETENTION.minute)],
+    ];
+    const acc = new Map<string, { wsum: number; n: number }>();
+    for (const [res, a, b] of windows) {
+      if (b <= a) continue;
+      const rows = await this.db
+        .selectFrom('metric_points')
+        .select(['labels', sql<number>`sum(value * count)`.as('wsum'), sql<number>`sum(count)`.as('n')])
+        .where('name', '=', name)
+        .where('res', '=', res)
+        .where('at', '>=', a)
+        .where('at', '<', b)
+        .groupBy('labels')
+        .execute();
+      for (const r of rows) {
+        const cur = acc.get(r.labels) ?? { wsum: 0, n: 0 };
+        cur.wsum += Number(r.wsum);
+        cur.n += Number(r.n);
+        acc.set(r.labels, cur);
+      }
+    }
+    return [...acc].map(([labels, v]) => ({ labels: parseJson<LabelSet>(labels, {}), mean: v.wsum / v.n, samples: v.n }));
   }
+
 }
