@@ -2,6 +2,7 @@ import { SYSTEM_ACTOR } from '../audit/audit-log';
 import type { AppContext } from '../context';
 import { randomSecret } from '../lib/ids';
 import { seedMonitoringDemo } from '../monitoring/demo-data';
+import { seedTickets } from '../tickets/seed-tickets';
 
 export interface SeedOptions {
   tickets: number;
@@ -30,5 +31,6 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions): Promise<v
     await ctx.userService.create(actor, { ...u, password });
     options.log(`user ${u.email.padEnd(24)} role ${u.role.padEnd(6)} password ${password}`);
   }
+  await seedTickets(ctx, { tickets: options.tickets, log: options.log });
   await seedMonitoringDemo(ctx, options.log);
 }
