@@ -10,6 +10,8 @@ import { auditRoutes } from './audit/audit-routes';
 import { authRoutes } from './auth/auth-routes';
 import type { AppContext } from './context';
 import { installErrorHandler } from './http/error-handler';
+import { operationsRoutes } from './jobs/ops-routes';
+import { startOperations } from './jobs/operations';
 import { healthRoutes } from './health/health-routes';
 import { MONITORING_ROUTES } from './monitoring/routes';
 import { LiveServer } from './realtime/live-server';
@@ -25,7 +27,7 @@ export interface App {
 }
 
 /** Domain route plugins mounted under /api/v1. Later domains add theirs here. */
-const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES, ...MONITORING_ROUTES];
+const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES, ...MONITORING_ROUTES, operationsRoutes];
 
 function createHttp(ctx: AppContext, logger: Logger) {
   return Fastify({
@@ -59,6 +61,8 @@ export async function buildApp(ctx: AppContext, logger: Logger): Promise<App> {
     // While draining, answer in-flight keep-alive requests with Connection: close so the server can finish.
     if (closing) reply.header('connection', 'close');
     ctx.metrics.activeRequests.inc();
+    // During a restore writes get 503 with the reason (maintenance/maintenance-mode.ts).
+    ctx.maintenance.gate(request);
   });
   http.addHook('onSend', async (_request, reply, payload) => {
     if (closing) reply.header('connection', 'close');
@@ -103,5 +107,6 @@ export async function buildApp(ctx: AppContext, logger: Logger): Promise<App> {
 
   const live = new LiveServer(http.server, ctx);
   wireLive(live, ctx);
+  await startOperations(ctx, live);
   return { http, live, ctx };
 }

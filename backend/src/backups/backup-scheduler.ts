@@ -1,0 +1,58 @@
+import { Cron } from 'croner';
+import { SYSTEM_ACTOR } from '../audit/audit-log';
+import type { AppContext } from '../context';
+import type { JobService } from '../jobs/job-service';
+import type { BackupService } from './backup-service';
+
+export function parseSchedules(text: string): { name: string; cron: string }[] {
+  return text
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [name, cron] = s.split('=');
+      if (!name || !cron) throw new Error(`BACKUP_SCHEDULES entry "${s}" must be name=cron`);
+      return { name: name.trim(), cron: cron.trim() };
+    });
+}
+
+/**
+ * Scheduled backups (hourly and daily by default) run as ordinary backup-database jobs so they show
+ * up with logs, locks and events; after each, retention prunes what no class keeps.
+ */
+export class BackupScheduler {
+  private crons: Cron[] = [];
+  readonly schedules: { name: string; cron: string }[];
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly jobs: JobService,
+    private readonly backups: BackupService,
+  ) {
+    this.schedules = parseSchedules(ctx.config.BACKUP_SCHEDULES);
+    for (const s of this.schedules) new Cron(s.cron, { paused: true, timezone: 'UTC' }).stop();
+  }
+
+  start(): void {
+    this.crons = this.schedules.map((s) => new Cron(s.cron, { timezone: 'UTC', protect: true }, () => this.runScheduled(s.name)));
+  }
+
+  nextRuns(): { name: string; cron: string; nextRun: number | null }[] {
+    return this.schedules.map((s) => ({ ...s, nextRun: new Cron(s.cron, { paused: true, timezone: 'UTC' }).nextRun()?.getTime() ?? null }));
+  }
+
+  async runScheduled(name: string): Promise<void> {
+    try {
+      const job = await this.jobs.request({ ...SYSTEM_ACTOR, email: `schedule:${name}`, role: 'admin' }, { runbook: 'backup-database', params: { kind: 'manual' } }, { preApproved: true });
+      const done = await this.jobs.waitFor(job.id, 6 * 3_600_000, 1000);
+      if (done.status === 'succeeded') await this.backups.prune();
+    } catch (e) {
+      this.ctx.events.publish({ type: 'backup.failed', seq: null, actor: null, data: { schedule: name, error: (e as Error).message }, at: this.ctx.clock.now() }, { kind: 'oncall' });
+    }
+  }
+
+  stop(): void {
+    for (const c of this.crons) c.stop();
+    this.crons = [];
+  }
+}

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../db/connect';
+import { PRESERVED_TABLES } from './sqlite-engine';
+
+const exec = promisify(execFile);
+
+/** pg_dump / pg_restore from Debian's postgresql-client (newest installed major first), else PATH. */
+export function pgTool(name: 'pg_dump' | 'pg_restore'): string {
+  const base = '/usr/lib/postgresql';
+  if (existsSync(base)) {
+    const majors = readdirSync(base).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a));
+    for (const m of majors) {
+      const p = path.join(base, m, 'bin', name);
+      if (existsSync(p)) return p;
+    }
+  }
+  return name;
+}
+
+async function tool(name: 'pg_dump' | 'pg_restore', args: string[]): Promise<string> {
+  try {
+    const { stdout } = await exec(pgTool(name), args, { maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`${name} failed: ${(err.stderr || err.message).trim().split('\n').slice(-3).join(' ')}`, { cause: e });
+  }
+}
+
+export async function pgRowCounts(db: DatabaseHandle['db']): Promise<Record<string, number>> {
+  const tables = await sql<{ t: string }>`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`.execute(db);
+  const out: Record<string, number> = {};
+  for (const { t } of tables.rows) {
+    const r = await sql<{ n: string }>`select count(*) as n from ${sql.table(t)}`.execute(db);
+    out[t] = Number(r.rows[0]!.n);
+  }
+  return out;
+}
+
+/**
+ * pg_dump -Fc of an exported snapshot; the row counts in the manifest are taken in that same
+ * snapshot, so they match the dump exactly.
+ */
+export async function pgDump(handle: DatabaseHandle, url: string, dest: string): Promise<{ rowCounts: Record<string, number>; schemaVersion: string | null }> {
+  const client = await handle.pool!.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const snap = (await client.query<{ s: string }>('select pg_export_snapshot() as s')).rows[0]!.s;
+    const tables = (await client.query<{ t: string }>(`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`)).rows;
+    const rowCounts: Record<string, number> = {};
+    for (const { t } of tables) rowCounts[t] = Number((await client.query<{ n: string }>(`select count(*) as n from "${t.replace(/"/g, '""')}"`)).rows[0]!.n);
+    const schemaVersion = tables.some((t) => t.t === 'schema_migrations')
+      ? ((await client.query<{ v: string | null }>('select max(name) as v from schema_migrations')).rows[0]!.v ?? null)
+      : null;
+    await tool('pg_dump', ['-Fc', '--no-owner', '--no-privileges', `--snapshot=${snap}`, '-f', dest, `--dbname=${url}`]);
+    await client.query('COMMIT');
+    return { rowCounts, schemaVersion };
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** `pg_restore --list`: proves the archive is complete and readable; returns its table of contents. */
+export async function pgList(file: string): Promise<string[]> {
+  const out = await tool('pg_restore', ['--list', file]);
+  const lines = out.split('\n').filter((l) => l && !l.startsWith(';'));
+  if (!lines.some((l) => / TABLE DATA /.test(l))) throw new Error('archive lists no table data');
+  return lines;
+}
+
+function touchesPreserved(tocLine: string): boolean {
+  // The public schema itself holds the preserved tables: never drop or recreate it.
+  if (/ SCHEMA - public\b|COMMENT - SCHEMA public\b/.test(tocLine)) return true;
+  const m = /^\d+; \d+ \d+ [A-Z ]+? public (\S+)(?: (\S+))?/.exec(tocLine);
+  if (!m) return false;
+  return [m[1], m[2]].some((n) => n !== undefined && PRESERVED_TABLES.some((t) => n === t || n.startsWith(`${t}_`)));
+}
+
+/**
+ * Replaces the database's contents with the archive's: drops every table that is not preserved
+ * (so tables newer than the backup go too), then pg_restore in one transaction.
+ */
+export async function pgApply(handle: DatabaseHandle, url: string, file: string, workDir: string): Promise<void> {
+  const toc = await pgList(file);
+  const listFile = path.join(workDir, `.restore-${process.pid}-${Date.now()}.list`);
+  writeFileSync(listFile, toc.filter((l) => !touchesPreserved(l)).join('\n') + '\n');
+  try {
+    await handle.db.transaction().execute(async (trx) => {
+      const tables = await sql<{ t: string }>`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`.execute(trx);
+      for (const { t } of tables.rows) if (!PRESERVED_TABLES.includes(t)) await sql`drop table if exists ${sql.table(t)} cascade`.execute(trx);
+    });
+    await tool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', '-L', listFile, `--dbname=${url}`, file]);
+  } finally {
+    rmSync(listFile, { force: true });
+  }
+}

@@ -1,0 +1,126 @@
+import { rmSync } from 'node:fs';
+import SqliteDatabase from 'better-sqlite3';
+import type { DatabaseHandle } from '../db/connect';
+
+/** Tables that describe the running system rather than its data; a restore keeps the live ones. */
+export const PRESERVED_TABLES = ['jobs', 'job_logs', 'job_locks', 'backups', 'audit_log', 'procedure_runs', 'procedure_steps', 'maintenance_windows', 'schema_migrations_lock'];
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+export interface SqliteCheck {
+  ok: boolean;
+  message: string;
+  rowCounts: Record<string, number>;
+  schemaVersion: string | null;
+}
+
+/** Opens a database file read-only: PRAGMA integrity_check and a row count of every table. */
+export function inspectSqliteFile(file: string): SqliteCheck {
+  let db: SqliteDatabase.Database | undefined;
+  try {
+    db = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+    const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+    const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+    const rowCounts = countRows(db, 'main');
+    const schemaVersion = hasTable(db, 'main', 'schema_migrations')
+      ? ((db.prepare('SELECT max(name) AS v FROM schema_migrations').get() as { v: string | null }).v ?? null)
+      : null;
+    return problems.length
+      ? { ok: false, message: `integrity_check: ${problems.slice(0, 3).join('; ')}`, rowCounts, schemaVersion }
+      : { ok: true, message: `integrity_check ok; ${Object.keys(rowCounts).length} tables, ${Object.values(rowCounts).reduce((a, b) => a + b, 0)} rows`, rowCounts, schemaVersion };
+  } catch (e) {
+    return { ok: false, message: `cannot open as SQLite: ${(e as Error).message}`, rowCounts: {}, schemaVersion: null };
+  } finally {
+    db?.close();
+  }
+}
+
+function hasTable(db: SqliteDatabase.Database, schema: string, name: string): boolean {
+  return !!db.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE type = 'table' AND name = ?`).get(name);
+}
+
+function userTables(db: SqliteDatabase.Database, schema: string): string[] {
+  return (db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+}
+
+export function countRows(db: SqliteDatabase.Database, schema: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of userTables(db, schema)) {
+    try {
+      out[t] = (db.prepare(`SELECT count(*) AS n FROM ${schema}.${q(t)}`).get() as { n: number }).n;
+    } catch {
+      /* virtual tables whose module is missing */
+    }
+  }
+  return out;
+}
+
+/** SQLite's online backup API: a consistent copy while the server keeps writing. */
+export async function sqliteOnlineBackup(handle: DatabaseHandle, dest: string): Promise<void> {
+  if (!handle.sqlite) throw new Error('not a SQLite database');
+  rmSync(dest, { force: true });
+  await handle.sqlite.backup(dest);
+}
+
+/**
+ * Replaces the live database's contents with `file`'s, inside one transaction on the server's own
+ * connection (held through Kysely so nothing interleaves). Preserved tables keep their live rows.
+ */
+export async function applySqliteCopy(handle: DatabaseHandle, file: string): Promise<void> {
+  const raw = handle.sqlite!;
+  await handle.db.connection().execute(async () => {
+    raw.pragma('foreign_keys = OFF');
+    raw.prepare('ATTACH DATABASE ? AS r').run(file);
+    try {
+      raw.transaction(() => {
+        const keep = new Set(PRESERVED_TABLES);
+        const live = raw.prepare(`SELECT type, name, sql FROM main.sqlite_master WHERE name NOT LIKE 'sqlite_%'`).all() as { type: string; name: string; sql: string | null }[];
+        for (const o of live.filter((o) => o.type === 'view')) raw.exec(`DROP VIEW IF EXISTS main.${q(o.name)}`);
+        for (const o of live.filter((o) => o.type === 'trigger')) raw.exec(`DROP TRIGGER IF EXISTS main.${q(o.name)}`);
+        // Virtual tables first: dropping one drops its shadow tables.
+        const tables = live.filter((o) => o.type === 'table' && !keep.has(o.name));
+        for (const o of tables.filter((o) => /^CREATE VIRTUAL/i.test(o.sql ?? ''))) raw.exec(`DROP TABLE IF EXISTS main.${q(o.name)}`);
+        for (const o of tables) raw.exec(`DROP TABLE IF EXISTS main.${q(o.name)}`);
+
+        const src = raw.prepare(`SELECT type, name, tbl_name, sql FROM r.sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'`).all() as { type: string; name: string; tbl_name: string; sql: string }[];
+        const srcTables = src.filter((o) => o.type === 'table' && !keep.has(o.name));
+        for (const o of srcTables.filter((o) => /^CREATE VIRTUAL/i.test(o.sql))) raw.exec(o.sql);
+        const existing = new Set(userTables(raw, 'main'));
+        for (const o of srcTables.filter((o) => !/^CREATE VIRTUAL/i.test(o.sql))) {
+          if (!existing.has(o.name)) raw.exec(o.sql);
+        }
+        for (const o of srcTables.filter((o) => !/^CREATE VIRTUAL/i.test(o.sql))) {
+          raw.exec(`DELETE FROM main.${q(o.name)}`);
+          raw.exec(`INSERT INTO main.${q(o.name)} SELECT * FROM r.${q(o.name)}`);
+        }
+        if (hasTable(raw, 'main', 'sqlite_sequence') && hasTable(raw, 'r', 'sqlite_sequence')) {
+          const names = [...keep].map(() => '?').join(',');
+          raw.prepare(`DELETE FROM main.sqlite_sequence WHERE name NOT IN (${names})`).run(...keep);
+          raw.prepare(`INSERT INTO main.sqlite_sequence SELECT * FROM r.sqlite_sequence WHERE name NOT IN (${names})`).run(...keep);
+        }
+        for (const o of src.filter((o) => (o.type === 'index' || o.type === 'trigger' || o.type === 'view') && !keep.has(o.tbl_name))) raw.exec(o.sql);
+      })();
+    } finally {
+      raw.exec('DETACH DATABASE r');
+      raw.pragma('foreign_keys = ON');
+    }
+  });
+}
+
+/** Checks the live database after a restore: integrity, foreign keys, and row counts against the manifest. */
+export async function verifyLiveSqlite(handle: DatabaseHandle, expected: Record<string, number>): Promise<string[]> {
+  const raw = handle.sqlite!;
+  return handle.db.connection().execute(async () => {
+    const problems: string[] = [];
+    const ic = (raw.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).filter((r) => r !== 'ok');
+    if (ic.length) problems.push(`integrity_check: ${ic.slice(0, 3).join('; ')}`);
+    const fk = raw.pragma('foreign_key_check') as unknown[];
+    if (fk.length) problems.push(`${fk.length} foreign key violation(s)`);
+    const counts = countRows(raw, 'main');
+    for (const [t, n] of Object.entries(expected)) {
+      if (PRESERVED_TABLES.includes(t)) continue;
+      if (counts[t] !== n) problems.push(`${t}: ${counts[t] ?? 'missing'} rows, backup had ${n}`);
+    }
+    return problems;
+  });
+}

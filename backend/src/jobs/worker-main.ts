@@ -1,0 +1,40 @@
+import os from 'node:os';
+import { loadConfig } from '../config/secrets';
+import { createContext } from '../context';
+import { LocalJobQueue } from './job-queue';
+import { operations, PORTABLE_BUILTINS } from './operations';
+
+/**
+ * One job-worker process (the `job-workers` service): claims queued command runbooks and log
+ * cleanups from the shared database and runs them. The supervising backend restarts, scales and
+ * stops these processes; a worker whose parent dies exits.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig({ ...process.env, JOB_WORKERS: '0', OPS_SCHEDULERS: 'false', SERVICES_FILE: '' });
+  const ctx = createContext(config);
+  const ops = operations(ctx);
+  const concurrency = Number(process.env.OPSDESK_WORKER_CONCURRENCY ?? 2) || 2;
+  const queue = new LocalJobQueue(ops.repo, ops.runner, concurrency, (r) => PORTABLE_BUILTINS.has(r) || !ops.catalogue.isBuiltin(r), 500);
+  await queue.start();
+  const parent = process.ppid;
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`job worker ${os.hostname()}:${process.pid} stopping (${why})\n`);
+    await Promise.all([queue.stop(), ops.runner.shutdown()]);
+    await ctx.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  setInterval(() => {
+    if (process.ppid !== parent) void stop('supervisor gone');
+  }, 1000).unref();
+  setInterval(() => {}, 1 << 30);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`job worker failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});

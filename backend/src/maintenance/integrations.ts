@@ -1,0 +1,54 @@
+import type { Actor } from '../audit/audit-log';
+import type { AppContext } from '../context';
+
+/** What maintenance needs from the alerting side: silences. Kept small so any silence service fits. */
+export interface AlertSilencer {
+  create(actor: Actor, input: { matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[]; startsAt?: number; endsAt: number; comment: string }): Promise<{ id: string }>;
+  expire(actor: Actor, id: string): Promise<unknown>;
+}
+
+export interface AlertRaiser {
+  raise(alert: { name: string; severity: 'low' | 'medium' | 'high' | 'critical'; summary: string; labels: Record<string, string> }): Promise<void>;
+  /** Open alerts of the given severity (for "no critical alerts" checks). */
+  openCount?(severity: 'critical' | 'high'): Promise<number>;
+}
+
+export interface Mailer {
+  /** Sends one message to every user of the given roles. */
+  broadcast(subject: string, text: string): Promise<number>;
+}
+
+/**
+ * The alerting engineer's silence, alert and mail services, plugged in where the app is wired
+ * (`operations(ctx).integrations.silencer = …`). Until they are, the callers report plainly that
+ * the capability is unavailable instead of pretending.
+ */
+export class OpsIntegrations {
+  silencer: AlertSilencer | null = null;
+  alerts: AlertRaiser | null = null;
+  mailer: Mailer | null = null;
+
+  constructor(private readonly ctx: AppContext) {}
+
+  async raiseAlert(alert: { name: string; severity: 'low' | 'medium' | 'high' | 'critical'; summary: string; labels: Record<string, string> }): Promise<'raised' | 'event-only'> {
+    this.ctx.events.publish({ type: 'ops.alert', seq: null, actor: null, data: alert, at: this.ctx.clock.now() }, { kind: 'oncall' });
+    if (!this.alerts) return 'event-only';
+    try {
+      await this.alerts.raise(alert);
+      return 'raised';
+    } catch {
+      return 'event-only';
+    }
+  }
+
+  /** Live event to everyone, plus email where a mailer is plugged in. */
+  async announce(type: string, subject: string, text: string, data: unknown): Promise<{ live: true; emails: number | string }> {
+    this.ctx.events.publish({ type, seq: null, actor: null, data: { subject, text, ...(data as object) }, at: this.ctx.clock.now() }, { kind: 'all' });
+    if (!this.mailer) return { live: true, emails: 'no mailer configured' };
+    try {
+      return { live: true, emails: await this.mailer.broadcast(subject, text) };
+    } catch (e) {
+      return { live: true, emails: `email failed: ${(e as Error).message}` };
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { Role } from '../../../shared/domain/roles';
+
+export type StepKind = 'manual' | 'runbook' | 'check' | 'action' | 'watch';
+
+export interface StepResult {
+  ok: boolean;
+  detail: string;
+  data?: Record<string, unknown>;
+  /** Values merged into the run's state (backupId, silenceIds, version…). */
+  state?: Record<string, unknown>;
+}
+
+export interface StepContext {
+  runId: string;
+  params: Record<string, unknown>;
+  state: Record<string, unknown>;
+  /** When the run (or its maintenance window) started: "since the window started". */
+  startedAt: number;
+}
+
+export interface StepDefinition {
+  key: string;
+  phase: string;
+  title: string;
+  kind: StepKind;
+  instructions: string;
+  /** runbook steps: which runbook with which parameters. */
+  runbook?: (c: StepContext) => { runbook: string; params: Record<string, unknown> } | null;
+  /** What a finished job contributes to the run's state. */
+  onJobResult?: (result: unknown) => Record<string, unknown>;
+  /** check/action steps. */
+  execute?: (c: StepContext) => Promise<StepResult>;
+  /** A check that fails: leave it to a person (checklists) or fail the run (wizard). */
+  onCheckFail?: 'wait' | 'fail';
+  /** watch steps: how long, then what to compare. */
+  watchMs?: (c: StepContext) => number;
+  baseline?: (c: StepContext) => Promise<Record<string, unknown>>;
+  evaluate?: (c: StepContext, baseline: Record<string, unknown>) => Promise<StepResult>;
+}
+
+export interface ProcedureDefinition {
+  id: string;
+  title: string;
+  description: string;
+  assignedRole: Extract<Role, 'oncall' | 'admin'> | null;
+  /** Recurring checklists: cron (UTC) at which a new run is created for the role. */
+  schedule: string | null;
+  /** Expands into steps; the maintenance wizard adds one step per chosen runbook. */
+  steps(params: Record<string, unknown>): StepDefinition[];
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { Timestamp } from './common';
+
+export const BackupClass = z.enum(['hourly', 'daily', 'weekly', 'monthly']);
+export type BackupClass = z.infer<typeof BackupClass>;
+export const BackupKind = z.enum(['scheduled', 'manual', 'safety', 'pre-maintenance']);
+export type BackupKind = z.infer<typeof BackupKind>;
+
+/** Written beside each backup file as `<file>.manifest.json`, so backups are found without the database. */
+export const BackupManifest = z.object({
+  format: z.literal('opsdesk-backup/1'),
+  id: z.string(),
+  createdAt: Timestamp,
+  dialect: z.enum(['sqlite', 'postgres']),
+  kind: BackupKind,
+  file: z.string().describe('file name, relative to the manifest'),
+  compression: z.enum(['gzip', 'pg_custom']),
+  sizeBytes: z.number().int(),
+  sha256: z.string(),
+  schemaVersion: z.string().nullable().describe('last applied migration'),
+  rowCounts: z.record(z.string(), z.number().int()),
+  verified: z.boolean(),
+  verification: z.string(),
+  appVersion: z.string(),
+});
+export type BackupManifest = z.infer<typeof BackupManifest>;
+
+export const Backup = z.object({
+  id: z.string(),
+  createdAt: Timestamp,
+  dialect: z.enum(['sqlite', 'postgres']),
+  kind: BackupKind,
+  status: z.enum(['ok', 'failed', 'pruned']),
+  file: z.string().nullable(),
+  sizeBytes: z.number().int().nullable(),
+  sha256: z.string().nullable(),
+  verified: z.boolean(),
+  verification: z.string().nullable(),
+  rowCounts: z.record(z.string(), z.number().int()).nullable(),
+  schemaVersion: z.string().nullable(),
+  jobId: z.string().nullable(),
+  /** Retention classes that still keep it. */
+  keptBy: z.array(BackupClass),
+  prunedAt: Timestamp.nullable(),
+  error: z.string().nullable(),
+});
+export type Backup = z.infer<typeof Backup>;
+
+export const BackupListQuery = z.object({
+  status: z.enum(['ok', 'failed', 'pruned']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const RetentionPolicy = z.object({ hourlyHours: z.number(), dailyDays: z.number(), weeklyWeeks: z.number(), monthlyMonths: z.number() });
+export const BackupOverview = z.object({
+  directory: z.string(),
+  schedules: z.array(z.object({ name: z.string(), cron: z.string(), nextRun: Timestamp.nullable() })),
+  retention: RetentionPolicy,
+  lastSuccessAt: Timestamp.nullable(),
+  freeBytes: z.number().nullable(),
+});

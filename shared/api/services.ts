@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { Timestamp } from './common';
+
+export const ServiceHealthSpec = z.discriminatedUnion('kind', [
+  /** Healthy once every replica has stayed up this long. */
+  z.object({ kind: z.literal('running'), graceMs: z.number().int().min(0).max(600_000).default(500) }),
+  z.object({ kind: z.literal('tcp'), host: z.string().default('127.0.0.1'), port: z.number().int().min(1).max(65535) }),
+  z.object({ kind: z.literal('http'), url: z.string().url() }),
+  z.object({ kind: z.literal('command'), argv: z.array(z.string()).min(1) }),
+]);
+export type ServiceHealthSpec = z.infer<typeof ServiceHealthSpec>;
+
+/** One service as declared in SERVICES_FILE. */
+export const ServiceSpec = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/),
+  description: z.string().default(''),
+  driver: z.enum(['process', 'systemd']).default('process'),
+  /** process driver: argv of one replica. `{{replica}}` is replaced by the replica index. */
+  command: z.array(z.string()).min(1).optional(),
+  env: z.record(z.string(), z.string()).default({}),
+  cwd: z.string().optional(),
+  replicas: z.number().int().min(0).default(1),
+  maxReplicas: z.number().int().min(1).default(10),
+  dependsOn: z.array(z.string()).default([]),
+  health: ServiceHealthSpec.default({ kind: 'running', graceMs: 500 }),
+  startTimeoutMs: z.number().int().min(100).default(120_000),
+  stopTimeoutMs: z.number().int().min(100).default(10_000),
+  /** systemd driver: the unit name. */
+  unit: z.string().optional(),
+});
+export type ServiceSpec = z.infer<typeof ServiceSpec>;
+export const ServicesFile = z.object({ services: z.array(ServiceSpec) });
+
+export const ReplicaState = z.object({
+  index: z.number().int(),
+  pid: z.number().int().nullable(),
+  state: z.enum(['starting', 'running', 'stopping', 'stopped', 'crashed', 'backoff']),
+  startedAt: Timestamp.nullable(),
+  restarts: z.number().int(),
+  lastExit: z.string().nullable(),
+});
+
+export const ServiceStatus = z.object({
+  name: z.string(),
+  description: z.string(),
+  driver: z.string(),
+  desiredReplicas: z.number().int(),
+  maxReplicas: z.number().int(),
+  dependsOn: z.array(z.string()),
+  health: z.enum(['healthy', 'unhealthy', 'starting', 'stopped', 'unknown']),
+  healthMessage: z.string().nullable(),
+  replicas: z.array(ReplicaState),
+});
+export type ServiceStatus = z.infer<typeof ServiceStatus>;
+export const ServiceNameParams = z.object({ name: z.string().min(1).max(100) });
