@@ -96,3 +96,24 @@ describe.each(DATABASES)('auth on %s', (kind) => {
     expect(res.body.message).toMatch(/at least 12 characters/);
   });
 });
+
+describe('token expiry', () => {
+  it('an access token stops working after its lifetime, before and after it was first used', async () => {
+    const { ManualClock } = await import('../lib/clock');
+    const clock = new ManualClock(Date.now());
+    const server = await startTestServer('sqlite', { clock });
+    const user = await createUserAndLogin(server, { email: 'exp@example.com', password: 'expiring-pass-words', role: 'agent' });
+    const unused = await server.api('POST', '/api/v1/auth/login', { body: { email: 'exp@example.com', password: 'expiring-pass-words' } });
+    expect((await server.api('GET', '/api/v1/me', { token: user.accessToken })).status).toBe(200);
+    clock.advance(16 * 60_000);
+    for (const token of [user.accessToken, unused.body.accessToken]) {
+      const res = await server.api('GET', '/api/v1/me', { token });
+      expect(res.status).toBe(401);
+      expect(res.body.error).toBe('token_expired');
+    }
+    // The refresh token still works and yields a fresh access token.
+    const refreshed = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+    expect((await server.api('GET', '/api/v1/me', { token: refreshed.body.accessToken })).status).toBe(200);
+    await server.dispose();
+  });
+});
