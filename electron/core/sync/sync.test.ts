@@ -125,7 +125,7 @@ describe('sync against the real backend', () => {
     await waitFor(() => core.cache.ticketRow({ id: live.id }) !== undefined);
 
     core.live.stop();
-    const missed = [];
+    const missed: { id: string }[] = [];
     for (let i = 0; i < 3; i++) missed.push(await f.createTicket(f.oncall.accessToken, { subject: `Missed while offline ${i}` }));
     expect(missed.every((t) => core.cache.ticketRow({ id: t.id }) === undefined)).toBe(true);
     core.live.start();

@@ -1,0 +1,142 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { DesktopCore } from '../core/desktop-core';
+import { BRIDGE_CLIENT_JS } from './bridge-client';
+import { PLACEHOLDER_HTML, PLACEHOLDER_JS } from './placeholder';
+
+export interface HostOptions {
+  core: DesktopCore;
+  /** The built renderer (out/renderer-web); a placeholder page is served while it does not exist. */
+  rendererDir: string;
+  port?: number;
+  host?: string;
+  /** The per-run secret; generated when not given. */
+  secret?: string;
+}
+
+export interface RunningHost {
+  url: string;
+  /** The URL to open: it carries the secret the bridge requires. */
+  openUrl: string;
+  secret: string;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+};
+
+/**
+ * The browser host's web server: the built renderer on 127.0.0.1 plus the contract bridged over a
+ * WebSocket that only accepts connections carrying the per-run secret and a same-origin Origin.
+ */
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const secret = options.secret ?? randomBytes(24).toString('base64url');
+  const host = options.host ?? '127.0.0.1';
+  const rendererDir = path.resolve(options.rendererDir);
+  let origin = '';
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    if (url.pathname === '/__opsdesk/bridge.js') return send(res, 200, TYPES['.js']!, BRIDGE_CLIENT_JS);
+    if (url.pathname === '/__opsdesk/placeholder.js') return send(res, 200, TYPES['.js']!, PLACEHOLDER_JS);
+    if (url.pathname === '/__opsdesk/health') return send(res, 200, 'application/json', JSON.stringify({ ok: true }));
+    const indexFile = path.join(rendererDir, 'index.html');
+    const file = path.resolve(rendererDir, `.${decodeURIComponent(url.pathname)}`);
+    if (!file.startsWith(rendererDir + path.sep) && file !== rendererDir) return send(res, 403, 'text/plain', 'forbidden');
+    if (url.pathname !== '/' && url.pathname !== '/index.html' && existsSync(file) && statSync(file).isFile()) {
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      createReadStream(file).pipe(res);
+      return;
+    }
+    // The app shell (and client-side routes) get index.html with the bridge injected first.
+    const html = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : PLACEHOLDER_HTML;
+    res.setHeader('content-security-policy', csp(origin));
+    send(res, 200, TYPES['.html']!, injectBridge(html));
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const given = url.searchParams.get('token') ?? '';
+    const okSecret = given.length === secret.length && timingSafeEqual(Buffer.from(given), Buffer.from(secret));
+    const okOrigin = req.headers.origin === undefined || req.headers.origin === origin;
+    if (url.pathname !== '/__opsdesk/bridge' || !okSecret || !okOrigin) {
+      socket.write(`HTTP/1.1 ${okSecret ? 403 : 401} ${okSecret ? 'Forbidden' : 'Unauthorized'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, options.core));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://${host}:${port}`;
+  return {
+    url: origin,
+    openUrl: `${origin}/?token=${secret}`,
+    secret,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function bridge(ws: WebSocket, core: DesktopCore): void {
+  const off = core.onEvent((event, payload) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
+  });
+  ws.on('message', (data) => {
+    let msg: { type?: unknown; id?: unknown; channel?: unknown; payload?: unknown };
+    try {
+      msg = JSON.parse(String(data)) as typeof msg;
+    } catch {
+      return;
+    }
+    if (msg.type !== 'invoke' || typeof msg.id !== 'number') return;
+    void core.dispatch(msg.channel, msg.payload).then((result) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: msg.id, result }));
+    });
+  });
+  ws.on('close', off);
+  ws.on('error', off);
+}
+
+function injectBridge(html: string): string {
+  const tag = '<script src="/__opsdesk/bridge.js"></script>';
+  return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (m) => `${m}\n${tag}`) : `${tag}\n${html}`;
+}
+
+/** Same policy as the Electron window, plus the bridge socket on this origin. */
+function csp(origin: string): string {
+  const ws = origin.replace(/^http/, 'ws');
+  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ${ws}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`;
+}
+
+function send(res: http.ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache' });
+  res.end(body);
+}
