@@ -43,9 +43,12 @@ function userTables(db: SqliteDatabase.Database, schema: string): string[] {
   return (db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
 }
 
+/** Rows per table; a full-text index's shadow tables are left out (their layout differs after a rebuild). */
 export function countRows(db: SqliteDatabase.Database, schema: string): Record<string, number> {
   const out: Record<string, number> = {};
+  const virtuals = (db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'`).all() as { name: string }[]).map((r) => r.name);
   for (const t of userTables(db, schema)) {
+    if (virtuals.some((v) => t.startsWith(`${v}_`))) continue;
     try {
       out[t] = (db.prepare(`SELECT count(*) AS n FROM ${schema}.${q(t)}`).get() as { n: number }).n;
     } catch {
@@ -80,18 +83,23 @@ export async function applySqliteCopy(handle: DatabaseHandle, file: string): Pro
         // Virtual tables first: dropping one drops its shadow tables.
         const tables = live.filter((o) => o.type === 'table' && !keep.has(o.name));
         for (const o of tables.filter((o) => /^CREATE VIRTUAL/i.test(o.sql ?? ''))) raw.exec(`DROP TABLE IF EXISTS main.${q(o.name)}`);
-        for (const o of tables) raw.exec(`DROP TABLE IF EXISTS main.${q(o.name)}`);
+        const liveVirtual = tables.filter((o) => /^CREATE VIRTUAL/i.test(o.sql ?? '')).map((o) => o.name);
+        for (const o of tables) if (!liveVirtual.some((v) => o.name.startsWith(`${v}_`))) raw.exec(`DROP TABLE IF EXISTS main.${q(o.name)}`);
 
         const src = raw.prepare(`SELECT type, name, tbl_name, sql FROM r.sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'`).all() as { type: string; name: string; tbl_name: string; sql: string }[];
-        const srcTables = src.filter((o) => o.type === 'table' && !keep.has(o.name));
-        for (const o of srcTables.filter((o) => /^CREATE VIRTUAL/i.test(o.sql))) raw.exec(o.sql);
-        const existing = new Set(userTables(raw, 'main'));
-        for (const o of srcTables.filter((o) => !/^CREATE VIRTUAL/i.test(o.sql))) {
-          if (!existing.has(o.name)) raw.exec(o.sql);
-        }
-        for (const o of srcTables.filter((o) => !/^CREATE VIRTUAL/i.test(o.sql))) {
-          raw.exec(`DELETE FROM main.${q(o.name)}`);
-          raw.exec(`INSERT INTO main.${q(o.name)} SELECT * FROM r.${q(o.name)}`);
+        const virtuals = src.filter((o) => o.type === 'table' && !keep.has(o.name) && /^CREATE VIRTUAL/i.test(o.sql));
+        // Shadow tables belong to their virtual table (and are write-protected in defensive mode).
+        const isShadow = (name: string) => virtuals.some((v) => name.startsWith(`${v.name}_`));
+        const plain = src.filter((o) => o.type === 'table' && !keep.has(o.name) && !/^CREATE VIRTUAL/i.test(o.sql) && !isShadow(o.name));
+        for (const o of plain) raw.exec(o.sql);
+        for (const o of plain) raw.exec(`INSERT INTO main.${q(o.name)} SELECT * FROM r.${q(o.name)}`);
+        for (const v of virtuals) {
+          raw.exec(v.sql);
+          if (/content\s*=\s*'[^']+'/i.test(v.sql)) raw.exec(`INSERT INTO main.${q(v.name)}(${q(v.name)}) VALUES('rebuild')`);
+          else if (!/content\s*=\s*''/i.test(v.sql)) {
+            const cols = (raw.prepare(`PRAGMA r.table_info(${q(v.name)})`).all() as { name: string }[]).map((c) => q(c.name)).join(', ');
+            raw.exec(`INSERT INTO main.${q(v.name)}(rowid, ${cols}) SELECT rowid, ${cols} FROM r.${q(v.name)}`);
+          }
         }
         if (hasTable(raw, 'main', 'sqlite_sequence') && hasTable(raw, 'r', 'sqlite_sequence')) {
           const names = [...keep].map(() => '?').join(',');

@@ -36,7 +36,7 @@ export function operationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/runbooks', { preHandler: oncall, schema: { tags: ['runbooks'], response: { 200: z.array(Runbook) } } }, () => ops.catalogue.list());
     app.get('/runbooks/:id', { preHandler: oncall, schema: { tags: ['runbooks'], params: JobIdParams, response: { 200: Runbook } } }, async (req) => ops.catalogue.describe(await ops.catalogue.get(req.params.id)));
     app.get('/runbooks/commands', { preHandler: admin, schema: { tags: ['runbooks'], response: { 200: z.array(CommandRunbook) } } }, () => ops.catalogue.listCommands());
-    app.put('/runbooks/commands/:id', { preHandler: admin, schema: { tags: ['runbooks'], params: JobIdParams, body: CommandRunbookInput, response: { 200: Runbook } } }, (req) => ops.catalogue.saveCommand(actorOf(req), { ...req.body, id: req.params.id }));
+    app.put('/runbooks/commands/:id', { preHandler: admin, schema: { tags: ['runbooks'], params: JobIdParams, body: CommandRunbookInput.omit({ id: true }), response: { 200: Runbook } } }, (req) => ops.catalogue.saveCommand(actorOf(req), CommandRunbookInput.parse({ ...req.body, id: req.params.id })));
     app.delete('/runbooks/commands/:id', { preHandler: admin, schema: { tags: ['runbooks'], params: JobIdParams } }, async (req, reply) => {
       await ops.catalogue.deleteCommand(actorOf(req), req.params.id);
       return reply.code(204).send();
@@ -47,9 +47,9 @@ export function operationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post('/jobs', { preHandler: oncall, schema: { tags: ['jobs'], body: JobRequest, response: { 201: Job } } }, async (req, reply) => reply.code(201).send(await ops.jobs.request(requester(req), req.body)));
     app.get('/jobs/:id', { preHandler: oncall, schema: { tags: ['jobs'], params: JobIdParams, response: { 200: Job } } }, (req) => ops.jobs.get(req.params.id));
     app.post('/jobs/:id/approve', { preHandler: admin, schema: { tags: ['jobs'], params: JobIdParams, response: { 200: Job } } }, (req) => ops.jobs.approve(requester(req), req.params.id));
-    app.post('/jobs/:id/reject', { preHandler: admin, schema: { tags: ['jobs'], params: JobIdParams, body: z.object({ reason: z.string().max(2000).optional() }).default({}), response: { 200: Job } } }, (req) => ops.jobs.reject(requester(req), req.params.id, req.body.reason));
+    app.post('/jobs/:id/reject', { preHandler: admin, schema: { tags: ['jobs'], params: JobIdParams, body: z.object({ reason: z.string().max(2000).optional() }).nullish(), response: { 200: Job } } }, (req) => ops.jobs.reject(requester(req), req.params.id, req.body?.reason));
     app.post('/jobs/:id/cancel', { preHandler: oncall, schema: { tags: ['jobs'], params: JobIdParams, response: { 200: Job } } }, (req) => ops.jobs.cancel(requester(req), req.params.id));
-    app.post('/jobs/:id/retry', { preHandler: oncall, schema: { tags: ['jobs'], params: JobIdParams, body: z.object({ confirmation: z.string().max(200).optional() }).default({}), response: { 201: Job } } }, async (req, reply) => reply.code(201).send(await ops.jobs.retry(requester(req), req.params.id, req.body.confirmation)));
+    app.post('/jobs/:id/retry', { preHandler: oncall, schema: { tags: ['jobs'], params: JobIdParams, body: z.object({ confirmation: z.string().max(200).optional() }).nullish(), response: { 201: Job } } }, async (req, reply) => reply.code(201).send(await ops.jobs.retry(requester(req), req.params.id, req.body?.confirmation)));
     app.get('/jobs/:id/logs', { preHandler: oncall, schema: { tags: ['jobs'], params: JobIdParams, querystring: JobLogQuery, response: { 200: JobLogPage } } }, async (req) => {
       const job = await ops.jobs.get(req.params.id);
       const lines = await ops.repo.logs(job.id, req.query.after, req.query.limit);
@@ -98,9 +98,9 @@ export function operationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       await ops.backups.get(req.params.id);
       return reply.code(201).send(await ops.jobs.request(requester(req), { runbook: 'verify-backup', params: { backupId: req.params.id } }));
     });
-    app.post('/backups/:id/restore', { preHandler: admin, schema: { tags: ['backups'], params: JobIdParams, body: z.object({ confirmation: z.string().max(200).optional() }).default({}), response: { 201: Job } } }, async (req, reply) => {
+    app.post('/backups/:id/restore', { preHandler: admin, schema: { tags: ['backups'], params: JobIdParams, body: z.object({ confirmation: z.string().max(200).optional() }).nullish(), response: { 201: Job } } }, async (req, reply) => {
       await ops.backups.get(req.params.id);
-      return reply.code(201).send(await ops.jobs.request(requester(req), { runbook: 'restore-database', params: { backupId: req.params.id }, confirmation: req.body.confirmation }));
+      return reply.code(201).send(await ops.jobs.request(requester(req), { runbook: 'restore-database', params: { backupId: req.params.id }, confirmation: req.body?.confirmation }));
     });
     app.post('/backups/prune', { preHandler: admin, schema: { tags: ['backups'], response: { 200: z.object({ pruned: z.array(z.string()), kept: z.number() }) } } }, async (req) => {
       const r = await ops.backups.prune();
@@ -116,9 +116,9 @@ export function operationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       reply.code(201).send(await ops.windows.create(actorOf(req), req.body, (s) => ops.services.has(s))),
     );
     app.post('/maintenance/:id/cancel', { preHandler: admin, schema: { tags: ['maintenance'], params: JobIdParams, response: { 200: MaintenanceWindow } } }, (req) => ops.windows.cancel(actorOf(req), req.params.id));
-    app.post('/maintenance/:id/wizard', { preHandler: admin, schema: { tags: ['maintenance'], params: JobIdParams, body: z.object({ params: z.record(z.string(), z.unknown()).default({}) }).default({ params: {} }), response: { 201: ProcedureRun } } }, async (req, reply) => {
+    app.post('/maintenance/:id/wizard', { preHandler: admin, schema: { tags: ['maintenance'], params: JobIdParams, body: z.object({ params: z.record(z.string(), z.unknown()).default({}) }).nullish(), response: { 201: ProcedureRun } } }, async (req, reply) => {
       const w = await ops.windows.get(req.params.id);
-      return reply.code(201).send(await ops.procedures.create(actorOf(req), 'maintenance', { title: w.title, services: w.services, ...req.body.params }, { maintenanceId: w.id }));
+      return reply.code(201).send(await ops.procedures.create(actorOf(req), 'maintenance', { title: w.title, services: w.services, ...req.body?.params }, { maintenanceId: w.id }));
     });
 
     // Procedures (wizards, emergency procedures, recurring checklists)
