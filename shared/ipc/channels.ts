@@ -273,6 +273,8 @@ export const API_PASSTHROUGH_PREFIXES = [
   '/api/v1/procedures',
   '/api/v1/rules',
   '/api/v1/escalation-policy',
+  // Added for the dashboard (issue 8): ticket volume and SLA compliance come from the daily/weekly reports.
+  '/api/v1/reports',
 ] as const;
 
 export function isPassthroughAllowed(path: string): boolean {
