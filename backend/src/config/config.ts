@@ -99,13 +99,13 @@ export function parseConfig(env: Record<string, string | undefined>): RawConfig 
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? 'config');
-    if (issue.code === 'invalid_type' && issue.expected === 'number') issue.message = 'must be a number';
-    if ((issue.code === 'too_big' || issue.code === 'too_small') && issue.origin === 'number') {
-      issue.message = `must be ${issue.code === 'too_big' ? 'at most' : 'at least'} ${String((issue as { maximum?: unknown; minimum?: unknown }).maximum ?? (issue as { minimum?: unknown }).minimum)}`;
-    }
+    let message = issue.message;
+    if (issue.code === 'invalid_type' && issue.expected === 'number') message = 'must be a number';
+    if (issue.code === 'too_big' && issue.origin === 'number') message = `must be at most ${String(issue.maximum)}`;
+    if (issue.code === 'too_small' && issue.origin === 'number') message = `must be at least ${String(issue.minimum)}`;
     // Secrets and connection strings (which may hold passwords) are never echoed.
     const given = /SECRET|PASSWORD|_URL$/.test(name) ? undefined : (known as Record<string, unknown>)[name];
-    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${given !== undefined ? ` (got ${JSON.stringify(given)})` : ''}`);
+    throw new ConfigError(`Invalid configuration: ${name} ${message}${given !== undefined ? ` (got ${JSON.stringify(given)})` : ''}`);
   }
   return result.data;
 }
