@@ -3,11 +3,21 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { OpsdeskApi } from '../../shared/ipc';
 import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test/harness';
 import { tmpDir } from '../core/test/fixtures';
 import { waitFor } from '../core/test/stack';
 import { createHostCore } from './create-host-core';
 import { startHost, type RunningHost } from './host-server';
+
+// Page-side globals, for the functions passed to page.evaluate (this file compiles without the DOM lib).
+interface PageWindow {
+  opsdesk: OpsdeskApi;
+  navigations: unknown[];
+  __opsdeskNotifications: unknown[];
+}
+declare const window: PageWindow;
+declare const document: { getElementById(id: string): { textContent: string | null } | null };
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -73,14 +83,14 @@ describe('browser host', () => {
     const unknown = await page.evaluate(() => (window.opsdesk.invoke as (c: string, p: unknown) => Promise<unknown>)('no.such.channel', {}));
     expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
     await page.evaluate(() => {
-      (window as unknown as { navigations: unknown[] }).navigations = [];
-      window.opsdesk.on('navigate', (link) => (window as unknown as { navigations: unknown[] }).navigations.push(link));
+      window.navigations = [];
+      window.opsdesk.on('navigate', (link: unknown) => window.navigations.push(link));
     });
 
     await waitFor(() => hostCore.core.active?.live.state === 'connected');
     const fired = await server.api<{ id: string }>('POST', '/api/v1/alerts', { token: adminToken, body: { name: 'db_down', severity: 'critical', summary: 'Primary database is down', labels: { host: 'db1' } } });
     expect(fired.status).toBe(201);
-    await page.waitForFunction(() => (window as unknown as { __opsdeskNotifications: unknown[] }).__opsdeskNotifications.length > 0, null, { timeout: 15_000 });
+    await page.waitForFunction(() => window.__opsdeskNotifications.length > 0, null, { timeout: 15_000 });
     const shown = hostCore.notifier.shown[0]!;
     expect(shown).toMatchObject({ alertId: fired.body.id, severity: 'critical', sound: true });
     const history = await page.evaluate(() => window.opsdesk.invoke('notifications.history'));
@@ -88,8 +98,8 @@ describe('browser host', () => {
 
     // Clicking the popup opens the alert.
     await page.evaluate((id) => window.opsdesk.invoke('notifications.clicked', { notificationId: id }), shown.id);
-    await page.waitForFunction(() => (window as unknown as { navigations: unknown[] }).navigations.length > 0);
-    expect(await page.evaluate(() => (window as unknown as { navigations: unknown[] }).navigations[0])).toEqual({ kind: 'alert', id: fired.body.id });
+    await page.waitForFunction(() => window.navigations.length > 0);
+    expect(await page.evaluate(() => window.navigations[0])).toEqual({ kind: 'alert', id: fired.body.id });
 
     // "Acknowledge" on the popup goes through the outbox to the server.
     hostCore.notifier.acknowledge(shown.id);
