@@ -89,6 +89,11 @@ export function matchLabels(a: { name: string; severity: string; labels: LabelSe
  */
 export class AlertService {
   readonly listeners: AlertListeners = { fired: [], resolved: [], updated: [] };
+  /**
+   * When a new unsilenced alert's first escalation step is due, relative to now (null: no later
+   * level). Set by the escalator, so level 0 is recorded in the insert itself.
+   */
+  nextEscalationDelay: () => Promise<number | null> = async () => null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -104,10 +109,18 @@ export class AlertService {
     if (inputs.length === 0) return [];
     const now = this.clock.now();
     const out: (RaiseOutcome & { seq: number; what: string })[] = [];
+    const delay = await this.nextEscalationDelay();
     await this.db.transaction().execute(async (trx) => {
-      for (const input of inputs) {
-        const fingerprint = input.fingerprint ?? fingerprintOf(input.scope, input.labels);
-        const open = await trx.selectFrom('alerts').selectAll().where('fingerprint', '=', fingerprint).where('status', 'in', ACTIVE).executeTakeFirst();
+      const fingerprints = inputs.map((i) => i.fingerprint ?? fingerprintOf(i.scope, i.labels));
+      // One read for the whole batch; rows opened earlier in this batch are tracked as they are written.
+      const openRows = new Map<string, Row>();
+      for (let i = 0; i < fingerprints.length; i += 500) {
+        const rows = await trx.selectFrom('alerts').selectAll().where('fingerprint', 'in', fingerprints.slice(i, i + 500)).where('status', 'in', ACTIVE).execute();
+        for (const r of rows) openRows.set(r.fingerprint, r);
+      }
+      for (const [index, input] of inputs.entries()) {
+        const fingerprint = fingerprints[index]!;
+        const open = openRows.get(fingerprint);
         if (open) {
           const severityChanged = open.severity !== input.severity;
           const patch = {
@@ -121,6 +134,7 @@ export class AlertService {
             updated_at: now,
           };
           await trx.updateTable('alerts').set(patch).where('id', '=', open.id).execute();
+          openRows.set(fingerprint, { ...open, ...patch });
           const alert = toAlert({ ...open, ...patch });
           const seq = await this.changes.record(trx, { entity: 'alert', id: alert.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: actor?.id ?? null });
           out.push({ alert, kind: 'updated', seq, what: severityChanged ? 'severity' : 'repeat' });
@@ -151,13 +165,14 @@ export class AlertService {
           silenced: silenceId ? 1 : 0,
           silence_id: silenceId,
           generator_url: input.generatorUrl ?? null,
-          escalation_level: -1,
-          next_escalation_at: null,
+          escalation_level: silenceId ? -1 : 0,
+          next_escalation_at: silenceId || delay === null ? null : now + delay,
           incident_id: null,
           created_at: now,
           updated_at: now,
         };
         await trx.insertInto('alerts').values(row).execute();
+        openRows.set(fingerprint, row);
         const alert = toAlert(row);
         const seq = await this.changes.record(trx, { entity: 'alert', id: alert.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: actor?.id ?? null });
         out.push({ alert, kind: 'fired', seq, what: 'fired' });
@@ -293,7 +308,8 @@ export class AlertService {
     let q = this.db.selectFrom('alerts').selectAll();
     if (query.status?.length) {
       const statuses = [...new Set(query.status.flatMap((s) => (s === 'active' ? ACTIVE : [s])))];
-      q = q.where('status', 'in', statuses);
+      // "Open" is written as status <> 'resolved' so both databases walk the partial index alerts_open_order.
+      q = statuses.length === 2 && statuses.every((x) => ACTIVE.includes(x)) ? q.where(sql<SqlBool>`status <> 'resolved'`) : q.where('status', 'in', statuses);
     }
     if (query.severity?.length) q = q.where('severity', 'in', query.severity);
     if (query.source?.length) q = q.where('source', 'in', query.source);

@@ -26,6 +26,8 @@ export const DEFAULT_LEVELS: EscalationLevel[] = [
  */
 export class Escalator {
   private readonly inflight = new Set<Promise<unknown>>();
+  private cached: EscalationPolicy | null = null;
+  private recipientCache = new Map<string, { at: number; users: Recipient[] }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -34,8 +36,13 @@ export class Escalator {
     private readonly notifier: Notifier,
     private readonly audit: AuditLog,
   ) {
+    alerts.nextEscalationDelay = async () => {
+      const { levels } = await this.policy();
+      return levels[1] ? (levels[1].afterMinutes - levels[0]!.afterMinutes) * 60_000 : null;
+    };
+    // A new alert is inserted at level 0 with its next step set; only the notifications remain.
     alerts.listeners.fired.push((a) => {
-      if (!a.silenced) this.track(this.escalateTo(a, 0));
+      if (!a.silenced) this.track(this.notifyLevel(a, 0));
     });
     alerts.listeners.updated.push((a, what) => {
       // An alert whose silence ended starts its escalation now.
@@ -56,8 +63,10 @@ export class Escalator {
   }
 
   async policy(): Promise<EscalationPolicy> {
+    if (this.cached) return this.cached;
     const row = await this.db.selectFrom('escalation_policies').selectAll().where('id', '=', 'default').executeTakeFirst();
-    return row ? { levels: parseJson(row.levels, DEFAULT_LEVELS), updatedAt: row.updated_at } : { levels: DEFAULT_LEVELS };
+    this.cached = row ? { levels: parseJson(row.levels, DEFAULT_LEVELS), updatedAt: row.updated_at } : { levels: DEFAULT_LEVELS };
+    return this.cached;
   }
 
   async setPolicy(actor: Actor, levels: EscalationLevel[]): Promise<EscalationPolicy> {
@@ -70,17 +79,30 @@ export class Escalator {
         .execute();
       await this.audit.record(actor, { action: 'escalation_policy.updated', targetType: 'escalation_policy', targetId: 'default', details: { levels } }, trx);
     });
+    this.cached = null;
+    this.recipientCache.clear();
     return { levels, updatedAt: now };
   }
 
+  /** Users a level targets; cached for a few seconds so an alert storm does not query per alert. */
   async recipients(level: EscalationLevel): Promise<Recipient[]> {
     if (level.roles.length + level.userIds.length === 0) return [];
-    return this.db
+    const key = JSON.stringify([level.roles, level.userIds]);
+    const hit = this.recipientCache.get(key);
+    if (hit && Date.now() - hit.at < 5000) return hit.users;
+    const users = await this.db
       .selectFrom('users')
       .select(['id', 'email', 'name'])
       .where('disabled', '=', 0)
       .where((eb) => eb.or([...(level.roles.length ? [eb('role', 'in', level.roles)] : []), ...(level.userIds.length ? [eb('id', 'in', level.userIds)] : [])]))
       .execute();
+    this.recipientCache.set(key, { at: Date.now(), users });
+    return users;
+  }
+
+  private async notifyLevel(alert: Alert, index: number): Promise<void> {
+    const level = (await this.policy()).levels[index];
+    if (level) await this.notifier.notify(alert, index, level.name, await this.recipients(level));
   }
 
   private async escalateTo(alert: Alert, index: number): Promise<void> {

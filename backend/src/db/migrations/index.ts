@@ -5,6 +5,7 @@ import { changeFeed } from './0002_change_feed';
 import { helpdesk } from './0010_helpdesk';
 import { operations } from './0030_operations';
 import { monitoring } from './0020_monitoring';
+import { alertsOpenOrder } from './0021_alerts_open_order';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -21,5 +22,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0010_helpdesk': helpdesk(ctx),
     '0030_operations': operations(ctx),
     '0020_monitoring': monitoring(ctx),
+    '0021_alerts_open_order': alertsOpenOrder(ctx),
   };
 }
