@@ -6,6 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, createUserAndLogin } from '../../test/harness';
 import { startMonitoringServer, type MonitoringTestEnv } from '../monitoring/test-support';
+import { testAlertsCommand } from './test-alerts-command';
 
 interface Mail {
   to: string[];
@@ -101,6 +102,21 @@ describe.each(DATABASES)('notifications, escalation and silences on %s', (kind) 
     const d = await deliveries(id);
     expect(d.map((x) => `${x.channel}:${x.status}:${x.attempts}`).sort()).toEqual(['desktop:sent:1', 'email:sent:1', 'slack:sent:1', 'sms:sent:1']);
     expect(d.every((x) => x.escalationLevel === 0)).toBe(true);
+  });
+
+  it('test-alerts sends through every configured channel and prints each result', async () => {
+    smtp.mails.length = 0;
+    slack.posts.length = 0;
+    sms.posts.length = 0;
+    const lines: string[] = [];
+    const code = await testAlertsCommand.run({ config: env.server.config, values: {}, positionals: [], out: (l) => lines.push(l), err: () => {}, stdin: async () => '' });
+    expect(code).toBe(0);
+    expect(lines.join('\n')).toMatch(/email +sent +oncall@example.com/);
+    expect(lines.join('\n')).toMatch(/slack +sent/);
+    expect(lines.join('\n')).toMatch(/sms +sent +\+15550123/);
+    expect(smtp.mails.map((m) => m.to[0]).sort()).toEqual(['admin@example.com', 'oncall@example.com']);
+    expect(slack.posts).toHaveLength(1);
+    expect(sms.posts).toHaveLength(1);
   });
 
   it('routes by severity: a medium alert goes to desktop and Slack only; preferences are respected', async () => {

@@ -271,7 +271,7 @@ export class Notifier {
   }
 
   /** `test-alerts`: one test message through every configured channel, awaited, with each result. */
-  async sendTest(recipients: Recipient[]): Promise<{ channel: ChannelType; target: string; ok: boolean; error: string | null }[]> {
+  async sendTest(recipients: Recipient[], options: { desktop: boolean } = { desktop: true }): Promise<{ channel: ChannelType; target: string; ok: boolean; error: string | null }[]> {
     const results: { channel: ChannelType; target: string; ok: boolean; error: string | null }[] = [];
     const message: Message = { subject: '[TEST] OpsDesk test alert', text: 'This is a test notification from OpsDesk (npm run cli -- test-alerts).', severity: 'low', alertId: null };
     const jobs: Promise<void>[] = [];
@@ -281,12 +281,16 @@ export class Notifier {
         results.push({ channel: c.type as ChannelType, target: '-', ok: false, error: 'not configured' });
         continue;
       }
+      if (c.type === 'desktop' && !options.desktop) {
+        results.push({ channel: 'desktop', target: '-', ok: false, error: 'skipped: popups go out from the running server (POST /api/v1/channels/test)' });
+        continue;
+      }
       const targets = c.type === 'slack' ? ['slack'] : c.type === 'email' ? recipients.map((r) => r.email) : c.type === 'desktop' ? recipients.map((r) => r.id) : [];
       if (c.type === 'sms') {
         const phones = await this.db.selectFrom('notification_preferences').select('address').where('channel', '=', 'sms').where('address', 'is not', null).execute();
         targets.push(...phones.map((p) => p.address!));
         if (!targets.length) results.push({ channel: 'sms', target: '-', ok: false, error: 'no user has an SMS number in their preferences' });
-      }
+      } else if (!targets.length) results.push({ channel: c.type as ChannelType, target: '-', ok: false, error: 'no recipients (no on-call or admin users)' });
       for (const t of targets) {
         jobs.push(
           sender.send(t, message).then(

@@ -46,7 +46,14 @@ export class EmailSender implements Sender {
 }
 
 async function postJson(url: string, body: unknown, timeoutMs: number): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    // undici says only "fetch failed"; the cause names the real problem (ECONNREFUSED, timeout…).
+    const cause = (err as { cause?: { message?: string } }).cause?.message;
+    throw new Error(cause ? `${(err as Error).message}: ${cause}` : (err as Error).message);
+  }
   if (!res.ok) {
     const text = (await res.text().catch(() => '')).slice(0, 200);
     throw new Error(`webhook answered ${res.status}${text ? `: ${text}` : ''}`);

@@ -13,10 +13,10 @@ export const testAlertsCommand: CliCommand = {
       // Email goes to the given address, else to every on-call and admin user.
       const users = await ctx.database.db.selectFrom('users').select(['id', 'email', 'name']).where('role', 'in', ['oncall', 'admin']).where('disabled', '=', 0).execute();
       const recipients = typeof values.email === 'string' ? [{ id: 'cli', email: values.email, name: values.email }] : users;
-      const results = await ctx.monitoring.notifier.sendTest(recipients);
-      for (const r of results) out(`${r.channel.padEnd(8)} ${r.ok ? 'ok    ' : 'FAILED'} ${r.target}${r.error ? `  (${r.error})` : ''}`);
-      if (results.some((r) => r.channel === 'desktop')) out('note: desktop notifications reach only clients connected to a running server, not this CLI process');
-      const configured = results.filter((r) => r.error !== 'not configured');
+      const results = await ctx.monitoring.notifier.sendTest(recipients, { desktop: false });
+      const status = (r: (typeof results)[number]) => (r.ok ? 'sent' : r.error === 'not configured' ? 'not configured' : r.error?.startsWith('skipped') ? 'skipped' : 'FAILED');
+      for (const r of results) out(`${r.channel.padEnd(8)} ${status(r).padEnd(15)} ${r.target}${r.error && r.error !== 'not configured' ? `  ${r.error}` : ''}`);
+      const configured = results.filter((r) => r.error !== 'not configured' && !r.error?.startsWith('skipped'));
       return configured.length > 0 && configured.every((r) => r.ok) ? 0 : 1;
     });
   },
