@@ -52,7 +52,7 @@ async function postJson(url: string, body: unknown, timeoutMs: number): Promise<
   } catch (err) {
     // undici says only "fetch failed"; the cause names the real problem (ECONNREFUSED, timeout…).
     const cause = (err as { cause?: { message?: string } }).cause?.message;
-    throw new Error(cause ? `${(err as Error).message}: ${cause}` : (err as Error).message);
+    throw new Error(cause ? `${(err as Error).message}: ${cause}` : (err as Error).message, { cause: err });
   }
   if (!res.ok) {
     const text = (await res.text().catch(() => '')).slice(0, 200);
