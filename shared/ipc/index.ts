@@ -7,6 +7,7 @@ export * from './events';
 export * from './models';
 export * from './result';
 export * from './deep-link';
+export * from './transport';
 
 /**
  * `window.opsdesk`: the whole API the renderer may use, identical in Electron (preload) and in
@@ -17,7 +18,3 @@ export interface OpsdeskApi {
   /** Subscribes to a pushed event; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
-
-/** The transport-level names used by preload/main and the host bridge. */
-export const IPC_INVOKE = 'opsdesk:invoke';
-export const IPC_EVENT = 'opsdesk:event';
