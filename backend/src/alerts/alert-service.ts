@@ -110,6 +110,30 @@ export class AlertService {
     const now = this.clock.now();
     const out: (RaiseOutcome & { seq: number; what: string })[] = [];
     const delay = await this.nextEscalationDelay();
+    // Two senders racing to open the same fingerprint on PostgreSQL: the loser hits the unique
+    // index on open fingerprints and retries, finding the winner's alert to dedup into.
+    for (let attempt = 1; ; attempt++) {
+      out.length = 0;
+      try {
+        await this.raiseIn(inputs, actor, now, delay, out);
+        break;
+      } catch (err) {
+        if (attempt >= 3 || !/unique|duplicate key/i.test((err as Error).message)) throw err;
+      }
+    }
+    for (const o of out) {
+      if (o.kind === 'fired') {
+        this.publish('alert.fired', o.alert, o.seq, actor, now);
+        for (const l of this.listeners.fired) l(o.alert);
+      } else {
+        this.publish('alert.updated', o.alert, o.seq, actor, now);
+        for (const l of this.listeners.updated) l(o.alert, o.what);
+      }
+    }
+    return out.map(({ alert, kind }) => ({ alert, kind }));
+  }
+
+  private async raiseIn(inputs: RaiseInput[], actor: Actor | null, now: number, delay: number | null, out: (RaiseOutcome & { seq: number; what: string })[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const fingerprints = inputs.map((i) => i.fingerprint ?? fingerprintOf(i.scope, i.labels));
       // One read for the whole batch; rows opened earlier in this batch are tracked as they are written.
@@ -178,16 +202,6 @@ export class AlertService {
         out.push({ alert, kind: 'fired', seq, what: 'fired' });
       }
     });
-    for (const o of out) {
-      if (o.kind === 'fired') {
-        this.publish('alert.fired', o.alert, o.seq, actor, now);
-        for (const l of this.listeners.fired) l(o.alert);
-      } else {
-        this.publish('alert.updated', o.alert, o.seq, actor, now);
-        for (const l of this.listeners.updated) l(o.alert, o.what);
-      }
-    }
-    return out.map(({ alert, kind }) => ({ alert, kind }));
   }
 
   /** Resolves the open alerts with these fingerprints (condition cleared, or the sender said so). */

@@ -138,6 +138,15 @@ describe.each(DATABASES)('alert receivers on %s', (kind) => {
     expect(done.body.resolved).toBe(1);
   });
 
+  it('dedups concurrent deliveries of the same alert into one', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => post('generic', { name: 'Race', severity: 'low', labels: { r: '1' } })));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(results.reduce((n, r) => n + r.body.fired, 0)).toBe(1);
+    const list = (await env.server.api('GET', '/api/v1/alerts?q=race&status=active', { token: env.oncall.accessToken })).body.items as any[];
+    expect(list).toHaveLength(1);
+    expect(list[0].count).toBe(10);
+  });
+
   it('answers malformed and oversized payloads with 400 and a reason, storing nothing', async () => {
     const before = await count();
     const wrongVersion = await post('alertmanager', { ...alertmanagerPayload('firing', [{ name: 'X', instance: 'i', fingerprint: 'f', severity: 'warning' }]), version: '3' });
