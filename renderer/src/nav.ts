@@ -1,0 +1,13 @@
+import type { Screen } from './stores/ui';
+
+export const NAV: { screen: Screen; label: string; adminOnly?: boolean }[] = [
+  { screen: 'queues', label: 'Queues' },
+  { screen: 'alerts', label: 'Alerts' },
+  { screen: 'incidents', label: 'Incidents' },
+  { screen: 'runbooks', label: 'Runbooks' },
+  { screen: 'maintenance', label: 'Maintenance' },
+  { screen: 'dashboard', label: 'Dashboard' },
+  { screen: 'backups', label: 'Backups' },
+  { screen: 'admin', label: 'Admin', adminOnly: true },
+  { screen: 'settings', label: 'Settings' },
+];

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { commandsFor } from './CommandPalette';
+
+describe('command palette', () => {
+  it('reaches every screen', () => {
+    const titles = commandsFor('', true).map((c) => c.title);
+    for (const s of ['Queues', 'Alerts', 'Incidents', 'Runbooks', 'Maintenance', 'Dashboard', 'Backups', 'Admin', 'Settings']) expect(titles).toContain(`Go to ${s}`);
+  });
+  it('hides Admin from non-admins', () => {
+    expect(commandsFor('admin', false).map((c) => c.title)).not.toContain('Go to Admin');
+  });
+  it('offers to open a ticket by number and to search by text', () => {
+    expect(commandsFor('#42', false)[0]!.title).toBe('Open ticket #42');
+    expect(commandsFor('printer jam', false)[0]!.title).toContain('Search tickets');
+  });
+  it('matches every word of the query', () => {
+    expect(commandsFor('theme dark', false).map((c) => c.id)).toEqual(['search', 'theme:dark']);
+  });
+});

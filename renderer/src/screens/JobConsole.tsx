@@ -1,0 +1,139 @@
+import { useEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { call } from '../api';
+import { ErrorBox, Progress, useAction, useNow } from '../components/common';
+import { formatDuration, formatTime } from '../lib/format';
+import { closeJob, isFinished, log, openJob, setFollow, setLogQuery, setPaused, useJobConsole } from '../stores/jobs';
+import { navigate } from '../stores/ui';
+import { JobStatusBadge } from './Runbooks';
+
+const LINE = 18;
+
+export default function JobConsole({ id }: { id: string }) {
+  const job = useJobConsole((s) => s.job);
+  const error = useJobConsole((s) => s.error);
+  const follow = useJobConsole((s) => s.follow);
+  const paused = useJobConsole((s) => s.paused);
+  const count = useJobConsole((s) => s.visibleCount);
+  const consoleJobId = useJobConsole((s) => s.jobId);
+  const [query, setQuery] = useState('');
+  const a = useAction();
+  const now = useNow(1000);
+
+  useEffect(() => {
+    // The benchmark drives a console with no server job behind it.
+    if (id.startsWith('bench-')) return;
+    void openJob(id);
+    return () => void closeJob();
+  }, [id]);
+  useEffect(() => {
+    const t = setTimeout(() => setLogQuery(query), 150);
+    return () => clearTimeout(t);
+  }, [query]);
+
+  const running = job && !isFinished(job);
+  const duration = job?.startedAt ? (job.finishedAt ?? now) - job.startedAt : null;
+  const download = () => {
+    const blob = new Blob([log.toText()], { type: 'text/plain' });
+    const url = URL.createObjectURL(blob);
+    const el = document.createElement('a');
+    el.href = url;
+    el.download = `job-${id}.log`;
+    el.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  return (
+    <section className="console" aria-labelledby="job-title">
+      <div className="page-head">
+        <button className="ghost" onClick={() => navigate({ screen: 'runbooks' })}>
+          ← Runbooks
+        </button>
+        <h1 id="job-title">{job ? job.runbook : consoleJobId === id ? 'Job console' : 'Job'}</h1>
+        {job && <JobStatusBadge status={job.status} />}
+        {duration != null && <span className="muted">{formatDuration(duration)}</span>}
+        {running && <Progress value={null} label="Job running" />}
+        <span className="spacer" />
+        {running && (
+          <button className="danger" disabled={a.busy} onClick={() => a.run(async () => useJobConsole.setState({ job: await call('jobs.cancel', { id }) }))}>
+            Cancel job
+          </button>
+        )}
+        {job && isFinished(job) && job.status !== 'succeeded' && (
+          <button disabled={a.busy} onClick={() => a.run(async () => navigate({ screen: 'job', id: (await call('jobs.retry', { id })).id }))}>
+            Retry
+          </button>
+        )}
+      </div>
+      {job && (
+        <p className="muted" style={{ margin: '0 0 8px' }}>
+          Requested {formatTime(job.createdAt)} by {job.requestedByEmail ?? 'unknown'} · params <span className="mono">{JSON.stringify(job.params)}</span>
+          {job.summary && (
+            <>
+              {' '}
+              · <strong data-testid="job-summary">{job.summary}</strong>
+            </>
+          )}
+          {job.reason && <span className="sev-critical"> · {job.reason}</span>}
+        </p>
+      )}
+      <ErrorBox error={error ?? a.error} />
+      <div className="toolbar">
+        <label className="inline">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow tail
+        </label>
+        <button onClick={() => setPaused(!paused)} aria-pressed={paused}>
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+        <label className="inline">
+          <span className="sr-only">Search the log</span>
+          <input type="search" placeholder="Search the log" value={query} onChange={(e) => setQuery(e.target.value)} />
+        </label>
+        <span className="muted" data-testid="log-count">
+          {count.toLocaleString()} {query ? 'matching ' : ''}line{count === 1 ? '' : 's'}
+          {paused ? ' (paused)' : ''}
+        </span>
+        <span className="spacer" />
+        <button onClick={download}>Download log</button>
+      </div>
+      <LogView />
+    </section>
+  );
+}
+
+function LogView() {
+  const count = useJobConsole((s) => s.visibleCount);
+  const follow = useJobConsole((s) => s.follow);
+  useJobConsole((s) => s.version);
+  const ref = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({ count, getScrollElement: () => ref.current, estimateSize: () => LINE, overscan: 20 });
+  useEffect(() => {
+    if (follow && count > 0) v.scrollToIndex(count - 1, { align: 'end' });
+  }, [count, follow, v]);
+  return (
+    <div
+      className="log"
+      ref={ref}
+      tabIndex={0}
+      role="log"
+      aria-label="Job log"
+      data-testid="job-log"
+      onWheel={(e) => {
+        if (e.deltaY < 0 && useJobConsole.getState().follow) setFollow(false);
+      }}
+    >
+      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        {v.getVirtualItems().map((it) => {
+          const l = log.visibleAt(it.index);
+          if (!l) return null;
+          return (
+            <div key={it.key} className={`ln ${l.stream}`} style={{ transform: `translateY(${it.start}px)` }}>
+              <span className="seq">{l.seq}</span>
+              {l.line}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

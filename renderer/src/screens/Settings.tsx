@@ -1,0 +1,143 @@
+import { useState } from 'react';
+import { SEVERITIES, type NotificationPrefs } from '../../../shared/ipc';
+import { call } from '../api';
+import { Dialog, ErrorBox, useAction, useResource } from '../components/common';
+import { formatTime } from '../lib/format';
+import { activateProfile, refreshProfiles, updateSettings, useSession } from '../stores/session';
+import { toast } from '../stores/ui';
+import { FirstRun } from './Auth';
+
+export default function Settings() {
+  const settings = useSession((s) => s.settings);
+  const profiles = useSession((s) => s.profiles);
+  const activeId = useSession((s) => s.activeProfileId);
+  const updates = useResource(() => call('updates.status'), []);
+  const [adding, setAdding] = useState(false);
+  const a = useAction();
+  if (!settings) return null;
+  const n = settings.notifications;
+  const setN = (patch: Partial<NotificationPrefs>) => a.run(() => updateSettings({ notifications: patch }));
+  return (
+    <section aria-labelledby="set-title">
+      <h1 id="set-title">Settings</h1>
+      <ErrorBox error={a.error} />
+      <h2>Appearance</h2>
+      <fieldset className="row" style={{ border: 0, padding: 0 }}>
+        <legend className="sr-only">Theme</legend>
+        {(['system', 'light', 'dark'] as const).map((t) => (
+          <label key={t} className="inline">
+            <input type="radio" name="theme" checked={settings.theme === t} onChange={() => a.run(() => updateSettings({ theme: t }))} /> {t === 'system' ? 'Follow the system' : t === 'light' ? 'Light' : 'Dark'}
+          </label>
+        ))}
+      </fieldset>
+
+      <h2>Notifications</h2>
+      <div className="form">
+        <fieldset className="row" style={{ border: 0, padding: 0 }}>
+          <legend>Pop up for these severities</legend>
+          {[...SEVERITIES].reverse().map((s) => (
+            <label key={s} className="inline">
+              <input type="checkbox" checked={n.severities.includes(s)} onChange={(e) => setN({ severities: e.target.checked ? [...n.severities, s] : n.severities.filter((x) => x !== s) })} /> <span className={`sev sev-${s}`}>{s}</span>
+            </label>
+          ))}
+        </fieldset>
+        <label className="inline">
+          <input type="checkbox" checked={n.sound} onChange={(e) => setN({ sound: e.target.checked })} /> Play a sound for critical alerts
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={n.dnd.enabled} onChange={(e) => setN({ dnd: { ...n.dnd, enabled: e.target.checked } })} /> Do not disturb
+        </label>
+        <div className="row">
+          <label>
+            From
+            <input type="time" value={n.dnd.from} disabled={!n.dnd.enabled} onChange={(e) => setN({ dnd: { ...n.dnd, from: e.target.value } })} />
+          </label>
+          <label>
+            To
+            <input type="time" value={n.dnd.to} disabled={!n.dnd.enabled} onChange={(e) => setN({ dnd: { ...n.dnd, to: e.target.value } })} />
+          </label>
+          <label className="inline" style={{ alignSelf: 'end' }}>
+            <input type="checkbox" checked={n.dnd.allowCritical} disabled={!n.dnd.enabled} onChange={(e) => setN({ dnd: { ...n.dnd, allowCritical: e.target.checked } })} /> Let critical alerts through
+          </label>
+        </div>
+        {typeof Notification !== 'undefined' && Notification.permission !== 'granted' && useSession.getState().transport === 'host' && (
+          <div className="row">
+            <span className="muted">This browser has not allowed notifications.</span>
+            <button className="small" onClick={() => void Notification.requestPermission()}>
+              Allow notifications
+            </button>
+          </div>
+        )}
+      </div>
+
+      <h2>Server profiles</h2>
+      <table className="data">
+        <tbody>
+          {profiles.map((p) => (
+            <tr key={p.id}>
+              <td>
+                <strong>{p.name}</strong> {p.id === activeId && <span className="badge ok">active</span>}
+              </td>
+              <td>{p.kind === 'local' ? 'Local workspace (embedded)' : p.url}</td>
+              <td>{p.lastUserEmail ?? ''}</td>
+              <td className="row">
+                {p.id !== activeId && (
+                  <button className="small" onClick={() => a.run(() => activateProfile(p.id))}>
+                    Switch
+                  </button>
+                )}
+                {p.id !== activeId && (
+                  <button className="small" onClick={() => a.run(async () => (await call('profiles.remove', { id: p.id }), refreshProfiles()))}>
+                    Remove
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="row" style={{ marginTop: 8 }}>
+        <button onClick={() => setAdding(true)}>Add a profile…</button>
+      </div>
+
+      <h2>Updates</h2>
+      <div className="form">
+        <label>
+          Update channel
+          <select value={settings.updateChannel} onChange={(e) => a.run(() => updateSettings({ updateChannel: e.target.value as 'stable' | 'beta' }))}>
+            <option value="stable">Stable</option>
+            <option value="beta">Beta</option>
+          </select>
+        </label>
+        {updates.data && (
+          <p className="muted" data-testid="update-status" style={{ margin: 0 }}>
+            Version {updates.data.currentVersion} · {updates.data.state.replace('_', ' ')}
+            {updates.data.availableVersion && ` · ${updates.data.availableVersion} available`}
+            {updates.data.message && ` · ${updates.data.message}`}
+            {updates.data.checkedAt && ` · checked ${formatTime(updates.data.checkedAt)}`}
+          </p>
+        )}
+        <div className="row">
+          <button onClick={() => a.run(async () => (await call('updates.check'), updates.reload()))} disabled={a.busy}>
+            Check for updates
+          </button>
+          {updates.data?.state === 'downloaded' && (
+            <button className="primary" onClick={() => a.run(() => call('updates.install'))}>
+              Restart and install
+            </button>
+          )}
+        </div>
+      </div>
+      {adding && (
+        <Dialog title="Add a profile" onClose={() => setAdding(false)}>
+          <FirstRun
+            onCancel={() => {
+              setAdding(false);
+              toast('No profile added');
+            }}
+          />
+        </Dialog>
+      )}
+    </section>
+  );
+}

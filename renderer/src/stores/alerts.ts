@@ -1,0 +1,101 @@
+import { create } from 'zustand';
+import type { Alert, AlertStatus, Severity } from '../../../shared/ipc';
+import { SEVERITIES } from '../../../shared/ipc';
+import { call, errorMessage } from '../api';
+
+interface AlertSlice {
+  alerts: Alert[];
+  loading: boolean;
+  error: string | null;
+  statusFilter: AlertStatus[];
+  severityFilter: Severity[];
+  text: string;
+  focusedId: string | null;
+  sound: boolean;
+}
+
+export const useAlerts = create<AlertSlice>(() => ({
+  alerts: [],
+  loading: false,
+  error: null,
+  statusFilter: ['firing', 'acknowledged'],
+  severityFilter: [],
+  text: '',
+  focusedId: null,
+  sound: false,
+}));
+
+// ── derived ─────────────────────────────────────────────────────────────────────────────────────
+export function visibleAlerts(s: AlertSlice): Alert[] {
+  const q = s.text.trim().toLowerCase();
+  return s.alerts.filter(
+    (a) =>
+      (!s.statusFilter.length || s.statusFilter.includes(a.status)) &&
+      (!s.severityFilter.length || s.severityFilter.includes(a.severity)) &&
+      (!q || a.title.toLowerCase().includes(q) || Object.entries(a.labels).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(q))),
+  );
+}
+/** Groups by severity, most severe first, each group newest first, with counts. */
+export function groupBySeverity(alerts: Alert[]): { severity: Severity; alerts: Alert[] }[] {
+  return [...SEVERITIES]
+    .reverse()
+    .map((severity) => ({ severity, alerts: alerts.filter((a) => a.severity === severity).sort((a, b) => b.lastSeenAt - a.lastSeenAt) }))
+    .filter((g) => g.alerts.length > 0);
+}
+
+export async function loadAlerts(): Promise<void> {
+  useAlerts.setState({ loading: true, error: null });
+  try {
+    const [res, settings] = await Promise.all([call('alerts.list', { limit: 2000 }), call('settings.get')]);
+    useAlerts.setState({ alerts: res.items, loading: false, sound: settings.notifications.sound });
+  } catch (e) {
+    useAlerts.setState({ loading: false, error: errorMessage(e) });
+  }
+}
+
+/** alerts.changed: upsert without a reload; new alerts appear live. */
+export function onAlertChanged({ alert }: { alert: Alert }): void {
+  useAlerts.setState((s) => {
+    const i = s.alerts.findIndex((a) => a.id === alert.id);
+    if (i === -1) return { alerts: [alert, ...s.alerts] };
+    const alerts = s.alerts.slice();
+    alerts[i] = alert;
+    return { alerts };
+  });
+  if (alert.status === 'firing' && alert.severity === 'critical' && useAlerts.getState().sound) beep();
+}
+
+export function focusAlert(id: string | null): void {
+  useAlerts.setState({ focusedId: id });
+  if (id && !useAlerts.getState().alerts.some((a) => a.id === id)) {
+    void call('alerts.get', { id })
+      .then((alert) => onAlertChanged({ alert }))
+      .catch(() => undefined);
+  }
+}
+
+export async function acknowledge(id: string): Promise<void> {
+  onAlertChanged({ alert: await call('alerts.acknowledge', { id }) });
+}
+export async function resolveAlert(id: string): Promise<void> {
+  onAlertChanged({ alert: await call('alerts.resolve', { id }) });
+}
+
+export const setAlertFilter = (patch: Partial<Pick<AlertSlice, 'statusFilter' | 'severityFilter' | 'text'>>) => useAlerts.setState(patch);
+export const setSound = (sound: boolean) => useAlerts.setState({ sound });
+
+let ctx: AudioContext | null = null;
+function beep(): void {
+  try {
+    ctx ??= new AudioContext();
+    const o = ctx.createOscillator();
+    const g = ctx.createGain();
+    o.frequency.value = 880;
+    g.gain.value = 0.05;
+    o.connect(g).connect(ctx.destination);
+    o.start();
+    o.stop(ctx.currentTime + 0.2);
+  } catch {
+    // Audio can be unavailable (no output device); the visual feed is unaffected.
+  }
+}

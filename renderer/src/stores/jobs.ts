@@ -1,0 +1,112 @@
+import { create } from 'zustand';
+import type { Job, JobLogLine } from '../../../shared/ipc';
+import { call, errorMessage } from '../api';
+import { LogBuffer } from '../lib/log-buffer';
+
+const FINISHED = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+export const isFinished = (j: Job | null) => !!j && FINISHED.includes(j.status);
+
+interface ConsoleSlice {
+  jobId: string | null;
+  job: Job | null;
+  /** The log lives outside React state (it can hold millions of lines); `version` says it grew. */
+  version: number;
+  visibleCount: number;
+  follow: boolean;
+  paused: boolean;
+  query: string;
+  done: boolean;
+  error: string | null;
+}
+
+export const log = new LogBuffer();
+let subscriptionId: string | null = null;
+let frame = 0;
+
+export const useJobConsole = create<ConsoleSlice>(() => ({
+  jobId: null,
+  job: null,
+  version: 0,
+  visibleCount: 0,
+  follow: true,
+  paused: false,
+  query: '',
+  done: false,
+  error: null,
+}));
+
+/** Coalesces appends into at most one render per animation frame. */
+function scheduleRender(): void {
+  if (frame || useJobConsole.getState().paused) return;
+  const raf = typeof requestAnimationFrame === 'function' ? requestAnimationFrame : (f: () => void) => setTimeout(f, 16);
+  frame = raf(() => {
+    frame = 0;
+    useJobConsole.setState((s) => ({ version: s.version + 1, visibleCount: log.visibleCount() }));
+  }) as number;
+}
+
+/** Appends log lines for the open job (jobs.log events and the initial backlog go through here). */
+export function appendLines(jobId: string, lines: readonly JobLogLine[], done = false): void {
+  if (useJobConsole.getState().jobId !== jobId) return;
+  log.append(lines);
+  if (done) useJobConsole.setState({ done: true });
+  scheduleRender();
+}
+
+export function onJobLog(p: { subscriptionId: string; jobId: string; lines: JobLogLine[]; done: boolean }): void {
+  appendLines(p.jobId, p.lines, p.done);
+  if (p.done) void refreshJob();
+}
+
+export function onJobChanged({ job }: { job: Job }): void {
+  if (useJobConsole.getState().jobId === job.id) useJobConsole.setState({ job });
+}
+
+export async function openJob(id: string): Promise<void> {
+  await closeJob();
+  log.clear();
+  useJobConsole.setState({ jobId: id, job: null, version: 0, visibleCount: 0, follow: true, paused: false, query: '', done: false, error: null });
+  try {
+    const job = await call('jobs.get', { id });
+    useJobConsole.setState({ job });
+    const sub = await call('jobs.subscribeLog', { id, fromSeq: 0 });
+    subscriptionId = sub.subscriptionId;
+    appendLines(id, sub.lines, sub.done);
+  } catch (e) {
+    useJobConsole.setState({ error: errorMessage(e) });
+  }
+}
+
+export async function closeJob(): Promise<void> {
+  const sub = subscriptionId;
+  subscriptionId = null;
+  if (sub) await call('jobs.unsubscribeLog', { subscriptionId: sub }).catch(() => undefined);
+}
+
+export async function refreshJob(): Promise<void> {
+  const id = useJobConsole.getState().jobId;
+  if (!id) return;
+  try {
+    useJobConsole.setState({ job: await call('jobs.get', { id }) });
+  } catch {
+    // keep the last known state; the status bar shows connectivity
+  }
+}
+
+export function setFollow(follow: boolean): void {
+  useJobConsole.setState({ follow });
+}
+export function setPaused(paused: boolean): void {
+  useJobConsole.setState({ paused });
+  if (!paused) scheduleRender();
+}
+export function setLogQuery(query: string): void {
+  log.setQuery(query);
+  useJobConsole.setState((s) => ({ query, version: s.version + 1, visibleCount: log.visibleCount() }));
+}
+
+/** For tests and the benchmark: start a console with no server job behind it. */
+export function openDetachedConsole(id: string): void {
+  log.clear();
+  useJobConsole.setState({ jobId: id, job: null, version: 0, visibleCount: 0, follow: true, paused: false, query: '', done: false, error: null });
+}

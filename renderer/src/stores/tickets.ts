@@ -1,0 +1,203 @@
+import { create } from 'zustand';
+import type { Queue, SavedView, TicketChanges, TicketFilter, TicketSort, TicketSummary, UserRef } from '../../../shared/ipc';
+import { call, errorMessage } from '../api';
+
+export const PAGE = 200;
+
+interface QueueSlice {
+  views: SavedView[];
+  activeViewId: string | null;
+  /** Ad-hoc refinements on top of the active view's filter. */
+  text: string;
+  statusFilter: TicketFilter['status'];
+  priorityFilter: TicketFilter['priority'];
+  sort: TicketSort;
+  total: number | null;
+  /** Loaded pages of the current list, by page index. Replaced (not mutated) on change. */
+  pages: Map<number, TicketSummary[]>;
+  /** Bumped when the list must be re-read (filter change or tickets.changed). */
+  generation: number;
+  loading: boolean;
+  error: string | null;
+  cursor: number;
+  checked: Set<string>;
+  users: UserRef[];
+  queues: Queue[];
+}
+
+export const useTickets = create<QueueSlice>(() => ({
+  views: [],
+  activeViewId: null,
+  text: '',
+  statusFilter: undefined,
+  priorityFilter: undefined,
+  sort: { field: 'updatedAt', dir: 'desc' },
+  total: null,
+  pages: new Map(),
+  generation: 0,
+  loading: false,
+  error: null,
+  cursor: 0,
+  checked: new Set(),
+  users: [],
+  queues: [],
+}));
+
+// ── derived ─────────────────────────────────────────────────────────────────────────────────────
+export function activeView(s: QueueSlice): SavedView | undefined {
+  return s.views.find((v) => v.id === s.activeViewId);
+}
+export function effectiveFilter(s: QueueSlice): TicketFilter {
+  const f: TicketFilter = { ...(activeView(s)?.filter ?? {}) };
+  if (s.text.trim()) f.text = s.text.trim();
+  if (s.statusFilter?.length) f.status = s.statusFilter;
+  if (s.priorityFilter?.length) f.priority = s.priorityFilter;
+  return f;
+}
+export function ticketAt(s: QueueSlice, i: number): TicketSummary | undefined {
+  return s.pages.get(Math.floor(i / PAGE))?.[i % PAGE];
+}
+export function userName(s: Pick<QueueSlice, 'users'>, id: string | null): string {
+  if (!id) return 'Unassigned';
+  return s.users.find((u) => u.id === id)?.name ?? 'Unknown';
+}
+
+// ── loading ─────────────────────────────────────────────────────────────────────────────────────
+const inflight = new Set<string>();
+
+export async function loadQueueMeta(): Promise<void> {
+  try {
+    const [views, users, queues] = await Promise.all([call('views.list'), call('users.list'), call('queues.list')]);
+    const s = useTickets.getState();
+    const activeViewId = s.activeViewId && views.some((v) => v.id === s.activeViewId) ? s.activeViewId : (views[0]?.id ?? null);
+    const view = views.find((v) => v.id === activeViewId);
+    useTickets.setState({ views, users, queues, activeViewId, sort: s.activeViewId === activeViewId ? s.sort : (view?.sort ?? s.sort) });
+    if (s.total == null || s.activeViewId !== activeViewId) resetList();
+  } catch (e) {
+    useTickets.setState({ error: errorMessage(e) });
+  }
+}
+
+/** Drops loaded pages and re-reads; the list asks for the rows it shows. */
+export function resetList(keepSelection = false): void {
+  inflight.clear();
+  useTickets.setState((s) => ({ pages: new Map(), total: s.total, generation: s.generation + 1, checked: keepSelection ? s.checked : new Set(), error: null }));
+  void ensureRows(0, PAGE - 1);
+}
+
+/** Loads the pages covering rows [start, end] of the current list. */
+export async function ensureRows(start: number, end: number): Promise<void> {
+  const s = useTickets.getState();
+  const first = Math.max(0, Math.floor(start / PAGE));
+  const last = Math.max(first, Math.floor(end / PAGE));
+  const gen = s.generation;
+  const filter = effectiveFilter(s);
+  const todo: number[] = [];
+  for (let p = first; p <= last; p++) if (!s.pages.has(p) && !inflight.has(`${gen}:${p}`)) todo.push(p);
+  if (!todo.length) return;
+  useTickets.setState({ loading: true });
+  await Promise.all(
+    todo.map(async (p) => {
+      const key = `${gen}:${p}`;
+      inflight.add(key);
+      try {
+        const res = await call('tickets.list', { filter, sort: s.sort, offset: p * PAGE, limit: PAGE });
+        if (useTickets.getState().generation !== gen) return;
+        useTickets.setState((cur) => {
+          const pages = new Map(cur.pages);
+          pages.set(p, res.items);
+          return { pages, total: res.total, loading: false, error: null };
+        });
+      } catch (e) {
+        if (useTickets.getState().generation === gen) useTickets.setState({ loading: false, error: errorMessage(e) });
+      } finally {
+        inflight.delete(key);
+      }
+    }),
+  );
+}
+
+// ── pushed events ───────────────────────────────────────────────────────────────────────────────
+let changeTimer: ReturnType<typeof setTimeout> | null = null;
+/** tickets.changed: re-read what is on screen, coalescing bursts (sync pages arrive in bulk). */
+export function onTicketsChanged(): void {
+  if (changeTimer) return;
+  changeTimer = setTimeout(() => {
+    changeTimer = null;
+    refreshLoadedPages();
+  }, 250);
+}
+
+function refreshLoadedPages(): void {
+  const s = useTickets.getState();
+  const loaded = [...s.pages.keys()];
+  inflight.clear();
+  useTickets.setState((cur) => ({ generation: cur.generation + 1, pages: new Map() }));
+  const pages = loaded.length ? loaded : [0];
+  void Promise.all(pages.map((p) => ensureRows(p * PAGE, p * PAGE)));
+}
+
+export function onQueuesChanged(): void {
+  void loadQueueMeta();
+}
+
+// ── user actions ────────────────────────────────────────────────────────────────────────────────
+export function selectView(id: string): void {
+  const v = useTickets.getState().views.find((x) => x.id === id);
+  useTickets.setState({ activeViewId: id, sort: v?.sort ?? useTickets.getState().sort, cursor: 0, statusFilter: undefined, priorityFilter: undefined, text: '' });
+  resetList();
+}
+export function setSort(field: TicketSort['field']): void {
+  useTickets.setState((s) => ({ sort: { field, dir: s.sort.field === field && s.sort.dir === 'desc' ? 'asc' : 'desc' }, cursor: 0 }));
+  resetList();
+}
+export function setText(text: string): void {
+  useTickets.setState({ text, cursor: 0 });
+  resetList();
+}
+export function setStatusFilter(status: TicketFilter['status']): void {
+  useTickets.setState({ statusFilter: status, cursor: 0 });
+  resetList();
+}
+export function setPriorityFilter(priority: TicketFilter['priority']): void {
+  useTickets.setState({ priorityFilter: priority, cursor: 0 });
+  resetList();
+}
+export function moveCursor(delta: number): void {
+  useTickets.setState((s) => ({ cursor: Math.max(0, Math.min((s.total ?? 1) - 1, s.cursor + delta)) }));
+}
+export function setCursor(i: number): void {
+  useTickets.setState({ cursor: i });
+}
+export function toggleChecked(id: string): void {
+  useTickets.setState((s) => {
+    const checked = new Set(s.checked);
+    if (checked.has(id)) checked.delete(id);
+    else checked.add(id);
+    return { checked };
+  });
+}
+export function checkLoaded(all: boolean): void {
+  useTickets.setState((s) => ({ checked: all ? new Set([...s.pages.values()].flat().map((t) => t.id)) : new Set() }));
+}
+
+export async function bulkUpdate(changes: TicketChanges): Promise<number> {
+  const ids = [...useTickets.getState().checked];
+  if (!ids.length) return 0;
+  const r = await call('tickets.bulkUpdate', { ticketIds: ids, changes });
+  resetList();
+  return r.updated;
+}
+
+export async function saveCurrentAsView(name: string): Promise<SavedView> {
+  const s = useTickets.getState();
+  const view = await call('views.save', { name, filter: effectiveFilter(s), sort: s.sort });
+  await loadQueueMeta();
+  selectView(view.id);
+  return view;
+}
+export async function removeView(id: string): Promise<void> {
+  await call('views.remove', { id });
+  useTickets.setState({ activeViewId: null });
+  await loadQueueMeta();
+}

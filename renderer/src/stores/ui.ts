@@ -1,0 +1,61 @@
+import { create } from 'zustand';
+
+export const SCREENS = ['queues', 'ticket', 'alerts', 'incidents', 'runbooks', 'job', 'maintenance', 'dashboard', 'backups', 'admin', 'settings'] as const;
+export type Screen = (typeof SCREENS)[number];
+export interface Route {
+  screen: Screen;
+  /** Ticket number, alert/incident/job/window id, depending on the screen. */
+  id?: string;
+}
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'ok' | 'error';
+  text: string;
+}
+
+interface UiState {
+  route: Route;
+  paletteOpen: boolean;
+  shortcutsOpen: boolean;
+  outboxOpen: boolean;
+  toasts: Toast[];
+}
+
+export function parseHash(hash: string): Route {
+  const [screen, id] = hash.replace(/^#\/?/, '').split('/');
+  if (screen && (SCREENS as readonly string[]).includes(screen)) return { screen: screen as Screen, id: id ? decodeURIComponent(id) : undefined };
+  return { screen: 'queues' };
+}
+
+export function routeToHash(r: Route): string {
+  return `#/${r.screen}${r.id ? `/${encodeURIComponent(r.id)}` : ''}`;
+}
+
+export const useUi = create<UiState>(() => ({
+  route: typeof location !== 'undefined' ? parseHash(location.hash) : { screen: 'queues' },
+  paletteOpen: false,
+  shortcutsOpen: false,
+  outboxOpen: false,
+  toasts: [],
+}));
+
+export function navigate(route: Route): void {
+  useUi.setState({ route, paletteOpen: false });
+  if (typeof location !== 'undefined' && location.hash !== routeToHash(route)) history.pushState(null, '', routeToHash(route));
+}
+
+export function syncRouteFromLocation(): void {
+  useUi.setState({ route: parseHash(location.hash) });
+}
+
+let toastSeq = 0;
+export function toast(text: string, kind: Toast['kind'] = 'info'): void {
+  const id = ++toastSeq;
+  useUi.setState((s) => ({ toasts: [...s.toasts.slice(-3), { id, kind, text }] }));
+  setTimeout(() => useUi.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === 'error' ? 8000 : 4000);
+}
+
+export const setPalette = (open: boolean) => useUi.setState({ paletteOpen: open });
+export const setShortcuts = (open: boolean) => useUi.setState({ shortcutsOpen: open });
+export const setOutboxOpen = (open: boolean) => useUi.setState({ outboxOpen: open });
