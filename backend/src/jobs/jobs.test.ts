@@ -3,6 +3,7 @@ import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserAndLogin, startTestServer, tempDir, type TestServer } from '../../test/harness';
+import { waitJob } from './wait-job';
 
 type Login = { id: string; accessToken: string };
 
@@ -18,16 +19,6 @@ export function servicesFile(): string {
     }),
   );
   return file;
-}
-
-export async function waitJob(server: TestServer, token: string, id: string, statuses = ['succeeded', 'failed', 'cancelled', 'interrupted'], timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await server.api('GET', `/api/v1/jobs/${id}`, { token });
-    if (statuses.includes(r.body.status)) return r.body;
-    if (Date.now() > deadline) throw new Error(`job ${id} stuck in ${r.body.status}: ${JSON.stringify(r.body)}`);
-    await new Promise((res) => setTimeout(res, 50));
-  }
 }
 
 describe('jobs, runbooks and services (sqlite)', () => {
@@ -145,11 +136,11 @@ describe('jobs, runbooks and services (sqlite)', () => {
     const socket: Socket = connect(server.url, { auth: { token: oncall.accessToken }, transports: ['websocket'] });
     await new Promise((r) => socket.once('ready', r));
     const got: number[] = [];
+    const ended = new Promise((r) => socket.once('job.log.end', r));
     socket.on('job.log', (b: { lines: { seq: number }[] }) => got.push(...b.lines.map((l) => l.seq)));
     const ack = await socket.emitWithAck('job.subscribe', { jobId: job.body.id, fromSeq: 0 });
     expect(ack.ok).toBe(true);
     for (let i = 0; got.length < 50; i++) {
-      if (i === 100) console.log('DEBUG', ack, got.length, JSON.stringify((await server.api('GET', `/api/v1/jobs/${job.body.id}`, { token: oncall.accessToken })).body));
       await new Promise((r) => setTimeout(r, 20));
     }
     // a second subscriber resumes from sequence 20
@@ -163,7 +154,6 @@ describe('jobs, runbooks and services (sqlite)', () => {
     expect(cancel.status).toBe(200);
     const done = await waitJob(server, oncall.accessToken, job.body.id);
     expect(done.status).toBe('cancelled');
-    const ended = new Promise((r) => socket.once('job.log.end', r));
     await ended;
     await new Promise((r) => setTimeout(r, 300));
     expect(got).toEqual(Array.from({ length: done.logSeq }, (_, i) => i + 1));
