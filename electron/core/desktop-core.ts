@@ -201,6 +201,7 @@ export class DesktopCore {
     ws.on('outbox', (c) => this.emit('outbox.changed', c));
     ws.on('queues', () => this.emit('queues.changed', {}));
     ws.on('notice', (n: Notice) => this.notice(n));
+    for (const n of ws.startupNotices) this.notice(n);
     ws.on('alertChanges', (alerts: Alert[], meta?: { fromOutbox?: boolean }) => this.onAlerts(alerts, Boolean(meta?.fromOutbox)));
     ws.on('live', (e: { type: string; data: unknown }) => this.onLiveEvent(e));
     this.emitProfiles();

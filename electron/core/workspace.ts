@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { SyncChange } from '../../shared/api/sync';
-import type { Connectivity } from '../../shared/ipc';
+import type { Connectivity, Notice } from '../../shared/ipc';
 import { ApiClient } from './api/api-client';
 import { Cache } from './cache/cache';
 import { parseAlert } from './cache/records';
@@ -37,6 +37,8 @@ export class Workspace extends EventEmitter {
   readonly outbox: Outbox;
   readonly sync: SyncEngine;
   readonly live: LiveFeed;
+  /** Notices from opening (a rebuilt cache), for the core to show once it listens. */
+  readonly startupNotices: Notice[] = [];
   private replayTimer: NodeJS.Timeout | null = null;
   private started = false;
 
@@ -51,13 +53,11 @@ export class Workspace extends EventEmitter {
     const opened = Cache.open(path.join(dir, 'cache.db'), deps.logger);
     this.cache = opened.cache;
     if (opened.movedAside) {
-      queueMicrotask(() =>
-        this.emit('notice', {
-          level: 'warning',
-          code: 'cache_rebuilt',
-          message: `The local cache was damaged; it was moved aside and is being rebuilt from the server. ${opened.salvagedOutbox} unsynced change(s) were kept.`,
-        }),
-      );
+      this.startupNotices.push({
+        level: 'warning',
+        code: 'cache_rebuilt',
+        message: `The local cache was damaged; it was moved aside and is being rebuilt from the server. ${opened.salvagedOutbox} unsynced change(s) were kept.`,
+      });
     }
     this.api = new ApiClient(baseUrl);
     this.session = new Session(
