@@ -148,7 +148,6 @@ export class AlertService {
         if (open) {
           const severityChanged = open.severity !== input.severity;
           const patch = {
-            count: Number(open.count) + 1,
             last_seen_at: now,
             value: input.value ?? null,
             severity: input.severity,
@@ -157,9 +156,15 @@ export class AlertService {
             annotations: input.annotations ? canonicalLabels(input.annotations) : open.annotations,
             updated_at: now,
           };
-          await trx.updateTable('alerts').set(patch).where('id', '=', open.id).execute();
-          openRows.set(fingerprint, { ...open, ...patch });
-          const alert = toAlert({ ...open, ...patch });
+          // count + 1 in SQL: concurrent repeats on PostgreSQL must not lose increments.
+          const updated = await trx
+            .updateTable('alerts')
+            .set({ ...patch, count: sql<number>`count + 1` })
+            .where('id', '=', open.id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          openRows.set(fingerprint, updated);
+          const alert = toAlert(updated);
           const seq = await this.changes.record(trx, { entity: 'alert', id: alert.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: actor?.id ?? null });
           out.push({ alert, kind: 'updated', seq, what: severityChanged ? 'severity' : 'repeat' });
           continue;
