@@ -4,6 +4,8 @@ import type { Database } from '../db/schema';
 
 const TERM = /[\p{L}\p{N}]/u;
 const MAX_TERMS = 12;
+/** Relevance ranking looks at this many of the newest matches (SQLite; see `match`). */
+export const RANK_WINDOW = 2000;
 
 /**
  * User text → an FTS5 query that can only mean "all these words": every term is a double-quoted
@@ -25,8 +27,8 @@ export function hasSearchableText(text: string): boolean {
 }
 
 /**
- * The full-text index over subject, description and comments. SQLite: an FTS5 table whose rowid
- * is the ticket number; PostgreSQL: a weighted tsvector column with a GIN index. Kept in the
+ * The full-text index over subject, description and comments. SQLite: a contentless FTS5 table
+ * (the text lives in tickets and ticket_comments only) whose rowid is the ticket number; PostgreSQL: a weighted tsvector column with a GIN index. Kept in the
  * writer's transaction.
  */
 export class TicketSearchIndex {
@@ -47,9 +49,10 @@ export class TicketSearchIndex {
     }
   }
 
-  async appendComment(trx: Kysely<Database>, ticket: { id: string; number: number }, body: string): Promise<void> {
+  /** Call after inserting the comment: SQLite rebuilds the (contentless) document, PostgreSQL appends. */
+  async appendComment(trx: Kysely<Database>, ticket: { id: string; number: number; subject: string; description: string }, body: string): Promise<void> {
     if (this.dialect === 'sqlite') {
-      await sql`update ticket_fts set body = body || char(10) || ${body} where rowid = ${ticket.number}`.execute(trx);
+      await this.index(trx, ticket);
     } else {
       await sql`update tickets set search_vector = search_vector || setweight(to_tsvector('english', ${body}), 'C') where id = ${ticket.id}`.execute(trx);
     }
@@ -60,15 +63,18 @@ export class TicketSearchIndex {
    * text has nothing searchable. SQLite joins the FTS5 matches (rowid = number); PostgreSQL filters
    * on the tsvector. Text always travels as a bound parameter.
    */
-  match(text: string): SearchMatch | null {
+  match(text: string, ranked = true): SearchMatch | null {
     if (this.dialect === 'sqlite') {
       const q = fts5Query(text);
       if (!q) return null;
-      return {
-        kind: 'join',
-        source: sql<{ fts_number: number; fts_score: number }>`(select rowid as fts_number, bm25(ticket_fts, 4.0, 1.0) as fts_score from ticket_fts where ticket_fts match ${q})`.as('fts'),
-        score: sql<number>`fts.fts_score`,
-      };
+      // Ranking is bm25 over the newest RANK_WINDOW matches (rowid = ticket number, so newest =
+      // highest): finding them walks the index backwards without scoring, which keeps a common
+      // word at a million tickets within a few milliseconds. Unranked filtering sees every match.
+      const source = ranked
+        ? sql<{ fts_number: number; fts_score: number }>`(select rowid as fts_number, bm25(ticket_fts, 4.0, 1.0) as fts_score from ticket_fts
+            where ticket_fts match ${q} and rowid >= coalesce((select rowid from ticket_fts where ticket_fts match ${q} order by rowid desc limit 1 offset ${RANK_WINDOW - 1}), 0))`
+        : sql<{ fts_number: number; fts_score: number }>`(select rowid as fts_number, 0 as fts_score from ticket_fts where ticket_fts match ${q})`;
+      return { kind: 'join', source: source.as('fts'), score: sql<number>`fts.fts_score` };
     }
     if (!hasSearchableText(text)) return null;
     return {

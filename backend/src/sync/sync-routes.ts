@@ -19,12 +19,14 @@ export function syncRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/sync/changes',
       { preHandler: ctx.guard({ role: 'agent', scope: 'read' }), schema: { tags: ['sync'], querystring: SyncChangesQuery, response: { 200: SyncPage } } },
-      async (req) => {
+      async (req, reply) => {
         const principal = principalOf(req);
         const queueIds = principal.role === 'agent' ? await ctx.helpdesk.access.memberships(principal.userId) : [];
         const { since, limit, queue } = req.query;
         if (queue !== undefined && principal.role === 'agent' && !queueIds.includes(queue)) throw notFound('Queue');
-        return ctx.changes.read(principal, queueIds, since, limit, queue !== undefined ? { onlyQueue: queue } : {});
+        const body = await ctx.changes.readJson(principal, queueIds, since, limit, queue !== undefined ? { onlyQueue: queue } : {});
+        // Already a serialized SyncPage (see ChangeFeed.readJson); a JSON string is sent as it is.
+        return reply.header('content-type', 'application/json; charset=utf-8').send(body as unknown as SyncPage);
       },
     );
   };

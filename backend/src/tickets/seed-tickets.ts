@@ -223,6 +223,9 @@ export async function seedTickets(ctx: AppContext, options: SeedTicketsOptions):
           .all(...LOADED_TABLES) as { name: string; sql: string }[])
       : [];
   for (const ix of dropped) sqlite!.exec(`drop index ${ix.name}`);
+  // A rollback journal writes appended pages once; WAL would write them twice (log, then checkpoint).
+  // It only switches when no other connection is open; otherwise WAL stays.
+  const journal = dropped.length ? String(sqlite!.pragma('journal_mode = DELETE', { simple: true })) : 'wal';
   // Ids follow insertion order so primary keys append.
   let idClock = now - options.tickets * 3;
   const fill = (s: string) =>
@@ -372,6 +375,7 @@ export async function seedTickets(ctx: AppContext, options: SeedTicketsOptions):
     // Sampled statistics: enough for the planner to prefer the listing indexes, seconds not minutes.
     if (sqlite) sqlite.exec('pragma analysis_limit = 1000; analyze;');
     else await sql`analyze tickets`.execute(db);
+    if (journal !== 'wal') sqlite!.pragma('journal_mode = WAL');
     if (sqlite && restore) {
       sqlite.pragma(`synchronous = ${Number(restore.sync)}`);
       sqlite.pragma(`cache_size = ${Number(restore.cache)}`);

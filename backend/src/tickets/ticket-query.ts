@@ -73,7 +73,7 @@ export class TicketQuery {
 
     const scope = await this.access.scopeOf(principal);
     if (!scope.all && (scope.queueIds.length === 0 || (filter.queue && !scope.queueIds.includes(filter.queue)))) return { items: [], nextCursor: null };
-    const match = filter.q !== undefined && filter.q.trim() !== '' ? this.search.match(filter.q) : undefined;
+    const match = filter.q !== undefined && filter.q.trim() !== '' ? this.search.match(filter.q, sortName === 'relevance') : undefined;
     if (match === null) return { items: [], nextCursor: null };
     if (sortName === 'relevance' && !match) throw new AppError('bad_request', 'sort=relevance needs a search text (q)');
 

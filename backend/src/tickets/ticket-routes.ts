@@ -29,6 +29,12 @@ export function versionFromIfMatch(request: FastifyRequest): number | undefined 
   return Number(match[1]);
 }
 
+/**
+ * Hot read paths answer what our own mappers built, so they skip re-validating every outgoing
+ * record (a fifth of a list request's time); the schema still documents the response.
+ */
+export const plainJson = () => (data: unknown) => JSON.stringify(data);
+
 /** Tickets: list/search, read, create, edit with optimistic concurrency, comments, history, bulk. */
 export function ticketRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { tickets, ticketQuery, views } = ctx.helpdesk;
@@ -36,7 +42,7 @@ export function ticketRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     const agent = ctx.guard({ role: 'agent' });
     const tags = ['tickets'];
 
-    app.get('/tickets', { preHandler: agent, schema: { tags, querystring: TicketListQuery, response: { 200: TicketPage } } }, async (req) => {
+    app.get('/tickets', { preHandler: agent, serializerCompiler: plainJson, schema: { tags, querystring: TicketListQuery, response: { 200: TicketPage } } }, async (req) => {
       const principal = principalOf(req);
       const { view, sort, cursor, limit, ...params } = req.query;
       let filter: TicketFilter = params;

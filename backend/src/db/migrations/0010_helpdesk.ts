@@ -133,13 +133,26 @@ export function helpdesk({ dialect }: MigrationContext) {
         .addUniqueConstraint('saved_views_user_name', ['user_id', 'name'])
         .execute();
 
-      // The SLA watcher looks for running timers past due.
-      await db.schema.createIndex('tickets_response_watch').on('tickets').columns(['response_breached_at', 'response_due_at']).execute();
-      await db.schema.createIndex('tickets_resolution_watch').on('tickets').columns(['resolution_breached_at', 'resolution_due_at']).execute();
+      // The SLA watcher looks for running, unmarked timers past due: partial indexes hold only those.
+      await db.schema
+        .createIndex('tickets_response_watch')
+        .on('tickets')
+        .column('response_due_at')
+        .where(sql.ref('status'), 'in', [sql.lit('new'), sql.lit('open')])
+        .where(sql.ref('response_breached_at'), 'is', null)
+        .execute();
+      await db.schema
+        .createIndex('tickets_resolution_watch')
+        .on('tickets')
+        .column('resolution_due_at')
+        .where(sql.ref('status'), 'in', [sql.lit('new'), sql.lit('open')])
+        .where(sql.ref('resolution_breached_at'), 'is', null)
+        .execute();
 
       if (dialect === 'sqlite') {
-        // rowid = ticket number; body = description plus every comment, appended as they come.
-        await sql`create virtual table ticket_fts using fts5(subject, body, tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
+        // rowid = ticket number; body = description plus every comment. Contentless: the text is
+        // stored once, in tickets and ticket_comments; a change deletes and re-inserts the document.
+        await sql`create virtual table ticket_fts using fts5(subject, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
       } else {
         await sql`alter table tickets add column search_vector tsvector not null default ''::tsvector`.execute(db);
         await sql`create index tickets_search on tickets using gin (search_vector)`.execute(db);

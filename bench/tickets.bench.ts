@@ -1,0 +1,97 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../backend/test/postgres-cluster';
+import { load, startProcess, startServerProcess, stop, table } from './lib/measure';
+
+/**
+ * Issue 4's benchmark, on SQLite with 1,000,000 seeded tickets (BENCH_TICKETS to change):
+ * - GET /api/v1/tickets?queue=…&status=open&limit=50 at 50 connections, beside a bare node:http +
+ *   better-sqlite3 process running the same listing SQL (target: ratio ≥ 0.6, p99 < 25 ms);
+ * - full-text search p99 (target < 50 ms);
+ * - delta sync: pulling 100,000 changes from cursor 0 (target < 3 s).
+ */
+const root = path.resolve(import.meta.dirname, '..');
+const tickets = Number(process.env.BENCH_TICKETS ?? 1_000_000);
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-tickets-'));
+const env = { DATA_DIR: dataDir, LOG_LEVEL: 'error', LOGIN_IP_MAX_PER_MINUTE: '100000', ACCESS_TOKEN_TTL_SECONDS: '3600' };
+
+const seedStart = Date.now();
+const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'backend/src/cli.ts', 'seed-demo', '--tickets', String(tickets)], {
+  cwd: root,
+  env: { ...process.env, ...env },
+  maxBuffer: 64 * 1024 * 1024,
+});
+if (seeded.status !== 0) throw new Error(seeded.stderr.toString());
+const seedSeconds = (Date.now() - seedStart) / 1000;
+const seedOut = seeded.stdout.toString();
+const passwordOf = (email: string) => new RegExp(`${email.replace('.', '\\.')}\\s+role \\w+\\s+password (\\S+)`).exec(seedOut)![1]!;
+console.log(`seeded ${tickets.toLocaleString('en-US')} tickets in ${seedSeconds.toFixed(1)} s`);
+
+const port = await freePort();
+const server = await startServerProcess(['--import', 'tsx', path.join(root, 'backend/src/main.ts')], { ...env, PORT: String(port) }, `http://127.0.0.1:${port}/health/`);
+const base = `http://127.0.0.1:${port}`;
+const login = async (email: string) => {
+  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: passwordOf(email) }) });
+  return ((await res.json()) as { accessToken: string }).accessToken;
+};
+const agent = await login('agent@opsdesk.local');
+const admin = await login('admin@opsdesk.local');
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+const queues = (await (await fetch(`${base}/api/v1/queues`, { headers: auth(agent) })).json()) as { id: string; name: string }[];
+const serviceDesk = queues.find((q) => q.name === 'Service Desk')!;
+
+const barePort = await freePort();
+const bare = await startProcess(
+  ['--import', 'tsx', path.join(root, 'bench/lib/bare-tickets-server.ts')],
+  { PORT: String(barePort), DB_FILE: path.join(dataDir, 'opsdesk.db'), QUEUES: queues.map((q) => q.id).join(',') },
+  'listening',
+);
+const listPath = `/api/v1/tickets?queue=${serviceDesk.id}&status=open&limit=50`;
+const check = await fetch(`${base}${listPath}`, { headers: auth(agent) });
+const firstPage = (await check.json()) as { items: unknown[] };
+if (check.status !== 200 || firstPage.items.length !== 50) throw new Error(`listing answered ${check.status} with ${firstPage.items.length} items`);
+
+const list = await load({ url: `${base}${listPath}`, headers: auth(agent) });
+const listBare = await load({ url: `http://127.0.0.1:${barePort}${listPath}` });
+const searches = ['printer jamming', 'replication lag', 'phishing email', 'vpn drops', 'certificate renewal', 'deadlock billing', 'disk usage', 'password reset'];
+const search = await load({
+  url: base,
+  headers: auth(agent),
+  requests: [{ setupRequest: (req) => ({ ...req, path: `/api/v1/tickets?q=${encodeURIComponent(searches[Math.floor(Math.random() * searches.length)]!)}&limit=50` }) }],
+});
+const search10 = await load({
+  url: base,
+  connections: 10,
+  headers: auth(agent),
+  requests: [{ setupRequest: (req) => ({ ...req, path: `/api/v1/tickets?q=${encodeURIComponent(searches[Math.floor(Math.random() * searches.length)]!)}&limit=50` }) }],
+});
+
+// Delta sync: an oncall/admin desktop pulling the first 100,000 changes, 5,000 per page.
+const syncStart = performance.now();
+let cursor = 0;
+let pulled = 0;
+while (pulled < 100_000) {
+  const res = await fetch(`${base}/api/v1/sync/changes?since=${cursor}&limit=5000`, { headers: auth(admin) });
+  const page = (await res.json()) as { changes: unknown[]; nextCursor: number; done: boolean };
+  pulled += page.changes.length;
+  cursor = page.nextCursor;
+  if (page.done) break;
+}
+const syncSeconds = (performance.now() - syncStart) / 1000;
+
+await stop(server);
+await stop(bare);
+rmSync(dataDir, { recursive: true, force: true });
+
+table([
+  { case: `GET /tickets?queue&status=open&limit=50 (OpsDesk, agent)`, ...list },
+  { case: 'same SQL, bare node:http + better-sqlite3', ...listBare },
+  { case: 'GET /tickets?q=… FTS, 50 connections', ...search },
+  { case: 'GET /tickets?q=… FTS, 10 connections', ...search10 },
+]);
+console.log(`tickets: ${tickets.toLocaleString('en-US')}, seeded in ${seedSeconds.toFixed(1)} s`);
+console.log(`listing throughput ratio OpsDesk/bare: ${(list.reqPerSec / listBare.reqPerSec).toFixed(2)} (target ≥ 0.6); p99 ${list.p99} ms (target < 25)`);
+console.log(`FTS p99: ${search.p99} ms at 50 connections, ${search10.p99} ms at 10 (target < 50)`);
+console.log(`delta sync: ${pulled.toLocaleString('en-US')} changes from cursor 0 in ${syncSeconds.toFixed(2)} s (target < 3)`);
