@@ -303,6 +303,11 @@ export class AlertService {
     return changed;
   }
 
+  /** Records the latest value of an open alert quietly (no feed entry or event): rule re-evaluations. */
+  async touch(id: string, value: number): Promise<void> {
+    await this.db.updateTable('alerts').set({ value, last_seen_at: this.clock.now() }).where('id', '=', id).where('status', '<>', 'resolved').execute();
+  }
+
   async get(id: string): Promise<Alert> {
     return toAlert(await this.row(id));
   }

@@ -75,7 +75,7 @@ describe.each(DATABASES)('threshold rules on %s', (kind) => {
     // 87 is below critical 90 but within the 5-point hysteresis: still critical. 84 downgrades.
     step(15);
     await sample(87);
-    expect((await alerts())[0].severity).toBe('critical');
+    expect((await alerts())[0]).toMatchObject({ severity: 'critical', value: 87, count: 2 });
     step(15);
     await sample(84);
     expect((await alerts())[0].severity).toBe('medium');

@@ -73,6 +73,8 @@ export class RuleEvaluator {
         const target = levelOf(rule, s.value, current);
         if (target === current) {
           this.pending.delete(fp);
+          // Keep "last value" current without a feed entry per evaluation.
+          if (alert && alert.value !== s.value) await this.alerts.touch(alert.id, s.value);
           continue;
         }
         if (rank(target) > rank(current)) {
