@@ -60,10 +60,22 @@ const SORT_SQL: Record<TicketSort['field'], string> = {
  * typed functions below and never write SQL. Every multi-row write runs in one transaction.
  */
 export class Cache {
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(
     readonly db: Database.Database,
     readonly file: string,
   ) {}
+
+  /** Prepared statements are reused: preparing one costs more than running it. */
+  stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
 
   static open(file: string, logger: Logger = silentLogger): OpenedCache {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -110,11 +122,11 @@ export class Cache {
 
   // ── meta ─────────────────────────────────────────────────────────────────────────────────────
   getMeta(key: string): string | null {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value ?? null;
   }
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
   get syncCursor(): number {
     return Number(this.getMeta('sync.cursor') ?? 0);
@@ -142,16 +154,16 @@ export class Cache {
     const data = change.data;
     switch (change.entity) {
       case 'ticket':
-        if (del) this.db.prepare('DELETE FROM tickets WHERE id = ?').run(change.id);
+        if (del) this.stmt('DELETE FROM tickets WHERE id = ?').run(change.id);
         else this.upsertTicketRow(ticketRowFromServer(data));
         onTicket?.(change.id);
         return;
       case 'comment':
-        if (del) this.db.prepare('DELETE FROM comments WHERE id = ?').run(change.id);
+        if (del) this.stmt('DELETE FROM comments WHERE id = ?').run(change.id);
         else this.upsertCommentRow(commentRowFromServer(data));
         return;
       case 'ticket_event':
-        if (del) this.db.prepare('DELETE FROM ticket_events WHERE id = ?').run(change.id);
+        if (del) this.stmt('DELETE FROM ticket_events WHERE id = ?').run(change.id);
         else {
           const e = ticketEventRowFromServer(data);
           this.db
@@ -169,35 +181,35 @@ export class Cache {
         if (del) return this.deleteById('silences', change.id);
         {
           const s = parseSilence(data);
-          this.db.prepare('INSERT OR REPLACE INTO silences (id, ends_at, data) VALUES (?, ?, ?)').run(s.id, s.endsAt, JSON.stringify(s));
+          this.stmt('INSERT OR REPLACE INTO silences (id, ends_at, data) VALUES (?, ?, ?)').run(s.id, s.endsAt, JSON.stringify(s));
         }
         return;
       case 'incident':
         if (del) return this.deleteById('incidents', change.id);
         {
           const i = parseIncident(data);
-          this.db.prepare('INSERT OR REPLACE INTO incidents (id, state, updated_at, data) VALUES (?, ?, ?, ?)').run(i.id, i.state, i.updatedAt, JSON.stringify(i));
+          this.stmt('INSERT OR REPLACE INTO incidents (id, state, updated_at, data) VALUES (?, ?, ?, ?)').run(i.id, i.state, i.updatedAt, JSON.stringify(i));
         }
         return;
       case 'runbook':
         if (del) return this.deleteById('runbooks', change.id);
         {
           const r = parseRunbook(data);
-          this.db.prepare('INSERT OR REPLACE INTO runbooks (id, data) VALUES (?, ?)').run(r.id, JSON.stringify(r));
+          this.stmt('INSERT OR REPLACE INTO runbooks (id, data) VALUES (?, ?)').run(r.id, JSON.stringify(r));
         }
         return;
       case 'job':
         if (del) return this.deleteById('jobs', change.id);
         {
           const j = parseJob(data);
-          this.db.prepare('INSERT OR REPLACE INTO jobs (id, status, created_at, data) VALUES (?, ?, ?, ?)').run(j.id, j.status, j.createdAt, JSON.stringify(j));
+          this.stmt('INSERT OR REPLACE INTO jobs (id, status, created_at, data) VALUES (?, ?, ?, ?)').run(j.id, j.status, j.createdAt, JSON.stringify(j));
         }
         return;
       case 'saved_view':
         if (del) return this.deleteById('saved_views', change.id);
         {
           const v = savedViewFromServer(data);
-          this.db.prepare("INSERT OR REPLACE INTO saved_views (id, name, data, origin) VALUES (?, ?, ?, 'server')").run(v.id, v.name, JSON.stringify(v));
+          this.stmt("INSERT OR REPLACE INTO saved_views (id, name, data, origin) VALUES (?, ?, ?, 'server')").run(v.id, v.name, JSON.stringify(v));
         }
         return;
       default:
@@ -207,7 +219,7 @@ export class Cache {
   }
 
   private deleteById(table: string, id: string): void {
-    this.db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(id);
+    this.stmt(`DELETE FROM ${table} WHERE id = ?`).run(id);
   }
 
   upsertTicketRow(row: TicketRow): void {
@@ -235,10 +247,10 @@ export class Cache {
   }
 
   upsertQueue(q: Queue): void {
-    this.db.prepare('INSERT OR REPLACE INTO queues (id, name, data) VALUES (?, ?, ?)').run(q.id, q.name, JSON.stringify(q));
+    this.stmt('INSERT OR REPLACE INTO queues (id, name, data) VALUES (?, ?, ?)').run(q.id, q.name, JSON.stringify(q));
   }
   upsertUser(u: UserRef): void {
-    this.db.prepare('INSERT OR REPLACE INTO users (id, name, email, data) VALUES (?, ?, ?, ?)').run(u.id, u.name, u.email, JSON.stringify(u));
+    this.stmt('INSERT OR REPLACE INTO users (id, name, email, data) VALUES (?, ?, ?, ?)').run(u.id, u.name, u.email, JSON.stringify(u));
   }
   upsertAlert(a: Alert, pending = false): void {
     this.db
@@ -248,7 +260,7 @@ export class Cache {
 
   /** Stores a ticket's history as read from the server (it does not travel through delta sync). */
   putTicketEvents(events: unknown[]): void {
-    const insert = this.db.prepare(
+    const insert = this.stmt(
       'INSERT OR REPLACE INTO ticket_events (id, ticket_id, at, actor_name, field, from_value, to_value) VALUES (@id, @ticket_id, @at, COALESCE(@actor_name, (SELECT name FROM users WHERE id = @actor_id)), @field, @from_value, @to_value)',
     );
     this.transaction(() => events.forEach((e) => insert.run(ticketEventRowFromServer(e))));
@@ -257,8 +269,8 @@ export class Cache {
   // ── tickets ──────────────────────────────────────────────────────────────────────────────────
   ticketRow(idOrNumber: { id: string } | { number: number }): TicketRow | undefined {
     return ('id' in idOrNumber
-      ? this.db.prepare('SELECT * FROM tickets WHERE id = ?').get(idOrNumber.id)
-      : this.db.prepare('SELECT * FROM tickets WHERE number = ?').get(idOrNumber.number)) as TicketRow | undefined;
+      ? this.stmt('SELECT * FROM tickets WHERE id = ?').get(idOrNumber.id)
+      : this.stmt('SELECT * FROM tickets WHERE number = ?').get(idOrNumber.number)) as TicketRow | undefined;
   }
 
   listTickets(filter: TicketFilter, sort: TicketSort, offset: number, limit: number, meId: string | null): { items: TicketSummary[]; total: number } {
@@ -281,7 +293,7 @@ export class Cache {
     const rows = this.db
       .prepare(`SELECT * FROM tickets ${whereSql} ORDER BY ${SORT_SQL[sort.field]} ${dir}, rid ${dir} LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit, offset }) as TicketRow[];
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM tickets ${whereSql}`).get(params) as { n: number }).n;
+    const total = (this.stmt(`SELECT count(*) AS n FROM tickets ${whereSql}`).get(params) as { n: number }).n;
     return { items: rows.map(toSummary), total };
   }
 
@@ -316,19 +328,19 @@ export class Cache {
         .all(row.id) as CommentRow[]
     ).map(toComment);
     const history = (
-      this.db.prepare('SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY at, id').all(row.id) as { id: string; ticket_id: string; at: number; actor_name: string | null; field: string; from_value: string; to_value: string }[]
+      this.stmt('SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY at, id').all(row.id) as { id: string; ticket_id: string; at: number; actor_name: string | null; field: string; from_value: string; to_value: string }[]
     ).map(
       (e): HistoryEntry => ({ id: e.id, ticketId: e.ticket_id, at: e.at, actorName: e.actor_name, field: e.field, from: JSON.parse(e.from_value) as unknown, to: JSON.parse(e.to_value) as unknown }),
     );
     const pendingFields = new Set<string>();
-    for (const o of this.db.prepare("SELECT payload FROM outbox WHERE target_id = ? AND kind = 'ticket.update' AND state != 'done'").all(row.id) as { payload: string }[]) {
+    for (const o of this.stmt("SELECT payload FROM outbox WHERE target_id = ? AND kind = 'ticket.update' AND state != 'done'").all(row.id) as { payload: string }[]) {
       for (const k of Object.keys((JSON.parse(o.payload) as { changes: object }).changes)) pendingFields.add(k);
     }
     return { ticket: { ...toSummary(row), description: row.description }, comments, history, pendingFields: [...pendingFields] };
   }
 
   ticketCount(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM tickets').get() as { n: number }).n;
+    return (this.stmt('SELECT count(*) AS n FROM tickets').get() as { n: number }).n;
   }
 
   // ── other lists ──────────────────────────────────────────────────────────────────────────────
@@ -349,11 +361,11 @@ export class Cache {
   }
   alertCounts(): Record<string, number> {
     const counts: Record<string, number> = { low: 0, medium: 0, high: 0, critical: 0 };
-    for (const r of this.db.prepare("SELECT severity, count(*) AS n FROM alerts WHERE status = 'firing' GROUP BY severity").all() as { severity: string; n: number }[]) counts[r.severity] = r.n;
+    for (const r of this.stmt("SELECT severity, count(*) AS n FROM alerts WHERE status = 'firing' GROUP BY severity").all() as { severity: string; n: number }[]) counts[r.severity] = r.n;
     return counts;
   }
   unackedAlertCount(): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM alerts WHERE status = 'firing'").get() as { n: number }).n;
+    return (this.stmt("SELECT count(*) AS n FROM alerts WHERE status = 'firing'").get() as { n: number }).n;
   }
   silences(now: number): Silence[] {
     return this.jsonRows<Silence>('SELECT data FROM silences WHERE ends_at > ? ORDER BY ends_at', now);
@@ -371,22 +383,22 @@ export class Cache {
     return this.jsonRows<SavedView>('SELECT data FROM saved_views ORDER BY name');
   }
   saveView(v: SavedView): void {
-    this.db.prepare("INSERT OR REPLACE INTO saved_views (id, name, data, origin) VALUES (?, ?, ?, 'local')").run(v.id, v.name, JSON.stringify(v));
+    this.stmt("INSERT OR REPLACE INTO saved_views (id, name, data, origin) VALUES (?, ?, ?, 'local')").run(v.id, v.name, JSON.stringify(v));
   }
   removeView(id: string): void {
     this.deleteById('saved_views', id);
   }
   saveDraft(ticketId: string, body: string, internal: boolean, now: number): void {
-    if (!body) this.db.prepare('DELETE FROM drafts WHERE ticket_id = ?').run(ticketId);
-    else this.db.prepare('INSERT OR REPLACE INTO drafts (ticket_id, body, internal, updated_at) VALUES (?, ?, ?, ?)').run(ticketId, body, internal ? 1 : 0, now);
+    if (!body) this.stmt('DELETE FROM drafts WHERE ticket_id = ?').run(ticketId);
+    else this.stmt('INSERT OR REPLACE INTO drafts (ticket_id, body, internal, updated_at) VALUES (?, ?, ?, ?)').run(ticketId, body, internal ? 1 : 0, now);
   }
   draft(ticketId: string): { body: string; internal: boolean } | null {
-    const r = this.db.prepare('SELECT body, internal FROM drafts WHERE ticket_id = ?').get(ticketId) as { body: string; internal: number } | undefined;
+    const r = this.stmt('SELECT body, internal FROM drafts WHERE ticket_id = ?').get(ticketId) as { body: string; internal: number } | undefined;
     return r ? { body: r.body, internal: r.internal === 1 } : null;
   }
 
   private jsonRows<T>(sql: string, ...args: unknown[]): T[] {
-    return (this.db.prepare(sql).all(...args) as { data: string }[]).map((r) => JSON.parse(r.data) as T);
+    return (this.stmt(sql).all(...args) as { data: string }[]).map((r) => JSON.parse(r.data) as T);
   }
 
   /** Everything synced is dropped (the outbox stays): used when the server's feed was reset. */

@@ -23,14 +23,27 @@ describe('cache migrations', () => {
       "INSERT INTO tickets (id, number, subject, description, status, priority, priority_rank, requester, requester_email, created_at, updated_at) VALUES ('t1', 1, 'Printer on fire', 'third floor', 'open', 'high', 2, 'Ana', 'ana@example.com', 1, 1)",
     ).run();
     db.prepare("INSERT INTO comments (id, ticket_id, body, created_at) VALUES ('c1', 't1', 'extinguisher requested', 2)").run();
-    expect(migrateCache(db)).toEqual([2]);
+    expect(migrateCache(db, 2)).toEqual([2]);
     expect(db.prepare("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH 'printer'").all()).toHaveLength(1);
     expect(db.prepare("SELECT rowid FROM comments_fts WHERE comments_fts MATCH 'extinguisher'").all()).toHaveLength(1);
     // Triggers keep it in step afterwards.
     db.prepare("UPDATE tickets SET subject = 'Scanner jammed' WHERE id = 't1'").run();
     expect(db.prepare("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH 'printer'").all()).toHaveLength(0);
     expect(db.prepare("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH 'scanner'").all()).toHaveLength(1);
-    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_CACHE_VERSION);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(LATEST_CACHE_VERSION).toBeGreaterThanOrEqual(2);
+  });
+
+  it('0003 adds covering indexes that queue page counts use (seeded at version 2)', () => {
+    const db = new Database(':memory:');
+    migrateCache(db, 2);
+    db.prepare(
+      "INSERT INTO tickets (id, number, subject, status, priority, priority_rank, queue_id, created_at, updated_at) VALUES ('t1', 1, 's', 'open', 'low', 0, 'q1', 1, 1)",
+    ).run();
+    expect(migrateCache(db)).toEqual([3]);
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM tickets WHERE queue_id = 'q1' AND status IN ('new', 'open')").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX tickets_queue_status_updated/);
+    expect(db.prepare("SELECT count(*) AS n FROM tickets WHERE queue_id = 'q1' AND status = 'open'").get()).toEqual({ n: 1 });
   });
 
   it('running again applies nothing', () => {

@@ -11,6 +11,8 @@ import type { Clock, Logger } from '../ports';
 import { silentLogger } from '../ports';
 
 type UpdatePayload = { changes: Record<string, unknown> };
+
+export const REPLAY_CONCURRENCY = 6;
 type UpdateBase = { version: number; values: Record<string, unknown> };
 
 const FIELD_COLUMNS: Record<string, keyof TicketRow> = { status: 'status', priority: 'priority', assigneeId: 'assignee_id', subject: 'subject' };
@@ -195,26 +197,57 @@ export class Outbox extends EventEmitter {
     return this.replaying;
   }
 
+  /**
+   * Items for different targets go out concurrently (up to REPLAY_CONCURRENCY); items for the same
+   * ticket or alert keep their order, and anything aimed at a ticket still being created waits for it.
+   */
   private async replayLoop(): Promise<void> {
+    const inFlight = new Map<string, Promise<void>>();
+    let stop = false;
     for (;;) {
-      const row = this.cache.db.prepare("SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1").get() as OutboxRow | undefined;
-      if (!row) return;
-      this.cache.db.prepare("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?").run(row.id);
-      try {
-        await this.send(row);
-      } catch (err) {
-        if (err instanceof CoreError && ['offline', 'session_revoked', 'not_signed_in', 'internal', 'rate_limited'].includes(err.code)) {
-          // Transient or needs sign-in: keep the item pending and stop; order is preserved.
-          this.cache.db.prepare("UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'sending'").run(row.id);
-          this.emitCounts();
-          return;
+      if (!stop) {
+        const rows = this.cache.db.prepare("SELECT * FROM outbox WHERE state IN ('pending', 'sending') ORDER BY id LIMIT 200").all() as OutboxRow[];
+        const blocked = new Set(inFlight.keys());
+        for (const row of rows) {
+          if (inFlight.size >= REPLAY_CONCURRENCY) break;
+          if (blocked.has(row.target_id) || row.state !== 'pending') {
+            blocked.add(row.target_id);
+            continue;
+          }
+          blocked.add(row.target_id);
+          this.cache.db.prepare("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?").run(row.id);
+          const task = this.sendOne(row).then((ok) => {
+            if (!ok) stop = true;
+          });
+          inFlight.set(
+            row.target_id,
+            task.finally(() => inFlight.delete(row.target_id)),
+          );
         }
-        const message = err instanceof Error ? err.message : String(err);
-        this.logger.warn('outbox item failed', { id: row.id, kind: row.kind, message });
-        this.cache.db.prepare("UPDATE outbox SET state = 'failed', error = ? WHERE id = ?").run(message, row.id);
-        this.markTicket(row.target_id);
-        this.emitCounts();
       }
+      if (inFlight.size === 0) return;
+      await Promise.race(inFlight.values());
+    }
+  }
+
+  /** Sends one item; false when replay should stop (offline, signed out, server trouble). */
+  private async sendOne(row: OutboxRow): Promise<boolean> {
+    try {
+      await this.send(row);
+      return true;
+    } catch (err) {
+      if (err instanceof CoreError && ['offline', 'session_revoked', 'not_signed_in', 'internal', 'rate_limited'].includes(err.code)) {
+        // Transient or needs sign-in: keep the item pending; order is preserved.
+        this.cache.db.prepare("UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'sending'").run(row.id);
+        this.emitCounts();
+        return false;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      this.logger.warn('outbox item failed', { id: row.id, kind: row.kind, message });
+      this.cache.db.prepare("UPDATE outbox SET state = 'failed', error = ? WHERE id = ?").run(message, row.id);
+      this.markTicket(row.target_id);
+      this.emitCounts();
+      return true;
     }
   }
 

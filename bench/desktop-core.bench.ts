@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ApiClient } from '../electron/core/api/api-client';
+import { Cache } from '../electron/core/cache/cache';
+import { Outbox } from '../electron/core/outbox/outbox';
+import { systemClock } from '../electron/core/ports';
+import { EncryptedFileSecretStore, localKeyEncryptor } from '../electron/core/secrets/encrypted-file-secret-store';
+import { Session } from '../electron/core/session/session';
+import { SyncEngine } from '../electron/core/sync/sync-engine';
+import { freePort } from '../backend/test/postgres-cluster';
+import { startServerProcess, stop, table } from './lib/measure';
+
+/**
+ * Issue 7's benchmark: the desktop core with 100,000 cached tickets (BENCH_DESKTOP_TICKETS to change).
+ * - initial sync of all tickets from a real backend seeded by `cli seed-demo` (target < 15 s);
+ * - FTS search p99 over cached tickets and comments (target < 10 ms);
+ * - filtered queue page p99, 100 rows with the total (target < 5 ms);
+ * - outbox replay of 1,000 writes against the real backend (target < 5 s);
+ * - RSS of a core process holding the 100,000-ticket cache (target < 200 MB).
+ */
+const root = path.resolve(import.meta.dirname, '..');
+const tickets = Number(process.env.BENCH_DESKTOP_TICKETS ?? 100_000);
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-desktop-'));
+const env = { DATA_DIR: path.join(dataDir, 'backend'), LOG_LEVEL: 'error', LOGIN_IP_MAX_PER_MINUTE: '100000', ACCESS_TOKEN_TTL_SECONDS: '3600' };
+
+const seedStart = Date.now();
+const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'backend/src/cli.ts', 'seed-demo', '--tickets', String(tickets)], { cwd: root, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+if (seeded.status !== 0) throw new Error(`seed-demo failed: ${seeded.stderr.toString()}`);
+const seedOut = seeded.stdout.toString();
+const passwordOf = (email: string) => new RegExp(`${email.replace('.', '\\.')}\\s+role \\w+\\s+password (\\S+)`).exec(seedOut)![1]!;
+console.log(`seeded ${tickets.toLocaleString('en-US')} tickets in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+
+const port = await freePort();
+const server = await startServerProcess(['--import', 'tsx', path.join(root, 'backend/src/main.ts')], { ...env, PORT: String(port) }, `http://127.0.0.1:${port}/health/`);
+const base = `http://127.0.0.1:${port}`;
+
+try {
+  // ── initial sync ─────────────────────────────────────────────────────────────────────────────
+  const cacheFile = path.join(dataDir, 'cache.db');
+  const { cache } = Cache.open(cacheFile);
+  const api = new ApiClient(base, { timeoutMs: 120_000 });
+  const secrets = new EncryptedFileSecretStore(path.join(dataDir, 'secrets.bin'), localKeyEncryptor(path.join(dataDir, 'secrets.key')));
+  let remembered: { user: never; email: string | null } = { user: null as never, email: null };
+  const session = new Session('bench', api, secrets, { rememberUser: (user, email) => (remembered = { user: user as never, email }), lastUser: () => remembered }, systemClock);
+  await session.login('admin@opsdesk.local', passwordOf('admin@opsdesk.local'));
+  const outbox = new Outbox(cache, api, systemClock);
+  const sync = new SyncEngine(cache, api, outbox, { pageSize: 5000 });
+  const syncStart = performance.now();
+  let changes = 0;
+  sync.on('progress', (p: { done: number }) => (changes = p.done));
+  await sync.run();
+  const syncSeconds = (performance.now() - syncStart) / 1000;
+  const cached = cache.ticketCount();
+  const comments = (cache.db.prepare('SELECT count(*) AS n FROM comments').get() as { n: number }).n;
+
+  // ── reads from the cache ─────────────────────────────────────────────────────────────────────
+  const words = ['printer', 'vpn', 'password', 'disk', 'replication', 'certificate', 'phishing', 'deadlock', 'email', 'laptop', 'billing', 'network'];
+  const p99 = (samples: number[]) => samples.sort((a, b) => a - b)[Math.floor(samples.length * 0.99)]!;
+  const p50 = (samples: number[]) => samples.sort((a, b) => a - b)[Math.floor(samples.length * 0.5)]!;
+  const time = (fn: () => unknown, runs: number) => {
+    for (let i = 0; i < 20; i++) fn();
+    const out: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      fn();
+      out.push(performance.now() - t);
+    }
+    return out;
+  };
+  let w = 0;
+  const fts = time(() => cache.searchTickets(`${words[w++ % words.length]} ${w % 3 === 0 ? words[(w * 7) % words.length] : ''}`.trim(), 50), 500);
+  const queues = cache.queues();
+  let q = 0;
+  const page = time(() => {
+    const queue = queues[q++ % queues.length]!;
+    return cache.listTickets({ queueId: queue.id, status: ['new', 'open', 'pending'] }, { field: 'updatedAt', dir: 'desc' }, (q % 5) * 100, 100, null);
+  }, 500);
+  const pagePriority = time(() => cache.listTickets({ queueId: queues[q++ % queues.length]!.id, status: ['open'] }, { field: 'priority', dir: 'desc' }, 0, 100, null), 500);
+
+  // ── outbox replay of 1,000 writes ────────────────────────────────────────────────────────────
+  const targets = cache.listTickets({ status: ['new', 'open'] }, { field: 'updatedAt', dir: 'desc' }, 0, 500, null).items;
+  const me = session.user;
+  for (let i = 0; i < 1000; i++) {
+    const t = targets[i % targets.length]!;
+    if (i % 2 === 0) outbox.comment(t.id, `bench note ${i}`, true, me);
+    else outbox.updateTickets([t.id], { priority: (['low', 'medium', 'high', 'critical'] as const)[i % 4] });
+  }
+  const replayStart = performance.now();
+  await outbox.replay();
+  const replaySeconds = (performance.now() - replayStart) / 1000;
+  const left = outbox.counts();
+  cache.close();
+
+  // ── RSS of a core process holding this cache ─────────────────────────────────────────────────
+  const probe = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/lib/desktop-core-rss.ts'), cacheFile], { cwd: root, encoding: 'utf8' });
+  if (probe.status !== 0) throw new Error(probe.stderr);
+  const rss = JSON.parse(probe.stdout) as { tickets: number; rssMb: number };
+
+  table([
+    { measure: `initial sync (${changes.toLocaleString('en-US')} changes: ${cached.toLocaleString('en-US')} tickets, ${comments.toLocaleString('en-US')} comments)`, value: syncSeconds, unit: 's', target: '< 15' },
+    { measure: 'FTS search, 50 hits (p50)', value: p50(fts), unit: 'ms', target: '' },
+    { measure: 'FTS search, 50 hits (p99)', value: p99(fts), unit: 'ms', target: '< 10' },
+    { measure: 'queue page: queue+status, by updated, 100 rows + total (p50)', value: p50(page), unit: 'ms', target: '' },
+    { measure: 'queue page: queue+status, by updated, 100 rows + total (p99)', value: p99(page), unit: 'ms', target: '< 5' },
+    { measure: 'queue page: queue+open, by priority (p99)', value: p99(pagePriority), unit: 'ms', target: '< 5' },
+    { measure: `outbox replay, 1,000 writes (left: ${left.pending} pending, ${left.failed} failed, ${left.conflicts} conflicts)`, value: replaySeconds, unit: 's', target: '< 5' },
+    { measure: `core process RSS with ${rss.tickets.toLocaleString('en-US')} cached tickets`, value: rss.rssMb, unit: 'MB', target: '< 200' },
+  ]);
+} finally {
+  await stop(server);
+  rmSync(dataDir, { recursive: true, force: true });
+}
