@@ -5,7 +5,7 @@ import type { Database } from '../db/schema';
 const TERM = /[\p{L}\p{N}]/u;
 const MAX_TERMS = 12;
 /** Relevance ranking looks at this many of the newest matches (SQLite; see `match`). */
-export const RANK_WINDOW = 2000;
+export const RANK_WINDOW = 1000;
 
 /**
  * User text → an FTS5 query that can only mean "all these words": every term is a double-quoted
@@ -68,11 +68,11 @@ export class TicketSearchIndex {
       const q = fts5Query(text);
       if (!q) return null;
       // Ranking is bm25 over the newest RANK_WINDOW matches (rowid = ticket number, so newest =
-      // highest): finding them walks the index backwards without scoring, which keeps a common
-      // word at a million tickets within a few milliseconds. Unranked filtering sees every match.
+      // highest): FTS5 walks the index backwards and scores only the rows it returns, so a common
+      // word at a million tickets costs a bounded amount. Unranked filtering sees every match.
       const source = ranked
         ? sql<{ fts_number: number; fts_score: number }>`(select rowid as fts_number, bm25(ticket_fts, 4.0, 1.0) as fts_score from ticket_fts
-            where ticket_fts match ${q} and rowid >= coalesce((select rowid from ticket_fts where ticket_fts match ${q} order by rowid desc limit 1 offset ${RANK_WINDOW - 1}), 0))`
+            where ticket_fts match ${q} order by rowid desc limit ${sql.lit(RANK_WINDOW)})`
         : sql<{ fts_number: number; fts_score: number }>`(select rowid as fts_number, 0 as fts_score from ticket_fts where ticket_fts match ${q})`;
       return { kind: 'join', source: source.as('fts'), score: sql<number>`fts.fts_score` };
     }
