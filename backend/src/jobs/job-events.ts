@@ -14,6 +14,9 @@ export type JobEventName = 'requested' | 'approved' | 'rejected' | 'queued' | 's
  * transaction, then the live `job.<event>` after commit.
  */
 export class JobEvents {
+  /** Sequences this process published itself (the relay skips them). */
+  readonly ownSeqs = new Set<number>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
@@ -37,6 +40,7 @@ export class JobEvents {
       await this.audit.record(actor, { action: `job.${event}`, targetType: 'job', targetId: jobId, details: { runbook: job.runbook, status: job.status, ...details } }, trx);
       return { job, seq };
     });
+    this.ownSeqs.add(seq);
     this.events.publish(
       { type: `job.${event}`, seq, actor: actor.id ? { id: actor.id, email: actor.email } : null, data: job, at: this.clock.now() },
       { kind: 'oncall' },

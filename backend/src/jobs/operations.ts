@@ -43,6 +43,7 @@ export interface Operations {
   procedures: ProcedureEngine;
   /** Whether worker processes (the job-workers service) run the portable runbooks. */
   workerService: boolean;
+  jobEvents: JobEvents;
 }
 
 const built = new WeakMap<AppContext, Operations>();
@@ -126,7 +127,7 @@ export function operations(ctx: AppContext): Operations {
   const scheduler = new BackupScheduler(ctx, jobs, backups);
   const windows = new MaintenanceWindows(ctx, integrations);
   const procedures = new ProcedureEngine(ctx, jobs, backups, services, integrations, windows);
-  const ops: Operations = { catalogue, repo, runner, queue, jobs, bus, services, backups, scheduler, integrations, windows, procedures, workerService };
+  const ops: Operations = { catalogue, repo, runner, queue, jobs, bus, services, backups, scheduler, integrations, windows, procedures, workerService, jobEvents };
   built.set(ctx, ops);
   return ops;
 }
@@ -143,10 +144,12 @@ export async function startOperations(ctx: AppContext, live: LiveServer): Promis
   ops.services.startAll().catch((err: unknown) => {
     ctx.events.publish({ type: 'service.start_failed', seq: null, actor: null, data: { message: (err as Error).message }, at: ctx.clock.now() }, { kind: 'oncall' });
   });
+  const stopRelay = ops.workerService || ops.queue.kind === 'bullmq' ? relayForeignJobEvents(ctx, ops) : () => {};
   if (ctx.config.OPS_SCHEDULERS) ops.scheduler.start();
   await ops.windows.start(ctx.config.OPS_SCHEDULERS);
   await ops.procedures.start(ctx.config.OPS_SCHEDULERS);
   ctx.onClose(async () => {
+    stopRelay();
     ops.scheduler.stop();
     ops.windows.stop();
     ops.procedures.stop();
@@ -175,4 +178,35 @@ async function recoverInterrupted(ctx: AppContext, ops: Operations): Promise<voi
       await trx.deleteFrom('job_locks').where('job_id', '=', r.id).execute();
     });
   }
+}
+
+const RELAY_MS = 300;
+
+/**
+ * Jobs run by the worker processes (or by another instance with BullMQ) record their transitions in
+ * the change feed of the shared database; this relays them as live `job.updated` events here.
+ */
+function relayForeignJobEvents(ctx: AppContext, ops: Operations): () => void {
+  let last = -1;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void (async () => {
+      if (last < 0) last = await ctx.changes.head();
+      const rows = await ctx.database.db.selectFrom('changes').select(['seq', 'entity_id', 'data', 'at']).where('entity', '=', 'job').where('seq', '>', last).orderBy('seq').limit(500).execute();
+      for (const r of rows) {
+        const seq = Number(r.seq);
+        last = seq;
+        if (ops.jobEvents.ownSeqs.delete(seq)) continue;
+        ctx.events.publish({ type: 'job.updated', seq, actor: null, data: r.data ? (JSON.parse(r.data) as unknown) : null, at: Number(r.at) }, { kind: 'oncall' });
+        ops.bus.notify(r.entity_id);
+      }
+      for (const s of ops.jobEvents.ownSeqs) if (s <= last) ops.jobEvents.ownSeqs.delete(s);
+    })()
+      .catch(() => {})
+      .finally(() => (busy = false));
+  }, RELAY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -28,7 +28,36 @@ export class OpsIntegrations {
   alerts: AlertRaiser | null = null;
   mailer: Mailer | null = null;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: AppContext) {
+    // The monitoring domain's silences, alerts and SMTP sender, when this context has them.
+    const monitoring = (ctx as Partial<Pick<AppContext, 'monitoring'>>).monitoring;
+    if (!monitoring) return;
+    this.silencer = monitoring.silences;
+    this.alerts = {
+      raise: async (a) => {
+        await monitoring.alerts.raise([{ source: 'generic', scope: 'opsdesk-operations', name: a.name, severity: a.severity, summary: a.summary, labels: { ...a.labels, alertname: a.name } }]);
+      },
+      openCount: async (severity) => {
+        const r = await ctx.database.db
+          .selectFrom('alerts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('severity', '=', severity)
+          .where('status', 'in', ['firing', 'acknowledged'])
+          .executeTakeFirst();
+        return Number(r?.n ?? 0);
+      },
+    };
+    const smtp = monitoring.notifier.smtp();
+    if (smtp) {
+      this.mailer = {
+        broadcast: async (subject, text) => {
+          const users = await ctx.database.db.selectFrom('users').select('email').where('disabled', '=', 0).execute();
+          for (const u of users) await smtp.send(u.email, { subject, text, severity: 'low', alertId: null });
+          return users.length;
+        },
+      };
+    }
+  }
 
   async raiseAlert(alert: { name: string; severity: 'low' | 'medium' | 'high' | 'critical'; summary: string; labels: Record<string, string> }): Promise<'raised' | 'event-only'> {
     this.ctx.events.publish({ type: 'ops.alert', seq: null, actor: null, data: alert, at: this.ctx.clock.now() }, { kind: 'oncall' });

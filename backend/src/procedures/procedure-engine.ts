@@ -197,6 +197,9 @@ export class ProcedureEngine {
       for (;;) {
         const run = await this.get(runId);
         if (run.status !== 'running' && run.status !== 'waiting') return;
+        const definition = this.definition(run.procedure);
+        // Recurring checklists are unordered: every check runs now, people tick the rest in any order.
+        if (definition.schedule !== null && (await this.advanceChecklist(run, definition))) continue;
         const step = run.steps.find((s) => s.status !== 'done' && s.status !== 'skipped');
         if (!step) {
           await this.setRun(runId, 'completed');
@@ -215,7 +218,14 @@ export class ProcedureEngine {
           }
           return;
         }
-        const def = this.definition(run.procedure).steps(run.params)[step.index]!;
+        if (definition.schedule !== null) {
+          if (run.status !== 'waiting') {
+            await this.setRun(runId, 'waiting');
+            await this.publish(runId, SYSTEM_ACTOR);
+          }
+          return;
+        }
+        const def = definition.steps(run.params)[step.index]!;
         const c: StepContext = { runId, params: run.params, state: run.state, startedAt: Number(run.state.startedAt ?? run.createdAt) };
         const now = this.ctx.clock.now();
         const progressed = await this.runStep(run, step, def, c, now);
@@ -225,6 +235,29 @@ export class ProcedureEngine {
     } finally {
       this.busy.delete(runId);
     }
+  }
+
+  /** Starts or polls every automatic step of a checklist; true when something changed. */
+  private async advanceChecklist(run: ProcedureRun, definition: ProcedureDefinition): Promise<boolean> {
+    const defs = definition.steps(run.params);
+    const c: StepContext = { runId: run.id, params: run.params, state: run.state, startedAt: Number(run.state.startedAt ?? run.createdAt) };
+    let changed = false;
+    for (const step of run.steps) {
+      if (step.status === 'done' || step.status === 'skipped' || step.status === 'failed') continue;
+      const def = defs[step.index]!;
+      if (def.kind === 'manual') {
+        if (step.status === 'pending') {
+          await this.setStep(run.id, step.index, { status: 'waiting', started_at: this.ctx.clock.now() });
+          changed = true;
+        }
+        continue;
+      }
+      if (def.kind === 'check' && step.status !== 'pending') continue;
+      const before = step.jobId;
+      const progressed = await this.runStep(run, step, def, c, this.ctx.clock.now());
+      if (progressed || (!before && (await this.get(run.id)).steps[step.index]!.jobId)) changed = true;
+    }
+    return changed;
   }
 
   private async finishStep(run: ProcedureRun, idx: number, r: StepResult, status: 'done' | 'failed' | 'waiting', by: string | null): Promise<void> {
@@ -299,7 +332,8 @@ export class ProcedureEngine {
     if (!step) throw notFound(`Step ${key}`);
     if (step.status === 'done' || step.status === 'skipped') throw new AppError('conflict', `Step ${key} is already ${step.status}`);
     const current = run.steps.find((s) => s.status !== 'done' && s.status !== 'skipped');
-    if (current?.key !== key) throw new AppError('conflict', `Step ${key} is not the current step (${current?.key})`);
+    const unordered = this.definition(run.procedure).schedule !== null;
+    if (!unordered && current?.key !== key) throw new AppError('conflict', `Step ${key} is not the current step (${current?.key})`);
     if (step.status === 'running' && step.kind !== 'manual') throw new AppError('conflict', `Step ${key} is running automatically`);
     const now = this.ctx.clock.now();
     if (input.outcome === 'failed') {
