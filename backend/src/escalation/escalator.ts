@@ -46,7 +46,7 @@ export class Escalator {
     });
     alerts.listeners.updated.push((a, what) => {
       // An alert whose silence ended starts its escalation now.
-      if (what === 'unsilenced' && a.status === 'firing' && a.escalationLevel < 0) this.track(this.escalateTo(a, 0));
+      if (what === 'unsilenced' && a.status === 'firing') this.track(a.escalationLevel < 0 ? this.escalateTo(a, 0) : this.resume(a));
       if (what === 'silenced' && a.nextEscalationAt !== null) this.track(this.alerts.patch(a.id, { next_escalation_at: null }, 'escalation_paused'));
     });
   }
@@ -115,6 +115,14 @@ export class Escalator {
     const nextAt = next ? this.clock.now() + (next.afterMinutes - level.afterMinutes) * 60_000 : null;
     const updated = await this.alerts.patch(alert.id, { escalation_level: index, next_escalation_at: nextAt }, 'escalated');
     await this.notifier.notify(updated, index, level.name, await this.recipients(level));
+  }
+
+  /** An alert silenced mid-escalation picks up where it paused, with the full wait for its next level. */
+  private async resume(alert: Alert): Promise<void> {
+    const { levels } = await this.policy();
+    const cur = levels[alert.escalationLevel];
+    const next = levels[alert.escalationLevel + 1];
+    if (cur && next) await this.alerts.patch(alert.id, { next_escalation_at: this.clock.now() + (next.afterMinutes - cur.afterMinutes) * 60_000 }, 'escalation_resumed');
   }
 
   /** Moves every due alert one level up. */

@@ -231,6 +231,18 @@ describe.each(DATABASES)('notifications, escalation and silences on %s', (kind) 
     expect((await env.server.api('DELETE', `/api/v1/silences/${s2.body.id}`, { token: env.oncall.accessToken })).body.state).toBe('expired');
     await env.server.ctx.monitoring.idle();
     expect((await deliveries(quiet)).length).toBeGreaterThan(0);
+
+    // Silencing an alert mid-escalation pauses it; the silence ending resumes it.
+    const running = await fire({ name: 'Cache cold', severity: 'high', labels: { service: 'cache' } });
+    const get = async () => (await env.server.api('GET', `/api/v1/alerts/${running}`, { token: env.oncall.accessToken })).body;
+    expect((await get()).nextEscalationAt).toBe(env.clock.now() + 30 * 60_000);
+    const s3 = await env.server.api('POST', '/api/v1/silences', { token: env.oncall.accessToken, body: { matchers: [{ name: 'service', value: 'cache' }], endsAt: env.clock.now() + 600_000, comment: 'warming' } });
+    await env.server.ctx.monitoring.idle();
+    expect(await get()).toMatchObject({ silenced: true, nextEscalationAt: null });
+    env.clock.advance(60_000);
+    await env.server.api('DELETE', `/api/v1/silences/${s3.body.id}`, { token: env.oncall.accessToken });
+    await env.server.ctx.monitoring.idle();
+    expect(await get()).toMatchObject({ silenced: false, escalationLevel: 0, nextEscalationAt: env.clock.now() + 30 * 60_000 });
   });
 });
 
