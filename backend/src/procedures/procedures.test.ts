@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeApiCaller, testConfig, type ApiCaller } from '../../test/harness';
+import { makeApiCaller, testConfig } from '../../test/harness';
 import type { Config } from '../config/config';
 import { ManualClock } from '../lib/clock';
-import { startServer, type RunningServer } from '../server';
+import { startServer } from '../server';
 import { runCli } from '../cli';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery-1' };
