@@ -13,7 +13,10 @@ describe('command palette', () => {
     expect(commandsFor('#42', false)[0]!.title).toBe('Open ticket #42');
     expect(commandsFor('printer jam', false)[0]!.title).toContain('Search tickets');
   });
+  it('prefers a matching screen over a text search', () => {
+    expect(commandsFor('dashboard', false)[0]!.title).toBe('Go to Dashboard');
+  });
   it('matches every word of the query', () => {
-    expect(commandsFor('theme dark', false).map((c) => c.id)).toEqual(['search', 'theme:dark']);
+    expect(commandsFor('theme dark', false).map((c) => c.id)).toEqual(['theme:dark', 'search']);
   });
 });

@@ -30,11 +30,12 @@ export function commandsFor(query: string, isAdmin: boolean): Command[] {
     { id: 'logout', title: 'Sign out', hint: 'Session', run: () => logout() },
   ];
   const q = query.trim().toLowerCase();
-  const dynamic: Command[] = [];
+  const first: Command[] = [];
+  const last: Command[] = [];
   const num = /^#?(\d{1,9})$/.exec(q);
-  if (num) dynamic.push({ id: 'ticket', title: `Open ticket #${num[1]}`, hint: 'Ticket', run: () => navigate({ screen: 'ticket', id: num[1] }) });
+  if (num) first.push({ id: 'ticket', title: `Open ticket #${num[1]}`, hint: 'Ticket', run: () => navigate({ screen: 'ticket', id: num[1] }) });
   if (q && !num)
-    dynamic.push({
+    last.push({
       id: 'search',
       title: `Search tickets for “${query.trim()}”`,
       hint: 'Queues',
@@ -45,7 +46,7 @@ export function commandsFor(query: string, isAdmin: boolean): Command[] {
     });
   const words = q.split(/\s+/).filter(Boolean);
   const matched = base.filter((c) => words.every((w) => c.title.toLowerCase().includes(w)));
-  return [...dynamic, ...matched];
+  return [...first, ...matched, ...last];
 }
 
 export function CommandPalette() {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { MaintenanceWindow } from '../../../shared/ipc';
 import { call, http, on } from '../api';
-import { ConfirmDestructive, ErrorBox, Progress, StateView, useAction, useNow, useResource } from '../components/common';
+import { ConfirmDestructive, Dialog, ErrorBox, Progress, StateView, useAction, useNow, useResource } from '../components/common';
 import { formatDuration, formatTime, titleCase } from '../lib/format';
 import { navigate, toast } from '../stores/ui';
 
@@ -48,6 +48,7 @@ function WindowList() {
   const windows = useResource(() => call('maintenance.list'), []);
   const runs = useResource(() => http<ProcedureRun[]>('GET', '/procedures/runs', undefined, { procedure: 'maintenance', limit: 20 }), []);
   const [cancelling, setCancelling] = useState<MaintenanceWindow | null>(null);
+  const [starting, setStarting] = useState<MaintenanceWindow | null>(null);
   const a = useAction();
   const reloadWindows = windows.reload;
   useEffect(() => on('maintenance.changed', () => reloadWindows()), [reloadWindows]);
@@ -110,17 +111,8 @@ function WindowList() {
                       <span className={`badge ${w.status === 'active' ? 'warn' : 'info'}`}>{w.status}</span>
                     </td>
                     <td className="row">
-                      <button
-                        className="small primary"
-                        disabled={a.busy}
-                        onClick={() =>
-                          a.run(async () => {
-                            const run = await http<ProcedureRun>('POST', `/maintenance/${encodeURIComponent(w.id)}/wizard`, { params: {} });
-                            navigate({ screen: 'maintenance', id: `run:${run.id}` });
-                          })
-                        }
-                      >
-                        Start wizard
+                      <button className="small primary" onClick={() => setStarting(w)}>
+                        Start wizard…
                       </button>
                       <button className="small" onClick={() => setCancelling(w)}>
                         Cancel window
@@ -153,6 +145,7 @@ function WindowList() {
           </table>
         )}
       </StateView>
+      {starting && <StartWizardDialog window={starting} onClose={() => setStarting(null)} />}
       {cancelling && (
         <ConfirmDestructive
           title="Cancel maintenance window"
@@ -392,4 +385,56 @@ function Wizard({ runId }: { runId: string }) {
 function StepBadge({ status }: { status: RunStep['status'] }) {
   const cls = status === 'done' ? 'ok' : status === 'failed' ? 'bad' : status === 'waiting' ? 'warn' : status === 'running' ? 'info' : 'neutral';
   return <span className={`badge ${cls}`}>{titleCase(status)}</span>;
+}
+
+const TASK_RUNBOOKS = ['run-health-checks', 'vacuum-analyze', 'cleanup-logs'];
+
+/** The wizard's parameters: the tasks phase and how long to watch afterwards. */
+function StartWizardDialog({ window: w, onClose }: { window: MaintenanceWindow; onClose: () => void }) {
+  const [tasks, setTasks] = useState<string[]>([]);
+  const [watch, setWatch] = useState('15');
+  const a = useAction();
+  const watchError = !/^\d+$/.test(watch) || Number(watch) > 1440 ? 'Whole minutes, 0 to 1440.' : null;
+  return (
+    <Dialog title={`Start the wizard for “${w.title}”`} onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (watchError) return;
+          void a.run(async () => {
+            const run = await http<ProcedureRun>('POST', `/maintenance/${encodeURIComponent(w.id)}/wizard`, { params: { watchMinutes: Number(watch), tasks: tasks.map((runbook) => ({ runbook, params: {} })) } });
+            onClose();
+            navigate({ screen: 'maintenance', id: `run:${run.id}` });
+          });
+        }}
+      >
+        <p className="muted" style={{ margin: 0 }}>
+          Pre-maintenance checklist (notify, verified backup, silence, record version), the tasks you choose, then the post-maintenance checklist and a watch period.
+        </p>
+        <fieldset style={{ border: '1px solid var(--border)', borderRadius: 6 }}>
+          <legend>Tasks</legend>
+          {TASK_RUNBOOKS.map((r) => (
+            <label key={r} className="inline">
+              <input type="checkbox" checked={tasks.includes(r)} onChange={(e) => setTasks(e.target.checked ? [...tasks, r] : tasks.filter((x) => x !== r))} /> <span className="mono">{r}</span>
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Watch after maintenance (minutes)
+          <input value={watch} onChange={(e) => setWatch(e.target.value)} inputMode="numeric" aria-invalid={!!watchError} />
+          <span className={watchError ? 'field-error' : 'field-hint'}>{watchError ?? 'Error rate and latency are compared with the baseline; 0 skips the wait.'}</span>
+        </label>
+        <ErrorBox error={a.error} />
+        <div className="row end">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button className="primary" disabled={a.busy}>
+            Start
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
 }

@@ -30,14 +30,16 @@ import { navigate, setShortcuts, toast, useUi } from '../stores/ui';
 const ROW = 36;
 
 export function slaDue(t: TicketSummary): number | null {
-  if (t.status === 'new' && t.firstResponseDueAt != null) return t.firstResponseDueAt;
-  return t.resolutionDueAt ?? t.firstResponseDueAt;
+  // A due time before the ticket existed is not a real target.
+  const real = (d: number | null) => (d != null && d >= t.createdAt ? d : null);
+  if (t.status === 'new' && real(t.firstResponseDueAt) != null) return real(t.firstResponseDueAt);
+  return real(t.resolutionDueAt) ?? real(t.firstResponseDueAt);
 }
 
 export function SlaCell({ t, now }: { t: TicketSummary; now: number }) {
   const due = slaDue(t);
-  const state = liveSlaState(t.slaState, due, now);
-  const text = state === 'met' ? 'Met' : state === 'paused' ? 'Paused' : state === 'none' || due == null ? '—' : formatCountdown(due, now);
+  const state = t.status === 'resolved' || t.status === 'closed' ? 'met' : t.status === 'pending' ? 'paused' : liveSlaState(t.slaState, due, now);
+  const text = state === 'met' || t.status === 'resolved' || t.status === 'closed' ? 'Met' : state === 'paused' || t.status === 'pending' ? 'Paused' : state === 'none' || due == null ? '—' : formatCountdown(due, now);
   return (
     <span className={`badge sla-${state}`} title={`SLA ${state}`}>
       {text}

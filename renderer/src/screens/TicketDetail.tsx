@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { PRIORITIES, TICKET_STATUSES, type HistoryEntry, type TicketChanges } from '../../../shared/ipc';
+import { PRIORITIES, TICKET_STATUSES, type HistoryEntry, type SlaState, type TicketChanges } from '../../../shared/ipc';
 import { errorMessage } from '../api';
 import { Dialog, useNow } from '../components/common';
 import { formatCountdown, formatTime, liveSlaState, relativeTime, titleCase } from '../lib/format';
@@ -157,11 +157,11 @@ export function TicketDetailScreen({ number }: { number: number }) {
             <dl style={{ margin: 0, display: 'grid', gridTemplateColumns: 'auto 1fr', gap: '4px 8px', fontSize: 13 }}>
               <dt>First response</dt>
               <dd style={{ margin: 0 }}>
-                <span className={`badge sla-${liveSlaState(t.slaState, t.firstResponseDueAt, now)}`}>{formatCountdown(t.firstResponseDueAt, now)}</span>
+                <SlaTimer t={t} due={t.firstResponseDueAt} met={detail.comments.some((c) => !c.internal && c.authorId != null)} now={now} />
               </dd>
               <dt>Resolution</dt>
               <dd style={{ margin: 0 }}>
-                <span className={`badge sla-${liveSlaState(t.slaState, t.resolutionDueAt, now)}`}>{formatCountdown(t.resolutionDueAt, now)}</span>
+                <SlaTimer t={t} due={t.resolutionDueAt} met={t.status === 'resolved' || t.status === 'closed'} now={now} />
               </dd>
               <dt>State</dt>
               <dd style={{ margin: 0 }}>{titleCase(t.slaState)}</dd>
@@ -196,12 +196,33 @@ async function change(changes: TicketChanges) {
   }
 }
 
+/** One SLA timer: met, paused while the clock is stopped, or a live countdown. */
+function SlaTimer({ t, due, met, now }: { t: { status: string; slaState: SlaState; createdAt: number }; due: number | null; met: boolean; now: number }) {
+  if (met) return <span className="badge sla-met">Met</span>;
+  if (t.status === 'pending') return <span className="badge sla-paused">Paused</span>;
+  // A due time before the ticket existed is not a real target.
+  const d = due != null && due >= t.createdAt ? due : null;
+  if (d == null) return <span className="badge sla-none">—</span>;
+  return <span className={`badge sla-${liveSlaState(t.slaState, d, now)}`}>{formatCountdown(d, now)}</span>;
+}
+
 function HistoryLine({ h, users }: { h: HistoryEntry; users: { id: string; name: string }[] }) {
   const show = (v: unknown) => {
     if (v == null || v === '') return '—';
     if (h.field === 'assigneeId' || h.field === 'assignee_id') return users.find((u) => u.id === v)?.name ?? String(v);
-    return Array.isArray(v) ? v.join(', ') : String(v);
+    if (Array.isArray(v)) return v.join(', ');
+    if (typeof v === 'object') return JSON.stringify(v).slice(0, 60);
+    return String(v);
   };
+  const f = h.field.toLowerCase();
+  if (f === 'commented' || f === 'comment') {
+    const internal = typeof h.to === 'object' && h.to !== null && ((h.to as { visibility?: string }).visibility === 'internal' || (h.to as { internal?: boolean }).internal === true);
+    return (
+      <span>
+        <strong>{h.actorName ?? 'System'}</strong> {internal ? 'added an internal note' : 'replied'}
+      </span>
+    );
+  }
   return (
     <span>
       <strong>{h.actorName ?? 'System'}</strong> {h.field === 'created' ? 'created the ticket' : `changed ${titleCase(h.field.replace(/Id$/, ''))}: ${show(h.from)} → ${show(h.to)}`}

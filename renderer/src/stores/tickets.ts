@@ -65,9 +65,13 @@ export function userName(s: Pick<QueueSlice, 'users'>, id: string | null): strin
 // ── loading ─────────────────────────────────────────────────────────────────────────────────────
 const inflight = new Set<string>();
 
+/** The unfiltered list, offered by the UI beside the core's built-in views. */
+export const ALL_TICKETS: SavedView = { id: 'ui:all', name: 'All tickets', builtIn: true, filter: {}, sort: { field: 'updatedAt', dir: 'desc' } };
+
 export async function loadQueueMeta(): Promise<void> {
   try {
-    const [views, users, queues] = await Promise.all([call('views.list'), call('users.list'), call('queues.list')]);
+    const [coreViews, users, queues] = await Promise.all([call('views.list'), call('users.list'), call('queues.list')]);
+    const views = [ALL_TICKETS, ...coreViews];
     const s = useTickets.getState();
     const activeViewId = s.activeViewId && views.some((v) => v.id === s.activeViewId) ? s.activeViewId : (views[0]?.id ?? null);
     const view = views.find((v) => v.id === activeViewId);

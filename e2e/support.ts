@@ -1,0 +1,151 @@
+// Shared set-up for the workstation end-to-end tests: a real backend, the browser host serving the
+// built renderer, and Debian's Chromium driven by playwright-core (never a downloaded browser).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { parseConfig, type Config } from '../backend/src/config/config';
+import { resolveConfig } from '../backend/src/config/secrets';
+import { startServer, type RunningServer } from '../backend/src/server';
+import { createHostCore } from '../electron/host/create-host-core';
+import { startHost, type RunningHost } from '../electron/host/host-server';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+export const RENDERER_OUT = path.join(ROOT, 'out', 'renderer-web');
+export const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds out/renderer-web when it is missing or older than the renderer's sources. */
+export function ensureRendererBuilt(): void {
+  const index = path.join(RENDERER_OUT, 'index.html');
+  const sources = Math.max(newestMtime(path.join(ROOT, 'renderer', 'src')), statSync(path.join(ROOT, 'renderer', 'index.html')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Backend {
+  url: string;
+  config: Config;
+  server: RunningServer;
+  api<T = any>(method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  /** Stops the server, keeping its data (the app is "offline"). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  start(): Promise<void>;
+}
+
+/** A real backend on a fixed port with a fresh data folder, so it can be stopped and restarted. */
+export async function startBackend(env: Record<string, string> = {}): Promise<Backend> {
+  const port = await freePort();
+  const dataDir = tempDir('opsdesk-e2e-backend-');
+  const config = resolveConfig(parseConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', LOGIN_IP_MAX_PER_MINUTE: '100000', ...env }));
+  const b: Backend = {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    server: await startServer(config),
+    async api(method, url, body, token) {
+      const headers: Record<string, string> = {};
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${b.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.status, body: parsed as any };
+    },
+    async stop() {
+      await b.server.stop();
+    },
+    async start() {
+      b.server = await startServer(config);
+    },
+  };
+  return b;
+}
+
+export async function createUser(b: Backend, user: { email: string; password: string; name: string; role: 'agent' | 'oncall' | 'admin' }): Promise<{ id: string; token: string }> {
+  const created = await b.server.ctx.userService.create({ id: null, email: 'e2e', ip: null }, user);
+  const res = await b.api<{ accessToken: string }>('POST', '/api/v1/auth/login', { email: user.email, password: user.password });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: created.id, token: res.body.accessToken };
+}
+
+export interface Host {
+  host: RunningHost;
+  core: Awaited<ReturnType<typeof createHostCore>>['core'];
+  notifier: Awaited<ReturnType<typeof createHostCore>>['notifier'];
+  close(): Promise<void>;
+}
+
+/** The browser host on a fresh app data folder (no profile: the UI starts at first run). */
+export async function startBrowserHost(): Promise<Host> {
+  ensureRendererBuilt();
+  const { core, notifier } = await createHostCore({ dataDir: tempDir('opsdesk-e2e-host-'), quiet: true });
+  await core.start();
+  const host = await startHost({ core, rendererDir: RENDERER_OUT });
+  return {
+    host,
+    core,
+    notifier,
+    async close() {
+      await host.close();
+      await core.shutdown();
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Saves the page in light and dark (the OS preference the app follows by default). */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForFunction((s) => document.documentElement.dataset.theme === s, scheme);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+export async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
