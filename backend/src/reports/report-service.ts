@@ -75,18 +75,24 @@ export class ReportService {
       const created = await sql<{ n: number }>`select count(*) as n from tickets where created_at >= ${from} and created_at < ${to}`.execute(this.db);
       let resolvedCount = 0;
       let compliance: number | null = null;
-      if (cols.has('resolved_at')) {
-        const r = await sql<{ n: number }>`select count(*) as n from tickets where resolved_at >= ${from} and resolved_at < ${to}`.execute(this.db);
+      if (cols.has('resolved_at') && cols.has('status')) {
+        // When it was resolved: resolved_at, else closed_at / updated_at for rows that lack it.
+        const at = sql.join([sql.ref('resolved_at'), ...['closed_at', 'updated_at'].filter((c) => cols.has(c)).map((c) => sql.ref(c))]);
+        const resolvedIn = sql`status in ('resolved', 'closed') and coalesce(${at}) >= ${from} and coalesce(${at}) < ${to}`;
+        const r = await sql<{ n: number }>`select count(*) as n from tickets where ${resolvedIn}`.execute(this.db);
         resolvedCount = Number(r.rows[0]?.n ?? 0);
+        // Compliant = resolved without breaching the resolution (and first-response) SLA. The tickets
+        // domain records breaches as *_breached_at; otherwise the resolution deadline is compared.
+        const breachCols = ['resolution_breached_at', 'response_breached_at'].filter((c) => cols.has(c));
         const dueCol = ['resolution_due_at', 'sla_resolution_due_at', 'resolve_by'].find((c) => cols.has(c));
-        if (dueCol && resolvedCount > 0) {
-          const met = await sql<{ n: number }>`select count(*) as n from tickets where resolved_at >= ${from} and resolved_at < ${to} and ${sql.ref(dueCol)} is not null and resolved_at <= ${sql.ref(dueCol)}`.execute(this.db);
-          const withDue = await sql<{ n: number }>`select count(*) as n from tickets where resolved_at >= ${from} and resolved_at < ${to} and ${sql.ref(dueCol)} is not null`.execute(this.db);
-          const d = Number(withDue.rows[0]?.n ?? 0);
-          compliance = d ? Math.round((Number(met.rows[0]?.n ?? 0) / d) * 1000) / 10 : null;
+        if (resolvedCount > 0 && (breachCols.length || dueCol)) {
+          const met = breachCols.length
+            ? await sql<{ n: number }>`select count(*) as n from tickets where ${resolvedIn} and ${sql.join(breachCols.map((c) => sql`${sql.ref(c)} is null`), sql` and `)}`.execute(this.db)
+            : await sql<{ n: number }>`select count(*) as n from tickets where ${resolvedIn} and coalesce(${at}) <= ${sql.ref(dueCol!)}`.execute(this.db);
+          compliance = Math.round((Number(met.rows[0]?.n ?? 0) / resolvedCount) * 1000) / 10;
         }
       }
-      return { available: true, note: compliance === null ? 'SLA compliance needs resolved tickets with a resolution deadline' : null, created: Number(created.rows[0]?.n ?? 0), resolved: resolvedCount, slaCompliancePercent: compliance };
+      return { available: true, note: compliance === null ? 'no tickets resolved in the period: SLA compliance not computed' : null, created: Number(created.rows[0]?.n ?? 0), resolved: resolvedCount, slaCompliancePercent: compliance };
     } catch (err) {
       return none(`tickets table could not be read (${(err as Error).message}); ticket figures are zero`);
     }
