@@ -17,10 +17,11 @@ export interface QueueRooms {
 }
 
 /**
- * Queues and their members. Membership decides what an agent sees, so a change to it is also a
- * sync event: losing a queue writes a tombstone per ticket and comment of it for that user;
- * gaining one shows up as the queue's `memberIds` now holding the user, and the client backfills
- * that queue with `GET /sync/changes?queue=<id>&since=0`.
+ * Queues and their members. A queue record is seen by its members (and oncall/admin), like its
+ * tickets. Membership decides what an agent sees, so a change to it is also a sync event: losing a
+ * queue writes a tombstone for the queue and for each of its tickets and comments, for that user;
+ * gaining one shows up as the queue's record arriving with `memberIds` holding the user, and the
+ * client backfills that queue's history with `GET /sync/changes?queue=<id>&since=0`.
  */
 export class QueueService {
   rooms: QueueRooms | null = null;
@@ -110,7 +111,7 @@ export class QueueService {
     return queue;
   }
 
-  /** Tombstones, addressed to one user, for every ticket and comment of a queue they left. */
+  /** Tombstones, addressed to one user, for a queue they left and every ticket and comment in it. */
   private async revoke(trx: Kysely<Database>, queueId: string, userId: string, actorId: string | null): Promise<void> {
     await this.changes.lock(trx);
     const now = this.clock.now();
@@ -123,6 +124,7 @@ export class QueueService {
       at: sql<number>`cast(${now} as bigint)`,
     });
     const cols = ['entity', 'entity_id', 'op', 'audience', 'user_id', 'actor_id', 'at'] as const;
+    await trx.insertInto('changes').values({ entity: 'queue', entity_id: queueId, op: REVOKE_OP, audience: 'user', user_id: userId, actor_id: actorId, at: now }).execute();
     const t = common('ticket');
     await trx
       .insertInto('changes')
@@ -163,10 +165,10 @@ export class QueueService {
       await this.changes.lock(trx);
       const id = await fn(trx);
       const queue = await this.load(trx, id);
-      const seq = await this.changes.record(trx, { entity: 'queue', id, op: 'upsert', audience: { kind: 'all' }, data: queue, actorId: actor.id });
+      const seq = await this.changes.record(trx, { entity: 'queue', id, op: 'upsert', audience: { kind: 'queue', queueId: id }, data: queue, actorId: actor.id });
       return { queue, seq };
     });
-    this.events.publish({ type: 'queue.updated', seq, actor: actor.id ? { id: actor.id, email: actor.email } : null, data: queue, at: now }, { kind: 'all' });
+    this.events.publish({ type: 'queue.updated', seq, actor: actor.id ? { id: actor.id, email: actor.email } : null, data: queue, at: now }, { kind: 'queue', queueId: queue.id });
     return queue;
   }
 
