@@ -50,7 +50,8 @@ const built = new WeakMap<AppContext, Operations>();
 
 /** The job-worker processes: the backend's own workers, supervised like any other service. */
 export function defaultServices(ctx: AppContext): ServiceSpec[] {
-  if (ctx.config.JOB_WORKERS === 0 || ctx.config.REDIS_URL) return [];
+  const replicas = ctx.config.JOB_WORKERS ?? (process.env.VITEST ? 0 : 1);
+  if (replicas === 0 || ctx.config.REDIS_URL) return [];
   const entry = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
   return [
     {
@@ -59,8 +60,8 @@ export function defaultServices(ctx: AppContext): ServiceSpec[] {
       driver: 'process',
       command: [process.execPath, '--import', 'tsx', entry],
       env: { DATABASE_URL: ctx.config.DATABASE_URL, DATA_DIR: ctx.config.DATA_DIR, LOG_LEVEL: ctx.config.LOG_LEVEL, OPSDESK_WORKER_CONCURRENCY: String(ctx.config.JOB_CONCURRENCY) },
-      replicas: ctx.config.JOB_WORKERS,
-      maxReplicas: Math.max(8, ctx.config.JOB_WORKERS),
+      replicas,
+      maxReplicas: Math.max(8, replicas),
       dependsOn: [],
       health: { kind: 'running', graceMs: 1000 },
       startTimeoutMs: 60_000,

@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   const stop = async (why: string) => {
     if (stopping) return;
     stopping = true;
+    // Never outlive the supervisor's patience: jobs still running are marked interrupted on its restart.
+    setTimeout(() => process.exit(1), Number(process.env.OPSDESK_WORKER_STOP_MS ?? 8000)).unref();
     process.stderr.write(`job worker ${os.hostname()}:${process.pid} stopping (${why})\n`);
     await Promise.all([queue.stop(), ops.runner.shutdown()]);
     await ctx.close();
@@ -28,8 +30,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  // process.ppid is read once at start-up, so probe the supervisor's pid instead.
   setInterval(() => {
-    if (process.ppid !== parent) void stop('supervisor gone');
+    try {
+      process.kill(parent, 0);
+    } catch {
+      void stop('supervisor gone');
+    }
   }, 1000).unref();
   setInterval(() => {}, 1 << 30);
 }
