@@ -200,4 +200,19 @@ describe('jobs, runbooks and services (sqlite)', () => {
     expect(retry.status, JSON.stringify(retry.body)).toBe(201);
     expect(retry.body.retryOf).toBe(fail.body.id);
   });
+
+  it('runs the maintenance runbooks, enforces the per-runbook timeout, purges the queue', async () => {
+    for (const runbook of ['vacuum-analyze', 'cleanup-logs', 'run-health-checks']) {
+      const j = await server.api('POST', '/api/v1/jobs', { token: oncall.accessToken, body: { runbook } });
+      const done = await waitJob(server, oncall.accessToken, j.body.id);
+      expect(done.status, `${runbook}: ${done.reason}`).toBe('succeeded');
+    }
+    await server.api('PUT', '/api/v1/runbooks/commands/slow', { token: admin.accessToken, body: { title: 'Slow', argv: ['sleep', '30'], params: [], minRole: 'oncall', timeoutSeconds: 1 } });
+    const slow = await server.api('POST', '/api/v1/jobs', { token: oncall.accessToken, body: { runbook: 'slow' } });
+    const t = await waitJob(server, oncall.accessToken, slow.body.id);
+    expect(t.status).toBe('failed');
+    expect(t.reason).toBe('timed out after 1 s');
+    const purge = await server.api('POST', '/api/v1/jobs', { token: admin.accessToken, body: { runbook: 'purge-queue', confirmation: 'purge-queue' } });
+    expect((await waitJob(server, admin.accessToken, purge.body.id)).status).toBe('succeeded');
+  });
 });
