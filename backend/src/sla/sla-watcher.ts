@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { LiveEvent } from '../../../shared/api/events';
 import type { Database } from '../db/schema';
 import type { Clock } from '../lib/clock';
@@ -61,7 +61,8 @@ export class SlaWatcher {
 
   private async candidates(timer: Timer): Promise<string[]> {
     const now = this.clock.now();
-    let q = this.db.selectFrom('tickets').select('id').where('sla_paused_at', 'is', null).where('status', 'in', ['new', 'open']);
+    // Literal statuses (not parameters) so SQLite can match the partial watch indexes.
+    let q = this.db.selectFrom('tickets').select('id').where('sla_paused_at', 'is', null).where(sql<SqlBool>`status in ('new', 'open')`);
     q =
       timer === 'first_response'
         ? q.where('response_breached_at', 'is', null).where('response_due_at', '<=', now).where('first_response_at', 'is', null)

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { LiveEvent } from '../../../shared/api/events';
 import {
+  LIMITS,
   TRANSITIONS,
   type BulkAction,
   type BulkResult,
@@ -287,5 +288,7 @@ function bulkChanges(row: TicketRow, action: BulkAction): TicketChanges {
   if ('status' in action) return { status: action.status };
   if ('priority' in action) return { priority: action.priority };
   const tags = JSON.parse(row.tags) as string[];
-  return { tags: tags.includes(action.addTag) ? tags : [...tags, action.addTag] };
+  if (tags.includes(action.addTag)) return { tags };
+  if (tags.length >= LIMITS.tags) throw new AppError('unprocessable', `A ticket has at most ${LIMITS.tags} tags`);
+  return { tags: [...tags, action.addTag] };
 }
