@@ -13,7 +13,8 @@ import { io, type Socket } from 'socket.io-client';
  *    the generic webhook: fire → client receipt latency, and the server's CPU and memory.
  * 2. 10,000 active alerts: listing and filtering latency.
  * 3. Alertmanager webhook ingest throughput (50 new alerts per request) on SQLite.
- * The server runs in its own process with the default SQLite database.
+ * The server runs in its own process with the default SQLite database. BENCH_CLIENTS, BENCH_RATE and
+ * BENCH_SECONDS scale phase 1; BENCH_ONLY_FANOUT=1 stops after it (for diagnosis).
  */
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
@@ -234,6 +235,7 @@ async function main(): Promise<void> {
     rows.push({ case: '', metric: 'server RSS MiB (end / peak)', value: `${usage.rssMiB.toFixed(0)} / ${usage.peakRssMiB.toFixed(0)}` });
     await new Promise((r) => setTimeout(r, 500));
 
+    if (process.env.BENCH_ONLY_FANOUT) return void console.table(rows);
     /* 2. 10,000 active alerts: listing and filtering */
     const active = async () => (await api<{ items: unknown[] }>(base, 'GET', '/api/v1/alerts?status=active&limit=500', admin)).items.length;
     const have = sent;
