@@ -77,6 +77,11 @@ export default function JobConsole({ id }: { id: string }) {
           {job.reason && <span className="sev-critical"> · {job.reason}</span>}
         </p>
       )}
+      {job?.status === 'awaiting_approval' && (
+        <div className="alert-box info" role="status" style={{ marginBottom: 8 }}>
+          This job waits for another admin to approve it (Runbooks → Approvals inbox). It starts as soon as it is approved.
+        </div>
+      )}
       <ErrorBox error={error ?? a.error} />
       <div className="toolbar">
         <label className="inline">

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Job, JobLogLine } from '../../../shared/ipc';
-import { call, errorMessage } from '../api';
+import { call, errorMessage, http } from '../api';
 import { LogBuffer } from '../lib/log-buffer';
 
 const FINISHED = ['succeeded', 'failed', 'cancelled', 'interrupted'];
@@ -69,11 +69,36 @@ export async function openJob(id: string): Promise<void> {
   try {
     const job = await call('jobs.get', { id });
     useJobConsole.setState({ job });
-    const sub = await call('jobs.subscribeLog', { id, fromSeq: 0 });
-    subscriptionId = sub.subscriptionId;
-    appendLines(id, sub.lines, sub.done);
+    try {
+      const sub = await call('jobs.subscribeLog', { id, fromSeq: 0 });
+      subscriptionId = sub.subscriptionId;
+      appendLines(id, sub.lines, sub.done);
+    } catch {
+      // The core could not subscribe (e.g. its log route is missing): read the server's log
+      // pages through the passthrough instead, until the job ends.
+      void pollLog(id);
+    }
   } catch (e) {
     useJobConsole.setState({ error: errorMessage(e) });
+  }
+}
+
+async function pollLog(id: string): Promise<void> {
+  while (useJobConsole.getState().jobId === id) {
+    try {
+      const page = await http<{ lines: JobLogLine[]; lastSeq: number; done: boolean }>('GET', `/jobs/${encodeURIComponent(id)}/logs`, undefined, { after: log.lastSeq, limit: 10_000 });
+      appendLines(id, page.lines, page.done);
+      if (page.done && page.lines.length < 10_000) {
+        await refreshJob();
+        return;
+      }
+      if (page.lines.length === 10_000) continue;
+    } catch (e) {
+      useJobConsole.setState({ error: errorMessage(e) });
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    if (useJobConsole.getState().jobId === id) await refreshJob();
   }
 }
 
