@@ -1,4 +1,5 @@
 import { appendFileSync, truncateSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test/harness';
 import { waitJob } from '../jobs/wait-job';
@@ -53,6 +54,44 @@ describe.each(DATABASES)('backups and restore on %s', (kind) => {
     expect((await waitJob(server, admin.accessToken, bad2.body.id)).reason).toMatch(/truncated or altered/);
     expect(await users()).toEqual(before);
     expect((await server.api('GET', '/api/v1/maintenance/mode')).body.active).toBe(false);
+  });
+
+  it('a restore that fails after the data was replaced rolls back to the safety backup', { timeout: 90_000 }, async () => {
+    const { db } = server.ctx.database;
+    // A backup from a newer build: its schema_migrations names a migration this build lacks, so the
+    // migrate step after the restore fails.
+    await db.insertInto('schema_migrations' as never).values({ name: '9999_from_the_future', timestamp: new Date().toISOString() } as never).execute();
+    const job = await server.api('POST', '/api/v1/backups', { token: admin.accessToken });
+    const b = await waitJob(server, admin.accessToken, job.body.id, undefined, 60_000);
+    expect(b.status).toBe('succeeded');
+    await db.deleteFrom('schema_migrations' as never).where('name' as never, '=', '9999_from_the_future' as never).execute();
+    await createUserAndLogin(server, { email: 'kept@example.com', password: 'correct-horse-battery-5', role: 'agent' });
+    const before = await users();
+    const restore = await server.api('POST', `/api/v1/backups/${b.result.backupId}/restore`, { token: admin.accessToken, body: { confirmation: 'restore-database' } });
+    await server.api('POST', `/api/v1/jobs/${restore.body.id}/approve`, { token: admin2.accessToken });
+    const r = await waitJob(server, admin.accessToken, restore.body.id, undefined, 60_000);
+    expect(r.status).toBe('failed');
+    expect(r.reason).toMatch(/rolled back to safety backup/);
+    expect(await users()).toEqual(before);
+    const migrations = await db.selectFrom('schema_migrations' as never).select('name' as never).execute();
+    expect(JSON.stringify(migrations)).not.toContain('9999_from_the_future');
+    expect((await server.api('GET', '/api/v1/maintenance/mode')).body.active).toBe(false);
+  });
+
+  it('checks free space first: a backup that would not fit fails with the reason and a failed catalogue row', async () => {
+    const { BackupService } = await import('./backup-service');
+    const { MaintenanceMode } = await import('../maintenance/maintenance-mode');
+    const ctx = server.ctx;
+    const failures: string[] = [];
+    const tooBig = new BackupService(ctx.database, ctx.config.DATABASE_URL, path.join(ctx.config.DATA_DIR, 'backups'), ctx.clock, ctx.audit, new MaintenanceMode(ctx.clock), { hourlyHours: 24, dailyDays: 30, weeklyWeeks: 12, monthlyMonths: 12 }, Number.MAX_SAFE_INTEGER, {
+      backupFinished: () => {},
+      backupFailed: (_k, e) => failures.push(e),
+      restoreFinished: () => {},
+    });
+    await expect(tooBig.create('manual')).rejects.toThrow(/not enough free space/);
+    expect(failures[0]).toMatch(/not enough free space/);
+    const failed = await tooBig.list(10, 'failed');
+    expect(failed[0]!.error).toMatch(/not enough free space/);
   });
 });
 
