@@ -91,7 +91,12 @@ export function operations(ctx: AppContext): Operations {
   const jobs = new JobService(db, repo, catalogue, jobEvents, runner, () => queue, ctx.clock, { approvalRequired });
   const integrations = new OpsIntegrations(ctx);
   const notifier: BackupNotifier = {
-    backupFinished: (b) => ctx.events.publish({ type: 'backup.completed', seq: null, actor: null, data: b, at: ctx.clock.now() }, { kind: 'oncall' }),
+    backupFinished: (b) =>
+      void db
+        .transaction()
+        .execute((trx) => ctx.changes.record(trx, { entity: 'backup', id: b.id, op: 'upsert', audience: { kind: 'oncall' }, data: b }))
+        .then((seq) => ctx.events.publish({ type: 'backup.completed', seq, actor: null, data: b, at: ctx.clock.now() }, { kind: 'oncall' }))
+        .catch(() => {}),
     backupFailed: (kind, error) => {
       ctx.events.publish({ type: 'backup.failed', seq: null, actor: null, data: { kind, error }, at: ctx.clock.now() }, { kind: 'oncall' });
       void integrations.raiseAlert({ name: 'BackupFailed', severity: 'high', summary: `${kind} backup failed: ${error}`, labels: { component: 'backup' } });
