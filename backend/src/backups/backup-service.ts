@@ -5,6 +5,7 @@ import { BackupManifest, type Backup, type BackupClass, type BackupKind } from '
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { DatabaseHandle } from '../db/connect';
 import { migrateToLatest } from '../db/migrate';
+import { allMigrations } from '../db/migrations';
 import type { Database } from '../db/schema';
 import { AppError, notFound } from '../http/errors';
 import type { Clock } from '../lib/clock';
@@ -232,6 +233,10 @@ export class BackupService {
   async verify(idOrFile: string, log: Log = () => {}): Promise<{ manifest: BackupManifest; file: string; copy: string | null; message: string }> {
     const { manifest, file } = await this.resolveSource(idOrFile);
     if (manifest.dialect !== this.handle.dialect) throw new BackupRefused(`backup ${manifest.id} is a ${manifest.dialect} backup; this server runs ${this.handle.dialect}`);
+    const latest = Object.keys(allMigrations({ dialect: this.handle.dialect })).sort().at(-1) ?? '';
+    if (manifest.schemaVersion && manifest.schemaVersion > latest) {
+      throw new BackupRefused(`backup ${manifest.id} was taken by a newer OpsDesk (schema ${manifest.schemaVersion}; this build knows up to ${latest}): upgrade first`);
+    }
     const size = statSync(file).size;
     if (size !== manifest.sizeBytes) throw new BackupRefused(`backup ${manifest.id} is ${size} bytes, the manifest says ${manifest.sizeBytes}: truncated or altered`);
     log('checking sha256');

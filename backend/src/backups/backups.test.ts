@@ -58,13 +58,13 @@ describe.each(DATABASES)('backups and restore on %s', (kind) => {
 
   it('a restore that fails after the data was replaced rolls back to the safety backup', { timeout: 90_000 }, async () => {
     const { db } = server.ctx.database;
-    // A backup from a newer build: its schema_migrations names a migration this build lacks, so the
-    // migrate step after the restore fails.
-    await db.insertInto('schema_migrations' as never).values({ name: '9999_from_the_future', timestamp: new Date().toISOString() } as never).execute();
+    // A backup whose schema_migrations names a migration this build no longer has: the migrate step
+    // after the restore fails (Kysely refuses a history with a missing migration).
+    await db.insertInto('schema_migrations' as never).values({ name: '0015_retired_migration', timestamp: new Date().toISOString() } as never).execute();
     const job = await server.api('POST', '/api/v1/backups', { token: admin.accessToken });
     const b = await waitJob(server, admin.accessToken, job.body.id, undefined, 60_000);
     expect(b.status).toBe('succeeded');
-    await db.deleteFrom('schema_migrations' as never).where('name' as never, '=', '9999_from_the_future' as never).execute();
+    await db.deleteFrom('schema_migrations' as never).where('name' as never, '=', '0015_retired_migration' as never).execute();
     await createUserAndLogin(server, { email: 'kept@example.com', password: 'correct-horse-battery-5', role: 'agent' });
     const before = await users();
     const restore = await server.api('POST', `/api/v1/backups/${b.result.backupId}/restore`, { token: admin.accessToken, body: { confirmation: 'restore-database' } });
@@ -74,8 +74,23 @@ describe.each(DATABASES)('backups and restore on %s', (kind) => {
     expect(r.reason).toMatch(/rolled back to safety backup/);
     expect(await users()).toEqual(before);
     const migrations = await db.selectFrom('schema_migrations' as never).select('name' as never).execute();
-    expect(JSON.stringify(migrations)).not.toContain('9999_from_the_future');
+    expect(JSON.stringify(migrations)).not.toContain('0015_retired_migration');
     expect((await server.api('GET', '/api/v1/maintenance/mode')).body.active).toBe(false);
+  });
+
+  it('refuses a backup taken by a newer build before touching anything', async () => {
+    const { db } = server.ctx.database;
+    await db.insertInto('schema_migrations' as never).values({ name: '9999_from_the_future', timestamp: new Date().toISOString() } as never).execute();
+    const job = await server.api('POST', '/api/v1/backups', { token: admin.accessToken });
+    const b = await waitJob(server, admin.accessToken, job.body.id, undefined, 60_000);
+    await db.deleteFrom('schema_migrations' as never).where('name' as never, '=', '9999_from_the_future' as never).execute();
+    const restore = await server.api('POST', '/api/v1/jobs', { token: admin.accessToken, body: { runbook: 'restore-database', params: { backupId: b.result.backupId }, confirmation: 'restore-database' } });
+    await server.api('POST', `/api/v1/jobs/${restore.body.id}/approve`, { token: admin2.accessToken });
+    const r = await waitJob(server, admin.accessToken, restore.body.id, undefined, 60_000);
+    expect(r.status).toBe('failed');
+    expect(r.reason).toMatch(/taken by a newer OpsDesk/);
+    const safety = await server.api('GET', '/api/v1/backups?limit=1', { token: admin.accessToken });
+    expect(safety.body[0].id).toBe(b.result.backupId); // refused before the safety backup: nothing touched
   });
 
   it('checks free space first: a backup that would not fit fails with the reason and a failed catalogue row', async () => {
