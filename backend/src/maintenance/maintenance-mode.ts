@@ -3,8 +3,9 @@ import { AppError } from '../http/errors';
 import type { Clock } from '../lib/clock';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-// Signing in, refreshing and reading job progress stay possible so people can watch the restore.
-const ALWAYS_ALLOWED = [/^\/api\/v1\/auth\//, /^\/api\/v1\/jobs\/[^/]+\/cancel$/];
+// Signing in and operating (procedures, jobs, backups) stay possible: the data-loss procedure turns
+// maintenance mode on and people must still tick its steps and request the restore.
+const ALWAYS_ALLOWED = [/^\/api\/v1\/auth\//, /^\/api\/v1\/(procedures|jobs|backups)(\/|$)/];
 
 /**
  * While a restore runs the API refuses writes with 503 and a clear message; reads keep working.

@@ -76,10 +76,11 @@ describe('restarts, wizards, windows, checklists and the CLI (sqlite)', () => {
 
   it('refuses writes with 503 and a clear message in maintenance mode, reads still work', async () => {
     s.server.ctx.maintenance.enter('restoring backup X');
-    const w = await post('/api/v1/jobs', { runbook: 'hello' });
+    const w = await post('/api/v1/users', { email: 'x@example.com', name: 'x', role: 'agent', password: 'correct-horse-battery-7' });
     expect(w.status).toBe(503);
     expect(w.body.message).toMatch(/maintenance mode \(restoring backup X\)/);
     expect((await get('/api/v1/jobs')).status).toBe(200);
+    expect((await post('/api/v1/jobs', { runbook: 'hello' })).status).toBe(201); // operating stays possible
     s.server.ctx.maintenance.leave();
     expect((await get('/api/v1/maintenance/mode')).body.active).toBe(false);
   });
@@ -156,6 +157,25 @@ describe('restarts, wizards, windows, checklists and the CLI (sqlite)', () => {
     const ticked = await post(`/api/v1/procedures/runs/${run!.id}/steps/resources/complete`, { note: 'CPU 30 %' });
     expect(ticked.status).toBe(200);
     expect(ticked.body.steps.find((x: { key: string }) => x.key === 'resources')).toMatchObject({ status: 'done', completedBy: ADMIN.email, note: 'CPU 30 %' });
+  });
+
+  it('runs the data-loss emergency procedure: writes stop, evidence is preserved, people tick the rest, service returns', async () => {
+    token = await s.login(ADMIN);
+    const run = (await post('/api/v1/procedures/runs', { procedure: 'data-loss' })).body;
+    expect(run.steps[0]).toMatchObject({ key: 'stop-operations', status: 'done' });
+    expect((await s.api('POST', '/api/v1/users', { token, body: { email: 'x@example.com', name: 'x', role: 'agent', password: 'correct-horse-battery-7' } })).status).toBe(503);
+    for (let i = 0; i < 20; i++) {
+      const r = (await get(`/api/v1/procedures/runs/${run.id}`)).body;
+      if (r.status === 'completed') break;
+      const waiting = r.steps.find((x: { status: string }) => x.status === 'waiting' || x.status === 'failed');
+      if (waiting) await post(`/api/v1/procedures/runs/${run.id}/steps/${waiting.key}/complete`, { note: 'checked by hand', outcome: waiting.key === 'restore' ? 'skipped' : 'done' });
+      else await new Promise((res) => setTimeout(res, 100));
+    }
+    const done = (await get(`/api/v1/procedures/runs/${run.id}`)).body;
+    expect(done.status).toBe('completed');
+    expect(done.state.evidenceBackupId).toBeTruthy();
+    expect(done.steps.map((x: { key: string }) => x.key)).toEqual(['stop-operations', 'assess', 'notify', 'preserve-evidence', 'last-good-backup', 'restore', 'verify-integrity', 'test-application', 'gradual-rollout']);
+    expect((await get('/api/v1/maintenance/mode')).body.active).toBe(false);
   });
 
   it('CLI: backup, list-backups and restore work with the server stopped', async () => {
