@@ -83,6 +83,9 @@ describe('workstation UI', () => {
     await expect.poll(() => page.getByTestId('ticket-total').textContent(), { timeout: 30_000 }).toBe('150 tickets');
     await page.locator('.grid-row[data-number]').first().waitFor();
     await screenshots(page, '03-queues');
+    // The keychain fallback notice (no Secret Service here) is shown once; dismiss it as a user would.
+    const dismiss = page.getByRole('button', { name: 'Dismiss' });
+    if (await dismiss.count()) await dismiss.first().click();
 
     // Keyboard: j moves, Enter opens.
     await page.getByTestId('ticket-list').focus();

@@ -26,11 +26,27 @@ describe('LogBuffer', () => {
     const b = new LogBuffer();
     b.append([line(1, 'ok'), line(2, 'ERROR disk'), line(3, 'ok')]);
     b.setQuery('error');
+    b.scan();
     expect(b.visibleCount()).toBe(1);
     b.append([line(4, 'another error')]);
+    expect(b.searchComplete).toBe(false);
+    b.scan();
     expect(b.visibleCount()).toBe(2);
     expect(b.visibleAt(1)!.seq).toBe(4);
     b.setQuery('');
     expect(b.visibleCount()).toBe(4);
+  });
+});
+
+describe('LogBuffer search budget', () => {
+  it('spreads a search over several calls and treats the query literally', () => {
+    const b = new LogBuffer();
+    b.append(Array.from({ length: 250_000 }, (_, i) => line(i + 1, i % 1000 === 0 ? 'disk (sda) 100%' : 'ok')));
+    b.setQuery('(SDA)');
+    expect(b.scan(100_000)).toBe(false);
+    expect(b.visibleCount()).toBe(100);
+    expect(b.scan(100_000)).toBe(false);
+    expect(b.scan(100_000)).toBe(true);
+    expect(b.visibleCount()).toBe(250);
   });
 });

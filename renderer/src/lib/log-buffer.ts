@@ -13,6 +13,7 @@ export class LogBuffer {
   private query = '';
   private matches: number[] = [];
   private scanned = 0;
+  private pattern: RegExp | null = null;
   lastSeq = 0;
 
   get length(): number {
@@ -45,19 +46,23 @@ export class LogBuffer {
     this.scanned = 0;
   }
 
-  /** Sets the search; an empty query shows every line. */
+  /** Sets the search (case-insensitive); an empty query shows every line. */
   setQuery(q: string): void {
     if (q === this.query) return;
     this.query = q;
+    this.pattern = q ? new RegExp(q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i') : null;
     this.matches = [];
     this.scanned = 0;
   }
 
-  /** Number of visible lines (all, or the matches of the current search, scanning new lines). */
+  /** Number of visible lines: all, or the matches found so far by the current search. */
   visibleCount(): number {
-    if (!this.query) return this.count;
-    this.scan();
-    return this.matches.length;
+    return this.query ? this.matches.length : this.count;
+  }
+
+  /** Whether the current search has looked at every line. */
+  get searchComplete(): boolean {
+    return !this.query || this.scanned >= this.count;
   }
 
   /** Line at the i-th visible position. */
@@ -67,12 +72,18 @@ export class LogBuffer {
     return idx == null ? undefined : this.at(idx);
   }
 
-  private scan(): void {
-    const q = this.query.toLowerCase();
-    for (let i = this.scanned; i < this.count; i++) {
-      if (this.at(i)!.line.toLowerCase().includes(q)) this.matches.push(i);
+  /**
+   * Extends the search over lines not yet looked at, at most `budget` of them, so a search over a
+   * million lines is spread across frames instead of blocking the main thread.
+   */
+  scan(budget = 100_000): boolean {
+    if (!this.pattern) return true;
+    const end = Math.min(this.count, this.scanned + budget);
+    for (let i = this.scanned; i < end; i++) {
+      if (this.pattern.test(this.at(i)!.line)) this.matches.push(i);
     }
-    this.scanned = this.count;
+    this.scanned = end;
+    return this.scanned >= this.count;
   }
 
   toText(): string {

@@ -58,7 +58,7 @@ export function lineConfig(data: SeriesResponse, panel: (typeof PANELS)[number],
       plugins: { legend: { labels: { color: colors.text, boxWidth: 12 } }, tooltip: { callbacks: { title: (items) => new Date(items[0]?.parsed.x ?? 0).toLocaleString() } } },
       scales: {
         x: { type: 'linear', min: data.from, max: data.to, ticks: { color: colors.text, maxTicksLimit: 6, callback: (v) => timeLabel(Number(v), range) }, grid: { color: colors.grid } },
-        y: { beginAtZero: true, ticks: { color: colors.text }, grid: { color: colors.grid }, suggestedMax: panel.crit ? panel.crit * 1.1 : undefined },
+        y: { beginAtZero: true, ticks: { color: colors.text }, grid: { color: colors.grid }, ...(panel.unit === '%' && (panel.crit ?? 0) >= 50 ? { max: 100 } : { suggestedMax: panel.crit ? panel.crit * 1.2 : undefined }) },
       },
     },
   };

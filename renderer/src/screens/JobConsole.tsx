@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { call } from '../api';
 import { ErrorBox, Progress, useAction, useNow } from '../components/common';
 import { formatDuration, formatTime } from '../lib/format';
-import { closeJob, isFinished, log, openJob, setFollow, setLogQuery, setPaused, useJobConsole } from '../stores/jobs';
+import { closeJob, isFinished, log, openDetachedConsole, openJob, setFollow, setLogQuery, setPaused, useJobConsole } from '../stores/jobs';
 import { navigate } from '../stores/ui';
 import { JobStatusBadge } from './Runbooks';
 
@@ -16,13 +16,16 @@ export default function JobConsole({ id }: { id: string }) {
   const paused = useJobConsole((s) => s.paused);
   const count = useJobConsole((s) => s.visibleCount);
   const consoleJobId = useJobConsole((s) => s.jobId);
+  const appliedQuery = useJobConsole((s) => s.query);
+  const searching = useJobConsole((s) => s.searching);
   const [query, setQuery] = useState('');
   const a = useAction();
   const now = useNow(1000);
 
   useEffect(() => {
-    // The benchmark drives a console with no server job behind it.
-    if (id.startsWith('bench-')) return;
+    // The benchmark (bench/ui.bench.ts) drives a console with no server job behind it: its lines
+    // arrive as jobs.log events over the real bridge.
+    if (id.startsWith('bench-')) return openDetachedConsole(id);
     void openJob(id);
     return () => void closeJob();
   }, [id]);
@@ -95,7 +98,8 @@ export default function JobConsole({ id }: { id: string }) {
           <input type="search" placeholder="Search the log" value={query} onChange={(e) => setQuery(e.target.value)} />
         </label>
         <span className="muted" data-testid="log-count">
-          {count.toLocaleString()} {query ? 'matching ' : ''}line{count === 1 ? '' : 's'}
+          {count.toLocaleString()} {appliedQuery ? 'matching ' : ''}line{count === 1 ? '' : 's'}
+          {searching ? ' (searching…)' : ''}
           {paused ? ' (paused)' : ''}
         </span>
         <span className="spacer" />

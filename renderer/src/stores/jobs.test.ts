@@ -22,6 +22,7 @@ describe('job console slice', () => {
       { seq: 2, at: 0, stream: 'err', line: 'warning: slow disk' },
     ]);
     setLogQuery('slow');
+    await new Promise((r) => setTimeout(r, 40));
     expect(useJobConsole.getState().visibleCount).toBe(1);
     expect(log.visibleAt(0)!.line).toContain('slow');
   });

@@ -15,6 +15,8 @@ interface ConsoleSlice {
   follow: boolean;
   paused: boolean;
   query: string;
+  /** A search is still scanning older lines. */
+  searching: boolean;
   done: boolean;
   error: string | null;
 }
@@ -31,6 +33,7 @@ export const useJobConsole = create<ConsoleSlice>(() => ({
   follow: true,
   paused: false,
   query: '',
+  searching: false,
   done: false,
   error: null,
 }));
@@ -41,7 +44,9 @@ function scheduleRender(): void {
   const raf = typeof requestAnimationFrame === 'function' ? requestAnimationFrame : (f: () => void) => setTimeout(f, 16);
   frame = raf(() => {
     frame = 0;
-    useJobConsole.setState((s) => ({ version: s.version + 1, visibleCount: log.visibleCount() }));
+    const complete = log.scan();
+    useJobConsole.setState((s) => ({ version: s.version + 1, visibleCount: log.visibleCount(), searching: !complete }));
+    if (!complete) scheduleRender();
   }) as number;
 }
 
@@ -65,7 +70,7 @@ export function onJobChanged({ job }: { job: Job }): void {
 export async function openJob(id: string): Promise<void> {
   await closeJob();
   log.clear();
-  useJobConsole.setState({ jobId: id, job: null, version: 0, visibleCount: 0, follow: true, paused: false, query: '', done: false, error: null });
+  useJobConsole.setState({ jobId: id, job: null, version: 0, visibleCount: 0, follow: true, paused: false, query: '', searching: false, done: false, error: null });
   try {
     const job = await call('jobs.get', { id });
     useJobConsole.setState({ job });
@@ -127,11 +132,12 @@ export function setPaused(paused: boolean): void {
 }
 export function setLogQuery(query: string): void {
   log.setQuery(query);
-  useJobConsole.setState((s) => ({ query, version: s.version + 1, visibleCount: log.visibleCount() }));
+  useJobConsole.setState((s) => ({ query, searching: !log.searchComplete, version: s.version + 1, visibleCount: log.visibleCount() }));
+  scheduleRender();
 }
 
 /** For tests and the benchmark: start a console with no server job behind it. */
 export function openDetachedConsole(id: string): void {
   log.clear();
-  useJobConsole.setState({ jobId: id, job: null, version: 0, visibleCount: 0, follow: true, paused: false, query: '', done: false, error: null });
+  useJobConsole.setState({ jobId: id, job: null, version: 0, visibleCount: 0, follow: true, paused: false, query: '', searching: false, done: false, error: null });
 }

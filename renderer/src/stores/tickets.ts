@@ -133,6 +133,8 @@ export function onTicketsChanged(): void {
 }
 
 function refreshLoadedPages(): void {
+  // Users arrive with the sync too: keep assignee names resolvable.
+  void call('users.list').then((users) => useTickets.setState({ users }), () => undefined);
   const s = useTickets.getState();
   const loaded = [...s.pages.keys()];
   inflight.clear();
