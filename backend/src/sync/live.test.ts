@@ -121,6 +121,8 @@ describe('live events across two instances through Redis', () => {
     await expect.poll(() => ticketIds(onA.events, 'ticket.updated')).toContain(t.id);
     // Membership rooms follow across instances too.
     await apiB('POST', `/api/v1/queues/${f.q2.id}/members`, { token: f.admin.accessToken, body: { userId: f.agentA.id } });
+    // The join travels B → Redis → A asynchronously; a ticket created before it lands is caught up by sync.
+    await expect.poll(async () => (await a.live.io.local.in(`queue:${f.q2.id}`).fetchSockets()).length).toBe(1);
     const t2 = await f.createTicket(f.admin.accessToken, { subject: 'Queue two', queueId: f.q2.id });
     await expect.poll(() => ticketIds(onA.events, 'ticket.created')).toContain(t2.id);
     onA.socket.close();
