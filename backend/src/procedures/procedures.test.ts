@@ -103,6 +103,22 @@ describe('restarts, wizards, windows, checklists and the CLI (sqlite)', () => {
     expect(done.body.steps.at(-1).result.detail).toMatch(/error rate/);
   });
 
+  it('raises an alert when the error rate rises in the hour after maintenance', async () => {
+    const run = (await post('/api/v1/procedures/runs', { procedure: 'maintenance', params: { title: 'Risky change', watchMinutes: 60 } })).body;
+    await until(() => get(`/api/v1/procedures/runs/${run.id}`), (r) => r.body.steps.at(-1).result?.baseline !== undefined);
+    const labels = { method: 'GET', route: '/api/v1/tickets', status_code: '500' };
+    s.server.ctx.metrics.httpRequests.inc(labels, 100);
+    s.server.ctx.metrics.httpErrors.inc(labels, 40);
+    clock.advance(61 * 60_000);
+    token = await s.login(ADMIN);
+    token2 = await s.login(ADMIN2);
+    const done = await until(() => get(`/api/v1/procedures/runs/${run.id}`), (r) => r.body.status === 'completed');
+    expect(done.body.steps.at(-1).result).toMatchObject({ ok: false });
+    expect(done.body.steps.at(-1).result.detail).toMatch(/alert raised/);
+    const alerts = await get('/api/v1/alerts?status=firing');
+    expect(JSON.stringify(alerts.body)).toContain('PostMaintenanceRegression');
+  });
+
   it('aborting a wizard offers rollback: a restore of the pre-maintenance backup awaiting a second admin', async () => {
     const run = (await post('/api/v1/procedures/runs', { procedure: 'maintenance', params: { title: 'Aborted', watchMinutes: 60 } })).body;
     const r = await until(() => get(`/api/v1/procedures/runs/${run.id}`), (x) => x.body.rollbackBackupId !== null);
