@@ -47,6 +47,21 @@ describe('Cache', () => {
     expect(cache.syncCursor).toBe(0);
   });
 
+  it('a bulk page defers search indexing; a crash before the rebuild is finished at the next open', () => {
+    const file = path.join(tmpDir(), 'cache.db');
+    const { cache } = Cache.open(file);
+    cache.applyPage([change(1, 'ticket', 't1', serverTicket(1, { subject: 'Keyboard missing keys' }))], 1, undefined, { deferIndex: true });
+    expect(cache.indexDeferred).toBe(true);
+    expect(cache.searchTickets('keyboard', 10)).toHaveLength(0);
+    cache.close(); // as if the process died here
+    const reopened = Cache.open(file).cache;
+    expect(reopened.indexDeferred).toBe(false);
+    expect(reopened.searchTickets('keyboard', 10)).toHaveLength(1);
+    reopened.applyPage([change(2, 'ticket', 't2', serverTicket(2, { subject: 'Mouse missing' }))], 2, undefined, { deferIndex: true });
+    reopened.finishDeferredIndex();
+    expect(reopened.searchTickets('missing', 10)).toHaveLength(2);
+  });
+
   it('moves a corrupt database aside, rebuilds it, and keeps the outbox rows it can read', () => {
     const file = path.join(tmpDir(), 'cache.db');
     writeFileSync(file, 'this is not a database at all'.repeat(200));

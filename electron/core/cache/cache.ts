@@ -105,7 +105,10 @@ export class Cache {
       const check = db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
       migrateCache(db);
-      return new Cache(db, file);
+      const cache = new Cache(db, file);
+      // A bulk sync was interrupted: its pages are in, its search index is not.
+      cache.finishDeferredIndex();
+      return cache;
     } catch (err) {
       db.close();
       throw err;
@@ -128,6 +131,19 @@ export class Cache {
   setMeta(key: string, value: string): void {
     this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
+  /** True while a bulk sync has search indexing deferred (see migration 4). */
+  get indexDeferred(): boolean {
+    return this.getMeta('fts.deferred') !== null;
+  }
+
+  /** Rebuilds the search indexes and ends deferral, in one transaction. */
+  finishDeferredIndex(): void {
+    if (!this.indexDeferred) return;
+    this.transaction(() => {
+      this.db.exec("INSERT INTO tickets_fts(tickets_fts) VALUES ('rebuild'); INSERT INTO comments_fts(comments_fts) VALUES ('rebuild'); DELETE FROM meta WHERE key = 'fts.deferred';");
+    });
+  }
+
   get syncCursor(): number {
     return Number(this.getMeta('sync.cursor') ?? 0);
   }
@@ -138,9 +154,10 @@ export class Cache {
    * `afterApply` runs inside the same transaction with the tickets touched, so the outbox can lay
    * pending local edits back over fresh server rows before anyone reads them.
    */
-  applyPage(changes: SyncChange[], nextCursor: number, afterApply?: (ticketIds: Set<string>) => void): Set<string> {
+  applyPage(changes: SyncChange[], nextCursor: number, afterApply?: (ticketIds: Set<string>) => void, options: { deferIndex?: boolean } = {}): Set<string> {
     const touched = new Set<string>();
     this.transaction(() => {
+      if (options.deferIndex && !this.indexDeferred) this.setMeta('fts.deferred', '1');
       for (const change of changes) this.applyChange(change, (id) => touched.add(id));
       if (nextCursor > this.syncCursor) this.setMeta('sync.cursor', String(nextCursor));
       this.setMeta('sync.lastSyncedAt', String(Date.now()));

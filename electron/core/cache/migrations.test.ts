@@ -40,10 +40,29 @@ describe('cache migrations', () => {
     db.prepare(
       "INSERT INTO tickets (id, number, subject, status, priority, priority_rank, queue_id, created_at, updated_at) VALUES ('t1', 1, 's', 'open', 'low', 0, 'q1', 1, 1)",
     ).run();
-    expect(migrateCache(db)).toEqual([3]);
+    expect(migrateCache(db, 3)).toEqual([3]);
     const plan = db.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM tickets WHERE queue_id = 'q1' AND status IN ('new', 'open')").all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX tickets_queue_status_updated/);
     expect(db.prepare("SELECT count(*) AS n FROM tickets WHERE queue_id = 'q1' AND status = 'open'").get()).toEqual({ n: 1 });
+  });
+
+  it('0004 lets a bulk sync defer search indexing, and re-indexes only changed text (seeded at version 3)', () => {
+    const db = new Database(':memory:');
+    migrateCache(db, 3);
+    const insert = db.prepare("INSERT INTO tickets (id, number, subject, status, priority, priority_rank, created_at, updated_at) VALUES (?, ?, ?, 'open', 'low', 0, 1, 1)");
+    insert.run('t1', 1, 'Printer on fire');
+    expect(migrateCache(db)).toEqual([4]);
+    const hits = (q: string) => db.prepare('SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?').all(q).length;
+    expect(hits('printer')).toBe(1);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('fts.deferred', '1')").run();
+    insert.run('t2', 2, 'Scanner jammed');
+    expect(hits('scanner')).toBe(0);
+    db.exec("INSERT INTO tickets_fts(tickets_fts) VALUES ('rebuild'); DELETE FROM meta WHERE key = 'fts.deferred'");
+    expect(hits('scanner')).toBe(1);
+    db.prepare("UPDATE tickets SET updated_at = 5 WHERE id = 't2'").run();
+    db.prepare("UPDATE tickets SET subject = 'Scanner fixed' WHERE id = 't2'").run();
+    expect(hits('fixed')).toBe(1);
+    expect(db.prepare("INSERT INTO tickets_fts(tickets_fts, rank) VALUES ('integrity-check', 1)").run().changes).toBeGreaterThanOrEqual(0);
   });
 
   it('running again applies nothing', () => {

@@ -143,6 +143,41 @@ export const CACHE_MIGRATIONS: CacheMigration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'deferrable search indexing for bulk sync',
+    up(db) {
+      // Indexing row by row costs ~15x a 'rebuild' at the end; while meta 'fts.deferred' is set
+      // (a large sync in progress) the triggers stand aside and the sync rebuilds once it is done.
+      // Updates re-index only when indexed text changed.
+      const deferred = "NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts.deferred')";
+      db.exec(`
+        DROP TRIGGER tickets_ai; DROP TRIGGER tickets_ad; DROP TRIGGER tickets_au;
+        DROP TRIGGER comments_ai; DROP TRIGGER comments_ad; DROP TRIGGER comments_au;
+        CREATE TRIGGER tickets_ai AFTER INSERT ON tickets WHEN ${deferred} BEGIN
+          INSERT INTO tickets_fts(rowid, subject, description, requester, requester_email) VALUES (new.rid, new.subject, new.description, new.requester, new.requester_email);
+        END;
+        CREATE TRIGGER tickets_ad AFTER DELETE ON tickets WHEN ${deferred} BEGIN
+          INSERT INTO tickets_fts(tickets_fts, rowid, subject, description, requester, requester_email) VALUES ('delete', old.rid, old.subject, old.description, old.requester, old.requester_email);
+        END;
+        CREATE TRIGGER tickets_au AFTER UPDATE OF subject, description, requester, requester_email ON tickets
+          WHEN ${deferred} AND (old.subject IS NOT new.subject OR old.description IS NOT new.description OR old.requester IS NOT new.requester OR old.requester_email IS NOT new.requester_email) BEGIN
+          INSERT INTO tickets_fts(tickets_fts, rowid, subject, description, requester, requester_email) VALUES ('delete', old.rid, old.subject, old.description, old.requester, old.requester_email);
+          INSERT INTO tickets_fts(rowid, subject, description, requester, requester_email) VALUES (new.rid, new.subject, new.description, new.requester, new.requester_email);
+        END;
+        CREATE TRIGGER comments_ai AFTER INSERT ON comments WHEN ${deferred} BEGIN
+          INSERT INTO comments_fts(rowid, body) VALUES (new.rid, new.body);
+        END;
+        CREATE TRIGGER comments_ad AFTER DELETE ON comments WHEN ${deferred} BEGIN
+          INSERT INTO comments_fts(comments_fts, rowid, body) VALUES ('delete', old.rid, old.body);
+        END;
+        CREATE TRIGGER comments_au AFTER UPDATE OF body ON comments WHEN ${deferred} AND old.body IS NOT new.body BEGIN
+          INSERT INTO comments_fts(comments_fts, rowid, body) VALUES ('delete', old.rid, old.body);
+          INSERT INTO comments_fts(rowid, body) VALUES (new.rid, new.body);
+        END;
+      `);
+    },
+  },
 ];
 
 export const LATEST_CACHE_VERSION = CACHE_MIGRATIONS[CACHE_MIGRATIONS.length - 1]!.version;

@@ -8,6 +8,8 @@ import type { Outbox } from '../outbox/outbox';
 import { silentLogger, type Logger } from '../ports';
 
 export const SYNC_PATH = '/api/v1/sync/changes';
+/** Pages at least this large defer search indexing to the end of the run. */
+export const BULK_PAGE = 500;
 
 /**
  * Initial and delta sync from the server's change feed. Each page is applied with its cursor in
@@ -71,7 +73,9 @@ export class SyncEngine extends EventEmitter {
           this.cache.clearSynced();
           continue;
         }
-        const touched = this.cache.applyPage(page.changes, page.nextCursor, (ids) => this.outbox.rebaseMany(ids));
+        // Large pages (initial sync, long offline periods) index search once at the end.
+        const deferIndex = page.changes.length >= BULK_PAGE;
+        const touched = this.cache.applyPage(page.changes, page.nextCursor, (ids) => this.outbox.rebaseMany(ids), { deferIndex });
         done += page.changes.length;
         if (page.changes.length) {
           if (touched.size) this.emit('tickets', [...touched], initial);
@@ -81,6 +85,7 @@ export class SyncEngine extends EventEmitter {
         this.setProgress({ phase: initial ? 'initial' : 'delta', done, total: null, error: null });
         if (page.done) break;
       }
+      this.cache.finishDeferredIndex();
       this.setProgress({ phase: 'idle', done, total: done, lastSyncedAt: Date.now(), error: null });
     } catch (err) {
       const message = err instanceof CoreError && err.code === 'not_supported' ? 'This server has no delta-sync route yet' : (err as Error).message;
