@@ -183,8 +183,8 @@ export class Cache {
         if (del) this.stmt('DELETE FROM ticket_events WHERE id = ?').run(change.id);
         else {
           const e = ticketEventRowFromServer(data);
-          this.db
-            .prepare('INSERT OR REPLACE INTO ticket_events (id, ticket_id, at, actor_name, field, from_value, to_value) VALUES (@id, @ticket_id, @at, COALESCE(@actor_name, (SELECT name FROM users WHERE id = @actor_id)), @field, @from_value, @to_value)')
+          this
+            .stmt('INSERT OR REPLACE INTO ticket_events (id, ticket_id, at, actor_name, field, from_value, to_value) VALUES (@id, @ticket_id, @at, COALESCE(@actor_name, (SELECT name FROM users WHERE id = @actor_id)), @field, @from_value, @to_value)')
             .run(e);
         }
         return;
@@ -240,8 +240,8 @@ export class Cache {
   }
 
   upsertTicketRow(row: TicketRow): void {
-    this.db
-      .prepare(
+    this
+      .stmt(
         `INSERT INTO tickets (id, number, subject, description, status, priority, priority_rank, queue_id, requester, requester_email, assignee_id, tags, created_at, updated_at, first_response_due_at, resolution_due_at, sla_state, version, pending, conflict)
          VALUES (@id, @number, @subject, @description, @status, @priority, @priority_rank, @queue_id, @requester, @requester_email, @assignee_id, @tags, @created_at, @updated_at, @first_response_due_at, @resolution_due_at, @sla_state, @version, @pending, @conflict)
          ON CONFLICT(id) DO UPDATE SET number = excluded.number, subject = excluded.subject, description = excluded.description, status = excluded.status,
@@ -254,8 +254,8 @@ export class Cache {
   }
 
   upsertCommentRow(row: CommentRow): void {
-    this.db
-      .prepare(
+    this
+      .stmt(
         `INSERT INTO comments (id, ticket_id, author_id, author_name, body, internal, created_at, pending) VALUES (@id, @ticket_id, @author_id, @author_name, @body, @internal, @created_at, @pending)
          ON CONFLICT(id) DO UPDATE SET ticket_id = excluded.ticket_id, author_id = excluded.author_id, author_name = excluded.author_name, body = excluded.body,
            internal = excluded.internal, created_at = excluded.created_at, pending = excluded.pending`,
@@ -270,8 +270,8 @@ export class Cache {
     this.stmt('INSERT OR REPLACE INTO users (id, name, email, data) VALUES (?, ?, ?, ?)').run(u.id, u.name, u.email, JSON.stringify(u));
   }
   upsertAlert(a: Alert, pending = false): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO alerts (id, status, severity, last_seen_at, data, pending) VALUES (?, ?, ?, ?, ?, ?)')
+    this
+      .stmt('INSERT OR REPLACE INTO alerts (id, status, severity, last_seen_at, data, pending) VALUES (?, ?, ?, ?, ?, ?)')
       .run(a.id, a.status, a.severity, a.lastSeenAt, JSON.stringify({ ...a, pending }), pending ? 1 : 0);
   }
 
@@ -307,8 +307,8 @@ export class Cache {
     if (filter.text?.trim()) add(`rid IN (${this.ftsTicketRids()})`, { q: ftsQuery(filter.text) });
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
-    const rows = this.db
-      .prepare(`SELECT * FROM tickets ${whereSql} ORDER BY ${SORT_SQL[sort.field]} ${dir}, rid ${dir} LIMIT @limit OFFSET @offset`)
+    const rows = this
+      .stmt(`SELECT * FROM tickets ${whereSql} ORDER BY ${SORT_SQL[sort.field]} ${dir}, rid ${dir} LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit, offset }) as TicketRow[];
     const total = (this.stmt(`SELECT count(*) AS n FROM tickets ${whereSql}`).get(params) as { n: number }).n;
     return { items: rows.map(toSummary), total };
@@ -322,8 +322,8 @@ export class Cache {
   searchTickets(query: string, limit: number): { ticket: TicketSummary; snippet: string }[] {
     const q = ftsQuery(query);
     if (!q) return [];
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .stmt(
         `WITH hits AS (
            SELECT rowid AS rid, bm25(tickets_fts) AS score, snippet(tickets_fts, -1, '[', ']', '…', 12) AS snip FROM tickets_fts WHERE tickets_fts MATCH @q
            UNION ALL
@@ -340,8 +340,8 @@ export class Cache {
     const row = this.ticketRow(ref);
     if (!row) return null;
     const comments = (
-      this.db
-        .prepare("SELECT c.rid, c.id, c.ticket_id, c.author_id, COALESCE(NULLIF(c.author_name, ''), u.name, '') AS author_name, c.body, c.internal, c.created_at, c.pending FROM comments c LEFT JOIN users u ON u.id = c.author_id WHERE c.ticket_id = ? ORDER BY c.created_at, c.rid")
+      this
+        .stmt("SELECT c.rid, c.id, c.ticket_id, c.author_id, COALESCE(NULLIF(c.author_name, ''), u.name, '') AS author_name, c.body, c.internal, c.created_at, c.pending FROM comments c LEFT JOIN users u ON u.id = c.author_id WHERE c.ticket_id = ? ORDER BY c.created_at, c.rid")
         .all(row.id) as CommentRow[]
     ).map(toComment);
     const history = (
