@@ -12,6 +12,7 @@ import type { ServerMetrics } from '../metrics/prometheus';
 import { Notifier } from '../notifications/notifier';
 import type { EventHub } from '../realtime/event-hub';
 import { ReportService } from '../reports/report-service';
+import { PendingConditions } from '../rules/pending-conditions';
 import { RuleEvaluator } from '../rules/rule-evaluator';
 import { RuleService } from '../rules/rule-service';
 import { SilenceService } from '../silences/silence-service';
@@ -61,7 +62,7 @@ export class Monitoring {
     this.alerts = new AlertService(db, clock, changes, events, this.silences, audit);
     this.silences.onChange = async () => void (await this.alerts.reapplySilences());
     this.rules = new RuleService(db, clock, audit);
-    this.evaluator = new RuleEvaluator(this.rules, this.store, this.alerts, clock, () => config.METRICS_INTERVAL_SECONDS * 3000);
+    this.evaluator = new RuleEvaluator(this.rules, new PendingConditions(db), this.store, this.alerts, clock, () => config.METRICS_INTERVAL_SECONDS * 3000);
     this.notifier = new Notifier(db, clock, config, events, audit, {
       timeoutMs: config.NOTIFY_TIMEOUT_MS,
       maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
@@ -96,6 +97,8 @@ export class Monitoring {
   /** Called once the server listens: adds the API check and starts the loops unless disabled. */
   async start(baseUrl: string): Promise<void> {
     await this.init();
+    // Deliveries a previous process left mid-attempt are retried (counted as a failed attempt).
+    await this.notifier.recoverInterrupted();
     this.deps.health.register('api', async () => {
       const res = await fetch(`${baseUrl}/api/v1/metrics/ping`, { signal: AbortSignal.timeout(2500) });
       return { status: res.ok ? 'ok' : 'down', message: res.ok ? undefined : `HTTP ${res.status}` };
@@ -135,7 +138,7 @@ export class Monitoring {
     await this.evaluator.evaluate();
   }
 
-  /** Escalation, delivery retries, heartbeats, silence starts/ends and incident response targets. */
+  /** Escalation, delivery retries and recovery, heartbeats, silence starts/ends and incident response targets. */
   async tick(): Promise<void> {
     const now = this.deps.clock.now();
     if (await this.silences.boundaryBetween(this.lastTickAt, now)) await this.alerts.reapplySilences();
@@ -143,6 +146,7 @@ export class Monitoring {
     await this.heartbeats.check();
     await this.incidents.checkResponseTargets();
     await this.escalator.tick();
+    await this.notifier.recoverInterrupted();
     await this.notifier.retryDue();
   }
 

@@ -113,6 +113,17 @@ export interface NotificationDeliveriesTable {
   payload: string;
   created_at: number;
   sent_at: number | null;
+  /** When the attempt in flight started (status pending); migration 0022. */
+  attempt_started_at: number | null;
+}
+
+/** A threshold condition waiting out its rule's `for` duration (migration 0022). */
+export interface AlertRulePendingTable {
+  fingerprint: string;
+  rule_id: string;
+  level: string;
+  since: number;
+  checked_at: number;
 }
 
 export interface EscalationPoliciesTable {
@@ -173,6 +184,7 @@ export interface IncidentTimelineTable {
 export interface MonitoringTables {
   metric_points: MetricPointsTable;
   alert_rules: AlertRulesTable;
+  alert_rule_pending: AlertRulePendingTable;
   alerts: AlertsTable;
   alert_notes: AlertNotesTable;
   silences: SilencesTable;

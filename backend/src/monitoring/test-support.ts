@@ -1,5 +1,7 @@
+import { rmSync } from 'node:fs';
 import { ManualClock } from '../lib/clock';
-import { ADMIN, createUserAndLogin, startTestServer, type DbKind, type TestServer } from '../../test/harness';
+import { startServer } from '../server';
+import { ADMIN, createUserAndLogin, makeApiCaller, startTestServer, type DbKind, type TestServer } from '../../test/harness';
 
 export interface MonitoringTestEnv {
   server: TestServer;
@@ -19,4 +21,25 @@ export async function startMonitoringServer(kind: DbKind, env: Record<string, st
   const token = await server.api('POST', '/api/v1/api-tokens', { token: admin.accessToken, body: { name: 'ingest', scopes: ['alerts:ingest', 'heartbeat'] } });
   if (token.status !== 201) throw new Error(`token: ${token.status} ${JSON.stringify(token.body)}`);
   return { server, clock, admin, oncall, ingestToken: token.body.token as string };
+}
+
+/**
+ * Stops the server and starts a new one on the same database (DATA_DIR or PostgreSQL database) and
+ * clock, as a backend restart does; users and tokens carry over.
+ */
+export async function restartMonitoringServer(env: MonitoringTestEnv, whileDown?: () => void): Promise<MonitoringTestEnv> {
+  const config = env.server.config;
+  await env.server.stop();
+  whileDown?.();
+  const running = await startServer(config, { clock: env.clock });
+  const server: TestServer = {
+    ...running,
+    config,
+    api: makeApiCaller(running.url),
+    async dispose() {
+      await running.stop();
+      rmSync(config.DATA_DIR, { recursive: true, force: true });
+    },
+  };
+  return { ...env, server };
 }

@@ -33,6 +33,14 @@ export interface NotifierOptions {
   retryBaseMs: number;
 }
 
+/**
+ * How long an attempt may look in flight before it is taken for interrupted: a sender gives up after
+ * `timeoutMs` (SMTP's connect, greeting and idle timeouts can add up), plus slack for a busy database.
+ */
+export function interruptedAfterMs(timeoutMs: number): number {
+  return 3 * timeoutMs + 60_000;
+}
+
 /** Hides credentials in webhook URLs (Slack's secret is the path). */
 function maskUrl(url: string | null): string | null {
   if (!url) return null;
@@ -183,7 +191,7 @@ export class Notifier {
     const now = this.clock.now();
     const rows: DeliveryRow[] = [];
     const add = (channel: string, target: string) =>
-      rows.push({ id: uuid(), alert_id: alert.id, channel, target, status: 'pending', attempts: 0, error: null, next_attempt_at: null, escalation_level: level, payload: JSON.stringify(message), created_at: now, sent_at: null });
+      rows.push({ id: uuid(), alert_id: alert.id, channel, target, status: 'pending', attempts: 0, error: null, next_attempt_at: null, escalation_level: level, payload: JSON.stringify(message), created_at: now, sent_at: null, attempt_started_at: now });
     for (const c of channels) {
       if (c.type === 'slack') add('slack', 'slack');
       for (const r of recipients) {
@@ -217,20 +225,52 @@ export class Notifier {
     } catch (err) {
       error = (err as Error).message || String(err);
     }
-    const now = this.clock.now();
-    const retry = error !== null && attempts < this.options.maxAttempts;
     await this.db
       .updateTable('notification_deliveries')
-      .set({
-        status: error === null ? 'sent' : 'failed',
-        attempts,
-        error,
-        sent_at: error === null ? now : null,
-        next_attempt_at: retry ? now + this.options.retryBaseMs * 2 ** (attempts - 1) : null,
-      })
+      .set(this.outcome(attempts, error))
       .where('id', '=', row.id)
       .execute()
       .catch(() => undefined);
+  }
+
+  /** The row after an attempt: sent, or failed and retried with exponential backoff until maxAttempts. */
+  private outcome(attempts: number, error: string | null) {
+    const now = this.clock.now();
+    const retry = error !== null && attempts < this.options.maxAttempts;
+    return {
+      status: error === null ? 'sent' : 'failed',
+      attempts,
+      error,
+      sent_at: error === null ? now : null,
+      next_attempt_at: retry ? now + this.options.retryBaseMs * 2 ** (attempts - 1) : null,
+      attempt_started_at: null,
+    };
+  }
+
+  /**
+   * Deliveries left `pending` by a process that died mid-attempt: their attempt counts as failed
+   * and they are retried with the normal backoff. An attempt is only taken for dead once it has
+   * been running far longer than a sender's timeout allows, so the attempts of another backend
+   * instance on the same database (or of this one) are never sent twice. Runs at start and on
+   * every tick.
+   */
+  async recoverInterrupted(): Promise<number> {
+    const staleBefore = this.clock.now() - interruptedAfterMs(this.options.timeoutMs);
+    const stuck = await this.db
+      .selectFrom('notification_deliveries')
+      .select(['id', 'attempts'])
+      .where('status', '=', 'pending')
+      .where('attempt_started_at', '<=', staleBefore)
+      .limit(500)
+      .execute();
+    let recovered = 0;
+    for (const row of stuck) {
+      const patch = this.outcome(Number(row.attempts) + 1, 'interrupted: the backend stopped during the attempt');
+      // Guarded by the state read above, so a concurrent recovery or a late finisher wins once.
+      const res = await this.db.updateTable('notification_deliveries').set(patch).where('id', '=', row.id).where('status', '=', 'pending').where('attempt_started_at', '<=', staleBefore).executeTakeFirst();
+      recovered += Number(res.numUpdatedRows);
+    }
+    return recovered;
   }
 
   /** Re-attempts failed deliveries whose backoff has passed. */
@@ -240,7 +280,7 @@ export class Notifier {
     const channels = await this.channelRows();
     for (const row of due) {
       // Claim it so an overlapping tick does not send twice.
-      await this.db.updateTable('notification_deliveries').set({ next_attempt_at: null, status: 'pending' }).where('id', '=', row.id).execute();
+      await this.db.updateTable('notification_deliveries').set({ next_attempt_at: null, status: 'pending', attempt_started_at: this.clock.now() }).where('id', '=', row.id).execute();
       this.track(this.attempt(row, channels.find((c) => c.type === row.channel)));
     }
     return due.length;

@@ -3,9 +3,10 @@ import type { AlertService } from '../alerts/alert-service';
 import { fingerprintOf, type LabelSet } from '../alerts/labels';
 import type { Clock } from '../lib/clock';
 import type { MetricStore } from '../monitoring/metric-store';
+import type { Level, PendingConditions } from './pending-conditions';
 import type { RuleService } from './rule-service';
 
-export type Level = 'warning' | 'critical';
+export type { Level } from './pending-conditions';
 const RANK = { none: 0, warning: 1, critical: 2 } as const;
 const rank = (l: Level | null) => RANK[l ?? 'none'];
 
@@ -40,14 +41,13 @@ function render(template: string, rule: Rule, value: number, threshold: number |
 /**
  * Evaluates every enabled rule against the latest value of each matching series: a level must hold
  * for the rule's `for` duration before it fires (or escalates to critical); clearing resolves the
- * alert, lowering downgrades it. Pending state lives in memory: after a restart a condition waits
- * its `for` again, which errs on the quiet side.
+ * alert, lowering downgrades it. Pending conditions are stored (PendingConditions), so a restart
+ * continues a `for` wait where it was.
  */
 export class RuleEvaluator {
-  private readonly pending = new Map<string, { since: number; level: Level }>();
-
   constructor(
     private readonly rules: RuleService,
+    private readonly pending: PendingConditions,
     private readonly store: MetricStore,
     private readonly alerts: AlertService,
     private readonly clock: Clock,
@@ -57,6 +57,7 @@ export class RuleEvaluator {
 
   async evaluate(): Promise<{ fired: number; resolved: number }> {
     const now = this.clock.now();
+    await this.pending.load(now);
     const rules = await this.rules.list();
     const open = new Map((await this.alerts.openByRule()).map((a) => [a.fingerprint, a]));
     const stats = { fired: 0, resolved: 0 };
@@ -72,19 +73,17 @@ export class RuleEvaluator {
         const current = alert ? ((alert.annotations.level as Level | undefined) ?? 'warning') : null;
         const target = levelOf(rule, s.value, current);
         if (target === current) {
-          this.pending.delete(fp);
+          this.pending.clear(fp);
           // Keep "last value" current without a feed entry per evaluation.
           if (alert && alert.value !== s.value) await this.alerts.touch(alert.id, s.value);
           continue;
         }
         if (rank(target) > rank(current)) {
-          const p = this.pending.get(fp) ?? { since: now, level: target! };
-          p.level = target!;
-          this.pending.set(fp, p);
-          if (now - p.since < rule.forSeconds * 1000) continue;
-          this.pending.delete(fp);
+          const since = this.pending.observe(fp, rule.id, target!, now);
+          if (now - since < rule.forSeconds * 1000) continue;
+          this.pending.clear(fp);
         } else {
-          this.pending.delete(fp);
+          this.pending.clear(fp);
           if (target === null) {
             toResolve.push(fp);
             continue;
@@ -109,6 +108,8 @@ export class RuleEvaluator {
         if (outcome?.kind === 'fired') stats.fired++;
       }
     }
+    this.pending.retainRules(activeRuleIds);
+    await this.pending.flush();
     // Alerts of rules that were disabled or deleted clear too.
     for (const a of open.values()) if (a.ruleId && !activeRuleIds.has(a.ruleId)) toResolve.push(a.fingerprint);
     const resolved = await this.alerts.resolveFingerprints(toResolve, 'condition cleared');

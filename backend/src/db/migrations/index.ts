@@ -6,6 +6,7 @@ import { helpdesk } from './0010_helpdesk';
 import { operations } from './0030_operations';
 import { monitoring } from './0020_monitoring';
 import { alertsOpenOrder } from './0021_alerts_open_order';
+import { alertPendingAndDeliveryAttempts } from './0022_alert_pending_and_delivery_attempts';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -23,5 +24,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0030_operations': operations(ctx),
     '0020_monitoring': monitoring(ctx),
     '0021_alerts_open_order': alertsOpenOrder(ctx),
+    '0022_alert_pending_and_delivery_attempts': alertPendingAndDeliveryAttempts(ctx),
   };
 }
