@@ -15,7 +15,14 @@ import { startHost, type RunningHost } from '../electron/host/host-server';
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 export const RENDERER_OUT = path.join(ROOT, 'out', 'renderer-web');
 export const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -29,9 +36,23 @@ function newestMtime(dir: string): number {
 /** Builds out/renderer-web when it is missing or older than the renderer's sources. */
 export function ensureRendererBuilt(): void {
   const index = path.join(RENDERER_OUT, 'index.html');
-  const sources = Math.max(newestMtime(path.join(ROOT, 'renderer', 'src')), statSync(path.join(ROOT, 'renderer', 'index.html')).mtimeMs);
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, 'renderer', 'src')),
+    statSync(path.join(ROOT, 'renderer', 'index.html')).mtimeMs,
+  );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
 }
 
 export function tempDir(prefix: string): string {
@@ -53,7 +74,12 @@ export interface Backend {
   url: string;
   config: Config;
   server: RunningServer;
-  api<T = any>(method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  api<T = any>(
+    method: string,
+    url: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: T }>;
   /** Stops the server, keeping its data (the app is "offline"). */
   stop(): Promise<void>;
   /** Starts it again on the same port with the same data. */
@@ -64,7 +90,16 @@ export interface Backend {
 export async function startBackend(env: Record<string, string> = {}): Promise<Backend> {
   const port = await freePort();
   const dataDir = tempDir('opsdesk-e2e-backend-');
-  const config = resolveConfig(parseConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', LOGIN_IP_MAX_PER_MINUTE: '100000', ...env }));
+  const config = resolveConfig(
+    parseConfig({
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      LOGIN_IP_MAX_PER_MINUTE: '100000',
+      ...env,
+    }),
+  );
   const b: Backend = {
     url: `http://127.0.0.1:${port}`,
     config,
@@ -73,7 +108,11 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ba
       const headers: Record<string, string> = {};
       if (token) headers.authorization = `Bearer ${token}`;
       if (body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(`${b.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${b.url}${url}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.text();
       let parsed: unknown = text;
       try {
@@ -93,9 +132,15 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ba
   return b;
 }
 
-export async function createUser(b: Backend, user: { email: string; password: string; name: string; role: 'agent' | 'oncall' | 'admin' }): Promise<{ id: string; token: string }> {
+export async function createUser(
+  b: Backend,
+  user: { email: string; password: string; name: string; role: 'agent' | 'oncall' | 'admin' },
+): Promise<{ id: string; token: string }> {
   const created = await b.server.ctx.userService.create({ id: null, email: 'e2e', ip: null }, user);
-  const res = await b.api<{ accessToken: string }>('POST', '/api/v1/auth/login', { email: user.email, password: user.password });
+  const res = await b.api<{ accessToken: string }>('POST', '/api/v1/auth/login', {
+    email: user.email,
+    password: user.password,
+  });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: created.id, token: res.body.accessToken };
 }
@@ -140,7 +185,11 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-export async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function until<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

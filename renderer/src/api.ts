@@ -1,8 +1,20 @@
-import type { ChannelName, ChannelRequest, ChannelResponse, EventName, EventPayload, IpcError, OpsdeskApi } from '../../shared/ipc';
+import type {
+  ChannelName,
+  ChannelRequest,
+  ChannelResponse,
+  EventName,
+  EventPayload,
+  IpcError,
+  OpsdeskApi,
+} from '../../shared/ipc';
 
 /** A failed invoke, carried as an exception inside the renderer so async UI code reads linearly. */
 export class ApiError extends Error {
-  constructor(public readonly code: IpcError['code'] | 'http_error', message: string, public readonly details?: unknown) {
+  constructor(
+    public readonly code: IpcError['code'] | 'http_error',
+    message: string,
+    public readonly details?: unknown,
+  ) {
     super(message);
   }
 }
@@ -13,18 +25,30 @@ function bridge(): OpsdeskApi {
   return api;
 }
 
-type Args<C extends ChannelName> = undefined extends ChannelRequest<C> ? [request?: ChannelRequest<C>] : [request: ChannelRequest<C>];
+type Args<C extends ChannelName> =
+  undefined extends ChannelRequest<C> ? [request?: ChannelRequest<C>] : [request: ChannelRequest<C>];
 
 /** Invokes a channel of the contract and unwraps its IpcResult. */
-export async function call<C extends ChannelName>(channel: C, ...request: Args<C>): Promise<ChannelResponse<C>> {
+export async function call<C extends ChannelName>(
+  channel: C,
+  ...request: Args<C>
+): Promise<ChannelResponse<C>> {
   const api = bridge();
-  const res = await (api.invoke as (c: C, ...r: Args<C>) => ReturnType<OpsdeskApi['invoke']>)(channel, ...request);
+  const res = await (api.invoke as (c: C, ...r: Args<C>) => ReturnType<OpsdeskApi['invoke']>)(
+    channel,
+    ...request,
+  );
   if (!res.ok) throw new ApiError(res.error.code, res.error.message, res.error.details);
   return res.value as ChannelResponse<C>;
 }
 
 /** Online calls without a typed channel (verify/restore backups, procedures, rules, …). */
-export async function http<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, query?: Record<string, string | number | boolean>): Promise<T> {
+export async function http<T = unknown>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+  query?: Record<string, string | number | boolean>,
+): Promise<T> {
   const res = await call('api.request', { method, path: `/api/v1${path}`, body, query });
   if (res.status >= 400) {
     const b = res.body as { message?: string; error?: string } | null;

@@ -1,7 +1,15 @@
 import { on } from './api';
 import { onAlertChanged } from './stores/alerts';
 import { onJobChanged, onJobLog } from './stores/jobs';
-import { onConnectivity, onNotice, onOutboxCounts, onProfilesChanged, onSessionChanged, onSyncProgress, onUnacked } from './stores/session';
+import {
+  onConnectivity,
+  onNotice,
+  onOutboxCounts,
+  onProfilesChanged,
+  onSessionChanged,
+  onSyncProgress,
+  onUnacked,
+} from './stores/session';
 import { onTicketsChangedForDetail } from './stores/ticket';
 import { onQueuesChanged, onTicketsChanged } from './stores/tickets';
 import { navigate, toast } from './stores/ui';
@@ -26,9 +34,14 @@ export function wireEvents(): () => void {
     on('alerts.changed', onAlertChanged),
     on('jobs.log', onJobLog),
     on('jobs.changed', onJobChanged),
-    on('navigate', (link) => (link.kind === 'alert' ? navigate({ screen: 'alerts', id: link.id }) : navigate({ screen: 'ticket', id: String(link.number) }))),
+    on('navigate', (link) =>
+      link.kind === 'alert'
+        ? navigate({ screen: 'alerts', id: link.id })
+        : navigate({ screen: 'ticket', id: String(link.number) }),
+    ),
     on('updates.status', (u) => {
-      if (u.state === 'downloaded') toast(`Update ${u.availableVersion ?? ''} is ready. Restart from Settings to install it.`);
+      if (u.state === 'downloaded')
+        toast(`Update ${u.availableVersion ?? ''} is ready. Restart from Settings to install it.`);
     }),
   ];
   return () => offs.forEach((off) => off());

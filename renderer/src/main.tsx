@@ -28,7 +28,11 @@ createRoot(document.getElementById('root')!).render(
 
 void waitForBridge().then((ok) => {
   if (!ok) {
-    useSession.setState({ booted: true, bootError: 'The desktop bridge (window.opsdesk) did not load. Open OpsDesk from the app or the URL printed by `npm run host`.' });
+    useSession.setState({
+      booted: true,
+      bootError:
+        'The desktop bridge (window.opsdesk) did not load. Open OpsDesk from the app or the URL printed by `npm run host`.',
+    });
     return;
   }
   wireEvents();

@@ -22,7 +22,11 @@ export interface Resource<T> {
 export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resource<T> {
   const [tick, setTick] = useState(0);
   const key = JSON.stringify([tick, ...deps]);
-  const [state, setState] = useState<{ key: string | null; data: T | undefined; error: string | null }>({ key: null, data: undefined, error: null });
+  const [state, setState] = useState<{ key: string | null; data: T | undefined; error: string | null }>({
+    key: null,
+    data: undefined,
+    error: null,
+  });
   const loadRef = useRef(load);
   useEffect(() => {
     loadRef.current = load;
@@ -42,7 +46,17 @@ export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resourc
 }
 
 /** Loading, error and empty states, then the content. */
-export function StateView<T>({ res, empty, isEmpty, children }: { res: Resource<T>; empty: string; isEmpty?: (d: T) => boolean; children: (d: T) => ReactNode }) {
+export function StateView<T>({
+  res,
+  empty,
+  isEmpty,
+  children,
+}: {
+  res: Resource<T>;
+  empty: string;
+  isEmpty?: (d: T) => boolean;
+  children: (d: T) => ReactNode;
+}) {
   if (res.loading && res.data === undefined)
     return (
       <div className="state" role="status">
@@ -57,19 +71,37 @@ export function StateView<T>({ res, empty, isEmpty, children }: { res: Resource<
       </div>
     );
   if (res.data === undefined) return null;
-  if (isEmpty?.(res.data) ?? (Array.isArray(res.data) && res.data.length === 0)) return <div className="state">{empty}</div>;
+  if (isEmpty?.(res.data) ?? (Array.isArray(res.data) && res.data.length === 0))
+    return <div className="state">{empty}</div>;
   return <>{children(res.data)}</>;
 }
 
 export function Progress({ value, label }: { value: number | null; label: string }) {
   return (
-    <div className={`progress${value == null ? ' indeterminate' : ''}`} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={value ?? undefined}>
+    <div
+      className={`progress${value == null ? ' indeterminate' : ''}`}
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={value ?? undefined}
+    >
       <div style={{ width: `${value ?? 35}%` }} />
     </div>
   );
 }
 
-export function Dialog({ title, onClose, children, labelledBy }: { title: string; onClose: () => void; children: ReactNode; labelledBy?: string }) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  labelledBy,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  labelledBy?: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const prev = document.activeElement as HTMLElement | null;
@@ -98,7 +130,21 @@ export function Dialog({ title, onClose, children, labelledBy }: { title: string
 }
 
 /** Destructive confirmation: the user types the target's name to enable the action. */
-export function ConfirmDestructive({ title, target, description, action, onConfirm, onClose }: { title: string; target: string; description: ReactNode; action: string; onConfirm: (typed: string) => Promise<void>; onClose: () => void }) {
+export function ConfirmDestructive({
+  title,
+  target,
+  description,
+  action,
+  onConfirm,
+  onClose,
+}: {
+  title: string;
+  target: string;
+  description: ReactNode;
+  action: string;
+  onConfirm: (typed: string) => Promise<void>;
+  onClose: () => void;
+}) {
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -108,10 +154,22 @@ export function ConfirmDestructive({ title, target, description, action, onConfi
         <div className="alert-box warning">{description}</div>
         <label>
           Type <code className="mono">{target}</code> to confirm
-          <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} aria-describedby="confirm-hint" />
-          <span id="confirm-hint" className="field-hint">This cannot be undone from here.</span>
+          <input
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby="confirm-hint"
+          />
+          <span id="confirm-hint" className="field-hint">
+            This cannot be undone from here.
+          </span>
         </label>
-        {error && <div className="alert-box error" role="alert">{error}</div>}
+        {error && (
+          <div className="alert-box error" role="alert">
+            {error}
+          </div>
+        )}
         <div className="row end">
           <button onClick={onClose}>Cancel</button>
           <button
@@ -138,11 +196,20 @@ export function ConfirmDestructive({ title, target, description, action, onConfi
 }
 
 export function ErrorBox({ error }: { error: string | null }) {
-  return error ? <div className="alert-box error" role="alert">{error}</div> : null;
+  return error ? (
+    <div className="alert-box error" role="alert">
+      {error}
+    </div>
+  ) : null;
 }
 
 /** Runs an async action with a busy flag and an error message. */
-export function useAction(): { busy: boolean; error: string | null; run: (fn: () => Promise<unknown>) => Promise<boolean>; setError: (e: string | null) => void } {
+export function useAction(): {
+  busy: boolean;
+  error: string | null;
+  run: (fn: () => Promise<unknown>) => Promise<boolean>;
+  setError: (e: string | null) => void;
+} {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = useCallback(async (fn: () => Promise<unknown>) => {

@@ -20,7 +20,12 @@ export function formatCountdown(dueAt: number | null, now: number): string {
 }
 
 /** The SLA state to colour a countdown with, recomputed live between syncs. */
-export function liveSlaState(state: SlaState, dueAt: number | null, now: number, warnMs = 30 * 60_000): SlaState {
+export function liveSlaState(
+  state: SlaState,
+  dueAt: number | null,
+  now: number,
+  warnMs = 30 * 60_000,
+): SlaState {
   if (state === 'paused' || state === 'met' || state === 'none' || dueAt == null) return state;
   if (now >= dueAt) return 'breached';
   if (dueAt - now <= warnMs || state === 'warning') return 'warning';
@@ -38,7 +43,13 @@ export function relativeTime(at: number, now: number): string {
 export function formatTime(at: number | null | undefined): string {
   if (at == null) return '—';
   const d = new Date(at);
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 export function formatBytes(n: number | null | undefined): string {

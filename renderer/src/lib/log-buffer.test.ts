@@ -41,7 +41,9 @@ describe('LogBuffer', () => {
 describe('LogBuffer search budget', () => {
   it('spreads a search over several calls and treats the query literally', () => {
     const b = new LogBuffer();
-    b.append(Array.from({ length: 250_000 }, (_, i) => line(i + 1, i % 1000 === 0 ? 'disk (sda) 100%' : 'ok')));
+    b.append(
+      Array.from({ length: 250_000 }, (_, i) => line(i + 1, i % 1000 === 0 ? 'disk (sda) 100%' : 'ok')),
+    );
     b.setQuery('(SDA)');
     expect(b.scan(100_000)).toBe(false);
     expect(b.visibleCount()).toBe(100);

@@ -88,7 +88,8 @@ export class LogBuffer {
 
   toText(): string {
     const parts: string[] = [];
-    for (const c of this.chunks) for (const l of c) parts.push(`${new Date(l.at).toISOString()} [${l.stream}] ${l.line}`);
+    for (const c of this.chunks)
+      for (const l of c) parts.push(`${new Date(l.at).toISOString()} [${l.stream}] ${l.line}`);
     return parts.join('\n') + '\n';
   }
 }

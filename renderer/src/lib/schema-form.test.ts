@@ -23,16 +23,32 @@ describe('schema form', () => {
       ['dryRun', 'boolean', false],
       ['note', 'text', false],
     ]);
-    expect(initialValues(fields)).toEqual({ service: '', replicas: '', kind: 'manual', dryRun: true, note: '' });
+    expect(initialValues(fields)).toEqual({
+      service: '',
+      replicas: '',
+      kind: 'manual',
+      dryRun: true,
+      note: '',
+    });
   });
   it('validates inline with readable messages', () => {
-    const errs = validate(fields, { service: 'Bad Name', replicas: '30', kind: 'manual', dryRun: false, note: 'toolong' });
+    const errs = validate(fields, {
+      service: 'Bad Name',
+      replicas: '30',
+      kind: 'manual',
+      dryRun: false,
+      note: 'toolong',
+    });
     expect(errs.service).toMatch(/format/);
     expect(errs.replicas).toBe('At most 20.');
     expect(errs.note).toBe('At most 5 characters.');
-    expect(validate(fields, { service: '', replicas: '1.5', kind: 'manual', dryRun: false, note: '' })).toEqual({ service: 'Required.', replicas: 'Enter a whole number.' });
+    expect(
+      validate(fields, { service: '', replicas: '1.5', kind: 'manual', dryRun: false, note: '' }),
+    ).toEqual({ service: 'Required.', replicas: 'Enter a whole number.' });
   });
   it('converts to typed params', () => {
-    expect(toParams(fields, { service: 'api', replicas: '3', kind: 'manual', dryRun: false, note: '' })).toEqual({ service: 'api', replicas: 3, kind: 'manual', dryRun: false });
+    expect(
+      toParams(fields, { service: 'api', replicas: '3', kind: 'manual', dryRun: false, note: '' }),
+    ).toEqual({ service: 'api', replicas: 3, kind: 'manual', dryRun: false });
   });
 });

@@ -31,22 +31,53 @@ export interface Field {
   schema: FieldSchema;
 }
 
-const typeOf = (s: FieldSchema): string | undefined => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type);
+const typeOf = (s: FieldSchema): string | undefined =>
+  Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
 
 export function fieldsOf(schema: unknown): Field[] {
   const obj = (schema ?? {}) as ObjectSchema;
   const req = new Set(obj.required ?? []);
   return Object.entries(obj.properties ?? {}).map(([name, raw]) => {
     const s = raw.anyOf?.find((x) => typeOf(x) !== 'null') ?? raw;
-    const merged: FieldSchema = { ...s, default: raw.default ?? s.default, description: raw.description ?? s.description };
+    const merged: FieldSchema = {
+      ...s,
+      default: raw.default ?? s.default,
+      description: raw.description ?? s.description,
+    };
     const t = typeOf(merged);
-    const kind: Field['kind'] = merged.enum ? 'select' : t === 'boolean' ? 'boolean' : t === 'integer' ? 'integer' : t === 'number' ? 'number' : 'text';
-    return { name, label: merged.title ?? name.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase()), kind, options: (merged.enum ?? []).map(String), required: req.has(name) && merged.default === undefined, schema: merged };
+    const kind: Field['kind'] = merged.enum
+      ? 'select'
+      : t === 'boolean'
+        ? 'boolean'
+        : t === 'integer'
+          ? 'integer'
+          : t === 'number'
+            ? 'number'
+            : 'text';
+    return {
+      name,
+      label: merged.title ?? name.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase()),
+      kind,
+      options: (merged.enum ?? []).map(String),
+      required: req.has(name) && merged.default === undefined,
+      schema: merged,
+    };
   });
 }
 
 export function initialValues(fields: Field[]): Record<string, string | boolean> {
-  return Object.fromEntries(fields.map((f) => [f.name, f.kind === 'boolean' ? Boolean(f.schema.default ?? false) : f.schema.default != null ? String(f.schema.default) : f.kind === 'select' && f.required ? (f.options[0] ?? '') : '']));
+  return Object.fromEntries(
+    fields.map((f) => [
+      f.name,
+      f.kind === 'boolean'
+        ? Boolean(f.schema.default ?? false)
+        : f.schema.default != null
+          ? String(f.schema.default)
+          : f.kind === 'select' && f.required
+            ? (f.options[0] ?? '')
+            : '',
+    ]),
+  );
 }
 
 /** One message per invalid field, in words a person can act on. */
@@ -67,14 +98,19 @@ export function validate(fields: Field[], values: Record<string, string | boolea
       else if (f.kind === 'integer' && !Number.isInteger(n)) errors[f.name] = 'Enter a whole number.';
       else if (s.minimum != null && n < s.minimum) errors[f.name] = `At least ${s.minimum}.`;
       else if (s.maximum != null && n > s.maximum) errors[f.name] = `At most ${s.maximum}.`;
-      else if (s.exclusiveMinimum != null && n <= s.exclusiveMinimum) errors[f.name] = `More than ${s.exclusiveMinimum}.`;
-      else if (s.exclusiveMaximum != null && n >= s.exclusiveMaximum) errors[f.name] = `Less than ${s.exclusiveMaximum}.`;
+      else if (s.exclusiveMinimum != null && n <= s.exclusiveMinimum)
+        errors[f.name] = `More than ${s.exclusiveMinimum}.`;
+      else if (s.exclusiveMaximum != null && n >= s.exclusiveMaximum)
+        errors[f.name] = `Less than ${s.exclusiveMaximum}.`;
     } else if (f.kind === 'select') {
       if (!f.options.includes(text)) errors[f.name] = `Choose one of ${f.options.join(', ')}.`;
     } else {
-      if (s.minLength != null && text.length < s.minLength) errors[f.name] = `At least ${s.minLength} characters.`;
-      else if (s.maxLength != null && text.length > s.maxLength) errors[f.name] = `At most ${s.maxLength} characters.`;
-      else if (s.pattern && !new RegExp(s.pattern).test(text)) errors[f.name] = `Does not match the expected format (${s.pattern}).`;
+      if (s.minLength != null && text.length < s.minLength)
+        errors[f.name] = `At least ${s.minLength} characters.`;
+      else if (s.maxLength != null && text.length > s.maxLength)
+        errors[f.name] = `At most ${s.maxLength} characters.`;
+      else if (s.pattern && !new RegExp(s.pattern).test(text))
+        errors[f.name] = `Does not match the expected format (${s.pattern}).`;
     }
   }
   return errors;

@@ -38,7 +38,8 @@ function Users() {
   const res = useResource(() => call('admin.users.list'), []);
   const [creating, setCreating] = useState(false);
   const a = useAction();
-  const act = (fn: () => Promise<unknown>, msg: string) => a.run(async () => (await fn(), toast(msg, 'ok'), res.reload()));
+  const act = (fn: () => Promise<unknown>, msg: string) =>
+    a.run(async () => (await fn(), toast(msg, 'ok'), res.reload()));
   return (
     <>
       <div className="row" style={{ marginBottom: 8 }}>
@@ -70,7 +71,19 @@ function Users() {
                   <td>
                     <label className="inline">
                       <span className="sr-only">Role of {u.name}</span>
-                      <select value={u.role} onChange={(e) => act(() => call('admin.users.update', { id: u.id, changes: { role: e.target.value as (typeof ROLES)[number] } }), 'Role changed')}>
+                      <select
+                        value={u.role}
+                        onChange={(e) =>
+                          act(
+                            () =>
+                              call('admin.users.update', {
+                                id: u.id,
+                                changes: { role: e.target.value as (typeof ROLES)[number] },
+                              }),
+                            'Role changed',
+                          )
+                        }
+                      >
                         {ROLES.map((r) => (
                           <option key={r} value={r}>
                             {r}
@@ -79,15 +92,42 @@ function Users() {
                       </select>
                     </label>
                   </td>
-                  <td>{u.mfaEnabled ? <span className="badge ok">On</span> : <span className="badge neutral">Off</span>}</td>
-                  <td>{u.disabled ? <span className="badge bad">Disabled</span> : <span className="badge ok">Active</span>}</td>
-                  <td className="row">
-                    <button className="small" onClick={() => act(() => call('admin.users.update', { id: u.id, changes: { disabled: !u.disabled } }), u.disabled ? 'Enabled' : 'Disabled')}>
-                      {u.disabled ? 'Enable' : 'Disable'}
-                    </button>
-                    <button className="small" disabled={!u.mfaEnabled} onClick={() => act(() => call('admin.users.resetMfa', { id: u.id }), 'MFA reset')}>
-                      Reset MFA
-                    </button>
+                  <td>
+                    {u.mfaEnabled ? (
+                      <span className="badge ok">On</span>
+                    ) : (
+                      <span className="badge neutral">Off</span>
+                    )}
+                  </td>
+                  <td>
+                    {u.disabled ? (
+                      <span className="badge bad">Disabled</span>
+                    ) : (
+                      <span className="badge ok">Active</span>
+                    )}
+                  </td>
+                  <td>
+                    <div className="row">
+                      <button
+                        className="small"
+                        onClick={() =>
+                          act(
+                            () =>
+                              call('admin.users.update', { id: u.id, changes: { disabled: !u.disabled } }),
+                            u.disabled ? 'Enabled' : 'Disabled',
+                          )
+                        }
+                      >
+                        {u.disabled ? 'Enable' : 'Disable'}
+                      </button>
+                      <button
+                        className="small"
+                        disabled={!u.mfaEnabled}
+                        onClick={() => act(() => call('admin.users.resetMfa', { id: u.id }), 'MFA reset')}
+                      >
+                        Reset MFA
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -122,7 +162,12 @@ function NewUser({ onClose, onDone }: { onClose: () => void; onDone: () => void 
         </label>
         <label>
           Email
-          <input required type="email" value={v.email} onChange={(e) => setV({ ...v, email: e.target.value })} />
+          <input
+            required
+            type="email"
+            value={v.email}
+            onChange={(e) => setV({ ...v, email: e.target.value })}
+          />
         </label>
         <label>
           Role
@@ -134,7 +179,13 @@ function NewUser({ onClose, onDone }: { onClose: () => void; onDone: () => void 
         </label>
         <label>
           Initial password
-          <input required type="password" autoComplete="new-password" value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} />
+          <input
+            required
+            type="password"
+            autoComplete="new-password"
+            value={v.password}
+            onChange={(e) => setV({ ...v, password: e.target.value })}
+          />
           <span className="field-hint">At least 12 characters; the user can change it later.</span>
         </label>
         <ErrorBox error={a.error} />
@@ -197,7 +248,12 @@ function Queues() {
                       {q.memberIds.map((m) => (
                         <span key={m} className="tag">
                           {users.data?.find((u) => u.id === m)?.name ?? m}{' '}
-                          <button className="ghost small" style={{ minHeight: 0, padding: 0 }} aria-label="Remove member" onClick={() => act(() => http('DELETE', `/queues/${q.id}/members/${m}`))}>
+                          <button
+                            className="ghost small"
+                            style={{ minHeight: 0, padding: 0 }}
+                            aria-label="Remove member"
+                            onClick={() => act(() => http('DELETE', `/queues/${q.id}/members/${m}`))}
+                          >
                             ×
                           </button>
                         </span>
@@ -207,7 +263,13 @@ function Queues() {
                   <td>
                     <label className="inline">
                       <span className="sr-only">Add a member to {q.name}</span>
-                      <select value="" onChange={(e) => e.target.value && act(() => http('POST', `/queues/${q.id}/members`, { userId: e.target.value }))}>
+                      <select
+                        value=""
+                        onChange={(e) =>
+                          e.target.value &&
+                          act(() => http('POST', `/queues/${q.id}/members`, { userId: e.target.value }))
+                        }
+                      >
                         <option value="">Add…</option>
                         {(users.data ?? [])
                           .filter((u) => !q.memberIds.includes(u.id))
@@ -261,10 +323,32 @@ function Sla() {
                   <tr key={p.priority}>
                     <td className={`sev sev-${p.priority}`}>{p.priority}</td>
                     <td>
-                      <input type="number" min={1} aria-label={`First response minutes for ${p.priority}`} value={e.firstResponseMinutes} onChange={(ev) => setEdits({ ...edits, [p.priority]: { ...e, firstResponseMinutes: Number(ev.target.value) } })} />
+                      <input
+                        type="number"
+                        min={1}
+                        aria-label={`First response minutes for ${p.priority}`}
+                        value={e.firstResponseMinutes}
+                        onChange={(ev) =>
+                          setEdits({
+                            ...edits,
+                            [p.priority]: { ...e, firstResponseMinutes: Number(ev.target.value) },
+                          })
+                        }
+                      />
                     </td>
                     <td>
-                      <input type="number" min={1} aria-label={`Resolution minutes for ${p.priority}`} value={e.resolutionMinutes} onChange={(ev) => setEdits({ ...edits, [p.priority]: { ...e, resolutionMinutes: Number(ev.target.value) } })} />
+                      <input
+                        type="number"
+                        min={1}
+                        aria-label={`Resolution minutes for ${p.priority}`}
+                        value={e.resolutionMinutes}
+                        onChange={(ev) =>
+                          setEdits({
+                            ...edits,
+                            [p.priority]: { ...e, resolutionMinutes: Number(ev.target.value) },
+                          })
+                        }
+                      />
                     </td>
                     <td>
                       <button
@@ -272,7 +356,10 @@ function Sla() {
                         disabled={!edits[p.priority] || a.busy}
                         onClick={() =>
                           a.run(async () => {
-                            await http('PUT', `/sla/policies/${p.priority}`, { firstResponseMinutes: e.firstResponseMinutes, resolutionMinutes: e.resolutionMinutes });
+                            await http('PUT', `/sla/policies/${p.priority}`, {
+                              firstResponseMinutes: e.firstResponseMinutes,
+                              resolutionMinutes: e.resolutionMinutes,
+                            });
                             toast('SLA policy saved', 'ok');
                             const { [p.priority]: _drop, ...rest } = edits;
                             setEdits(rest);
@@ -337,7 +424,19 @@ function Rules() {
                   <td>{r.critical ?? '—'}</td>
                   <td>{r.forSeconds}s</td>
                   <td>
-                    <input type="checkbox" aria-label={`Enable ${r.name}`} checked={r.enabled} onChange={(e) => a.run(async () => (await http('PATCH', `/rules/${r.id}`, { enabled: e.target.checked }), res.reload()))} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Enable ${r.name}`}
+                      checked={r.enabled}
+                      onChange={(e) =>
+                        a.run(
+                          async () => (
+                            await http('PATCH', `/rules/${r.id}`, { enabled: e.target.checked }),
+                            res.reload()
+                          ),
+                        )
+                      }
+                    />
                   </td>
                 </tr>
               ))}
@@ -380,21 +479,46 @@ function Channels() {
                   <td>
                     {c.name} <span className="muted">({c.type})</span>
                   </td>
-                  <td className="row">
-                    {SEVERITIES.map((s) => (
-                      <label key={s} className="inline">
-                        <input
-                          type="checkbox"
-                          checked={c.severities.includes(s)}
-                          onChange={(e) => a.run(async () => (await http('PATCH', `/channels/${c.id}`, { severities: e.target.checked ? [...c.severities, s] : c.severities.filter((x) => x !== s) }), res.reload()))}
-                        />
-                        {s}
-                      </label>
-                    ))}
+                  <td>
+                    <div className="row">
+                      {SEVERITIES.map((s) => (
+                        <label key={s} className="inline">
+                          <input
+                            type="checkbox"
+                            checked={c.severities.includes(s)}
+                            onChange={(e) =>
+                              a.run(
+                                async () => (
+                                  await http('PATCH', `/channels/${c.id}`, {
+                                    severities: e.target.checked
+                                      ? [...c.severities, s]
+                                      : c.severities.filter((x) => x !== s),
+                                  }),
+                                  res.reload()
+                                ),
+                              )
+                            }
+                          />
+                          {s}
+                        </label>
+                      ))}
+                    </div>
                   </td>
                   <td>{c.configured ? 'Yes' : <span className="muted">No URL</span>}</td>
                   <td>
-                    <input type="checkbox" aria-label={`Enable ${c.name}`} checked={c.enabled} onChange={(e) => a.run(async () => (await http('PATCH', `/channels/${c.id}`, { enabled: e.target.checked }), res.reload()))} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Enable ${c.name}`}
+                      checked={c.enabled}
+                      onChange={(e) =>
+                        a.run(
+                          async () => (
+                            await http('PATCH', `/channels/${c.id}`, { enabled: e.target.checked }),
+                            res.reload()
+                          ),
+                        )
+                      }
+                    />
                   </td>
                 </tr>
               ))}
@@ -421,7 +545,10 @@ function Tokens() {
         onSubmit={(e) => {
           e.preventDefault();
           void a.run(async () => {
-            const t = await call('admin.tokens.create', { name, scopes: scopes as (typeof SCOPES)[number][] });
+            const t = await call('admin.tokens.create', {
+              name,
+              scopes: scopes as (typeof SCOPES)[number][],
+            });
             setCreated(t.token);
             setName('');
             res.reload();
@@ -434,7 +561,12 @@ function Tokens() {
         </label>
         {SCOPES.map((s) => (
           <label key={s} className="inline">
-            <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} /> {s}
+            <input
+              type="checkbox"
+              checked={scopes.includes(s)}
+              onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))}
+            />{' '}
+            {s}
           </label>
         ))}
         <button className="primary" disabled={!scopes.length}>
@@ -469,10 +601,21 @@ function Tokens() {
                   <td className="mono">{t.scopes.join(' ')}</td>
                   <td>{formatTime(t.createdAt)}</td>
                   <td>{formatTime(t.lastUsedAt)}</td>
-                  <td>{t.revokedAt ? <span className="badge bad">Revoked</span> : <span className="badge ok">Active</span>}</td>
+                  <td>
+                    {t.revokedAt ? (
+                      <span className="badge bad">Revoked</span>
+                    ) : (
+                      <span className="badge ok">Active</span>
+                    )}
+                  </td>
                   <td>
                     {!t.revokedAt && (
-                      <button className="small" onClick={() => a.run(async () => (await call('admin.tokens.revoke', { id: t.id }), res.reload()))}>
+                      <button
+                        className="small"
+                        onClick={() =>
+                          a.run(async () => (await call('admin.tokens.revoke', { id: t.id }), res.reload()))
+                        }
+                      >
                         Revoke
                       </button>
                     )}
@@ -493,7 +636,14 @@ function Audit() {
   const [from, setFrom] = useState('');
   const [cursor, setCursor] = useState<string | undefined>(undefined);
   const res = useResource(
-    () => call('admin.audit', { action: action || undefined, targetType: targetType || undefined, from: from ? new Date(from).getTime() : undefined, cursor, limit: 100 }),
+    () =>
+      call('admin.audit', {
+        action: action || undefined,
+        targetType: targetType || undefined,
+        from: from ? new Date(from).getTime() : undefined,
+        cursor,
+        limit: 100,
+      }),
     [action, targetType, from, cursor],
   );
   return (
@@ -501,11 +651,19 @@ function Audit() {
       <div className="toolbar">
         <label className="inline">
           Action
-          <input value={action} onChange={(e) => (setAction(e.target.value), setCursor(undefined))} placeholder="e.g. user.create" />
+          <input
+            value={action}
+            onChange={(e) => (setAction(e.target.value), setCursor(undefined))}
+            placeholder="e.g. user.create"
+          />
         </label>
         <label className="inline">
           Target type
-          <input value={targetType} onChange={(e) => (setTargetType(e.target.value), setCursor(undefined))} placeholder="e.g. ticket" />
+          <input
+            value={targetType}
+            onChange={(e) => (setTargetType(e.target.value), setCursor(undefined))}
+            placeholder="e.g. ticket"
+          />
         </label>
         <label className="inline">
           Since
@@ -532,9 +690,19 @@ function Audit() {
                     <td>{e.actorEmail ?? 'system'}</td>
                     <td className="mono">{e.action}</td>
                     <td>
-                      {e.targetType ? titleCase(e.targetType) : ''} <span className="mono muted">{e.targetId}</span>
+                      {e.targetType ? titleCase(e.targetType) : ''}{' '}
+                      <span className="mono muted">{e.targetId}</span>
                     </td>
-                    <td className="mono muted" style={{ maxWidth: 360, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={e.details ? JSON.stringify(e.details) : ''}>
+                    <td
+                      className="mono muted"
+                      style={{
+                        maxWidth: 360,
+                        overflow: 'hidden',
+                        textOverflow: 'ellipsis',
+                        whiteSpace: 'nowrap',
+                      }}
+                      title={e.details ? JSON.stringify(e.details) : ''}
+                    >
                       {e.details ? JSON.stringify(e.details) : ''}
                     </td>
                   </tr>

@@ -3,7 +3,17 @@ import { ALERT_STATUSES, SEVERITIES, type Alert } from '../../../shared/ipc';
 import { call, errorMessage } from '../api';
 import { Dialog, useNow } from '../components/common';
 import { relativeTime, titleCase } from '../lib/format';
-import { acknowledge, focusAlert, groupBySeverity, loadAlerts, resolveAlert, setAlertFilter, setSound, useAlerts, visibleAlerts } from '../stores/alerts';
+import {
+  acknowledge,
+  focusAlert,
+  groupBySeverity,
+  loadAlerts,
+  resolveAlert,
+  setAlertFilter,
+  setSound,
+  useAlerts,
+  visibleAlerts,
+} from '../stores/alerts';
 import { updateSettings } from '../stores/session';
 import { navigate, toast } from '../stores/ui';
 
@@ -18,7 +28,16 @@ export function Alerts({ focusId }: { focusId: string | null }) {
   const focusedId = useAlerts((s) => s.focusedId);
   const [silencing, setSilencing] = useState<Alert | null>(null);
   const now = useNow(10_000);
-  const visible = visibleAlerts({ alerts: all, statusFilter, severityFilter, text, loading, error, focusedId, sound });
+  const visible = visibleAlerts({
+    alerts: all,
+    statusFilter,
+    severityFilter,
+    text,
+    loading,
+    error,
+    focusedId,
+    sound,
+  });
   const groups = groupBySeverity(visible);
   const focused = focusedId ? all.find((a) => a.id === focusedId) : undefined;
 
@@ -48,7 +67,9 @@ export function Alerts({ focusId }: { focusId: string | null }) {
             checked={sound}
             onChange={(e) => {
               setSound(e.target.checked);
-              void updateSettings({ notifications: { sound: e.target.checked } }).catch((err) => toast(errorMessage(err), 'error'));
+              void updateSettings({ notifications: { sound: e.target.checked } }).catch((err) =>
+                toast(errorMessage(err), 'error'),
+              );
             }}
           />
           Sound for critical alerts
@@ -59,7 +80,12 @@ export function Alerts({ focusId }: { focusId: string | null }) {
           <legend className="sr-only">Status</legend>
           {ALERT_STATUSES.map((s) => (
             <label key={s} className="inline">
-              <input type="checkbox" checked={statusFilter.includes(s)} onChange={() => setAlertFilter({ statusFilter: toggle(statusFilter, s) })} /> {titleCase(s)}
+              <input
+                type="checkbox"
+                checked={statusFilter.includes(s)}
+                onChange={() => setAlertFilter({ statusFilter: toggle(statusFilter, s) })}
+              />{' '}
+              {titleCase(s)}
             </label>
           ))}
         </fieldset>
@@ -70,13 +96,23 @@ export function Alerts({ focusId }: { focusId: string | null }) {
           <legend className="sr-only">Severity</legend>
           {[...SEVERITIES].reverse().map((s) => (
             <label key={s} className="inline">
-              <input type="checkbox" checked={severityFilter.includes(s)} onChange={() => setAlertFilter({ severityFilter: toggle(severityFilter, s) })} /> <span className={`sev sev-${s}`}>{s}</span>
+              <input
+                type="checkbox"
+                checked={severityFilter.includes(s)}
+                onChange={() => setAlertFilter({ severityFilter: toggle(severityFilter, s) })}
+              />{' '}
+              <span className={`sev sev-${s}`}>{s}</span>
             </label>
           ))}
         </fieldset>
         <label className="inline">
           <span className="sr-only">Filter by text or label</span>
-          <input type="search" placeholder="Filter: title or label=value" value={text} onChange={(e) => setAlertFilter({ text: e.target.value })} />
+          <input
+            type="search"
+            placeholder="Filter: title or label=value"
+            value={text}
+            onChange={(e) => setAlertFilter({ text: e.target.value })}
+          />
         </label>
       </div>
       {error && (
@@ -95,7 +131,9 @@ export function Alerts({ focusId }: { focusId: string | null }) {
           <AlertCard a={focused} now={now} focused onSilence={setSilencing} />
         </>
       )}
-      {!loading && !error && groups.length === 0 && <div className="state">No alerts match these filters. New alerts appear here as they fire.</div>}
+      {!loading && !error && groups.length === 0 && (
+        <div className="state">No alerts match these filters. New alerts appear here as they fire.</div>
+      )}
       {groups.map((g) => (
         <section key={g.severity} className="sev-group" aria-label={`${g.severity} alerts`}>
           <h2>
@@ -116,7 +154,17 @@ export function Alerts({ focusId }: { focusId: string | null }) {
   );
 }
 
-function AlertCard({ a, now, focused, onSilence }: { a: Alert; now: number; focused: boolean; onSilence: (a: Alert) => void }) {
+function AlertCard({
+  a,
+  now,
+  focused,
+  onSilence,
+}: {
+  a: Alert;
+  now: number;
+  focused: boolean;
+  onSilence: (a: Alert) => void;
+}) {
   const [busy, setBusy] = useState(false);
   const act = async (fn: () => Promise<unknown>, done: string) => {
     setBusy(true);
@@ -130,11 +178,22 @@ function AlertCard({ a, now, focused, onSilence }: { a: Alert; now: number; focu
     }
   };
   return (
-    <article id={`alert-${a.id}`} className={`alert-card ${a.severity}${focused ? ' focused' : ''}`} aria-label={a.title} data-testid="alert-card" data-alert-id={a.id} data-status={a.status}>
+    <article
+      id={`alert-${a.id}`}
+      className={`alert-card ${a.severity}${focused ? ' focused' : ''}`}
+      aria-label={a.title}
+      data-testid="alert-card"
+      data-alert-id={a.id}
+      data-status={a.status}
+    >
       <div style={{ minWidth: 0 }}>
         <div className="row">
           <strong>{a.title}</strong>
-          <span className={`badge ${a.status === 'firing' ? 'bad' : a.status === 'acknowledged' ? 'warn' : a.status === 'resolved' ? 'ok' : 'neutral'}`}>{a.status}</span>
+          <span
+            className={`badge ${a.status === 'firing' ? 'bad' : a.status === 'acknowledged' ? 'warn' : a.status === 'resolved' ? 'ok' : 'neutral'}`}
+          >
+            {a.status}
+          </span>
           {a.pending && <span className="pending-mark">pending sync</span>}
           {a.count > 1 && <span className="muted">×{a.count}</span>}
         </div>
@@ -147,13 +206,18 @@ function AlertCard({ a, now, focused, onSilence }: { a: Alert; now: number; focu
           ))}
         </div>
         <div className="muted" style={{ fontSize: 12.5 }}>
-          {a.source && `${a.source} · `}first {relativeTime(a.firstSeenAt, now)} · last {relativeTime(a.lastSeenAt, now)}
+          {a.source && `${a.source} · `}first {relativeTime(a.firstSeenAt, now)} · last{' '}
+          {relativeTime(a.lastSeenAt, now)}
           {a.acknowledgedBy && ` · acknowledged by ${a.acknowledgedBy}`}
         </div>
       </div>
       <div className="row" style={{ alignItems: 'flex-start' }}>
         {a.status === 'firing' && (
-          <button className="primary small" disabled={busy} onClick={() => act(() => acknowledge(a.id), 'Acknowledged')}>
+          <button
+            className="primary small"
+            disabled={busy}
+            onClick={() => act(() => acknowledge(a.id), 'Acknowledged')}
+          >
             Acknowledge
           </button>
         )}
@@ -175,7 +239,11 @@ function AlertCard({ a, now, focused, onSilence }: { a: Alert; now: number; focu
             disabled={busy}
             onClick={() =>
               act(async () => {
-                const inc = await call('incidents.create', { title: a.title, description: a.description || undefined, alertIds: [a.id] });
+                const inc = await call('incidents.create', {
+                  title: a.title,
+                  description: a.description || undefined,
+                  alertIds: [a.id],
+                });
                 navigate({ screen: 'incidents', id: inc.id });
               }, 'Incident created')
             }
@@ -197,7 +265,9 @@ const DURATIONS: [number, string][] = [
 ];
 
 function SilenceDialog({ alert, onClose }: { alert: Alert; onClose: () => void }) {
-  const [selected, setSelected] = useState<Record<string, boolean>>(() => Object.fromEntries(Object.keys(alert.labels).map((k) => [k, true])));
+  const [selected, setSelected] = useState<Record<string, boolean>>(() =>
+    Object.fromEntries(Object.keys(alert.labels).map((k) => [k, true])),
+  );
   const [values, setValues] = useState<Record<string, string>>(() => ({ ...alert.labels }));
   const [minutes, setMinutes] = useState(60);
   const [comment, setComment] = useState(`Silencing “${alert.title}”`);
@@ -227,15 +297,28 @@ function SilenceDialog({ alert, onClose }: { alert: Alert; onClose: () => void }
       >
         <fieldset style={{ border: '1px solid var(--border)', borderRadius: 6 }}>
           <legend>Matchers (prefilled from the alert&apos;s labels)</legend>
-          {Object.keys(values).length === 0 && <p className="field-error">This alert has no labels to match on.</p>}
+          {Object.keys(values).length === 0 && (
+            <p className="field-error">This alert has no labels to match on.</p>
+          )}
           {Object.keys(values).map((k) => (
             <div key={k} className="row" style={{ marginBottom: 4 }}>
               <label className="inline">
-                <input type="checkbox" checked={!!selected[k]} onChange={(e) => setSelected({ ...selected, [k]: e.target.checked })} /> <span className="mono">{k}</span> =
+                <input
+                  type="checkbox"
+                  checked={!!selected[k]}
+                  onChange={(e) => setSelected({ ...selected, [k]: e.target.checked })}
+                />{' '}
+                <span className="mono">{k}</span> =
               </label>
               <label className="inline" style={{ flex: 1 }}>
                 <span className="sr-only">Value for {k}</span>
-                <input className="mono" value={values[k]} onChange={(e) => setValues({ ...values, [k]: e.target.value })} disabled={!selected[k]} style={{ width: '100%' }} />
+                <input
+                  className="mono"
+                  value={values[k]}
+                  onChange={(e) => setValues({ ...values, [k]: e.target.value })}
+                  disabled={!selected[k]}
+                  style={{ width: '100%' }}
+                />
               </label>
             </div>
           ))}

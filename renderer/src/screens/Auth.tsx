@@ -55,7 +55,12 @@ export function FirstRun({ onCancel }: { onCancel?: () => void }) {
     try {
       const profile =
         mode === 'local'
-          ? await call('profiles.addLocal', { name: 'Local workspace', adminEmail: email, adminName: name, adminPassword: password })
+          ? await call('profiles.addLocal', {
+              name: 'Local workspace',
+              adminEmail: email,
+              adminName: name,
+              adminPassword: password,
+            })
           : await call('profiles.addServer', { name: new URL(url).host || url, url });
       await activateProfile(profile.id);
       if (mode === 'local') await login(email, password);
@@ -73,7 +78,9 @@ export function FirstRun({ onCancel }: { onCancel?: () => void }) {
         <h1 id="fr-title">
           <Logo /> Welcome to OpsDesk
         </h1>
-        <p className="muted" style={{ margin: 0 }}>Choose where your work lives. You can add more server profiles later in Settings.</p>
+        <p className="muted" style={{ margin: 0 }}>
+          Choose where your work lives. You can add more server profiles later in Settings.
+        </p>
         <div className="choice" role="group" aria-label="Workspace type">
           <button type="button" aria-pressed={mode === 'local'} onClick={() => setMode('local')}>
             <strong>Local workspace</strong>
@@ -94,27 +101,63 @@ export function FirstRun({ onCancel }: { onCancel?: () => void }) {
             </label>
             <label>
               Admin email
-              <input required type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" />
+              <input
+                required
+                type="email"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                autoComplete="username"
+              />
             </label>
             <label>
               Admin password
-              <input required type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" aria-invalid={tooShort} aria-describedby="pw-hint" />
-              <span id="pw-hint" className={tooShort ? 'field-error' : 'field-hint'}>At least 12 characters.</span>
+              <input
+                required
+                type="password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                autoComplete="new-password"
+                aria-invalid={tooShort}
+                aria-describedby="pw-hint"
+              />
+              <span id="pw-hint" className={tooShort ? 'field-error' : 'field-hint'}>
+                At least 12 characters.
+              </span>
             </label>
             <label>
               Repeat password
-              <input required type="password" value={password2} onChange={(e) => setPassword2(e.target.value)} autoComplete="new-password" aria-invalid={mismatch} />
+              <input
+                required
+                type="password"
+                value={password2}
+                onChange={(e) => setPassword2(e.target.value)}
+                autoComplete="new-password"
+                aria-invalid={mismatch}
+              />
               {mismatch && <span className="field-error">The passwords differ.</span>}
             </label>
           </>
         ) : (
           <label>
             Server URL
-            <input required type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://opsdesk.example.com" aria-describedby="url-hint" />
-            <span id="url-hint" className="field-hint">http(s) address of the OpsDesk server.</span>
+            <input
+              required
+              type="url"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://opsdesk.example.com"
+              aria-describedby="url-hint"
+            />
+            <span id="url-hint" className="field-hint">
+              http(s) address of the OpsDesk server.
+            </span>
           </label>
         )}
-        {error && <div className="alert-box error" role="alert">{error}</div>}
+        {error && (
+          <div className="alert-box error" role="alert">
+            {error}
+          </div>
+        )}
         <div className="row end">
           {onCancel && (
             <button type="button" onClick={onCancel}>
@@ -122,7 +165,13 @@ export function FirstRun({ onCancel }: { onCancel?: () => void }) {
             </button>
           )}
           <button className="primary" type="submit" disabled={busy}>
-            {busy ? (mode === 'local' ? 'Starting the workspace…' : 'Checking the server…') : mode === 'local' ? 'Create workspace' : 'Connect'}
+            {busy
+              ? mode === 'local'
+                ? 'Starting the workspace…'
+                : 'Checking the server…'
+              : mode === 'local'
+                ? 'Create workspace'
+                : 'Connect'}
           </button>
         </div>
       </form>
@@ -168,7 +217,12 @@ export function Login() {
         {profiles.length > 1 ? (
           <label>
             Server profile
-            <select value={activeId ?? ''} onChange={(e) => void activateProfile(e.target.value).catch((err) => setError(authMessage(err)))}>
+            <select
+              value={activeId ?? ''}
+              onChange={(e) =>
+                void activateProfile(e.target.value).catch((err) => setError(authMessage(err)))
+              }
+            >
               {profiles.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name} {p.kind === 'local' ? '(local)' : `(${p.url})`}
@@ -177,29 +231,67 @@ export function Login() {
             </select>
           </label>
         ) : (
-          profile && <p className="muted" style={{ margin: 0 }}>{profile.kind === 'local' ? 'Local workspace' : profile.url}</p>
+          profile && (
+            <p className="muted" style={{ margin: 0 }}>
+              {profile.kind === 'local' ? 'Local workspace' : profile.url}
+            </p>
+          )
         )}
-        {reason === 'revoked' && <div className="alert-box warning">Your session was ended on the server. Sign in again; unsynced work is kept.</div>}
-        {reason === 'expired' && <div className="alert-box info">Your session expired. Sign in again; unsynced work is kept.</div>}
+        {reason === 'revoked' && (
+          <div className="alert-box warning">
+            Your session was ended on the server. Sign in again; unsynced work is kept.
+          </div>
+        )}
+        {reason === 'expired' && (
+          <div className="alert-box info">Your session expired. Sign in again; unsynced work is kept.</div>
+        )}
         {mfa ? (
           <label>
             Authentication code
-            <input required inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} aria-describedby="mfa-hint" autoFocus />
-            <span id="mfa-hint" className="field-hint">The 6-digit code from your authenticator app for {session.email}.</span>
+            <input
+              required
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              aria-describedby="mfa-hint"
+              autoFocus
+            />
+            <span id="mfa-hint" className="field-hint">
+              The 6-digit code from your authenticator app for {session.email}.
+            </span>
           </label>
         ) : (
           <>
             <label>
               Email
-              <input required type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus={!email} />
+              <input
+                required
+                type="email"
+                autoComplete="username"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                autoFocus={!email}
+              />
             </label>
             <label>
               Password
-              <input required type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} autoFocus={!!email} />
+              <input
+                required
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                autoFocus={!!email}
+              />
             </label>
           </>
         )}
-        {error && <div className="alert-box error" role="alert">{error}</div>}
+        {error && (
+          <div className="alert-box error" role="alert">
+            {error}
+          </div>
+        )}
         <div className="row">
           <button type="button" className="ghost" onClick={() => setAdding(true)}>
             Add a workspace…

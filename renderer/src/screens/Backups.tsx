@@ -1,7 +1,14 @@
 import { useState } from 'react';
 import type { Backup, Job } from '../../../shared/ipc';
 import { call, http } from '../api';
-import { ConfirmDestructive, ErrorBox, StateView, useAction, useNow, useResource } from '../components/common';
+import {
+  ConfirmDestructive,
+  ErrorBox,
+  StateView,
+  useAction,
+  useNow,
+  useResource,
+} from '../components/common';
 import { formatBytes, formatTime, relativeTime } from '../lib/format';
 import { currentUser, useSession } from '../stores/session';
 import { navigate, toast } from '../stores/ui';
@@ -36,14 +43,23 @@ export default function Backups() {
       <div className="page-head">
         <h1 id="bk-title">Backups</h1>
         <span className="spacer" />
-        <button className="primary" disabled={a.busy} onClick={() => startJob(call('jobs.request', { runbook: 'backup-database', params: { kind: 'manual' } }))}>
+        <button
+          className="primary"
+          disabled={a.busy}
+          onClick={() =>
+            startJob(call('jobs.request', { runbook: 'backup-database', params: { kind: 'manual' } }))
+          }
+        >
           Back up now
         </button>
       </div>
       {overview.data && (
         <p className="muted">
-          Last success {overview.data.lastSuccessAt ? relativeTime(overview.data.lastSuccessAt, now) : 'never'} · retention: hourly {overview.data.retention.hourlyHours} h, daily {overview.data.retention.dailyDays} d, weekly {overview.data.retention.weeklyWeeks} w, monthly{' '}
-          {overview.data.retention.monthlyMonths} m{overview.data.freeBytes != null && ` · ${formatBytes(overview.data.freeBytes)} free`}
+          Last success{' '}
+          {overview.data.lastSuccessAt ? relativeTime(overview.data.lastSuccessAt, now) : 'never'} ·
+          retention: hourly {overview.data.retention.hourlyHours} h, daily {overview.data.retention.dailyDays}{' '}
+          d, weekly {overview.data.retention.weeklyWeeks} w, monthly {overview.data.retention.monthlyMonths} m
+          {overview.data.freeBytes != null && ` · ${formatBytes(overview.data.freeBytes)} free`}
           {overview.data.schedules.map((s) => ` · ${s.name} next ${s.nextRun ? formatTime(s.nextRun) : '—'}`)}
         </p>
       )}
@@ -78,34 +94,64 @@ export default function Backups() {
                       <span className={`badge ${c.cls}`} title={b.verification ?? ''}>
                         {c.text}
                       </span>
-                      {b.sha256 && <div className="mono muted" title={b.sha256}>{b.sha256.slice(0, 12)}…</div>}
-                    </td>
-                    <td>{b.keptBy.length ? b.keptBy.join(', ') : <span className="muted">none (will be pruned)</span>}</td>
-                    <td className="row">
-                      <button className="small" disabled={a.busy || b.status !== 'ok'} onClick={() => startJob(http<Job>('POST', `/backups/${encodeURIComponent(b.id)}/verify`, {}))}>
-                        Verify
-                      </button>
-                      {isAdmin && (
-                        <button className="small danger" disabled={b.status !== 'ok'} onClick={() => setRestoring(b)}>
-                          Restore…
-                        </button>
+                      {b.sha256 && (
+                        <div className="mono muted" title={b.sha256}>
+                          {b.sha256.slice(0, 12)}…
+                        </div>
                       )}
-                      <button
-                        className="small"
-                        onClick={() =>
-                          a.run(async () => {
-                            try {
-                              saveJson(`${b.id}.manifest.json`, await call('backups.manifest', { id: b.id }));
-                            } catch {
-                              // Older servers have no manifest route: the backup record carries the same facts.
-                              saveJson(`${b.id}.json`, await http('GET', `/backups/${encodeURIComponent(b.id)}`));
-                              toast('The server has no manifest route; downloaded the backup record instead.');
-                            }
-                          })
-                        }
-                      >
-                        Manifest
-                      </button>
+                    </td>
+                    <td>
+                      {b.keptBy.length ? (
+                        b.keptBy.join(', ')
+                      ) : (
+                        <span className="muted">none (will be pruned)</span>
+                      )}
+                    </td>
+                    <td>
+                      <div className="row">
+                        <button
+                          className="small"
+                          disabled={a.busy || b.status !== 'ok'}
+                          onClick={() =>
+                            startJob(http<Job>('POST', `/backups/${encodeURIComponent(b.id)}/verify`, {}))
+                          }
+                        >
+                          Verify
+                        </button>
+                        {isAdmin && (
+                          <button
+                            className="small danger"
+                            disabled={b.status !== 'ok'}
+                            onClick={() => setRestoring(b)}
+                          >
+                            Restore…
+                          </button>
+                        )}
+                        <button
+                          className="small"
+                          onClick={() =>
+                            a.run(async () => {
+                              try {
+                                saveJson(
+                                  `${b.id}.manifest.json`,
+                                  await call('backups.manifest', { id: b.id }),
+                                );
+                              } catch {
+                                // Older servers have no manifest route: the backup record carries the same facts.
+                                saveJson(
+                                  `${b.id}.json`,
+                                  await http('GET', `/backups/${encodeURIComponent(b.id)}`),
+                                );
+                                toast(
+                                  'The server has no manifest route; downloaded the backup record instead.',
+                                );
+                              }
+                            })
+                          }
+                        >
+                          Manifest
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 );
@@ -120,13 +166,17 @@ export default function Backups() {
           target={restoring.id}
           description={
             <>
-              Replaces the whole database with the backup of <strong>{formatTime(restoring.createdAt)}</strong>. The server enters maintenance mode and takes a safety backup first; changes made since this backup are lost.
+              Replaces the whole database with the backup of{' '}
+              <strong>{formatTime(restoring.createdAt)}</strong>. The server enters maintenance mode and takes
+              a safety backup first; changes made since this backup are lost.
             </>
           }
           action="Restore"
           onConfirm={async () => {
             // The server's own gate: destructive runbooks are confirmed with the runbook id.
-            const job = await http<Job>('POST', `/backups/${encodeURIComponent(restoring.id)}/restore`, { confirmation: 'restore-database' });
+            const job = await http<Job>('POST', `/backups/${encodeURIComponent(restoring.id)}/restore`, {
+              confirmation: 'restore-database',
+            });
             navigate({ screen: 'job', id: job.id });
           }}
           onClose={() => setRestoring(null)}

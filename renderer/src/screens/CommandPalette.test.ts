@@ -4,7 +4,18 @@ import { commandsFor } from './CommandPalette';
 describe('command palette', () => {
   it('reaches every screen', () => {
     const titles = commandsFor('', true).map((c) => c.title);
-    for (const s of ['Queues', 'Alerts', 'Incidents', 'Runbooks', 'Maintenance', 'Dashboard', 'Backups', 'Admin', 'Settings']) expect(titles).toContain(`Go to ${s}`);
+    for (const s of [
+      'Queues',
+      'Alerts',
+      'Incidents',
+      'Runbooks',
+      'Maintenance',
+      'Dashboard',
+      'Backups',
+      'Admin',
+      'Settings',
+    ])
+      expect(titles).toContain(`Go to ${s}`);
   });
   it('hides Admin from non-admins', () => {
     expect(commandsFor('admin', false).map((c) => c.title)).not.toContain('Go to Admin');

@@ -15,17 +15,75 @@ interface Command {
 /** Every screen and the app-wide actions; a number opens that ticket, other text searches. */
 export function commandsFor(query: string, isAdmin: boolean): Command[] {
   const base: Command[] = [
-    ...NAV.filter((n) => !n.adminOnly || isAdmin).map((n) => ({ id: `go:${n.screen}`, title: `Go to ${n.label}`, hint: 'Screen', run: () => navigate({ screen: n.screen }) })),
-    { id: 'sync', title: 'Sync now', hint: 'Action', run: async () => (await call('sync.now'), toast('Sync started')) },
+    ...NAV.filter((n) => !n.adminOnly || isAdmin).map((n) => ({
+      id: `go:${n.screen}`,
+      title: `Go to ${n.label}`,
+      hint: 'Screen',
+      run: () => navigate({ screen: n.screen }),
+    })),
+    {
+      id: 'sync',
+      title: 'Sync now',
+      hint: 'Action',
+      run: async () => (await call('sync.now'), toast('Sync started')),
+    },
     { id: 'outbox', title: 'Show outbox (pending changes)', hint: 'Action', run: () => setOutboxOpen(true) },
-    { id: 'incident:new', title: 'Create incident', hint: 'Action', run: () => navigate({ screen: 'incidents', id: 'new' }) },
-    { id: 'maintenance:new', title: 'Schedule maintenance', hint: 'Action', run: () => navigate({ screen: 'maintenance', id: 'new' }) },
-    { id: 'backup:now', title: 'Back up the database now', hint: 'Runbook', run: async () => navigate({ screen: 'job', id: (await call('jobs.request', { runbook: 'backup-database', params: { kind: 'manual' } })).id }) },
-    { id: 'runbook:health', title: 'Run health checks', hint: 'Runbook', run: async () => navigate({ screen: 'job', id: (await call('jobs.request', { runbook: 'run-health-checks', params: {} })).id }) },
-    { id: 'theme:dark', title: 'Theme: dark', hint: 'Settings', run: () => updateSettings({ theme: 'dark' }) },
-    { id: 'theme:light', title: 'Theme: light', hint: 'Settings', run: () => updateSettings({ theme: 'light' }) },
-    { id: 'theme:system', title: 'Theme: follow the system', hint: 'Settings', run: () => updateSettings({ theme: 'system' }) },
-    { id: 'updates', title: 'Check for updates', hint: 'Settings', run: async () => toast(`Updates: ${(await call('updates.check')).state.replace('_', ' ')}`) },
+    {
+      id: 'incident:new',
+      title: 'Create incident',
+      hint: 'Action',
+      run: () => navigate({ screen: 'incidents', id: 'new' }),
+    },
+    {
+      id: 'maintenance:new',
+      title: 'Schedule maintenance',
+      hint: 'Action',
+      run: () => navigate({ screen: 'maintenance', id: 'new' }),
+    },
+    {
+      id: 'backup:now',
+      title: 'Back up the database now',
+      hint: 'Runbook',
+      run: async () =>
+        navigate({
+          screen: 'job',
+          id: (await call('jobs.request', { runbook: 'backup-database', params: { kind: 'manual' } })).id,
+        }),
+    },
+    {
+      id: 'runbook:health',
+      title: 'Run health checks',
+      hint: 'Runbook',
+      run: async () =>
+        navigate({
+          screen: 'job',
+          id: (await call('jobs.request', { runbook: 'run-health-checks', params: {} })).id,
+        }),
+    },
+    {
+      id: 'theme:dark',
+      title: 'Theme: dark',
+      hint: 'Settings',
+      run: () => updateSettings({ theme: 'dark' }),
+    },
+    {
+      id: 'theme:light',
+      title: 'Theme: light',
+      hint: 'Settings',
+      run: () => updateSettings({ theme: 'light' }),
+    },
+    {
+      id: 'theme:system',
+      title: 'Theme: follow the system',
+      hint: 'Settings',
+      run: () => updateSettings({ theme: 'system' }),
+    },
+    {
+      id: 'updates',
+      title: 'Check for updates',
+      hint: 'Settings',
+      run: async () => toast(`Updates: ${(await call('updates.check')).state.replace('_', ' ')}`),
+    },
     { id: 'shortcuts', title: 'Keyboard shortcuts', hint: 'Help', run: () => setShortcuts(true) },
     { id: 'logout', title: 'Sign out', hint: 'Session', run: () => logout() },
   ];
@@ -33,7 +91,13 @@ export function commandsFor(query: string, isAdmin: boolean): Command[] {
   const first: Command[] = [];
   const last: Command[] = [];
   const num = /^#?(\d{1,9})$/.exec(q);
-  if (num) first.push({ id: 'ticket', title: `Open ticket #${num[1]}`, hint: 'Ticket', run: () => navigate({ screen: 'ticket', id: num[1] }) });
+  if (num)
+    first.push({
+      id: 'ticket',
+      title: `Open ticket #${num[1]}`,
+      hint: 'Ticket',
+      run: () => navigate({ screen: 'ticket', id: num[1] }),
+    });
   if (q && !num)
     last.push({
       id: 'search',
@@ -100,7 +164,14 @@ export function CommandPalette() {
         <ul id="palette-list" role="listbox" aria-label="Commands">
           {items.length === 0 && <li className="muted">No matching command</li>}
           {items.map((c, i) => (
-            <li key={c.id} id={`cmd-${c.id}`} role="option" aria-selected={i === sel} onMouseEnter={() => setIndex(i)} onClick={() => void run(c)}>
+            <li
+              key={c.id}
+              id={`cmd-${c.id}`}
+              role="option"
+              aria-selected={i === sel}
+              onMouseEnter={() => setIndex(i)}
+              onClick={() => void run(c)}
+            >
               <span>{c.title}</span>
               <span className="muted">{c.hint}</span>
             </li>

@@ -1,15 +1,51 @@
 import { useEffect, useRef, useState } from 'react';
-import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartConfiguration,
+} from 'chart.js';
 import type { SeriesResponse } from '../../../shared/ipc';
 import { call, errorMessage, http } from '../api';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, Filler, Legend, Tooltip);
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  CategoryScale,
+  BarController,
+  BarElement,
+  Filler,
+  Legend,
+  Tooltip,
+);
 
-export const RANGES = { '1h': 3600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '90d': 90 * 86_400_000 } as const;
+export const RANGES = {
+  '1h': 3600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '90d': 90 * 86_400_000,
+} as const;
 export type RangeKey = keyof typeof RANGES;
 
 /** The manuals' thresholds (ARCHITECTURE.md): warning and critical lines drawn on each chart. */
-export const PANELS: { metric: string; title: string; unit: string; scale?: number; warn?: number; crit?: number }[] = [
+export const PANELS: {
+  metric: string;
+  title: string;
+  unit: string;
+  scale?: number;
+  warn?: number;
+  crit?: number;
+}[] = [
   { metric: 'host_cpu_percent', title: 'CPU', unit: '%', warn: 70, crit: 90 },
   { metric: 'host_memory_percent', title: 'Memory', unit: '%', warn: 80, crit: 95 },
   { metric: 'host_disk_used_percent', title: 'Disk', unit: '%', warn: 85, crit: 95 },
@@ -24,11 +60,18 @@ function css(name: string): string {
 
 function timeLabel(ms: number, range: number): string {
   const d = new Date(ms);
-  return range > 2 * 86_400_000 ? d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' }) : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return range > 2 * 86_400_000
+    ? d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+    : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
 /** Builds a chart.js line configuration: one line per series plus dashed threshold lines. */
-export function lineConfig(data: SeriesResponse, panel: (typeof PANELS)[number], range: number, colors: { text: string; grid: string; accent: string; warn: string; crit: string }): ChartConfiguration<'line'> {
+export function lineConfig(
+  data: SeriesResponse,
+  panel: (typeof PANELS)[number],
+  range: number,
+  colors: { text: string; grid: string; accent: string; warn: string; crit: string },
+): ChartConfiguration<'line'> {
   const palette = [colors.accent, '#8e5bd6', '#2a9d8f', '#d06a2b'];
   const xs = data.series.flatMap((s) => s.points.map((p) => p[0]));
   const minX = xs.length ? Math.min(...xs) : data.from;
@@ -42,7 +85,18 @@ export function lineConfig(data: SeriesResponse, panel: (typeof PANELS)[number],
     borderWidth: 1.5,
     tension: 0.2,
   }));
-  const line = (label: string, y: number, color: string) => ({ label, data: [{ x: minX, y }, { x: maxX, y }], borderColor: color, backgroundColor: color, borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 });
+  const line = (label: string, y: number, color: string) => ({
+    label,
+    data: [
+      { x: minX, y },
+      { x: maxX, y },
+    ],
+    borderColor: color,
+    backgroundColor: color,
+    borderDash: [6, 4],
+    pointRadius: 0,
+    borderWidth: 1.5,
+  });
   if (panel.warn != null) datasets.push(line(`warning ${panel.warn}${panel.unit}`, panel.warn, colors.warn));
   if (panel.crit != null) datasets.push(line(`critical ${panel.crit}${panel.unit}`, panel.crit, colors.crit));
   return {
@@ -55,10 +109,26 @@ export function lineConfig(data: SeriesResponse, panel: (typeof PANELS)[number],
       parsing: false,
       normalized: true,
       interaction: { mode: 'nearest', intersect: false },
-      plugins: { legend: { labels: { color: colors.text, boxWidth: 12 } }, tooltip: { callbacks: { title: (items) => new Date(items[0]?.parsed.x ?? 0).toLocaleString() } } },
+      plugins: {
+        legend: { labels: { color: colors.text, boxWidth: 12 } },
+        tooltip: { callbacks: { title: (items) => new Date(items[0]?.parsed.x ?? 0).toLocaleString() } },
+      },
       scales: {
-        x: { type: 'linear', min: data.from, max: data.to, ticks: { color: colors.text, maxTicksLimit: 6, callback: (v) => timeLabel(Number(v), range) }, grid: { color: colors.grid } },
-        y: { beginAtZero: true, ticks: { color: colors.text }, grid: { color: colors.grid }, ...(panel.unit === '%' && (panel.crit ?? 0) >= 50 ? { max: 100 } : { suggestedMax: panel.crit ? panel.crit * 1.2 : undefined }) },
+        x: {
+          type: 'linear',
+          min: data.from,
+          max: data.to,
+          ticks: { color: colors.text, maxTicksLimit: 6, callback: (v) => timeLabel(Number(v), range) },
+          grid: { color: colors.grid },
+        },
+        y: {
+          beginAtZero: true,
+          ticks: { color: colors.text },
+          grid: { color: colors.grid },
+          ...(panel.unit === '%' && (panel.crit ?? 0) >= 50
+            ? { max: 100 }
+            : { suggestedMax: panel.crit ? panel.crit * 1.2 : undefined }),
+        },
       },
     },
   };
@@ -81,7 +151,13 @@ function ChartCanvas({ config, label }: { config: ChartConfiguration | null; lab
 
 interface ReportTickets {
   to: number;
-  tickets: { available: boolean; note: string | null; created: number; resolved: number; slaCompliancePercent: number | null };
+  tickets: {
+    available: boolean;
+    note: string | null;
+    created: number;
+    resolved: number;
+    slaCompliancePercent: number | null;
+  };
 }
 
 export default function Dashboard() {
@@ -103,7 +179,13 @@ export default function Dashboard() {
         <h1 id="dash-title">Dashboard</h1>
         <div className="row" role="radiogroup" aria-label="Range">
           {(Object.keys(RANGES) as RangeKey[]).map((r) => (
-            <button key={r} role="radio" aria-checked={range === r} className={range === r ? 'primary' : ''} onClick={() => setRange(r)}>
+            <button
+              key={r}
+              role="radio"
+              aria-checked={range === r}
+              className={range === r ? 'primary' : ''}
+              onClick={() => setRange(r)}
+            >
               {r}
             </button>
           ))}
@@ -121,10 +203,26 @@ export default function Dashboard() {
 }
 
 function colorsNow() {
-  return { text: css('--text-muted'), grid: css('--border'), accent: css('--accent'), warn: css('--warn'), crit: css('--bad') };
+  return {
+    text: css('--text-muted'),
+    grid: css('--border'),
+    accent: css('--accent'),
+    warn: css('--warn'),
+    crit: css('--bad'),
+  };
 }
 
-function MetricPanel({ panel, range, tick, theme }: { panel: (typeof PANELS)[number]; range: RangeKey; tick: number; theme?: string }) {
+function MetricPanel({
+  panel,
+  range,
+  tick,
+  theme,
+}: {
+  panel: (typeof PANELS)[number];
+  range: RangeKey;
+  tick: number;
+  theme?: string;
+}) {
   const [config, setConfig] = useState<ChartConfiguration | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [empty, setEmpty] = useState(false);
@@ -155,7 +253,11 @@ function MetricPanel({ panel, range, tick, theme }: { panel: (typeof PANELS)[num
           <span className="spinner" aria-hidden /> Loading…
         </div>
       )}
-      {!error && empty && <p className="muted" style={{ margin: 0 }}>No samples in this range yet.</p>}
+      {!error && empty && (
+        <p className="muted" style={{ margin: 0 }}>
+          No samples in this range yet.
+        </p>
+      )}
       {!error && config && (
         <div className="canvas-wrap">
           <ChartCanvas config={config} label={`${panel.title} over the last ${range}`} />
@@ -175,7 +277,13 @@ function TicketPanels({ range, tick, theme }: { range: RangeKey; tick: number; t
     const n = weekly ? 13 : 7;
     const step = weekly ? 7 * 86_400_000 : 86_400_000;
     const now = Date.now();
-    Promise.all(Array.from({ length: n }, (_, i) => http<ReportTickets>('GET', `/reports/${weekly ? 'weekly' : 'daily'}`, undefined, { to: now - (n - 1 - i) * step }))).then(
+    Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        http<ReportTickets>('GET', `/reports/${weekly ? 'weekly' : 'daily'}`, undefined, {
+          to: now - (n - 1 - i) * step,
+        }),
+      ),
+    ).then(
       (r) => live && (setReports(r), setError(null)),
       (e) => live && setError(errorMessage(e)),
     );
@@ -184,7 +292,9 @@ function TicketPanels({ range, tick, theme }: { range: RangeKey; tick: number; t
     };
   }, [range, tick]);
   const c = colorsNow();
-  const labels = (reports ?? []).map((r) => new Date(r.to).toLocaleDateString(undefined, { month: 'short', day: 'numeric' }));
+  const labels = (reports ?? []).map((r) =>
+    new Date(r.to).toLocaleDateString(undefined, { month: 'short', day: 'numeric' }),
+  );
   const volume: ChartConfiguration | null = reports && {
     type: 'bar',
     data: {
@@ -194,12 +304,41 @@ function TicketPanels({ range, tick, theme }: { range: RangeKey; tick: number; t
         { label: 'Resolved', data: reports.map((r) => r.tickets.resolved), backgroundColor: '#2a9d8f' },
       ],
     },
-    options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { labels: { color: c.text } } }, scales: { x: { ticks: { color: c.text }, grid: { color: c.grid } }, y: { beginAtZero: true, ticks: { color: c.text }, grid: { color: c.grid } } } },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      plugins: { legend: { labels: { color: c.text } } },
+      scales: {
+        x: { ticks: { color: c.text }, grid: { color: c.grid } },
+        y: { beginAtZero: true, ticks: { color: c.text }, grid: { color: c.grid } },
+      },
+    },
   };
   const sla: ChartConfiguration | null = reports && {
     type: 'line',
-    data: { labels, datasets: [{ label: 'SLA compliance %', data: reports.map((r) => r.tickets.slaCompliancePercent), borderColor: c.accent, backgroundColor: c.accent, spanGaps: true }] },
-    options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { labels: { color: c.text } } }, scales: { x: { ticks: { color: c.text }, grid: { color: c.grid } }, y: { min: 0, max: 100, ticks: { color: c.text }, grid: { color: c.grid } } } },
+    data: {
+      labels,
+      datasets: [
+        {
+          label: 'SLA compliance %',
+          data: reports.map((r) => r.tickets.slaCompliancePercent),
+          borderColor: c.accent,
+          backgroundColor: c.accent,
+          spanGaps: true,
+        },
+      ],
+    },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      plugins: { legend: { labels: { color: c.text } } },
+      scales: {
+        x: { ticks: { color: c.text }, grid: { color: c.grid } },
+        y: { min: 0, max: 100, ticks: { color: c.text }, grid: { color: c.grid } },
+      },
+    },
   };
   const note = reports?.find((r) => !r.tickets.available)?.tickets.note;
   return (
@@ -218,7 +357,11 @@ function TicketPanels({ range, tick, theme }: { range: RangeKey; tick: number; t
               <span className="spinner" aria-hidden /> Loading…
             </div>
           )}
-          {note && <p className="muted" style={{ margin: 0 }}>{note}</p>}
+          {note && (
+            <p className="muted" style={{ margin: 0 }}>
+              {note}
+            </p>
+          )}
           {cfg && (
             <div className="canvas-wrap">
               <ChartCanvas config={cfg as ChartConfiguration} label={title as string} key={`${theme}`} />

@@ -28,7 +28,14 @@ export default function Incidents({ id }: { id?: string }) {
 
 function IncidentList() {
   const [showClosed, setShowClosed] = useState(false);
-  const res = useResource(() => call('incidents.list', showClosed ? {} : { state: ['detected', 'acknowledged', 'diagnosing', 'mitigating'] }), [showClosed]);
+  const res = useResource(
+    () =>
+      call(
+        'incidents.list',
+        showClosed ? {} : { state: ['detected', 'acknowledged', 'diagnosing', 'mitigating'] },
+      ),
+    [showClosed],
+  );
   const now = useNow(1000);
   const reloadRes = res.reload;
   useEffect(() => on('incidents.changed', () => reloadRes()), [reloadRes]);
@@ -37,7 +44,8 @@ function IncidentList() {
       <div className="page-head">
         <h1 id="inc-title">Incidents</h1>
         <label className="inline">
-          <input type="checkbox" checked={showClosed} onChange={(e) => setShowClosed(e.target.checked)} /> Include resolved and reviewed
+          <input type="checkbox" checked={showClosed} onChange={(e) => setShowClosed(e.target.checked)} />{' '}
+          Include resolved and reviewed
         </label>
         <span className="spacer" />
         <button className="primary" onClick={() => navigate({ screen: 'incidents', id: 'new' })}>
@@ -58,16 +66,28 @@ function IncidentList() {
             </thead>
             <tbody>
               {list.map((i) => (
-                <tr key={i.id} className="clickable" onClick={() => navigate({ screen: 'incidents', id: i.id })}>
+                <tr
+                  key={i.id}
+                  className="clickable"
+                  onClick={() => navigate({ screen: 'incidents', id: i.id })}
+                >
                   <td className={`sev sev-${i.severity}`}>{i.severity}</td>
                   <td>
-                    <a href={`#/incidents/${i.id}`} onClick={(e) => (e.preventDefault(), navigate({ screen: 'incidents', id: i.id }))}>
+                    <a
+                      href={`#/incidents/${i.id}`}
+                      onClick={(e) => (e.preventDefault(), navigate({ screen: 'incidents', id: i.id }))}
+                    >
                       {i.title}
                     </a>
                   </td>
                   <td>{titleCase(i.state)}</td>
                   <td>
-                    <ResponseBadge due={i.responseDueAt} acknowledgedAt={i.acknowledgedAt} breached={i.responseBreached} now={now} />
+                    <ResponseBadge
+                      due={i.responseDueAt}
+                      acknowledgedAt={i.acknowledgedAt}
+                      breached={i.responseBreached}
+                      now={now}
+                    />
                   </td>
                   <td>{relativeTime(i.detectedAt, now)}</td>
                 </tr>
@@ -80,10 +100,27 @@ function IncidentList() {
   );
 }
 
-function ResponseBadge({ due, acknowledgedAt, breached, now }: { due: number; acknowledgedAt: number | null; breached: boolean; now: number }) {
-  if (acknowledgedAt) return <span className={`badge ${breached ? 'bad' : 'ok'}`}>{breached ? 'Responded late' : 'Responded'}</span>;
+function ResponseBadge({
+  due,
+  acknowledgedAt,
+  breached,
+  now,
+}: {
+  due: number;
+  acknowledgedAt: number | null;
+  breached: boolean;
+  now: number;
+}) {
+  if (acknowledgedAt)
+    return (
+      <span className={`badge ${breached ? 'bad' : 'ok'}`}>{breached ? 'Responded late' : 'Responded'}</span>
+    );
   const left = due - now;
-  return <span className={`badge ${left < 0 ? 'bad' : left < 5 * 60_000 ? 'warn' : 'info'}`}>{formatCountdown(due, now)}</span>;
+  return (
+    <span className={`badge ${left < 0 ? 'bad' : left < 5 * 60_000 ? 'warn' : 'info'}`}>
+      {formatCountdown(due, now)}
+    </span>
+  );
 }
 
 function NewIncident() {
@@ -99,7 +136,11 @@ function NewIncident() {
         onSubmit={(e) => {
           e.preventDefault();
           void a.run(async () => {
-            const inc = await call('incidents.create', { title, description: description || undefined, severity });
+            const inc = await call('incidents.create', {
+              title,
+              description: description || undefined,
+              severity,
+            });
             navigate({ screen: 'incidents', id: inc.id });
           });
         }}
@@ -113,7 +154,8 @@ function NewIncident() {
           <select value={severity} onChange={(e) => setSeverity(e.target.value as typeof severity)}>
             {[...SEVERITIES].reverse().map((s) => (
               <option key={s} value={s}>
-                {titleCase(s)} — respond within {{ critical: '15 min', high: '1 h', medium: '4 h', low: '1 day' }[s]}
+                {titleCase(s)} — respond within{' '}
+                {{ critical: '15 min', high: '1 h', medium: '4 h', low: '1 day' }[s]}
               </option>
             ))}
           </select>
@@ -140,7 +182,10 @@ function IncidentDetailView({ id }: { id: string }) {
   const res = useResource(() => call('incidents.get', { id }), [id]);
   const now = useNow(1000);
   const [note, setNote] = useState('');
-  const [link, setLink] = useState<{ kind: 'alert' | 'ticket' | 'job'; refId: string }>({ kind: 'ticket', refId: '' });
+  const [link, setLink] = useState<{ kind: 'alert' | 'ticket' | 'job'; refId: string }>({
+    kind: 'ticket',
+    refId: '',
+  });
   const a = useAction();
   const reloadRes = res.reload;
   useEffect(() => on('incidents.changed', (p) => p.id === id && reloadRes()), [id, reloadRes]);
@@ -158,11 +203,22 @@ function IncidentDetailView({ id }: { id: string }) {
               <h1 id="inc-h">{inc.title}</h1>
               <span className={`sev sev-${inc.severity}`}>{inc.severity}</span>
               <span className="badge info">{titleCase(inc.state)}</span>
-              <ResponseBadge due={inc.responseDueAt} acknowledgedAt={inc.acknowledgedAt} breached={inc.responseBreached} now={now} />
+              <ResponseBadge
+                due={inc.responseDueAt}
+                acknowledgedAt={inc.acknowledgedAt}
+                breached={inc.responseBreached}
+                now={now}
+              />
             </div>
             <div className="row" role="group" aria-label="Workflow" style={{ marginBottom: 12 }}>
               {INCIDENT_STATES.map((s) => (
-                <button key={s} className={s === next ? 'primary' : ''} disabled={s !== next || a.busy} aria-current={s === inc.state ? 'step' : undefined} onClick={() => act(() => call('incidents.transition', { id, state: s }))}>
+                <button
+                  key={s}
+                  className={s === next ? 'primary' : ''}
+                  disabled={s !== next || a.busy}
+                  aria-current={s === inc.state ? 'step' : undefined}
+                  onClick={() => act(() => call('incidents.transition', { id, state: s }))}
+                >
                   {s === inc.state ? `● ${titleCase(s)}` : NEXT_LABEL[s]}
                 </button>
               ))}
@@ -175,7 +231,8 @@ function IncidentDetailView({ id }: { id: string }) {
                 <ol className="timeline">
                   {inc.timeline.map((t) => (
                     <li key={t.id}>
-                      <span className="muted">{formatTime(t.at)}</span> · <strong>{titleCase(t.kind)}</strong> {t.body}
+                      <span className="muted">{formatTime(t.at)}</span> · <strong>{titleCase(t.kind)}</strong>{' '}
+                      {t.body}
                     </li>
                   ))}
                 </ol>
@@ -200,7 +257,15 @@ function IncidentDetailView({ id }: { id: string }) {
                     </button>
                   </div>
                 </form>
-                {(inc.state === 'resolved' || inc.state === 'reviewed') && <ReviewForm id={id} summary={inc.summary} rootCause={inc.rootCause} followUps={inc.followUps} onSaved={res.reload} />}
+                {(inc.state === 'resolved' || inc.state === 'reviewed') && (
+                  <ReviewForm
+                    id={id}
+                    summary={inc.summary}
+                    rootCause={inc.rootCause}
+                    followUps={inc.followUps}
+                    onSaved={res.reload}
+                  />
+                )}
               </section>
               <aside className="side">
                 <h3>Links</h3>
@@ -235,7 +300,10 @@ function IncidentDetailView({ id }: { id: string }) {
                 >
                   <label className="inline">
                     <span className="sr-only">Link kind</span>
-                    <select value={link.kind} onChange={(e) => setLink({ ...link, kind: e.target.value as typeof link.kind })}>
+                    <select
+                      value={link.kind}
+                      onChange={(e) => setLink({ ...link, kind: e.target.value as typeof link.kind })}
+                    >
                       <option value="ticket">Ticket</option>
                       <option value="alert">Alert</option>
                       <option value="job">Job</option>
@@ -243,7 +311,12 @@ function IncidentDetailView({ id }: { id: string }) {
                   </label>
                   <label className="inline">
                     <span className="sr-only">Id to link</span>
-                    <input placeholder="id" value={link.refId} onChange={(e) => setLink({ ...link, refId: e.target.value })} style={{ width: 110 }} />
+                    <input
+                      placeholder="id"
+                      value={link.refId}
+                      onChange={(e) => setLink({ ...link, refId: e.target.value })}
+                      style={{ width: 110 }}
+                    />
                   </label>
                   <button className="small" disabled={!link.refId.trim()}>
                     Link
@@ -267,7 +340,19 @@ function IncidentDetailView({ id }: { id: string }) {
   );
 }
 
-function ReviewForm({ id, summary, rootCause, followUps, onSaved }: { id: string; summary: string | null; rootCause: string | null; followUps: string[]; onSaved: () => void }) {
+function ReviewForm({
+  id,
+  summary,
+  rootCause,
+  followUps,
+  onSaved,
+}: {
+  id: string;
+  summary: string | null;
+  rootCause: string | null;
+  followUps: string[];
+  onSaved: () => void;
+}) {
   const [s, setS] = useState(summary ?? '');
   const [r, setR] = useState(rootCause ?? '');
   const [f, setF] = useState(followUps.join('\n'));
@@ -279,7 +364,15 @@ function ReviewForm({ id, summary, rootCause, followUps, onSaved }: { id: string
       onSubmit={(e) => {
         e.preventDefault();
         void a.run(async () => {
-          await call('incidents.review', { id, summary: s, rootCause: r, followUps: f.split('\n').map((x) => x.trim()).filter(Boolean) });
+          await call('incidents.review', {
+            id,
+            summary: s,
+            rootCause: r,
+            followUps: f
+              .split('\n')
+              .map((x) => x.trim())
+              .filter(Boolean),
+          });
           toast('Review saved', 'ok');
           onSaved();
         });

@@ -3,7 +3,17 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { call } from '../api';
 import { ErrorBox, Progress, useAction, useNow } from '../components/common';
 import { formatDuration, formatTime } from '../lib/format';
-import { closeJob, isFinished, log, openDetachedConsole, openJob, setFollow, setLogQuery, setPaused, useJobConsole } from '../stores/jobs';
+import {
+  closeJob,
+  isFinished,
+  log,
+  openDetachedConsole,
+  openJob,
+  setFollow,
+  setLogQuery,
+  setPaused,
+  useJobConsole,
+} from '../stores/jobs';
 import { navigate } from '../stores/ui';
 import { JobStatusBadge } from './Runbooks';
 
@@ -58,19 +68,31 @@ export default function JobConsole({ id }: { id: string }) {
         {running && <Progress value={null} label="Job running" />}
         <span className="spacer" />
         {running && (
-          <button className="danger" disabled={a.busy} onClick={() => a.run(async () => useJobConsole.setState({ job: await call('jobs.cancel', { id }) }))}>
+          <button
+            className="danger"
+            disabled={a.busy}
+            onClick={() =>
+              a.run(async () => useJobConsole.setState({ job: await call('jobs.cancel', { id }) }))
+            }
+          >
             Cancel job
           </button>
         )}
         {job && isFinished(job) && job.status !== 'succeeded' && (
-          <button disabled={a.busy} onClick={() => a.run(async () => navigate({ screen: 'job', id: (await call('jobs.retry', { id })).id }))}>
+          <button
+            disabled={a.busy}
+            onClick={() =>
+              a.run(async () => navigate({ screen: 'job', id: (await call('jobs.retry', { id })).id }))
+            }
+          >
             Retry
           </button>
         )}
       </div>
       {job && (
         <p className="muted" style={{ margin: '0 0 8px' }}>
-          Requested {formatTime(job.createdAt)} by {job.requestedByEmail ?? 'unknown'} · params <span className="mono">{JSON.stringify(job.params)}</span>
+          Requested {formatTime(job.createdAt)} by {job.requestedByEmail ?? 'unknown'} · params{' '}
+          <span className="mono">{JSON.stringify(job.params)}</span>
           {job.summary && (
             <>
               {' '}
@@ -82,7 +104,8 @@ export default function JobConsole({ id }: { id: string }) {
       )}
       {job?.status === 'awaiting_approval' && (
         <div className="alert-box info" role="status" style={{ marginBottom: 8 }}>
-          This job waits for another admin to approve it (Runbooks → Approvals inbox). It starts as soon as it is approved.
+          This job waits for another admin to approve it (Runbooks → Approvals inbox). It starts as soon as it
+          is approved.
         </div>
       )}
       <ErrorBox error={error ?? a.error} />
@@ -95,7 +118,12 @@ export default function JobConsole({ id }: { id: string }) {
         </button>
         <label className="inline">
           <span className="sr-only">Search the log</span>
-          <input type="search" placeholder="Search the log" value={query} onChange={(e) => setQuery(e.target.value)} />
+          <input
+            type="search"
+            placeholder="Search the log"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
         </label>
         <span className="muted" data-testid="log-count">
           {count.toLocaleString()} {appliedQuery ? 'matching ' : ''}line{count === 1 ? '' : 's'}
@@ -115,7 +143,12 @@ function LogView() {
   const follow = useJobConsole((s) => s.follow);
   useJobConsole((s) => s.version);
   const ref = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count, getScrollElement: () => ref.current, estimateSize: () => LINE, overscan: 20 });
+  const v = useVirtualizer({
+    count,
+    getScrollElement: () => ref.current,
+    estimateSize: () => LINE,
+    overscan: 20,
+  });
   useEffect(() => {
     if (follow && count > 0) v.scrollToIndex(count - 1, { align: 'end' });
   }, [count, follow, v]);

@@ -1,7 +1,16 @@
 import { useEffect, useState } from 'react';
 import type { MaintenanceWindow } from '../../../shared/ipc';
 import { call, http, on } from '../api';
-import { ConfirmDestructive, Dialog, ErrorBox, Progress, StateView, useAction, useNow, useResource } from '../components/common';
+import {
+  ConfirmDestructive,
+  Dialog,
+  ErrorBox,
+  Progress,
+  StateView,
+  useAction,
+  useNow,
+  useResource,
+} from '../components/common';
 import { formatDuration, formatTime, titleCase } from '../lib/format';
 import { navigate, toast } from '../stores/ui';
 
@@ -35,7 +44,9 @@ export interface ProcedureRun {
 
 export function wizardProgress(run: Pick<ProcedureRun, 'steps'>): number {
   if (!run.steps.length) return 0;
-  return Math.round((run.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length / run.steps.length) * 100);
+  return Math.round(
+    (run.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length / run.steps.length) * 100,
+  );
 }
 
 export default function Maintenance({ id }: { id?: string }) {
@@ -46,7 +57,10 @@ export default function Maintenance({ id }: { id?: string }) {
 
 function WindowList() {
   const windows = useResource(() => call('maintenance.list'), []);
-  const runs = useResource(() => http<ProcedureRun[]>('GET', '/procedures/runs', undefined, { procedure: 'maintenance', limit: 20 }), []);
+  const runs = useResource(
+    () => http<ProcedureRun[]>('GET', '/procedures/runs', undefined, { procedure: 'maintenance', limit: 20 }),
+    [],
+  );
   const [cancelling, setCancelling] = useState<MaintenanceWindow | null>(null);
   const [starting, setStarting] = useState<MaintenanceWindow | null>(null);
   const a = useAction();
@@ -67,7 +81,10 @@ function WindowList() {
           {unfinished.map((r) => (
             <div key={r.id} className="row">
               Wizard “{r.title}” is {r.status} ({wizardProgress(r)}%).
-              <button className="small primary" onClick={() => navigate({ screen: 'maintenance', id: `run:${r.id}` })}>
+              <button
+                className="small primary"
+                onClick={() => navigate({ screen: 'maintenance', id: `run:${r.id}` })}
+              >
                 Resume
               </button>
             </div>
@@ -76,7 +93,11 @@ function WindowList() {
       )}
       <ErrorBox error={a.error} />
       <h2>Upcoming and active windows</h2>
-      <StateView res={windows} empty="No maintenance is scheduled." isEmpty={(l) => l.filter((w) => w.status === 'scheduled' || w.status === 'active').length === 0}>
+      <StateView
+        res={windows}
+        empty="No maintenance is scheduled."
+        isEmpty={(l) => l.filter((w) => w.status === 'scheduled' || w.status === 'active').length === 0}
+      >
         {(list) => (
           <table className="data">
             <thead>
@@ -110,13 +131,15 @@ function WindowList() {
                     <td>
                       <span className={`badge ${w.status === 'active' ? 'warn' : 'info'}`}>{w.status}</span>
                     </td>
-                    <td className="row">
-                      <button className="small primary" onClick={() => setStarting(w)}>
-                        Start wizard…
-                      </button>
-                      <button className="small" onClick={() => setCancelling(w)}>
-                        Cancel window
-                      </button>
+                    <td>
+                      <div className="row">
+                        <button className="small primary" onClick={() => setStarting(w)}>
+                          Start wizard…
+                        </button>
+                        <button className="small" onClick={() => setCancelling(w)}>
+                          Cancel window
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 ))}
@@ -130,11 +153,19 @@ function WindowList() {
           <table className="data">
             <tbody>
               {list.map((r) => (
-                <tr key={r.id} className="clickable" onClick={() => navigate({ screen: 'maintenance', id: `run:${r.id}` })}>
+                <tr
+                  key={r.id}
+                  className="clickable"
+                  onClick={() => navigate({ screen: 'maintenance', id: `run:${r.id}` })}
+                >
                   <td>{r.title}</td>
                   <td>{formatTime(r.createdAt)}</td>
                   <td>
-                    <span className={`badge ${r.status === 'completed' ? 'ok' : r.status === 'failed' || r.status === 'aborted' ? 'bad' : 'info'}`}>{r.status}</span>
+                    <span
+                      className={`badge ${r.status === 'completed' ? 'ok' : r.status === 'failed' || r.status === 'aborted' ? 'bad' : 'info'}`}
+                    >
+                      {r.status}
+                    </span>
                   </td>
                   <td style={{ width: 160 }}>
                     <Progress value={wizardProgress(r)} label={`Progress of ${r.title}`} />
@@ -181,8 +212,12 @@ function ScheduleForm() {
   const a = useAction();
   const s = new Date(startsAt).getTime();
   const e = new Date(endsAt).getTime();
-  const orderError = Number.isFinite(s) && Number.isFinite(e) && e <= s ? 'The end must be after the start.' : null;
-  const cronError = recurring && cron.trim().split(/\s+/).length < 5 ? 'A cron expression has five fields: minute hour day month weekday.' : null;
+  const orderError =
+    Number.isFinite(s) && Number.isFinite(e) && e <= s ? 'The end must be after the start.' : null;
+  const cronError =
+    recurring && cron.trim().split(/\s+/).length < 5
+      ? 'A cron expression has five fields: minute hour day month weekday.'
+      : null;
   return (
     <section aria-labelledby="sch-title">
       <h1 id="sch-title">Schedule maintenance</h1>
@@ -199,7 +234,10 @@ function ScheduleForm() {
               endsAt: e,
               cron: recurring ? cron.trim() : undefined,
               timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-              services: services.split(',').map((x) => x.trim()).filter(Boolean),
+              services: services
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
               silenceAlerts: silence,
             });
             toast('Maintenance scheduled', 'ok');
@@ -213,7 +251,11 @@ function ScheduleForm() {
         </label>
         <label>
           Announcement
-          <textarea value={announcement} onChange={(ev) => setAnnouncement(ev.target.value)} placeholder="What users will see" />
+          <textarea
+            value={announcement}
+            onChange={(ev) => setAnnouncement(ev.target.value)}
+            placeholder="What users will see"
+          />
         </label>
         <fieldset className="row" style={{ border: 0, padding: 0 }}>
           <legend className="sr-only">Kind</legend>
@@ -227,27 +269,50 @@ function ScheduleForm() {
         <div className="row">
           <label>
             {recurring ? 'First start' : 'Starts'}
-            <input type="datetime-local" required value={startsAt} onChange={(ev) => setStartsAt(ev.target.value)} />
+            <input
+              type="datetime-local"
+              required
+              value={startsAt}
+              onChange={(ev) => setStartsAt(ev.target.value)}
+            />
           </label>
           <label>
             Ends
-            <input type="datetime-local" required value={endsAt} onChange={(ev) => setEndsAt(ev.target.value)} aria-invalid={!!orderError} />
+            <input
+              type="datetime-local"
+              required
+              value={endsAt}
+              onChange={(ev) => setEndsAt(ev.target.value)}
+              aria-invalid={!!orderError}
+            />
           </label>
         </div>
         {orderError && <span className="field-error">{orderError}</span>}
         {recurring && (
           <label>
             Repeats (cron, for the start)
-            <input className="mono" value={cron} onChange={(ev) => setCron(ev.target.value)} aria-invalid={!!cronError} />
-            <span className={cronError ? 'field-error' : 'field-hint'}>{cronError ?? 'e.g. 0 2 * * 0 = Sundays at 02:00; each occurrence lasts as long as the first.'}</span>
+            <input
+              className="mono"
+              value={cron}
+              onChange={(ev) => setCron(ev.target.value)}
+              aria-invalid={!!cronError}
+            />
+            <span className={cronError ? 'field-error' : 'field-hint'}>
+              {cronError ?? 'e.g. 0 2 * * 0 = Sundays at 02:00; each occurrence lasts as long as the first.'}
+            </span>
           </label>
         )}
         <label>
           Services in scope
-          <input value={services} onChange={(ev) => setServices(ev.target.value)} placeholder="api, worker (comma separated)" />
+          <input
+            value={services}
+            onChange={(ev) => setServices(ev.target.value)}
+            placeholder="api, worker (comma separated)"
+          />
         </label>
         <label className="inline">
-          <input type="checkbox" checked={silence} onChange={(ev) => setSilence(ev.target.checked)} /> Silence alerts of these services during the window
+          <input type="checkbox" checked={silence} onChange={(ev) => setSilence(ev.target.checked)} /> Silence
+          alerts of these services during the window
         </label>
         <ErrorBox error={a.error} />
         <div className="row end">
@@ -264,7 +329,10 @@ function ScheduleForm() {
 }
 
 function Wizard({ runId }: { runId: string }) {
-  const res = useResource(() => http<ProcedureRun>('GET', `/procedures/runs/${encodeURIComponent(runId)}`), [runId]);
+  const res = useResource(
+    () => http<ProcedureRun>('GET', `/procedures/runs/${encodeURIComponent(runId)}`),
+    [runId],
+  );
   const [aborting, setAborting] = useState(false);
   const [rollback, setRollback] = useState(true);
   const a = useAction();
@@ -287,7 +355,10 @@ function Wizard({ runId }: { runId: string }) {
                 ← Maintenance
               </button>
               <h1 id="wz-title">{run.title}</h1>
-              <span className={`badge ${run.status === 'completed' ? 'ok' : run.status === 'failed' || run.status === 'aborted' ? 'bad' : 'info'}`} data-testid="run-status">
+              <span
+                className={`badge ${run.status === 'completed' ? 'ok' : run.status === 'failed' || run.status === 'aborted' ? 'bad' : 'info'}`}
+                data-testid="run-status"
+              >
                 {run.status}
               </span>
               <span className="spacer" />
@@ -306,15 +377,26 @@ function Wizard({ runId }: { runId: string }) {
             <ErrorBox error={a.error} />
             {run.status === 'aborted' && run.rollbackBackupId && (
               <div className="alert-box warning" style={{ marginBottom: 8 }}>
-                Aborted. The pre-maintenance backup <span className="mono">{run.rollbackBackupId}</span> is the rollback point (Backups → Restore).
+                Aborted. The pre-maintenance backup <span className="mono">{run.rollbackBackupId}</span> is
+                the rollback point (Backups → Restore).
               </div>
             )}
             <ol className="steps">
               {run.steps.map((s) => {
                 const dur = s.startedAt ? (s.completedAt ?? now) - s.startedAt : null;
-                const detail = s.result == null ? null : typeof s.result === 'string' ? s.result : ((s.result as { detail?: string }).detail ?? JSON.stringify(s.result));
+                const detail =
+                  s.result == null
+                    ? null
+                    : typeof s.result === 'string'
+                      ? s.result
+                      : ((s.result as { detail?: string }).detail ?? JSON.stringify(s.result));
                 return (
-                  <li key={s.key} className={`step ${s.status}`} data-testid="wizard-step" data-status={s.status}>
+                  <li
+                    key={s.key}
+                    className={`step ${s.status}`}
+                    data-testid="wizard-step"
+                    data-status={s.status}
+                  >
                     <div className="row">
                       <span className="badge neutral">{s.phase}</span>
                       <strong>{s.title}</strong>
@@ -336,16 +418,42 @@ function Wizard({ runId }: { runId: string }) {
                       )}
                       {s.status === 'waiting' && live && (
                         <>
-                          <button className="small primary" disabled={a.busy} onClick={() => act(() => http('POST', `/procedures/runs/${run.id}/steps/${s.key}/complete`, { outcome: 'done' }))}>
+                          <button
+                            className="small primary"
+                            disabled={a.busy}
+                            onClick={() =>
+                              act(() =>
+                                http('POST', `/procedures/runs/${run.id}/steps/${s.key}/complete`, {
+                                  outcome: 'done',
+                                }),
+                              )
+                            }
+                          >
                             Mark done
                           </button>
-                          <button className="small" disabled={a.busy} onClick={() => act(() => http('POST', `/procedures/runs/${run.id}/steps/${s.key}/complete`, { outcome: 'skipped' }))}>
+                          <button
+                            className="small"
+                            disabled={a.busy}
+                            onClick={() =>
+                              act(() =>
+                                http('POST', `/procedures/runs/${run.id}/steps/${s.key}/complete`, {
+                                  outcome: 'skipped',
+                                }),
+                              )
+                            }
+                          >
                             Skip
                           </button>
                         </>
                       )}
                       {s.status === 'failed' && (
-                        <button className="small" disabled={a.busy} onClick={() => act(() => http('POST', `/procedures/runs/${run.id}/steps/${s.key}/retry`, {}))}>
+                        <button
+                          className="small"
+                          disabled={a.busy}
+                          onClick={() =>
+                            act(() => http('POST', `/procedures/runs/${run.id}/steps/${s.key}/retry`, {}))
+                          }
+                        >
                           Retry step
                         </button>
                       )}
@@ -360,15 +468,27 @@ function Wizard({ runId }: { runId: string }) {
                 target="abort"
                 description={
                   <>
-                    Stops the wizard. {run.steps.some((s) => s.key === 'backup' && s.status === 'done') ? 'A pre-maintenance backup exists.' : 'No pre-maintenance backup was taken yet.'}
+                    Stops the wizard.{' '}
+                    {run.steps.some((s) => s.key === 'backup' && s.status === 'done')
+                      ? 'A pre-maintenance backup exists.'
+                      : 'No pre-maintenance backup was taken yet.'}
                     <label className="inline" style={{ marginTop: 8 }}>
-                      <input type="checkbox" checked={rollback} onChange={(e) => setRollback(e.target.checked)} /> Roll back: restore the pre-maintenance backup
+                      <input
+                        type="checkbox"
+                        checked={rollback}
+                        onChange={(e) => setRollback(e.target.checked)}
+                      />{' '}
+                      Roll back: restore the pre-maintenance backup
                     </label>
                   </>
                 }
                 action={rollback ? 'Abort and roll back' : 'Abort'}
                 onConfirm={async () => {
-                  const r = await http<{ run: ProcedureRun; rollbackJobId: string | null }>('POST', `/procedures/runs/${run.id}/abort`, { rollback, reason: 'aborted from the wizard' });
+                  const r = await http<{ run: ProcedureRun; rollbackJobId: string | null }>(
+                    'POST',
+                    `/procedures/runs/${run.id}/abort`,
+                    { rollback, reason: 'aborted from the wizard' },
+                  );
                   res.reload();
                   if (r.rollbackJobId) navigate({ screen: 'job', id: r.rollbackJobId });
                 }}
@@ -383,7 +503,16 @@ function Wizard({ runId }: { runId: string }) {
 }
 
 function StepBadge({ status }: { status: RunStep['status'] }) {
-  const cls = status === 'done' ? 'ok' : status === 'failed' ? 'bad' : status === 'waiting' ? 'warn' : status === 'running' ? 'info' : 'neutral';
+  const cls =
+    status === 'done'
+      ? 'ok'
+      : status === 'failed'
+        ? 'bad'
+        : status === 'waiting'
+          ? 'warn'
+          : status === 'running'
+            ? 'info'
+            : 'neutral';
   return <span className={`badge ${cls}`}>{titleCase(status)}</span>;
 }
 
@@ -403,27 +532,45 @@ function StartWizardDialog({ window: w, onClose }: { window: MaintenanceWindow; 
           e.preventDefault();
           if (watchError) return;
           void a.run(async () => {
-            const run = await http<ProcedureRun>('POST', `/maintenance/${encodeURIComponent(w.id)}/wizard`, { params: { watchMinutes: Number(watch), tasks: tasks.map((runbook) => ({ runbook, params: {} })) } });
+            const run = await http<ProcedureRun>('POST', `/maintenance/${encodeURIComponent(w.id)}/wizard`, {
+              params: {
+                watchMinutes: Number(watch),
+                tasks: tasks.map((runbook) => ({ runbook, params: {} })),
+              },
+            });
             onClose();
             navigate({ screen: 'maintenance', id: `run:${run.id}` });
           });
         }}
       >
         <p className="muted" style={{ margin: 0 }}>
-          Pre-maintenance checklist (notify, verified backup, silence, record version), the tasks you choose, then the post-maintenance checklist and a watch period.
+          Pre-maintenance checklist (notify, verified backup, silence, record version), the tasks you choose,
+          then the post-maintenance checklist and a watch period.
         </p>
         <fieldset style={{ border: '1px solid var(--border)', borderRadius: 6 }}>
           <legend>Tasks</legend>
           {TASK_RUNBOOKS.map((r) => (
             <label key={r} className="inline">
-              <input type="checkbox" checked={tasks.includes(r)} onChange={(e) => setTasks(e.target.checked ? [...tasks, r] : tasks.filter((x) => x !== r))} /> <span className="mono">{r}</span>
+              <input
+                type="checkbox"
+                checked={tasks.includes(r)}
+                onChange={(e) => setTasks(e.target.checked ? [...tasks, r] : tasks.filter((x) => x !== r))}
+              />{' '}
+              <span className="mono">{r}</span>
             </label>
           ))}
         </fieldset>
         <label>
           Watch after maintenance (minutes)
-          <input value={watch} onChange={(e) => setWatch(e.target.value)} inputMode="numeric" aria-invalid={!!watchError} />
-          <span className={watchError ? 'field-error' : 'field-hint'}>{watchError ?? 'Error rate and latency are compared with the baseline; 0 skips the wait.'}</span>
+          <input
+            value={watch}
+            onChange={(e) => setWatch(e.target.value)}
+            inputMode="numeric"
+            aria-invalid={!!watchError}
+          />
+          <span className={watchError ? 'field-error' : 'field-hint'}>
+            {watchError ?? 'Error rate and latency are compared with the baseline; 0 skips the wait.'}
+          </span>
         </label>
         <ErrorBox error={a.error} />
         <div className="row end">

@@ -38,8 +38,20 @@ export function slaDue(t: TicketSummary): number | null {
 
 export function SlaCell({ t, now }: { t: TicketSummary; now: number }) {
   const due = slaDue(t);
-  const state = t.status === 'resolved' || t.status === 'closed' ? 'met' : t.status === 'pending' ? 'paused' : liveSlaState(t.slaState, due, now);
-  const text = state === 'met' || t.status === 'resolved' || t.status === 'closed' ? 'Met' : state === 'paused' || t.status === 'pending' ? 'Paused' : state === 'none' || due == null ? '—' : formatCountdown(due, now);
+  const state =
+    t.status === 'resolved' || t.status === 'closed'
+      ? 'met'
+      : t.status === 'pending'
+        ? 'paused'
+        : liveSlaState(t.slaState, due, now);
+  const text =
+    state === 'met' || t.status === 'resolved' || t.status === 'closed'
+      ? 'Met'
+      : state === 'paused' || t.status === 'pending'
+        ? 'Paused'
+        : state === 'none' || due == null
+          ? '—'
+          : formatCountdown(due, now);
   return (
     <span className={`badge sla-${state}`} title={`SLA ${state}`}>
       {text}
@@ -57,7 +69,10 @@ export function PriorityBadge({ p }: { p: TicketSummary['priority'] }) {
 
 function isTyping(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
-  return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+  return (
+    !!t &&
+    (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
+  );
 }
 
 export function Queues() {
@@ -91,7 +106,14 @@ export function Queues() {
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
-      if (e.ctrlKey || e.metaKey || e.altKey || useUi.getState().paletteOpen || document.querySelector('[role="dialog"]')) return;
+      if (
+        e.ctrlKey ||
+        e.metaKey ||
+        e.altKey ||
+        useUi.getState().paletteOpen ||
+        document.querySelector('[role="dialog"]')
+      )
+        return;
       if (isTyping(e)) {
         if (e.key === 'Escape') (e.target as HTMLElement).blur();
         return;
@@ -118,10 +140,18 @@ export function Queues() {
           if (t) toggleChecked(t.id);
           break;
         case 'a':
-          if (t && me) void quickUpdate(t.id, { assigneeId: me.id }).then(() => toast(`#${t.number} assigned to you`, 'ok'), (err) => toast(errorMessage(err), 'error'));
+          if (t && me)
+            void quickUpdate(t.id, { assigneeId: me.id }).then(
+              () => toast(`#${t.number} assigned to you`, 'ok'),
+              (err) => toast(errorMessage(err), 'error'),
+            );
           break;
         case 'e':
-          if (t) void quickUpdate(t.id, { status: 'resolved' }).then(() => toast(`#${t.number} resolved`, 'ok'), (err) => toast(errorMessage(err), 'error'));
+          if (t)
+            void quickUpdate(t.id, { status: 'resolved' }).then(
+              () => toast(`#${t.number} resolved`, 'ok'),
+              (err) => toast(errorMessage(err), 'error'),
+            );
           break;
         case 'r':
         case 'n':
@@ -157,7 +187,10 @@ export function Queues() {
           + Save current as view…
         </button>
         {active && !active.builtIn && (
-          <button className="muted" onClick={() => void removeView(active.id).catch((e) => toast(errorMessage(e), 'error'))}>
+          <button
+            className="muted"
+            onClick={() => void removeView(active.id).catch((e) => toast(errorMessage(e), 'error'))}
+          >
             − Remove “{active.name}”
           </button>
         )}
@@ -173,11 +206,25 @@ export function Queues() {
         <div className="toolbar">
           <label className="inline">
             <span className="sr-only">Search tickets</span>
-            <input ref={searchRef} type="search" placeholder="Search (press /)" value={search} onChange={(e) => setSearch(e.target.value)} style={{ width: 240 }} />
+            <input
+              ref={searchRef}
+              type="search"
+              placeholder="Search (press /)"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              style={{ width: 240 }}
+            />
           </label>
           <label className="inline">
             Status
-            <select value={statusFilter?.[0] ?? ''} onChange={(e) => setStatusFilter(e.target.value ? [e.target.value as (typeof TICKET_STATUSES)[number]] : undefined)}>
+            <select
+              value={statusFilter?.[0] ?? ''}
+              onChange={(e) =>
+                setStatusFilter(
+                  e.target.value ? [e.target.value as (typeof TICKET_STATUSES)[number]] : undefined,
+                )
+              }
+            >
               <option value="">Any (view)</option>
               {TICKET_STATUSES.map((s) => (
                 <option key={s} value={s}>
@@ -188,7 +235,14 @@ export function Queues() {
           </label>
           <label className="inline">
             Priority
-            <select value={priorityFilter?.[0] ?? ''} onChange={(e) => setPriorityFilter(e.target.value ? [e.target.value as (typeof PRIORITIES)[number]] : undefined)}>
+            <select
+              value={priorityFilter?.[0] ?? ''}
+              onChange={(e) =>
+                setPriorityFilter(
+                  e.target.value ? [e.target.value as (typeof PRIORITIES)[number]] : undefined,
+                )
+              }
+            >
               <option value="">Any</option>
               {PRIORITIES.map((s) => (
                 <option key={s} value={s}>
@@ -236,7 +290,12 @@ function TicketGrid({ sort }: { sort: TicketSort }) {
   const parentRef = useRef<HTMLDivElement>(null);
   const now = useNow(1000);
   const count = total ?? 0;
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => ROW,
+    overscan: 12,
+  });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
@@ -249,10 +308,20 @@ function TicketGrid({ sort }: { sort: TicketSort }) {
   }, [cursor, count, virtualizer]);
 
   return (
-    <div role="grid" aria-label="Tickets" aria-rowcount={count} style={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }}>
+    <div
+      role="grid"
+      aria-label="Tickets"
+      aria-rowcount={count}
+      style={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }}
+    >
       <div className="grid-head" role="row">
         <div role="columnheader">
-          <input type="checkbox" aria-label="Select all loaded tickets" checked={checked.size > 0} onChange={(e) => checkLoaded(e.target.checked)} />
+          <input
+            type="checkbox"
+            aria-label="Select all loaded tickets"
+            checked={checked.size > 0}
+            onChange={(e) => checkLoaded(e.target.checked)}
+          />
         </div>
         <SortHead field="priority" label="Priority" sort={sort} />
         <SortHead field="number" label="#" sort={sort} />
@@ -263,8 +332,18 @@ function TicketGrid({ sort }: { sort: TicketSort }) {
         <SortHead field="slaDue" label="SLA" sort={sort} />
         <SortHead field="updatedAt" label="Updated" sort={sort} />
       </div>
-      <div className="grid-body" ref={parentRef} tabIndex={0} aria-label="Ticket list; j and k move, Enter opens" data-testid="ticket-list">
-        {total === 0 && <div className="state" style={{ margin: 16 }}>No tickets match this view.</div>}
+      <div
+        className="grid-body"
+        ref={parentRef}
+        tabIndex={0}
+        aria-label="Ticket list; j and k move, Enter opens"
+        data-testid="ticket-list"
+      >
+        {total === 0 && (
+          <div className="state" style={{ margin: 16 }}>
+            No tickets match this view.
+          </div>
+        )}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((vi) => {
             const t = ticketAt(useTickets.getState(), vi.index);
@@ -289,7 +368,13 @@ function TicketGrid({ sort }: { sort: TicketSort }) {
                 onDoubleClick={() => navigate({ screen: 'ticket', id: String(t.number) })}
               >
                 <div role="gridcell">
-                  <input type="checkbox" aria-label={`Select ticket ${t.number}`} checked={checked.has(t.id)} onChange={() => toggleChecked(t.id)} onClick={(e) => e.stopPropagation()} />
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ticket ${t.number}`}
+                    checked={checked.has(t.id)}
+                    onChange={() => toggleChecked(t.id)}
+                    onClick={(e) => e.stopPropagation()}
+                  />
                 </div>
                 <div role="gridcell">
                   <PriorityBadge p={t.priority} />
@@ -350,7 +435,13 @@ function BulkBar({ count }: { count: number }) {
       <strong>{count} selected</strong>
       <label className="inline">
         Assign
-        <select disabled={busy} value="" onChange={(e) => e.target.value && void apply({ assigneeId: e.target.value === '-' ? null : e.target.value })}>
+        <select
+          disabled={busy}
+          value=""
+          onChange={(e) =>
+            e.target.value && void apply({ assigneeId: e.target.value === '-' ? null : e.target.value })
+          }
+        >
           <option value="">…</option>
           <option value="-">Unassigned</option>
           {users
@@ -364,7 +455,13 @@ function BulkBar({ count }: { count: number }) {
       </label>
       <label className="inline">
         Status
-        <select disabled={busy} value="" onChange={(e) => e.target.value && void apply({ status: e.target.value as (typeof TICKET_STATUSES)[number] })}>
+        <select
+          disabled={busy}
+          value=""
+          onChange={(e) =>
+            e.target.value && void apply({ status: e.target.value as (typeof TICKET_STATUSES)[number] })
+          }
+        >
           <option value="">…</option>
           {TICKET_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -375,7 +472,13 @@ function BulkBar({ count }: { count: number }) {
       </label>
       <label className="inline">
         Priority
-        <select disabled={busy} value="" onChange={(e) => e.target.value && void apply({ priority: e.target.value as (typeof PRIORITIES)[number] })}>
+        <select
+          disabled={busy}
+          value=""
+          onChange={(e) =>
+            e.target.value && void apply({ priority: e.target.value as (typeof PRIORITIES)[number] })
+          }
+        >
           <option value="">…</option>
           {PRIORITIES.map((s) => (
             <option key={s} value={s}>
@@ -414,7 +517,8 @@ function SaveViewDialog({ onClose }: { onClose: () => void }) {
           <input required maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />
         </label>
         <p className="muted" style={{ margin: 0 }}>
-          Saves the current view&apos;s filter with your search, status and priority refinements and the sort order.
+          Saves the current view&apos;s filter with your search, status and priority refinements and the sort
+          order.
         </p>
         {error && <div className="alert-box error">{error}</div>}
         <div className="row end">

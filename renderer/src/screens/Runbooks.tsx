@@ -1,14 +1,26 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Runbook } from '../../../shared/ipc';
 import { call, on } from '../api';
-import { ConfirmDestructive, Dialog, ErrorBox, StateView, useAction, useNow, useResource } from '../components/common';
+import {
+  ConfirmDestructive,
+  Dialog,
+  ErrorBox,
+  StateView,
+  useAction,
+  useNow,
+  useResource,
+} from '../components/common';
 import { formatDuration, relativeTime, titleCase } from '../lib/format';
 import { fieldsOf, initialValues, toParams, validate, type Field } from '../lib/schema-form';
 import { currentUser, useSession } from '../stores/session';
 import { navigate, toast } from '../stores/ui';
 
 export function dangerOf(r: Runbook): { level: 'safe' | 'caution' | 'destructive'; text: string } {
-  if (r.destructive) return { level: 'destructive', text: r.requiresApproval ? 'Destructive · needs approval' : 'Destructive' };
+  if (r.destructive)
+    return {
+      level: 'destructive',
+      text: r.requiresApproval ? 'Destructive · needs approval' : 'Destructive',
+    };
   if (r.destructiveWhen) return { level: 'caution', text: `Destructive when ${r.destructiveWhen}` };
   return { level: 'safe', text: 'Safe' };
 }
@@ -27,11 +39,21 @@ export default function Runbooks() {
       <div className="page-head">
         <h1 id="rb-title">Runbooks</h1>
       </div>
-      {user?.role === 'agent' && <div className="alert-box info">Runbooks are run by on-call engineers and admins. You can follow jobs here.</div>}
+      {user?.role === 'agent' && (
+        <div className="alert-box info">
+          Runbooks are run by on-call engineers and admins. You can follow jobs here.
+        </div>
+      )}
       {user?.role === 'admin' && (
         <>
-          <h2>Approvals inbox {awaiting.length > 0 && <span className="badge warn">{awaiting.length}</span>}</h2>
-          {awaiting.length === 0 ? <p className="muted">No job waits for approval.</p> : awaiting.map((j) => <ApprovalRow key={j.id} job={j} onDone={jobs.reload} />)}
+          <h2>
+            Approvals inbox {awaiting.length > 0 && <span className="badge warn">{awaiting.length}</span>}
+          </h2>
+          {awaiting.length === 0 ? (
+            <p className="muted">No job waits for approval.</p>
+          ) : (
+            awaiting.map((j) => <ApprovalRow key={j.id} job={j} onDone={jobs.reload} />)
+          )}
         </>
       )}
       <h2>Catalogue</h2>
@@ -47,7 +69,11 @@ export default function Runbooks() {
                       {r.title}
                     </h3>
                     <span className="spacer" />
-                    <span className={`badge ${d.level === 'destructive' ? 'bad' : d.level === 'caution' ? 'warn' : 'ok'}`}>{d.text}</span>
+                    <span
+                      className={`badge ${d.level === 'destructive' ? 'bad' : d.level === 'caution' ? 'warn' : 'ok'}`}
+                    >
+                      {d.text}
+                    </span>
                   </div>
                   <p className="muted" style={{ margin: '6px 0' }}>
                     {r.description}
@@ -56,7 +82,11 @@ export default function Runbooks() {
                     <span className="mono muted">{r.id}</span>
                     <span className="muted">· {r.minRole}+</span>
                     <span className="spacer" />
-                    <button className="primary small" disabled={user?.role === 'agent' || (r.minRole === 'admin' && user?.role !== 'admin')} onClick={() => setRunning(r)}>
+                    <button
+                      className="primary small"
+                      disabled={user?.role === 'agent' || (r.minRole === 'admin' && user?.role !== 'admin')}
+                      onClick={() => setRunning(r)}
+                    >
                       Run…
                     </button>
                   </div>
@@ -83,7 +113,10 @@ export default function Runbooks() {
               {list.map((j) => (
                 <tr key={j.id} className="clickable" onClick={() => navigate({ screen: 'job', id: j.id })}>
                   <td>
-                    <a href={`#/job/${j.id}`} onClick={(e) => (e.preventDefault(), navigate({ screen: 'job', id: j.id }))}>
+                    <a
+                      href={`#/job/${j.id}`}
+                      onClick={(e) => (e.preventDefault(), navigate({ screen: 'job', id: j.id }))}
+                    >
                       {j.runbook}
                     </a>
                   </td>
@@ -107,7 +140,16 @@ export default function Runbooks() {
 }
 
 export function JobStatusBadge({ status }: { status: string }) {
-  const cls = status === 'succeeded' ? 'ok' : status === 'failed' || status === 'interrupted' ? 'bad' : status === 'running' ? 'info' : status === 'awaiting_approval' ? 'warn' : 'neutral';
+  const cls =
+    status === 'succeeded'
+      ? 'ok'
+      : status === 'failed' || status === 'interrupted'
+        ? 'bad'
+        : status === 'running'
+          ? 'info'
+          : status === 'awaiting_approval'
+            ? 'warn'
+            : 'neutral';
   return (
     <span className={`badge ${cls}`} data-testid="job-status">
       {titleCase(status)}
@@ -115,7 +157,13 @@ export function JobStatusBadge({ status }: { status: string }) {
   );
 }
 
-function ApprovalRow({ job, onDone }: { job: { id: string; runbook: string; params: Record<string, unknown>; requestedByEmail: string | null }; onDone: () => void }) {
+function ApprovalRow({
+  job,
+  onDone,
+}: {
+  job: { id: string; runbook: string; params: Record<string, unknown>; requestedByEmail: string | null };
+  onDone: () => void;
+}) {
   const [reason, setReason] = useState('');
   const a = useAction();
   return (
@@ -124,14 +172,22 @@ function ApprovalRow({ job, onDone }: { job: { id: string; runbook: string; para
       <span className="mono muted">{JSON.stringify(job.params)}</span>
       <span className="muted">by {job.requestedByEmail ?? 'unknown'}</span>
       <span className="spacer" />
-      <button className="primary small" disabled={a.busy} onClick={() => a.run(async () => (await call('jobs.approve', { id: job.id }), onDone()))}>
+      <button
+        className="primary small"
+        disabled={a.busy}
+        onClick={() => a.run(async () => (await call('jobs.approve', { id: job.id }), onDone()))}
+      >
         Approve
       </button>
       <label className="inline">
         <span className="sr-only">Reason for rejecting</span>
         <input placeholder="Reason to reject" value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
-      <button className="small" disabled={a.busy || !reason.trim()} onClick={() => a.run(async () => (await call('jobs.reject', { id: job.id, reason }), onDone()))}>
+      <button
+        className="small"
+        disabled={a.busy || !reason.trim()}
+        onClick={() => a.run(async () => (await call('jobs.reject', { id: job.id, reason }), onDone()))}
+      >
         Reject
       </button>
       <ErrorBox error={a.error} />
@@ -139,7 +195,19 @@ function ApprovalRow({ job, onDone }: { job: { id: string; runbook: string; para
   );
 }
 
-export function SchemaFields({ fields, values, errors, touched, onChange }: { fields: Field[]; values: Record<string, string | boolean>; errors: Record<string, string>; touched: boolean; onChange: (v: Record<string, string | boolean>) => void }) {
+export function SchemaFields({
+  fields,
+  values,
+  errors,
+  touched,
+  onChange,
+}: {
+  fields: Field[];
+  values: Record<string, string | boolean>;
+  errors: Record<string, string>;
+  touched: boolean;
+  onChange: (v: Record<string, string | boolean>) => void;
+}) {
   return (
     <>
       {fields.length === 0 && <p className="muted">This runbook takes no parameters.</p>}
@@ -149,7 +217,12 @@ export function SchemaFields({ fields, values, errors, touched, onChange }: { fi
         if (f.kind === 'boolean')
           return (
             <label key={f.name} className="inline">
-              <input type="checkbox" checked={Boolean(values[f.name])} onChange={(e) => onChange({ ...values, [f.name]: e.target.checked })} /> {f.label}
+              <input
+                type="checkbox"
+                checked={Boolean(values[f.name])}
+                onChange={(e) => onChange({ ...values, [f.name]: e.target.checked })}
+              />{' '}
+              {f.label}
             </label>
           );
         return (
@@ -157,7 +230,13 @@ export function SchemaFields({ fields, values, errors, touched, onChange }: { fi
             {f.label}
             {f.required && <span aria-hidden> *</span>}
             {f.kind === 'select' ? (
-              <select id={id} value={String(values[f.name] ?? '')} onChange={(e) => onChange({ ...values, [f.name]: e.target.value })} aria-invalid={!!err} aria-describedby={`${id}-msg`}>
+              <select
+                id={id}
+                value={String(values[f.name] ?? '')}
+                onChange={(e) => onChange({ ...values, [f.name]: e.target.value })}
+                aria-invalid={!!err}
+                aria-describedby={`${id}-msg`}
+              >
                 {!f.required && <option value="">(default)</option>}
                 {f.options.map((o) => (
                   <option key={o} value={o}>
@@ -197,8 +276,15 @@ function RunDialog({ runbook, onClose }: { runbook: Runbook; onClose: () => void
   const errors = validate(fields, values);
   const valid = Object.keys(errors).length === 0;
   const submit = async (confirmation?: string) => {
-    const job = await call('jobs.request', { runbook: runbook.id, params: toParams(fields, values), confirmation });
-    toast(job.status === 'awaiting_approval' ? 'Requested: waiting for an admin to approve' : 'Job started', 'ok');
+    const job = await call('jobs.request', {
+      runbook: runbook.id,
+      params: toParams(fields, values),
+      confirmation,
+    });
+    toast(
+      job.status === 'awaiting_approval' ? 'Requested: waiting for an admin to approve' : 'Job started',
+      'ok',
+    );
     onClose();
     navigate({ screen: 'job', id: job.id });
   };
@@ -234,7 +320,13 @@ function RunDialog({ runbook, onClose }: { runbook: Runbook; onClose: () => void
         <p className="muted" style={{ margin: 0 }}>
           {runbook.description}
         </p>
-        <SchemaFields fields={fields} values={values} errors={errors} touched={touched} onChange={setValues} />
+        <SchemaFields
+          fields={fields}
+          values={values}
+          errors={errors}
+          touched={touched}
+          onChange={setValues}
+        />
         <ErrorBox error={a.error} />
         <div className="row end">
           <button type="button" onClick={onClose}>

@@ -26,7 +26,13 @@ export default function Settings() {
         <legend className="sr-only">Theme</legend>
         {(['system', 'light', 'dark'] as const).map((t) => (
           <label key={t} className="inline">
-            <input type="radio" name="theme" checked={settings.theme === t} onChange={() => a.run(() => updateSettings({ theme: t }))} /> {t === 'system' ? 'Follow the system' : t === 'light' ? 'Light' : 'Dark'}
+            <input
+              type="radio"
+              name="theme"
+              checked={settings.theme === t}
+              onChange={() => a.run(() => updateSettings({ theme: t }))}
+            />{' '}
+            {t === 'system' ? 'Follow the system' : t === 'light' ? 'Light' : 'Dark'}
           </label>
         ))}
       </fieldset>
@@ -37,37 +43,70 @@ export default function Settings() {
           <legend>Pop up for these severities</legend>
           {[...SEVERITIES].reverse().map((s) => (
             <label key={s} className="inline">
-              <input type="checkbox" checked={n.severities.includes(s)} onChange={(e) => setN({ severities: e.target.checked ? [...n.severities, s] : n.severities.filter((x) => x !== s) })} /> <span className={`sev sev-${s}`}>{s}</span>
+              <input
+                type="checkbox"
+                checked={n.severities.includes(s)}
+                onChange={(e) =>
+                  setN({
+                    severities: e.target.checked ? [...n.severities, s] : n.severities.filter((x) => x !== s),
+                  })
+                }
+              />{' '}
+              <span className={`sev sev-${s}`}>{s}</span>
             </label>
           ))}
         </fieldset>
         <label className="inline">
-          <input type="checkbox" checked={n.sound} onChange={(e) => setN({ sound: e.target.checked })} /> Play a sound for critical alerts
+          <input type="checkbox" checked={n.sound} onChange={(e) => setN({ sound: e.target.checked })} /> Play
+          a sound for critical alerts
         </label>
         <label className="inline">
-          <input type="checkbox" checked={n.dnd.enabled} onChange={(e) => setN({ dnd: { ...n.dnd, enabled: e.target.checked } })} /> Do not disturb
+          <input
+            type="checkbox"
+            checked={n.dnd.enabled}
+            onChange={(e) => setN({ dnd: { ...n.dnd, enabled: e.target.checked } })}
+          />{' '}
+          Do not disturb
         </label>
         <div className="row">
           <label>
             From
-            <input type="time" value={n.dnd.from} disabled={!n.dnd.enabled} onChange={(e) => setN({ dnd: { ...n.dnd, from: e.target.value } })} />
+            <input
+              type="time"
+              value={n.dnd.from}
+              disabled={!n.dnd.enabled}
+              onChange={(e) => setN({ dnd: { ...n.dnd, from: e.target.value } })}
+            />
           </label>
           <label>
             To
-            <input type="time" value={n.dnd.to} disabled={!n.dnd.enabled} onChange={(e) => setN({ dnd: { ...n.dnd, to: e.target.value } })} />
+            <input
+              type="time"
+              value={n.dnd.to}
+              disabled={!n.dnd.enabled}
+              onChange={(e) => setN({ dnd: { ...n.dnd, to: e.target.value } })}
+            />
           </label>
           <label className="inline" style={{ alignSelf: 'end' }}>
-            <input type="checkbox" checked={n.dnd.allowCritical} disabled={!n.dnd.enabled} onChange={(e) => setN({ dnd: { ...n.dnd, allowCritical: e.target.checked } })} /> Let critical alerts through
+            <input
+              type="checkbox"
+              checked={n.dnd.allowCritical}
+              disabled={!n.dnd.enabled}
+              onChange={(e) => setN({ dnd: { ...n.dnd, allowCritical: e.target.checked } })}
+            />{' '}
+            Let critical alerts through
           </label>
         </div>
-        {typeof Notification !== 'undefined' && Notification.permission !== 'granted' && useSession.getState().transport === 'host' && (
-          <div className="row">
-            <span className="muted">This browser has not allowed notifications.</span>
-            <button className="small" onClick={() => void Notification.requestPermission()}>
-              Allow notifications
-            </button>
-          </div>
-        )}
+        {typeof Notification !== 'undefined' &&
+          Notification.permission !== 'granted' &&
+          useSession.getState().transport === 'host' && (
+            <div className="row">
+              <span className="muted">This browser has not allowed notifications.</span>
+              <button className="small" onClick={() => void Notification.requestPermission()}>
+                Allow notifications
+              </button>
+            </div>
+          )}
       </div>
 
       <h2>Server profiles</h2>
@@ -80,17 +119,24 @@ export default function Settings() {
               </td>
               <td>{p.kind === 'local' ? 'Local workspace (embedded)' : p.url}</td>
               <td>{p.lastUserEmail ?? ''}</td>
-              <td className="row">
-                {p.id !== activeId && (
-                  <button className="small" onClick={() => a.run(() => activateProfile(p.id))}>
-                    Switch
-                  </button>
-                )}
-                {p.id !== activeId && (
-                  <button className="small" onClick={() => a.run(async () => (await call('profiles.remove', { id: p.id }), refreshProfiles()))}>
-                    Remove
-                  </button>
-                )}
+              <td>
+                <div className="row">
+                  {p.id !== activeId && (
+                    <button className="small" onClick={() => a.run(() => activateProfile(p.id))}>
+                      Switch
+                    </button>
+                  )}
+                  {p.id !== activeId && (
+                    <button
+                      className="small"
+                      onClick={() =>
+                        a.run(async () => (await call('profiles.remove', { id: p.id }), refreshProfiles()))
+                      }
+                    >
+                      Remove
+                    </button>
+                  )}
+                </div>
               </td>
             </tr>
           ))}
@@ -104,7 +150,12 @@ export default function Settings() {
       <div className="form">
         <label>
           Update channel
-          <select value={settings.updateChannel} onChange={(e) => a.run(() => updateSettings({ updateChannel: e.target.value as 'stable' | 'beta' }))}>
+          <select
+            value={settings.updateChannel}
+            onChange={(e) =>
+              a.run(() => updateSettings({ updateChannel: e.target.value as 'stable' | 'beta' }))
+            }
+          >
             <option value="stable">Stable</option>
             <option value="beta">Beta</option>
           </select>
@@ -118,7 +169,10 @@ export default function Settings() {
           </p>
         )}
         <div className="row">
-          <button onClick={() => a.run(async () => (await call('updates.check'), updates.reload()))} disabled={a.busy}>
+          <button
+            onClick={() => a.run(async () => (await call('updates.check'), updates.reload()))}
+            disabled={a.busy}
+          >
             Check for updates
           </button>
           {updates.data?.state === 'downloaded' && (

@@ -19,7 +19,6 @@ const Backups = lazy(() => import('./Backups'));
 const Admin = lazy(() => import('./Admin'));
 const SettingsScreen = lazy(() => import('./Settings'));
 
-
 function navFor(screen: Screen): Screen {
   if (screen === 'ticket') return 'queues';
   if (screen === 'job') return 'runbooks';
@@ -76,7 +75,12 @@ export function Shell() {
       <nav className="sidebar" aria-label="Main">
         <div className="brand">OpsDesk</div>
         {NAV.filter((n) => !n.adminOnly || user?.role === 'admin').map((n) => (
-          <button key={n.screen} className="nav-item" aria-current={active === n.screen ? 'page' : undefined} onClick={() => navigate({ screen: n.screen })}>
+          <button
+            key={n.screen}
+            className="nav-item"
+            aria-current={active === n.screen ? 'page' : undefined}
+            onClick={() => navigate({ screen: n.screen })}
+          >
             <span>{n.label}</span>
             {n.screen === 'alerts' && unacked > 0 && (
               <span className="nav-count" aria-label={`${unacked} unacknowledged`}>
@@ -95,7 +99,12 @@ export function Shell() {
       </nav>
       <main className={`main${fill ? ' fill' : ''}`} id="main">
         {notices.map((n) => (
-          <div key={n.code} className={`alert-box ${n.level}`} role="status" style={{ marginBottom: 8, display: 'flex', gap: 8 }}>
+          <div
+            key={n.code}
+            className={`alert-box ${n.level}`}
+            role="status"
+            style={{ marginBottom: 8, display: 'flex', gap: 8 }}
+          >
             <span style={{ flex: 1 }}>{n.message}</span>
             <button className="small" onClick={() => dismissNotice(n.code)}>
               Dismiss
@@ -139,7 +148,10 @@ function StatusBar() {
           <>
             {sync.phase === 'initial' ? 'Initial sync' : 'Syncing'} {sync.done}
             {sync.total ? ` / ${sync.total}` : ''}
-            <Progress value={sync.total ? Math.min(100, (sync.done / sync.total) * 100) : null} label="Sync progress" />
+            <Progress
+              value={sync.total ? Math.min(100, (sync.done / sync.total) * 100) : null}
+              label="Sync progress"
+            />
           </>
         ) : sync?.phase === 'error' ? (
           <span className="sev-critical" title={sync.error ?? ''}>
@@ -151,7 +163,11 @@ function StatusBar() {
           'Not synced yet'
         )}
       </span>
-      <button onClick={() => setOutboxOpen(true)} data-testid="outbox-button" aria-label={`Outbox: ${out.pending} pending, ${out.failed} failed, ${out.conflicts} conflicts`}>
+      <button
+        onClick={() => setOutboxOpen(true)}
+        data-testid="outbox-button"
+        aria-label={`Outbox: ${out.pending} pending, ${out.failed} failed, ${out.conflicts} conflicts`}
+      >
         Outbox {outTotal > 0 ? `${out.pending} pending` : 'empty'}
         {out.failed > 0 && <span className="sev-critical"> · {out.failed} failed</span>}
         {out.conflicts > 0 && <span className="sev-high"> · {out.conflicts} conflicts</span>}
@@ -228,7 +244,10 @@ function ShortcutSheet() {
 function OutboxPanel() {
   const [tick, setTick] = useState(0);
   const counts = useSession((s) => s.connectivity?.outbox);
-  const res = useResource(() => call('outbox.list'), [tick, counts?.pending, counts?.failed, counts?.conflicts]);
+  const res = useResource(
+    () => call('outbox.list'),
+    [tick, counts?.pending, counts?.failed, counts?.conflicts],
+  );
   const act = async (fn: () => Promise<unknown>) => {
     try {
       await fn();
@@ -245,35 +264,54 @@ function OutboxPanel() {
     <Dialog title="Outbox" onClose={() => setOutboxOpen(false)}>
       <p className="muted">Changes made here wait in the outbox until the server accepts them.</p>
       {res.error && <div className="alert-box error">{res.error}</div>}
-      {res.data && res.data.length === 0 && <div className="state">Nothing waiting. Every change is synced.</div>}
+      {res.data && res.data.length === 0 && (
+        <div className="state">Nothing waiting. Every change is synced.</div>
+      )}
       {res.data && res.data.length > 0 && (
         <ul style={{ listStyle: 'none', padding: 0, display: 'flex', flexDirection: 'column', gap: 6 }}>
           {res.data.map((i: OutboxItem) => (
             <li key={i.id} className="step" data-testid="outbox-item">
               <div className="row">
                 <strong>{i.summary}</strong>
-                <span className={`badge ${i.state === 'failed' ? 'bad' : i.state === 'conflict' ? 'warn' : 'info'}`}>{i.state}</span>
+                <span
+                  className={`badge ${i.state === 'failed' ? 'bad' : i.state === 'conflict' ? 'warn' : 'info'}`}
+                >
+                  {i.state}
+                </span>
                 <span className="spacer" />
                 <span className="muted">{i.attempts} attempt(s)</span>
               </div>
               {i.error && <div className="field-error">{i.error}</div>}
               {i.conflicts.map((c) => (
                 <div key={c.field} className="mono">
-                  {c.field}: mine <strong>{JSON.stringify(c.mine)}</strong> · theirs <strong>{JSON.stringify(c.theirs)}</strong>
+                  {c.field}: mine <strong>{JSON.stringify(c.mine)}</strong> · theirs{' '}
+                  <strong>{JSON.stringify(c.theirs)}</strong>
                 </div>
               ))}
               <div className="row" style={{ marginTop: 6 }}>
                 {i.state === 'conflict' ? (
                   <>
-                    <button className="small" onClick={() => act(() => call('outbox.resolveConflict', { id: i.id, choice: 'mine' }))}>
+                    <button
+                      className="small"
+                      onClick={() => act(() => call('outbox.resolveConflict', { id: i.id, choice: 'mine' }))}
+                    >
                       Keep mine
                     </button>
-                    <button className="small" onClick={() => act(() => call('outbox.resolveConflict', { id: i.id, choice: 'theirs' }))}>
+                    <button
+                      className="small"
+                      onClick={() =>
+                        act(() => call('outbox.resolveConflict', { id: i.id, choice: 'theirs' }))
+                      }
+                    >
                       Take theirs
                     </button>
                   </>
                 ) : (
-                  <button className="small" disabled={i.state === 'sending'} onClick={() => act(() => call('outbox.retry', { id: i.id }))}>
+                  <button
+                    className="small"
+                    disabled={i.state === 'sending'}
+                    onClick={() => act(() => call('outbox.retry', { id: i.id }))}
+                  >
                     Retry
                   </button>
                 )}

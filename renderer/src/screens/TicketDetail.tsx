@@ -1,11 +1,25 @@
 import { useEffect, useRef, useState } from 'react';
-import { PRIORITIES, TICKET_STATUSES, type HistoryEntry, type SlaState, type TicketChanges } from '../../../shared/ipc';
+import {
+  PRIORITIES,
+  TICKET_STATUSES,
+  type HistoryEntry,
+  type SlaState,
+  type TicketChanges,
+} from '../../../shared/ipc';
 import { errorMessage } from '../api';
 import { Dialog, useNow } from '../components/common';
 import { formatCountdown, formatTime, liveSlaState, relativeTime, titleCase } from '../lib/format';
 import { currentUser, useSession } from '../stores/session';
 import { loadQueueMeta, userName, useTickets } from '../stores/tickets';
-import { openTicket, resolveConflict, sendComment, setDraft, takeComposeIntent, updateTicket, useTicket } from '../stores/ticket';
+import {
+  openTicket,
+  resolveConflict,
+  sendComment,
+  setDraft,
+  takeComposeIntent,
+  updateTicket,
+  useTicket,
+} from '../stores/ticket';
 import { navigate, toast } from '../stores/ui';
 
 export function TicketDetailScreen({ number }: { number: number }) {
@@ -55,7 +69,9 @@ export function TicketDetailScreen({ number }: { number: number }) {
   if (error && !detail)
     return (
       <div className="state error" role="alert">
-        <p>Ticket #{number} could not be opened: {error}</p>
+        <p>
+          Ticket #{number} could not be opened: {error}
+        </p>
         <button onClick={() => navigate({ screen: 'queues' })}>Back to queues</button>
       </div>
     );
@@ -71,7 +87,11 @@ export function TicketDetailScreen({ number }: { number: number }) {
   return (
     <article aria-labelledby="ticket-title">
       <div className="page-head">
-        <button className="ghost" onClick={() => navigate({ screen: 'queues' })} aria-label="Back to the queue">
+        <button
+          className="ghost"
+          onClick={() => navigate({ screen: 'queues' })}
+          aria-label="Back to the queue"
+        >
           ← Queue
         </button>
         <h1 id="ticket-title">
@@ -89,15 +109,22 @@ export function TicketDetailScreen({ number }: { number: number }) {
           <div className="conversation">
             <div className="msg">
               <div className="meta">
-                <strong>{t.requester}</strong> <span>&lt;{t.requesterEmail}&gt;</span> <span>{formatTime(t.createdAt)}</span>
+                <strong>{t.requester}</strong> <span>&lt;{t.requesterEmail}&gt;</span>{' '}
+                <span>{formatTime(t.createdAt)}</span>
               </div>
               <div className="body">{t.description || <span className="muted">No description.</span>}</div>
             </div>
             {detail.comments.map((c) => (
-              <div key={c.id} className={`msg${c.internal ? ' internal' : ''}`} data-testid={c.internal ? 'internal-note' : 'public-reply'}>
+              <div
+                key={c.id}
+                className={`msg${c.internal ? ' internal' : ''}`}
+                data-testid={c.internal ? 'internal-note' : 'public-reply'}
+              >
                 <div className="meta">
                   <strong>{c.authorName}</strong>
-                  <span className={`badge ${c.internal ? 'warn' : 'info'}`}>{c.internal ? 'Internal note' : 'Public reply'}</span>
+                  <span className={`badge ${c.internal ? 'warn' : 'info'}`}>
+                    {c.internal ? 'Internal note' : 'Public reply'}
+                  </span>
                   <span title={new Date(c.createdAt).toLocaleString()}>{relativeTime(c.createdAt, now)}</span>
                   {c.pending && <span className="pending-mark">pending sync</span>}
                 </div>
@@ -110,7 +137,10 @@ export function TicketDetailScreen({ number }: { number: number }) {
         <aside className="side" aria-label="Ticket properties">
           <label>
             Status {pendingField('status') && <span className="pending-mark">pending</span>}
-            <select value={t.status} onChange={(e) => void change({ status: e.target.value as (typeof TICKET_STATUSES)[number] })}>
+            <select
+              value={t.status}
+              onChange={(e) => void change({ status: e.target.value as (typeof TICKET_STATUSES)[number] })}
+            >
               {TICKET_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {titleCase(s)}
@@ -120,7 +150,10 @@ export function TicketDetailScreen({ number }: { number: number }) {
           </label>
           <label>
             Priority {pendingField('priority') && <span className="pending-mark">pending</span>}
-            <select value={t.priority} onChange={(e) => void change({ priority: e.target.value as (typeof PRIORITIES)[number] })}>
+            <select
+              value={t.priority}
+              onChange={(e) => void change({ priority: e.target.value as (typeof PRIORITIES)[number] })}
+            >
               {PRIORITIES.map((s) => (
                 <option key={s} value={s}>
                   {titleCase(s)}
@@ -130,7 +163,10 @@ export function TicketDetailScreen({ number }: { number: number }) {
           </label>
           <label>
             Assignee {pendingField('assigneeId') && <span className="pending-mark">pending</span>}
-            <select value={t.assigneeId ?? ''} onChange={(e) => void change({ assigneeId: e.target.value || null })}>
+            <select
+              value={t.assigneeId ?? ''}
+              onChange={(e) => void change({ assigneeId: e.target.value || null })}
+            >
               <option value="">Unassigned</option>
               {users.map((u) => (
                 <option key={u.id} value={u.id} disabled={u.disabled && u.id !== t.assigneeId}>
@@ -154,14 +190,32 @@ export function TicketDetailScreen({ number }: { number: number }) {
           <TagEditor tags={t.tags} pending={pendingField('tags')} />
           <div>
             <h3>SLA</h3>
-            <dl style={{ margin: 0, display: 'grid', gridTemplateColumns: 'auto 1fr', gap: '4px 8px', fontSize: 13 }}>
+            <dl
+              style={{
+                margin: 0,
+                display: 'grid',
+                gridTemplateColumns: 'auto 1fr',
+                gap: '4px 8px',
+                fontSize: 13,
+              }}
+            >
               <dt>First response</dt>
               <dd style={{ margin: 0 }}>
-                <SlaTimer t={t} due={t.firstResponseDueAt} met={detail.comments.some((c) => !c.internal && c.authorId != null)} now={now} />
+                <SlaTimer
+                  t={t}
+                  due={t.firstResponseDueAt}
+                  met={detail.comments.some((c) => !c.internal && c.authorId != null)}
+                  now={now}
+                />
               </dd>
               <dt>Resolution</dt>
               <dd style={{ margin: 0 }}>
-                <SlaTimer t={t} due={t.resolutionDueAt} met={t.status === 'resolved' || t.status === 'closed'} now={now} />
+                <SlaTimer
+                  t={t}
+                  due={t.resolutionDueAt}
+                  met={t.status === 'resolved' || t.status === 'closed'}
+                  now={now}
+                />
               </dd>
               <dt>State</dt>
               <dd style={{ margin: 0 }}>{titleCase(t.slaState)}</dd>
@@ -175,7 +229,8 @@ export function TicketDetailScreen({ number }: { number: number }) {
               <ol className="timeline">
                 {detail.history.map((h) => (
                   <li key={h.id}>
-                    <HistoryLine h={h} users={users} /> <span className="muted">· {relativeTime(h.at, now)}</span>
+                    <HistoryLine h={h} users={users} />{' '}
+                    <span className="muted">· {relativeTime(h.at, now)}</span>
                   </li>
                 ))}
               </ol>
@@ -197,7 +252,17 @@ async function change(changes: TicketChanges) {
 }
 
 /** One SLA timer: met, paused while the clock is stopped, or a live countdown. */
-function SlaTimer({ t, due, met, now }: { t: { status: string; slaState: SlaState; createdAt: number }; due: number | null; met: boolean; now: number }) {
+function SlaTimer({
+  t,
+  due,
+  met,
+  now,
+}: {
+  t: { status: string; slaState: SlaState; createdAt: number };
+  due: number | null;
+  met: boolean;
+  now: number;
+}) {
   if (met) return <span className="badge sla-met">Met</span>;
   if (t.status === 'pending') return <span className="badge sla-paused">Paused</span>;
   // A due time before the ticket existed is not a real target.
@@ -209,14 +274,19 @@ function SlaTimer({ t, due, met, now }: { t: { status: string; slaState: SlaStat
 function HistoryLine({ h, users }: { h: HistoryEntry; users: { id: string; name: string }[] }) {
   const show = (v: unknown) => {
     if (v == null || v === '') return '—';
-    if (h.field === 'assigneeId' || h.field === 'assignee_id') return users.find((u) => u.id === v)?.name ?? String(v);
+    if (h.field === 'assigneeId' || h.field === 'assignee_id')
+      return users.find((u) => u.id === v)?.name ?? String(v);
     if (Array.isArray(v)) return v.join(', ');
     if (typeof v === 'object') return JSON.stringify(v).slice(0, 60);
     return String(v);
   };
   const f = h.field.toLowerCase();
   if (f === 'commented' || f === 'comment') {
-    const internal = typeof h.to === 'object' && h.to !== null && ((h.to as { visibility?: string }).visibility === 'internal' || (h.to as { internal?: boolean }).internal === true);
+    const internal =
+      typeof h.to === 'object' &&
+      h.to !== null &&
+      ((h.to as { visibility?: string }).visibility === 'internal' ||
+        (h.to as { internal?: boolean }).internal === true);
     return (
       <span>
         <strong>{h.actorName ?? 'System'}</strong> {internal ? 'added an internal note' : 'replied'}
@@ -225,7 +295,10 @@ function HistoryLine({ h, users }: { h: HistoryEntry; users: { id: string; name:
   }
   return (
     <span>
-      <strong>{h.actorName ?? 'System'}</strong> {h.field === 'created' ? 'created the ticket' : `changed ${titleCase(h.field.replace(/Id$/, ''))}: ${show(h.from)} → ${show(h.to)}`}
+      <strong>{h.actorName ?? 'System'}</strong>{' '}
+      {h.field === 'created'
+        ? 'created the ticket'
+        : `changed ${titleCase(h.field.replace(/Id$/, ''))}: ${show(h.from)} → ${show(h.to)}`}
     </span>
   );
 }
@@ -239,7 +312,12 @@ function TagEditor({ tags, pending }: { tags: string[]; pending: boolean }) {
         {tags.map((tag) => (
           <span key={tag} className="tag">
             {tag}{' '}
-            <button className="ghost small" aria-label={`Remove tag ${tag}`} style={{ minHeight: 0, padding: 0 }} onClick={() => void change({ tags: tags.filter((x) => x !== tag) })}>
+            <button
+              className="ghost small"
+              aria-label={`Remove tag ${tag}`}
+              style={{ minHeight: 0, padding: 0 }}
+              onClick={() => void change({ tags: tags.filter((x) => x !== tag) })}
+            >
               ×
             </button>
           </span>
@@ -258,7 +336,13 @@ function TagEditor({ tags, pending }: { tags: string[]; pending: boolean }) {
       >
         <label className="inline" style={{ flex: 1 }}>
           <span className="sr-only">Add tag</span>
-          <input placeholder="Add tag" value={value} onChange={(e) => setValue(e.target.value)} maxLength={50} style={{ width: '100%' }} />
+          <input
+            placeholder="Add tag"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            maxLength={50}
+            style={{ width: '100%' }}
+          />
         </label>
         <button className="small" type="submit">
           Add
@@ -293,10 +377,12 @@ function Composer({ ref }: { ref: React.Ref<HTMLTextAreaElement> }) {
     >
       <div className="row" role="radiogroup" aria-label="Message type">
         <label className="inline">
-          <input type="radio" name="kind" checked={!internal} onChange={() => setDraft(draft, false)} /> Public reply
+          <input type="radio" name="kind" checked={!internal} onChange={() => setDraft(draft, false)} />{' '}
+          Public reply
         </label>
         <label className="inline">
-          <input type="radio" name="kind" checked={internal} onChange={() => setDraft(draft, true)} /> Internal note
+          <input type="radio" name="kind" checked={internal} onChange={() => setDraft(draft, true)} />{' '}
+          Internal note
         </label>
         <span className="spacer" />
         <span className="muted" style={{ fontSize: 12 }} aria-live="polite">
@@ -334,7 +420,14 @@ function ConflictDialog() {
   const conflicts = useTicket((s) => s.conflicts);
   const users = useTickets((s) => s.users);
   const item = conflicts[0]!;
-  const show = (field: string, v: unknown) => (field === 'assigneeId' ? userName({ users }, (v as string | null) ?? null) : Array.isArray(v) ? v.join(', ') : v == null ? '—' : String(v));
+  const show = (field: string, v: unknown) =>
+    field === 'assigneeId'
+      ? userName({ users }, (v as string | null) ?? null)
+      : Array.isArray(v)
+        ? v.join(', ')
+        : v == null
+          ? '—'
+          : String(v);
   const choose = async (choice: 'mine' | 'theirs') => {
     try {
       await resolveConflict(item.id, choice);
@@ -344,7 +437,10 @@ function ConflictDialog() {
   };
   return (
     <Dialog title="Conflicting change" onClose={() => undefined}>
-      <p>Someone else changed the same field on the server while your edit was waiting. Choose which value to keep.</p>
+      <p>
+        Someone else changed the same field on the server while your edit was waiting. Choose which value to
+        keep.
+      </p>
       <table className="data">
         <thead>
           <tr>

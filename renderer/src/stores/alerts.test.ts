@@ -2,14 +2,37 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../shared/ipc';
 import { groupBySeverity, onAlertChanged, useAlerts, visibleAlerts } from './alerts';
 
-const alert = (id: string, severity: Alert['severity'], status: Alert['status'] = 'firing', lastSeenAt = 1): Alert => ({
-  id, fingerprint: id, title: `Alert ${id}`, description: '', severity, status, source: 'rule', labels: { service: 'api', host: `h-${id}` },
-  firstSeenAt: 0, lastSeenAt, count: 1, acknowledgedBy: null, acknowledgedAt: null, resolvedAt: null, incidentId: null, pending: false,
+const alert = (
+  id: string,
+  severity: Alert['severity'],
+  status: Alert['status'] = 'firing',
+  lastSeenAt = 1,
+): Alert => ({
+  id,
+  fingerprint: id,
+  title: `Alert ${id}`,
+  description: '',
+  severity,
+  status,
+  source: 'rule',
+  labels: { service: 'api', host: `h-${id}` },
+  firstSeenAt: 0,
+  lastSeenAt,
+  count: 1,
+  acknowledgedBy: null,
+  acknowledgedAt: null,
+  resolvedAt: null,
+  incidentId: null,
+  pending: false,
 });
 
 describe('alerts slice', () => {
   it('groups by severity, most severe first, newest first inside a group', () => {
-    const g = groupBySeverity([alert('a', 'low'), alert('b', 'critical', 'firing', 1), alert('c', 'critical', 'firing', 5)]);
+    const g = groupBySeverity([
+      alert('a', 'low'),
+      alert('b', 'critical', 'firing', 1),
+      alert('c', 'critical', 'firing', 5),
+    ]);
     expect(g.map((x) => x.severity)).toEqual(['critical', 'low']);
     expect(g[0]!.alerts.map((a) => a.id)).toEqual(['c', 'b']);
   });
@@ -24,7 +47,12 @@ describe('alerts slice', () => {
   });
 
   it('filters by status, severity and label text', () => {
-    useAlerts.setState({ alerts: [alert('a', 'high'), alert('b', 'low', 'resolved'), alert('c', 'critical')], statusFilter: ['firing'], severityFilter: [], text: 'h-c' });
+    useAlerts.setState({
+      alerts: [alert('a', 'high'), alert('b', 'low', 'resolved'), alert('c', 'critical')],
+      statusFilter: ['firing'],
+      severityFilter: [],
+      text: 'h-c',
+    });
     expect(visibleAlerts(useAlerts.getState()).map((a) => a.id)).toEqual(['c']);
   });
 });

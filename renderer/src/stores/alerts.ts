@@ -32,14 +32,19 @@ export function visibleAlerts(s: AlertSlice): Alert[] {
     (a) =>
       (!s.statusFilter.length || s.statusFilter.includes(a.status)) &&
       (!s.severityFilter.length || s.severityFilter.includes(a.severity)) &&
-      (!q || a.title.toLowerCase().includes(q) || Object.entries(a.labels).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(q))),
+      (!q ||
+        a.title.toLowerCase().includes(q) ||
+        Object.entries(a.labels).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(q))),
   );
 }
 /** Groups by severity, most severe first, each group newest first, with counts. */
 export function groupBySeverity(alerts: Alert[]): { severity: Severity; alerts: Alert[] }[] {
   return [...SEVERITIES]
     .reverse()
-    .map((severity) => ({ severity, alerts: alerts.filter((a) => a.severity === severity).sort((a, b) => b.lastSeenAt - a.lastSeenAt) }))
+    .map((severity) => ({
+      severity,
+      alerts: alerts.filter((a) => a.severity === severity).sort((a, b) => b.lastSeenAt - a.lastSeenAt),
+    }))
     .filter((g) => g.alerts.length > 0);
 }
 
@@ -81,7 +86,9 @@ export async function resolveAlert(id: string): Promise<void> {
   onAlertChanged({ alert: await call('alerts.resolve', { id }) });
 }
 
-export const setAlertFilter = (patch: Partial<Pick<AlertSlice, 'statusFilter' | 'severityFilter' | 'text'>>) => useAlerts.setState(patch);
+export const setAlertFilter = (
+  patch: Partial<Pick<AlertSlice, 'statusFilter' | 'severityFilter' | 'text'>>,
+) => useAlerts.setState(patch);
 export const setSound = (sound: boolean) => useAlerts.setState({ sound });
 
 let ctx: AudioContext | null = null;

@@ -5,7 +5,15 @@ describe('job console slice', () => {
   it('appends many batches and renders at most once per frame', async () => {
     openDetachedConsole('job-1');
     for (let b = 0; b < 100; b++) {
-      appendLines('job-1', Array.from({ length: 1000 }, (_, i) => ({ seq: b * 1000 + i + 1, at: 0, stream: 'out' as const, line: `line ${b * 1000 + i + 1}` })));
+      appendLines(
+        'job-1',
+        Array.from({ length: 1000 }, (_, i) => ({
+          seq: b * 1000 + i + 1,
+          at: 0,
+          stream: 'out' as const,
+          line: `line ${b * 1000 + i + 1}`,
+        })),
+      );
     }
     expect(log.length).toBe(100_000);
     await new Promise((r) => setTimeout(r, 40));

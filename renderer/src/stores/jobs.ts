@@ -41,11 +41,18 @@ export const useJobConsole = create<ConsoleSlice>(() => ({
 /** Coalesces appends into at most one render per animation frame. */
 function scheduleRender(): void {
   if (frame || useJobConsole.getState().paused) return;
-  const raf = typeof requestAnimationFrame === 'function' ? requestAnimationFrame : (f: () => void) => setTimeout(f, 16);
+  const raf =
+    typeof requestAnimationFrame === 'function'
+      ? requestAnimationFrame
+      : (f: () => void) => setTimeout(f, 16);
   frame = raf(() => {
     frame = 0;
     const complete = log.scan();
-    useJobConsole.setState((s) => ({ version: s.version + 1, visibleCount: log.visibleCount(), searching: !complete }));
+    useJobConsole.setState((s) => ({
+      version: s.version + 1,
+      visibleCount: log.visibleCount(),
+      searching: !complete,
+    }));
     if (!complete) scheduleRender();
   }) as number;
 }
@@ -58,7 +65,12 @@ export function appendLines(jobId: string, lines: readonly JobLogLine[], done = 
   scheduleRender();
 }
 
-export function onJobLog(p: { subscriptionId: string; jobId: string; lines: JobLogLine[]; done: boolean }): void {
+export function onJobLog(p: {
+  subscriptionId: string;
+  jobId: string;
+  lines: JobLogLine[];
+  done: boolean;
+}): void {
   appendLines(p.jobId, p.lines, p.done);
   if (p.done) void refreshJob();
 }
@@ -70,7 +82,18 @@ export function onJobChanged({ job }: { job: Job }): void {
 export async function openJob(id: string): Promise<void> {
   await closeJob();
   log.clear();
-  useJobConsole.setState({ jobId: id, job: null, version: 0, visibleCount: 0, follow: true, paused: false, query: '', searching: false, done: false, error: null });
+  useJobConsole.setState({
+    jobId: id,
+    job: null,
+    version: 0,
+    visibleCount: 0,
+    follow: true,
+    paused: false,
+    query: '',
+    searching: false,
+    done: false,
+    error: null,
+  });
   try {
     const job = await call('jobs.get', { id });
     useJobConsole.setState({ job });
@@ -91,7 +114,12 @@ export async function openJob(id: string): Promise<void> {
 async function pollLog(id: string): Promise<void> {
   while (useJobConsole.getState().jobId === id) {
     try {
-      const page = await http<{ lines: JobLogLine[]; lastSeq: number; done: boolean }>('GET', `/jobs/${encodeURIComponent(id)}/logs`, undefined, { after: log.lastSeq, limit: 10_000 });
+      const page = await http<{ lines: JobLogLine[]; lastSeq: number; done: boolean }>(
+        'GET',
+        `/jobs/${encodeURIComponent(id)}/logs`,
+        undefined,
+        { after: log.lastSeq, limit: 10_000 },
+      );
       appendLines(id, page.lines, page.done);
       if (page.done && page.lines.length < 10_000) {
         await refreshJob();
@@ -132,12 +160,28 @@ export function setPaused(paused: boolean): void {
 }
 export function setLogQuery(query: string): void {
   log.setQuery(query);
-  useJobConsole.setState((s) => ({ query, searching: !log.searchComplete, version: s.version + 1, visibleCount: log.visibleCount() }));
+  useJobConsole.setState((s) => ({
+    query,
+    searching: !log.searchComplete,
+    version: s.version + 1,
+    visibleCount: log.visibleCount(),
+  }));
   scheduleRender();
 }
 
 /** For tests and the benchmark: start a console with no server job behind it. */
 export function openDetachedConsole(id: string): void {
   log.clear();
-  useJobConsole.setState({ jobId: id, job: null, version: 0, visibleCount: 0, follow: true, paused: false, query: '', searching: false, done: false, error: null });
+  useJobConsole.setState({
+    jobId: id,
+    job: null,
+    version: 0,
+    visibleCount: 0,
+    follow: true,
+    paused: false,
+    query: '',
+    searching: false,
+    done: false,
+    error: null,
+  });
 }

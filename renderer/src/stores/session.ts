@@ -35,8 +35,23 @@ export function currentUser(s: SessionSlice) {
 
 export async function boot(): Promise<void> {
   try {
-    const [session, profiles, settings, info, notices] = await Promise.all([call('session.state'), call('profiles.list'), call('settings.get'), call('app.info'), call('app.notices')]);
-    useSession.setState({ session, profiles: profiles.profiles, activeProfileId: profiles.activeId, settings, transport: info.transport, notices, booted: true, bootError: null });
+    const [session, profiles, settings, info, notices] = await Promise.all([
+      call('session.state'),
+      call('profiles.list'),
+      call('settings.get'),
+      call('app.info'),
+      call('app.notices'),
+    ]);
+    useSession.setState({
+      session,
+      profiles: profiles.profiles,
+      activeProfileId: profiles.activeId,
+      settings,
+      transport: info.transport,
+      notices,
+      booted: true,
+      bootError: null,
+    });
     applyTheme(settings.theme);
     if (session.status === 'signed_in') await afterSignIn();
   } catch (e) {
@@ -55,13 +70,18 @@ export function onSessionChanged(session: SessionState): void {
   useSession.setState({ session });
   if (session.status === 'signed_in' && was !== 'signed_in') void afterSignIn().catch(() => undefined);
 }
-export const onProfilesChanged = (p: { profiles: Profile[]; activeId: string | null }) => useSession.setState({ profiles: p.profiles, activeProfileId: p.activeId });
+export const onProfilesChanged = (p: { profiles: Profile[]; activeId: string | null }) =>
+  useSession.setState({ profiles: p.profiles, activeProfileId: p.activeId });
 export const onConnectivity = (connectivity: Connectivity) => useSession.setState({ connectivity });
-export const onSyncProgress = (sync: Connectivity['sync']) => useSession.setState((s) => (s.connectivity ? { connectivity: { ...s.connectivity, sync } } : {}));
-export const onOutboxCounts = (outbox: Connectivity['outbox']) => useSession.setState((s) => (s.connectivity ? { connectivity: { ...s.connectivity, outbox } } : {}));
+export const onSyncProgress = (sync: Connectivity['sync']) =>
+  useSession.setState((s) => (s.connectivity ? { connectivity: { ...s.connectivity, sync } } : {}));
+export const onOutboxCounts = (outbox: Connectivity['outbox']) =>
+  useSession.setState((s) => (s.connectivity ? { connectivity: { ...s.connectivity, outbox } } : {}));
 export const onUnacked = (unacked: number) => useSession.setState({ unacked });
-export const onNotice = (n: Notice) => useSession.setState((s) => ({ notices: [...s.notices.filter((x) => x.code !== n.code), n] }));
-export const dismissNotice = (code: string) => useSession.setState((s) => ({ notices: s.notices.filter((n) => n.code !== code) }));
+export const onNotice = (n: Notice) =>
+  useSession.setState((s) => ({ notices: [...s.notices.filter((x) => x.code !== n.code), n] }));
+export const dismissNotice = (code: string) =>
+  useSession.setState((s) => ({ notices: s.notices.filter((n) => n.code !== code) }));
 
 // ── actions ─────────────────────────────────────────────────────────────────────────────────────
 export async function login(email: string, password: string): Promise<SessionState> {

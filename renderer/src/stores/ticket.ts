@@ -29,7 +29,12 @@ export const useTicket = create<TicketSlice>(() => ({
 
 export async function openTicket(number: number): Promise<void> {
   const same = useTicket.getState().number === number;
-  useTicket.setState({ number, loading: true, error: null, ...(same ? {} : { detail: null, draft: '', internal: false, draftSavedAt: null, conflicts: [] }) });
+  useTicket.setState({
+    number,
+    loading: true,
+    error: null,
+    ...(same ? {} : { detail: null, draft: '', internal: false, draftSavedAt: null, conflicts: [] }),
+  });
   try {
     const detail = await call('tickets.get', { number });
     if (useTicket.getState().number !== number) return;
@@ -70,7 +75,9 @@ export function setDraft(draft: string, internal = useTicket.getState().internal
   if (!id) return;
   if (draftTimer) clearTimeout(draftTimer);
   draftTimer = setTimeout(() => {
-    void call('tickets.saveDraft', { ticketId: id, body: draft, internal }).then(() => useTicket.setState({ draftSavedAt: Date.now() }));
+    void call('tickets.saveDraft', { ticketId: id, body: draft, internal }).then(() =>
+      useTicket.setState({ draftSavedAt: Date.now() }),
+    );
   }, 600);
 }
 

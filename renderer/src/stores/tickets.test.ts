@@ -4,18 +4,36 @@ import { PAGE, effectiveFilter, ticketAt, useTickets, userName } from './tickets
 describe('queue slice', () => {
   it('combines the saved view filter with ad-hoc search and filters', () => {
     useTickets.setState({
-      views: [{ id: 'builtin:my-open', name: 'My open', builtIn: true, filter: { assignee: 'me', status: ['new', 'open'] }, sort: { field: 'updatedAt', dir: 'desc' } }],
+      views: [
+        {
+          id: 'builtin:my-open',
+          name: 'My open',
+          builtIn: true,
+          filter: { assignee: 'me', status: ['new', 'open'] },
+          sort: { field: 'updatedAt', dir: 'desc' },
+        },
+      ],
       activeViewId: 'builtin:my-open',
       text: ' printer ',
       priorityFilter: ['high'],
       statusFilter: undefined,
     });
-    expect(effectiveFilter(useTickets.getState())).toEqual({ assignee: 'me', status: ['new', 'open'], text: 'printer', priority: ['high'] });
+    expect(effectiveFilter(useTickets.getState())).toEqual({
+      assignee: 'me',
+      status: ['new', 'open'],
+      text: 'printer',
+      priority: ['high'],
+    });
   });
 
   it('reads rows from loaded pages by absolute index', () => {
     const t = (n: number) => ({ id: `t${n}`, number: n }) as never;
-    useTickets.setState({ pages: new Map([[0, [t(1)]], [2, [t(401), t(402)]]]) });
+    useTickets.setState({
+      pages: new Map([
+        [0, [t(1)]],
+        [2, [t(401), t(402)]],
+      ]),
+    });
     const s = useTickets.getState();
     expect(ticketAt(s, 0)).toMatchObject({ number: 1 });
     expect(ticketAt(s, 2 * PAGE + 1)).toMatchObject({ number: 402 });

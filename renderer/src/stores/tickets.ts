@@ -1,5 +1,13 @@
 import { create } from 'zustand';
-import type { Queue, SavedView, TicketChanges, TicketFilter, TicketSort, TicketSummary, UserRef } from '../../../shared/ipc';
+import type {
+  Queue,
+  SavedView,
+  TicketChanges,
+  TicketFilter,
+  TicketSort,
+  TicketSummary,
+  UserRef,
+} from '../../../shared/ipc';
 import { call, errorMessage } from '../api';
 
 export const PAGE = 200;
@@ -66,16 +74,33 @@ export function userName(s: Pick<QueueSlice, 'users'>, id: string | null): strin
 const inflight = new Set<string>();
 
 /** The unfiltered list, offered by the UI beside the core's built-in views. */
-export const ALL_TICKETS: SavedView = { id: 'ui:all', name: 'All tickets', builtIn: true, filter: {}, sort: { field: 'updatedAt', dir: 'desc' } };
+export const ALL_TICKETS: SavedView = {
+  id: 'ui:all',
+  name: 'All tickets',
+  builtIn: true,
+  filter: {},
+  sort: { field: 'updatedAt', dir: 'desc' },
+};
 
 export async function loadQueueMeta(): Promise<void> {
   try {
-    const [coreViews, users, queues] = await Promise.all([call('views.list'), call('users.list'), call('queues.list')]);
+    const [coreViews, users, queues] = await Promise.all([
+      call('views.list'),
+      call('users.list'),
+      call('queues.list'),
+    ]);
     const views = [ALL_TICKETS, ...coreViews];
     const s = useTickets.getState();
-    const activeViewId = s.activeViewId && views.some((v) => v.id === s.activeViewId) ? s.activeViewId : (views[0]?.id ?? null);
+    const activeViewId =
+      s.activeViewId && views.some((v) => v.id === s.activeViewId) ? s.activeViewId : (views[0]?.id ?? null);
     const view = views.find((v) => v.id === activeViewId);
-    useTickets.setState({ views, users, queues, activeViewId, sort: s.activeViewId === activeViewId ? s.sort : (view?.sort ?? s.sort) });
+    useTickets.setState({
+      views,
+      users,
+      queues,
+      activeViewId,
+      sort: s.activeViewId === activeViewId ? s.sort : (view?.sort ?? s.sort),
+    });
     if (s.total == null || s.activeViewId !== activeViewId) resetList();
   } catch (e) {
     useTickets.setState({ error: errorMessage(e) });
@@ -85,7 +110,13 @@ export async function loadQueueMeta(): Promise<void> {
 /** Drops loaded pages and re-reads; the list asks for the rows it shows. */
 export function resetList(keepSelection = false): void {
   inflight.clear();
-  useTickets.setState((s) => ({ pages: new Map(), total: s.total, generation: s.generation + 1, checked: keepSelection ? s.checked : new Set(), error: null }));
+  useTickets.setState((s) => ({
+    pages: new Map(),
+    total: s.total,
+    generation: s.generation + 1,
+    checked: keepSelection ? s.checked : new Set(),
+    error: null,
+  }));
   void ensureRows(0, PAGE - 1);
 }
 
@@ -113,7 +144,8 @@ export async function ensureRows(start: number, end: number): Promise<void> {
           return { pages, total: res.total, loading: false, error: null };
         });
       } catch (e) {
-        if (useTickets.getState().generation === gen) useTickets.setState({ loading: false, error: errorMessage(e) });
+        if (useTickets.getState().generation === gen)
+          useTickets.setState({ loading: false, error: errorMessage(e) });
       } finally {
         inflight.delete(key);
       }
@@ -134,7 +166,10 @@ export function onTicketsChanged(): void {
 
 function refreshLoadedPages(): void {
   // Users arrive with the sync too: keep assignee names resolvable.
-  void call('users.list').then((users) => useTickets.setState({ users }), () => undefined);
+  void call('users.list').then(
+    (users) => useTickets.setState({ users }),
+    () => undefined,
+  );
   const s = useTickets.getState();
   const loaded = [...s.pages.keys()];
   inflight.clear();
@@ -150,11 +185,21 @@ export function onQueuesChanged(): void {
 // ── user actions ────────────────────────────────────────────────────────────────────────────────
 export function selectView(id: string): void {
   const v = useTickets.getState().views.find((x) => x.id === id);
-  useTickets.setState({ activeViewId: id, sort: v?.sort ?? useTickets.getState().sort, cursor: 0, statusFilter: undefined, priorityFilter: undefined, text: '' });
+  useTickets.setState({
+    activeViewId: id,
+    sort: v?.sort ?? useTickets.getState().sort,
+    cursor: 0,
+    statusFilter: undefined,
+    priorityFilter: undefined,
+    text: '',
+  });
   resetList();
 }
 export function setSort(field: TicketSort['field']): void {
-  useTickets.setState((s) => ({ sort: { field, dir: s.sort.field === field && s.sort.dir === 'desc' ? 'asc' : 'desc' }, cursor: 0 }));
+  useTickets.setState((s) => ({
+    sort: { field, dir: s.sort.field === field && s.sort.dir === 'desc' ? 'asc' : 'desc' },
+    cursor: 0,
+  }));
   resetList();
 }
 export function setText(text: string): void {
@@ -184,7 +229,9 @@ export function toggleChecked(id: string): void {
   });
 }
 export function checkLoaded(all: boolean): void {
-  useTickets.setState((s) => ({ checked: all ? new Set([...s.pages.values()].flat().map((t) => t.id)) : new Set() }));
+  useTickets.setState((s) => ({
+    checked: all ? new Set([...s.pages.values()].flat().map((t) => t.id)) : new Set(),
+  }));
 }
 
 export async function bulkUpdate(changes: TicketChanges): Promise<number> {

@@ -1,6 +1,18 @@
 import { create } from 'zustand';
 
-export const SCREENS = ['queues', 'ticket', 'alerts', 'incidents', 'runbooks', 'job', 'maintenance', 'dashboard', 'backups', 'admin', 'settings'] as const;
+export const SCREENS = [
+  'queues',
+  'ticket',
+  'alerts',
+  'incidents',
+  'runbooks',
+  'job',
+  'maintenance',
+  'dashboard',
+  'backups',
+  'admin',
+  'settings',
+] as const;
 export type Screen = (typeof SCREENS)[number];
 export interface Route {
   screen: Screen;
@@ -24,7 +36,8 @@ interface UiState {
 
 export function parseHash(hash: string): Route {
   const [screen, id] = hash.replace(/^#\/?/, '').split('/');
-  if (screen && (SCREENS as readonly string[]).includes(screen)) return { screen: screen as Screen, id: id ? decodeURIComponent(id) : undefined };
+  if (screen && (SCREENS as readonly string[]).includes(screen))
+    return { screen: screen as Screen, id: id ? decodeURIComponent(id) : undefined };
   return { screen: 'queues' };
 }
 
@@ -42,7 +55,8 @@ export const useUi = create<UiState>(() => ({
 
 export function navigate(route: Route): void {
   useUi.setState({ route, paletteOpen: false });
-  if (typeof location !== 'undefined' && location.hash !== routeToHash(route)) history.pushState(null, '', routeToHash(route));
+  if (typeof location !== 'undefined' && location.hash !== routeToHash(route))
+    history.pushState(null, '', routeToHash(route));
 }
 
 export function syncRouteFromLocation(): void {
@@ -53,7 +67,10 @@ let toastSeq = 0;
 export function toast(text: string, kind: Toast['kind'] = 'info'): void {
   const id = ++toastSeq;
   useUi.setState((s) => ({ toasts: [...s.toasts.slice(-3), { id, kind, text }] }));
-  setTimeout(() => useUi.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === 'error' ? 8000 : 4000);
+  setTimeout(
+    () => useUi.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+    kind === 'error' ? 8000 : 4000,
+  );
 }
 
 export const setPalette = (open: boolean) => useUi.setState({ paletteOpen: open });
