@@ -41,11 +41,12 @@ const admin = await login('admin@opsdesk.local');
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const queues = (await (await fetch(`${base}/api/v1/queues`, { headers: auth(agent) })).json()) as { id: string; name: string }[];
 const serviceDesk = queues.find((q) => q.name === 'Service Desk')!;
+const agentId = ((await (await fetch(`${base}/api/v1/me`, { headers: auth(agent) })).json()) as { id: string }).id;
 
 const barePort = await freePort();
 const bare = await startProcess(
   ['--import', 'tsx', path.join(root, 'bench/lib/bare-tickets-server.ts')],
-  { PORT: String(barePort), DB_FILE: path.join(dataDir, 'opsdesk.db'), QUEUES: queues.map((q) => q.id).join(',') },
+  { PORT: String(barePort), DB_FILE: path.join(dataDir, 'opsdesk.db'), USER_ID: agentId },
   'listening',
 );
 const listPath = `/api/v1/tickets?queue=${serviceDesk.id}&status=open&limit=50`;

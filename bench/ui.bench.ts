@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     async () =>
       (await call('tickets.list', { limit: 1 })).total >= TICKETS &&
       (await call('sync.status')).sync.phase === 'idle',
-    180_000,
+    600_000,
     'the initial sync',
   );
   console.log(`core ready: initial sync of ${TICKETS} tickets in ${((Date.now() - s0) / 1000).toFixed(1)} s`);

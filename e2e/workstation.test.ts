@@ -2,6 +2,7 @@
 // Chromium. One sequence (first run → tickets → offline → alerts → jobs → maintenance → restore),
 // because each step builds on the state the previous one left, as a person's session would.
 import type { BrowserContext, Page, Browser } from 'playwright-core';
+import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedTickets } from '../backend/src/tickets/seed-tickets';
 import {
@@ -416,6 +417,34 @@ describe('workstation UI', () => {
         await page.waitForTimeout(400);
         await screenshots(page, name);
       }
+    },
+    60_000,
+  );
+
+  step(
+    'signs in with the MFA step, with a clear error for a wrong code',
+    async () => {
+      const mia = await createUser(backend, { email: 'mia@example.com', password: 'meadow-signal-copper-58', name: 'Mia Agent', role: 'agent' });
+      const enrol = await backend.api<{ secret: string }>('POST', '/api/v1/me/mfa/enrol', {}, mia.token);
+      const code = (offsetSteps: number) => authenticator.clone({ epoch: Date.now() + offsetSteps * 30_000 }).generate(enrol.body.secret);
+      expect((await backend.api('POST', '/api/v1/me/mfa/confirm', { code: code(-1) }, mia.token)).status).toBe(200);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in to OpsDesk' }).waitFor();
+      await page.getByLabel('Email').fill('mia@example.com');
+      await page.getByLabel('Password').fill('meadow-signal-copper-58');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
+      await page.getByLabel('Authentication code').fill('000000');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByRole('alert').waitFor();
+      await screenshots(page, '19-mfa-step');
+      await page.getByLabel('Authentication code').fill(code(0));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await expect.poll(() => page.locator('footer').textContent()).toContain('Mia Agent');
+      // Agents have no Admin screen.
+      expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Admin' }).count()).toBe(0);
     },
     60_000,
   );
