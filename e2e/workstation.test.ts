@@ -437,7 +437,7 @@ describe('workstation UI', () => {
       await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
       await page.getByLabel('Authentication code').fill('000000');
       await page.getByRole('button', { name: 'Verify' }).click();
-      await page.getByRole('alert').waitFor();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('That code is not valid.');
       await screenshots(page, '19-mfa-step');
       await page.getByLabel('Authentication code').fill(code(0));
       await page.getByRole('button', { name: 'Verify' }).click();
