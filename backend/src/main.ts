@@ -15,6 +15,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config);
+  // A failure in a background task (say, the database going away mid-query) is logged; it must
+  // not take the whole backend down while the health check reports the cause.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection in a background task'));
   const server = await startServer(config, { logger });
   logger.info({ url: server.url, database: server.ctx.database.dialect, dataDir: config.DATA_DIR }, 'OpsDesk backend listening');
 

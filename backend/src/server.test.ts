@@ -68,7 +68,7 @@ describe('health and metrics', () => {
     const down = await server.api('GET', '/health/');
     expect(down.status).toBe(503);
     expect(down.body.checks.find((c: { name: string }) => c.name === 'database').status).toBe('down');
-    await server.http.close();
+    await server.stop().catch(() => {});
   });
 
   it('reports 503 when PostgreSQL is stopped', async () => {
@@ -81,7 +81,7 @@ describe('health and metrics', () => {
     const down = await api('GET', '/health/');
     expect(down.status).toBe(503);
     expect(down.body.status).toBe('down');
-    await server.http.close();
+    await server.stop();
   }, 60_000);
 
   it('exposes Prometheus metrics', async () => {

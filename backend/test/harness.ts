@@ -34,7 +34,8 @@ export function tempDir(prefix = 'opsdesk-test-'): string {
 
 export async function testConfig(kind: DbKind, overrides: Record<string, string> = {}): Promise<Config> {
   const dataDir = tempDir();
-  const env: Record<string, string> = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...overrides };
+  // No job-worker processes unless a test asks for them (JOB_WORKERS=1): most tests run jobs in-process.
+  const env: Record<string, string> = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', JOB_WORKERS: '0', ...overrides };
   if (kind === 'postgres' && !overrides.DATABASE_URL) env.DATABASE_URL = await createPgDatabase();
   return resolveConfig(parseConfig(env));
 }

@@ -141,10 +141,9 @@ export class AuthService {
 
   async refresh(refreshToken: string, meta: ClientMeta): Promise<TokenPair> {
     const rotated = await this.sessions.rotate(refreshToken, (sessionId, userId) => {
-      void this.audit.record(
-        { id: userId, email: null, ip: meta.ip },
-        { action: 'auth.refresh_reuse_detected', targetType: 'session', targetId: sessionId },
-      );
+      this.audit
+        .record({ id: userId, email: null, ip: meta.ip }, { action: 'auth.refresh_reuse_detected', targetType: 'session', targetId: sessionId })
+        .catch(() => {});
     });
     const user = await this.users.byId(rotated.userId);
     if (!user || user.disabled === 1) {

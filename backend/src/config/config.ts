@@ -33,7 +33,7 @@ export const ConfigSchema = z.object({
   // Runbooks, jobs, services, backups (issue 6); README lists them.
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Job-worker processes; unset means 1, or 0 inside a vitest run so other suites don't pay for them. */
-  JOB_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  JOB_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   JOB_CANCEL_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   APPROVAL_REQUIRED_RUNBOOKS: z.string().default('restore-database'),
   SERVICES_FILE: z.string().optional(),

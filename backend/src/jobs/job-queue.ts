@@ -73,6 +73,8 @@ export class LocalJobQueue implements JobQueue {
           this.running.add(p);
         }
       } while (this.again && !this.stopped);
+    } catch {
+      // The database is unreachable: the health check reports it, and the next poll tries again.
     } finally {
       this.pumping = false;
     }

@@ -50,7 +50,7 @@ const built = new WeakMap<AppContext, Operations>();
 
 /** The job-worker processes: the backend's own workers, supervised like any other service. */
 export function defaultServices(ctx: AppContext): ServiceSpec[] {
-  const replicas = ctx.config.JOB_WORKERS ?? (process.env.VITEST ? 0 : 1);
+  const replicas = ctx.config.JOB_WORKERS;
   if (replicas === 0 || ctx.config.REDIS_URL) return [];
   const entry = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
   return [

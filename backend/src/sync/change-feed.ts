@@ -164,7 +164,9 @@ export class ChangeFeed {
     const last = page[page.length - 1];
     return {
       page: page.map((row) => ({ row, leftVisibility: row.op === REVOKE_OP || (!seesAllQueues && row.audience === 'queue' && !mine.has(row.queue_id ?? '')) })),
-      nextCursor: done ? Math.max(head, since) : Number(last!.seq),
+      // A cursor beyond the head (the database was restored from a backup) comes back lowered, so
+      // the client sees it is ahead of the server and resyncs.
+      nextCursor: done ? head : Number(last!.seq),
       done,
     };
   }
