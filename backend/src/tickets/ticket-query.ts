@@ -71,8 +71,6 @@ export class TicketQuery {
       after = { key: key as number, number: number as number };
     }
 
-    const scope = await this.access.scopeOf(principal);
-    if (!scope.all && (scope.queueIds.length === 0 || (filter.queue && !scope.queueIds.includes(filter.queue)))) return { items: [], nextCursor: null };
     const match = filter.q !== undefined && filter.q.trim() !== '' ? this.search.match(filter.q, sortName === 'relevance') : undefined;
     if (match === null) return { items: [], nextCursor: null };
     if (sortName === 'relevance' && !match) throw new AppError('bad_request', 'sort=relevance needs a search text (q)');
@@ -81,7 +79,11 @@ export class TicketQuery {
     if (match?.kind === 'join') q = q.innerJoin(match.source, 'fts.fts_number', 'tickets.number') as unknown as typeof q;
     let query = q.select(TICKET_COLUMNS.map((c) => `tickets.${c}` as const));
     if (match?.kind === 'where') query = query.where(match.where);
-    if (!scope.all) query = query.where('tickets.queue_id', 'in', scope.queueIds);
+    // Agents see their queues' tickets; the membership check rides along in the same query.
+    if (principal.role === 'agent') {
+      const userId = principal.userId;
+      query = query.where('tickets.queue_id', 'in', (eb) => eb.selectFrom('queue_members').select('queue_members.queue_id').where('queue_members.user_id', '=', userId));
+    }
     if (filter.queue) query = query.where('tickets.queue_id', '=', filter.queue);
     if (filter.status?.length) query = query.where('tickets.status', 'in', filter.status);
     if (filter.priority?.length) query = query.where('tickets.priority', 'in', filter.priority);
