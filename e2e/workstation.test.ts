@@ -424,10 +424,18 @@ describe('workstation UI', () => {
   step(
     'signs in with the MFA step, with a clear error for a wrong code',
     async () => {
-      const mia = await createUser(backend, { email: 'mia@example.com', password: 'meadow-signal-copper-58', name: 'Mia Agent', role: 'agent' });
+      const mia = await createUser(backend, {
+        email: 'mia@example.com',
+        password: 'meadow-signal-copper-58',
+        name: 'Mia Agent',
+        role: 'agent',
+      });
       const enrol = await backend.api<{ secret: string }>('POST', '/api/v1/me/mfa/enrol', {}, mia.token);
-      const code = (offsetSteps: number) => authenticator.clone({ epoch: Date.now() + offsetSteps * 30_000 }).generate(enrol.body.secret);
-      expect((await backend.api('POST', '/api/v1/me/mfa/confirm', { code: code(-1) }, mia.token)).status).toBe(200);
+      const code = (offsetSteps: number) =>
+        authenticator.clone({ epoch: Date.now() + offsetSteps * 30_000 }).generate(enrol.body.secret);
+      expect(
+        (await backend.api('POST', '/api/v1/me/mfa/confirm', { code: code(-1) }, mia.token)).status,
+      ).toBe(200);
 
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: 'Sign in to OpsDesk' }).waitFor();
@@ -444,7 +452,9 @@ describe('workstation UI', () => {
       await page.getByRole('navigation', { name: 'Main' }).waitFor();
       await expect.poll(() => page.locator('footer').textContent()).toContain('Mia Agent');
       // Agents have no Admin screen.
-      expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Admin' }).count()).toBe(0);
+      expect(
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Admin' }).count(),
+      ).toBe(0);
     },
     60_000,
   );

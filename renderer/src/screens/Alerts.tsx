@@ -16,6 +16,7 @@ import {
 } from '../stores/alerts';
 import { updateSettings } from '../stores/session';
 import { navigate, toast } from '../stores/ui';
+import { loadQueueMeta, useTickets } from '../stores/tickets';
 
 export function Alerts({ focusId }: { focusId: string | null }) {
   const loading = useAlerts((s) => s.loading);
@@ -43,6 +44,7 @@ export function Alerts({ focusId }: { focusId: string | null }) {
 
   useEffect(() => {
     void loadAlerts();
+    if (!useTickets.getState().users.length) void loadQueueMeta();
   }, []);
   useEffect(() => {
     focusAlert(focusId);
@@ -166,6 +168,7 @@ function AlertCard({
   onSilence: (a: Alert) => void;
 }) {
   const [busy, setBusy] = useState(false);
+  const users = useTickets((s) => s.users);
   const act = async (fn: () => Promise<unknown>, done: string) => {
     setBusy(true);
     try {
@@ -208,7 +211,8 @@ function AlertCard({
         <div className="muted" style={{ fontSize: 12.5 }}>
           {a.source && `${a.source} · `}first {relativeTime(a.firstSeenAt, now)} · last{' '}
           {relativeTime(a.lastSeenAt, now)}
-          {a.acknowledgedBy && ` · acknowledged by ${a.acknowledgedBy}`}
+          {a.acknowledgedBy &&
+            ` · acknowledged by ${users.find((u) => u.id === a.acknowledgedBy || u.email === a.acknowledgedBy)?.name ?? a.acknowledgedBy}`}
         </div>
       </div>
       <div className="row" style={{ alignItems: 'flex-start' }}>

@@ -202,8 +202,15 @@ export function Login() {
       if (mfa) await submitMfa(code);
       else await login(email, password);
     } catch (err) {
-      const wrongCode = mfa && err instanceof ApiError && ['invalid_credentials', 'validation_failed', 'invalid_request'].includes(err.code);
-      setError(wrongCode ? 'That code is not valid. Enter the current 6-digit code (check the clock on the device that shows it).' : authMessage(err));
+      const wrongCode =
+        mfa &&
+        err instanceof ApiError &&
+        ['invalid_credentials', 'validation_failed', 'invalid_request'].includes(err.code);
+      setError(
+        wrongCode
+          ? 'That code is not valid. Enter the current 6-digit code (check the clock on the device that shows it).'
+          : authMessage(err),
+      );
     } finally {
       setBusy(false);
     }
