@@ -5,12 +5,18 @@ import { IdParams } from '../../../shared/api/common';
 import type { AppContext } from '../context';
 import { actorOf } from '../http/guards';
 
+/**
+ * The list answers what toAlert built, so it skips re-validating 100 outgoing alerts against the
+ * zod schema (most of a page's time beside the query); the schema still documents the response.
+ */
+const plainJson = () => (data: unknown) => JSON.stringify(data);
+
 export function alertRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     const m = ctx.monitoring;
     const oncall = ctx.guard({ role: 'oncall' });
     const tags = ['alerts'];
-    app.get('/alerts', { preHandler: oncall, schema: { tags, querystring: AlertQuery, response: { 200: AlertPage } } }, (req) => m.alerts.list(req.query));
+    app.get('/alerts', { preHandler: oncall, serializerCompiler: plainJson, schema: { tags, querystring: AlertQuery, response: { 200: AlertPage } } }, (req) => m.alerts.list(req.query));
     app.post('/alerts', { preHandler: oncall, schema: { tags, body: CreateAlertRequest, response: { 201: Alert } } }, async (req, reply) => {
       const actor = actorOf(req);
       const labels = req.body.labels ?? {};

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Alert, AlertNote, AlertQuery, AlertSource, Severity } from '../../../shared/api/alerts';
 import type { Actor, AuditLog } from '../audit/audit-log';
+import type { DialectName } from '../db/dialect';
 import type { Database } from '../db/schema';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { AppError, notFound } from '../http/errors';
@@ -102,6 +103,7 @@ export class AlertService {
     private readonly events: EventHub,
     private readonly silences: SilenceService,
     private readonly audit: AuditLog,
+    private readonly dialect: DialectName,
   ) {}
 
   /** Fires new alerts or deduplicates into open ones, all in one transaction (a webhook's batch). */
@@ -135,9 +137,14 @@ export class AlertService {
 
   private async raiseIn(inputs: RaiseInput[], actor: Actor | null, now: number, delay: number | null, out: (RaiseOutcome & { seq: number; what: string })[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      // Feed lock before any row lock (ChangeFeed.lock): the batch's inserts come after its feed
+      // records, and an insert waiting on a row another raise is updating must not hold the lock.
+      await this.changes.lock(trx);
       const fingerprints = inputs.map((i) => i.fingerprint ?? fingerprintOf(i.scope, i.labels));
       // One read for the whole batch; rows opened earlier in this batch are tracked as they are written.
       const openRows = new Map<string, Row>();
+      // New alerts are inserted together after the loop; a repeat of one within the batch updates it in memory.
+      const inserts = new Map<string, Row>();
       for (let i = 0; i < fingerprints.length; i += 500) {
         const rows = await trx.selectFrom('alerts').selectAll().where('fingerprint', 'in', fingerprints.slice(i, i + 500)).where('status', 'in', ACTIVE).execute();
         for (const r of rows) openRows.set(r.fingerprint, r);
@@ -147,6 +154,7 @@ export class AlertService {
         const open = openRows.get(fingerprint);
         if (open) {
           const severityChanged = open.severity !== input.severity;
+          const unwritten = inserts.get(fingerprint);
           const patch = {
             last_seen_at: now,
             value: input.value ?? null,
@@ -156,13 +164,19 @@ export class AlertService {
             annotations: input.annotations ? canonicalLabels(input.annotations) : open.annotations,
             updated_at: now,
           };
-          // count + 1 in SQL: concurrent repeats on PostgreSQL must not lose increments.
-          const updated = await trx
-            .updateTable('alerts')
-            .set({ ...patch, count: sql<number>`count + 1` })
-            .where('id', '=', open.id)
-            .returningAll()
-            .executeTakeFirstOrThrow();
+          let updated: Row;
+          if (unwritten) {
+            updated = { ...unwritten, ...patch, count: unwritten.count + 1 };
+            inserts.set(fingerprint, updated);
+          } else {
+            // count + 1 in SQL: concurrent repeats on PostgreSQL must not lose increments.
+            updated = await trx
+              .updateTable('alerts')
+              .set({ ...patch, count: sql<number>`count + 1` })
+              .where('id', '=', open.id)
+              .returningAll()
+              .executeTakeFirstOrThrow();
+          }
           openRows.set(fingerprint, updated);
           const alert = toAlert(updated);
           const seq = await this.changes.record(trx, { entity: 'alert', id: alert.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: actor?.id ?? null });
@@ -200,12 +214,15 @@ export class AlertService {
           created_at: now,
           updated_at: now,
         };
-        await trx.insertInto('alerts').values(row).execute();
+        inserts.set(fingerprint, row);
         openRows.set(fingerprint, row);
         const alert = toAlert(row);
         const seq = await this.changes.record(trx, { entity: 'alert', id: alert.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: actor?.id ?? null });
         out.push({ alert, kind: 'fired', seq, what: 'fired' });
       }
+      // One statement per 100 new alerts instead of one each (a webhook's batch).
+      const rows = [...inserts.values()];
+      for (let i = 0; i < rows.length; i += 100) await trx.insertInto('alerts').values(rows.slice(i, i + 100)).execute();
     });
   }
 
@@ -324,7 +341,7 @@ export class AlertService {
   }
 
   async openByRule(): Promise<Alert[]> {
-    const rows = await this.db.selectFrom('alerts').selectAll().where('source', '=', 'rule').where('status', 'in', ACTIVE).execute();
+    const rows = await this.db.selectFrom('alerts').selectAll().where('source', '=', 'rule').where(sql<SqlBool>`status <> 'resolved'`).execute();
     return rows.map(toAlert);
   }
 
@@ -345,7 +362,10 @@ export class AlertService {
     }
     if (query.q) {
       const needle = `%${escapeLike(query.q.toLowerCase())}%`;
-      q = q.where((eb) => eb.or([like(sql`lower(name)`, needle), like(sql`lower(summary)`, needle)]));
+      // SQLite's LIKE already ignores ASCII case (its lower() does no more), and the bare columns
+      // can be matched inside the alerts_open_order index (migration 0023).
+      const text = (column: 'name' | 'summary') => (this.dialect === 'sqlite' ? sql.ref(column) : sql`lower(${sql.ref(column)})`);
+      q = q.where((eb) => eb.or([like(text('name'), needle), like(text('summary'), needle)]));
     }
     if (query.from !== undefined) q = q.where('starts_at', '>=', query.from);
     if (query.to !== undefined) q = q.where('starts_at', '<', query.to);

@@ -59,7 +59,7 @@ export class Monitoring {
     const db = database.db;
     this.store = new MetricStore(db, clock);
     this.silences = new SilenceService(db, clock, audit, changes, events);
-    this.alerts = new AlertService(db, clock, changes, events, this.silences, audit);
+    this.alerts = new AlertService(db, clock, changes, events, this.silences, audit, database.dialect);
     this.silences.onChange = async () => void (await this.alerts.reapplySilences());
     this.rules = new RuleService(db, clock, audit);
     this.evaluator = new RuleEvaluator(this.rules, new PendingConditions(db), this.store, this.alerts, clock, () => config.METRICS_INTERVAL_SECONDS * 3000);

@@ -7,6 +7,7 @@ import { operations } from './0030_operations';
 import { monitoring } from './0020_monitoring';
 import { alertsOpenOrder } from './0021_alerts_open_order';
 import { alertPendingAndDeliveryAttempts } from './0022_alert_pending_and_delivery_attempts';
+import { alertsListIndexes } from './0023_alerts_list_indexes';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -25,5 +26,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0020_monitoring': monitoring(ctx),
     '0021_alerts_open_order': alertsOpenOrder(ctx),
     '0022_alert_pending_and_delivery_attempts': alertPendingAndDeliveryAttempts(ctx),
+    '0023_alerts_list_indexes': alertsListIndexes(ctx),
   };
 }
