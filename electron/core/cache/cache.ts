@@ -307,8 +307,10 @@ export class Cache {
     if (filter.text?.trim()) add(`rid IN (${this.ftsTicketRids()})`, { q: ftsQuery(filter.text) });
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
+    // Ties break by time then row id, which the (queue, column, updated_at) indexes already hold in order.
+    const order = sort.field === 'updatedAt' ? `updated_at ${dir}, rid ${dir}` : `${SORT_SQL[sort.field]} ${dir}, updated_at ${dir}, rid ${dir}`;
     const rows = this
-      .stmt(`SELECT * FROM tickets ${whereSql} ORDER BY ${SORT_SQL[sort.field]} ${dir}, rid ${dir} LIMIT @limit OFFSET @offset`)
+      .stmt(`SELECT * FROM tickets ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit, offset }) as TicketRow[];
     const total = (this.stmt(`SELECT count(*) AS n FROM tickets ${whereSql}`).get(params) as { n: number }).n;
     return { items: rows.map(toSummary), total };
@@ -318,22 +320,29 @@ export class Cache {
     return `SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH @q UNION SELECT t.rid FROM comments_fts JOIN comments c ON c.rid = comments_fts.rowid JOIN tickets t ON t.id = c.ticket_id WHERE comments_fts MATCH @q`;
   }
 
-  /** Full-text search over cached tickets and their comments, best matches first. */
+  /**
+   * Full-text search over cached tickets and their comments. The newest SEARCH_WINDOW matches of
+   * each are ranked (bm25, subject weighted up) so a common word stays fast on 100,000 tickets.
+   */
   searchTickets(query: string, limit: number): { ticket: TicketSummary; snippet: string }[] {
     const q = ftsQuery(query);
     if (!q) return [];
     const rows = this
       .stmt(
-        `WITH hits AS (
-           SELECT rowid AS rid, bm25(tickets_fts) AS score, snippet(tickets_fts, -1, '[', ']', '…', 12) AS snip FROM tickets_fts WHERE tickets_fts MATCH @q
+        `WITH th AS (
+           SELECT rowid AS rid, bm25(tickets_fts, 4.0, 1.0, 1.0, 1.0) AS score FROM tickets_fts WHERE tickets_fts MATCH @q ORDER BY rowid DESC LIMIT ${SEARCH_WINDOW}
+         ), ch AS (
+           SELECT rowid AS crid, bm25(comments_fts) AS score FROM comments_fts WHERE comments_fts MATCH @q ORDER BY rowid DESC LIMIT ${SEARCH_WINDOW}
+         ), hits AS (
+           SELECT rid, score, NULL AS body FROM th
            UNION ALL
-           SELECT t.rid, bm25(comments_fts) + 1 AS score, snippet(comments_fts, 0, '[', ']', '…', 12) FROM comments_fts JOIN comments c ON c.rid = comments_fts.rowid JOIN tickets t ON t.id = c.ticket_id WHERE comments_fts MATCH @q
-           ORDER BY score LIMIT @limit * 4
-         ), best AS (SELECT rid, min(score) AS score, snip FROM hits GROUP BY rid)
-         SELECT t.*, best.snip FROM best JOIN tickets t ON t.rid = best.rid ORDER BY best.score LIMIT @limit`,
+           SELECT t.rid, ch.score + 0.5, c.body FROM ch JOIN comments c ON c.rid = ch.crid JOIN tickets t ON t.id = c.ticket_id
+         ), best AS (SELECT rid, min(score) AS score, max(body) AS body FROM hits GROUP BY rid ORDER BY score LIMIT @limit)
+         SELECT t.*, best.body AS hit_body FROM best JOIN tickets t ON t.rid = best.rid ORDER BY best.score`,
       )
-      .all({ q, limit }) as (TicketRow & { snip: string })[];
-    return rows.map((r) => ({ ticket: toSummary(r), snippet: r.snip }));
+      .all({ q, limit }) as (TicketRow & { hit_body: string | null })[];
+    const words = (query.match(/[\p{L}\p{N}_]+/gu) ?? []).map((w) => w.toLowerCase());
+    return rows.map((r) => ({ ticket: toSummary(r), snippet: snippet(r.hit_body ?? `${r.subject} — ${r.description}`, words) }));
   }
 
   ticketDetail(ref: { id: string } | { number: number }): TicketDetail | null {
@@ -453,6 +462,24 @@ export function toSummary(r: TicketRow): TicketSummary {
 
 function toComment(c: CommentRow): Comment {
   return { id: c.id, ticketId: c.ticket_id, authorId: c.author_id, authorName: c.author_name, body: c.body, internal: c.internal === 1, createdAt: c.created_at, pending: c.pending === 1 };
+}
+
+/** Matches ranked per table by search; older matches beyond it are not considered. */
+export const SEARCH_WINDOW = 300;
+
+/** About 120 characters around the first matching word, the word in [brackets]. */
+function snippet(text: string, words: string[]): string {
+  const lower = text.toLowerCase();
+  let at = -1;
+  let word = '';
+  for (const w of words) {
+    const i = lower.indexOf(w);
+    if (i >= 0 && (at < 0 || i < at)) [at, word] = [i, w];
+  }
+  if (at < 0) return text.slice(0, 120);
+  const start = Math.max(0, at - 50);
+  const end = Math.min(text.length, at + word.length + 70);
+  return `${start > 0 ? '…' : ''}${text.slice(start, at)}[${text.slice(at, at + word.length)}]${text.slice(at + word.length, end)}${end < text.length ? '…' : ''}`;
 }
 
 /** Turns user text into a safe FTS5 query: each word a quoted prefix term, all required. */

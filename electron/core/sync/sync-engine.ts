@@ -63,16 +63,24 @@ export class SyncEngine extends EventEmitter {
     let done = 0;
     this.setProgress({ phase: initial ? 'initial' : 'delta', done, total: null, error: null });
     try {
+      const fetchPage = (since: number) => {
+        const p = this.api.request<SyncPage>('GET', SYNC_PATH, { query: { since, limit: this.options.pageSize ?? 1000 }, timeoutMs: 60_000 }).then((r) => ({ since, page: r.data }));
+        // A prefetch may fail while the previous page is still being applied; it is awaited (and thrown) later.
+        p.catch(() => undefined);
+        return p;
+      };
+      let next = fetchPage(this.cache.syncCursor);
       for (;;) {
-        const since = this.cache.syncCursor;
-        const res = await this.api.request<SyncPage>('GET', SYNC_PATH, { query: { since, limit: this.options.pageSize ?? 1000 }, timeoutMs: 60_000 });
-        const page = res.data;
+        const { since, page } = await next;
         if (page.nextCursor < since) {
           // The server's feed restarted (restored backup, new database): start over, keep the outbox.
           (this.options.logger ?? silentLogger).warn('sync cursor ahead of the server; resyncing from scratch', { since, next: page.nextCursor });
           this.cache.clearSynced();
+          next = fetchPage(0);
           continue;
         }
+        // Ask for the next page while this one is applied: the server and the cache work in parallel.
+        if (!page.done) next = fetchPage(page.nextCursor);
         // Large pages (initial sync, long offline periods) index search once at the end.
         const deferIndex = page.changes.length >= BULK_PAGE;
         const touched = this.cache.applyPage(page.changes, page.nextCursor, (ids) => this.outbox.rebaseMany(ids), { deferIndex });

@@ -115,6 +115,26 @@ describe('sync against the real backend', () => {
     core.close();
   });
 
+  it('a revoked session stops the replay without losing unsynced work; signing in again sends it', async () => {
+    const core = await coreStack(server.url, agentA().email, agentA().password);
+    const t = await f.createTicket(f.agentA.accessToken, { subject: 'Revoked mid-shift' });
+    await core.sync.run();
+    const sessions = await core.api.request<{ id: string; current: boolean }[]>('GET', '/api/v1/me/sessions');
+    await core.api.request('DELETE', `/api/v1/me/sessions/${sessions.data.find((x) => x.current)!.id}`);
+    core.session.invalidateAccessToken();
+    core.outbox.comment(t.id, 'written after the revocation', false, null);
+    await core.outbox.replay();
+    expect(core.session.current()).toMatchObject({ status: 'signed_out', reason: 'revoked' });
+    expect(core.outbox.list()).toMatchObject([{ state: 'pending', kind: 'ticket.comment' }]);
+    expect(core.cache.ticketDetail({ id: t.id })!.comments).toMatchObject([{ body: 'written after the revocation', pending: true }]);
+    await core.session.login(agentA().email, agentA().password);
+    await core.outbox.replay();
+    expect(core.outbox.list()).toEqual([]);
+    const comments = (await server.api<{ body: string }[]>('GET', `/api/v1/tickets/${t.id}/comments`, { token: f.agentA.accessToken })).body;
+    expect(comments.map((c) => c.body)).toEqual(['written after the revocation']);
+    core.close();
+  });
+
   it('catches up through delta sync after the live feed was disconnected', async () => {
     const core = await coreStack(server.url, agentA().email, agentA().password);
     await core.sync.run();
