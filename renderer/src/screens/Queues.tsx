@@ -1,5 +1,4 @@
 import { useEffect, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { PRIORITIES, TICKET_STATUSES, type TicketSort, type TicketSummary } from '../../../shared/ipc';
 import { errorMessage } from '../api';
 import { Dialog, useNow } from '../components/common';
@@ -290,22 +289,32 @@ function TicketGrid({ sort }: { sort: TicketSort }) {
   const parentRef = useRef<HTMLDivElement>(null);
   const now = useNow(1000);
   const count = total ?? 0;
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => parentRef.current,
-    estimateSize: () => ROW,
-    overscan: 12,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
+  // Rows have one fixed height: the visible window comes straight from scrollTop (O(visible)).
+  const [view, setView] = useState({ top: 0, height: 600 });
+  const frame = useRef(0);
+  useEffect(() => {
+    const el = parentRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setView({ top: el.scrollTop, height: el.clientHeight }));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const first = Math.max(0, Math.floor(view.top / ROW) - 8);
+  const last = Math.min(count - 1, Math.ceil((view.top + view.height) / ROW) + 8);
+  const items: number[] = [];
+  for (let i = first; i <= last; i++) items.push(i);
 
   useEffect(() => {
     if (count > 0) void ensureRows(first, last);
   }, [first, last, count, pages]);
   useEffect(() => {
-    if (count > 0) virtualizer.scrollToIndex(cursor, { align: 'auto' });
-  }, [cursor, count, virtualizer]);
+    // Keep the keyboard cursor in view.
+    const el = parentRef.current;
+    if (!el || count === 0) return;
+    const y = cursor * ROW;
+    if (y < el.scrollTop) el.scrollTop = y;
+    else if (y + ROW > el.scrollTop + el.clientHeight) el.scrollTop = y + ROW - el.clientHeight;
+  }, [cursor, count]);
 
   return (
     <div
@@ -338,33 +347,40 @@ function TicketGrid({ sort }: { sort: TicketSort }) {
         tabIndex={0}
         aria-label="Ticket list; j and k move, Enter opens"
         data-testid="ticket-list"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          cancelAnimationFrame(frame.current);
+          frame.current = requestAnimationFrame(() =>
+            setView({ top: el.scrollTop, height: el.clientHeight }),
+          );
+        }}
       >
         {total === 0 && (
           <div className="state" style={{ margin: 16 }}>
             No tickets match this view.
           </div>
         )}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((vi) => {
-            const t = ticketAt(useTickets.getState(), vi.index);
-            const style = { transform: `translateY(${vi.start}px)` };
+        <div style={{ height: count * ROW, position: 'relative' }}>
+          {items.map((index) => {
+            const t = ticketAt(useTickets.getState(), index);
+            const style = { transform: `translateY(${index * ROW}px)` };
             if (!t)
               return (
-                <div key={vi.key} className="grid-row" style={style} role="row" aria-rowindex={vi.index + 1}>
+                <div key={index} className="grid-row" style={style} role="row" aria-rowindex={index + 1}>
                   <div />
                   <div className="muted">…</div>
                 </div>
               );
             return (
               <div
-                key={vi.key}
+                key={index}
                 className={`grid-row${checked.has(t.id) ? ' checked' : ''}`}
                 style={style}
                 role="row"
-                aria-rowindex={vi.index + 1}
-                aria-selected={vi.index === cursor}
+                aria-rowindex={index + 1}
+                aria-selected={index === cursor}
                 data-number={t.number}
-                onClick={() => setCursor(vi.index)}
+                onClick={() => setCursor(index)}
                 onDoubleClick={() => navigate({ screen: 'ticket', id: String(t.number) })}
               >
                 <div role="gridcell">
