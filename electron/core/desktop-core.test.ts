@@ -96,5 +96,5 @@ describe('DesktopCore over the contract', () => {
     await new Promise((r) => setTimeout(r, 50));
     const notices = await again.core.dispatch('app.notices', undefined);
     expect(notices).toMatchObject({ ok: true, value: [expect.objectContaining({ code: 'cache_rebuilt' })] });
-  }, 120_000);
+  }, 300_000);
 });

@@ -35,10 +35,10 @@ describe('EmbeddedServer', () => {
     await stopped;
     expect(server.url).toBeNull();
     await expect(fetch(`${url}/health/`)).rejects.toThrow();
-  }, 120_000);
+  }, 300_000);
 
   it('rejects a weak first-run password with a clear message', async () => {
     const server = new EmbeddedServer({ appRoot, dataDir: path.join(tmpDir(), 'backend') });
     await expect(server.createFirstAdmin({ email: 'owner@example.com', name: 'Owner', password: 'short' })).rejects.toMatchObject({ code: 'validation_failed' });
-  }, 60_000);
+  }, 120_000);
 });

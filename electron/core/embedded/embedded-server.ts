@@ -119,7 +119,7 @@ export class EmbeddedServer extends EventEmitter {
   }
 
   private async waitForHealth(child: ChildProcess): Promise<boolean> {
-    const deadline = Date.now() + (this.options.healthTimeoutMs ?? 60_000);
+    const deadline = Date.now() + (this.options.healthTimeoutMs ?? 120_000);
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) return false;
       try {
