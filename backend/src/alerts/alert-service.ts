@@ -307,17 +307,42 @@ export class AlertService {
     return alert;
   }
 
-  /** Re-applies silences to open alerts after silences change or expire. Returns alerts whose state flipped. */
+  /**
+   * Re-applies silences to open alerts after silences change or expire. Returns alerts whose state
+   * flipped. Matching reads only the columns it needs; the flips are written in one transaction.
+   */
   async reapplySilences(): Promise<Alert[]> {
     this.silences.refresh();
-    const open = await this.db.selectFrom('alerts').selectAll().where('status', 'in', ACTIVE).execute();
-    const changed: Alert[] = [];
-    for (const row of open) {
-      const silenceId = await this.silences.match(matchLabels({ name: row.name, severity: row.severity, labels: parseJson(row.labels, {}) }));
-      if ((silenceId ?? null) === row.silence_id) continue;
-      changed.push(await this.update(row, { silenced: silenceId ? 1 : 0, silence_id: silenceId, updated_at: this.clock.now() }, null, silenceId ? 'silenced' : 'unsilenced'));
+    const open = await this.db.selectFrom('alerts').select(['id', 'name', 'severity', 'labels', 'silence_id']).where(sql<SqlBool>`status <> 'resolved'`).execute();
+    const flips = new Map<string | null, string[]>();
+    for (const r of open) {
+      const silenceId = (await this.silences.match(matchLabels({ name: r.name, severity: r.severity, labels: parseJson(r.labels, {}) }))) ?? null;
+      if (silenceId === r.silence_id) continue;
+      flips.set(silenceId, [...(flips.get(silenceId) ?? []), r.id]);
     }
-    return changed;
+    if (flips.size === 0) return [];
+    const now = this.clock.now();
+    const out: { alert: Alert; seq: number; what: string }[] = [];
+    await this.db.transaction().execute(async (trx) => {
+      await this.changes.lock(trx);
+      for (const [silenceId, ids] of flips) {
+        const patch = { silenced: silenceId ? 1 : 0, silence_id: silenceId, updated_at: now };
+        for (let i = 0; i < ids.length; i += 500) {
+          const chunk = ids.slice(i, i + 500);
+          const rows = await trx.updateTable('alerts').set(patch).where('id', 'in', chunk).where(sql<SqlBool>`status <> 'resolved'`).returningAll().execute();
+          for (const row of rows) {
+            const alert = toAlert(row);
+            const seq = await this.changes.record(trx, { entity: 'alert', id: row.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: null });
+            out.push({ alert, seq, what: silenceId ? 'silenced' : 'unsilenced' });
+          }
+        }
+      }
+    });
+    for (const o of out) {
+      this.publish('alert.updated', o.alert, o.seq, null, now);
+      for (const l of this.listeners.updated) l(o.alert, o.what);
+    }
+    return out.map((o) => o.alert);
   }
 
   /** Records the latest value of an open alert quietly (no feed entry or event): rule re-evaluations. */

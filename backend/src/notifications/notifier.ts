@@ -77,6 +77,8 @@ export class Notifier {
   private readonly email: EmailSender | null;
   private readonly inflight = new Set<Promise<void>>();
   private channelCache: { at: number; rows: ChannelRow[] } | null = null;
+  /** Every user's preferences (a small table), so an alert storm does not read them per alert. */
+  private prefCache: { at: number; rows: Database['notification_preferences'][] } | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -162,6 +164,7 @@ export class Notifier {
       if (p.channel === 'sms' && p.address && !/^\+?[0-9 ()-]{5,20}$/.test(p.address)) throw new AppError('unprocessable', 'SMS address must be a phone number');
       if (p.channel === 'email' && p.address && !/^[^@\s]+@[^@\s]+$/.test(p.address)) throw new AppError('unprocessable', 'email address is not valid');
     }
+    this.prefCache = null;
     await this.db.transaction().execute(async (trx) => {
       for (const p of prefs) {
         const values = { user_id: userId, channel: p.channel, enabled: p.enabled ? 1 : 0, address: p.address, min_severity: p.minSeverity };
@@ -172,6 +175,7 @@ export class Notifier {
           .execute();
       }
     });
+    this.prefCache = null;
     return this.preferences(userId);
   }
 
@@ -179,9 +183,7 @@ export class Notifier {
   async notify(alert: Alert, level: number, levelName: string | null, recipients: Recipient[]): Promise<string[]> {
     const channels = (await this.channelRows()).filter((c) => c.enabled === 1 && parseJson<string[]>(c.severities, []).includes(alert.severity) && this.senderFor(c));
     if (channels.length === 0) return [];
-    const prefs = recipients.length
-      ? await this.db.selectFrom('notification_preferences').selectAll().where('user_id', 'in', recipients.map((r) => r.id)).execute()
-      : [];
+    const prefs = recipients.length ? await this.allPreferences() : [];
     const pref = (userId: string, channel: string) => prefs.find((p) => p.user_id === userId && p.channel === channel);
     const wants = (userId: string, channel: string) => {
       const p = pref(userId, channel);
@@ -205,9 +207,26 @@ export class Notifier {
       }
     }
     if (rows.length === 0) return [];
+    const later: DeliveryRow[] = [];
+    for (const row of rows) {
+      const sender = this.senderFor(channels.find((c) => c.type === row.channel)!);
+      if (!sender?.immediate) {
+        later.push(row);
+        continue;
+      }
+      let error: string | null = null;
+      await sender.send(row.target, message).catch((err: unknown) => void (error = (err as Error).message || String(err)));
+      Object.assign(row, this.outcome(1, error));
+    }
     await this.db.insertInto('notification_deliveries').values(rows).execute();
-    for (const row of rows) this.track(this.attempt(row, channels.find((c) => c.type === row.channel)!));
+    for (const row of later) this.track(this.attempt(row, channels.find((c) => c.type === row.channel)!));
     return rows.map((r) => r.id);
+  }
+
+  private async allPreferences(): Promise<Database['notification_preferences'][]> {
+    const now = Date.now();
+    if (!this.prefCache || now - this.prefCache.at > 5000) this.prefCache = { at: now, rows: await this.db.selectFrom('notification_preferences').selectAll().execute() };
+    return this.prefCache.rows;
   }
 
   private track(p: Promise<void>): void {

@@ -15,6 +15,8 @@ export interface Message {
 
 export interface Sender {
   send(target: string, message: Message): Promise<void>;
+  /** Completes at once (no I/O to wait for): sent inline, its delivery row written once, final. */
+  readonly immediate?: boolean;
 }
 
 /** Email over SMTP. Timeouts make a server that refuses or hangs fail the attempt instead of blocking it. */
@@ -85,6 +87,7 @@ export class SmsSender implements Sender {
 
 /** Desktop: an `alert.notify` socket.io event to the user's sockets; the desktop shows a native popup. */
 export class DesktopSender implements Sender {
+  readonly immediate = true;
   constructor(
     private readonly events: EventHub,
     private readonly now: () => number,
