@@ -108,6 +108,7 @@ try {
     { measure: `outbox replay, 1,000 writes (left: ${left.pending} pending, ${left.failed} failed, ${left.conflicts} conflicts)`, value: replaySeconds, unit: 's', target: '< 5' },
     { measure: `core process RSS with ${rss.tickets.toLocaleString('en-US')} cached tickets`, value: rss.rssMb, unit: 'MB', target: '< 200' },
   ]);
+  console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${os.cpus().length} CPUs (latency p99s on a shared machine are noisy; compare p50s)`);
 } finally {
   await stop(server);
   rmSync(dataDir, { recursive: true, force: true });
