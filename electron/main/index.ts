@@ -65,7 +65,8 @@ async function start(): Promise<void> {
   const updater = new ElectronUpdaterAdapter(app.getVersion());
   const icon = nativeImage.createFromPath(path.join(resources, 'notification.png'));
   core = new DesktopCore({
-    paths: { userData, appRoot: app.getAppPath() },
+    // Packaged: the backend sources are unpacked beside the asar (electron-builder.yml asarUnpack).
+    paths: { userData, appRoot: app.isPackaged ? app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked') : app.getAppPath() },
     secrets: store,
     notifier: new ElectronNotifier(icon.isEmpty() ? undefined : icon, focus),
     updater,
