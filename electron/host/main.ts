@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     process.stdout.write(`Server profile: ${toPublicProfile(profile).name} (${base})\n`);
   }
   await core.start();
+  const notices = await core.dispatch('app.notices', undefined);
+  if (notices.ok) for (const n of notices.value as { message: string }[]) process.stdout.write(`Notice: ${n.message}\n`);
   const host = await startHost({ core, rendererDir, port });
   process.stdout.write(`OpsDesk host ready. Open:\n  ${host.openUrl}\n`);
 
