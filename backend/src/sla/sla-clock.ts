@@ -1,4 +1,5 @@
 import type { SlaState, TicketStatus } from '../../../shared/api/tickets';
+import type { TicketsTable } from '../tickets/tables';
 
 /** Sort key for tickets with no running deadline, so `sort=due` puts them last. */
 export const DUE_NONE = 8_000_000_000_000_000;
@@ -11,19 +12,20 @@ export interface SlaTargets {
 }
 
 /** The SLA columns of a ticket row. */
-export interface SlaFields {
-  sla_response_ms: number;
-  sla_resolution_ms: number;
-  sla_paused_at: number | null;
-  response_due_at: number;
-  response_warn_at: number;
-  resolution_due_at: number;
-  resolution_warn_at: number;
-  first_response_at: number | null;
-  response_breached_at: number | null;
-  resolution_breached_at: number | null;
-  due_sort: number;
-}
+export type SlaFields = Pick<
+  TicketsTable,
+  | 'sla_response_ms'
+  | 'sla_resolution_ms'
+  | 'sla_paused_at'
+  | 'response_due_at'
+  | 'response_warn_at'
+  | 'resolution_due_at'
+  | 'resolution_warn_at'
+  | 'first_response_at'
+  | 'response_breached_at'
+  | 'resolution_breached_at'
+  | 'due_sort'
+>;
 
 const warnAt = (due: number, target: number) => due - Math.round(target * (1 - WARNING_SHARE));
 
