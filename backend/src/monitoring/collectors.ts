@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { sql } from 'kysely';
 import type { MetricValueWithName } from 'prom-client';
@@ -40,11 +41,47 @@ export class CollectorRegistry {
   }
 }
 
+interface DiskUsage {
+  mount: string;
+  size: number;
+  used: number;
+  available: number;
+}
+
+const PSEUDO_FS = /^(proc|sysfs|tmpfs|devtmpfs|devpts|cgroup2?|securityfs|pstore|bpf|tracefs|debugfs|mqueue|hugetlbfs|fusectl|configfs|autofs|binfmt_misc|nsfs|ramfs|rpc_pipefs|squashfs|efivarfs|fuse\..*)$/;
+
+/**
+ * Disk usage per mount. On Linux it reads /proc/mounts and statfs asynchronously: systeminformation's
+ * fsSize runs `execSync`, which stalls every request for ~20 ms at each collection.
+ */
+async function diskUsage(): Promise<DiskUsage[]> {
+  if (process.platform !== 'linux') {
+    return (await si.fsSize()).map((d) => ({ mount: d.mount, size: d.size, used: d.used, available: d.available }));
+  }
+  const mounts = (await readFile('/proc/mounts', 'utf8'))
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter((f) => f.length >= 3 && !PSEUDO_FS.test(f[2]!))
+    .map((f) => f[1]!.replace(/\\040/g, ' '));
+  const usage = await Promise.all(
+    [...new Set(mounts)].map(async (mount) => {
+      try {
+        const s = await statfs(mount);
+        const size = s.blocks * s.bsize;
+        return { mount, size, used: (s.blocks - s.bfree) * s.bsize, available: s.bavail * s.bsize };
+      } catch {
+        return null; // a mount we may not read (permissions, a stale network mount)
+      }
+    }),
+  );
+  return usage.filter((u): u is DiskUsage => u !== null);
+}
+
 /** Host CPU %, memory %, disk % per mount, network bytes/s and load (systeminformation). */
 export function hostCollector(): Collector {
   let lastNet: { at: number; rx: number; tx: number } | null = null;
   return async () => {
-    const [load, mem, disks, net] = await Promise.all([si.currentLoad(), si.mem(), si.fsSize(), si.networkStats('*')]);
+    const [load, mem, disks, net] = await Promise.all([si.currentLoad(), si.mem(), diskUsage(), si.networkStats('*')]);
     const samples: Sample[] = [
       { name: 'host_cpu_percent', value: load.currentLoad },
       // "available" excludes reclaimable cache, as `free` reports it.
@@ -55,9 +92,10 @@ export function hostCollector(): Collector {
     for (const d of disks) {
       if (!d.size || seen.has(d.mount) || /^(\/proc|\/sys|\/dev|\/run)/.test(d.mount)) continue;
       seen.add(d.mount);
-      const usedPct = d.use ?? (d.used / d.size) * 100;
+      // As `df` reports it: space reserved for root counts as neither used nor available.
+      const usedPct = (d.used / (d.used + d.available)) * 100;
       samples.push({ name: 'host_disk_used_percent', labels: { mount: d.mount }, value: usedPct });
-      samples.push({ name: 'host_disk_free_percent', labels: { mount: d.mount }, value: (d.available / d.size) * 100 });
+      samples.push({ name: 'host_disk_free_percent', labels: { mount: d.mount }, value: 100 - usedPct });
     }
     const rx = net.reduce((s, n) => s + (n.rx_bytes || 0), 0);
     const tx = net.reduce((s, n) => s + (n.tx_bytes || 0), 0);
