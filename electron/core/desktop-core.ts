@@ -13,6 +13,7 @@ import {
   type ShownNotification,
   type UserAdmin,
 } from '../../shared/ipc';
+import { JobLogPage, type JobLogLine } from '../../shared/api/jobs';
 import { ApiClient } from './api/api-client';
 import { parseSilence } from './cache/records';
 import { CoreError, notSignedIn } from './errors';
@@ -42,6 +43,10 @@ export interface CoreDeps {
   embeddedRunner?: WorkspaceDeps['embeddedRunner'];
   syncPageSize?: number;
 }
+
+/** Lines per GET /jobs/:id/logs page (the server's maximum), and how many the first answer carries at most. */
+const JOB_LOG_PAGE = 10_000;
+const JOB_LOG_MAX_INITIAL = 50_000;
 
 type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -419,9 +424,13 @@ export class DesktopCore {
       'incidents.create': (body) => this.online('POST', '/api/v1/incidents', { body }),
       'incidents.update': ({ id, changes }) => this.online('PATCH', `/api/v1/incidents/${enc(id)}`, { body: changes }),
       'incidents.transition': ({ id, ...body }) => this.online('POST', `/api/v1/incidents/${enc(id)}/transition`, { body }),
-      'incidents.note': ({ id, ...body }) => this.online('POST', `/api/v1/incidents/${enc(id)}/notes`, { body }),
+      // The server answers a note with the Incident; the contract promises the detail with its timeline.
+      'incidents.note': async ({ id, ...body }) => {
+        await this.online('POST', `/api/v1/incidents/${enc(id)}/notes`, { body });
+        return this.online('GET', `/api/v1/incidents/${enc(id)}`);
+      },
       'incidents.link': ({ id, ...body }) => this.online('POST', `/api/v1/incidents/${enc(id)}/links`, { body }),
-      'incidents.review': ({ id, ...body }) => this.online('POST', `/api/v1/incidents/${enc(id)}/review`, { body }),
+      'incidents.review': ({ id, ...body }) => this.online('PUT', `/api/v1/incidents/${enc(id)}/review`, { body }),
 
       'runbooks.list': () => this.online('GET', '/api/v1/runbooks').then((d) => items(d) as never),
       'jobs.list': (q) => this.online('GET', '/api/v1/jobs', { query: q }).then((d) => items(d) as never),
@@ -430,15 +439,25 @@ export class DesktopCore {
       'jobs.approve': ({ id }) => this.online('POST', `/api/v1/jobs/${enc(id)}/approve`, { body: {} }),
       'jobs.reject': ({ id, reason }) => this.online('POST', `/api/v1/jobs/${enc(id)}/reject`, { body: { reason } }),
       'jobs.cancel': ({ id }) => this.online('POST', `/api/v1/jobs/${enc(id)}/cancel`, { body: {} }),
-      'jobs.retry': ({ id }) => this.online('POST', `/api/v1/jobs/${enc(id)}/retry`, { body: {} }),
+      'jobs.retry': ({ id, confirmation }) => this.online('POST', `/api/v1/jobs/${enc(id)}/retry`, { body: confirmation ? { confirmation } : {} }),
       'jobs.subscribeLog': async ({ id, fromSeq }) => {
-        const page = await this.online<{ lines: never[]; lastSeq: number; done: boolean }>('GET', `/api/v1/jobs/${enc(id)}/log`, { query: { after: fromSeq, limit: 10_000 } });
-        const subscriptionId = `log-${randomUUID()}`;
-        if (!page.done) {
-          this.jobLogSubs.set(subscriptionId, id);
-          this.ws().live.send('job.subscribe', { jobId: id, fromSeq: page.lastSeq });
+        // GET /jobs/:id/logs answers a JobLogPage of at most `limit` lines: read pages until the end of what is stored.
+        const lines: JobLogLine[] = [];
+        let after = fromSeq;
+        let done = false;
+        for (;;) {
+          const page = JobLogPage.parse(await this.online('GET', `/api/v1/jobs/${enc(id)}/logs`, { query: { after, limit: JOB_LOG_PAGE } }));
+          lines.push(...page.lines);
+          after = page.lastSeq;
+          done = page.done;
+          if (done || page.lines.length < JOB_LOG_PAGE || lines.length >= JOB_LOG_MAX_INITIAL) break;
         }
-        return { subscriptionId, lines: page.lines, done: page.done };
+        const subscriptionId = `log-${randomUUID()}`;
+        if (!done) {
+          this.jobLogSubs.set(subscriptionId, id);
+          this.ws().live.send('job.subscribe', { jobId: id, fromSeq: after });
+        }
+        return { subscriptionId, lines, done };
       },
       'jobs.unsubscribeLog': ({ subscriptionId }) => {
         const jobId = this.jobLogSubs.get(subscriptionId);
@@ -450,14 +469,18 @@ export class DesktopCore {
       'maintenance.list': () => this.online('GET', '/api/v1/maintenance').then((d) => items(d) as never),
       'maintenance.get': ({ id }) => this.online('GET', `/api/v1/maintenance/${enc(id)}`),
       'maintenance.schedule': (body) => this.online('POST', '/api/v1/maintenance', { body }),
-      'maintenance.cancel': async ({ id }) => (await this.online('DELETE', `/api/v1/maintenance/${enc(id)}`), null),
+      'maintenance.cancel': async ({ id }) => (await this.online('POST', `/api/v1/maintenance/${enc(id)}/cancel`, { body: {} }), null),
 
       'backups.list': () => this.online('GET', '/api/v1/backups').then((d) => items(d) as never),
       'backups.overview': () => this.online('GET', '/api/v1/backups/overview'),
       'backups.manifest': ({ id }) => this.online('GET', `/api/v1/backups/${enc(id)}/manifest`),
 
       'metrics.names': () => this.online('GET', '/api/v1/metrics/names'),
-      'metrics.series': ({ labels, ...q }) => this.online('GET', '/api/v1/metrics/series', { query: { ...q, ...(labels?.length ? { label: labels[0] } : {}) } }),
+      // The server takes each label filter as a repeated `label=name=value` parameter.
+      'metrics.series': ({ labels, ...q }) => {
+        const filters = (labels ?? []).map((l) => `label=${enc(l)}`).join('&');
+        return this.online('GET', `/api/v1/metrics/series${filters ? `?${filters}` : ''}`, { query: q });
+      },
 
       'admin.users.list': () => this.online<UserAdmin[]>('GET', '/api/v1/users'),
       'admin.users.create': (body) => this.online<UserAdmin>('POST', '/api/v1/users', { body }).then(toAdmin),

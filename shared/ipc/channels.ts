@@ -173,7 +173,8 @@ export const channels = {
   'jobs.approve': { request: ById, response: Job },
   'jobs.reject': { request: z.object({ id: Id, reason: z.string().trim().min(1).max(500) }), response: Job },
   'jobs.cancel': { request: ById, response: Job },
-  'jobs.retry': { request: ById, response: Job },
+  /** Destructive runbooks: `confirmation` must equal the runbook id, as for a new request. */
+  'jobs.retry': { request: ById.extend({ confirmation: z.string().max(200).optional() }), response: Job },
   /** Answers the log after `fromSeq`, then pushes `jobs.log` events until unsubscribed or the job ends. */
   'jobs.subscribeLog': { request: z.object({ id: Id, fromSeq: z.number().int().min(0).default(0) }), response: z.object({ subscriptionId: z.string(), lines: z.array(JobLogLine), done: z.boolean() }) },
   'jobs.unsubscribeLog': { request: z.object({ subscriptionId: z.string().min(1).max(100) }), response: Void },
@@ -191,7 +192,11 @@ export const channels = {
 
   // ── metrics (online; shared/api/metrics) ─────────────────────────────────────────────────────
   'metrics.names': { request: Empty, response: MetricNames },
-  'metrics.series': { request: z.object({ name: z.string().min(1).max(200), from: Timestamp, to: Timestamp, step: z.number().int().min(1).max(86_400).optional(), labels: z.array(z.string()).max(10).optional() }), response: SeriesResponse },
+  /** `labels` are filters in the server's `name=value` form (e.g. `host=web-1`). */
+  'metrics.series': {
+    request: z.object({ name: z.string().min(1).max(200), from: Timestamp, to: Timestamp, step: z.number().int().min(1).max(86_400).optional(), labels: z.array(z.string().max(300).regex(/^[^=]+=/, 'label filters look like name=value')).max(10).optional() }),
+    response: SeriesResponse,
+  },
 
   // ── admin (online, admin role) ───────────────────────────────────────────────────────────────
   'admin.users.list': { request: Empty, response: z.array(UserAdmin) },

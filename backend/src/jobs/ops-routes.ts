@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Backup, BackupListQuery, BackupOverview } from '../../../shared/api/backups';
+import { Backup, BackupListQuery, BackupManifest, BackupOverview } from '../../../shared/api/backups';
 import { Job, JobIdParams, JobListQuery, JobLogPage, JobLogQuery, JobRequest } from '../../../shared/api/jobs';
 import { MaintenanceModeStatus, MaintenanceWindow, MaintenanceWindowInput } from '../../../shared/api/maintenance';
 import { AbortRunRequest, CompleteStepRequest, ProcedureDefinitionInfo, ProcedureRun, RunListQuery, StartProcedureRequest } from '../../../shared/api/procedures';
@@ -9,8 +9,9 @@ import { CommandRunbook, CommandRunbookInput, Runbook } from '../../../shared/ap
 import { ServiceNameParams, ServiceStatus } from '../../../shared/api/services';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context';
+import { BackupRefused } from '../backups/backup-service';
 import { freeBytes } from '../backups/files';
-import { forbidden } from '../http/errors';
+import { AppError, forbidden } from '../http/errors';
 import { actorOf, principalOf } from '../http/guards';
 import type { Requester } from './job-service';
 import { toJob } from './job-repository';
@@ -93,6 +94,16 @@ export function operationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       freeBytes: await freeBytes(ops.backups.dir).catch(() => null),
     }));
     app.get('/backups/:id', { preHandler: oncall, schema: { tags: ['backups'], params: JobIdParams, response: { 200: Backup } } }, (req) => ops.backups.get(req.params.id));
+    // The manifest written beside the backup file (checksum, row counts, app version), as the desktop's backup detail shows it.
+    app.get('/backups/:id/manifest', { preHandler: oncall, schema: { tags: ['backups'], params: JobIdParams, response: { 200: BackupManifest } } }, async (req) => {
+      const backup = await ops.backups.get(req.params.id);
+      try {
+        return (await ops.backups.resolve(backup.id)).manifest;
+      } catch (err) {
+        if (err instanceof BackupRefused) throw new AppError('conflict', err.message);
+        throw err;
+      }
+    });
     app.post('/backups', { preHandler: oncall, schema: { tags: ['backups'], response: { 201: Job } } }, async (req, reply) => reply.code(201).send(await ops.jobs.request(requester(req), { runbook: 'backup-database', params: {} })));
     app.post('/backups/:id/verify', { preHandler: oncall, schema: { tags: ['backups'], params: JobIdParams, response: { 201: Job } } }, async (req, reply) => {
       await ops.backups.get(req.params.id);

@@ -1,0 +1,243 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test/harness';
+import { channels, type ChannelName, type ChannelRequest, type ChannelResponse, type EventPayload } from '../../shared/ipc';
+import { DesktopCore } from './desktop-core';
+import { APP_ROOT } from './test/backend-process';
+import { fileSecrets, tmpDir } from './test/fixtures';
+import { NoopUpdater } from './updates/update-scheduler';
+
+// Every "online" channel of the contract, called through the core's handler table against a real
+// backend, and every answer parsed with the contract's response schema: the handlers were written
+// before the routes, so this is where a wrong path, method or body shape shows up.
+
+const ADMIN = { email: 'ops-admin@example.com', password: 'online-channels-admin-77', role: 'admin' as const };
+const ADMIN2 = { email: 'second-admin@example.com', password: 'online-channels-admin-88', role: 'admin' as const };
+
+let server: TestServer;
+const cores: DesktopCore[] = [];
+const logEvents: EventPayload<'jobs.log'>[] = [];
+
+async function signedInCore(user: { email: string; password: string }): Promise<DesktopCore> {
+  const userData = tmpDir();
+  const core = new DesktopCore({ paths: { userData, appRoot: APP_ROOT }, secrets: fileSecrets(userData), notifier: { show: () => {} }, updater: new NoopUpdater('0.1.0'), transport: 'host', version: '0.1.0' });
+  cores.push(core);
+  const added = await core.dispatch('profiles.addServer', { name: 'Team', url: server.url });
+  if (!added.ok) throw new Error(JSON.stringify(added));
+  await core.dispatch('profiles.activate', { id: (added.value as { id: string }).id });
+  const login = await core.dispatch('session.login', user);
+  expect(login).toMatchObject({ ok: true, value: { status: 'signed_in' } });
+  return core;
+}
+
+/** Calls a channel, expects ok:true and a value the contract's response schema accepts. */
+async function call<C extends ChannelName>(core: DesktopCore, channel: C, payload: ChannelRequest<C>): Promise<ChannelResponse<C>> {
+  const res = await core.dispatch(channel, payload);
+  if (!res.ok) throw new Error(`${channel} failed: ${JSON.stringify(res.error)}`);
+  const parsed = channels[channel].response.safeParse(res.value);
+  if (!parsed.success) throw new Error(`${channel} answered outside its contract: ${JSON.stringify(parsed.error.issues.slice(0, 3))}`);
+  return parsed.data as ChannelResponse<C>;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const FINISHED = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+
+let admin: DesktopCore;
+let second: DesktopCore;
+
+beforeAll(async () => {
+  server = await startTestServer('sqlite', { env: { MONITORING_LOOPS: 'false', OPS_SCHEDULERS: 'false', LOGIN_IP_MAX_PER_MINUTE: '100000' } });
+  await createUserAndLogin(server, ADMIN);
+  await createUserAndLogin(server, ADMIN2);
+  admin = await signedInCore(ADMIN);
+  second = await signedInCore(ADMIN2);
+  admin.onEvent((event, payload) => {
+    if (event === 'jobs.log') logEvents.push(payload as EventPayload<'jobs.log'>);
+  });
+  await until('the live feed', async () => (await call(admin, 'sync.status', undefined)).live === 'connected');
+}, 90_000);
+
+afterAll(async () => {
+  for (const c of cores) await c.shutdown();
+  await server?.dispose();
+});
+
+describe('online channels against a real backend', () => {
+  it('incidents: create → update → transition → note → link → review, list and get', async () => {
+    const created = await call(admin, 'incidents.create', { title: 'Checkout latency', description: 'p95 above 5 s', severity: 'high' });
+    expect(created).toMatchObject({ title: 'Checkout latency', severity: 'high', state: 'detected' });
+    const updated = await call(admin, 'incidents.update', { id: created.id, changes: { title: 'Checkout latency (EU)' } });
+    expect(updated.title).toBe('Checkout latency (EU)');
+    expect(await call(admin, 'incidents.transition', { id: created.id, state: 'acknowledged', note: 'on it' })).toMatchObject({ state: 'acknowledged' });
+    const noted = await call(admin, 'incidents.note', { id: created.id, body: 'rolled back the release' });
+    expect(noted.timeline.some((t) => t.kind === 'note' && t.body.includes('rolled back'))).toBe(true);
+    const job = await call(admin, 'jobs.request', { runbook: 'run-health-checks', params: {} });
+    expect(await call(admin, 'incidents.link', { id: created.id, kind: 'job', refId: job.id })).toMatchObject({ id: created.id });
+    for (const state of ['diagnosing', 'mitigating', 'resolved'] as const) await call(admin, 'incidents.transition', { id: created.id, state });
+    const reviewed = await call(admin, 'incidents.review', { id: created.id, summary: 'bad deploy', rootCause: 'missing index', followUps: ['add the index'] });
+    expect(reviewed.id).toBe(created.id);
+    expect((await call(admin, 'incidents.list', {})).map((i) => i.id)).toContain(created.id);
+    expect((await call(admin, 'incidents.list', { state: ['resolved', 'reviewed'], severity: 'high' })).map((i) => i.id)).toContain(created.id);
+    const detail = await call(admin, 'incidents.get', { id: created.id });
+    expect(detail.links.some((l) => l.kind === 'job' && l.refId === job.id)).toBe(true);
+  });
+
+  it('silences: create from alert matchers, list from the cache, expire', async () => {
+    const s = await call(admin, 'alerts.silence', { matchers: [{ label: 'service', value: 'api' }], durationMinutes: 30, comment: 'deploy' });
+    expect(s.matchers).toEqual([{ label: 'service', value: 'api', regex: false }]);
+    expect((await call(admin, 'silences.list', undefined)).map((x) => x.id)).toContain(s.id);
+    await call(admin, 'silences.expire', { id: s.id });
+    expect((await call(admin, 'silences.list', undefined)).map((x) => x.id)).not.toContain(s.id);
+  });
+
+  it('runbooks and jobs: request → get → live log → list, cancel and retry', async () => {
+    const runbooks = await call(admin, 'runbooks.list', undefined);
+    expect(runbooks.map((r) => r.id)).toEqual(expect.arrayContaining(['run-health-checks', 'backup-database', 'restore-database']));
+
+    const job = await call(admin, 'jobs.request', { runbook: 'run-health-checks', params: {} });
+    expect(await call(admin, 'jobs.get', { id: job.id })).toMatchObject({ id: job.id, runbook: 'run-health-checks' });
+    const sub = await call(admin, 'jobs.subscribeLog', { id: job.id });
+    const lines = [...sub.lines];
+    if (!sub.done) {
+      await until('the end of the live log', () => logEvents.some((e) => e.subscriptionId === sub.subscriptionId && e.done));
+      for (const e of logEvents.filter((x) => x.subscriptionId === sub.subscriptionId)) {
+        expect(channels['jobs.subscribeLog'].response.shape.lines.safeParse(e.lines).success).toBe(true);
+        expect(e.jobId).toBe(job.id);
+        lines.push(...e.lines);
+      }
+    }
+    expect(lines.length).toBeGreaterThan(0);
+    const seqs = lines.map((l) => l.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    const done = await until('the job to finish', async () => {
+      const j = await call(admin, 'jobs.get', { id: job.id });
+      return FINISHED.includes(j.status) && j;
+    });
+    // Resuming after the last line answers nothing new and done.
+    const again = await call(admin, 'jobs.subscribeLog', { id: job.id, fromSeq: done.logSeq });
+    expect(again).toMatchObject({ lines: [], done: true });
+    await call(admin, 'jobs.unsubscribeLog', { subscriptionId: again.subscriptionId });
+
+    expect(await admin.dispatch('jobs.retry', { id: job.id })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('succeeded') } });
+
+    const backup = await call(admin, 'jobs.request', { runbook: 'backup-database', params: {} });
+    const cancelled = await call(admin, 'jobs.cancel', { id: backup.id }).catch((e: Error) => e);
+    // A fast backup may finish before the cancel lands; then the server answers a conflict.
+    if (cancelled instanceof Error) expect(cancelled.message).toMatch(/conflict/);
+    else expect(cancelled.id).toBe(backup.id);
+    await until('the backup job to end', async () => FINISHED.includes((await call(admin, 'jobs.get', { id: backup.id })).status));
+
+    // A restore waiting for approval cancels at once; retrying a destructive job needs its confirmation again.
+    const [latest] = await call(admin, 'backups.list', undefined);
+    const waiting = await call(admin, 'jobs.request', { runbook: 'restore-database', params: { backupId: latest!.id }, confirmation: 'restore-database' });
+    expect(await call(admin, 'jobs.cancel', { id: waiting.id })).toMatchObject({ id: waiting.id, status: 'cancelled' });
+    expect(await admin.dispatch('jobs.retry', { id: waiting.id })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    const retried = await call(admin, 'jobs.retry', { id: waiting.id, confirmation: 'restore-database' });
+    expect(retried).toMatchObject({ runbook: 'restore-database', retryOf: waiting.id, status: 'awaiting_approval' });
+    await call(admin, 'jobs.cancel', { id: retried.id });
+
+    expect((await call(admin, 'jobs.list', { runbook: 'run-health-checks', limit: 10 })).map((j) => j.id)).toContain(job.id);
+    expect(await call(admin, 'jobs.list', {})).not.toHaveLength(0);
+  });
+
+  it('backups: a manual backup is listed, has an overview, a manifest and verifies', async () => {
+    const job = await call(admin, 'jobs.request', { runbook: 'backup-database', params: {} });
+    const finished = await until('the backup', async () => {
+      const j = await call(admin, 'jobs.get', { id: job.id });
+      return FINISHED.includes(j.status) && j;
+    });
+    expect(finished.status).toBe('succeeded');
+    const backups = await call(admin, 'backups.list', undefined);
+    const b = backups.find((x) => x.jobId === job.id);
+    expect(b).toMatchObject({ status: 'ok', verified: true });
+    const overview = await call(admin, 'backups.overview', undefined);
+    expect(overview.retention.dailyDays).toBeGreaterThan(0);
+    const manifest = await call(admin, 'backups.manifest', { id: b!.id });
+    expect(manifest).toMatchObject({ format: 'opsdesk-backup/1', id: b!.id, sha256: b!.sha256, sizeBytes: b!.sizeBytes });
+    const verify = await call(admin, 'api.request', { method: 'POST', path: `/api/v1/backups/${b!.id}/verify`, body: {} });
+    expect(verify.status).toBe(201);
+    const verifyJob = channels['jobs.get'].response.parse(verify.body);
+    await until('the verification', async () => (await call(admin, 'jobs.get', { id: verifyJob.id })).status === 'succeeded');
+  });
+
+  it('approvals: a restore waits for a second admin, who can reject or approve it', async () => {
+    const backups = await call(admin, 'backups.list', undefined);
+    const b = backups.find((x) => x.status === 'ok')!;
+    const first = await call(admin, 'jobs.request', { runbook: 'restore-database', params: { backupId: b.id }, confirmation: 'restore-database' });
+    expect(first.status).toBe('awaiting_approval');
+    expect(await admin.dispatch('jobs.approve', { id: first.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await call(second, 'jobs.reject', { id: first.id, reason: 'wrong backup' })).toMatchObject({ id: first.id, status: 'cancelled' });
+
+    const restore = await call(admin, 'jobs.request', { runbook: 'restore-database', params: { backupId: b.id }, confirmation: 'restore-database' });
+    const approved = await call(second, 'jobs.approve', { id: restore.id });
+    expect(approved).toMatchObject({ id: restore.id, status: 'queued' });
+    expect(approved.approvedBy).not.toBeNull();
+    const ended = await until('the restore', async () => {
+      const j = await call(admin, 'jobs.get', { id: restore.id });
+      return FINISHED.includes(j.status) && j;
+    }, 60_000);
+    expect(ended.status).toBe('succeeded');
+  }, 90_000);
+
+  it('maintenance: schedule → list → get → wizard → cancel', async () => {
+    const now = Date.now();
+    const w = await call(admin, 'maintenance.schedule', { title: 'DB upgrade', announcement: 'Short downtime', startsAt: now + 3_600_000, endsAt: now + 7_200_000, services: [] });
+    expect(w).toMatchObject({ title: 'DB upgrade', status: 'scheduled' });
+    expect((await call(admin, 'maintenance.list', undefined)).map((x) => x.id)).toContain(w.id);
+    expect(await call(admin, 'maintenance.get', { id: w.id })).toMatchObject({ id: w.id });
+    const wizard = await call(admin, 'api.request', { method: 'POST', path: `/api/v1/maintenance/${w.id}/wizard`, body: { params: {} } });
+    expect(wizard.status).toBe(201);
+    const procedures = await call(admin, 'api.request', { method: 'GET', path: '/api/v1/procedures' });
+    expect(procedures.status).toBe(200);
+    expect(await call(admin, 'api.request', { method: 'GET', path: '/api/v1/procedures/runs' })).toMatchObject({ status: 200 });
+    expect(await call(admin, 'maintenance.cancel', { id: w.id })).toBeNull();
+    expect(await call(admin, 'maintenance.get', { id: w.id })).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('metrics: names and a series', async () => {
+    const now = Date.now();
+    await server.ctx.monitoring.store.write([{ name: 'cpu_percent', labels: { host: 'web-1' }, value: 42 }], now - 60_000);
+    const names = await call(admin, 'metrics.names', undefined);
+    const name = names[0]?.name ?? 'cpu_percent';
+    const series = await call(admin, 'metrics.series', { name, from: now - 3_600_000, to: now + 60_000 });
+    expect(series).toBeTruthy();
+    expect(await call(admin, 'metrics.series', { name, from: now - 3_600_000, to: now + 60_000, step: 60, labels: ['host=web-1'] })).toBeTruthy();
+  });
+
+  it('admin: users, API tokens and the audit log', async () => {
+    const users = await call(admin, 'admin.users.list', undefined);
+    expect(users.map((u) => u.email)).toEqual(expect.arrayContaining([ADMIN.email, ADMIN2.email]));
+    const u = await call(admin, 'admin.users.create', { email: 'new-agent@example.com', name: 'New Agent', role: 'agent', password: 'violet-orbit-lantern-93' });
+    expect(u).toMatchObject({ email: 'new-agent@example.com', role: 'agent', disabled: false, mfaEnabled: false });
+    expect(await call(admin, 'admin.users.update', { id: u.id, changes: { role: 'oncall', disabled: true } })).toMatchObject({ role: 'oncall', disabled: true });
+    expect(await call(admin, 'admin.users.resetMfa', { id: u.id })).toMatchObject({ id: u.id, mfaEnabled: false });
+
+    const token = await call(admin, 'admin.tokens.create', { name: 'prometheus', scopes: ['alerts:ingest'], expiresInDays: 30 });
+    expect(token.token.length).toBeGreaterThan(10);
+    expect((await call(admin, 'admin.tokens.list', undefined)).map((t) => t.id)).toContain(token.id);
+    expect(await call(admin, 'admin.tokens.revoke', { id: token.id })).toBeNull();
+    expect((await call(admin, 'admin.tokens.list', undefined)).find((t) => t.id === token.id)?.revokedAt).not.toBeNull();
+
+    const audit = await call(admin, 'admin.audit', {});
+    expect(audit.items.length).toBeGreaterThan(0);
+    const page = await call(admin, 'admin.audit', { action: 'user.create', limit: 1 });
+    expect(page.items.every((e) => e.action === 'user.create')).toBe(true);
+    if (page.nextCursor) await call(admin, 'admin.audit', { action: 'user.create', limit: 1, cursor: page.nextCursor });
+  });
+
+  it('api.request reaches the allow-listed prefixes and refuses the rest', async () => {
+    for (const path of ['/api/v1/incidents', '/api/v1/runbooks', '/api/v1/jobs', '/api/v1/backups', '/api/v1/maintenance', '/api/v1/silences', '/api/v1/users', '/api/v1/api-tokens', '/api/v1/audit', '/api/v1/procedures', '/api/v1/me']) {
+      expect(await call(admin, 'api.request', { method: 'GET', path })).toMatchObject({ status: 200 });
+    }
+    expect(await admin.dispatch('api.request', { method: 'GET', path: '/api/v1/auth/sessions' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await admin.dispatch('api.request', { method: 'GET', path: '/api/v1/jobs/../auth/sessions' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+});
