@@ -98,7 +98,7 @@ export default function JobConsole({ id }: { id: string }) {
               · <strong data-testid="job-summary">{job.summary}</strong>
             </>
           )}
-          {job.reason && <span className="sev-critical"> · {job.reason}</span>}
+          {job.reason && job.reason !== job.summary && <span className="sev-critical"> · {job.reason}</span>}
         </p>
       )}
       {job?.status === 'awaiting_approval' && (
