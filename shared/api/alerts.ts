@@ -251,3 +251,20 @@ export const HeartbeatPingQuery = z.object({
   grace: z.coerce.number().int().min(0).max(86_400).optional(),
   severity: Severity.optional(),
 });
+
+/* ---------------------------------------------------------------- desktop popups */
+
+/**
+ * Socket.io event the desktop channel emits to the targeted user's sockets only (room
+ * `user:<id>`), inside the LiveEvent envelope with `seq: null` (transient, not in delta sync):
+ * the desktop shows a native popup from it.
+ */
+export const ALERT_NOTIFY_EVENT = 'alert.notify';
+export const AlertNotification = z.object({
+  title: z.string().describe('"[SEVERITY] name: summary", at most 250 characters'),
+  body: z.string().describe('plain text, one fact per line'),
+  severity: Severity,
+  alertId: z.string().nullable().describe('null for a test notification'),
+  alert: Alert.nullable().describe('the alert as it was when notified; null for a test notification'),
+});
+export type AlertNotification = z.infer<typeof AlertNotification>;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertNotification } from '../../../shared/api/alerts';
 import { DATABASES, createUserAndLogin } from '../../test/harness';
 import { startMonitoringServer, type MonitoringTestEnv } from '../monitoring/test-support';
 import { testAlertsCommand } from './test-alerts-command';
@@ -98,7 +99,9 @@ describe.each(DATABASES)('notifications, escalation and silences on %s', (kind) 
     expect(slack.posts[0].text).toContain('[CRITICAL] Database down');
     expect(sms.posts).toEqual([expect.objectContaining({ to: '+15550123', severity: 'critical', alertId: id })]);
     await expect.poll(() => live.got.filter((g) => g.type === 'alert.notify').length).toBe(1);
-    expect(live.got.find((g) => g.type === 'alert.notify')!.event.data).toMatchObject({ alertId: id, severity: 'critical' });
+    const popup = live.got.find((g) => g.type === 'alert.notify')!.event;
+    expect(popup).toMatchObject({ type: 'alert.notify', seq: null, actor: null, at: env.clock.now() });
+    expect(AlertNotification.parse(popup.data)).toMatchObject({ alertId: id, severity: 'critical', title: '[CRITICAL] Database down: db-1 refuses connections', alert: { id, status: 'firing' } });
     const d = await deliveries(id);
     expect(d.map((x) => `${x.channel}:${x.status}:${x.attempts}`).sort()).toEqual(['desktop:sent:1', 'email:sent:1', 'slack:sent:1', 'sms:sent:1']);
     expect(d.every((x) => x.escalationLevel === 0)).toBe(true);

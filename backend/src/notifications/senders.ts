@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { ChannelType } from '../../../shared/api/alerts';
+import { ALERT_NOTIFY_EVENT, type AlertNotification, type Alert, type ChannelType, type Severity } from '../../../shared/api/alerts';
 import type { EventHub } from '../realtime/event-hub';
 
 /** What a channel sends: rendered once when the delivery is recorded, re-sent as is on retry. */
@@ -93,7 +93,8 @@ export class DesktopSender implements Sender {
     private readonly now: () => number,
   ) {}
   async send(userId: string, m: Message): Promise<void> {
-    this.events.publish({ type: 'alert.notify', seq: null, actor: null, data: { title: m.subject, body: m.text, severity: m.severity, alertId: m.alertId, alert: m.data ?? null }, at: this.now() }, { kind: 'user', userId });
+    const data: AlertNotification = { title: m.subject, body: m.text, severity: m.severity as Severity, alertId: m.alertId, alert: (m.data as Alert | undefined) ?? null };
+    this.events.publish({ type: ALERT_NOTIFY_EVENT, seq: null, actor: null, data, at: this.now() }, { kind: 'user', userId });
   }
 }
 
