@@ -1,6 +1,13 @@
 import { useState } from 'react';
 import { ApiError, call, errorMessage } from '../api';
-import { activateProfile, login, refreshProfiles, submitMfa, useSession } from '../stores/session';
+import {
+  activateProfile,
+  login,
+  onSessionChanged,
+  refreshProfiles,
+  submitMfa,
+  useSession,
+} from '../stores/session';
 
 /** Clear words for the errors a person can act on. */
 export function authMessage(e: unknown): string {
@@ -53,17 +60,20 @@ export function FirstRun({ onCancel }: { onCancel?: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      const profile =
-        mode === 'local'
-          ? await call('profiles.addLocal', {
-              name: 'Local workspace',
-              adminEmail: email,
-              adminName: name,
-              adminPassword: password,
-            })
-          : await call('profiles.addServer', { name: new URL(url).host || url, url });
-      await activateProfile(profile.id);
-      if (mode === 'local') await login(email, password);
+      if (mode === 'local') {
+        // The core starts the embedded backend, creates the admin, activates the profile and
+        // signs in: only pick up the resulting session here.
+        await call('profiles.addLocal', {
+          name: 'Local workspace',
+          adminEmail: email,
+          adminName: name,
+          adminPassword: password,
+        });
+        onSessionChanged(await call('session.state'));
+      } else {
+        const profile = await call('profiles.addServer', { name: new URL(url).host || url, url });
+        await activateProfile(profile.id);
+      }
       await refreshProfiles();
     } catch (err) {
       setError(authMessage(err));

@@ -11,6 +11,7 @@ import {
   loadQueueMeta,
   moveCursor,
   removeView,
+  resetList,
   saveCurrentAsView,
   selectView,
   setCursor,
@@ -96,7 +97,8 @@ export function Queues() {
   const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    void loadQueueMeta();
+    // Re-read on every visit: the signed-in user or profile may have changed since the last one.
+    void loadQueueMeta().then(() => resetList(true));
   }, []);
   useEffect(() => {
     const t = setTimeout(() => search !== useTickets.getState().text && setText(search), 200);
