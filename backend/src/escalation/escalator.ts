@@ -19,6 +19,8 @@ export const DEFAULT_LEVELS: EscalationLevel[] = [
   { name: 'Director', afterMinutes: 120, roles: ['admin'], userIds: [] },
 ];
 
+const TICK_BATCH = 200;
+
 /**
  * Walks unacknowledged, unsilenced alerts up the policy. Level 0 is notified when the alert fires;
  * each later level at its `afterMinutes` since the first notification. Acknowledging or resolving
@@ -125,15 +127,21 @@ export class Escalator {
     if (cur && next) await this.alerts.patch(alert.id, { next_escalation_at: this.clock.now() + (next.afterMinutes - cur.afterMinutes) * 60_000 }, 'escalation_resumed');
   }
 
-  /** Moves every due alert one level up. */
+  /**
+   * Moves due alerts one level up, the longest-waiting first. An alert storm comes due all at once
+   * 30 minutes later; at most TICK_BATCH per tick keeps one tick from holding the process, the
+   * rest follow on the next ticks.
+   */
   async tick(): Promise<number> {
     const due = await this.db
       .selectFrom('alerts')
-      .selectAll()
+      .select(['id', 'escalation_level'])
       .where('status', '=', 'firing')
       .where('silenced', '=', 0)
       .where('next_escalation_at', 'is not', null)
       .where('next_escalation_at', '<=', this.clock.now())
+      .orderBy('next_escalation_at')
+      .limit(TICK_BATCH)
       .execute();
     for (const row of due) await this.escalateTo({ id: row.id } as Alert, Number(row.escalation_level) + 1);
     return due.length;
