@@ -33,11 +33,17 @@ it('creates a local workspace with an admin password and signs in', async () => 
   await page.getByRole('button', { name: 'Create workspace' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 90_000 });
   await expect.poll(() => page.locator('footer').textContent(), { timeout: 30_000 }).toContain('Lin Local');
-  await expect.poll(() => page.getByTestId('online-state').textContent(), { timeout: 30_000 }).toContain('Online');
+  await expect
+    .poll(() => page.getByTestId('online-state').textContent(), { timeout: 30_000 })
+    .toContain('Online');
   // The workspace is usable at once: the (empty) queue loads without an error and sync is healthy.
-  await expect.poll(() => page.getByTestId('ticket-total').textContent(), { timeout: 30_000 }).toBe('0 tickets');
+  await expect
+    .poll(() => page.getByTestId('ticket-total').textContent(), { timeout: 30_000 })
+    .toBe('0 tickets');
   expect(await page.locator('.alert-box.error').count()).toBe(0);
-  await expect.poll(() => page.getByTestId('sync-state').textContent(), { timeout: 30_000 }).not.toContain('error');
+  await expect
+    .poll(() => page.getByTestId('sync-state').textContent(), { timeout: 30_000 })
+    .not.toContain('error');
   const profiles = (await page.evaluate(() => (window as any).opsdesk.invoke('profiles.list'))) as any;
   expect(profiles.value.profiles).toEqual([expect.objectContaining({ kind: 'local' })]);
   await screenshots(page, '00-local-workspace-ready');

@@ -1,7 +1,7 @@
 // Shared set-up for the workstation end-to-end tests: a real backend, the browser host serving the
 // built renderer, and Debian's Chromium driven by playwright-core (never a downloaded browser).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,26 +33,55 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds out/renderer-web when it is missing or older than the renderer's sources. */
-export function ensureRendererBuilt(): void {
+function isFresh(): boolean {
   const index = path.join(RENDERER_OUT, 'index.html');
   const sources = Math.max(
     newestMtime(path.join(ROOT, 'renderer', 'src')),
     statSync(path.join(ROOT, 'renderer', 'index.html')).mtimeMs,
   );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      'renderer/vite.config.ts',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: ROOT, stdio: 'inherit' },
-  );
+  return existsSync(index) && statSync(index).mtimeMs >= sources;
+}
+
+/**
+ * Builds out/renderer-web when it is missing or older than the renderer's sources. Test files run
+ * in parallel, so the build is serialized with a lock directory: a second caller waits, then finds
+ * the build fresh (a build empties the folder, which must not happen under a running test).
+ */
+export function ensureRendererBuilt(): void {
+  if (isFresh()) return;
+  const lock = path.join(ROOT, 'out', '.renderer-web.lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than the deadline is left over from a killed run.
+      if (Date.now() > deadline || Date.now() - statSync(lock).mtimeMs > 180_000) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    if (isFresh()) return;
+    execFileSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        '--config',
+        'renderer/vite.config.ts',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export function tempDir(prefix: string): string {

@@ -355,6 +355,14 @@ describe('workstation UI', () => {
           els.map((e) => `${e.querySelector('strong')?.textContent}: ${e.getAttribute('data-status')}`),
         );
       expect(await page.getByTestId('run-status').textContent(), steps.join('\n')).toBe('completed');
+
+      // Cancelling a window asks for its title first.
+      await page.getByRole('button', { name: '← Maintenance' }).click();
+      const windowRow = page.getByRole('row').filter({ hasText: 'E2E patch window' });
+      await windowRow.getByRole('button', { name: 'Cancel window' }).click();
+      await page.getByLabel(/Type .* to confirm/).fill('E2E patch window');
+      await page.getByRole('dialog').getByRole('button', { name: 'Cancel window' }).click();
+      await windowRow.waitFor({ state: 'detached', timeout: 15_000 });
     },
     120_000,
   );

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { INCIDENT_STATES, SEVERITIES, type IncidentState } from '../../../shared/ipc';
-import { call, http, on } from '../api';
+import { call, on } from '../api';
 import { ErrorBox, StateView, useAction, useNow, useResource } from '../components/common';
 import { formatCountdown, formatTime, relativeTime, titleCase } from '../lib/format';
 import { navigate, toast } from '../stores/ui';
@@ -364,9 +364,8 @@ function ReviewForm({
       onSubmit={(e) => {
         e.preventDefault();
         void a.run(async () => {
-          // The server's review route is PUT; the core's incidents.review channel sends POST, so
-          // this goes through the passthrough until the core matches the route.
-          await http('PUT', `/incidents/${encodeURIComponent(id)}/review`, {
+          await call('incidents.review', {
+            id,
             summary: s,
             rootCause: r,
             followUps: f

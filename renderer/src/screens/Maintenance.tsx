@@ -184,7 +184,7 @@ function WindowList() {
           description={`Cancels “${cancelling.title}” and lifts its alert silences.`}
           action="Cancel window"
           onConfirm={async () => {
-            await http('POST', `/maintenance/${encodeURIComponent(cancelling.id)}/cancel`, {});
+            await call('maintenance.cancel', { id: cancelling.id });
             windows.reload();
           }}
           onClose={() => setCancelling(null)}
