@@ -4,6 +4,7 @@ import type { Method } from 'axios';
 import {
   isPassthroughAllowed,
   type Alert,
+  type Connectivity,
   type DeepLink,
   type EventName,
   type EventPayload,
@@ -13,7 +14,7 @@ import {
   type ShownNotification,
   type UserAdmin,
 } from '../../shared/ipc';
-import { JobLogPage, type JobLogLine } from '../../shared/api/jobs';
+import { Job, JobLogLine, JobLogPage } from '../../shared/api/jobs';
 import { ApiClient } from './api/api-client';
 import { parseSilence } from './cache/records';
 import { CoreError, notSignedIn } from './errors';
@@ -67,7 +68,8 @@ export class DesktopCore {
   private readonly updates: UpdateScheduler;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly jobLogSubs = new Map<string, string>();
+  /** Live job-log subscriptions: the job and the last line each one has been sent. */
+  private readonly jobLogSubs = new Map<string, { jobId: string; lastSeq: number }>();
 
   constructor(private readonly deps: CoreDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -200,7 +202,14 @@ export class DesktopCore {
     this.workspace = ws;
     this.profiles.setActive(id);
     ws.on('session', (s: SessionState) => this.emit('session.changed', s));
-    ws.on('connectivity', (c) => this.emit('connectivity.changed', c));
+    this.jobLogSubs.clear();
+    let live: string | null = null;
+    ws.on('connectivity', (c: Connectivity) => {
+      this.emit('connectivity.changed', c);
+      // The server forgets a socket's log tails when it drops: follow them again from where each stopped.
+      if (c.live === 'connected' && live !== 'connected') for (const jobId of new Set([...this.jobLogSubs.values()].map((x) => x.jobId))) this.followJobLog(jobId);
+      live = c.live;
+    });
     ws.on('syncProgress', (p) => this.emit('sync.progress', p));
     ws.on('tickets', (t: { ids: string[]; full: boolean }) => this.emit('tickets.changed', t));
     ws.on('outbox', (c) => this.emit('outbox.changed', c));
@@ -262,20 +271,33 @@ export class DesktopCore {
 
   private onLiveEvent(e: { type: string; data: unknown }): void {
     if (e.type === 'job.log' || e.type === 'job.log.end') {
-      const data = (e.data ?? e) as { jobId?: string; lines?: unknown[]; status?: string };
-      for (const [subId, jobId] of this.jobLogSubs) {
-        if (jobId !== data.jobId) continue;
-        const done = e.type === 'job.log.end';
-        this.emit('jobs.log', { subscriptionId: subId, jobId, lines: (data.lines ?? []) as never, done });
+      // socket.io sends `job.log` {jobId, lines} and `job.log.end` {jobId, status, lastSeq} bare, without the event envelope.
+      const data = (e.data ?? e) as { jobId?: string; lines?: unknown };
+      const done = e.type === 'job.log.end';
+      const lines = done ? [] : JobLogLine.array().safeParse(data.lines).data;
+      if (!lines) return this.logger.warn('job log batch outside the contract', { jobId: data.jobId });
+      for (const [subId, sub] of this.jobLogSubs) {
+        if (sub.jobId !== data.jobId) continue;
+        // One server tail per job and socket, restarted from the earliest subscriber: skip what this one already has.
+        const fresh = lines.filter((l) => l.seq > sub.lastSeq);
+        if (fresh.length) sub.lastSeq = fresh[fresh.length - 1]!.seq;
+        if (fresh.length || done) this.emit('jobs.log', { subscriptionId: subId, jobId: sub.jobId, lines: fresh, done });
         if (done) this.jobLogSubs.delete(subId);
       }
-    } else if (e.type.startsWith('job.') && e.data && typeof e.data === 'object' && 'id' in e.data) {
-      this.emit('jobs.changed', { job: e.data as never });
+    } else if (e.type.startsWith('job.')) {
+      const job = Job.safeParse(e.data);
+      if (job.success) this.emit('jobs.changed', { job: job.data });
     } else if (e.type.startsWith('incident.') && e.data && typeof e.data === 'object' && 'id' in e.data) {
       this.emit('incidents.changed', { id: String((e.data as { id: unknown }).id) });
     } else if (e.type.startsWith('maintenance.') && e.data && typeof e.data === 'object' && 'id' in e.data) {
       this.emit('maintenance.changed', { id: String((e.data as { id: unknown }).id) });
     }
+  }
+
+  /** Asks the server to tail a job's log from the earliest line any subscription still needs. */
+  private followJobLog(jobId: string): void {
+    const seqs = [...this.jobLogSubs.values()].filter((x) => x.jobId === jobId).map((x) => x.lastSeq);
+    if (seqs.length) this.workspace?.live.send('job.subscribe', { jobId, fromSeq: Math.min(...seqs) });
   }
 
   private builtInViews(): SavedView[] {
@@ -444,7 +466,7 @@ export class DesktopCore {
         // GET /jobs/:id/logs answers a JobLogPage of at most `limit` lines: read pages until the end of what is stored.
         const lines: JobLogLine[] = [];
         let after = fromSeq;
-        let done = false;
+        let done: boolean;
         for (;;) {
           const page = JobLogPage.parse(await this.online('GET', `/api/v1/jobs/${enc(id)}/logs`, { query: { after, limit: JOB_LOG_PAGE } }));
           lines.push(...page.lines);
@@ -454,15 +476,15 @@ export class DesktopCore {
         }
         const subscriptionId = `log-${randomUUID()}`;
         if (!done) {
-          this.jobLogSubs.set(subscriptionId, id);
-          this.ws().live.send('job.subscribe', { jobId: id, fromSeq: after });
+          this.jobLogSubs.set(subscriptionId, { jobId: id, lastSeq: after });
+          this.followJobLog(id);
         }
         return { subscriptionId, lines, done };
       },
       'jobs.unsubscribeLog': ({ subscriptionId }) => {
-        const jobId = this.jobLogSubs.get(subscriptionId);
+        const jobId = this.jobLogSubs.get(subscriptionId)?.jobId;
         this.jobLogSubs.delete(subscriptionId);
-        if (jobId && ![...this.jobLogSubs.values()].includes(jobId)) this.workspace?.live.send('job.unsubscribe', { jobId });
+        if (jobId && ![...this.jobLogSubs.values()].some((x) => x.jobId === jobId)) this.workspace?.live.send('job.unsubscribe', { jobId });
         return null;
       },
 

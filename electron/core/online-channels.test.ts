@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test/harness';
-import { channels, type ChannelName, type ChannelRequest, type ChannelResponse, type EventPayload } from '../../shared/ipc';
+import { CHANNEL_NAMES, channels, events, type ChannelName, type ChannelRequest, type ChannelResponse, type EventName, type EventPayload } from '../../shared/ipc';
 import { DesktopCore } from './desktop-core';
 import { APP_ROOT } from './test/backend-process';
 import { fileSecrets, tmpDir } from './test/fixtures';
@@ -16,6 +16,8 @@ const ADMIN2 = { email: 'second-admin@example.com', password: 'online-channels-a
 let server: TestServer;
 const cores: DesktopCore[] = [];
 const logEvents: EventPayload<'jobs.log'>[] = [];
+const called = new Set<ChannelName>();
+const pushed: { event: EventName; payload: unknown }[] = [];
 
 async function signedInCore(user: { email: string; password: string }): Promise<DesktopCore> {
   const userData = tmpDir();
@@ -31,6 +33,7 @@ async function signedInCore(user: { email: string; password: string }): Promise<
 
 /** Calls a channel, expects ok:true and a value the contract's response schema accepts. */
 async function call<C extends ChannelName>(core: DesktopCore, channel: C, payload: ChannelRequest<C>): Promise<ChannelResponse<C>> {
+  called.add(channel);
   const res = await core.dispatch(channel, payload);
   if (!res.ok) throw new Error(`${channel} failed: ${JSON.stringify(res.error)}`);
   const parsed = channels[channel].response.safeParse(res.value);
@@ -60,6 +63,7 @@ beforeAll(async () => {
   admin = await signedInCore(ADMIN);
   second = await signedInCore(ADMIN2);
   admin.onEvent((event, payload) => {
+    pushed.push({ event, payload });
     if (event === 'jobs.log') logEvents.push(payload as EventPayload<'jobs.log'>);
   });
   await until('the live feed', async () => (await call(admin, 'sync.status', undefined)).live === 'connected');
@@ -177,14 +181,33 @@ describe('online channels against a real backend', () => {
     expect(await call(second, 'jobs.reject', { id: first.id, reason: 'wrong backup' })).toMatchObject({ id: first.id, status: 'cancelled' });
 
     const restore = await call(admin, 'jobs.request', { runbook: 'restore-database', params: { backupId: b.id }, confirmation: 'restore-database' });
+    // Subscribed while it waits: nothing logged yet, so every line arrives live as a `jobs.log` event.
+    const sub = await call(admin, 'jobs.subscribeLog', { id: restore.id });
+    expect(sub).toMatchObject({ lines: [], done: false });
+    // A second window on the same job, and a dropped live connection: neither may lose or repeat a line.
+    const sub2 = await call(admin, 'jobs.subscribeLog', { id: restore.id });
+    admin.active!.live.restart();
+    await until('the live feed back', async () => (await call(admin, 'sync.status', undefined)).live === 'connected');
     const approved = await call(second, 'jobs.approve', { id: restore.id });
     expect(approved).toMatchObject({ id: restore.id, status: 'queued' });
     expect(approved.approvedBy).not.toBeNull();
-    const ended = await until('the restore', async () => {
-      const j = await call(admin, 'jobs.get', { id: restore.id });
-      return FINISHED.includes(j.status) && j;
-    }, 60_000);
+    const received = async (subscriptionId: string) => {
+      await until('the end of the live log', () => logEvents.some((e) => e.subscriptionId === subscriptionId && e.done), 60_000);
+      const live = logEvents.filter((e) => e.subscriptionId === subscriptionId);
+      for (const e of live) expect(events['jobs.log'].safeParse(e).success).toBe(true);
+      expect(live.filter((e) => e.done)).toHaveLength(1);
+      return live.flatMap((e) => e.lines);
+    };
+    const lines = await received(sub.subscriptionId);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
+    expect(await received(sub2.subscriptionId)).toEqual(lines);
+    const ended = await call(admin, 'jobs.get', { id: restore.id });
     expect(ended.status).toBe('succeeded');
+    expect(lines.at(-1)!.seq).toBe(ended.logSeq);
+    // The same lines when read back from the start (what a window opened later shows).
+    const replay = await call(admin, 'jobs.subscribeLog', { id: restore.id });
+    expect(replay).toMatchObject({ done: true, lines });
   }, 90_000);
 
   it('maintenance: schedule → list → get → wizard → cancel', async () => {
@@ -231,6 +254,20 @@ describe('online channels against a real backend', () => {
     const page = await call(admin, 'admin.audit', { action: 'user.create', limit: 1 });
     expect(page.items.every((e) => e.action === 'user.create')).toBe(true);
     if (page.nextCursor) await call(admin, 'admin.audit', { action: 'user.create', limit: 1, cursor: page.nextCursor });
+  });
+
+  it('called every online channel of the contract', () => {
+    const online = /^(incidents|runbooks|jobs|maintenance|backups|metrics|admin|silences)\.|^alerts\.silence$|^api\.request$/;
+    expect(CHANNEL_NAMES.filter((c) => online.test(c) && !called.has(c))).toEqual([]);
+  });
+
+  it('pushes job, incident and maintenance changes as contract events', async () => {
+    const names = new Set(pushed.map((p) => p.event));
+    for (const name of ['jobs.changed', 'jobs.log', 'incidents.changed', 'maintenance.changed'] as const) expect(names).toContain(name);
+    for (const { event, payload } of pushed) {
+      const parsed = events[event].safeParse(payload);
+      if (!parsed.success) throw new Error(`${event} pushed outside its contract: ${JSON.stringify(parsed.error.issues.slice(0, 3))}`);
+    }
   });
 
   it('api.request reaches the allow-listed prefixes and refuses the rest', async () => {
