@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test/harness';
-import { CHANNEL_NAMES, channels, events, type ChannelName, type ChannelRequest, type ChannelResponse, type EventName, type EventPayload } from '../../shared/ipc';
+import { API_PASSTHROUGH_PREFIXES, CHANNEL_NAMES, channels, events, type ChannelName, type ChannelRequest, type ChannelResponse, type EventName, type EventPayload } from '../../shared/ipc';
 import { DesktopCore } from './desktop-core';
 import { APP_ROOT } from './test/backend-process';
 import { fileSecrets, tmpDir } from './test/fixtures';
@@ -274,6 +274,10 @@ describe('online channels against a real backend', () => {
     for (const path of ['/api/v1/incidents', '/api/v1/runbooks', '/api/v1/jobs', '/api/v1/backups', '/api/v1/maintenance', '/api/v1/silences', '/api/v1/users', '/api/v1/api-tokens', '/api/v1/audit', '/api/v1/procedures', '/api/v1/me']) {
       expect(await call(admin, 'api.request', { method: 'GET', path })).toMatchObject({ status: 200 });
     }
+    // Every allow-listed prefix leads somewhere: the server's OpenAPI document lists its routes.
+    const doc = await server.api<{ paths: Record<string, unknown> }>('GET', '/api/schema/');
+    const routes = Object.keys(doc.body.paths);
+    expect(API_PASSTHROUGH_PREFIXES.filter((p) => !routes.some((r) => r === p || r.startsWith(`${p}/`)))).toEqual([]);
     expect(await admin.dispatch('api.request', { method: 'GET', path: '/api/v1/auth/sessions' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await admin.dispatch('api.request', { method: 'GET', path: '/api/v1/jobs/../auth/sessions' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });

@@ -268,7 +268,6 @@ export const API_PASSTHROUGH_PREFIXES = [
   '/api/v1/maintenance',
   '/api/v1/metrics',
   '/api/v1/sla',
-  '/api/v1/alert-rules',
   '/api/v1/channels',
   '/api/v1/users',
   '/api/v1/api-tokens',
