@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Method } from 'axios';
 import {
+  CHANNEL_NAMES,
+  channels,
   isPassthroughAllowed,
   type Alert,
   type Connectivity,
@@ -86,7 +88,7 @@ export class DesktopCore {
     this.updates = new UpdateScheduler(deps.updater);
     deps.updater.setChannel(this.settings.get().updateChannel);
     deps.updater.onStatus((s) => this.emit('updates.status', s));
-    this.dispatch = createDispatcher(this.handlers(), this.logger);
+    this.dispatch = createDispatcher(checkedOnlineAnswers(this.handlers()), this.logger);
   }
 
   /** Opens the last active profile (resuming its session) and starts the update checks. */
@@ -594,6 +596,33 @@ export class DesktopCore {
   apiFor(url: string): ApiClient {
     return new ApiClient(url);
   }
+}
+
+/** Channels answered straight from the server (not the cache): their answers are checked against the contract. */
+const SERVER_ANSWERED = /^(incidents|runbooks|jobs|maintenance|backups|metrics|admin)\.|^alerts\.silence$/;
+
+/**
+ * Online handlers pass the server's JSON through; parse it with the channel's response schema so
+ * the renderer gets the contract's shape (defaults filled, unknown fields dropped), and a server of
+ * another version fails here with a clear message instead of deep inside a screen.
+ */
+function checkedOnlineAnswers(table: HandlerTable): HandlerTable {
+  const out: Record<string, (request: unknown) => Promise<unknown>> = {};
+  for (const name of CHANNEL_NAMES) {
+    const handler = table[name] as (request: unknown) => unknown;
+    if (!SERVER_ANSWERED.test(name)) {
+      out[name] = handler as (request: unknown) => Promise<unknown>;
+      continue;
+    }
+    out[name] = async (request) => {
+      const parsed = channels[name].response.safeParse(await handler(request));
+      if (parsed.success) return parsed.data;
+      const first = parsed.error.issues[0];
+      const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+      throw new CoreError('not_supported', `The server's answer to ${name} is not in the shape this app expects (${where}${first?.message ?? 'invalid'}); is the server another version?`);
+    };
+  }
+  return out as unknown as HandlerTable;
 }
 
 /** Lists come either as arrays or as `{ items }` pages. */
