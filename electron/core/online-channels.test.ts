@@ -271,6 +271,12 @@ describe('online channels against a real backend', () => {
   });
 
   it('api.request reaches the allow-listed prefixes and refuses the rest', async () => {
+    // The renderer's untyped calls (renderer/src/api.ts `http`) read 4xx answers as values, not as failed invokes.
+    expect(await call(admin, 'api.request', { method: 'GET', path: '/api/v1/jobs/no-such-job' })).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect(await call(admin, 'api.request', { method: 'GET', path: '/api/v1/reports/daily', query: { format: 'json' } })).toMatchObject({ status: 200 });
+    for (const path of ['/api/v1/channels', '/api/v1/rules', '/api/v1/sla/policies', '/api/v1/queues', '/api/v1/escalation-policy']) {
+      expect(await call(admin, 'api.request', { method: 'GET', path }), path).toMatchObject({ status: 200 });
+    }
     for (const path of ['/api/v1/incidents', '/api/v1/runbooks', '/api/v1/jobs', '/api/v1/backups', '/api/v1/maintenance', '/api/v1/silences', '/api/v1/users', '/api/v1/api-tokens', '/api/v1/audit', '/api/v1/procedures', '/api/v1/me']) {
       expect(await call(admin, 'api.request', { method: 'GET', path })).toMatchObject({ status: 200 });
     }
