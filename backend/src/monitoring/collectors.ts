@@ -77,13 +77,64 @@ async function diskUsage(): Promise<DiskUsage[]> {
   return usage.filter((u): u is DiskUsage => u !== null);
 }
 
-/** Host CPU %, memory %, disk % per mount, network bytes/s and load (systeminformation). */
+interface CpuTimes {
+  idle: number;
+  total: number;
+}
+
+/** Aggregate CPU times from /proc/stat (user nice system idle iowait irq softirq steal). */
+async function linuxCpuTimes(): Promise<CpuTimes> {
+  const first = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0]!;
+  const f = first.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { idle: f[3]! + (f[4] ?? 0), total: f.reduce((a, b) => a + b, 0) };
+}
+
+/** Bytes received and sent by every interface but loopback, from /proc/net/dev. */
+async function linuxNetBytes(): Promise<{ rx: number; tx: number }> {
+  let rx = 0;
+  let tx = 0;
+  for (const line of (await readFile('/proc/net/dev', 'utf8')).split('\n').slice(2)) {
+    const [name, rest] = line.split(':');
+    if (!rest || name!.trim() === 'lo') continue;
+    const f = rest.trim().split(/\s+/).map(Number);
+    rx += f[0] ?? 0;
+    tx += f[8] ?? 0;
+  }
+  return { rx, tx };
+}
+
+/**
+ * CPU % since the previous call and total network bytes. On Linux read from /proc asynchronously:
+ * systeminformation's currentLoad and networkStats run `execSync` (and rescan every interface)
+ * on each call, stalling every request for tens of milliseconds.
+ */
+function cpuAndNetwork(): () => Promise<{ cpuPercent: number; rx: number; tx: number }> {
+  let previous: CpuTimes | null = null;
+  return async () => {
+    if (process.platform !== 'linux') {
+      const [load, net] = await Promise.all([si.currentLoad(), si.networkStats('*')]);
+      return { cpuPercent: load.currentLoad, rx: net.reduce((a, n) => a + (n.rx_bytes || 0), 0), tx: net.reduce((a, n) => a + (n.tx_bytes || 0), 0) };
+    }
+    if (!previous) {
+      previous = await linuxCpuTimes();
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const [now, net] = await Promise.all([linuxCpuTimes(), linuxNetBytes()]);
+    const total = now.total - previous.total;
+    const cpuPercent = total > 0 ? (1 - (now.idle - previous.idle) / total) * 100 : 0;
+    previous = now;
+    return { cpuPercent, ...net };
+  };
+}
+
+/** Host CPU %, memory %, disk % per mount, network bytes/s and load. */
 export function hostCollector(): Collector {
   let lastNet: { at: number; rx: number; tx: number } | null = null;
+  const sampleCpuAndNetwork = cpuAndNetwork();
   return async () => {
-    const [load, mem, disks, net] = await Promise.all([si.currentLoad(), si.mem(), diskUsage(), si.networkStats('*')]);
+    const [cpuNet, mem, disks] = await Promise.all([sampleCpuAndNetwork(), si.mem(), diskUsage()]);
     const samples: Sample[] = [
-      { name: 'host_cpu_percent', value: load.currentLoad },
+      { name: 'host_cpu_percent', value: cpuNet.cpuPercent },
       // "available" excludes reclaimable cache, as `free` reports it.
       { name: 'host_memory_percent', value: ((mem.total - mem.available) / mem.total) * 100 },
       { name: 'host_load1', value: os.loadavg()[0]! },
@@ -97,8 +148,7 @@ export function hostCollector(): Collector {
       samples.push({ name: 'host_disk_used_percent', labels: { mount: d.mount }, value: usedPct });
       samples.push({ name: 'host_disk_free_percent', labels: { mount: d.mount }, value: 100 - usedPct });
     }
-    const rx = net.reduce((s, n) => s + (n.rx_bytes || 0), 0);
-    const tx = net.reduce((s, n) => s + (n.tx_bytes || 0), 0);
+    const { rx, tx } = cpuNet;
     const now = Date.now();
     if (lastNet && now > lastNet.at) {
       const secs = (now - lastNet.at) / 1000;
