@@ -113,6 +113,8 @@ export interface Backend {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same data. */
   start(): Promise<void>;
+  /** While stopped: runs the same data on another port the app does not know, so the server can change behind its back. */
+  behindTheAppsBack(fn: (api: Backend['api']) => Promise<void>): Promise<void>;
 }
 
 /** A real backend on a fixed port with a fresh data folder, so it can be stopped and restarted. */
@@ -156,6 +158,26 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ba
     },
     async start() {
       b.server = await startServer(config);
+    },
+    async behindTheAppsBack(fn) {
+      const other = await startServer({ ...config, PORT: await freePort() });
+      const url = `http://127.0.0.1:${other.port}`;
+      try {
+        await fn(async (method, path, body, token) => {
+          const headers: Record<string, string> = {};
+          if (token) headers.authorization = `Bearer ${token}`;
+          if (body !== undefined) headers['content-type'] = 'application/json';
+          const res = await fetch(`${url}${path}`, {
+            method,
+            headers,
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+          const text = await res.text();
+          return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
+        });
+      } finally {
+        await other.stop();
+      }
     },
   };
   return b;

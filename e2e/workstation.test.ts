@@ -207,6 +207,50 @@ describe('workstation UI', () => {
   );
 
   step(
+    'a same-field conflict opens the dialog with both values; keep mine wins on the server',
+    async () => {
+      // We are on the ticket edited above (priority critical, synced). Go offline, change the
+      // priority here, and change the same field on the server before this client replays.
+      const number = Number((await page.evaluate(() => location.hash)).split('/')[2]);
+      const id = ((await invoke('tickets.get', { number })) as any).value.ticket.id as string;
+      await backend.stop();
+      await invoke('sync.now');
+      await expect
+        .poll(() => page.getByTestId('online-state').textContent(), { timeout: 20_000 })
+        .toContain('Offline');
+      await page.getByRole('combobox', { name: /^Priority/ }).selectOption('low');
+      await page.getByTestId('pending-badge').waitFor();
+
+      await backend.behindTheAppsBack(async (api) => {
+        const current = (await api('GET', `/api/v1/tickets/${id}`, undefined, admin.token)).body;
+        const theirs = await api(
+          'PATCH',
+          `/api/v1/tickets/${id}`,
+          { priority: 'high', version: current.version },
+          admin.token,
+        );
+        expect(theirs.status, JSON.stringify(theirs.body)).toBe(200);
+      });
+      await backend.start();
+      await invoke('sync.now');
+      const dialog = page.getByRole('dialog', { name: 'Conflicting change' });
+      await dialog.waitFor({ timeout: 30_000 });
+      await expect.poll(() => dialog.textContent()).toMatch(/Priority.*low.*high/i);
+      await screenshots(page, '05b-conflict');
+      await dialog.getByRole('button', { name: 'Keep mine' }).click();
+      await until(
+        async () =>
+          (await backend.api('GET', `/api/v1/tickets/${id}`, undefined, admin.token)).body?.priority ===
+          'low',
+        20_000,
+        'my value to win on the server',
+      );
+      await dialog.waitFor({ state: 'detached', timeout: 15_000 });
+    },
+    90_000,
+  );
+
+  step(
     'shows a fired alert live and acknowledges it',
     async () => {
       await go('Alerts');
