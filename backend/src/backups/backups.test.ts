@@ -19,7 +19,14 @@ describe.each(DATABASES)('backups and restore on %s', (kind) => {
 
   const users = async () => (await server.api('GET', '/api/v1/users', { token: admin.accessToken })).body.map((u: { email: string }) => u.email).sort();
 
+  const search = async (text: string) =>
+    (await server.api('GET', `/api/v1/tickets?q=${encodeURIComponent(text)}`, { token: admin.accessToken })).body.items.map((t: { subject: string }) => t.subject);
+
   it('backup → change data → restore gives back the snapshot; a corrupt backup is refused with the database untouched', { timeout: 90_000 }, async () => {
+    const queue = await server.api('POST', '/api/v1/queues', { token: admin.accessToken, body: { name: 'Restore desk', memberIds: [admin.id] } });
+    const ticket = (subject: string) =>
+      server.api('POST', '/api/v1/tickets', { token: admin.accessToken, body: { queueId: queue.body.id, subject, description: 'printer jammed', requester: { name: 'R', email: 'r@example.com' } } });
+    expect((await ticket('Snapshot zebra ticket')).status).toBe(201);
     const snapshot = await users();
     const job = await server.api('POST', '/api/v1/backups', { token: admin.accessToken });
     const b = await waitJob(server, admin.accessToken, job.body.id, undefined, 60_000);
@@ -29,7 +36,9 @@ describe.each(DATABASES)('backups and restore on %s', (kind) => {
     expect(statSync(`${backup.file}.manifest.json`).size).toBeGreaterThan(0);
 
     await createUserAndLogin(server, { email: 'later@example.com', password: 'correct-horse-battery-3', role: 'agent' });
+    expect((await ticket('Later zebra ticket')).status).toBe(201);
     expect(await users()).not.toEqual(snapshot);
+    expect((await search('zebra')).sort()).toEqual(['Later zebra ticket', 'Snapshot zebra ticket']);
 
     const restore = await server.api('POST', `/api/v1/backups/${backup.id}/restore`, { token: admin.accessToken, body: { confirmation: 'restore-database' } });
     expect(restore.status, JSON.stringify(restore.body)).toBe(201);
@@ -39,6 +48,8 @@ describe.each(DATABASES)('backups and restore on %s', (kind) => {
     expect(r.status, JSON.stringify(r)).toBe('succeeded');
     expect(await users()).toEqual(snapshot);
     expect(r.result.safetyBackupId).toBeTruthy();
+    // The full-text index comes back with the data it indexes.
+    expect(await search('zebra')).toEqual(['Snapshot zebra ticket']);
 
     // corrupt: append garbage → checksum fails; truncate a copy → refused too
     await createUserAndLogin(server, { email: 'after@example.com', password: 'correct-horse-battery-4', role: 'agent' });

@@ -99,6 +99,16 @@ export async function applySqliteCopy(handle: DatabaseHandle, file: string): Pro
           else if (!/content\s*=\s*''/i.test(v.sql)) {
             const cols = (raw.prepare(`PRAGMA r.table_info(${q(v.name)})`).all() as { name: string }[]).map((c) => q(c.name)).join(', ');
             raw.exec(`INSERT INTO main.${q(v.name)}(rowid, ${cols}) SELECT rowid, ${cols} FROM r.${q(v.name)}`);
+          } else {
+            // A contentless index holds the only copy of what it indexed: copy its shadow tables
+            // as they are (defensive mode protects them, so lift it for these statements only).
+            const shadows = src.filter((o) => o.type === 'table' && o.name.startsWith(`${v.name}_`)).map((o) => o.name);
+            raw.unsafeMode(true);
+            try {
+              for (const t of shadows) raw.exec(`DELETE FROM main.${q(t)}; INSERT INTO main.${q(t)} SELECT * FROM r.${q(t)}`);
+            } finally {
+              raw.unsafeMode(false);
+            }
           }
         }
         if (hasTable(raw, 'main', 'sqlite_sequence') && hasTable(raw, 'r', 'sqlite_sequence')) {
