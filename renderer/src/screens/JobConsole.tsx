@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { call } from '../api';
-import { ErrorBox, Progress, useAction, useNow } from '../components/common';
+import { ApiError, call } from '../api';
+import { ConfirmDestructive, ErrorBox, Progress, useAction, useNow } from '../components/common';
 import { formatDuration, formatTime } from '../lib/format';
 import {
   closeJob,
@@ -28,6 +28,7 @@ export default function JobConsole({ id }: { id: string }) {
   const appliedQuery = useJobConsole((s) => s.query);
   const searching = useJobConsole((s) => s.searching);
   const [query, setQuery] = useState('');
+  const [confirmRetry, setConfirmRetry] = useState(false);
   const a = useAction();
   const now = useNow(1000);
 
@@ -81,11 +82,29 @@ export default function JobConsole({ id }: { id: string }) {
           <button
             disabled={a.busy}
             onClick={() =>
-              a.run(async () => navigate({ screen: 'job', id: (await call('jobs.retry', { id })).id }))
+              a.run(async () => {
+                try {
+                  navigate({ screen: 'job', id: (await call('jobs.retry', { id })).id });
+                } catch (e) {
+                  // A destructive runbook asks for its name again before it runs a second time.
+                  if (e instanceof ApiError && JSON.stringify(e.details ?? '').includes('confirmation')) setConfirmRetry(true);
+                  else throw e;
+                }
+              })
             }
           >
             Retry
           </button>
+        )}
+        {confirmRetry && job && (
+          <ConfirmDestructive
+            title={`Retry ${job.runbook}`}
+            target={job.runbook}
+            description={<>This runbook is destructive. Retrying runs it again with the same parameters.</>}
+            action="Retry"
+            onConfirm={async (typed) => navigate({ screen: 'job', id: (await call('jobs.retry', { id, confirmation: typed })).id })}
+            onClose={() => setConfirmRetry(false)}
+          />
         )}
       </div>
       {job && (
