@@ -31,11 +31,11 @@ async function main(): Promise<void> {
     server.stop().then(
       () => {
         logger.info('stopped cleanly');
-        process.exit(0);
+        logger.flush(() => process.exit(0));
       },
       (err: unknown) => {
         logger.error({ err }, 'error during shutdown');
-        process.exit(1);
+        logger.flush(() => process.exit(1));
       },
     );
   };

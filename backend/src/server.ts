@@ -12,11 +12,16 @@ export interface RunningServer extends App {
 }
 
 export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
-  return pino({
-    level: config.LOG_LEVEL,
-    base: { service: 'opsdesk-backend' },
-    redact: { paths: ['req.headers.authorization', '*.password', '*.refreshToken', '*.accessToken'], censor: '[redacted]' },
-  });
+  return pino(
+    {
+      level: config.LOG_LEVEL,
+      base: { service: 'opsdesk-backend' },
+      redact: { paths: ['req.headers.authorization', '*.password', '*.refreshToken', '*.accessToken'], censor: '[redacted]' },
+    },
+    // Asynchronous writes: a synchronous write per log line cost ~40 % of a small request's
+    // throughput. Lines written while a write is in flight go out together; main.ts flushes on exit.
+    pino.destination({ dest: 1, sync: false }),
+  );
 }
 
 export async function startServer(config: Config, options: ContextOptions & { logger?: Logger } = {}): Promise<RunningServer> {
