@@ -17,7 +17,7 @@ export async function gzipWithHash(src: string, dest: string, level = 1): Promis
       cb(null, chunk);
     },
   });
-  await pipeline(createReadStream(src, { highWaterMark: 1 << 20 }), createGzip({ level }), tap, createWriteStream(dest));
+  await pipeline(createReadStream(src, { highWaterMark: 1 << 20 }), createGzip({ level, chunkSize: 1 << 20 }), tap, createWriteStream(dest));
   return { sha256: hash.digest('hex'), size };
 }
 
