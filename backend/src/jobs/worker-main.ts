@@ -30,7 +30,9 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
-  // process.ppid is read once at start-up, so probe the supervisor's pid instead.
+  // The supervisor holds our stdin open: end of input means it is gone.
+  process.stdin.on('end', () => void stop('supervisor gone')).on('error', () => void stop('supervisor gone')).resume();
+  // process.ppid is read once at start-up, so probe the supervisor's pid too.
   setInterval(() => {
     try {
       process.kill(parent, 0);

@@ -88,10 +88,14 @@ export class ProcessDriver implements ServiceDriver {
     const child = spawn(file, args, {
       cwd: s.spec.cwd,
       env: { ...process.env, ...s.spec.env, OPSDESK_SERVICE: s.spec.name, OPSDESK_REPLICA: String(r.index) },
-      stdio: 'ignore',
+      // stdin is a lifeline: it reaches EOF when this supervisor dies, however it dies (a probe of
+      // the parent's pid cannot tell a dead parent that nobody reaped from a live one).
+      stdio: ['pipe', 'ignore', 'ignore'],
       detached: true,
       shell: false,
     });
+    (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    child.stdin?.on('error', () => {});
     r.child = child;
     r.state = 'starting';
     r.startedAt = Date.now();
