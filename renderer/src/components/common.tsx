@@ -227,3 +227,19 @@ export function useAction(): {
   }, []);
   return { busy, error, run, setError };
 }
+
+/** The app's data table: a header row of plain column names, rows as children. */
+export function DataTable({ headers, children }: { headers: string[]; children: ReactNode }) {
+  return (
+    <table className="data">
+      <thead>
+        <tr>
+          {headers.map((h) => (
+            <th key={h}>{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ROLES } from '../../../shared/domain/roles';
 import { SEVERITIES, type PRIORITIES } from '../../../shared/ipc';
 import { call, http } from '../api';
-import { Dialog, ErrorBox, StateView, useAction, useResource } from '../components/common';
+import { Dialog, ErrorBox, StateView, useAction, useResource, DataTable } from '../components/common';
 import { formatTime, titleCase } from '../lib/format';
 import { toast } from '../stores/ui';
 
@@ -228,63 +228,54 @@ function Queues() {
       <ErrorBox error={a.error} />
       <StateView res={queues} empty="No queues.">
         {(list) => (
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Queue</th>
-                <th>Members</th>
-                <th>Add member</th>
+          <DataTable headers={['Queue', 'Members', 'Add member']}>
+            {list.map((q) => (
+              <tr key={q.id}>
+                <td>
+                  <strong>{q.name}</strong>
+                  <div className="muted">{q.description}</div>
+                </td>
+                <td>
+                  <div className="tags">
+                    {q.memberIds.map((m) => (
+                      <span key={m} className="tag">
+                        {users.data?.find((u) => u.id === m)?.name ?? m}{' '}
+                        <button
+                          className="ghost small"
+                          style={{ minHeight: 0, padding: 0 }}
+                          aria-label="Remove member"
+                          onClick={() => act(() => http('DELETE', `/queues/${q.id}/members/${m}`))}
+                        >
+                          ×
+                        </button>
+                      </span>
+                    ))}
+                  </div>
+                </td>
+                <td>
+                  <label className="inline">
+                    <span className="sr-only">Add a member to {q.name}</span>
+                    <select
+                      value=""
+                      onChange={(e) =>
+                        e.target.value &&
+                        act(() => http('POST', `/queues/${q.id}/members`, { userId: e.target.value }))
+                      }
+                    >
+                      <option value="">Add…</option>
+                      {(users.data ?? [])
+                        .filter((u) => !q.memberIds.includes(u.id))
+                        .map((u) => (
+                          <option key={u.id} value={u.id}>
+                            {u.name}
+                          </option>
+                        ))}
+                    </select>
+                  </label>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((q) => (
-                <tr key={q.id}>
-                  <td>
-                    <strong>{q.name}</strong>
-                    <div className="muted">{q.description}</div>
-                  </td>
-                  <td>
-                    <div className="tags">
-                      {q.memberIds.map((m) => (
-                        <span key={m} className="tag">
-                          {users.data?.find((u) => u.id === m)?.name ?? m}{' '}
-                          <button
-                            className="ghost small"
-                            style={{ minHeight: 0, padding: 0 }}
-                            aria-label="Remove member"
-                            onClick={() => act(() => http('DELETE', `/queues/${q.id}/members/${m}`))}
-                          >
-                            ×
-                          </button>
-                        </span>
-                      ))}
-                    </div>
-                  </td>
-                  <td>
-                    <label className="inline">
-                      <span className="sr-only">Add a member to {q.name}</span>
-                      <select
-                        value=""
-                        onChange={(e) =>
-                          e.target.value &&
-                          act(() => http('POST', `/queues/${q.id}/members`, { userId: e.target.value }))
-                        }
-                      >
-                        <option value="">Add…</option>
-                        {(users.data ?? [])
-                          .filter((u) => !q.memberIds.includes(u.id))
-                          .map((u) => (
-                            <option key={u.id} value={u.id}>
-                              {u.name}
-                            </option>
-                          ))}
-                      </select>
-                    </label>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </StateView>
     </>
@@ -400,48 +391,36 @@ function Rules() {
       <ErrorBox error={a.error} />
       <StateView res={res} empty="No alert rules.">
         {(list) => (
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Rule</th>
-                <th>Metric</th>
-                <th>Warning</th>
-                <th>Critical</th>
-                <th>For</th>
-                <th>Enabled</th>
+          <DataTable headers={['Rule', 'Metric', 'Warning', 'Critical', 'For', 'Enabled']}>
+            {list.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  {r.name} {r.builtin && <span className="badge neutral">built-in</span>}
+                </td>
+                <td className="mono">
+                  {r.metric} {r.comparison === 'gt' ? '>' : '<'}
+                </td>
+                <td>{r.warning ?? '—'}</td>
+                <td>{r.critical ?? '—'}</td>
+                <td>{r.forSeconds}s</td>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Enable ${r.name}`}
+                    checked={r.enabled}
+                    onChange={(e) =>
+                      a.run(
+                        async () => (
+                          await http('PATCH', `/rules/${r.id}`, { enabled: e.target.checked }),
+                          res.reload()
+                        ),
+                      )
+                    }
+                  />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    {r.name} {r.builtin && <span className="badge neutral">built-in</span>}
-                  </td>
-                  <td className="mono">
-                    {r.metric} {r.comparison === 'gt' ? '>' : '<'}
-                  </td>
-                  <td>{r.warning ?? '—'}</td>
-                  <td>{r.critical ?? '—'}</td>
-                  <td>{r.forSeconds}s</td>
-                  <td>
-                    <input
-                      type="checkbox"
-                      aria-label={`Enable ${r.name}`}
-                      checked={r.enabled}
-                      onChange={(e) =>
-                        a.run(
-                          async () => (
-                            await http('PATCH', `/rules/${r.id}`, { enabled: e.target.checked }),
-                            res.reload()
-                          ),
-                        )
-                      }
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </StateView>
     </>
@@ -464,66 +443,56 @@ function Channels() {
       <ErrorBox error={a.error} />
       <StateView res={res} empty="No channels.">
         {(list) => (
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Channel</th>
-                <th>Severities</th>
-                <th>Configured</th>
-                <th>Enabled</th>
+          <DataTable headers={['Channel', 'Severities', 'Configured', 'Enabled']}>
+            {list.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  {c.name} <span className="muted">({c.type})</span>
+                </td>
+                <td>
+                  <div className="row">
+                    {SEVERITIES.map((s) => (
+                      <label key={s} className="inline">
+                        <input
+                          type="checkbox"
+                          checked={c.severities.includes(s)}
+                          onChange={(e) =>
+                            a.run(
+                              async () => (
+                                await http('PATCH', `/channels/${c.id}`, {
+                                  severities: e.target.checked
+                                    ? [...c.severities, s]
+                                    : c.severities.filter((x) => x !== s),
+                                }),
+                                res.reload()
+                              ),
+                            )
+                          }
+                        />
+                        {s}
+                      </label>
+                    ))}
+                  </div>
+                </td>
+                <td>{c.configured ? 'Yes' : <span className="muted">No URL</span>}</td>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Enable ${c.name}`}
+                    checked={c.enabled}
+                    onChange={(e) =>
+                      a.run(
+                        async () => (
+                          await http('PATCH', `/channels/${c.id}`, { enabled: e.target.checked }),
+                          res.reload()
+                        ),
+                      )
+                    }
+                  />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    {c.name} <span className="muted">({c.type})</span>
-                  </td>
-                  <td>
-                    <div className="row">
-                      {SEVERITIES.map((s) => (
-                        <label key={s} className="inline">
-                          <input
-                            type="checkbox"
-                            checked={c.severities.includes(s)}
-                            onChange={(e) =>
-                              a.run(
-                                async () => (
-                                  await http('PATCH', `/channels/${c.id}`, {
-                                    severities: e.target.checked
-                                      ? [...c.severities, s]
-                                      : c.severities.filter((x) => x !== s),
-                                  }),
-                                  res.reload()
-                                ),
-                              )
-                            }
-                          />
-                          {s}
-                        </label>
-                      ))}
-                    </div>
-                  </td>
-                  <td>{c.configured ? 'Yes' : <span className="muted">No URL</span>}</td>
-                  <td>
-                    <input
-                      type="checkbox"
-                      aria-label={`Enable ${c.name}`}
-                      checked={c.enabled}
-                      onChange={(e) =>
-                        a.run(
-                          async () => (
-                            await http('PATCH', `/channels/${c.id}`, { enabled: e.target.checked }),
-                            res.reload()
-                          ),
-                        )
-                      }
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </StateView>
     </>
@@ -673,42 +642,31 @@ function Audit() {
       <StateView res={res} empty="No audit entries match." isEmpty={(d) => d.items.length === 0}>
         {(d) => (
           <>
-            <table className="data">
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Actor</th>
-                  <th>Action</th>
-                  <th>Target</th>
-                  <th>Details</th>
+            <DataTable headers={['When', 'Actor', 'Action', 'Target', 'Details']}>
+              {d.items.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatTime(e.at)}</td>
+                  <td>{e.actorEmail ?? 'system'}</td>
+                  <td className="mono">{e.action}</td>
+                  <td>
+                    {e.targetType ? titleCase(e.targetType) : ''}{' '}
+                    <span className="mono muted">{e.targetId}</span>
+                  </td>
+                  <td
+                    className="mono muted"
+                    style={{
+                      maxWidth: 360,
+                      overflow: 'hidden',
+                      textOverflow: 'ellipsis',
+                      whiteSpace: 'nowrap',
+                    }}
+                    title={e.details ? JSON.stringify(e.details) : ''}
+                  >
+                    {e.details ? JSON.stringify(e.details) : ''}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {d.items.map((e) => (
-                  <tr key={e.id}>
-                    <td>{formatTime(e.at)}</td>
-                    <td>{e.actorEmail ?? 'system'}</td>
-                    <td className="mono">{e.action}</td>
-                    <td>
-                      {e.targetType ? titleCase(e.targetType) : ''}{' '}
-                      <span className="mono muted">{e.targetId}</span>
-                    </td>
-                    <td
-                      className="mono muted"
-                      style={{
-                        maxWidth: 360,
-                        overflow: 'hidden',
-                        textOverflow: 'ellipsis',
-                        whiteSpace: 'nowrap',
-                      }}
-                      title={e.details ? JSON.stringify(e.details) : ''}
-                    >
-                      {e.details ? JSON.stringify(e.details) : ''}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
             <div className="row end" style={{ marginTop: 8 }}>
               {cursor && <button onClick={() => setCursor(undefined)}>First page</button>}
               {d.nextCursor && <button onClick={() => setCursor(d.nextCursor!)}>Older entries</button>}

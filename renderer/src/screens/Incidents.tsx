@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { INCIDENT_STATES, SEVERITIES, type IncidentState } from '../../../shared/ipc';
 import { call, on } from '../api';
-import { ErrorBox, StateView, useAction, useNow, useResource } from '../components/common';
+import { ErrorBox, StateView, useAction, useNow, useResource, DataTable } from '../components/common';
 import { formatCountdown, formatTime, relativeTime, titleCase } from '../lib/format';
 import { navigate, toast } from '../stores/ui';
 
@@ -54,46 +54,35 @@ function IncidentList() {
       </div>
       <StateView res={res} empty="No open incidents.">
         {(list) => (
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Severity</th>
-                <th>Title</th>
-                <th>State</th>
-                <th>Response</th>
-                <th>Detected</th>
+          <DataTable headers={['Severity', 'Title', 'State', 'Response', 'Detected']}>
+            {list.map((i) => (
+              <tr
+                key={i.id}
+                className="clickable"
+                onClick={() => navigate({ screen: 'incidents', id: i.id })}
+              >
+                <td className={`sev sev-${i.severity}`}>{i.severity}</td>
+                <td>
+                  <a
+                    href={`#/incidents/${i.id}`}
+                    onClick={(e) => (e.preventDefault(), navigate({ screen: 'incidents', id: i.id }))}
+                  >
+                    {i.title}
+                  </a>
+                </td>
+                <td>{titleCase(i.state)}</td>
+                <td>
+                  <ResponseBadge
+                    due={i.responseDueAt}
+                    acknowledgedAt={i.acknowledgedAt}
+                    breached={i.responseBreached}
+                    now={now}
+                  />
+                </td>
+                <td>{relativeTime(i.detectedAt, now)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((i) => (
-                <tr
-                  key={i.id}
-                  className="clickable"
-                  onClick={() => navigate({ screen: 'incidents', id: i.id })}
-                >
-                  <td className={`sev sev-${i.severity}`}>{i.severity}</td>
-                  <td>
-                    <a
-                      href={`#/incidents/${i.id}`}
-                      onClick={(e) => (e.preventDefault(), navigate({ screen: 'incidents', id: i.id }))}
-                    >
-                      {i.title}
-                    </a>
-                  </td>
-                  <td>{titleCase(i.state)}</td>
-                  <td>
-                    <ResponseBadge
-                      due={i.responseDueAt}
-                      acknowledgedAt={i.acknowledgedAt}
-                      breached={i.responseBreached}
-                      now={now}
-                    />
-                  </td>
-                  <td>{relativeTime(i.detectedAt, now)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </StateView>
     </section>

@@ -87,7 +87,8 @@ export default function JobConsole({ id }: { id: string }) {
                   navigate({ screen: 'job', id: (await call('jobs.retry', { id })).id });
                 } catch (e) {
                   // A destructive runbook asks for its name again before it runs a second time.
-                  if (e instanceof ApiError && JSON.stringify(e.details ?? '').includes('confirmation')) setConfirmRetry(true);
+                  if (e instanceof ApiError && JSON.stringify(e.details ?? '').includes('confirmation'))
+                    setConfirmRetry(true);
                   else throw e;
                 }
               })
@@ -102,7 +103,9 @@ export default function JobConsole({ id }: { id: string }) {
             target={job.runbook}
             description={<>This runbook is destructive. Retrying runs it again with the same parameters.</>}
             action="Retry"
-            onConfirm={async (typed) => navigate({ screen: 'job', id: (await call('jobs.retry', { id, confirmation: typed })).id })}
+            onConfirm={async (typed) =>
+              navigate({ screen: 'job', id: (await call('jobs.retry', { id, confirmation: typed })).id })
+            }
             onClose={() => setConfirmRetry(false)}
           />
         )}

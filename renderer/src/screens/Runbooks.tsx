@@ -9,6 +9,7 @@ import {
   useAction,
   useNow,
   useResource,
+  DataTable,
 } from '../components/common';
 import { formatDuration, relativeTime, titleCase } from '../lib/format';
 import { fieldsOf, initialValues, toParams, validate, type Field } from '../lib/schema-form';
@@ -99,39 +100,28 @@ export default function Runbooks() {
       <h2>Recent jobs</h2>
       <StateView res={jobs} empty="No jobs yet.">
         {(list) => (
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Runbook</th>
-                <th>Status</th>
-                <th>Requested</th>
-                <th>Duration</th>
-                <th>Summary</th>
+          <DataTable headers={['Runbook', 'Status', 'Requested', 'Duration', 'Summary']}>
+            {list.map((j) => (
+              <tr key={j.id} className="clickable" onClick={() => navigate({ screen: 'job', id: j.id })}>
+                <td>
+                  <a
+                    href={`#/job/${j.id}`}
+                    onClick={(e) => (e.preventDefault(), navigate({ screen: 'job', id: j.id }))}
+                  >
+                    {j.runbook}
+                  </a>
+                </td>
+                <td>
+                  <JobStatusBadge status={j.status} />
+                </td>
+                <td>
+                  {relativeTime(j.createdAt, now)} <span className="muted">{j.requestedByEmail ?? ''}</span>
+                </td>
+                <td>{j.startedAt ? formatDuration((j.finishedAt ?? now) - j.startedAt) : '—'}</td>
+                <td className="muted">{j.summary ?? j.reason ?? ''}</td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((j) => (
-                <tr key={j.id} className="clickable" onClick={() => navigate({ screen: 'job', id: j.id })}>
-                  <td>
-                    <a
-                      href={`#/job/${j.id}`}
-                      onClick={(e) => (e.preventDefault(), navigate({ screen: 'job', id: j.id }))}
-                    >
-                      {j.runbook}
-                    </a>
-                  </td>
-                  <td>
-                    <JobStatusBadge status={j.status} />
-                  </td>
-                  <td>
-                    {relativeTime(j.createdAt, now)} <span className="muted">{j.requestedByEmail ?? ''}</span>
-                  </td>
-                  <td>{j.startedAt ? formatDuration((j.finishedAt ?? now) - j.startedAt) : '—'}</td>
-                  <td className="muted">{j.summary ?? j.reason ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </StateView>
       {running && <RunDialog runbook={running} onClose={() => setRunning(null)} />}

@@ -7,7 +7,7 @@ import {
   type TicketChanges,
 } from '../../../shared/ipc';
 import { errorMessage } from '../api';
-import { Dialog, useNow } from '../components/common';
+import { Dialog, useNow, DataTable } from '../components/common';
 import { formatCountdown, formatTime, liveSlaState, relativeTime, titleCase } from '../lib/format';
 import { currentUser, useSession } from '../stores/session';
 import { loadQueueMeta, userName, useTickets } from '../stores/tickets';
@@ -441,28 +441,19 @@ function ConflictDialog() {
         Someone else changed the same field on the server while your edit was waiting. Choose which value to
         keep.
       </p>
-      <table className="data">
-        <thead>
-          <tr>
-            <th>Field</th>
-            <th>Mine</th>
-            <th>Theirs (server)</th>
+      <DataTable headers={['Field', 'Mine', 'Theirs (server)']}>
+        {item.conflicts.map((c) => (
+          <tr key={c.field}>
+            <td>{titleCase(c.field.replace(/Id$/, ''))}</td>
+            <td>
+              <strong>{show(c.field, c.mine)}</strong>
+            </td>
+            <td>
+              <strong>{show(c.field, c.theirs)}</strong>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {item.conflicts.map((c) => (
-            <tr key={c.field}>
-              <td>{titleCase(c.field.replace(/Id$/, ''))}</td>
-              <td>
-                <strong>{show(c.field, c.mine)}</strong>
-              </td>
-              <td>
-                <strong>{show(c.field, c.theirs)}</strong>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <div className="row end" style={{ marginTop: 12 }}>
         <button onClick={() => void choose('theirs')}>Take theirs</button>
         <button className="primary" onClick={() => void choose('mine')}>
