@@ -6,10 +6,12 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { apiTokenRoutes } from './api-tokens/api-token-routes';
+import { servicesOf } from './app/services';
 import { auditRoutes } from './audit/audit-routes';
 import { authRoutes } from './auth/auth-routes';
 import type { AppContext } from './context';
 import { installErrorHandler } from './http/error-handler';
+import type { RegisteredRoute } from './http/route-table';
 import { operationsRoutes } from './jobs/ops-routes';
 import { startOperations } from './jobs/operations';
 import { healthRoutes } from './health/health-routes';
@@ -22,12 +24,14 @@ import { VERSION } from './version';
 
 export interface App {
   http: Http;
+  /** Every route Fastify registered, with the name of its declaration (the route-table test reads it). */
+  routes: RegisteredRoute[];
   live: LiveServer;
   ctx: AppContext;
 }
 
 /** Domain route plugins mounted under /api/v1. Later domains add theirs here. */
-const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES, ...MONITORING_ROUTES, operationsRoutes];
+const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, (ctx: AppContext) => auditRoutes(servicesOf(ctx)), ...HELPDESK_ROUTES, ...MONITORING_ROUTES, operationsRoutes];
 
 function createHttp(ctx: AppContext, logger: Logger) {
   return Fastify({
@@ -46,6 +50,10 @@ export type Http = ReturnType<typeof createHttp>;
 
 export async function buildApp(ctx: AppContext, logger: Logger): Promise<App> {
   const http = createHttp(ctx, logger);
+  const routes: RegisteredRoute[] = [];
+  http.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url, routeName: r.config?.routeName });
+  });
 
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
@@ -108,5 +116,5 @@ export async function buildApp(ctx: AppContext, logger: Logger): Promise<App> {
   const live = new LiveServer(http.server, ctx);
   wireLive(live, ctx);
   await startOperations(ctx, live);
-  return { http, live, ctx };
+  return { http, routes, live, ctx };
 }

@@ -1,11 +1,9 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AuditPage, AuditQuery } from '../../../shared/api/audit';
-import type { AppContext } from '../context';
+import { AUDIT_ROUTES } from '../../../shared/api/routes/audit';
+import type { Services } from '../app/services';
+import { routePlugin } from '../http/route-table';
 
-export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
-  return async (app) => {
-    app.get('/audit', { preHandler: ctx.guard({ role: 'admin' }), schema: { tags: ['audit'], querystring: AuditQuery, response: { 200: AuditPage } } }, (req) =>
-      ctx.audit.list(req.query),
-    );
-  };
+export function auditRoutes(s: Pick<Services, 'guard' | 'audit'>) {
+  return routePlugin(AUDIT_ROUTES, s.guard, {
+    'audit.list': (req) => s.audit.list(req.query),
+  });
 }

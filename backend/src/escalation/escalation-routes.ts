@@ -1,15 +1,11 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { EscalationPolicy } from '../../../shared/api/alerts';
-import type { AppContext } from '../context';
+import { ESCALATION_ROUTES } from '../../../shared/api/routes/escalation';
+import type { Services } from '../app/services';
 import { actorOf } from '../http/guards';
+import { routePlugin } from '../http/route-table';
 
-export function escalationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
-  return async (app) => {
-    const e = ctx.monitoring.escalator;
-    const tags = ['escalation'];
-    app.get('/escalation-policy', { preHandler: ctx.guard({ role: 'oncall' }), schema: { tags, response: { 200: EscalationPolicy } } }, () => e.policy());
-    app.put('/escalation-policy', { preHandler: ctx.guard({ role: 'admin' }), schema: { tags, body: EscalationPolicy, response: { 200: EscalationPolicy } } }, (req) =>
-      e.setPolicy(actorOf(req), req.body.levels),
-    );
-  };
+export function escalationRoutes(s: Pick<Services, 'guard' | 'escalator'>) {
+  return routePlugin(ESCALATION_ROUTES, s.guard, {
+    'escalation.policy.get': () => s.escalator.policy(),
+    'escalation.policy.update': (req) => s.escalator.setPolicy(actorOf(req), req.body.levels),
+  });
 }

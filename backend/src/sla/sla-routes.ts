@@ -1,19 +1,12 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { PriorityParams, SlaPolicy, UpdateSlaPolicyRequest } from '../../../shared/api/tickets';
-import type { AppContext } from '../context';
+import { SLA_ROUTES } from '../../../shared/api/routes/sla';
+import type { Services } from '../app/services';
 import { actorOf } from '../http/guards';
+import { routePlugin } from '../http/route-table';
 
 /** SLA targets per priority: everyone reads them, admins change them. */
-export function slaRoutes(ctx: AppContext): FastifyPluginAsyncZod {
-  const sla = ctx.helpdesk.sla;
-  return async (app) => {
-    const tags = ['sla'];
-    app.get('/sla/policies', { preHandler: ctx.guard({ role: 'agent' }), schema: { tags, response: { 200: z.array(SlaPolicy) } } }, () => sla.list());
-    app.put(
-      '/sla/policies/:priority',
-      { preHandler: ctx.guard({ role: 'admin' }), schema: { tags, params: PriorityParams, body: UpdateSlaPolicyRequest, response: { 200: SlaPolicy } } },
-      (req) => sla.update(actorOf(req), req.params.priority, req.body),
-    );
-  };
+export function slaRoutes(s: Pick<Services, 'guard' | 'sla'>) {
+  return routePlugin(SLA_ROUTES, s.guard, {
+    'sla.policies.list': () => s.sla.list(),
+    'sla.policies.update': (req) => s.sla.update(actorOf(req), req.params.priority, req.body),
+  });
 }

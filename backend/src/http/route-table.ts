@@ -1,0 +1,78 @@
+import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import type { RouteDef, RouteTable } from '../../../shared/api/route';
+import type { Guard } from './guards';
+
+type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : unknown;
+type Answer<R> = R extends { response: infer S extends z.ZodType } ? z.input<S> : unknown;
+
+/** The request a route's handler gets: params, query and body already validated by the declaration. */
+export type RouteRequest<R extends RouteDef> = FastifyRequest<{ Params: Parsed<R, 'params'>; Querystring: Parsed<R, 'query'>; Body: Parsed<R, 'body'> }>;
+
+export type RouteHandler<R extends RouteDef> = (req: RouteRequest<R>, reply: FastifyReply) => Answer<R> | FastifyReply | void | Promise<Answer<R> | FastifyReply | void>;
+
+export interface RouteOptions {
+  /** `onRequest`: authenticate before the body is read (webhook receivers: an unknown token is a 401 whatever it sends). */
+  authHook?: 'onRequest' | 'preHandler';
+  /** Fastify options of this route only (rate-limit config, body limit, serializer). */
+  fastify?: Omit<RouteShorthandOptions, 'schema' | 'preHandler' | 'onRequest'>;
+}
+
+export type RouteImpl<R extends RouteDef> = RouteHandler<R> | { handler: RouteHandler<R>; options: RouteOptions };
+
+/** One handler per declared route: the compiler rejects a missing or extra one. */
+export type RouteHandlers<T extends RouteTable> = { [K in keyof T]: RouteImpl<T[K]> };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The name of the route's declaration in shared/api/routes. */
+    routeName?: string;
+  }
+}
+
+/**
+ * Registers a domain's declared routes: method, path, schemas, OpenAPI tag and the role check
+ * come from the declaration; the success status is set before the handler runs (a 204 route
+ * that returns nothing answers an empty body).
+ */
+export function routePlugin<T extends RouteTable>(table: T, guard: Guard, handlers: RouteHandlers<T>): FastifyPluginAsyncZod {
+  return async (app) => {
+    for (const [name, def] of Object.entries(table) as [string, RouteDef & { tag?: string }][]) {
+      const impl = handlers[name] as RouteImpl<RouteDef>;
+      const handler = typeof impl === 'function' ? impl : impl.handler;
+      const options: RouteOptions = typeof impl === 'function' ? {} : impl.options;
+      const check = def.access === 'public' ? undefined : guard({ role: def.access.role === 'any' ? undefined : def.access.role, scope: def.access.scope });
+      const status = def.status ?? 200;
+      app.route({
+        ...options.fastify,
+        method: def.method,
+        url: def.path,
+        config: { ...options.fastify?.config, routeName: name },
+        ...(check ? { [options.authHook ?? 'preHandler']: check } : {}),
+        schema: {
+          ...(def.tag ? { tags: [def.tag] } : {}),
+          ...(def.summary ? { summary: def.summary } : {}),
+          ...(def.hidden ? { hide: true } : {}),
+          ...(def.params ? { params: def.params } : {}),
+          ...(def.query ? { querystring: def.query } : {}),
+          ...(def.body ? { body: def.body } : {}),
+          ...(def.response ? { response: { [status]: def.response } } : {}),
+        },
+        handler: async (req: FastifyRequest, reply: FastifyReply) => {
+          reply.code(status);
+          const out = await (handler as (r: FastifyRequest, p: FastifyReply) => unknown)(req, reply);
+          if (out === undefined && !reply.sent) return reply.send();
+          return out;
+        },
+      });
+    }
+  };
+}
+
+/** A route of the running app as Fastify registered it (for the declaration-coverage test). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  routeName: string | undefined;
+}
