@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Timestamp } from './common';
+import { Id, Timestamp } from './common';
 
 /** Record kinds that travel through delta sync. Later domains add theirs here. */
 export const SYNC_ENTITIES = ['ticket', 'comment', 'ticket_event', 'queue', 'user', 'saved_view', 'alert', 'silence', 'incident', 'runbook', 'job', 'backup', 'maintenance'] as const;
@@ -35,3 +35,8 @@ export const SyncPage = z.object({
   done: z.boolean(),
 });
 export type SyncPage = z.infer<typeof SyncPage>;
+
+/** `GET /sync/changes`: the feed after `since`; `queue` backfills one queue from `since` (a member who just joined it pulls `queue=<id>&since=0`). */
+export const SyncChangesQuery = SyncQuery.extend({
+  queue: Id.optional(),
+});

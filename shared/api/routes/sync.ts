@@ -1,0 +1,10 @@
+import { SyncChangesQuery, SyncPage } from '../sync';
+import { defineRoutes } from '../route';
+
+/**
+ * Delta sync: every change the caller may see after `since`, in commit order, with tombstones for
+ * deletes and for records that left the caller's queues; page until `done`, then keep `nextCursor`.
+ */
+export const SYNC_ROUTES = defineRoutes('sync', {
+  'sync.changes': { method: 'GET', path: '/sync/changes', summary: 'The change feed after a cursor', access: { role: 'agent', scope: 'read' }, query: SyncChangesQuery, response: SyncPage },
+});

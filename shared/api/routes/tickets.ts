@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { IdParams } from '../common';
+import { BulkRequest, BulkResult, Comment, CreateCommentRequest, CreateTicketRequest, Ticket, TicketEvent, TicketListQuery, TicketPage, UpdateTicketRequest } from '../tickets';
+import { defineRoutes } from '../route';
+
+const agent = { role: 'agent' } as const;
+
+/** Tickets: list/search, read, create, edit with optimistic concurrency (ETag / If-Match), comments, history, bulk. */
+export const TICKET_ROUTES = defineRoutes('tickets', {
+  'tickets.list': { method: 'GET', path: '/tickets', summary: 'List and search tickets (a saved view, refined by the query), cursor paging', access: agent, query: TicketListQuery, response: TicketPage },
+  'tickets.create': { method: 'POST', path: '/tickets', summary: 'Create a ticket (answers its version as ETag)', access: agent, body: CreateTicketRequest, status: 201, response: Ticket },
+  'tickets.bulk': { method: 'POST', path: '/tickets/bulk', summary: 'Apply one action to many tickets', access: agent, body: BulkRequest, response: BulkResult },
+  'tickets.get': { method: 'GET', path: '/tickets/:id', summary: 'A ticket (its version as ETag)', access: agent, params: IdParams, response: Ticket },
+  'tickets.update': { method: 'PATCH', path: '/tickets/:id', summary: 'Edit a ticket: the version it is based on comes as If-Match or body "version"', access: agent, params: IdParams, body: UpdateTicketRequest, response: Ticket },
+  'tickets.comments.list': { method: 'GET', path: '/tickets/:id/comments', access: agent, params: IdParams, response: z.array(Comment) },
+  'tickets.comments.create': { method: 'POST', path: '/tickets/:id/comments', access: agent, params: IdParams, body: CreateCommentRequest, status: 201, response: Comment },
+  'tickets.events.list': { method: 'GET', path: '/tickets/:id/events', summary: "A ticket's history", access: agent, params: IdParams, response: z.array(TicketEvent) },
+});
