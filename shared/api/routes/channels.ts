@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { Channel, Delivery, NotificationPreference, UpdateChannelRequest, UpdatePreferencesRequest } from '../alerts';
+import { IdParams } from '../common';
+import { defineRoutes } from '../route';
+
+/** What a test notification did on each channel. */
+export const ChannelTestResult = z.array(z.object({ channel: z.string(), target: z.string(), ok: z.boolean(), error: z.string().nullable() }));
+export type ChannelTestResult = z.infer<typeof ChannelTestResult>;
+
+export const DeliveryListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+const oncall = { role: 'oncall' } as const;
+const admin = { role: 'admin' } as const;
+const signedIn = { role: 'any' } as const;
+
+export const CHANNELS_ROUTES = defineRoutes('channels', {
+  'channels.list': { method: 'GET', path: '/channels', access: oncall, response: z.array(Channel) },
+  'channels.update': { method: 'PATCH', path: '/channels/:id', access: admin, params: IdParams, body: UpdateChannelRequest, response: Channel },
+  'channels.test': { method: 'POST', path: '/channels/test', summary: 'Sends a test notification to the caller on every enabled channel', access: admin, response: ChannelTestResult },
+  'channels.preferences.get': { method: 'GET', path: '/channels/preferences', access: signedIn, response: z.array(NotificationPreference) },
+  'channels.preferences.update': { method: 'PUT', path: '/channels/preferences', access: signedIn, body: UpdatePreferencesRequest, response: z.array(NotificationPreference) },
+  'channels.deliveries.list': { method: 'GET', path: '/channels/deliveries', access: oncall, query: DeliveryListQuery, response: z.array(Delivery) },
+});
