@@ -70,3 +70,8 @@ export type JobSubscribe = z.infer<typeof JobSubscribe>;
 export const JobLogBatch = z.object({ jobId: z.string(), lines: z.array(JobLogLine) });
 export type JobLogBatch = z.infer<typeof JobLogBatch>;
 export const JobLogEnd = z.object({ jobId: z.string(), status: JobStatus, lastSeq: z.number().int() });
+
+export const JobList = z.object({ items: z.array(Job) });
+export const RejectJobRequest = z.object({ reason: z.string().max(2000).optional() }).nullish();
+/** Retrying a destructive job asks for the confirmation again. */
+export const RetryJobRequest = z.object({ confirmation: z.string().max(200).optional() }).nullish();

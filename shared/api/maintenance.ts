@@ -39,3 +39,5 @@ export const MaintenanceWindow = z.object({
 export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
 
 export const MaintenanceModeStatus = z.object({ active: z.boolean(), reason: z.string().nullable(), since: Timestamp.nullable() });
+/** Parameters of the maintenance wizard beyond the window's title and services. */
+export const StartMaintenanceWizardRequest = z.object({ params: z.record(z.string(), z.unknown()).default({}) }).nullish();

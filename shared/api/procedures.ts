@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Timestamp } from './common';
+import { Id, Timestamp } from './common';
 
 export const StepKind = z.enum(['manual', 'runbook', 'check', 'action', 'watch']);
 export const StepStatus = z.enum(['pending', 'running', 'waiting', 'done', 'failed', 'skipped']);
@@ -62,3 +62,5 @@ export const StartProcedureRequest = z.object({
 export const CompleteStepRequest = z.object({ note: z.string().max(4000).optional(), outcome: z.enum(['done', 'skipped', 'failed']).default('done') });
 export const AbortRunRequest = z.object({ rollback: z.boolean().default(false), reason: z.string().max(2000).optional() });
 export const RunListQuery = z.object({ status: RunStatus.optional(), procedure: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const StepParams = z.object({ id: Id, key: z.string().max(100) });
+export const AbortRunResult = z.object({ run: ProcedureRun, rollbackJobId: z.string().nullable() });

@@ -53,3 +53,4 @@ export const ServiceStatus = z.object({
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 export const ServiceNameParams = z.object({ name: z.string().min(1).max(100) });
+export const ScaleServiceRequest = z.object({ replicas: z.number().int().min(0).max(1000), confirmation: z.string().max(200).optional() });
