@@ -9,6 +9,20 @@ import { VIEW_ROUTES } from './views';
 import { AUDIT_ROUTES } from './audit';
 import { ESCALATION_ROUTES } from './escalation';
 import { SLA_ROUTES } from './sla';
+import { ALERTS_ROUTES } from './alerts';
+import { CHANNELS_ROUTES } from './channels';
+import { INCIDENTS_ROUTES } from './incidents';
+import { INTEGRATIONS_ROUTES } from './integrations';
+import { METRICS_ROUTES } from './metrics';
+import { REPORTS_ROUTES } from './reports';
+import { RULES_ROUTES } from './rules';
+import { SILENCES_ROUTES } from './silences';
+import { BACKUP_ROUTES } from './backups';
+import { JOB_ROUTES } from './jobs';
+import { MAINTENANCE_ROUTES } from './maintenance';
+import { PROCEDURE_ROUTES } from './procedures';
+import { RUNBOOK_ROUTES } from './runbooks';
+import { SERVICE_ROUTES } from './services';
 
 /**
  * The HTTP API under /api/v1: every route, declared once. The backend registers a handler for
@@ -27,6 +41,20 @@ export const ROUTES = {
   ...AUDIT_ROUTES,
   ...SLA_ROUTES,
   ...ESCALATION_ROUTES,
+  ...ALERTS_ROUTES,
+  ...SILENCES_ROUTES,
+  ...RULES_ROUTES,
+  ...CHANNELS_ROUTES,
+  ...INCIDENTS_ROUTES,
+  ...INTEGRATIONS_ROUTES,
+  ...REPORTS_ROUTES,
+  ...METRICS_ROUTES,
+  ...RUNBOOK_ROUTES,
+  ...JOB_ROUTES,
+  ...SERVICE_ROUTES,
+  ...BACKUP_ROUTES,
+  ...MAINTENANCE_ROUTES,
+  ...PROCEDURE_ROUTES,
 };
 
 export type Routes = typeof ROUTES;
