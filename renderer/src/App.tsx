@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import { FirstRun, Login } from './screens/Auth';
-import { Shell } from './screens/Shell';
-import { useSession } from './stores/session';
-import { setPalette, syncRouteFromLocation, useUi } from './stores/ui';
+import { FirstRun, Login } from './features/auth/AuthScreens';
+import { Shell } from './features/shell/Shell';
+import { useSession } from './features/auth/session';
+import { setPalette, syncRouteFromLocation, useUi } from './features/shell/ui';
 
 export function App() {
   const booted = useSession((s) => s.booted);

@@ -1,6 +1,6 @@
 import { on } from './api';
-import { onAlertChanged } from './stores/alerts';
-import { onJobChanged, onJobLog } from './stores/jobs';
+import { onAlertChanged } from './features/alerts/slice';
+import { onJobChanged, onJobLog } from './features/jobs/slice';
 import {
   onConnectivity,
   onNotice,
@@ -9,10 +9,10 @@ import {
   onSessionChanged,
   onSyncProgress,
   onUnacked,
-} from './stores/session';
-import { onTicketsChangedForDetail } from './stores/ticket';
-import { onQueuesChanged, onTicketsChanged } from './stores/tickets';
-import { navigate, toast } from './stores/ui';
+} from './features/auth/session';
+import { onTicketsChangedForDetail } from './features/tickets/slice';
+import { onQueuesChanged, onTicketsChanged } from './features/queues/slice';
+import { navigate, toast } from './features/shell/ui';
 
 /** Subscribes every pushed event of the contract to its slice's handler. (In the browser host the
  * bridge script itself turns `notification.shown` into a Web Notification whose click reaches the

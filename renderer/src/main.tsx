@@ -4,7 +4,7 @@ import './styles.css';
 import { App } from './App';
 import { hasBridge } from './api';
 import { wireEvents } from './events';
-import { applyTheme, boot, useSession } from './stores/session';
+import { applyTheme, boot, useSession } from './features/auth/session';
 
 applyTheme('system');
 

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { INCIDENT_STATES, SEVERITIES, type IncidentState } from '../../../shared/ipc';
-import { call, on } from '../api';
-import { ErrorBox, StateView, useAction, useNow, useResource, DataTable } from '../components/common';
-import { formatCountdown, formatTime, relativeTime, titleCase } from '../lib/format';
-import { navigate, toast } from '../stores/ui';
+import { INCIDENT_STATES, SEVERITIES, type IncidentState } from '../../../../shared/ipc';
+import { call, on } from '../../api';
+import { ErrorBox, StateView, useAction, useNow, useResource, DataTable } from '../../ui/common';
+import { formatCountdown, formatTime, relativeTime, titleCase } from '../../lib/format';
+import { navigate, toast } from '../shell/ui';
 
 const NEXT_LABEL: Record<IncidentState, string> = {
   detected: 'Detected',

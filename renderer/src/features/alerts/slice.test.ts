@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../../../shared/ipc';
-import { groupBySeverity, onAlertChanged, useAlerts, visibleAlerts } from './alerts';
+import type { Alert } from '../../../../shared/ipc';
+import { groupBySeverity, onAlertChanged, useAlerts, visibleAlerts } from './slice';
 
 const alert = (
   id: string,

@@ -13,8 +13,8 @@ import {
   Tooltip,
   type ChartConfiguration,
 } from 'chart.js';
-import type { SeriesResponse } from '../../../shared/ipc';
-import { call, errorMessage, http } from '../api';
+import type { SeriesResponse } from '../../../../shared/ipc';
+import { call, errorMessage, http } from '../../api';
 
 Chart.register(
   LineController,

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { ROLES } from '../../../shared/domain/roles';
-import { SEVERITIES, type PRIORITIES } from '../../../shared/ipc';
-import { call, http } from '../api';
-import { Dialog, ErrorBox, StateView, useAction, useResource, DataTable } from '../components/common';
-import { formatTime, titleCase } from '../lib/format';
-import { toast } from '../stores/ui';
+import { ROLES } from '../../../../shared/domain/roles';
+import { SEVERITIES, type PRIORITIES } from '../../../../shared/ipc';
+import { call, http } from '../../api';
+import { Dialog, ErrorBox, StateView, useAction, useResource, DataTable } from '../../ui/common';
+import { formatTime, titleCase } from '../../lib/format';
+import { toast } from '../shell/ui';
 
 const TABS = ['Users', 'Queues', 'SLA policy', 'Alert rules', 'Channels', 'API tokens', 'Audit log'] as const;
 type Tab = (typeof TABS)[number];

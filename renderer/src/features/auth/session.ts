@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { Connectivity, Notice, Profile, SessionState, Settings } from '../../../shared/ipc';
-import { call, errorMessage } from '../api';
+import type { Connectivity, Notice, Profile, SessionState, Settings } from '../../../../shared/ipc';
+import { call, errorMessage } from '../../api';
 
 interface SessionSlice {
   booted: boolean;

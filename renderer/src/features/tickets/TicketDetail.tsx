@@ -5,12 +5,12 @@ import {
   type HistoryEntry,
   type SlaState,
   type TicketChanges,
-} from '../../../shared/ipc';
-import { errorMessage } from '../api';
-import { Dialog, useNow, DataTable } from '../components/common';
-import { formatCountdown, formatTime, liveSlaState, relativeTime, titleCase } from '../lib/format';
-import { currentUser, useSession } from '../stores/session';
-import { loadQueueMeta, userName, useTickets } from '../stores/tickets';
+} from '../../../../shared/ipc';
+import { errorMessage } from '../../api';
+import { Dialog, useNow, DataTable } from '../../ui/common';
+import { formatCountdown, formatTime, liveSlaState, relativeTime, titleCase } from '../../lib/format';
+import { currentUser, useSession } from '../auth/session';
+import { loadQueueMeta, userName, useTickets } from '../queues/slice';
 import {
   openTicket,
   resolveConflict,
@@ -19,8 +19,8 @@ import {
   takeComposeIntent,
   updateTicket,
   useTicket,
-} from '../stores/ticket';
-import { navigate, toast } from '../stores/ui';
+} from './slice';
+import { navigate, toast } from '../shell/ui';
 
 export function TicketDetailScreen({ number }: { number: number }) {
   const detail = useTicket((s) => s.detail);

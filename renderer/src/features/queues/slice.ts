@@ -7,8 +7,8 @@ import type {
   TicketSort,
   TicketSummary,
   UserRef,
-} from '../../../shared/ipc';
-import { call, errorMessage } from '../api';
+} from '../../../../shared/ipc';
+import { call, errorMessage } from '../../api';
 
 export const PAGE = 200;
 

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
-import type { Job, JobLogLine } from '../../../shared/ipc';
-import { call, errorMessage, http } from '../api';
-import { LogBuffer } from '../lib/log-buffer';
+import type { Job, JobLogLine } from '../../../../shared/ipc';
+import { call, errorMessage, http } from '../../api';
+import { LogBuffer } from '../../lib/log-buffer';
 
 const FINISHED = ['succeeded', 'failed', 'cancelled', 'interrupted'];
 export const isFinished = (j: Job | null) => !!j && FINISHED.includes(j.status);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { MaintenanceWindow } from '../../../shared/ipc';
-import { call, http, on } from '../api';
+import type { MaintenanceWindow } from '../../../../shared/ipc';
+import { call, http, on } from '../../api';
 import {
   ConfirmDestructive,
   Dialog,
@@ -10,9 +10,9 @@ import {
   useAction,
   useNow,
   useResource,
-} from '../components/common';
-import { formatDuration, formatTime, titleCase } from '../lib/format';
-import { navigate, toast } from '../stores/ui';
+} from '../../ui/common';
+import { formatDuration, formatTime, titleCase } from '../../lib/format';
+import { navigate, toast } from '../shell/ui';
 
 /** The server's procedure run (shared/api/procedures), as the wizard reads it. */
 export interface RunStep {

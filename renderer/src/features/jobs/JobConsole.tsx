@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { ApiError, call } from '../api';
-import { ConfirmDestructive, ErrorBox, Progress, useAction, useNow } from '../components/common';
-import { formatDuration, formatTime } from '../lib/format';
+import { ApiError, call } from '../../api';
+import { ConfirmDestructive, ErrorBox, Progress, useAction, useNow } from '../../ui/common';
+import { formatDuration, formatTime } from '../../lib/format';
 import {
   closeJob,
   isFinished,
@@ -12,9 +12,9 @@ import {
   setLogQuery,
   setPaused,
   useJobConsole,
-} from '../stores/jobs';
-import { navigate } from '../stores/ui';
-import { JobStatusBadge } from './Runbooks';
+} from './slice';
+import { navigate } from '../shell/ui';
+import { JobStatusBadge } from '../runbooks/RunbooksScreen';
 
 const LINE = 18;
 

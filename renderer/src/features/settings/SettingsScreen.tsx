@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { SEVERITIES, type NotificationPrefs } from '../../../shared/ipc';
-import { call } from '../api';
-import { Dialog, ErrorBox, useAction, useResource } from '../components/common';
-import { formatTime } from '../lib/format';
-import { activateProfile, refreshProfiles, updateSettings, useSession } from '../stores/session';
-import { toast } from '../stores/ui';
-import { FirstRun } from './Auth';
+import { SEVERITIES, type NotificationPrefs } from '../../../../shared/ipc';
+import { call } from '../../api';
+import { Dialog, ErrorBox, useAction, useResource } from '../../ui/common';
+import { formatTime } from '../../lib/format';
+import { activateProfile, refreshProfiles, updateSettings, useSession } from '../auth/session';
+import { toast } from '../shell/ui';
+import { FirstRun } from '../auth/AuthScreens';
 
 export default function Settings() {
   const settings = useSession((s) => s.settings);

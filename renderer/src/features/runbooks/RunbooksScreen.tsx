@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Runbook } from '../../../shared/ipc';
-import { call, on } from '../api';
+import type { Runbook } from '../../../../shared/ipc';
+import { call, on } from '../../api';
 import {
   ConfirmDestructive,
   Dialog,
@@ -10,11 +10,11 @@ import {
   useNow,
   useResource,
   DataTable,
-} from '../components/common';
-import { formatDuration, relativeTime, titleCase } from '../lib/format';
-import { fieldsOf, initialValues, toParams, validate, type Field } from '../lib/schema-form';
-import { currentUser, useSession } from '../stores/session';
-import { navigate, toast } from '../stores/ui';
+} from '../../ui/common';
+import { formatDuration, relativeTime, titleCase } from '../../lib/format';
+import { fieldsOf, initialValues, toParams, validate, type Field } from '../../lib/schema-form';
+import { currentUser, useSession } from '../auth/session';
+import { navigate, toast } from '../shell/ui';
 
 export function dangerOf(r: Runbook): { level: 'safe' | 'caution' | 'destructive'; text: string } {
   if (r.destructive)

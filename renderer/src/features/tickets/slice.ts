@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { OutboxItem, TicketChanges, TicketDetail } from '../../../shared/ipc';
-import { call, errorMessage } from '../api';
+import type { OutboxItem, TicketChanges, TicketDetail } from '../../../../shared/ipc';
+import { call, errorMessage } from '../../api';
 
 interface TicketSlice {
   number: number | null;

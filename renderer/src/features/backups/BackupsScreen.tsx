@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { Backup, Job } from '../../../shared/ipc';
-import { call, http } from '../api';
+import type { Backup, Job } from '../../../../shared/ipc';
+import { call, http } from '../../api';
 import {
   ConfirmDestructive,
   ErrorBox,
@@ -8,10 +8,10 @@ import {
   useAction,
   useNow,
   useResource,
-} from '../components/common';
-import { formatBytes, formatTime, relativeTime } from '../lib/format';
-import { currentUser, useSession } from '../stores/session';
-import { navigate, toast } from '../stores/ui';
+} from '../../ui/common';
+import { formatBytes, formatTime, relativeTime } from '../../lib/format';
+import { currentUser, useSession } from '../auth/session';
+import { navigate, toast } from '../shell/ui';
 
 function saveJson(name: string, value: unknown): void {
   const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));

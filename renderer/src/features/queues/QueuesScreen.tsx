@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import { PRIORITIES, TICKET_STATUSES, type TicketSort, type TicketSummary } from '../../../shared/ipc';
-import { errorMessage } from '../api';
-import { Dialog, useNow } from '../components/common';
-import { formatCountdown, liveSlaState, relativeTime, titleCase } from '../lib/format';
-import { currentUser, useSession } from '../stores/session';
+import { PRIORITIES, TICKET_STATUSES, type TicketSort, type TicketSummary } from '../../../../shared/ipc';
+import { errorMessage } from '../../api';
+import { Dialog, useNow } from '../../ui/common';
+import { formatCountdown, liveSlaState, relativeTime, titleCase } from '../../lib/format';
+import { currentUser, useSession } from '../auth/session';
 import {
   bulkUpdate,
   checkLoaded,
@@ -23,9 +23,9 @@ import {
   toggleChecked,
   userName,
   useTickets,
-} from '../stores/tickets';
-import { setComposeIntent, quickUpdate } from '../stores/ticket';
-import { navigate, setShortcuts, toast, useUi } from '../stores/ui';
+} from './slice';
+import { setComposeIntent, quickUpdate } from '../tickets/slice';
+import { navigate, setShortcuts, toast, useUi } from '../shell/ui';
 
 const ROW = 36;
 

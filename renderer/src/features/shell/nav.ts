@@ -1,4 +1,4 @@
-import type { Screen } from './stores/ui';
+import type { Screen } from './ui';
 
 export const NAV: { screen: Screen; label: string; adminOnly?: boolean }[] = [
   { screen: 'queues', label: 'Queues' },

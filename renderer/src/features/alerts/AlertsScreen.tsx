@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { ALERT_STATUSES, SEVERITIES, type Alert } from '../../../shared/ipc';
-import { call, errorMessage } from '../api';
-import { Dialog, useNow } from '../components/common';
-import { relativeTime, titleCase } from '../lib/format';
+import { ALERT_STATUSES, SEVERITIES, type Alert } from '../../../../shared/ipc';
+import { call, errorMessage } from '../../api';
+import { Dialog, useNow } from '../../ui/common';
+import { relativeTime, titleCase } from '../../lib/format';
 import {
   acknowledge,
   focusAlert,
@@ -13,10 +13,10 @@ import {
   setSound,
   useAlerts,
   visibleAlerts,
-} from '../stores/alerts';
-import { updateSettings } from '../stores/session';
-import { navigate, toast } from '../stores/ui';
-import { loadQueueMeta, useTickets } from '../stores/tickets';
+} from './slice';
+import { updateSettings } from '../auth/session';
+import { navigate, toast } from '../shell/ui';
+import { loadQueueMeta, useTickets } from '../queues/slice';
 
 export function Alerts({ focusId }: { focusId: string | null }) {
   const loading = useAlerts((s) => s.loading);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PAGE, effectiveFilter, ticketAt, useTickets, userName } from './tickets';
+import { PAGE, effectiveFilter, ticketAt, useTickets, userName } from './slice';
 
 describe('queue slice', () => {
   it('combines the saved view filter with ad-hoc search and filters', () => {

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
-import type { Alert, AlertStatus, Severity } from '../../../shared/ipc';
-import { SEVERITIES } from '../../../shared/ipc';
-import { call, errorMessage } from '../api';
+import type { Alert, AlertStatus, Severity } from '../../../../shared/ipc';
+import { SEVERITIES } from '../../../../shared/ipc';
+import { call, errorMessage } from '../../api';
 
 interface AlertSlice {
   alerts: Alert[];

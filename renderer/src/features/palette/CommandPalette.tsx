@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
-import { call, errorMessage } from '../api';
-import { logout, updateSettings, currentUser, useSession } from '../stores/session';
-import { setText } from '../stores/tickets';
-import { navigate, setOutboxOpen, setPalette, setShortcuts, toast } from '../stores/ui';
-import { NAV } from '../nav';
+import { call, errorMessage } from '../../api';
+import { logout, updateSettings, currentUser, useSession } from '../auth/session';
+import { setText } from '../queues/slice';
+import { navigate, setOutboxOpen, setPalette, setShortcuts, toast } from '../shell/ui';
+import { NAV } from '../shell/nav';
 
 interface Command {
   id: string;

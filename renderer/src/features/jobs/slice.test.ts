@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendLines, log, openDetachedConsole, setLogQuery, useJobConsole } from './jobs';
+import { appendLines, log, openDetachedConsole, setLogQuery, useJobConsole } from './slice';
 
 describe('job console slice', () => {
   it('appends many batches and renders at most once per frame', async () => {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, call, errorMessage } from '../api';
+import { ApiError, call, errorMessage } from '../../api';
 import {
   activateProfile,
   login,
@@ -7,7 +7,7 @@ import {
   refreshProfiles,
   submitMfa,
   useSession,
-} from '../stores/session';
+} from './session';
 
 /** Clear words for the errors a person can act on. */
 export function authMessage(e: unknown): string {

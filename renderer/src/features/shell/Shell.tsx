@@ -1,23 +1,23 @@
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
-import type { OutboxItem } from '../../../shared/ipc';
-import { call, errorMessage } from '../api';
-import { Dialog, Progress, useResource } from '../components/common';
-import { currentUser, dismissNotice, logout, useSession } from '../stores/session';
-import { navigate, setOutboxOpen, setShortcuts, toast, useUi, type Screen } from '../stores/ui';
-import { CommandPalette } from './CommandPalette';
-import { Queues } from './Queues';
-import { TicketDetailScreen } from './TicketDetail';
-import { Alerts } from './Alerts';
-import { NAV } from '../nav';
+import type { OutboxItem } from '../../../../shared/ipc';
+import { call, errorMessage } from '../../api';
+import { Dialog, Progress, useResource } from '../../ui/common';
+import { currentUser, dismissNotice, logout, useSession } from '../auth/session';
+import { navigate, setOutboxOpen, setShortcuts, toast, useUi, type Screen } from './ui';
+import { CommandPalette } from '../palette/CommandPalette';
+import { Queues } from '../queues/QueuesScreen';
+import { TicketDetailScreen } from '../tickets/TicketDetail';
+import { Alerts } from '../alerts/AlertsScreen';
+import { NAV } from './nav';
 
-const Incidents = lazy(() => import('./Incidents'));
-const Runbooks = lazy(() => import('./Runbooks'));
-const JobConsole = lazy(() => import('./JobConsole'));
-const Maintenance = lazy(() => import('./Maintenance'));
-const Dashboard = lazy(() => import('./Dashboard'));
-const Backups = lazy(() => import('./Backups'));
-const Admin = lazy(() => import('./Admin'));
-const SettingsScreen = lazy(() => import('./Settings'));
+const Incidents = lazy(() => import('../incidents/IncidentsScreen'));
+const Runbooks = lazy(() => import('../runbooks/RunbooksScreen'));
+const JobConsole = lazy(() => import('../jobs/JobConsole'));
+const Maintenance = lazy(() => import('../maintenance/MaintenanceScreen'));
+const Dashboard = lazy(() => import('../dashboard/DashboardScreen'));
+const Backups = lazy(() => import('../backups/BackupsScreen'));
+const Admin = lazy(() => import('../admin/AdminScreen'));
+const SettingsScreen = lazy(() => import('../settings/SettingsScreen'));
 
 function navFor(screen: Screen): Screen {
   if (screen === 'ticket') return 'queues';
