@@ -17,14 +17,6 @@ import { METRICS_ROUTES } from './metrics';
 import { REPORTS_ROUTES } from './reports';
 import { RULES_ROUTES } from './rules';
 import { SILENCES_ROUTES } from './silences';
-import { ALERTS_ROUTES } from './alerts';
-import { CHANNELS_ROUTES } from './channels';
-import { INCIDENTS_ROUTES } from './incidents';
-import { INTEGRATIONS_ROUTES } from './integrations';
-import { METRICS_ROUTES } from './metrics';
-import { REPORTS_ROUTES } from './reports';
-import { RULES_ROUTES } from './rules';
-import { SILENCES_ROUTES } from './silences';
 import { BACKUP_ROUTES } from './backups';
 import { JOB_ROUTES } from './jobs';
 import { MAINTENANCE_ROUTES } from './maintenance';
@@ -49,14 +41,6 @@ export const ROUTES = {
   ...AUDIT_ROUTES,
   ...SLA_ROUTES,
   ...ESCALATION_ROUTES,
-  ...ALERTS_ROUTES,
-  ...SILENCES_ROUTES,
-  ...RULES_ROUTES,
-  ...CHANNELS_ROUTES,
-  ...INCIDENTS_ROUTES,
-  ...INTEGRATIONS_ROUTES,
-  ...REPORTS_ROUTES,
-  ...METRICS_ROUTES,
   ...ALERTS_ROUTES,
   ...SILENCES_ROUTES,
   ...RULES_ROUTES,
