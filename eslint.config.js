@@ -9,6 +9,19 @@ import globals from 'globals';
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'worker_threads', 'url', 'util', 'zlib', 'events', 'dns', 'tls'];
 const nodeModules = nodeBuiltins.flatMap((m) => [m, `node:${m}`, `node:${m}/*`]);
 
+// Tests, benchmarks and the harness; backend/test-support/ is never imported by production code.
+const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/test-support/**', 'e2e/**', 'bench/**'];
+const noTestSupport = { group: ['**/test-support', '**/test-support/**'], message: 'Production code never imports test support (backend/test-support/).' };
+
+/** A layer's import restrictions: production files of the layer also may not import test support. */
+function restrictImports(files, { paths = [], patterns = [] }, extra = {}) {
+  const rule = (p) => ['error', { paths, patterns: p }];
+  return [
+    { files, ...extra, rules: { ...extra.rules, 'no-restricted-imports': rule(patterns) } },
+    { files, ignores: [...(extra.ignores ?? []), ...testFiles], rules: { 'no-restricted-imports': rule([...patterns, noTestSupport]) } },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['node_modules', 'out', 'dist', 'release', 'test-output', 'bench-output', 'coverage'] },
   js.configs.recommended,
@@ -18,48 +31,33 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }] }],
     },
   },
+  ...restrictImports(['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'], { paths: [{ name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }] }),
   {
     // Tests and benchmarks read JSON bodies loosely.
-    files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**', 'e2e/**', 'bench/**'],
+    files: testFiles,
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  {
-    files: ['electron/main/**', 'electron/preload/**'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
-    files: ['shared/**'],
-    ignores: ['shared/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'shared/ is environment-free.' }, ...nodeModules.filter((m) => !m.endsWith('/*')).map((name) => ({ name, message: 'shared/ must not import Node APIs.' }))],
-        patterns: [{ group: ['**/backend/**', '**/electron/**', '**/renderer/**', 'node:*'], message: 'shared/ imports nothing environment-specific.' }],
-      }],
-      'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require'],
+  ...restrictImports(['electron/main/**', 'electron/preload/**'], {}),
+  ...restrictImports(
+    ['shared/**'],
+    {
+      paths: [{ name: 'electron', message: 'shared/ is environment-free.' }, ...nodeModules.filter((m) => !m.endsWith('/*')).map((name) => ({ name, message: 'shared/ must not import Node APIs.' }))],
+      patterns: [{ group: ['**/backend/**', '**/electron/**', '**/renderer/**', 'node:*'], message: 'shared/ imports nothing environment-specific.' }],
     },
-  },
-  {
-    files: ['renderer/**'],
-    languageOptions: { globals: { ...globals.browser } },
-    plugins: { 'react-hooks': reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', {
-        paths: ['electron', 'axios', 'socket.io-client', ...nodeModules.filter((m) => !m.endsWith('/*'))].map((name) => ({ name, message: 'The renderer talks only to window.opsdesk.' })),
-        patterns: [{ group: ['**/backend/**', '**/electron/core/**', '**/electron/main/**', '**/electron/host/**', 'node:*'], message: 'The renderer talks only to window.opsdesk.' }],
-      }],
+    { ignores: ['shared/**/*.test.ts'], rules: { 'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require'] } },
+  ),
+  ...restrictImports(
+    ['renderer/**'],
+    {
+      paths: ['electron', 'axios', 'socket.io-client', ...nodeModules.filter((m) => !m.endsWith('/*'))].map((name) => ({ name, message: 'The renderer talks only to window.opsdesk.' })),
+      patterns: [{ group: ['**/backend/**', '**/electron/core/**', '**/electron/main/**', '**/electron/host/**', 'node:*'], message: 'The renderer talks only to window.opsdesk.' }],
     },
-  },
-  {
-    files: ['backend/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The backend never imports electron.' }],
-        patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'The backend depends only on shared/.' }],
-      }],
-    },
-  },
+    { languageOptions: { globals: { ...globals.browser } }, plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
+  ),
+  ...restrictImports(['backend/**'], {
+    paths: [{ name: 'electron', message: 'The backend never imports electron.' }],
+    patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'The backend depends only on shared/.' }],
+  }),
 );

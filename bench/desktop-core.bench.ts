@@ -9,7 +9,7 @@ import { systemClock } from '../electron/core/ports';
 import { EncryptedFileSecretStore, localKeyEncryptor } from '../electron/core/secrets/encrypted-file-secret-store';
 import { Session } from '../electron/core/session/session';
 import { SyncEngine } from '../electron/core/sync/sync-engine';
-import { freePort } from '../backend/test/postgres-cluster';
+import { freePort } from '../backend/test-support/postgres-cluster';
 import { startServerProcess, stop, table } from './lib/measure';
 
 /**

@@ -7,7 +7,7 @@ import { createContext } from '../backend/src/context';
 import { migrateToLatest } from '../backend/src/db/migrate';
 import { operations } from '../backend/src/jobs/operations';
 import { startServer } from '../backend/src/server';
-import { makeApiCaller } from '../backend/test/harness';
+import { makeApiCaller } from '../backend/test-support/harness';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 

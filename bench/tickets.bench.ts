@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../backend/test/postgres-cluster';
+import { freePort } from '../backend/test-support/postgres-cluster';
 import { load, startProcess, startServerProcess, stop, table } from './lib/measure';
 
 /**

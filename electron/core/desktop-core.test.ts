@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test/harness';
+import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test-support/harness';
 import { DesktopCore } from './desktop-core';
 import { APP_ROOT } from './test/backend-process';
 import { fileSecrets, tmpDir } from './test/fixtures';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test/harness';
+import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test-support/harness';
 import { API_PASSTHROUGH_PREFIXES, CHANNEL_NAMES, channels, events, type ChannelName, type ChannelRequest, type ChannelResponse, type EventName, type EventPayload } from '../../shared/ipc';
 import { DesktopCore } from './desktop-core';
 import { APP_ROOT } from './test/backend-process';

@@ -4,7 +4,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { OpsdeskApi } from '../../shared/ipc';
-import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test/harness';
+import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test-support/harness';
 import { tmpDir } from '../core/test/fixtures';
 import { waitFor } from '../core/test/stack';
 import { createHostCore } from './create-host-core';

@@ -1,6 +1,6 @@
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test/harness';
+import { ADMIN, DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test-support/harness';
 
 describe.each(DATABASES)('auth on %s', (kind) => {
   let server: TestServer;

@@ -1,8 +1,8 @@
 import { appendFileSync, truncateSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test/harness';
-import { waitJob } from '../jobs/wait-job';
+import { DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test-support/harness';
+import { waitJob } from '../../test-support/wait-job';
 import { classify } from './retention';
 
 describe.each(DATABASES)('backups and restore on %s', (kind) => {

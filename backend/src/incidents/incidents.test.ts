@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../../test/harness';
-import { startMonitoringServer, type MonitoringTestEnv } from '../monitoring/test-support';
+import { DATABASES } from '../../test-support/harness';
+import { startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
 
 describe.each(DATABASES)('incidents on %s', (kind) => {
   let env: MonitoringTestEnv;

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../../test/harness';
-import { startMonitoringServer, type MonitoringTestEnv } from '../monitoring/test-support';
+import { DATABASES } from '../../test-support/harness';
+import { startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
 
 /** A payload exactly as Alertmanager's webhook_config sends it (version 4). */
 function alertmanagerPayload(status: 'firing' | 'resolved', alerts: { name: string; instance: string; fingerprint: string; severity: string }[]) {

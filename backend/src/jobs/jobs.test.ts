@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserAndLogin, startTestServer, tempDir, type TestServer } from '../../test/harness';
-import { waitJob } from './wait-job';
+import { createUserAndLogin, startTestServer, tempDir, type TestServer } from '../../test-support/harness';
+import { waitJob } from '../../test-support/wait-job';
 
 type Login = { id: string; accessToken: string };
 

@@ -1,7 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserAndLogin, startRedis, startTestServer, type TestServer } from '../../test/harness';
-import { waitJob } from './wait-job';
+import { createUserAndLogin, startRedis, startTestServer, type TestServer } from '../../test-support/harness';
+import { waitJob } from '../../test-support/wait-job';
 
 const ECHO = { title: 'Echo pid', argv: [process.execPath, '-e', 'console.log("pid", process.ppid)'], params: [], minRole: 'oncall' };
 

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis } from '../../test/harness';
+import { startRedis } from '../../test-support/harness';
 import { ServerMetrics } from '../metrics/prometheus';
 import { hostCollector, quantileBetween, redisCollector, serverCollector } from './collectors';
 

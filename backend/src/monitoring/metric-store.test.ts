@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../../test/harness';
-import { startMonitoringServer, type MonitoringTestEnv } from './test-support';
+import { DATABASES } from '../../test-support/harness';
+import { startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../../test/harness';
-import { restartMonitoringServer, startMonitoringServer, type MonitoringTestEnv } from '../monitoring/test-support';
+import { DATABASES } from '../../test-support/harness';
+import { restartMonitoringServer, startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
 import { interruptedAfterMs } from './notifier';
 
 const TIMEOUT_MS = 60_000;

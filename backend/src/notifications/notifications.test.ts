@@ -5,8 +5,8 @@ import { SMTPServer } from 'smtp-server';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertNotification } from '../../../shared/api/alerts';
-import { DATABASES, createUserAndLogin } from '../../test/harness';
-import { startMonitoringServer, type MonitoringTestEnv } from '../monitoring/test-support';
+import { DATABASES, createUserAndLogin } from '../../test-support/harness';
+import { startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
 import { testAlertsCommand } from './test-alerts-command';
 
 interface Mail {

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeApiCaller, testConfig } from '../../test/harness';
+import { makeApiCaller, testConfig } from '../../test-support/harness';
 import type { Config } from '../config/config';
 import { ManualClock } from '../lib/clock';
 import { startServer } from '../server';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../../test/harness';
-import { restartMonitoringServer, startMonitoringServer, type MonitoringTestEnv } from '../monitoring/test-support';
+import { DATABASES } from '../../test-support/harness';
+import { restartMonitoringServer, startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
 import { OUTAGE_TOLERANCE_MS } from './pending-conditions';
 
 describe.each(DATABASES)('threshold rule for-durations across a restart on %s', (kind) => {

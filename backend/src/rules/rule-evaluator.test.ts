@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../../test/harness';
-import { startMonitoringServer, type MonitoringTestEnv } from '../monitoring/test-support';
+import { DATABASES } from '../../test-support/harness';
+import { startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
 
 describe.each(DATABASES)('threshold rules on %s', (kind) => {
   let env: MonitoringTestEnv;

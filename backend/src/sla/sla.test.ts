@@ -2,9 +2,9 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../../shared/api/events';
 import type { Ticket } from '../../../shared/api/tickets';
-import { DATABASES, startTestServer, type TestServer } from '../../test/harness';
+import { DATABASES, startTestServer, type TestServer } from '../../test-support/harness';
 import { ManualClock } from '../lib/clock';
-import { helpdeskFixture, type HelpdeskFixture } from '../tickets/helpdesk-fixture';
+import { helpdeskFixture, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../../shared/api/events';
 import type { SyncPage } from '../../../shared/api/sync';
 import type { Ticket } from '../../../shared/api/tickets';
-import { DATABASES, makeApiCaller, startRedis, startTestServer, type TestServer } from '../../test/harness';
+import { DATABASES, makeApiCaller, startRedis, startTestServer, type TestServer } from '../../test-support/harness';
 import { startServer, type RunningServer } from '../server';
-import { helpdeskFixture, type HelpdeskFixture } from '../tickets/helpdesk-fixture';
+import { helpdeskFixture, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
 
 function connect(url: string, auth: Record<string, unknown>): Promise<{ socket: Socket; events: LiveEvent[]; resumed: SyncPage[] }> {
   const socket = io(url, { auth, transports: ['websocket'], reconnection: false });

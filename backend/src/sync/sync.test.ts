@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncChange, SyncPage } from '../../../shared/api/sync';
 import type { Ticket } from '../../../shared/api/tickets';
-import { DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test/harness';
-import { helpdeskFixture, type HelpdeskFixture } from '../tickets/helpdesk-fixture';
+import { DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test-support/harness';
+import { helpdeskFixture, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
 
 async function pullAll(server: TestServer, token: string, since: number, extra = ''): Promise<{ changes: SyncChange[]; cursor: number }> {
   const changes: SyncChange[] = [];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncPage } from '../../../shared/api/sync';
 import type { Ticket } from '../../../shared/api/tickets';
-import { DATABASES, makeApiCaller, startTestServer, type TestServer } from '../../test/harness';
+import { DATABASES, makeApiCaller, startTestServer, type TestServer } from '../../test-support/harness';
 import { seedDemo } from '../demo/seed-demo';
 
 describe.each(DATABASES)('seed-demo tickets on %s', (kind) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES, startTestServer, type TestServer } from '../../test/harness';
-import { helpdeskFixture, type HelpdeskFixture } from './helpdesk-fixture';
+import { DATABASES, startTestServer, type TestServer } from '../../test-support/harness';
+import { helpdeskFixture, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
 
 describe.each(DATABASES)('tickets on %s', (kind) => {
   let server: TestServer;

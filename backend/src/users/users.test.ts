@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test/harness';
+import { ADMIN, DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test-support/harness';
 
 describe.each(DATABASES)('users, roles and audit on %s', (kind) => {
   let server: TestServer;

@@ -1,6 +1,6 @@
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserAndLogin, startTestServer, type TestServer } from '../../../backend/test/harness';
+import { createUserAndLogin, startTestServer, type TestServer } from '../../../backend/test-support/harness';
 import { ApiClient } from '../api/api-client';
 import { CoreError } from '../errors';
 import { systemClock } from '../ports';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../backend/test/harness';
-import { helpdeskFixture, type HelpdeskFixture } from '../../../backend/src/tickets/helpdesk-fixture';
+import { startTestServer, type TestServer } from '../../../backend/test-support/harness';
+import { helpdeskFixture, type HelpdeskFixture } from '../../../backend/test-support/helpdesk-fixture';
 import { coreStack, waitFor } from '../test/stack';
 
 let server: TestServer;

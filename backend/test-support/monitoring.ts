@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
-import { ManualClock } from '../lib/clock';
-import { startServer } from '../server';
-import { ADMIN, createUserAndLogin, makeApiCaller, startTestServer, type DbKind, type TestServer } from '../../test/harness';
+import { ManualClock } from '../src/lib/clock';
+import { startServer } from '../src/server';
+import { ADMIN, createUserAndLogin, makeApiCaller, startTestServer, type DbKind, type TestServer } from './harness';
 
 export interface MonitoringTestEnv {
   server: TestServer;

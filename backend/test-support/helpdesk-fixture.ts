@@ -1,6 +1,6 @@
-import type { Queue } from '../../../shared/api/queues';
-import type { Ticket } from '../../../shared/api/tickets';
-import { ADMIN, createUserAndLogin, type TestServer } from '../../test/harness';
+import type { Queue } from '../../shared/api/queues';
+import type { Ticket } from '../../shared/api/tickets';
+import { ADMIN, createUserAndLogin, type TestServer } from './harness';
 
 export interface Login {
   id: string;

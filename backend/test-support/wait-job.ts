@@ -1,4 +1,4 @@
-import type { TestServer } from '../../test/harness';
+import type { TestServer } from './harness';
 
 /** Test helper: polls a job until it reaches one of `statuses`. */
 export async function waitJob(server: TestServer, token: string, id: string, statuses = ['succeeded', 'failed', 'cancelled', 'interrupted'], timeoutMs = 20_000) {
