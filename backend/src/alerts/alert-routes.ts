@@ -1,9 +1,7 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { AddNoteRequest, Alert, AlertDetail, AlertNote, AlertPage, AlertQuery, CreateAlertRequest, Delivery, ResolveRequest } from '../../../shared/api/alerts';
-import { IdParams } from '../../../shared/api/common';
-import type { AppContext } from '../context';
+import { ALERTS_ROUTES } from '../../../shared/api/routes/alerts';
+import type { Services } from '../app/services';
 import { actorOf } from '../http/guards';
+import { routePlugin } from '../http/route-table';
 
 /**
  * The list answers what toAlert built, so it skips re-validating 100 outgoing alerts against the
@@ -11,35 +9,21 @@ import { actorOf } from '../http/guards';
  */
 const plainJson = () => (data: unknown) => JSON.stringify(data);
 
-export function alertRoutes(ctx: AppContext): FastifyPluginAsyncZod {
-  return async (app) => {
-    const m = ctx.monitoring;
-    const oncall = ctx.guard({ role: 'oncall' });
-    const tags = ['alerts'];
-    app.get('/alerts', { preHandler: oncall, serializerCompiler: plainJson, schema: { tags, querystring: AlertQuery, response: { 200: AlertPage } } }, (req) => m.alerts.list(req.query));
-    app.post('/alerts', { preHandler: oncall, schema: { tags, body: CreateAlertRequest, response: { 201: Alert } } }, async (req, reply) => {
-      const actor = actorOf(req);
-      const labels = req.body.labels ?? {};
-      const [raised] = await m.alerts.raise(
-        [{ source: 'generic', scope: `manual:${req.body.name}`, name: req.body.name, severity: req.body.severity, summary: req.body.summary, description: req.body.description, labels }],
-        actor,
-      );
-      return reply.code(201).send(raised!.alert);
-    });
-    app.get('/alerts/:id', { preHandler: oncall, schema: { tags, params: IdParams, response: { 200: AlertDetail } } }, async (req) => ({
-      ...(await m.alerts.get(req.params.id)),
-      notes: await m.alerts.notes(req.params.id),
-    }));
-    app.post('/alerts/:id/ack', { preHandler: oncall, schema: { tags, params: IdParams, response: { 200: Alert } } }, (req) => m.alerts.acknowledge(actorOf(req), req.params.id));
-    app.post('/alerts/:id/resolve', { preHandler: oncall, schema: { tags, params: IdParams, body: ResolveRequest.optional(), response: { 200: Alert } } }, (req) =>
-      m.alerts.resolve(actorOf(req), req.params.id, req.body?.reason),
-    );
-    app.post('/alerts/:id/notes', { preHandler: oncall, schema: { tags, params: IdParams, body: AddNoteRequest, response: { 201: AlertNote } } }, async (req, reply) =>
-      reply.code(201).send(await m.alerts.addNote(actorOf(req), req.params.id, req.body.body)),
-    );
-    app.get('/alerts/:id/deliveries', { preHandler: oncall, schema: { tags, params: IdParams, response: { 200: z.array(Delivery) } } }, async (req) => {
-      await m.alerts.get(req.params.id);
-      return m.notifier.deliveries({ alertId: req.params.id });
-    });
-  };
+export function alertRoutes(s: Pick<Services, 'guard' | 'alerts' | 'notifier'>) {
+  return routePlugin(ALERTS_ROUTES, s.guard, {
+    'alerts.list': { handler: (req) => s.alerts.list(req.query), options: { fastify: { serializerCompiler: plainJson } } },
+    'alerts.create': async (req) => {
+      const { name, severity, summary, description, labels } = req.body;
+      const [raised] = await s.alerts.raise([{ source: 'generic', scope: `manual:${name}`, name, severity, summary, description, labels: labels ?? {} }], actorOf(req));
+      return raised!.alert;
+    },
+    'alerts.get': async (req) => ({ ...(await s.alerts.get(req.params.id)), notes: await s.alerts.notes(req.params.id) }),
+    'alerts.ack': (req) => s.alerts.acknowledge(actorOf(req), req.params.id),
+    'alerts.resolve': (req) => s.alerts.resolve(actorOf(req), req.params.id, req.body?.reason),
+    'alerts.notes.create': (req) => s.alerts.addNote(actorOf(req), req.params.id, req.body.body),
+    'alerts.deliveries.list': async (req) => {
+      await s.alerts.get(req.params.id);
+      return s.notifier.deliveries({ alertId: req.params.id });
+    },
+  });
 }

@@ -1,15 +1,11 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { MetricNames, SeriesQuery, SeriesResponse } from '../../../shared/api/metrics';
-import type { AppContext } from '../context';
+import { METRICS_ROUTES } from '../../../shared/api/routes/metrics';
+import type { Services } from '../app/services';
+import { routePlugin } from '../http/route-table';
 
-export function metricsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
-  return async (app) => {
-    const store = ctx.monitoring.store;
-    const read = ctx.guard({ role: 'oncall' });
-    const tags = ['metrics'];
-    app.get('/metrics/series', { preHandler: read, schema: { tags, querystring: SeriesQuery, response: { 200: SeriesResponse } } }, (req) => store.series(req.query));
-    app.get('/metrics/names', { preHandler: read, schema: { tags, response: { 200: MetricNames } } }, () => store.names());
-    // The "API" health check calls this: it proves the HTTP stack answers, without recursion into /health.
-    app.get('/metrics/ping', { schema: { hide: true } }, async () => ({ ok: true }));
-  };
+export function metricsRoutes(s: Pick<Services, 'guard' | 'metricStore'>) {
+  return routePlugin(METRICS_ROUTES, s.guard, {
+    'metrics.series': (req) => s.metricStore.series(req.query),
+    'metrics.names': () => s.metricStore.names(),
+    'metrics.ping': () => ({ ok: true as const }),
+  });
 }

@@ -11,4 +11,6 @@ import { silenceRoutes } from '../silences/silence-routes';
 import { metricsRoutes } from './metrics-routes';
 
 /** Route plugins of the monitoring, alerting and incident domain (mounted under /api/v1). */
-export const MONITORING_ROUTES = [alertRoutes, silenceRoutes, ruleRoutes, channelRoutes, (ctx: AppContext) => escalationRoutes(servicesOf(ctx)), integrationRoutes, incidentRoutes, reportRoutes, metricsRoutes];
+export const MONITORING_ROUTES = [alertRoutes, silenceRoutes, ruleRoutes, channelRoutes, escalationRoutes, integrationRoutes, incidentRoutes, reportRoutes, metricsRoutes].map(
+  (routes) => (ctx: AppContext) => routes(servicesOf(ctx)),
+);

@@ -1,20 +1,18 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { ReportQuery, ReportType } from '../../../shared/api/reports';
-import type { AppContext } from '../context';
+import { REPORTS_ROUTES } from '../../../shared/api/routes/reports';
+import type { Services } from '../app/services';
+import { routePlugin } from '../http/route-table';
 import { reportToCsv, reportToHtml } from './report-service';
 
-export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
-  return async (app) => {
-    app.get(
-      '/reports/:type',
-      { preHandler: ctx.guard({ role: 'oncall' }), schema: { tags: ['reports'], params: z.object({ type: ReportType }), querystring: ReportQuery, description: 'daily or weekly; ?format=json|csv|html' } },
-      async (req, reply) => {
-        const report = await ctx.monitoring.reports.generate(req.params.type, req.query.to);
-        if (req.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(reportToCsv(report));
-        if (req.query.format === 'html') return reply.type('text/html; charset=utf-8').send(reportToHtml(report));
-        return report;
-      },
-    );
-  };
+/** A text answer skips the JSON Report schema's serializer. */
+const asText = (x: unknown) => x as string;
+
+export function reportRoutes(s: Pick<Services, 'guard' | 'reports'>) {
+  return routePlugin(REPORTS_ROUTES, s.guard, {
+    'reports.get': async (req, reply) => {
+      const report = await s.reports.generate(req.params.type, req.query.to);
+      if (req.query.format === 'csv') return reply.type('text/csv; charset=utf-8').serializer(asText).send(reportToCsv(report));
+      if (req.query.format === 'html') return reply.type('text/html; charset=utf-8').serializer(asText).send(reportToHtml(report));
+      return report;
+    },
+  });
 }

@@ -1,20 +1,13 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { CreateSilenceRequest, Silence, SilenceQuery } from '../../../shared/api/alerts';
-import { IdParams } from '../../../shared/api/common';
-import type { AppContext } from '../context';
+import { SILENCES_ROUTES } from '../../../shared/api/routes/silences';
+import type { Services } from '../app/services';
 import { actorOf } from '../http/guards';
+import { routePlugin } from '../http/route-table';
 
-export function silenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
-  return async (app) => {
-    const s = ctx.monitoring.silences;
-    const oncall = ctx.guard({ role: 'oncall' });
-    const tags = ['silences'];
-    app.get('/silences', { preHandler: oncall, schema: { tags, querystring: SilenceQuery, response: { 200: z.array(Silence) } } }, (req) => s.list(req.query.state));
-    app.post('/silences', { preHandler: oncall, schema: { tags, body: CreateSilenceRequest, response: { 201: Silence } } }, async (req, reply) =>
-      reply.code(201).send(await s.create(actorOf(req), req.body)),
-    );
-    app.get('/silences/:id', { preHandler: oncall, schema: { tags, params: IdParams, response: { 200: Silence } } }, (req) => s.get(req.params.id));
-    app.delete('/silences/:id', { preHandler: oncall, schema: { tags, params: IdParams, response: { 200: Silence } } }, (req) => s.expire(actorOf(req), req.params.id));
-  };
+export function silenceRoutes(s: Pick<Services, 'guard' | 'silences'>) {
+  return routePlugin(SILENCES_ROUTES, s.guard, {
+    'silences.list': (req) => s.silences.list(req.query.state),
+    'silences.create': (req) => s.silences.create(actorOf(req), req.body),
+    'silences.get': (req) => s.silences.get(req.params.id),
+    'silences.expire': (req) => s.silences.expire(actorOf(req), req.params.id),
+  });
 }
