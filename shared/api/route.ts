@@ -29,8 +29,12 @@ export interface RouteDef {
   response?: z.ZodType;
   /** A non-JSON answer (a download, CSV): no desktop channel is derived. */
   produces?: 'text' | 'file';
-  /** `core`: only the desktop core's session calls it (tokens never reach the renderer). */
-  client?: 'core';
+  /**
+   * Who calls it besides the renderer: `core`, only the desktop core's session (tokens never reach
+   * the renderer); `external`, other systems (Alertmanager, Grafana, cron pings). Neither gets a
+   * renderer channel.
+   */
+  client?: 'core' | 'external';
   /** Not listed in the OpenAPI document. */
   hidden?: boolean;
 }
@@ -62,10 +66,10 @@ export type RouteInput<R extends RouteDef> = Part<R, 'params'> & Part<R, 'query'
 export type RouteOutput<R extends RouteDef> = R extends { response: infer S extends z.ZodType } ? z.output<S> : null;
 
 /** Whether the desktop derives a renderer channel for R: JSON routes not reserved for the core's session. */
-export type RendererVisible<R extends RouteDef> = R extends { client: 'core' } ? false : R extends { produces: string } ? false : true;
+export type RendererVisible<R extends RouteDef> = R extends { client: string } ? false : R extends { produces: string } ? false : true;
 
 export function isRendererVisible(def: RouteDef): boolean {
-  return def.client !== 'core' && def.produces === undefined;
+  return def.client === undefined && def.produces === undefined;
 }
 
 /** `/tickets/:id` + {id: 'a b'} → `/tickets/a%20b`; a missing parameter is an error, not "undefined". */

@@ -8,5 +8,5 @@ export const METRICS_ROUTES = defineRoutes('metrics', {
   'metrics.series': { method: 'GET', path: '/metrics/series', access: { role: 'oncall' }, query: SeriesQuery, response: SeriesResponse },
   'metrics.names': { method: 'GET', path: '/metrics/names', access: { role: 'oncall' }, response: MetricNames },
   // The "API" health check calls this: it proves the HTTP stack answers, without recursion into /health.
-  'metrics.ping': { method: 'GET', path: '/metrics/ping', access: 'public', response: PingResponse, hidden: true },
+  'metrics.ping': { method: 'GET', path: '/metrics/ping', access: 'public', client: 'external', response: PingResponse, hidden: true },
 });
