@@ -7,4 +7,10 @@ import { viewRoutes } from '../views/view-routes';
 import { ticketRoutes } from './ticket-routes';
 
 /** The helpdesk's route plugins, mounted under /api/v1 by app.ts. */
-export const HELPDESK_ROUTES = [queueRoutes, ticketRoutes, (ctx: AppContext) => slaRoutes(servicesOf(ctx)), viewRoutes, syncRoutes];
+export const HELPDESK_ROUTES = [
+  (ctx: AppContext) => queueRoutes(servicesOf(ctx)),
+  (ctx: AppContext) => ticketRoutes(servicesOf(ctx)),
+  (ctx: AppContext) => slaRoutes(servicesOf(ctx)),
+  (ctx: AppContext) => viewRoutes(servicesOf(ctx)),
+  (ctx: AppContext) => syncRoutes(servicesOf(ctx)),
+];

@@ -1,10 +1,11 @@
 import type { Selectable } from 'kysely';
-import type { Comment, Ticket, TicketPriority, TicketStatus } from '../../../shared/api/tickets';
+import type { Comment, Ticket, TicketEvent, TicketPriority, TicketStatus } from '../../../shared/api/tickets';
 import { SlaClock } from '../sla/sla-clock';
-import type { TicketCommentsTable, TicketsTable } from './tables';
+import type { TicketCommentsTable, TicketEventsTable, TicketsTable } from './tables';
 
 export type TicketRow = Selectable<TicketsTable>;
 export type CommentRow = Selectable<TicketCommentsTable>;
+export type TicketEventRow = Selectable<TicketEventsTable>;
 
 export const PRIORITY_RANK: Record<TicketPriority, number> = { low: 1, medium: 2, high: 3, critical: 4 };
 
@@ -82,5 +83,18 @@ export function toComment(r: CommentRow): Comment {
     visibility: r.visibility as Comment['visibility'],
     body: r.body,
     createdAt: Number(r.created_at),
+  };
+}
+
+export function toTicketEvent(r: TicketEventRow): TicketEvent {
+  return {
+    id: Number(r.id),
+    ticketId: r.ticket_id,
+    actorId: r.actor_id,
+    kind: r.kind as TicketEvent['kind'],
+    field: r.field,
+    from: r.old_value === null ? null : (JSON.parse(r.old_value) as unknown),
+    to: r.new_value === null ? null : (JSON.parse(r.new_value) as unknown),
+    at: Number(r.at),
   };
 }

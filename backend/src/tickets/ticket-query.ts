@@ -1,5 +1,5 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import type { SlaState, Ticket, TicketFilter, TicketPage, TicketSort } from '../../../shared/api/tickets';
+import type { Comment, SlaState, Ticket, TicketEvent, TicketFilter, TicketPage, TicketSort } from '../../../shared/api/tickets';
 import type { Principal } from '../auth/auth-service';
 import type { Database } from '../db/schema';
 import { decodeCursor, encodeCursor } from '../http/cursor';
@@ -7,7 +7,7 @@ import { AppError, notFound } from '../http/errors';
 import type { Clock } from '../lib/clock';
 import { QueueAccess, type QueueScope } from '../queues/queue-access';
 import type { TicketSearchIndex } from '../search/fts';
-import { TICKET_COLUMNS, toTicket, type TicketRow } from './ticket-model';
+import { TICKET_COLUMNS, toComment, toTicket, toTicketEvent, type TicketRow } from './ticket-model';
 
 interface SortSpec {
   /** The sort key; `number` is always the tie-breaker. */
@@ -58,6 +58,20 @@ export class TicketQuery {
 
   async get(principal: Principal, id: string): Promise<Ticket> {
     return toTicket(await this.visibleRow(principal, id), this.clock.now());
+  }
+
+  /** A visible ticket's comments, oldest first. */
+  async comments(principal: Principal, id: string): Promise<Comment[]> {
+    await this.visibleRow(principal, id);
+    const rows = await this.db.selectFrom('ticket_comments').selectAll().where('ticket_id', '=', id).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toComment);
+  }
+
+  /** A visible ticket's history, in the order it happened. */
+  async events(principal: Principal, id: string): Promise<TicketEvent[]> {
+    await this.visibleRow(principal, id);
+    const rows = await this.db.selectFrom('ticket_events').selectAll().where('ticket_id', '=', id).orderBy('id').execute();
+    return rows.map(toTicketEvent);
   }
 
   async list(principal: Principal, filter: TicketFilter, options: { sort?: TicketSort; cursor?: string; limit: number }): Promise<TicketPage> {
