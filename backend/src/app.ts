@@ -31,7 +31,7 @@ export interface App {
 }
 
 /** Domain route plugins mounted under /api/v1. Later domains add theirs here. */
-const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, (ctx: AppContext) => auditRoutes(servicesOf(ctx)), ...HELPDESK_ROUTES, ...MONITORING_ROUTES, operationsRoutes];
+const API_ROUTES = [(ctx: AppContext) => authRoutes(servicesOf(ctx)), (ctx: AppContext) => userRoutes(servicesOf(ctx)), (ctx: AppContext) => apiTokenRoutes(servicesOf(ctx)), (ctx: AppContext) => auditRoutes(servicesOf(ctx)), ...HELPDESK_ROUTES, ...MONITORING_ROUTES, operationsRoutes];
 
 function createHttp(ctx: AppContext, logger: Logger) {
   return Fastify({
