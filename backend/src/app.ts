@@ -12,7 +12,7 @@ import { authRoutes } from './auth/auth-routes';
 import type { AppContext } from './context';
 import { installErrorHandler } from './http/error-handler';
 import type { RegisteredRoute } from './http/route-table';
-import { operationsRoutes } from './jobs/ops-routes';
+import { OPERATIONS_ROUTES } from './jobs/operations-routes-list';
 import { startOperations } from './jobs/operations';
 import { healthRoutes } from './health/health-routes';
 import { MONITORING_ROUTES } from './monitoring/routes';
@@ -31,7 +31,7 @@ export interface App {
 }
 
 /** Domain route plugins mounted under /api/v1. Later domains add theirs here. */
-const API_ROUTES = [(ctx: AppContext) => authRoutes(servicesOf(ctx)), (ctx: AppContext) => userRoutes(servicesOf(ctx)), (ctx: AppContext) => apiTokenRoutes(servicesOf(ctx)), (ctx: AppContext) => auditRoutes(servicesOf(ctx)), ...HELPDESK_ROUTES, ...MONITORING_ROUTES, operationsRoutes];
+const API_ROUTES = [(ctx: AppContext) => authRoutes(servicesOf(ctx)), (ctx: AppContext) => userRoutes(servicesOf(ctx)), (ctx: AppContext) => apiTokenRoutes(servicesOf(ctx)), (ctx: AppContext) => auditRoutes(servicesOf(ctx)), ...HELPDESK_ROUTES, ...MONITORING_ROUTES, ...OPERATIONS_ROUTES];
 
 function createHttp(ctx: AppContext, logger: Logger) {
   return Fastify({

@@ -58,6 +58,7 @@ export const BackupOverview = z.object({
   lastSuccessAt: Timestamp.nullable(),
   freeBytes: z.number().nullable(),
 });
+export type BackupOverview = z.infer<typeof BackupOverview>;
 /** Restoring is destructive: type the runbook id to confirm. */
 export const RestoreBackupRequest = z.object({ confirmation: z.string().max(200).optional() }).nullish();
 export const PruneResult = z.object({ pruned: z.array(z.string()), kept: z.number() });

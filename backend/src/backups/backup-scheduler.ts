@@ -41,6 +41,12 @@ export class BackupScheduler {
     return this.schedules.map((s) => ({ ...s, nextRun: new Cron(s.cron, { paused: true, timezone: 'UTC' }).nextRun()?.getTime() ?? null }));
   }
 
+  /** The schedules as the backups screen shows them: no next run while this process runs none (OPS_SCHEDULERS off). */
+  plannedRuns(): { name: string; cron: string; nextRun: number | null }[] {
+    const runs = this.nextRuns();
+    return this.ctx.config.OPS_SCHEDULERS ? runs : runs.map((s) => ({ ...s, nextRun: null }));
+  }
+
   async runScheduled(name: string): Promise<void> {
     try {
       const job = await this.jobs.request({ ...SYSTEM_ACTOR, email: `schedule:${name}`, role: 'admin' }, { runbook: 'backup-database', params: { kind: 'manual' } }, { preApproved: true });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely, Selectable } from 'kysely';
-import { BackupManifest, type Backup, type BackupClass, type BackupKind } from '../../../shared/api/backups';
+import { BackupManifest, type Backup, type BackupClass, type BackupKind, type BackupOverview } from '../../../shared/api/backups';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { DatabaseHandle } from '../db/connect';
 import { migrateToLatest } from '../db/migrate';
@@ -346,5 +346,37 @@ export class BackupService {
       log(`pruned ${r.id} (${r.file})`);
     }
     return { pruned, kept: rows.length - pruned.length };
+  }
+
+  /** Prunes on a person's request (audited as backup.prune). */
+  async pruneFor(actor: Actor): Promise<{ pruned: string[]; kept: number }> {
+    const r = await this.prune();
+    await this.audit.record(actor, { action: 'backup.prune', details: { pruned: r.pruned } });
+    return r;
+  }
+
+  /** The manifest written beside the backup file; 409 when the file or its manifest cannot be used. */
+  async manifest(id: string): Promise<BackupManifest> {
+    const backup = await this.get(id);
+    try {
+      return (await this.resolve(backup.id)).manifest;
+    } catch (err) {
+      if (err instanceof BackupRefused) throw new AppError('conflict', err.message);
+      throw err;
+    }
+  }
+
+  /** What the backups screen shows beside the list; `schedules` come from the scheduler. */
+  async overview(schedules: BackupOverview['schedules'], log: { warn(obj: object, msg: string): void }): Promise<BackupOverview> {
+    return {
+      directory: this.dir,
+      schedules,
+      retention: this.retention,
+      lastSuccessAt: await this.lastSuccessAt(),
+      freeBytes: await freeBytes(this.dir).catch((err: unknown) => {
+        log.warn({ err, dir: this.dir }, 'backups: free space of the backup directory is unknown');
+        return null;
+      }),
+    };
   }
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { Job, JobRequest } from '../../../shared/api/jobs';
+import type { Job, JobLogPage, JobRequest } from '../../../shared/api/jobs';
 import { hasRole, type Role } from '../../../shared/domain/roles';
 import type { Actor } from '../audit/audit-log';
 import type { Database } from '../db/schema';
@@ -182,6 +182,34 @@ export class JobService {
       if (Date.now() > deadline) throw new AppError('unavailable', `Job ${jobId} did not finish within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, pollMs));
     }
+  }
+
+  async list(query: Parameters<JobRepository['list']>[0]): Promise<Job[]> {
+    return (await this.repo.list(query)).map(toJob);
+  }
+
+  /** Log lines after `after`; `done` once the job has finished and its last line was read. */
+  async logPage(jobId: string, after: number, limit: number): Promise<JobLogPage> {
+    const job = await this.get(jobId);
+    const lines = await this.repo.logs(job.id, after, limit);
+    const lastSeq = lines.length ? lines[lines.length - 1]!.seq : after;
+    return { jobId: job.id, lines, lastSeq, done: isFinished(job.status) && lastSeq >= job.logSeq };
+  }
+
+  /** The whole log as text lines (`<ISO time> <stream> <line>`), read page by page: a 404 comes before the first chunk. */
+  async logText(jobId: string): Promise<{ job: Job; chunks: AsyncIterable<string> }> {
+    const job = await this.get(jobId);
+    const repo = this.repo;
+    async function* chunks(): AsyncGenerator<string> {
+      let after = 0;
+      for (;;) {
+        const page = await repo.logs(job.id, after, 5000);
+        if (!page.length) return;
+        yield page.map((l) => `${new Date(l.at).toISOString()} ${l.stream.padEnd(4)} ${l.line}\n`).join('');
+        after = page[page.length - 1]!.seq;
+      }
+    }
+    return { job, chunks: chunks() };
   }
 }
 

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { ProcedureDefinitionInfo } from '../../../shared/api/procedures';
 import type { Role } from '../../../shared/domain/roles';
 
 export type StepKind = 'manual' | 'runbook' | 'check' | 'action' | 'watch';
@@ -47,4 +49,25 @@ export interface ProcedureDefinition {
   schedule: string | null;
   /** Expands into steps; the maintenance wizard adds one step per chosen runbook. */
   steps(params: Record<string, unknown>): StepDefinition[];
+}
+
+/**
+ * A definition as the API lists it. Steps that depend on parameters (the maintenance wizard's)
+ * cannot be listed without them: the list is empty, and why is logged at debug level.
+ */
+export function definitionInfo(d: ProcedureDefinition, log: { debug(obj: object, msg: string): void }): z.output<typeof ProcedureDefinitionInfo> {
+  let steps: StepDefinition[] = [];
+  try {
+    steps = d.steps({});
+  } catch (err) {
+    log.debug({ err, procedure: d.id }, 'procedures: steps depend on parameters, listed without them');
+  }
+  return {
+    id: d.id,
+    title: d.title,
+    description: d.description,
+    assignedRole: d.assignedRole,
+    schedule: d.schedule,
+    steps: steps.map((s) => ({ key: s.key, phase: s.phase, title: s.title, kind: s.kind, instructions: s.instructions })),
+  };
 }

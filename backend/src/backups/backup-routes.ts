@@ -1,0 +1,25 @@
+import { BACKUP_ROUTES } from '../../../shared/api/routes/backups';
+import type { Services } from '../app/services';
+import { actorOf } from '../http/guards';
+import { routePlugin } from '../http/route-table';
+import { requesterOf } from '../jobs/requester';
+
+/** Backups: reading them here; creating, verifying and restoring run as jobs (404 first for an unknown backup). */
+export function backupRoutes(s: Pick<Services, 'guard' | 'backups' | 'backupScheduler' | 'jobs'>) {
+  return routePlugin(BACKUP_ROUTES, s.guard, {
+    'backups.list': (req) => s.backups.list(req.query.limit, req.query.status),
+    'backups.overview': (req) => s.backups.overview(s.backupScheduler.plannedRuns(), req.log),
+    'backups.get': (req) => s.backups.get(req.params.id),
+    'backups.manifest.get': (req) => s.backups.manifest(req.params.id),
+    'backups.create': (req) => s.jobs.request(requesterOf(req), { runbook: 'backup-database', params: {} }),
+    'backups.verify': async (req) => {
+      await s.backups.get(req.params.id);
+      return s.jobs.request(requesterOf(req), { runbook: 'verify-backup', params: { backupId: req.params.id } });
+    },
+    'backups.restore': async (req) => {
+      await s.backups.get(req.params.id);
+      return s.jobs.request(requesterOf(req), { runbook: 'restore-database', params: { backupId: req.params.id }, confirmation: req.body?.confirmation });
+    },
+    'backups.prune': (req) => s.backups.pruneFor(actorOf(req)),
+  });
+}

@@ -1,0 +1,8 @@
+import type { FastifyRequest } from 'fastify';
+import { actorOf, principalOf } from '../http/guards';
+import type { Requester } from './job-service';
+
+/** Who asks for a job over HTTP: the actor with the role the job service checks. */
+export function requesterOf(req: FastifyRequest): Requester {
+  return { ...actorOf(req), role: principalOf(req).role };
+}
