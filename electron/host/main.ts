@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toPublicProfile } from '../core/profiles/profile-store';
+import { probeServer } from '../core/profiles/server-probe';
 import { APP_ROOT, createHostCore } from './create-host-core';
 import { startHost } from './host-server';
 
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
 
   const { core } = await createHostCore({ dataDir });
   if (server) {
-    const base = await core.probeServer(server).catch((err: Error) => {
+    const base = await probeServer(server).catch((err: Error) => {
       process.stderr.write(`${err.message}\n`);
       process.exit(2);
     });

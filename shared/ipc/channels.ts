@@ -50,6 +50,7 @@ import {
   UserAdmin,
   UserRef,
 } from './models';
+import { apiChannels, type ApiChannels } from './api-channels';
 
 const Empty = z.object({}).strict().optional();
 const Void = z.null();
@@ -58,47 +59,56 @@ const Password = z.string().min(1).max(256);
 const Email = z.string().trim().toLowerCase().max(254).email();
 
 /**
- * The one contract between the renderer and the desktop core: channel name → request and
- * response schemas. The preload's `window.opsdesk`, the Electron main handlers, the browser host
- * bridge and the core's handler table are all derived from this object.
- *
- * "cache" channels answer from the local SQLite cache and work offline; "outbox" channels apply
- * locally at once and sync later; "online" channels need the server and fail with `offline`.
+ * Where a channel is answered: `local` by the core itself (app, profiles, session, settings,
+ * updates, notifications, outbox management); `cache` from the local SQLite cache (works
+ * offline); `outbox` applied to the cache at once and synced later; `online` needs the server
+ * and fails with `offline` without it.
  */
-export const channels = {
+export type ChannelKind = 'local' | 'cache' | 'outbox' | 'online';
+
+export interface ChannelDef {
+  kind: ChannelKind;
+  request: z.ZodType;
+  response: z.ZodType;
+}
+
+/** The channels written by hand; the `api.*` channels are derived from the route table (api-channels.ts). */
+const handWritten = {
   // ── app ──────────────────────────────────────────────────────────────────────────────────────
-  'app.info': { request: Empty, response: z.object({ version: z.string(), platform: z.string(), transport: z.enum(['electron', 'host']) }) },
+  'app.info': { kind: 'local', request: Empty, response: z.object({ version: z.string(), platform: z.string(), transport: z.enum(['electron', 'host']) }) },
   /** Opens an http(s) URL in the system browser (never inside the app window). */
-  'app.openExternal': { request: z.object({ url: z.string().url().regex(/^https?:\/\//i, 'only http(s) links') }), response: Void },
+  'app.openExternal': { kind: 'local', request: z.object({ url: z.string().url().regex(/^https?:\/\//i, 'only http(s) links') }), response: Void },
   /** Notices shown in the UI until dismissed (e.g. "keychain unavailable, tokens in an encrypted file"). */
-  'app.notices': { request: Empty, response: z.array(z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string(), message: z.string() })) },
+  'app.notices': { kind: 'local', request: Empty, response: z.array(z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string(), message: z.string() })) },
 
   // ── server profiles ──────────────────────────────────────────────────────────────────────────
-  'profiles.list': { request: Empty, response: z.object({ profiles: z.array(Profile), activeId: Id.nullable() }) },
+  'profiles.list': { kind: 'local', request: Empty, response: z.object({ profiles: z.array(Profile), activeId: Id.nullable() }) },
   /** Adds a server profile after checking the URL answers like an OpsDesk server. */
-  'profiles.addServer': { request: z.object({ name: z.string().trim().min(1).max(80), url: z.string().trim().max(2048) }), response: Profile },
+  'profiles.addServer': { kind: 'local', request: z.object({ name: z.string().trim().min(1).max(80), url: z.string().trim().max(2048) }), response: Profile },
   /** First run of a local workspace: starts the embedded backend and creates its admin account. */
   'profiles.addLocal': {
+    kind: 'local',
     request: z.object({ name: z.string().trim().min(1).max(80).default('Local workspace'), adminEmail: Email, adminName: z.string().trim().min(1).max(120), adminPassword: Password }),
     response: Profile,
   },
-  'profiles.remove': { request: ById, response: Void },
-  'profiles.activate': { request: ById, response: SessionState },
+  'profiles.remove': { kind: 'local', request: ById, response: Void },
+  'profiles.activate': { kind: 'local', request: ById, response: SessionState },
 
   // ── session ──────────────────────────────────────────────────────────────────────────────────
-  'session.state': { request: Empty, response: SessionState },
+  'session.state': { kind: 'local', request: Empty, response: SessionState },
   /** Answers the new state: signed_in, or mfa_required (then call session.mfa). */
-  'session.login': { request: z.object({ email: Email, password: Password }), response: SessionState },
-  'session.mfa': { request: z.object({ code: z.string().trim().min(6).max(32) }), response: SessionState },
-  'session.logout': { request: Empty, response: SessionState },
+  'session.login': { kind: 'local', request: z.object({ email: Email, password: Password }), response: SessionState },
+  'session.mfa': { kind: 'local', request: z.object({ code: z.string().trim().min(6).max(32) }), response: SessionState },
+  'session.logout': { kind: 'local', request: Empty, response: SessionState },
 
   // ── connectivity and sync ────────────────────────────────────────────────────────────────────
-  'sync.status': { request: Empty, response: Connectivity },
+  'sync.status': { kind: 'local', request: Empty, response: Connectivity },
   /** Runs a delta sync now (and the outbox replay) instead of waiting for the next trigger. */
-  'sync.now': { request: Empty, response: Connectivity },
+  'sync.now': { kind: 'local', request: Empty, response: Connectivity },
 
   // ── tickets (cache reads, outbox writes) ─────────────────────────────────────────────────────
   'tickets.list': {
+    kind: 'cache',
     request: z.object({
       filter: TicketFilter.default({}),
       sort: TicketSort.default({ field: 'updatedAt', dir: 'desc' }),
@@ -107,12 +117,14 @@ export const channels = {
     }),
     response: z.object({ items: z.array(TicketSummary), total: z.number().int() }),
   },
-  'tickets.get': { request: z.union([z.object({ id: Id }), z.object({ number: z.number().int().positive() })]), response: TicketDetail },
+  'tickets.get': { kind: 'cache', request: z.union([z.object({ id: Id }), z.object({ number: z.number().int().positive() })]), response: TicketDetail },
   'tickets.search': {
+    kind: 'cache',
     request: z.object({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(200).default(50) }),
     response: z.object({ items: z.array(z.object({ ticket: TicketSummary, snippet: z.string() })) }),
   },
   'tickets.create': {
+    kind: 'outbox',
     request: z.object({
       queueId: Id,
       subject: z.string().trim().min(1).max(300),
@@ -123,127 +135,135 @@ export const channels = {
     }),
     response: TicketSummary,
   },
-  'tickets.comment': { request: z.object({ ticketId: Id, body: z.string().trim().min(1).max(100_000), internal: z.boolean() }), response: Comment },
-  'tickets.update': { request: z.object({ ticketId: Id, changes: TicketChanges }), response: TicketSummary },
-  'tickets.bulkUpdate': { request: z.object({ ticketIds: z.array(Id).min(1).max(1000), changes: TicketChanges }), response: z.object({ updated: z.number().int() }) },
+  'tickets.comment': { kind: 'outbox', request: z.object({ ticketId: Id, body: z.string().trim().min(1).max(100_000), internal: z.boolean() }), response: Comment },
+  'tickets.update': { kind: 'outbox', request: z.object({ ticketId: Id, changes: TicketChanges }), response: TicketSummary },
+  'tickets.bulkUpdate': { kind: 'outbox', request: z.object({ ticketIds: z.array(Id).min(1).max(1000), changes: TicketChanges }), response: z.object({ updated: z.number().int() }) },
   /** Draft autosave for the composer; kept in the cache per ticket, never synced. */
-  'tickets.saveDraft': { request: z.object({ ticketId: Id, body: z.string().max(100_000), internal: z.boolean() }), response: Void },
-  'tickets.getDraft': { request: z.object({ ticketId: Id }), response: z.object({ body: z.string(), internal: z.boolean() }).nullable() },
+  'tickets.saveDraft': { kind: 'cache', request: z.object({ ticketId: Id, body: z.string().max(100_000), internal: z.boolean() }), response: Void },
+  'tickets.getDraft': { kind: 'cache', request: z.object({ ticketId: Id }), response: z.object({ body: z.string(), internal: z.boolean() }).nullable() },
 
-  'queues.list': { request: Empty, response: z.array(Queue) },
-  'users.list': { request: Empty, response: z.array(UserRef) },
+  'queues.list': { kind: 'cache', request: Empty, response: z.array(Queue) },
+  'users.list': { kind: 'cache', request: Empty, response: z.array(UserRef) },
 
-  'views.list': { request: Empty, response: z.array(SavedView) },
-  'views.save': { request: SavedView.omit({ id: true, builtIn: true }).extend({ id: Id.optional() }), response: SavedView },
-  'views.remove': { request: ById, response: Void },
+  'views.list': { kind: 'cache', request: Empty, response: z.array(SavedView) },
+  'views.save': { kind: 'cache', request: SavedView.omit({ id: true, builtIn: true }).extend({ id: Id.optional() }), response: SavedView },
+  'views.remove': { kind: 'cache', request: ById, response: Void },
 
   // ── alerts (cache reads; acknowledge/resolve through the outbox; silences online) ────────────
   'alerts.list': {
+    kind: 'cache',
     request: z.object({ status: z.array(AlertStatus).optional(), severity: z.array(Severity).optional(), limit: z.number().int().min(1).max(5000).default(500) }).default({ limit: 500 }),
     response: z.object({ items: z.array(Alert), counts: z.record(Severity, z.number().int()) }),
   },
-  'alerts.get': { request: ById, response: Alert },
-  'alerts.acknowledge': { request: ById, response: Alert },
-  'alerts.resolve': { request: ById, response: Alert },
+  'alerts.get': { kind: 'cache', request: ById, response: Alert },
+  'alerts.acknowledge': { kind: 'outbox', request: ById, response: Alert },
+  'alerts.resolve': { kind: 'outbox', request: ById, response: Alert },
   'alerts.silence': {
+    kind: 'online',
     request: z.object({ matchers: z.array(SilenceMatcher).min(1).max(20), durationMinutes: z.number().int().min(1).max(60 * 24 * 30), comment: z.string().trim().min(1).max(500) }),
     response: Silence,
   },
-  'silences.list': { request: Empty, response: z.array(Silence) },
-  'silences.expire': { request: ById, response: Void },
+  'silences.list': { kind: 'cache', request: Empty, response: z.array(Silence) },
+  'silences.expire': { kind: 'online', request: ById, response: Void },
   /** Unacknowledged (firing) alert count, as shown on the tray icon. */
-  'alerts.unackedCount': { request: Empty, response: z.number().int() },
+  'alerts.unackedCount': { kind: 'cache', request: Empty, response: z.number().int() },
 
   // ── incidents (online; server schemas from shared/api/incidents) ─────────────────────────────
-  'incidents.list': { request: z.object({ state: z.array(IncidentState).optional(), severity: Severity.optional() }).default({}), response: z.array(Incident) },
-  'incidents.get': { request: ById, response: IncidentDetail },
-  'incidents.create': { request: CreateIncidentRequest, response: Incident },
-  'incidents.update': { request: z.object({ id: Id, changes: z.object({ title: z.string().trim().min(1).max(300), description: z.string().max(20_000).nullable(), severity: Severity, commanderId: Id.nullable() }).partial() }), response: Incident },
-  'incidents.transition': { request: TransitionRequest.extend({ id: Id }), response: Incident },
-  'incidents.note': { request: IncidentNoteRequest.extend({ id: Id }), response: IncidentDetail },
-  'incidents.link': { request: LinkRequest.extend({ id: Id }), response: Incident },
-  'incidents.review': { request: z.object({ id: Id, summary: z.string().max(50_000).optional(), rootCause: z.string().max(50_000).optional(), followUps: z.array(z.string().trim().min(1).max(2000)).max(100).optional() }), response: Incident },
+  'incidents.list': { kind: 'online', request: z.object({ state: z.array(IncidentState).optional(), severity: Severity.optional() }).default({}), response: z.array(Incident) },
+  'incidents.get': { kind: 'online', request: ById, response: IncidentDetail },
+  'incidents.create': { kind: 'online', request: CreateIncidentRequest, response: Incident },
+  'incidents.update': { kind: 'online', request: z.object({ id: Id, changes: z.object({ title: z.string().trim().min(1).max(300), description: z.string().max(20_000).nullable(), severity: Severity, commanderId: Id.nullable() }).partial() }), response: Incident },
+  'incidents.transition': { kind: 'online', request: TransitionRequest.extend({ id: Id }), response: Incident },
+  'incidents.note': { kind: 'online', request: IncidentNoteRequest.extend({ id: Id }), response: IncidentDetail },
+  'incidents.link': { kind: 'online', request: LinkRequest.extend({ id: Id }), response: Incident },
+  'incidents.review': { kind: 'online', request: z.object({ id: Id, summary: z.string().max(50_000).optional(), rootCause: z.string().max(50_000).optional(), followUps: z.array(z.string().trim().min(1).max(2000)).max(100).optional() }), response: Incident },
 
   // ── runbooks and jobs (online; shared/api/runbooks, shared/api/jobs) ────────────────────────
-  'runbooks.list': { request: Empty, response: z.array(Runbook) },
-  'jobs.list': { request: z.object({ status: JobStatus.optional(), runbook: z.string().max(100).optional(), limit: z.number().int().min(1).max(500).default(50) }).default({ limit: 50 }), response: z.array(Job) },
-  'jobs.get': { request: ById, response: Job },
+  'runbooks.list': { kind: 'online', request: Empty, response: z.array(Runbook) },
+  'jobs.list': { kind: 'online', request: z.object({ status: JobStatus.optional(), runbook: z.string().max(100).optional(), limit: z.number().int().min(1).max(500).default(50) }).default({ limit: 50 }), response: z.array(Job) },
+  'jobs.get': { kind: 'online', request: ById, response: Job },
   /** Destructive runbooks: `confirmation` must equal the runbook id. */
-  'jobs.request': { request: JobRequest, response: Job },
-  'jobs.approve': { request: ById, response: Job },
-  'jobs.reject': { request: z.object({ id: Id, reason: z.string().trim().min(1).max(500) }), response: Job },
-  'jobs.cancel': { request: ById, response: Job },
+  'jobs.request': { kind: 'online', request: JobRequest, response: Job },
+  'jobs.approve': { kind: 'online', request: ById, response: Job },
+  'jobs.reject': { kind: 'online', request: z.object({ id: Id, reason: z.string().trim().min(1).max(500) }), response: Job },
+  'jobs.cancel': { kind: 'online', request: ById, response: Job },
   /** Destructive runbooks: `confirmation` must equal the runbook id, as for a new request. */
-  'jobs.retry': { request: ById.extend({ confirmation: z.string().max(200).optional() }), response: Job },
+  'jobs.retry': { kind: 'online', request: ById.extend({ confirmation: z.string().max(200).optional() }), response: Job },
   /** Answers the log after `fromSeq`, then pushes `jobs.log` events until unsubscribed or the job ends. */
-  'jobs.subscribeLog': { request: z.object({ id: Id, fromSeq: z.number().int().min(0).default(0) }), response: z.object({ subscriptionId: z.string(), lines: z.array(JobLogLine), done: z.boolean() }) },
-  'jobs.unsubscribeLog': { request: z.object({ subscriptionId: z.string().min(1).max(100) }), response: Void },
+  'jobs.subscribeLog': { kind: 'online', request: z.object({ id: Id, fromSeq: z.number().int().min(0).default(0) }), response: z.object({ subscriptionId: z.string(), lines: z.array(JobLogLine), done: z.boolean() }) },
+  'jobs.unsubscribeLog': { kind: 'online', request: z.object({ subscriptionId: z.string().min(1).max(100) }), response: Void },
 
   // ── maintenance (online; shared/api/maintenance) ─────────────────────────────────────────────
-  'maintenance.list': { request: Empty, response: z.array(MaintenanceWindow) },
-  'maintenance.get': { request: ById, response: MaintenanceWindow },
-  'maintenance.schedule': { request: MaintenanceWindowInput, response: MaintenanceWindow },
-  'maintenance.cancel': { request: ById, response: Void },
+  'maintenance.list': { kind: 'online', request: Empty, response: z.array(MaintenanceWindow) },
+  'maintenance.get': { kind: 'online', request: ById, response: MaintenanceWindow },
+  'maintenance.schedule': { kind: 'online', request: MaintenanceWindowInput, response: MaintenanceWindow },
+  'maintenance.cancel': { kind: 'online', request: ById, response: Void },
 
   // ── backups (online; shared/api/backups) ─────────────────────────────────────────────────────
-  'backups.list': { request: Empty, response: z.array(Backup) },
-  'backups.overview': { request: Empty, response: BackupOverview },
-  'backups.manifest': { request: ById, response: BackupManifest },
+  'backups.list': { kind: 'online', request: Empty, response: z.array(Backup) },
+  'backups.overview': { kind: 'online', request: Empty, response: BackupOverview },
+  'backups.manifest': { kind: 'online', request: ById, response: BackupManifest },
 
   // ── metrics (online; shared/api/metrics) ─────────────────────────────────────────────────────
-  'metrics.names': { request: Empty, response: MetricNames },
+  'metrics.names': { kind: 'online', request: Empty, response: MetricNames },
   /** `labels` are filters in the server's `name=value` form (e.g. `host=web-1`). */
   'metrics.series': {
+    kind: 'online',
     request: z.object({ name: z.string().min(1).max(200), from: Timestamp, to: Timestamp, step: z.number().int().min(1).max(86_400).optional(), labels: z.array(z.string().max(300).regex(/^[^=]+=/, 'label filters look like name=value')).max(10).optional() }),
     response: SeriesResponse,
   },
 
   // ── admin (online, admin role) ───────────────────────────────────────────────────────────────
-  'admin.users.list': { request: Empty, response: z.array(UserAdmin) },
-  'admin.users.create': { request: z.object({ email: Email, name: z.string().trim().min(1).max(120), role: Role, password: Password }), response: UserAdmin },
+  'admin.users.list': { kind: 'online', request: Empty, response: z.array(UserAdmin) },
+  'admin.users.create': { kind: 'online', request: z.object({ email: Email, name: z.string().trim().min(1).max(120), role: Role, password: Password }), response: UserAdmin },
   'admin.users.update': {
+    kind: 'online',
     request: z.object({ id: Id, changes: z.object({ name: z.string().trim().min(1).max(120), role: Role, disabled: z.boolean() }).partial() }),
     response: UserAdmin,
   },
-  'admin.users.resetMfa': { request: ById, response: UserAdmin },
-  'admin.tokens.list': { request: Empty, response: z.array(ApiToken) },
+  'admin.users.resetMfa': { kind: 'online', request: ById, response: UserAdmin },
+  'admin.tokens.list': { kind: 'online', request: Empty, response: z.array(ApiToken) },
   'admin.tokens.create': {
+    kind: 'online',
     request: z.object({ name: z.string().trim().min(1).max(120), scopes: z.array(z.enum(['read', 'write', 'alerts:ingest', 'heartbeat'])).min(1), expiresInDays: z.number().int().min(1).max(3650).optional() }),
     response: ApiToken.extend({ token: z.string() }),
   },
-  'admin.tokens.revoke': { request: ById, response: Void },
+  'admin.tokens.revoke': { kind: 'online', request: ById, response: Void },
   'admin.audit': {
+    kind: 'online',
     request: z.object({ action: z.string().max(100).optional(), actorId: Id.optional(), targetType: z.string().max(50).optional(), from: Timestamp.optional(), to: Timestamp.optional(), cursor: z.string().max(512).optional(), limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }),
     response: z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }),
   },
 
   // ── settings and updates ─────────────────────────────────────────────────────────────────────
-  'settings.get': { request: Empty, response: Settings },
+  'settings.get': { kind: 'local', request: Empty, response: Settings },
   'settings.update': {
+    kind: 'local',
     request: z.object({ theme: Settings.shape.theme, notifications: NotificationPrefs.partial(), updateChannel: Settings.shape.updateChannel }).partial(),
     response: Settings,
   },
-  'updates.status': { request: Empty, response: UpdateStatus },
-  'updates.check': { request: Empty, response: UpdateStatus },
+  'updates.status': { kind: 'local', request: Empty, response: UpdateStatus },
+  'updates.check': { kind: 'local', request: Empty, response: UpdateStatus },
   /** Restarts into a downloaded update; only after the user agreed. */
-  'updates.install': { request: Empty, response: Void },
+  'updates.install': { kind: 'local', request: Empty, response: Void },
 
   // ── outbox ───────────────────────────────────────────────────────────────────────────────────
-  'outbox.list': { request: Empty, response: z.array(OutboxItem) },
-  'outbox.retry': { request: z.object({ id: z.number().int() }), response: OutboxItem },
-  'outbox.discard': { request: z.object({ id: z.number().int() }), response: Void },
+  'outbox.list': { kind: 'local', request: Empty, response: z.array(OutboxItem) },
+  'outbox.retry': { kind: 'local', request: z.object({ id: z.number().int() }), response: OutboxItem },
+  'outbox.discard': { kind: 'local', request: z.object({ id: z.number().int() }), response: Void },
   /** Same-field conflict: keep mine (re-send over the server's version) or take theirs. */
-  'outbox.resolveConflict': { request: z.object({ id: z.number().int(), choice: z.enum(['mine', 'theirs']) }), response: Void },
+  'outbox.resolveConflict': { kind: 'local', request: z.object({ id: z.number().int(), choice: z.enum(['mine', 'theirs']) }), response: Void },
 
   // ── notifications ────────────────────────────────────────────────────────────────────────────
   /** Popups shown this run, newest first (the host records them; tests assert on them). */
-  'notifications.history': { request: Empty, response: z.array(ShownNotification) },
+  'notifications.history': { kind: 'local', request: Empty, response: z.array(ShownNotification) },
   /** The user clicked a popup (Web Notification in the host); the core emits `navigate`. */
-  'notifications.clicked': { request: z.object({ notificationId: z.string().min(1).max(100) }), response: Void },
-  'notifications.acknowledge': { request: z.object({ notificationId: z.string().min(1).max(100) }), response: Void },
+  'notifications.clicked': { kind: 'local', request: z.object({ notificationId: z.string().min(1).max(100) }), response: Void },
+  'notifications.acknowledge': { kind: 'local', request: z.object({ notificationId: z.string().min(1).max(100) }), response: Void },
 
   // ── generic passthrough for online-only calls without a typed channel yet ────────────────────
   'api.request': {
+    kind: 'online',
     request: z.object({
       method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
       /** Must start with an allowed prefix (see API_PASSTHROUGH_PREFIXES). */
@@ -253,7 +273,16 @@ export const channels = {
     }),
     response: z.object({ status: z.number().int(), body: z.unknown() }),
   },
-} as const;
+} as const satisfies Record<string, ChannelDef>;
+
+/**
+ * The one contract between the renderer and the desktop core: channel name → request and
+ * response schemas. The preload's `window.opsdesk`, the Electron main handlers, the browser host
+ * bridge and the core's handler table are all derived from this object.
+ * Every channel declares its `kind`; each route of the HTTP table that the renderer may call has
+ * its `api.<route>` channel here, derived from the table, never listed by hand.
+ */
+export const channels = { ...handWritten, ...apiChannels };
 
 /** Path prefixes `api.request` may reach; auth and token routes stay with the core. */
 export const API_PASSTHROUGH_PREFIXES = [
@@ -294,3 +323,10 @@ export type ChannelRequest<C extends ChannelName> = z.input<Channels[C]['request
 export type ChannelParsedRequest<C extends ChannelName> = z.output<Channels[C]['request']>;
 export type ChannelResponse<C extends ChannelName> = z.output<Channels[C]['response']>;
 export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+/** The channels derived from the route table: `api.<route>`. */
+export type ApiChannelName = keyof ApiChannels;
+export const API_CHANNEL_NAMES = Object.keys(apiChannels) as ApiChannelName[];
+
+export function channelKind(name: ChannelName): ChannelKind {
+  return channels[name].kind;
+}

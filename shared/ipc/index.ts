@@ -3,6 +3,7 @@ import type { EventName, EventPayload } from './events';
 import type { IpcResult } from './result';
 
 export * from './channels';
+export * from './api-channels';
 export * from './events';
 export * from './models';
 export * from './result';

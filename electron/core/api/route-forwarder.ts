@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import { fillPath, queryString, type RouteDef } from '../../../shared/api/route';
 import { CoreError } from '../errors';
 import type { ApiClient } from './api-client';
@@ -21,7 +22,12 @@ export async function forwardRoute(api: ApiClient, name: string, def: RouteDef, 
   const body = call?.body ?? (write && def.method !== 'DELETE' ? {} : undefined);
   const res = await api.request<unknown>(def.method, path, { body, idempotencyKey: write ? `odk-${randomUUID()}` : undefined });
   if (!def.response) return null;
-  const parsed = def.response.safeParse(res.data);
+  return checkedAnswer(name, def.response, res.data);
+}
+
+/** Parses a server's answer with the schema the app expects; another server version fails with a clear message. */
+export function checkedAnswer(name: string, schema: z.ZodType, data: unknown): unknown {
+  const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
   const where = first?.path.length ? `${first.path.join('.')}: ` : '';

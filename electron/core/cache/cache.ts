@@ -196,11 +196,7 @@ export class Cache {
         return del ? this.deleteById('alerts', change.id) : this.upsertAlert(parseAlert(data));
       case 'silence':
         if (del) return this.deleteById('silences', change.id);
-        {
-          const s = parseSilence(data);
-          this.stmt('INSERT OR REPLACE INTO silences (id, ends_at, data) VALUES (?, ?, ?)').run(s.id, s.endsAt, JSON.stringify(s));
-        }
-        return;
+        return this.putSilence(parseSilence(data));
       case 'incident':
         if (del) return this.deleteById('incidents', change.id);
         {
@@ -392,6 +388,12 @@ export class Cache {
   }
   unackedAlertCount(): number {
     return (this.stmt("SELECT count(*) AS n FROM alerts WHERE status = 'firing'").get() as { n: number }).n;
+  }
+  putSilence(s: Silence): void {
+    this.stmt('INSERT OR REPLACE INTO silences (id, ends_at, data) VALUES (?, ?, ?)').run(s.id, s.endsAt, JSON.stringify(s));
+  }
+  removeSilence(id: string): void {
+    this.deleteById('silences', id);
   }
   silences(now: number): Silence[] {
     return this.jsonRows<Silence>('SELECT data FROM silences WHERE ends_at > ? ORDER BY ends_at', now);

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { SavedView } from '../../../shared/ipc';
+import { CoreError } from '../errors';
+import type { Workspace } from '../workspace';
+import { items } from './online';
+import { write, type CoreContext, type DomainChannels, type Handlers } from './context';
+
+/** Tickets, queues, users and saved views: read from the cache, written through the outbox. */
+export function ticketHandlers(core: CoreContext): Handlers<DomainChannels<'tickets' | 'queues' | 'users' | 'views'>> {
+  const cache = () => core.ws().cache;
+  return {
+    'tickets.list': ({ filter, sort, offset, limit }) => cache().listTickets(filter, sort, offset, limit, core.ws().session.user?.id ?? null),
+    'tickets.get': async (ref) => {
+      const ws = core.ws();
+      const detail = ws.cache.ticketDetail(ref);
+      if (!detail) throw new CoreError('not_found', 'Ticket not found in the local cache');
+      // History is not part of delta sync: refresh it when the server answers quickly, else show what is cached.
+      if (ws.api.online && ws.session.current().status === 'signed_in' && !detail.ticket.id.startsWith('local-')) {
+        try {
+          await refreshHistory(ws, detail.ticket.id);
+          return ws.cache.ticketDetail(ref) ?? detail;
+        } catch (err) {
+          core.logger.info('tickets: history not refreshed, showing the cached one', { ticketId: detail.ticket.id, error: (err as Error).message });
+          return detail;
+        }
+      }
+      return detail;
+    },
+    'tickets.search': ({ query, limit }) => ({ items: cache().searchTickets(query, limit) }),
+    'tickets.create': (input) => write(core, (ws) => ws.outbox.createTicket(input, ws.session.user)),
+    'tickets.comment': ({ ticketId, body, internal }) => write(core, (ws) => ws.outbox.comment(ticketId, body, internal, ws.session.user)),
+    'tickets.update': ({ ticketId, changes }) => write(core, (ws) => ws.outbox.updateTickets([ticketId], changes)[0]!),
+    'tickets.bulkUpdate': ({ ticketIds, changes }) => write(core, (ws) => ({ updated: ws.outbox.updateTickets(ticketIds, changes).length })),
+    'tickets.saveDraft': ({ ticketId, body, internal }) => (cache().saveDraft(ticketId, body, internal, core.clock.now()), null),
+    'tickets.getDraft': ({ ticketId }) => cache().draft(ticketId),
+
+    'queues.list': () => cache().queues(),
+    'users.list': () => cache().users(),
+
+    'views.list': () => [...builtInViews(core.workspace()), ...cache().savedViews()],
+    'views.save': (v) => {
+      if (v.id?.startsWith('builtin:')) throw new CoreError('validation_failed', 'Built-in views cannot be changed; save a copy');
+      const view: SavedView = { id: v.id ?? `view-${randomUUID()}`, name: v.name, builtIn: false, filter: v.filter, sort: v.sort };
+      cache().saveView(view);
+      return view;
+    },
+    'views.remove': ({ id }) => {
+      if (id.startsWith('builtin:')) throw new CoreError('validation_failed', 'Built-in views cannot be removed');
+      cache().removeView(id);
+      return null;
+    },
+  };
+}
+
+async function refreshHistory(ws: Workspace, ticketId: string): Promise<void> {
+  const res = await ws.api.request<unknown>('GET', `/api/v1/tickets/${encodeURIComponent(ticketId)}/events`, { timeoutMs: 3000, retries: 0 });
+  ws.cache.putTicketEvents(items(res.data));
+}
+
+function builtInViews(ws: Workspace | null): SavedView[] {
+  const sort = { field: 'updatedAt', dir: 'desc' } as const;
+  const open = ['new', 'open', 'pending'] as const;
+  const views: SavedView[] = [
+    { id: 'builtin:my-open', name: 'My open', builtIn: true, filter: { assignee: 'me', status: [...open] }, sort },
+    { id: 'builtin:unassigned', name: 'Unassigned', builtIn: true, filter: { assignee: 'unassigned', status: ['new', 'open'] }, sort },
+    { id: 'builtin:breaching', name: 'Breaching SLA', builtIn: true, filter: { breaching: true, status: [...open] }, sort: { field: 'slaDue', dir: 'asc' } },
+  ];
+  for (const q of ws?.cache.queues() ?? []) views.push({ id: `builtin:queue:${q.id}`, name: q.name, builtIn: true, filter: { queueId: q.id }, sort });
+  return views;
+}

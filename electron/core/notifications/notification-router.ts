@@ -1,0 +1,81 @@
+import type { Alert, DeepLink, NotificationPrefs, ShownNotification } from '../../../shared/ipc';
+import type { Clock, Logger, Notifier } from '../ports';
+import type { Workspace } from '../workspace';
+import { NotificationPolicy } from './notification-policy';
+
+/** Popups kept for `notifications.history`. */
+const HISTORY = 200;
+
+export interface NotificationRouterDeps {
+  clock: Clock;
+  logger: Logger;
+  notifier: Notifier;
+  prefs(): NotificationPrefs;
+  workspace(): Workspace | null;
+  /** Pushes to the window: the popup shown, and where a click leads. */
+  shown(n: ShownNotification): void;
+  navigate(link: DeepLink): void;
+  alertChanged(alert: Alert): void;
+  unackedCount(count: number): void;
+}
+
+/**
+ * From alert changes to popups and back: offers each alert to the policy, shows what it lets
+ * through on the platform's notifier, and routes a click (open the alert) or an "Acknowledge"
+ * (through the outbox, so it works offline) back into the app.
+ */
+export class NotificationRouter {
+  /** Popups shown this run, newest first. */
+  readonly history: ShownNotification[] = [];
+  private readonly policy: NotificationPolicy;
+
+  constructor(private readonly deps: NotificationRouterDeps) {
+    this.policy = new NotificationPolicy({
+      clock: deps.clock,
+      prefs: deps.prefs,
+      isSilenced: (a) => a.status === 'silenced',
+      show: (n) => this.show(n),
+    });
+  }
+
+  /** Alerts changed in the cache: a change that came from our own outbox never pops up. */
+  alertsChanged(alerts: Alert[], fromOutbox: boolean): void {
+    for (const a of alerts) {
+      this.deps.alertChanged(a);
+      if (!fromOutbox) this.policy.offer(a);
+      else this.policy.forget(a.id);
+    }
+    const ws = this.deps.workspace();
+    if (ws) this.deps.unackedCount(ws.cache.unackedAlertCount());
+  }
+
+  clicked(id: string): void {
+    const n = this.history.find((x) => x.id === id);
+    if (!n) return;
+    const alertId = n.alertId ?? n.alertIds[0];
+    if (alertId) this.deps.navigate({ kind: 'alert', id: alertId });
+  }
+
+  /** "Acknowledge" on a popup goes through the outbox: works offline, syncs later. */
+  acknowledge(id: string): void {
+    const n = this.history.find((x) => x.id === id);
+    const ws = this.deps.workspace();
+    if (!n || !ws) return;
+    for (const alertId of n.alertIds) {
+      try {
+        ws.outbox.alertAction(alertId, 'acknowledge', ws.session.user);
+        this.policy.forget(alertId);
+      } catch (err) {
+        this.deps.logger.warn('acknowledge from notification failed', { alertId, error: (err as Error).message });
+      }
+    }
+    ws.kick();
+  }
+
+  private show(n: ShownNotification): void {
+    this.history.unshift(n);
+    if (this.history.length > HISTORY) this.history.pop();
+    this.deps.shown(n);
+    this.deps.notifier.show(n, { onClick: () => this.clicked(n.id), onAcknowledge: () => this.acknowledge(n.id) });
+  }
+}
