@@ -12,7 +12,8 @@ import {
 } from './features/auth/session';
 import { onTicketsChangedForDetail } from './features/tickets/slice';
 import { onQueuesChanged, onTicketsChanged } from './features/queues/slice';
-import { navigate, toast } from './features/shell/ui';
+import { navigate } from './features/shell/ui';
+import { toast } from './ui/toasts';
 
 /** Subscribes every pushed event of the contract to its slice's handler. (In the browser host the
  * bridge script itself turns `notification.shown` into a Web Notification whose click reaches the

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { ALERT_STATUSES, SEVERITIES, type Alert } from '../../../../shared/ipc';
 import { call, errorMessage } from '../../api';
-import { Dialog, useNow } from '../../ui/common';
+import { Dialog } from '../../ui/Dialog';
+import { useNow } from '../../ui/hooks';
 import { relativeTime, titleCase } from '../../lib/format';
 import {
   acknowledge,
@@ -15,7 +16,8 @@ import {
   visibleAlerts,
 } from './slice';
 import { updateSettings } from '../auth/session';
-import { navigate, toast } from '../shell/ui';
+import { navigate } from '../shell/ui';
+import { toast } from '../../ui/toasts';
 import { loadQueueMeta, useTickets } from '../queues/slice';
 
 export function Alerts({ focusId }: { focusId: string | null }) {

@@ -1,13 +1,6 @@
 import { useState } from 'react';
 import { ApiError, call, errorMessage } from '../../api';
-import {
-  activateProfile,
-  login,
-  onSessionChanged,
-  refreshProfiles,
-  submitMfa,
-  useSession,
-} from './session';
+import { activateProfile, login, onSessionChanged, refreshProfiles, submitMfa, useSession } from './session';
 
 /** Clear words for the errors a person can act on. */
 export function authMessage(e: unknown): string {

@@ -1,17 +1,15 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Backup, Job } from '../../../../shared/ipc';
-import { call, http } from '../../api';
-import {
-  ConfirmDestructive,
-  ErrorBox,
-  StateView,
-  useAction,
-  useNow,
-  useResource,
-} from '../../ui/common';
+import { ConfirmDestructive } from '../../ui/Dialog';
+import { ErrorBox, StateView } from '../../ui/feedback';
+import { useAction, useNow } from '../../ui/hooks';
+import { DataTable, hiddenHeader, type Column } from '../../ui/DataTable';
+import type { Action } from '../../ui/hooks';
+import { backupManifest, backUpNow, loadBackups, restoreBackup, useBackups, verifyBackup } from './slice';
 import { formatBytes, formatTime, relativeTime } from '../../lib/format';
 import { currentUser, useSession } from '../auth/session';
-import { navigate, toast } from '../shell/ui';
+import { navigate } from '../shell/ui';
+import { toast } from '../../ui/toasts';
 
 function saveJson(name: string, value: unknown): void {
   const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));
@@ -30,26 +28,102 @@ export function checksumState(b: Backup): { cls: string; text: string } {
   return { cls: 'warn', text: 'Not verified' };
 }
 
+function columns(
+  a: Action,
+  isAdmin: boolean,
+  startJob: (p: () => Promise<Job>) => unknown,
+  restore: (b: Backup) => void,
+): Column<Backup>[] {
+  return [
+    {
+      id: 'created',
+      header: 'Created',
+      cell: (b) => (
+        <>
+          {formatTime(b.createdAt)}
+          <div className="mono muted">{b.id}</div>
+        </>
+      ),
+    },
+    { id: 'kind', header: 'Kind', cell: (b) => b.kind },
+    { id: 'size', header: 'Size', cell: (b) => formatBytes(b.sizeBytes) },
+    {
+      id: 'checksum',
+      header: 'Checksum',
+      cell: (b) => {
+        const c = checksumState(b);
+        return (
+          <>
+            <span className={`badge ${c.cls}`} title={b.verification ?? ''}>
+              {c.text}
+            </span>
+            {b.sha256 && (
+              <div className="mono muted" title={b.sha256}>
+                {b.sha256.slice(0, 12)}…
+              </div>
+            )}
+          </>
+        );
+      },
+    },
+    {
+      id: 'retention',
+      header: 'Retention',
+      cell: (b) =>
+        b.keptBy.length ? b.keptBy.join(', ') : <span className="muted">none (will be pruned)</span>,
+    },
+    {
+      id: 'actions',
+      header: hiddenHeader('Actions'),
+      cell: (b) => (
+        <div className="row">
+          <button
+            className="small"
+            disabled={a.busy || b.status !== 'ok'}
+            onClick={() => startJob(() => verifyBackup(b.id))}
+          >
+            Verify
+          </button>
+          {isAdmin && (
+            <button className="small danger" disabled={b.status !== 'ok'} onClick={() => restore(b)}>
+              Restore…
+            </button>
+          )}
+          <button
+            className="small"
+            onClick={() =>
+              a.run(async () => {
+                const m = await backupManifest(b.id);
+                saveJson(m.name, m.value);
+                if (m.fallback)
+                  toast('The server has no manifest route; downloaded the backup record instead.');
+              })
+            }
+          >
+            Manifest
+          </button>
+        </div>
+      ),
+    },
+  ];
+}
+
 export default function Backups() {
-  const list = useResource(() => call('backups.list'), []);
-  const overview = useResource(() => call('backups.overview'), []);
+  const list = useBackups((s) => s.list);
+  const overview = useBackups((s) => s.overview);
   const isAdmin = useSession(currentUser)?.role === 'admin';
   const [restoring, setRestoring] = useState<Backup | null>(null);
   const a = useAction();
   const now = useNow(30_000);
-  const startJob = (p: Promise<Job>) => a.run(async () => navigate({ screen: 'job', id: (await p).id }));
+  const startJob = (p: () => Promise<Job>) =>
+    a.run(async () => navigate({ screen: 'job', id: (await p()).id }));
+  useEffect(() => void loadBackups(), []);
   return (
     <section aria-labelledby="bk-title">
       <div className="page-head">
         <h1 id="bk-title">Backups</h1>
         <span className="spacer" />
-        <button
-          className="primary"
-          disabled={a.busy}
-          onClick={() =>
-            startJob(call('jobs.request', { runbook: 'backup-database', params: { kind: 'manual' } }))
-          }
-        >
+        <button className="primary" disabled={a.busy} onClick={() => startJob(backUpNow)}>
           Back up now
         </button>
       </div>
@@ -64,100 +138,19 @@ export default function Backups() {
         </p>
       )}
       <ErrorBox error={a.error} />
-      <StateView res={list} empty="No backups yet. “Back up now” takes a verified full backup.">
+      <StateView
+        res={list}
+        retry={() => void loadBackups({ fresh: false })}
+        empty="No backups yet. “Back up now” takes a verified full backup."
+      >
         {(items) => (
-          <table className="data" data-testid="backup-table">
-            <thead>
-              <tr>
-                <th>Created</th>
-                <th>Kind</th>
-                <th>Size</th>
-                <th>Checksum</th>
-                <th>Retention</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((b) => {
-                const c = checksumState(b);
-                return (
-                  <tr key={b.id} data-testid="backup-row" data-backup-id={b.id}>
-                    <td>
-                      {formatTime(b.createdAt)}
-                      <div className="mono muted">{b.id}</div>
-                    </td>
-                    <td>{b.kind}</td>
-                    <td>{formatBytes(b.sizeBytes)}</td>
-                    <td>
-                      <span className={`badge ${c.cls}`} title={b.verification ?? ''}>
-                        {c.text}
-                      </span>
-                      {b.sha256 && (
-                        <div className="mono muted" title={b.sha256}>
-                          {b.sha256.slice(0, 12)}…
-                        </div>
-                      )}
-                    </td>
-                    <td>
-                      {b.keptBy.length ? (
-                        b.keptBy.join(', ')
-                      ) : (
-                        <span className="muted">none (will be pruned)</span>
-                      )}
-                    </td>
-                    <td>
-                      <div className="row">
-                        <button
-                          className="small"
-                          disabled={a.busy || b.status !== 'ok'}
-                          onClick={() =>
-                            startJob(http<Job>('POST', `/backups/${encodeURIComponent(b.id)}/verify`, {}))
-                          }
-                        >
-                          Verify
-                        </button>
-                        {isAdmin && (
-                          <button
-                            className="small danger"
-                            disabled={b.status !== 'ok'}
-                            onClick={() => setRestoring(b)}
-                          >
-                            Restore…
-                          </button>
-                        )}
-                        <button
-                          className="small"
-                          onClick={() =>
-                            a.run(async () => {
-                              try {
-                                saveJson(
-                                  `${b.id}.manifest.json`,
-                                  await call('backups.manifest', { id: b.id }),
-                                );
-                              } catch {
-                                // Older servers have no manifest route: the backup record carries the same facts.
-                                saveJson(
-                                  `${b.id}.json`,
-                                  await http('GET', `/backups/${encodeURIComponent(b.id)}`),
-                                );
-                                toast(
-                                  'The server has no manifest route; downloaded the backup record instead.',
-                                );
-                              }
-                            })
-                          }
-                        >
-                          Manifest
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable
+            data-testid="backup-table"
+            columns={columns(a, isAdmin, startJob, setRestoring)}
+            rows={items}
+            rowKey={(b) => b.id}
+            rowProps={(b) => ({ 'data-testid': 'backup-row', 'data-backup-id': b.id })}
+          />
         )}
       </StateView>
       {restoring && (
@@ -172,13 +165,7 @@ export default function Backups() {
             </>
           }
           action="Restore"
-          onConfirm={async () => {
-            // The server's own gate: destructive runbooks are confirmed with the runbook id.
-            const job = await http<Job>('POST', `/backups/${encodeURIComponent(restoring.id)}/restore`, {
-              confirmation: 'restore-database',
-            });
-            navigate({ screen: 'job', id: job.id });
-          }}
+          onConfirm={async () => navigate({ screen: 'job', id: (await restoreBackup(restoring.id)).id })}
           onClose={() => setRestoring(null)}
         />
       )}

@@ -1,6 +1,8 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { ApiError, call } from '../../api';
-import { ConfirmDestructive, ErrorBox, Progress, useAction, useNow } from '../../ui/common';
+import { ConfirmDestructive } from '../../ui/Dialog';
+import { ErrorBox, Progress } from '../../ui/feedback';
+import { useAction, useNow } from '../../ui/hooks';
 import { formatDuration, formatTime } from '../../lib/format';
 import {
   closeJob,
@@ -14,7 +16,7 @@ import {
   useJobConsole,
 } from './slice';
 import { navigate } from '../shell/ui';
-import { JobStatusBadge } from '../runbooks/RunbooksScreen';
+import { JobStatusBadge } from './JobStatusBadge';
 
 const LINE = 18;
 

@@ -2,7 +2,8 @@ import { useMemo, useState } from 'react';
 import { call, errorMessage } from '../../api';
 import { logout, updateSettings, currentUser, useSession } from '../auth/session';
 import { setText } from '../queues/slice';
-import { navigate, setOutboxOpen, setPalette, setShortcuts, toast } from '../shell/ui';
+import { navigate, setOutboxOpen, setPalette, setShortcuts } from '../shell/ui';
+import { toast } from '../../ui/toasts';
 import { NAV } from '../shell/nav';
 
 interface Command {

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { PRIORITIES, TICKET_STATUSES, type TicketSort, type TicketSummary } from '../../../../shared/ipc';
 import { errorMessage } from '../../api';
-import { Dialog, useNow } from '../../ui/common';
+import { Dialog } from '../../ui/Dialog';
+import { useNow } from '../../ui/hooks';
 import { formatCountdown, liveSlaState, relativeTime, titleCase } from '../../lib/format';
 import { currentUser, useSession } from '../auth/session';
 import {
@@ -25,7 +26,8 @@ import {
   useTickets,
 } from './slice';
 import { setComposeIntent, quickUpdate } from '../tickets/slice';
-import { navigate, setShortcuts, toast, useUi } from '../shell/ui';
+import { navigate, setShortcuts, useUi } from '../shell/ui';
+import { toast } from '../../ui/toasts';
 
 const ROW = 36;
 

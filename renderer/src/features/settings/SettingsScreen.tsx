@@ -1,19 +1,67 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { SEVERITIES, type NotificationPrefs } from '../../../../shared/ipc';
-import { call } from '../../api';
-import { Dialog, ErrorBox, useAction, useResource } from '../../ui/common';
+import { Dialog } from '../../ui/Dialog';
+import { ErrorBox } from '../../ui/feedback';
+import { useAction } from '../../ui/hooks';
 import { formatTime } from '../../lib/format';
-import { activateProfile, refreshProfiles, updateSettings, useSession } from '../auth/session';
-import { toast } from '../shell/ui';
+import { activateProfile, updateSettings, useSession } from '../auth/session';
+import { DataTable, type Column } from '../../ui/DataTable';
+import { EnumSelect } from '../../ui/EnumSelect';
+import { CheckboxGroup } from '../../ui/form';
+import type { Action } from '../../ui/hooks';
+import { checkForUpdates, installUpdate, loadUpdates, removeProfile, useSettingsScreen } from './slice';
+import { toast } from '../../ui/toasts';
 import { FirstRun } from '../auth/AuthScreens';
+
+const UPDATE_CHANNELS = ['stable', 'beta'] as const;
+type Profile = ReturnType<typeof useSession.getState>['profiles'][number];
+
+function profileColumns(activeId: string | null, a: Action): Column<Profile>[] {
+  return [
+    {
+      id: 'name',
+      header: 'Name',
+      cell: (p) => (
+        <>
+          <strong>{p.name}</strong> {p.id === activeId && <span className="badge ok">active</span>}
+        </>
+      ),
+    },
+    {
+      id: 'where',
+      header: 'Server',
+      cell: (p) => (p.kind === 'local' ? 'Local workspace (embedded)' : p.url),
+    },
+    { id: 'user', header: 'Last user', cell: (p) => p.lastUserEmail ?? '' },
+    {
+      id: 'actions',
+      header: 'Actions',
+      cell: (p) => (
+        <div className="row">
+          {p.id !== activeId && (
+            <button className="small" onClick={() => a.run(() => activateProfile(p.id))}>
+              Switch
+            </button>
+          )}
+          {p.id !== activeId && (
+            <button className="small" onClick={() => a.run(() => removeProfile(p.id))}>
+              Remove
+            </button>
+          )}
+        </div>
+      ),
+    },
+  ];
+}
 
 export default function Settings() {
   const settings = useSession((s) => s.settings);
   const profiles = useSession((s) => s.profiles);
   const activeId = useSession((s) => s.activeProfileId);
-  const updates = useResource(() => call('updates.status'), []);
+  const updates = useSettingsScreen((s) => s.updates);
   const [adding, setAdding] = useState(false);
   const a = useAction();
+  useEffect(() => void loadUpdates(), []);
   if (!settings) return null;
   const n = settings.notifications;
   const setN = (patch: Partial<NotificationPrefs>) => a.run(() => updateSettings({ notifications: patch }));
@@ -41,20 +89,13 @@ export default function Settings() {
       <div className="form">
         <fieldset className="row" style={{ border: 0, padding: 0 }}>
           <legend>Pop up for these severities</legend>
-          {[...SEVERITIES].reverse().map((s) => (
-            <label key={s} className="inline">
-              <input
-                type="checkbox"
-                checked={n.severities.includes(s)}
-                onChange={(e) =>
-                  setN({
-                    severities: e.target.checked ? [...n.severities, s] : n.severities.filter((x) => x !== s),
-                  })
-                }
-              />{' '}
-              <span className={`sev sev-${s}`}>{s}</span>
-            </label>
-          ))}
+          <CheckboxGroup
+            values={[...SEVERITIES].reverse()}
+            checked={n.severities}
+            onChange={(severities) => setN({ severities })}
+            label={(s) => <span className={`sev sev-${s}`}>{s}</span>}
+            spaced
+          />
         </fieldset>
         <label className="inline">
           <input type="checkbox" checked={n.sound} onChange={(e) => setN({ sound: e.target.checked })} /> Play
@@ -110,38 +151,7 @@ export default function Settings() {
       </div>
 
       <h2>Server profiles</h2>
-      <table className="data">
-        <tbody>
-          {profiles.map((p) => (
-            <tr key={p.id}>
-              <td>
-                <strong>{p.name}</strong> {p.id === activeId && <span className="badge ok">active</span>}
-              </td>
-              <td>{p.kind === 'local' ? 'Local workspace (embedded)' : p.url}</td>
-              <td>{p.lastUserEmail ?? ''}</td>
-              <td>
-                <div className="row">
-                  {p.id !== activeId && (
-                    <button className="small" onClick={() => a.run(() => activateProfile(p.id))}>
-                      Switch
-                    </button>
-                  )}
-                  {p.id !== activeId && (
-                    <button
-                      className="small"
-                      onClick={() =>
-                        a.run(async () => (await call('profiles.remove', { id: p.id }), refreshProfiles()))
-                      }
-                    >
-                      Remove
-                    </button>
-                  )}
-                </div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable headless columns={profileColumns(activeId, a)} rows={profiles} rowKey={(p) => p.id} />
       <div className="row" style={{ marginTop: 8 }}>
         <button onClick={() => setAdding(true)}>Add a profile…</button>
       </div>
@@ -150,15 +160,11 @@ export default function Settings() {
       <div className="form">
         <label>
           Update channel
-          <select
+          <EnumSelect
+            values={UPDATE_CHANNELS}
             value={settings.updateChannel}
-            onChange={(e) =>
-              a.run(() => updateSettings({ updateChannel: e.target.value as 'stable' | 'beta' }))
-            }
-          >
-            <option value="stable">Stable</option>
-            <option value="beta">Beta</option>
-          </select>
+            onChange={(updateChannel) => a.run(() => updateSettings({ updateChannel }))}
+          />
         </label>
         {updates.data && (
           <p className="muted" data-testid="update-status" style={{ margin: 0 }}>
@@ -169,14 +175,11 @@ export default function Settings() {
           </p>
         )}
         <div className="row">
-          <button
-            onClick={() => a.run(async () => (await call('updates.check'), updates.reload()))}
-            disabled={a.busy}
-          >
+          <button onClick={() => a.run(checkForUpdates)} disabled={a.busy}>
             Check for updates
           </button>
           {updates.data?.state === 'downloaded' && (
-            <button className="primary" onClick={() => a.run(() => call('updates.install'))}>
+            <button className="primary" onClick={() => a.run(installUpdate)}>
               Restart and install
             </button>
           )}

@@ -1,9 +1,10 @@
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
-import type { OutboxItem } from '../../../../shared/ipc';
-import { call, errorMessage } from '../../api';
-import { Dialog, Progress, useResource } from '../../ui/common';
-import { currentUser, dismissNotice, logout, useSession } from '../auth/session';
-import { navigate, setOutboxOpen, setShortcuts, toast, useUi, type Screen } from './ui';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Toasts } from '../../ui/toasts';
+import { currentUser, dismissNotice, useSession } from '../auth/session';
+import { navigate, setShortcuts, useUi, type Screen } from './ui';
+import { OutboxPanel } from './OutboxPanel';
+import { ShortcutSheet } from './ShortcutSheet';
+import { StatusBar } from './StatusBar';
 import { CommandPalette } from '../palette/CommandPalette';
 import { Queues } from '../queues/QueuesScreen';
 import { TicketDetailScreen } from '../tickets/TicketDetail';
@@ -127,206 +128,16 @@ export function Shell() {
   );
 }
 
-function StatusBar() {
-  const c = useSession((s) => s.connectivity);
-  const user = useSession(currentUser);
-  const profiles = useSession((s) => s.profiles);
-  const activeId = useSession((s) => s.activeProfileId);
-  const profile = profiles.find((p) => p.id === activeId);
-  const sync = c?.sync;
-  const syncing = sync && (sync.phase === 'initial' || sync.phase === 'delta');
-  const out = c?.outbox ?? { pending: 0, failed: 0, conflicts: 0 };
-  const outTotal = out.pending + out.failed + out.conflicts;
-  return (
-    <footer className="statusbar" aria-label="Status">
-      <span data-testid="online-state">
-        <span className={`dot ${c?.online ? (c.live === 'connected' ? 'on' : 'mid') : 'off'}`} aria-hidden />
-        {c ? (c.online ? (c.live === 'connected' ? 'Online' : `Online (live ${c.live})`) : 'Offline') : '…'}
-      </span>
-      <span className="row" style={{ gap: 6 }} data-testid="sync-state">
-        {syncing ? (
-          <>
-            {sync.phase === 'initial' ? 'Initial sync' : 'Syncing'} {sync.done}
-            {sync.total ? ` / ${sync.total}` : ''}
-            <Progress
-              value={sync.total ? Math.min(100, (sync.done / sync.total) * 100) : null}
-              label="Sync progress"
-            />
-          </>
-        ) : sync?.phase === 'error' ? (
-          <span className="sev-critical" title={sync.error ?? ''}>
-            Sync error
-          </span>
-        ) : sync?.lastSyncedAt ? (
-          `Synced ${new Date(sync.lastSyncedAt).toLocaleTimeString()}`
-        ) : (
-          'Not synced yet'
-        )}
-      </span>
-      <button
-        onClick={() => setOutboxOpen(true)}
-        data-testid="outbox-button"
-        aria-label={`Outbox: ${out.pending} pending, ${out.failed} failed, ${out.conflicts} conflicts`}
-      >
-        Outbox {outTotal > 0 ? `${out.pending} pending` : 'empty'}
-        {out.failed > 0 && <span className="sev-critical"> · {out.failed} failed</span>}
-        {out.conflicts > 0 && <span className="sev-high"> · {out.conflicts} conflicts</span>}
-      </button>
-      <span className="spacer" />
-      <span>{c?.serverLabel ?? profile?.name ?? ''}</span>
-      {user && (
-        <span>
-          {user.name} <span className="muted">({user.role})</span>
-        </span>
-      )}
-      <button onClick={() => void logout()}>Sign out</button>
-    </footer>
-  );
-}
-
 function Overlays() {
   const palette = useUi((s) => s.paletteOpen);
   const shortcuts = useUi((s) => s.shortcutsOpen);
   const outbox = useUi((s) => s.outboxOpen);
-  const toasts = useUi((s) => s.toasts);
   return (
     <>
       {palette && <CommandPalette />}
       {shortcuts && <ShortcutSheet />}
       {outbox && <OutboxPanel />}
-      <div className="toasts" aria-live="polite">
-        {toasts.map((t) => (
-          <div key={t.id} className={`toast ${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
-            {t.text}
-          </div>
-        ))}
-      </div>
+      <Toasts />
     </>
-  );
-}
-
-const SHORTCUTS: [string, string][] = [
-  ['Ctrl/Cmd K', 'Command palette'],
-  ['j / k', 'Next / previous ticket'],
-  ['Enter', 'Open ticket'],
-  ['/', 'Search the queue'],
-  ['a', 'Assign to me'],
-  ['r', 'Reply'],
-  ['n', 'Internal note'],
-  ['e', 'Resolve'],
-  ['x', 'Select ticket for bulk actions'],
-  ['Esc', 'Back / close'],
-  ['?', 'This sheet'],
-];
-
-function ShortcutSheet() {
-  return (
-    <Dialog title="Keyboard shortcuts" onClose={() => setShortcuts(false)}>
-      <table className="data">
-        <tbody>
-          {SHORTCUTS.map(([k, v]) => (
-            <tr key={k}>
-              <td>
-                <kbd>{k}</kbd>
-              </td>
-              <td>{v}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <div className="row end" style={{ marginTop: 12 }}>
-        <button onClick={() => setShortcuts(false)}>Close</button>
-      </div>
-    </Dialog>
-  );
-}
-
-function OutboxPanel() {
-  const [tick, setTick] = useState(0);
-  const counts = useSession((s) => s.connectivity?.outbox);
-  const res = useResource(
-    () => call('outbox.list'),
-    [tick, counts?.pending, counts?.failed, counts?.conflicts],
-  );
-  const act = async (fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-      setTick((t) => t + 1);
-    } catch (e) {
-      toast(errorMessage(e), 'error');
-    }
-  };
-  useEffect(() => {
-    const t = setInterval(() => setTick((x) => x + 1), 3000);
-    return () => clearInterval(t);
-  }, []);
-  return (
-    <Dialog title="Outbox" onClose={() => setOutboxOpen(false)}>
-      <p className="muted">Changes made here wait in the outbox until the server accepts them.</p>
-      {res.error && <div className="alert-box error">{res.error}</div>}
-      {res.data && res.data.length === 0 && (
-        <div className="state">Nothing waiting. Every change is synced.</div>
-      )}
-      {res.data && res.data.length > 0 && (
-        <ul style={{ listStyle: 'none', padding: 0, display: 'flex', flexDirection: 'column', gap: 6 }}>
-          {res.data.map((i: OutboxItem) => (
-            <li key={i.id} className="step" data-testid="outbox-item">
-              <div className="row">
-                <strong>{i.summary}</strong>
-                <span
-                  className={`badge ${i.state === 'failed' ? 'bad' : i.state === 'conflict' ? 'warn' : 'info'}`}
-                >
-                  {i.state}
-                </span>
-                <span className="spacer" />
-                <span className="muted">{i.attempts} attempt(s)</span>
-              </div>
-              {i.error && <div className="field-error">{i.error}</div>}
-              {i.conflicts.map((c) => (
-                <div key={c.field} className="mono">
-                  {c.field}: mine <strong>{JSON.stringify(c.mine)}</strong> · theirs{' '}
-                  <strong>{JSON.stringify(c.theirs)}</strong>
-                </div>
-              ))}
-              <div className="row" style={{ marginTop: 6 }}>
-                {i.state === 'conflict' ? (
-                  <>
-                    <button
-                      className="small"
-                      onClick={() => act(() => call('outbox.resolveConflict', { id: i.id, choice: 'mine' }))}
-                    >
-                      Keep mine
-                    </button>
-                    <button
-                      className="small"
-                      onClick={() =>
-                        act(() => call('outbox.resolveConflict', { id: i.id, choice: 'theirs' }))
-                      }
-                    >
-                      Take theirs
-                    </button>
-                  </>
-                ) : (
-                  <button
-                    className="small"
-                    disabled={i.state === 'sending'}
-                    onClick={() => act(() => call('outbox.retry', { id: i.id }))}
-                  >
-                    Retry
-                  </button>
-                )}
-                <button className="small" onClick={() => act(() => call('outbox.discard', { id: i.id }))}>
-                  Discard
-                </button>
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
-      <div className="row end">
-        <button onClick={() => act(() => call('sync.now'))}>Sync now</button>
-        <button onClick={() => setOutboxOpen(false)}>Close</button>
-      </div>
-    </Dialog>
   );
 }

@@ -20,18 +20,11 @@ export interface Route {
   id?: string;
 }
 
-export interface Toast {
-  id: number;
-  kind: 'info' | 'ok' | 'error';
-  text: string;
-}
-
 interface UiState {
   route: Route;
   paletteOpen: boolean;
   shortcutsOpen: boolean;
   outboxOpen: boolean;
-  toasts: Toast[];
 }
 
 export function parseHash(hash: string): Route {
@@ -50,7 +43,6 @@ export const useUi = create<UiState>(() => ({
   paletteOpen: false,
   shortcutsOpen: false,
   outboxOpen: false,
-  toasts: [],
 }));
 
 export function navigate(route: Route): void {
@@ -61,16 +53,6 @@ export function navigate(route: Route): void {
 
 export function syncRouteFromLocation(): void {
   useUi.setState({ route: parseHash(location.hash) });
-}
-
-let toastSeq = 0;
-export function toast(text: string, kind: Toast['kind'] = 'info'): void {
-  const id = ++toastSeq;
-  useUi.setState((s) => ({ toasts: [...s.toasts.slice(-3), { id, kind, text }] }));
-  setTimeout(
-    () => useUi.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
-    kind === 'error' ? 8000 : 4000,
-  );
 }
 
 export const setPalette = (open: boolean) => useUi.setState({ paletteOpen: open });

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { OutboxItem, TicketChanges, TicketDetail } from '../../../../shared/ipc';
 import { call, errorMessage } from '../../api';
+import { toast } from '../../ui/toasts';
 
 interface TicketSlice {
   number: number | null;
@@ -102,6 +103,15 @@ export async function updateTicket(changes: TicketChanges): Promise<void> {
   if (!id) return;
   await call('tickets.update', { ticketId: id, changes });
   await reloadTicket();
+}
+
+/** A change from the properties panel or a shortcut: a failure shows as a toast. */
+export async function changeTicket(changes: TicketChanges): Promise<void> {
+  try {
+    await updateTicket(changes);
+  } catch (e) {
+    toast(errorMessage(e), 'error');
+  }
 }
 
 export async function resolveConflict(id: number, choice: 'mine' | 'theirs'): Promise<void> {

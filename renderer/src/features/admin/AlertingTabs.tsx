@@ -1,0 +1,117 @@
+import { useEffect } from 'react';
+import type { Channel, Rule } from '../../../../shared/api/alerts';
+import { SEVERITIES } from '../../../../shared/ipc';
+import { DataTable, type Column } from '../../ui/DataTable';
+import { ErrorBox, StateView } from '../../ui/feedback';
+import { CheckboxGroup } from '../../ui/form';
+import { useAction } from '../../ui/hooks';
+import { loadChannels, loadRules, setRuleEnabled, updateChannel, useAdmin } from './slice';
+
+type Run = (fn: () => Promise<unknown>) => unknown;
+
+function enabledBox<R extends { name: string; enabled: boolean }>(
+  run: Run,
+  set: (r: R, on: boolean) => Promise<void>,
+) {
+  return (r: R) => (
+    <input
+      type="checkbox"
+      aria-label={`Enable ${r.name}`}
+      checked={r.enabled}
+      onChange={(e) => run(() => set(r, e.target.checked))}
+    />
+  );
+}
+
+function ruleColumns(run: Run): Column<Rule>[] {
+  return [
+    {
+      id: 'rule',
+      header: 'Rule',
+      cell: (r) => (
+        <>
+          {r.name} {r.builtin && <span className="badge neutral">built-in</span>}
+        </>
+      ),
+    },
+    {
+      id: 'metric',
+      header: 'Metric',
+      td: () => ({ className: 'mono' }),
+      cell: (r) => (
+        <>
+          {r.metric} {r.comparison === 'gt' ? '>' : '<'}
+        </>
+      ),
+    },
+    { id: 'warning', header: 'Warning', cell: (r) => r.warning ?? '—' },
+    { id: 'critical', header: 'Critical', cell: (r) => r.critical ?? '—' },
+    { id: 'for', header: 'For', cell: (r) => `${r.forSeconds}s` },
+    { id: 'enabled', header: 'Enabled', cell: enabledBox(run, (r, on) => setRuleEnabled(r.id, on)) },
+  ];
+}
+
+export function RulesTab() {
+  const res = useAdmin((s) => s.rules);
+  const a = useAction();
+  useEffect(() => void loadRules(), []);
+  return (
+    <>
+      <ErrorBox error={a.error} />
+      <StateView res={res} retry={() => void loadRules({ fresh: false })} empty="No alert rules.">
+        {(list) => <DataTable columns={ruleColumns(a.run)} rows={list} rowKey={(r) => r.id} />}
+      </StateView>
+    </>
+  );
+}
+
+function channelColumns(run: Run): Column<Channel>[] {
+  return [
+    {
+      id: 'channel',
+      header: 'Channel',
+      cell: (c) => (
+        <>
+          {c.name} <span className="muted">({c.type})</span>
+        </>
+      ),
+    },
+    {
+      id: 'severities',
+      header: 'Severities',
+      cell: (c) => (
+        <div className="row">
+          <CheckboxGroup
+            values={SEVERITIES}
+            checked={c.severities}
+            onChange={(severities) => run(() => updateChannel(c.id, { severities }))}
+          />
+        </div>
+      ),
+    },
+    {
+      id: 'configured',
+      header: 'Configured',
+      cell: (c) => (c.configured ? 'Yes' : <span className="muted">No URL</span>),
+    },
+    {
+      id: 'enabled',
+      header: 'Enabled',
+      cell: enabledBox(run, (c, enabled) => updateChannel(c.id, { enabled })),
+    },
+  ];
+}
+
+export function ChannelsTab() {
+  const res = useAdmin((s) => s.channels);
+  const a = useAction();
+  useEffect(() => void loadChannels(), []);
+  return (
+    <>
+      <ErrorBox error={a.error} />
+      <StateView res={res} retry={() => void loadChannels({ fresh: false })} empty="No channels.">
+        {(list) => <DataTable columns={channelColumns(a.run)} rows={list} rowKey={(c) => c.id} />}
+      </StateView>
+    </>
+  );
+}

@@ -1,0 +1,148 @@
+import { create } from 'zustand';
+import type { Channel, Rule } from '../../../../shared/api/alerts';
+import type { SlaPolicy } from '../../../../shared/api/tickets';
+import type { ChannelRequest, ChannelResponse } from '../../../../shared/ipc';
+import { call, http } from '../../api';
+import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
+
+type AdminUser = ChannelResponse<'admin.users.list'>[number];
+type UserChanges = ChannelRequest<'admin.users.update'>['changes'];
+export type NewUser = ChannelRequest<'admin.users.create'>;
+export type NewToken = ChannelRequest<'admin.tokens.create'>;
+
+export interface AuditFilter {
+  action: string;
+  targetType: string;
+  /** A date (yyyy-mm-dd) or "". */
+  from: string;
+  cursor?: string;
+}
+
+interface AdminState {
+  users: Loadable<AdminUser[]>;
+  queues: Loadable<ChannelResponse<'queues.list'>>;
+  /** Everyone a queue may take as a member. */
+  people: Loadable<ChannelResponse<'users.list'>>;
+  sla: Loadable<SlaPolicy[]>;
+  rules: Loadable<Rule[]>;
+  channels: Loadable<Channel[]>;
+  tokens: Loadable<ChannelResponse<'admin.tokens.list'>>;
+  audit: Loadable<ChannelResponse<'admin.audit'>>;
+  auditFilter: AuditFilter;
+}
+
+export const useAdmin = create<AdminState>(() => ({
+  users: notLoaded(),
+  queues: notLoaded(),
+  people: notLoaded(),
+  sla: notLoaded(),
+  rules: notLoaded(),
+  channels: notLoaded(),
+  tokens: notLoaded(),
+  audit: notLoaded(),
+  auditFilter: { action: '', targetType: '', from: '' },
+}));
+
+const fresh = { fresh: true };
+
+// ── users ───────────────────────────────────────────────────────────────────────────────────────
+export const loadUsers = (opts = fresh) => loadInto(useAdmin, 'users', () => call('admin.users.list'), opts);
+export async function updateUser(id: string, changes: UserChanges): Promise<void> {
+  await call('admin.users.update', { id, changes });
+  await loadUsers({ fresh: false });
+}
+export async function resetMfa(id: string): Promise<void> {
+  await call('admin.users.resetMfa', { id });
+  await loadUsers({ fresh: false });
+}
+export async function createUser(user: NewUser): Promise<void> {
+  await call('admin.users.create', user);
+  await loadUsers({ fresh: false });
+}
+
+// ── queues ──────────────────────────────────────────────────────────────────────────────────────
+export function loadQueues(opts = fresh): Promise<unknown> {
+  return Promise.all([
+    loadInto(useAdmin, 'queues', () => call('queues.list'), opts),
+    loadInto(useAdmin, 'people', () => call('users.list'), opts),
+  ]);
+}
+const reloadQueues = () => loadInto(useAdmin, 'queues', () => call('queues.list'));
+export async function createQueue(name: string): Promise<void> {
+  await http('POST', '/queues', { name });
+  await reloadQueues();
+}
+export async function addMember(queueId: string, userId: string): Promise<void> {
+  await http('POST', `/queues/${queueId}/members`, { userId });
+  await reloadQueues();
+}
+export async function removeMember(queueId: string, userId: string): Promise<void> {
+  await http('DELETE', `/queues/${queueId}/members/${userId}`);
+  await reloadQueues();
+}
+
+// ── SLA, rules, channels ────────────────────────────────────────────────────────────────────────
+export const loadSla = (opts = fresh) =>
+  loadInto(useAdmin, 'sla', () => http<SlaPolicy[]>('GET', '/sla/policies'), opts);
+export async function saveSla(p: SlaPolicy): Promise<void> {
+  await http('PUT', `/sla/policies/${p.priority}`, {
+    firstResponseMinutes: p.firstResponseMinutes,
+    resolutionMinutes: p.resolutionMinutes,
+  });
+  await loadSla({ fresh: false });
+}
+
+export const loadRules = (opts = fresh) =>
+  loadInto(useAdmin, 'rules', () => http<Rule[]>('GET', '/rules'), opts);
+export async function setRuleEnabled(id: string, enabled: boolean): Promise<void> {
+  await http('PATCH', `/rules/${id}`, { enabled });
+  await loadRules({ fresh: false });
+}
+
+export const loadChannels = (opts = fresh) =>
+  loadInto(useAdmin, 'channels', () => http<Channel[]>('GET', '/channels'), opts);
+export async function updateChannel(
+  id: string,
+  changes: Partial<Pick<Channel, 'enabled' | 'severities'>>,
+): Promise<void> {
+  await http('PATCH', `/channels/${id}`, changes);
+  await loadChannels({ fresh: false });
+}
+
+// ── API tokens ──────────────────────────────────────────────────────────────────────────────────
+export const loadTokens = (opts = fresh) =>
+  loadInto(useAdmin, 'tokens', () => call('admin.tokens.list'), opts);
+/** Issues a token and answers its secret (shown once). */
+export async function createToken(token: NewToken): Promise<string> {
+  const t = await call('admin.tokens.create', token);
+  await loadTokens({ fresh: false });
+  return t.token;
+}
+export async function revokeToken(id: string): Promise<void> {
+  await call('admin.tokens.revoke', { id });
+  await loadTokens({ fresh: false });
+}
+
+// ── audit log ───────────────────────────────────────────────────────────────────────────────────
+export function auditQuery(f: AuditFilter): NonNullable<ChannelRequest<'admin.audit'>> {
+  return {
+    action: f.action || undefined,
+    targetType: f.targetType || undefined,
+    from: f.from ? new Date(f.from).getTime() : undefined,
+    cursor: f.cursor,
+    limit: 100,
+  };
+}
+export function loadAudit(opts = fresh): Promise<void> {
+  return loadInto(
+    useAdmin,
+    'audit',
+    () => call('admin.audit', auditQuery(useAdmin.getState().auditFilter)),
+    opts,
+  );
+}
+/** A changed filter starts again at the first page. */
+export function setAuditFilter(patch: Partial<AuditFilter>, opts = { fresh: false }): Promise<void> {
+  useAdmin.setState((s) => ({ auditFilter: { ...s.auditFilter, cursor: undefined, ...patch } }));
+  return loadAudit(opts);
+}

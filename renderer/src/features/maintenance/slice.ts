@@ -1,0 +1,104 @@
+import { create } from 'zustand';
+import type { ProcedureRun } from '../../../../shared/api/procedures';
+import type { ChannelRequest, MaintenanceWindow } from '../../../../shared/ipc';
+import { call, http } from '../../api';
+import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
+
+interface MaintenanceState {
+  windows: Loadable<MaintenanceWindow[]>;
+  /** The recent maintenance wizard runs. */
+  runs: Loadable<ProcedureRun[]>;
+  /** The wizard run the wizard screen shows. */
+  runId: string | null;
+  run: Loadable<ProcedureRun>;
+}
+
+export const useMaintenance = create<MaintenanceState>(() => ({
+  windows: notLoaded(),
+  runs: notLoaded(),
+  runId: null,
+  run: notLoaded(),
+}));
+
+export function wizardProgress(run: Pick<ProcedureRun, 'steps'>): number {
+  if (!run.steps.length) return 0;
+  return Math.round(
+    (run.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length / run.steps.length) * 100,
+  );
+}
+export const isLive = (run: Pick<ProcedureRun, 'status'> | undefined) =>
+  run?.status === 'running' || run?.status === 'waiting';
+
+// ── windows ─────────────────────────────────────────────────────────────────────────────────────
+export const loadWindows = (opts = { fresh: false }) =>
+  loadInto(useMaintenance, 'windows', () => call('maintenance.list'), opts);
+export function loadWindowList(opts = { fresh: true }): Promise<unknown> {
+  return Promise.all([
+    loadWindows(opts),
+    loadInto(
+      useMaintenance,
+      'runs',
+      () =>
+        http<ProcedureRun[]>('GET', '/procedures/runs', undefined, { procedure: 'maintenance', limit: 20 }),
+      opts,
+    ),
+  ]);
+}
+export async function scheduleWindow(req: ChannelRequest<'maintenance.schedule'>): Promise<void> {
+  await call('maintenance.schedule', req);
+}
+export async function cancelWindow(id: string): Promise<void> {
+  await call('maintenance.cancel', { id });
+  await loadWindows();
+}
+
+// ── the wizard ──────────────────────────────────────────────────────────────────────────────────
+export interface WizardParams {
+  watchMinutes: number;
+  tasks: string[];
+}
+/** Starts the maintenance wizard for a window; answers the run. */
+export function startWizard(windowId: string, p: WizardParams): Promise<ProcedureRun> {
+  return http<ProcedureRun>('POST', `/maintenance/${encodeURIComponent(windowId)}/wizard`, {
+    params: { watchMinutes: p.watchMinutes, tasks: p.tasks.map((runbook) => ({ runbook, params: {} })) },
+  });
+}
+
+export function openRun(runId: string): Promise<void> {
+  const fresh = useMaintenance.getState().runId !== runId;
+  useMaintenance.setState({ runId });
+  return loadInto(
+    useMaintenance,
+    'run',
+    () => http<ProcedureRun>('GET', `/procedures/runs/${encodeURIComponent(runId)}`),
+    {
+      fresh,
+    },
+  );
+}
+function reloadRun(): Promise<void> {
+  const id = useMaintenance.getState().runId;
+  return id ? openRun(id) : Promise.resolve();
+}
+
+export async function completeStep(runId: string, key: string, outcome: 'done' | 'skipped'): Promise<void> {
+  await http('POST', `/procedures/runs/${runId}/steps/${key}/complete`, { outcome });
+  await reloadRun();
+}
+export async function retryStep(runId: string, key: string): Promise<void> {
+  await http('POST', `/procedures/runs/${runId}/steps/${key}/retry`, {});
+  await reloadRun();
+}
+/** Aborts the run; answers the rollback job when one was started. */
+export async function abortRun(runId: string, rollback: boolean): Promise<string | null> {
+  const r = await http<{ run: ProcedureRun; rollbackJobId: string | null }>(
+    'POST',
+    `/procedures/runs/${runId}/abort`,
+    {
+      rollback,
+      reason: 'aborted from the wizard',
+    },
+  );
+  await reloadRun();
+  return r.rollbackJobId;
+}

@@ -1,0 +1,40 @@
+import { create } from 'zustand';
+import type { ChannelRequest, ChannelResponse, Job, Runbook } from '../../../../shared/ipc';
+import { call } from '../../api';
+import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
+
+interface RunbooksState {
+  runbooks: Loadable<Runbook[]>;
+  jobs: Loadable<ChannelResponse<'jobs.list'>>;
+}
+
+export const useRunbooks = create<RunbooksState>(() => ({ runbooks: notLoaded(), jobs: notLoaded() }));
+
+export function loadCatalogue(opts = { fresh: true }): Promise<unknown> {
+  return Promise.all([loadInto(useRunbooks, 'runbooks', () => call('runbooks.list'), opts), loadJobs(opts)]);
+}
+export const loadJobs = (opts = { fresh: false }) =>
+  loadInto(useRunbooks, 'jobs', () => call('jobs.list', { limit: 30 }), opts);
+
+export const awaitingApproval = (s: RunbooksState) =>
+  (s.jobs.data ?? []).filter((j) => j.status === 'awaiting_approval');
+
+export async function approveJob(id: string): Promise<void> {
+  await call('jobs.approve', { id });
+  await loadJobs();
+}
+export async function rejectJob(id: string, reason: string): Promise<void> {
+  await call('jobs.reject', { id, reason });
+  await loadJobs();
+}
+export const requestJob = (req: ChannelRequest<'jobs.request'>): Promise<Job> => call('jobs.request', req);
+
+export function dangerOf(r: Runbook): { level: 'safe' | 'caution' | 'destructive'; text: string } {
+  if (r.destructive)
+    return {
+      level: 'destructive',
+      text: r.requiresApproval ? 'Destructive · needs approval' : 'Destructive',
+    };
+  if (r.destructiveWhen) return { level: 'caution', text: `Destructive when ${r.destructiveWhen}` };
+  return { level: 'safe', text: 'Safe' };
+}

@@ -1,0 +1,60 @@
+import { Progress } from '../../ui/feedback';
+import { currentUser, logout, useSession } from '../auth/session';
+import { setOutboxOpen } from './ui';
+
+export function StatusBar() {
+  const c = useSession((s) => s.connectivity);
+  const user = useSession(currentUser);
+  const profiles = useSession((s) => s.profiles);
+  const activeId = useSession((s) => s.activeProfileId);
+  const profile = profiles.find((p) => p.id === activeId);
+  const sync = c?.sync;
+  const syncing = sync && (sync.phase === 'initial' || sync.phase === 'delta');
+  const out = c?.outbox ?? { pending: 0, failed: 0, conflicts: 0 };
+  const outTotal = out.pending + out.failed + out.conflicts;
+  return (
+    <footer className="statusbar" aria-label="Status">
+      <span data-testid="online-state">
+        <span className={`dot ${c?.online ? (c.live === 'connected' ? 'on' : 'mid') : 'off'}`} aria-hidden />
+        {c ? (c.online ? (c.live === 'connected' ? 'Online' : `Online (live ${c.live})`) : 'Offline') : '…'}
+      </span>
+      <span className="row" style={{ gap: 6 }} data-testid="sync-state">
+        {syncing ? (
+          <>
+            {sync.phase === 'initial' ? 'Initial sync' : 'Syncing'} {sync.done}
+            {sync.total ? ` / ${sync.total}` : ''}
+            <Progress
+              value={sync.total ? Math.min(100, (sync.done / sync.total) * 100) : null}
+              label="Sync progress"
+            />
+          </>
+        ) : sync?.phase === 'error' ? (
+          <span className="sev-critical" title={sync.error ?? ''}>
+            Sync error
+          </span>
+        ) : sync?.lastSyncedAt ? (
+          `Synced ${new Date(sync.lastSyncedAt).toLocaleTimeString()}`
+        ) : (
+          'Not synced yet'
+        )}
+      </span>
+      <button
+        onClick={() => setOutboxOpen(true)}
+        data-testid="outbox-button"
+        aria-label={`Outbox: ${out.pending} pending, ${out.failed} failed, ${out.conflicts} conflicts`}
+      >
+        Outbox {outTotal > 0 ? `${out.pending} pending` : 'empty'}
+        {out.failed > 0 && <span className="sev-critical"> · {out.failed} failed</span>}
+        {out.conflicts > 0 && <span className="sev-high"> · {out.conflicts} conflicts</span>}
+      </button>
+      <span className="spacer" />
+      <span>{c?.serverLabel ?? profile?.name ?? ''}</span>
+      {user && (
+        <span>
+          {user.name} <span className="muted">({user.role})</span>
+        </span>
+      )}
+      <button onClick={() => void logout()}>Sign out</button>
+    </footer>
+  );
+}

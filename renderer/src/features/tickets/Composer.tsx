@@ -1,0 +1,68 @@
+import { errorMessage } from '../../api';
+import { toast } from '../../ui/toasts';
+import { sendComment, setDraft, useTicket } from './slice';
+
+/** The reply / internal-note composer; the draft autosaves into the cache. */
+export function Composer({ ref }: { ref: React.Ref<HTMLTextAreaElement> }) {
+  const draft = useTicket((s) => s.draft);
+  const internal = useTicket((s) => s.internal);
+  const savedAt = useTicket((s) => s.draftSavedAt);
+  const sending = useTicket((s) => s.sending);
+  const submit = async () => {
+    try {
+      await sendComment();
+      toast(internal ? 'Note added' : 'Reply sent', 'ok');
+    } catch (e) {
+      toast(errorMessage(e), 'error');
+    }
+  };
+  return (
+    <form
+      className={`composer${internal ? ' internal' : ''}`}
+      style={{ marginTop: 12 }}
+      aria-label="Composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <div className="row" role="radiogroup" aria-label="Message type">
+        <label className="inline">
+          <input type="radio" name="kind" checked={!internal} onChange={() => setDraft(draft, false)} />{' '}
+          Public reply
+        </label>
+        <label className="inline">
+          <input type="radio" name="kind" checked={internal} onChange={() => setDraft(draft, true)} />{' '}
+          Internal note
+        </label>
+        <span className="spacer" />
+        <span className="muted" style={{ fontSize: 12 }} aria-live="polite">
+          {savedAt ? 'Draft saved' : ''}
+        </span>
+      </div>
+      <label>
+        <span className="sr-only">{internal ? 'Internal note' : 'Reply to the requester'}</span>
+        <textarea
+          ref={ref}
+          value={draft}
+          placeholder={internal ? 'Internal note — only agents see this' : 'Reply to the requester…'}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              void submit();
+            }
+          }}
+        />
+      </label>
+      <div className="row end">
+        <span className="muted" style={{ fontSize: 12 }}>
+          <kbd>Ctrl</kbd>+<kbd>Enter</kbd> to send
+        </span>
+        <button className="primary" type="submit" disabled={sending || !draft.trim()}>
+          {internal ? 'Add note' : 'Send reply'}
+        </button>
+      </div>
+    </form>
+  );
+}

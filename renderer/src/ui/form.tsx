@@ -1,0 +1,86 @@
+import type { InputHTMLAttributes, ReactNode } from 'react';
+
+/** The form's closing row: Cancel (never submits) and the primary submit button. */
+export function FormActions({
+  onCancel,
+  busy,
+  submit,
+}: {
+  onCancel: () => void;
+  busy: boolean;
+  submit: string;
+}) {
+  return (
+    <div className="row end">
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button className="primary" disabled={busy}>
+        {submit}
+      </button>
+    </div>
+  );
+}
+
+/** A labelled text input with an optional hint, or an error in the hint's place. */
+export function TextField({
+  label,
+  value,
+  onChange,
+  hint,
+  error,
+  inline,
+  ...input
+}: {
+  label: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  hint?: ReactNode;
+  error?: string | null;
+  inline?: boolean;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
+  return (
+    <label className={inline ? 'inline' : undefined}>
+      {label}
+      <input
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        {...(error !== undefined ? { 'aria-invalid': !!error } : {})}
+        {...input}
+      />
+      {(error || hint) && <span className={error ? 'field-error' : 'field-hint'}>{error ?? hint}</span>}
+    </label>
+  );
+}
+
+/** One checkbox per value, checked when the value is in the list. */
+export function CheckboxGroup<T extends string>({
+  values,
+  checked,
+  onChange,
+  label = (v) => v,
+  spaced = false,
+}: {
+  values: readonly T[];
+  checked: readonly T[];
+  onChange: (next: T[]) => void;
+  label?: (v: T) => ReactNode;
+  /** A space between the box and its label. */
+  spaced?: boolean;
+}) {
+  return (
+    <>
+      {values.map((v) => (
+        <label key={v} className="inline">
+          <input
+            type="checkbox"
+            checked={checked.includes(v)}
+            onChange={(e) => onChange(e.target.checked ? [...checked, v] : checked.filter((x) => x !== v))}
+          />
+          {spaced && ' '}
+          {label(v)}
+        </label>
+      ))}
+    </>
+  );
+}
