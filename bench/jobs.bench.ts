@@ -3,9 +3,9 @@ import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { loadConfig } from '../backend/src/config/secrets';
-import { createContext } from '../backend/src/context';
+import { cliServices } from '../backend/src/app/processes';
 import { migrateToLatest } from '../backend/src/db/migrate';
-import { operations } from '../backend/src/jobs/operations';
+import { createLogger } from '../backend/src/platform/logging';
 import { startServer } from '../backend/src/server';
 import { makeApiCaller } from '../backend/test-support/harness';
 import { mkdtempSync } from 'node:fs';
@@ -19,7 +19,7 @@ async function logBench() {
   const config = loadConfig({ ...process.env, DATA_DIR: path.join(dir, 'srv'), PORT: '0', LOG_LEVEL: 'silent', JOB_WORKERS: '0', OPS_SCHEDULERS: 'false' });
   const server = await startServer(config);
   const api = makeApiCaller(server.url);
-  await server.ctx.userService.create({ id: null, email: 'bench', ip: null }, { email: 'b@example.com', password: 'correct-horse-battery-9', name: 'B', role: 'admin' });
+  await server.services.userService.create({ id: null, email: 'bench', ip: null }, { email: 'b@example.com', password: 'correct-horse-battery-9', name: 'B', role: 'admin' });
   const token = (await api('POST', '/api/v1/auth/login', { body: { email: 'b@example.com', password: 'correct-horse-battery-9' } })).body.accessToken as string;
   await api('PUT', '/api/v1/runbooks/commands/million', { token, body: { title: 'Million lines', argv: [process.execPath, '-e', "const out=[];for(let i=1;i<=1e6;i++){out.push('line '+i);if(out.length===1e4){process.stdout.write(out.join('\\n')+'\\n');out.length=0}}"], params: [], minRole: 'admin', timeoutSeconds: 3600 } });
   let peakRss = 0;
@@ -58,14 +58,14 @@ async function backupBench() {
   const cliMs = Date.now() - t;
   rmSync(path.join(dir, 'cli-copy.db'), { force: true });
   const config = loadConfig({ ...process.env, DATA_DIR: path.join(dir, 'b'), DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent', JOB_WORKERS: '0', BACKUP_MIN_FREE_MB: '0' });
-  const ctx = createContext(config);
+  const ctx = cliServices(config, { logger: createLogger(config, 2) });
   await migrateToLatest(ctx.database);
   t = Date.now();
   const phases: string[] = [];
   let last = Date.now();
-  const b = await operations(ctx).backups.create('manual', { log: (l) => { phases.push(`${l.slice(0, 40)} @${Date.now() - last}ms`); last = Date.now(); } });
+  const b = await ctx.backups.create('manual', { log: (l) => { phases.push(`${l.slice(0, 40)} @${Date.now() - last}ms`); last = Date.now(); } });
   const ourMs = Date.now() - t;
-  await ctx.close();
+  await ctx.lifecycle.stop();
   rows.push(['SQLite database size (MiB)', (size / 1048576).toFixed(0)], ['sqlite3 CLI .backup (s)', (cliMs / 1000).toFixed(1)], ['OpsDesk backup: online copy + integrity_check + counts + gzip + sha256 (s)', (ourMs / 1000).toFixed(1)], ['ratio OpsDesk / sqlite3 .backup', (ourMs / cliMs).toFixed(1)], ['backup file (MiB)', ((b.sizeBytes ?? 0) / 1048576).toFixed(0)]);
   console.log(phases.join('\n'));
 }

@@ -9,15 +9,14 @@ import { apiTokenRoutes } from './api-tokens/api-token-routes';
 import { servicesOf } from './app/services';
 import { auditRoutes } from './audit/audit-routes';
 import { authRoutes } from './auth/auth-routes';
-import type { AppContext } from './context';
+import type { Services } from './app/services';
+import { contextOf, type AppContext } from './context';
 import { installErrorHandler } from './http/error-handler';
 import type { RegisteredRoute } from './http/route-table';
 import { OPERATIONS_ROUTES } from './jobs/operations-routes-list';
-import { startOperations } from './jobs/operations';
 import { healthRoutes } from './health/health-routes';
 import { MONITORING_ROUTES } from './monitoring/routes';
-import { LiveServer } from './realtime/live-server';
-import { wireLive } from './sync/live-wiring';
+import type { LiveServer } from './realtime/live-server';
 import { HELPDESK_ROUTES } from './tickets/helpdesk-routes';
 import { userRoutes } from './users/user-routes';
 import { VERSION } from './version';
@@ -27,13 +26,15 @@ export interface App {
   /** Every route Fastify registered, with the name of its declaration (the route-table test reads it). */
   routes: RegisteredRoute[];
   live: LiveServer;
+  services: Services;
+  /** TRANSITIONAL: the service-locator view for route plugins not yet taking `Pick<Services, ...>`. */
   ctx: AppContext;
 }
 
 /** Domain route plugins mounted under /api/v1. Later domains add theirs here. */
 const API_ROUTES = [(ctx: AppContext) => authRoutes(servicesOf(ctx)), (ctx: AppContext) => userRoutes(servicesOf(ctx)), (ctx: AppContext) => apiTokenRoutes(servicesOf(ctx)), (ctx: AppContext) => auditRoutes(servicesOf(ctx)), ...HELPDESK_ROUTES, ...MONITORING_ROUTES, ...OPERATIONS_ROUTES];
 
-function createHttp(ctx: AppContext, logger: Logger) {
+function createHttp(ctx: Pick<Services, 'config'>, logger: Logger) {
   return Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: ctx.config.BODY_LIMIT_BYTES,
@@ -48,8 +49,10 @@ function createHttp(ctx: AppContext, logger: Logger) {
 
 export type Http = ReturnType<typeof createHttp>;
 
-export async function buildApp(ctx: AppContext, logger: Logger): Promise<App> {
-  const http = createHttp(ctx, logger);
+/** The HTTP app over the wired services; socket.io (`live`) serves on its server. Starts no background work. */
+export async function buildApp(services: Services, live: LiveServer): Promise<App> {
+  const ctx = contextOf(services);
+  const http = createHttp(services, services.logger);
   const routes: RegisteredRoute[] = [];
   http.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) routes.push({ method, url: r.url, routeName: r.config?.routeName });
@@ -113,8 +116,6 @@ export async function buildApp(ctx: AppContext, logger: Logger): Promise<App> {
     { prefix: '/api/v1' },
   );
 
-  const live = new LiveServer(http.server, ctx);
-  wireLive(live, ctx);
-  await startOperations(ctx, live);
-  return { http, routes, live, ctx };
+  live.attach(http.server);
+  return { http, routes, live, services, ctx };
 }

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   // not take the whole backend down while the health check reports the cause.
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection in a background task'));
   const server = await startServer(config, { logger });
-  logger.info({ url: server.url, database: server.ctx.database.dialect, dataDir: config.DATA_DIR }, 'OpsDesk backend listening');
+  logger.info({ url: server.url, database: server.services.database.dialect, dataDir: config.DATA_DIR }, 'OpsDesk backend listening');
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

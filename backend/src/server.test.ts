@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig, ConfigError } from './config/config';
 import { startServer } from './server';
-import { makeApiCaller, startTestServer, tempDir, testConfig } from '../test/harness';
-import { freePort, startPgCluster } from '../test/postgres-cluster';
+import { makeApiCaller, startTestServer, tempDir, testConfig } from '../test-support/harness';
+import { freePort, startPgCluster } from '../test-support/postgres-cluster';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -64,7 +64,7 @@ describe('health and metrics', () => {
     expect(ok.body.checks.map((c: { name: string }) => c.name)).toEqual(
       expect.arrayContaining(['database', 'storage']),
     );
-    server.ctx.database.sqlite!.close();
+    server.services.database.sqlite!.close();
     const down = await server.api('GET', '/health/');
     expect(down.status).toBe(503);
     expect(down.body.checks.find((c: { name: string }) => c.name === 'database').status).toBe('down');

@@ -1,8 +1,13 @@
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './platform/logging';
 import { buildApp, type App } from './app';
 import type { Config } from './config/config';
-import { createContext, type ContextOptions } from './context';
+import { serverServices } from './app/processes';
+import type { DatabaseHandle } from './db/connect';
+import type { Clock } from './lib/clock';
 import { migrateToLatest } from './db/migrate';
+
+export { createLogger };
 
 export interface RunningServer extends App {
   url: string;
@@ -11,32 +16,26 @@ export interface RunningServer extends App {
   stop(): Promise<void>;
 }
 
-export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
-  return pino(
-    {
-      level: config.LOG_LEVEL,
-      base: { service: 'opsdesk-backend' },
-      redact: { paths: ['req.headers.authorization', '*.password', '*.refreshToken', '*.accessToken'], censor: '[redacted]' },
-    },
-    // Asynchronous writes: a synchronous write per log line cost ~40 % of a small request's
-    // throughput. Lines written while a write is in flight go out together; main.ts flushes on exit.
-    pino.destination({ dest: 1, sync: false }),
-  );
+export interface ServerOptions {
+  clock?: Clock;
+  /** An already open database; opened from DATABASE_URL otherwise. */
+  database?: DatabaseHandle;
+  logger?: Logger;
 }
 
-export async function startServer(config: Config, options: ContextOptions & { logger?: Logger } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
-  const ctx = createContext(config, options);
+  const { services, live } = serverServices(config, { ...options, logger });
   try {
-    const applied = await migrateToLatest(ctx.database);
+    const applied = await migrateToLatest(services.database);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    const app = await buildApp(ctx, logger);
+    const app = await buildApp(services, live);
     await app.http.listen({ host: config.HOST, port: config.PORT });
     const address = app.http.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-    await ctx.monitoring.start(`http://${host}:${port}`);
-    ctx.onClose(() => ctx.monitoring.stop());
+    services.monitoringRounds.registerApiCheck(`http://${host}:${port}`);
+    await services.lifecycle.start();
     let stopping: Promise<void> | undefined;
     return {
       ...app,
@@ -46,11 +45,11 @@ export async function startServer(config: Config, options: ContextOptions & { lo
         (stopping ??= (async () => {
           app.live.disconnectAll();
           await app.http.close();
-          await ctx.close();
+          await services.lifecycle.stop();
         })()),
     };
   } catch (err) {
-    await ctx.close().catch(() => {});
+    await services.lifecycle.stop().catch((closeErr: unknown) => logger.error({ err: closeErr }, 'closing after a failed start failed'));
     throw err;
   }
 }

@@ -43,3 +43,30 @@ export async function restartMonitoringServer(env: MonitoringTestEnv, whileDown?
   };
   return { ...env, server };
 }
+
+/**
+ * The monitoring services of a running server, with the rounds the background loops run
+ * (collect, evaluate, tick, idle): tests drive them with the loops off.
+ */
+export function monitoringOf(server: Pick<TestServer, 'services'>) {
+  const s = server.services;
+  const r = s.monitoringRounds;
+  return {
+    store: s.metricStore,
+    collectors: s.collectors,
+    silences: s.silences,
+    alerts: s.alerts,
+    rules: s.rules,
+    evaluator: s.evaluator,
+    notifier: s.notifier,
+    escalator: s.escalator,
+    heartbeats: s.heartbeats,
+    incidents: s.incidents,
+    reports: s.reports,
+    init: () => r.init(),
+    collect: () => r.collect(),
+    collectAndEvaluate: () => r.collectAndEvaluate(),
+    tick: () => r.tick(),
+    idle: () => r.idle(),
+  };
+}

@@ -227,7 +227,7 @@ describe('online channels against a real backend', () => {
 
   it('metrics: names and a series', async () => {
     const now = Date.now();
-    await server.ctx.monitoring.store.write([{ name: 'cpu_percent', labels: { host: 'web-1' }, value: 42 }], now - 60_000);
+    await server.services.metricStore.write([{ name: 'cpu_percent', labels: { host: 'web-1' }, value: 42 }], now - 60_000);
     const names = await call(admin, 'metrics.names', undefined);
     const name = names[0]?.name ?? 'cpu_percent';
     const series = await call(admin, 'metrics.series', { name, from: now - 3_600_000, to: now + 60_000 });

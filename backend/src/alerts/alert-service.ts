@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import type { Alert, AlertNote, AlertQuery, AlertSource, Severity } from '../../../shared/api/alerts';
+import type { Alert, AlertNote, AlertQuery, Severity } from '../../../shared/api/alerts';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { DialectName } from '../db/dialect';
 import type { Database } from '../db/schema';
@@ -10,78 +10,10 @@ import { uuid } from '../lib/ids';
 import type { EventHub } from '../realtime/event-hub';
 import type { SilenceService } from '../silences/silence-service';
 import type { ChangeFeed } from '../sync/change-feed';
-import { canonicalLabels, fingerprintOf, parseJson, type LabelSet } from './labels';
+import { ACTIVE, matchLabels, toAlert, type AlertListeners, type RaiseInput, type RaiseOutcome, type Row } from './alert-model';
+import { canonicalLabels, fingerprintOf, parseJson } from './labels';
 
-type Row = Database['alerts'];
-
-/** One occurrence of a problem, from a rule, a receiver or a heartbeat. */
-export interface RaiseInput {
-  source: AlertSource;
-  /** Dedup scope (rule id, receiver + external fingerprint, …); labels are added to it. */
-  scope: string;
-  /** Use this fingerprint as is instead of hashing scope + labels. */
-  fingerprint?: string;
-  ruleId?: string | null;
-  name: string;
-  severity: Severity;
-  summary?: string;
-  description?: string | null;
-  labels: LabelSet;
-  annotations?: LabelSet;
-  value?: number | null;
-  generatorUrl?: string | null;
-  startsAt?: number;
-}
-
-export interface RaiseOutcome {
-  alert: Alert;
-  kind: 'fired' | 'updated';
-}
-
-export interface AlertListeners {
-  fired: ((alert: Alert) => void)[];
-  resolved: ((alert: Alert) => void)[];
-  updated: ((alert: Alert, what: string) => void)[];
-}
-
-const ACTIVE = ['firing', 'acknowledged'];
-
-export function toAlert(r: Row): Alert {
-  return {
-    id: r.id,
-    fingerprint: r.fingerprint,
-    source: r.source as AlertSource,
-    ruleId: r.rule_id,
-    name: r.name,
-    severity: r.severity as Severity,
-    status: r.status as Alert['status'],
-    summary: r.summary,
-    description: r.description,
-    labels: parseJson(r.labels, {}),
-    annotations: parseJson(r.annotations, {}),
-    value: r.value === null ? null : Number(r.value),
-    count: Number(r.count),
-    startsAt: r.starts_at,
-    lastSeenAt: r.last_seen_at,
-    acknowledgedAt: r.acked_at,
-    acknowledgedBy: r.acked_by,
-    resolvedAt: r.resolved_at,
-    resolvedBy: r.resolved_by,
-    resolveReason: r.resolve_reason,
-    silenced: r.silenced === 1,
-    silenceId: r.silence_id,
-    generatorUrl: r.generator_url,
-    escalationLevel: Number(r.escalation_level),
-    nextEscalationAt: r.next_escalation_at,
-    incidentId: r.incident_id,
-    updatedAt: r.updated_at,
-  };
-}
-
-/** Labels silences match against: the alert's own plus alertname and severity, as in Alertmanager. */
-export function matchLabels(a: { name: string; severity: string; labels: LabelSet }): LabelSet {
-  return { alertname: a.name, severity: a.severity, ...a.labels };
-}
+export { toAlert, matchLabels, type RaiseInput, type RaiseOutcome, type AlertListeners } from './alert-model';
 
 /**
  * The alert lifecycle: firing → acknowledged → resolved, dedup by fingerprint (one open alert per
@@ -90,11 +22,6 @@ export function matchLabels(a: { name: string; severity: string; labels: LabelSe
  */
 export class AlertService {
   readonly listeners: AlertListeners = { fired: [], resolved: [], updated: [] };
-  /**
-   * When a new unsilenced alert's first escalation step is due, relative to now (null: no later
-   * level). Set by the escalator, so level 0 is recorded in the insert itself.
-   */
-  nextEscalationDelay: () => Promise<number | null> = async () => null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -104,6 +31,11 @@ export class AlertService {
     private readonly silences: SilenceService,
     private readonly audit: AuditLog,
     private readonly dialect: DialectName,
+    /**
+     * When a new unsilenced alert's first escalation step is due, relative to now (null: no later
+     * level): the escalation policy's, so level 0 is recorded in the insert itself.
+     */
+    private readonly nextEscalationDelay: () => Promise<number | null>,
   ) {}
 
   /** Fires new alerts or deduplicates into open ones, all in one transaction (a webhook's batch). */
@@ -363,6 +295,12 @@ export class AlertService {
   async openByFingerprint(fingerprint: string): Promise<Alert | null> {
     const row = await this.db.selectFrom('alerts').selectAll().where('fingerprint', '=', fingerprint).where('status', 'in', ACTIVE).executeTakeFirst();
     return row ? toAlert(row) : null;
+  }
+
+  /** How many alerts of a severity are open (firing or acknowledged). */
+  async openCount(severity: Severity): Promise<number> {
+    const r = await this.db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('n')).where('severity', '=', severity).where('status', 'in', ACTIVE).executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
   async openByRule(): Promise<Alert[]> {

@@ -1,122 +1,128 @@
-import type { AppContext } from '../context';
-import { operations } from '../jobs/operations';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AlertService } from '../alerts/alert-service';
+import type { ApiTokenService } from '../api-tokens/api-token-service';
+import type { AuditLog } from '../audit/audit-log';
+import type { AuthService } from '../auth/auth-service';
+import type { SessionStore } from '../auth/session-store';
+import type { BackupScheduler } from '../backups/backup-scheduler';
+import type { BackupService } from '../backups/backup-service';
+import type { Config } from '../config/config';
+import type { DatabaseHandle } from '../db/connect';
+import type { Escalator } from '../escalation/escalator';
+import type { HealthChecks } from '../health/health-checks';
+import type { Guard } from '../http/guards';
+import type { IdempotencyStore } from '../http/idempotency';
+import type { IncidentService } from '../incidents/incident-service';
+import type { HeartbeatService } from '../integrations/heartbeat-service';
+import type { JobEvents } from '../jobs/job-events';
+import type { JobQueue } from '../jobs/job-queue';
+import type { JobRepository } from '../jobs/job-repository';
+import type { JobRunner } from '../jobs/job-runner';
+import type { JobService } from '../jobs/job-service';
+import type { LogBus } from '../jobs/log-bus';
+import type { Clock } from '../lib/clock';
+import type { OpsIntegrations } from '../maintenance/integrations';
+import type { MaintenanceMode } from '../maintenance/maintenance-mode';
+import type { MaintenanceWindows } from '../maintenance/maintenance-windows';
+import type { ServerMetrics } from '../metrics/prometheus';
+import type { CollectorRegistry } from '../monitoring/collectors';
+import type { MetricStore } from '../monitoring/metric-store';
+import type { MonitoringRounds } from '../monitoring/monitoring';
+import type { Notifier } from '../notifications/notifier';
+import type { Lifecycle } from '../platform/lifecycle';
+import type { ProcedureEngine } from '../procedures/procedure-engine';
+import type { QueueAccess } from '../queues/queue-access';
+import type { QueueService } from '../queues/queue-service';
+import type { EventHub } from '../realtime/event-hub';
+import type { ReportService } from '../reports/report-service';
+import type { RuleEvaluator } from '../rules/rule-evaluator';
+import type { RuleService } from '../rules/rule-service';
+import type { RunbookCatalogue } from '../runbooks/catalogue';
+import type { TicketSearchIndex } from '../search/fts';
+import type { ServiceManager } from '../services/service-manager';
+import type { SilenceService } from '../silences/silence-service';
+import type { SlaPolicies } from '../sla/sla-policies';
+import type { SlaWatcher } from '../sla/sla-watcher';
+import type { ChangeFeed } from '../sync/change-feed';
+import type { TicketQuery } from '../tickets/ticket-query';
+import type { TicketService } from '../tickets/ticket-service';
+import type { UserRepository } from '../users/user-repository';
+import type { UserService } from '../users/user-service';
+import type { ViewService } from '../views/view-service';
 
 /**
- * Every service of the backend process, by name: what the wiring builds. Route plugins take a
- * `Pick<Services, ...>` of exactly what they use, so a reader sees a plugin's needs in its signature.
+ * Every service of a backend process, by name: what the wiring (app/wiring.ts) builds. Route
+ * plugins take a `Pick<Services, ...>` of exactly what they use, so a reader sees a plugin's needs
+ * in its signature.
  */
 export interface Services {
-  config: AppContext['config'];
-  clock: AppContext['clock'];
-  database: AppContext['database'];
-  redis: AppContext['redis'];
-  metrics: AppContext['metrics'];
-  health: AppContext['health'];
-  audit: AppContext['audit'];
-  users: AppContext['users'];
-  userService: AppContext['userService'];
-  sessions: AppContext['sessions'];
-  auth: AppContext['auth'];
-  apiTokens: AppContext['apiTokens'];
-  guard: AppContext['guard'];
-  idempotency: AppContext['idempotency'];
-  maintenance: AppContext['maintenance'];
-  changes: AppContext['changes'];
-  events: AppContext['events'];
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  database: DatabaseHandle;
+  redis: Redis | null;
+  metrics: ServerMetrics;
+  /** Starts and stops every background loop of the process; counts and logs their failures. */
+  lifecycle: Lifecycle;
+  health: HealthChecks;
+  audit: AuditLog;
+  users: UserRepository;
+  userService: UserService;
+  sessions: SessionStore;
+  auth: AuthService;
+  apiTokens: ApiTokenService;
+  guard: Guard;
+  idempotency: IdempotencyStore;
+  /** Set while a restore runs: writes get 503. */
+  maintenance: MaintenanceMode;
+  /** The delta-sync feed: record changes inside write transactions. */
+  changes: ChangeFeed;
+  /** Publish live events after commit. */
+  events: EventHub;
   // helpdesk
-  queueAccess: AppContext['helpdesk']['access'];
-  queues: AppContext['helpdesk']['queues'];
-  ticketSearch: AppContext['helpdesk']['search'];
-  sla: AppContext['helpdesk']['sla'];
-  slaWatcher: AppContext['helpdesk']['slaWatcher'];
-  tickets: AppContext['helpdesk']['tickets'];
-  ticketQuery: AppContext['helpdesk']['ticketQuery'];
-  views: AppContext['helpdesk']['views'];
+  queueAccess: QueueAccess;
+  queues: QueueService;
+  ticketSearch: TicketSearchIndex;
+  sla: SlaPolicies;
+  slaWatcher: SlaWatcher;
+  tickets: TicketService;
+  ticketQuery: TicketQuery;
+  views: ViewService;
   // monitoring, alerting, incidents
-  metricStore: AppContext['monitoring']['store'];
-  collectors: AppContext['monitoring']['collectors'];
-  silences: AppContext['monitoring']['silences'];
-  alerts: AppContext['monitoring']['alerts'];
-  rules: AppContext['monitoring']['rules'];
-  evaluator: AppContext['monitoring']['evaluator'];
-  notifier: AppContext['monitoring']['notifier'];
-  escalator: AppContext['monitoring']['escalator'];
-  heartbeats: AppContext['monitoring']['heartbeats'];
-  incidents: AppContext['monitoring']['incidents'];
-  reports: AppContext['monitoring']['reports'];
+  metricStore: MetricStore;
+  collectors: CollectorRegistry;
+  silences: SilenceService;
+  alerts: AlertService;
+  rules: RuleService;
+  evaluator: RuleEvaluator;
+  notifier: Notifier;
+  escalator: Escalator;
+  heartbeats: HeartbeatService;
+  incidents: IncidentService;
+  reports: ReportService;
+  /** One round of collection/evaluation, of the alert tick, of rollups: the loops' bodies (tests drive them). */
+  monitoringRounds: MonitoringRounds;
   // operations
-  runbooks: ReturnType<typeof operations>['catalogue'];
-  jobRepo: ReturnType<typeof operations>['repo'];
-  jobRunner: ReturnType<typeof operations>['runner'];
-  jobQueue: ReturnType<typeof operations>['queue'];
-  jobs: ReturnType<typeof operations>['jobs'];
-  jobLogs: ReturnType<typeof operations>['bus'];
-  jobEvents: ReturnType<typeof operations>['jobEvents'];
-  serviceManager: ReturnType<typeof operations>['services'];
-  backups: ReturnType<typeof operations>['backups'];
-  backupScheduler: ReturnType<typeof operations>['scheduler'];
-  opsIntegrations: ReturnType<typeof operations>['integrations'];
-  maintenanceWindows: ReturnType<typeof operations>['windows'];
-  procedures: ReturnType<typeof operations>['procedures'];
+  runbooks: RunbookCatalogue;
+  jobRepo: JobRepository;
+  jobRunner: JobRunner;
+  jobQueue: JobQueue;
+  jobs: JobService;
+  jobLogs: LogBus;
+  jobEvents: JobEvents;
+  serviceManager: ServiceManager;
+  backups: BackupService;
+  backupScheduler: BackupScheduler;
+  opsIntegrations: OpsIntegrations;
+  maintenanceWindows: MaintenanceWindows;
+  procedures: ProcedureEngine;
 }
 
 /**
- * TRANSITIONAL: the flat Services view of the old AppContext, so route plugins can take
- * `Pick<Services, ...>` while the wiring moves to one function. Removed with AppContext.
+ * TRANSITIONAL: route lists still call `(ctx: AppContext) => xRoutes(servicesOf(ctx))` for plugins
+ * converted to `Pick<Services, ...>`; an AppContext is a Services. Removed with AppContext.
  */
-export function servicesOf(ctx: AppContext): Services {
-  const h = ctx.helpdesk;
-  const m = () => ctx.monitoring;
-  const o = () => operations(ctx);
-  return {
-    config: ctx.config,
-    clock: ctx.clock,
-    database: ctx.database,
-    redis: ctx.redis,
-    metrics: ctx.metrics,
-    health: ctx.health,
-    audit: ctx.audit,
-    users: ctx.users,
-    userService: ctx.userService,
-    sessions: ctx.sessions,
-    auth: ctx.auth,
-    apiTokens: ctx.apiTokens,
-    guard: ctx.guard,
-    idempotency: ctx.idempotency,
-    maintenance: ctx.maintenance,
-    changes: ctx.changes,
-    events: ctx.events,
-    queueAccess: h.access,
-    queues: h.queues,
-    ticketSearch: h.search,
-    sla: h.sla,
-    slaWatcher: h.slaWatcher,
-    tickets: h.tickets,
-    ticketQuery: h.ticketQuery,
-    views: h.views,
-    get metricStore() { return m().store; },
-    get collectors() { return m().collectors; },
-    get silences() { return m().silences; },
-    get alerts() { return m().alerts; },
-    get rules() { return m().rules; },
-    get evaluator() { return m().evaluator; },
-    get notifier() { return m().notifier; },
-    get escalator() { return m().escalator; },
-    get heartbeats() { return m().heartbeats; },
-    get incidents() { return m().incidents; },
-    get reports() { return m().reports; },
-    get runbooks() { return o().catalogue; },
-    get jobRepo() { return o().repo; },
-    get jobRunner() { return o().runner; },
-    get jobQueue() { return o().queue; },
-    get jobs() { return o().jobs; },
-    get jobLogs() { return o().bus; },
-    get jobEvents() { return o().jobEvents; },
-    get serviceManager() { return o().services; },
-    get backups() { return o().backups; },
-    get backupScheduler() { return o().scheduler; },
-    get opsIntegrations() { return o().integrations; },
-    get maintenanceWindows() { return o().windows; },
-    get procedures() { return o().procedures; },
-  };
+export function servicesOf(ctx: Services): Services {
+  return ctx;
 }

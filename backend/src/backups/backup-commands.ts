@@ -1,7 +1,6 @@
 import { SYSTEM_ACTOR } from '../audit/audit-log';
 import { CliUsageError, type CliCommand } from '../cli/command';
-import { withContext } from '../cli/with-context';
-import { operations } from '../jobs/operations';
+import { withServices } from '../cli/with-services';
 
 const CLI_ACTOR = { ...SYSTEM_ACTOR, email: 'cli' };
 
@@ -12,8 +11,8 @@ export const backupCommand: CliCommand = {
   usage: 'backup',
   options: {},
   async run({ config, out }) {
-    return withContext({ ...config, JOB_WORKERS: 0 }, async (ctx) => {
-      const b = await operations(ctx).backups.create('manual', { log: out, actor: CLI_ACTOR });
+    return withServices({ ...config, JOB_WORKERS: 0 }, async (ctx) => {
+      const b = await ctx.backups.create('manual', { log: out, actor: CLI_ACTOR });
       out(`Backup ${b.id} written to ${b.file} (${b.sizeBytes} bytes, sha256 ${b.sha256})`);
       return 0;
     });
@@ -26,9 +25,9 @@ export const listBackupsCommand: CliCommand = {
   usage: 'list-backups',
   options: {},
   async run({ config, out }) {
-    return withContext({ ...config, JOB_WORKERS: 0 }, async (ctx) => {
-      const found = operations(ctx).backups.scanManifests();
-      if (!found.length) out(`No backups in ${operations(ctx).backups.dir}`);
+    return withServices({ ...config, JOB_WORKERS: 0 }, async (ctx) => {
+      const found = ctx.backups.scanManifests();
+      if (!found.length) out(`No backups in ${ctx.backups.dir}`);
       for (const { manifest: m, file } of found) out(`${m.id}  ${new Date(m.createdAt).toISOString()}  ${m.kind.padEnd(15)} ${String(m.sizeBytes).padStart(12)} B  ${file}`);
       return 0;
     });
@@ -45,9 +44,9 @@ export const restoreCommand: CliCommand = {
     const target = positionals[0];
     if (!target) throw new CliUsageError('name the backup id or file to restore');
     if (!values.yes) throw new CliUsageError('restoring replaces the database: pass --yes to confirm');
-    return withContext({ ...config, JOB_WORKERS: 0 }, async (ctx) => {
+    return withServices({ ...config, JOB_WORKERS: 0 }, async (ctx) => {
       try {
-        const r = await operations(ctx).backups.restore(target, { log: out, actor: CLI_ACTOR });
+        const r = await ctx.backups.restore(target, { log: out, actor: CLI_ACTOR });
         out(r.message);
         return 0;
       } catch (e) {

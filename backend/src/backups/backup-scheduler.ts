@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { SYSTEM_ACTOR } from '../audit/audit-log';
-import type { AppContext } from '../context';
+import type { Services } from '../app/services';
 import type { JobService } from '../jobs/job-service';
 import type { BackupService } from './backup-service';
 
@@ -21,11 +21,10 @@ export function parseSchedules(text: string): { name: string; cron: string }[] {
  * up with logs, locks and events; after each, retention prunes what no class keeps.
  */
 export class BackupScheduler {
-  private crons: Cron[] = [];
   readonly schedules: { name: string; cron: string }[];
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: Pick<Services, 'config' | 'events' | 'clock'>,
     private readonly jobs: JobService,
     private readonly backups: BackupService,
   ) {
@@ -33,8 +32,9 @@ export class BackupScheduler {
     for (const s of this.schedules) new Cron(s.cron, { paused: true, timezone: 'UTC' }).stop();
   }
 
-  start(): void {
-    this.crons = this.schedules.map((s) => new Cron(s.cron, { timezone: 'UTC', protect: true }, () => this.runScheduled(s.name)));
+  /** Each schedule as a cron loop of the lifecycle (a slow backup never overlaps the next). */
+  register(lifecycle: Services['lifecycle']): void {
+    for (const s of this.schedules) lifecycle.cron(`backup-schedule:${s.name}`, s.cron, () => this.runScheduled(s.name));
   }
 
   nextRuns(): { name: string; cron: string; nextRun: number | null }[] {
@@ -54,11 +54,8 @@ export class BackupScheduler {
       if (done.status === 'succeeded') await this.backups.prune();
     } catch (e) {
       this.ctx.events.publish({ type: 'backup.failed', seq: null, actor: null, data: { schedule: name, error: (e as Error).message }, at: this.ctx.clock.now() }, { kind: 'oncall' });
+      throw e; // logged and counted by the lifecycle
     }
   }
 
-  stop(): void {
-    for (const c of this.crons) c.stop();
-    this.crons = [];
-  }
 }

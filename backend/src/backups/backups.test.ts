@@ -68,7 +68,7 @@ describe.each(DATABASES)('backups and restore on %s', (kind) => {
   });
 
   it('a restore that fails after the data was replaced rolls back to the safety backup', { timeout: 90_000 }, async () => {
-    const { db } = server.ctx.database;
+    const { db } = server.services.database;
     // A backup whose schema_migrations names a migration this build no longer has: the migrate step
     // after the restore fails (Kysely refuses a history with a missing migration).
     await db.insertInto('schema_migrations' as never).values({ name: '0015_retired_migration', timestamp: new Date().toISOString() } as never).execute();
@@ -90,7 +90,7 @@ describe.each(DATABASES)('backups and restore on %s', (kind) => {
   });
 
   it('refuses a backup taken by a newer build before touching anything', async () => {
-    const { db } = server.ctx.database;
+    const { db } = server.services.database;
     await db.insertInto('schema_migrations' as never).values({ name: '9999_from_the_future', timestamp: new Date().toISOString() } as never).execute();
     const job = await server.api('POST', '/api/v1/backups', { token: admin.accessToken });
     const b = await waitJob(server, admin.accessToken, job.body.id, undefined, 60_000);

@@ -1,10 +1,11 @@
+import { cliServices } from '../app/processes';
 import { SYSTEM_ACTOR } from '../audit/audit-log';
 import { migrateToLatest } from '../db/migrate';
-import { createContext } from '../context';
 import { AppError } from '../http/errors';
 import { seedDemo } from '../demo/seed-demo';
+import { createLogger } from '../platform/logging';
 import { CliUsageError, type CliCommand } from './command';
-import { withContext } from './with-context';
+import { withServices } from './with-services';
 
 const CLI_ACTOR = { ...SYSTEM_ACTOR, email: 'cli' };
 
@@ -14,13 +15,13 @@ export const migrateCommand: CliCommand = {
   usage: 'migrate',
   options: {},
   async run({ config, out }) {
-    const ctx = createContext(config);
+    const services = cliServices(config, { logger: createLogger(config, 2) });
     try {
-      const applied = await migrateToLatest(ctx.database);
+      const applied = await migrateToLatest(services.database);
       out(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Schema is up to date');
       return 0;
     } finally {
-      await ctx.close();
+      await services.lifecycle.stop();
     }
   },
 };
@@ -34,7 +35,7 @@ export const createAdminCommand: CliCommand = {
     if (typeof values.email !== 'string') throw new CliUsageError('--email is required');
     if (!values['password-stdin']) throw new CliUsageError('pass the password on standard input with --password-stdin');
     const password = (await stdin()).replace(/\r?\n$/, '');
-    return withContext(config, async (ctx) => {
+    return withServices(config, async (ctx) => {
       try {
         const user = await ctx.userService.createAdmin(CLI_ACTOR, values.email as string, password, (values.name as string) ?? 'Administrator');
         out(`Created admin ${user.email} (${user.id})`);
@@ -56,7 +57,7 @@ export const checkHealthCommand: CliCommand = {
   usage: 'check-health [--json]',
   options: { json: { type: 'boolean' } },
   async run({ config, values, out }) {
-    return withContext(config, async (ctx) => {
+    return withServices(config, async (ctx) => {
       const report = await ctx.health.run();
       if (values.json) out(JSON.stringify(report, null, 2));
       else {
@@ -76,7 +77,7 @@ export const seedDemoCommand: CliCommand = {
   async run({ config, values, out }) {
     const tickets = Number(values.tickets);
     if (!Number.isInteger(tickets) || tickets < 0 || tickets > 10_000_000) throw new CliUsageError('--tickets must be a whole number up to 10,000,000');
-    return withContext(config, async (ctx) => {
+    return withServices(config, async (ctx) => {
       await seedDemo(ctx, { tickets, log: out });
       return 0;
     });

@@ -77,6 +77,8 @@ export interface DatabaseHandle {
 export interface ConnectOptions {
   poolSize?: number;
   onQuery?: (durationMs: number, failed: boolean) => void;
+  /** A pooled PostgreSQL connection that broke (database stopped or restarted). */
+  onConnectionError?: (err: Error) => void;
 }
 
 export function sqliteFileFromUrl(url: string): string | undefined {
@@ -103,8 +105,9 @@ export function openDatabase(url: string, options: ConnectOptions = {}): Databas
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
   // A client losing its connection (database stopped or restarted) must not crash the process:
   // the query in flight fails with the error and the health check reports the database down.
-  pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
+  const onError = options.onConnectionError ?? (() => undefined);
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return { db, dialect: 'postgres', pool, close: () => db.destroy() };
 }

@@ -1,5 +1,5 @@
 import { SYSTEM_ACTOR } from '../audit/audit-log';
-import type { AppContext } from '../context';
+import type { Services } from '../app/services';
 import { randomSecret } from '../lib/ids';
 import { seedMonitoringDemo } from '../monitoring/demo-data';
 import { seedTickets } from '../tickets/seed-tickets';
@@ -20,7 +20,7 @@ export const DEMO_USERS = [
  * Demo data: users of each role with fresh passwords (printed once), then each domain's records.
  * Users that already exist are kept as they are.
  */
-export async function seedDemo(ctx: AppContext, options: SeedOptions): Promise<void> {
+export async function seedDemo(ctx: Services, options: SeedOptions): Promise<void> {
   const actor = { ...SYSTEM_ACTOR, email: 'seed-demo' };
   for (const u of DEMO_USERS) {
     if (await ctx.users.byEmail(u.email)) {

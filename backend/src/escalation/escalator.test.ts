@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../test-support/harness';
-import { startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
+import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 
 describe.each(DATABASES)('escalation of an alert storm on %s', (kind) => {
   let env: MonitoringTestEnv;
@@ -13,9 +13,9 @@ describe.each(DATABASES)('escalation of an alert storm on %s', (kind) => {
     const alerts = Array.from({ length: 230 }, (_, i) => ({ name: `storm-${i}`, severity: 'low' }));
     const res = await env.server.api('POST', '/api/v1/integrations/generic', { token: env.ingestToken, body: { alerts } });
     expect(res.body.fired).toBe(230);
-    const m = env.server.ctx.monitoring;
+    const m = monitoringOf(env.server);
     await m.idle();
-    const db = env.server.ctx.database.db;
+    const db = env.server.services.database.db;
     // The last 30 came due a minute earlier than the others.
     const late = (res.body.ids as string[]).slice(200);
     await db.updateTable('alerts').set({ next_escalation_at: env.clock.now() + 29 * 60_000 }).where('id', 'in', late).execute();

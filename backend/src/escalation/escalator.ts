@@ -37,11 +37,9 @@ export class Escalator {
     private readonly alerts: AlertService,
     private readonly notifier: Notifier,
     private readonly audit: AuditLog,
+    /** Failed notification work started from alert events (logged and counted by the lifecycle). */
+    private readonly onError: (err: unknown) => void,
   ) {
-    alerts.nextEscalationDelay = async () => {
-      const { levels } = await this.policy();
-      return levels[1] ? (levels[1].afterMinutes - levels[0]!.afterMinutes) * 60_000 : null;
-    };
     // A new alert is inserted at level 0 with its next step set; only the notifications remain.
     alerts.listeners.fired.push((a) => {
       if (!a.silenced) this.track(this.notifyLevel(a, 0));
@@ -53,8 +51,14 @@ export class Escalator {
     });
   }
 
+  /** When a new alert's first escalation step is due, relative to now (null: no later level). */
+  async nextEscalationDelay(): Promise<number | null> {
+    const { levels } = await this.policy();
+    return levels[1] ? (levels[1].afterMinutes - levels[0]!.afterMinutes) * 60_000 : null;
+  }
+
   private track(p: Promise<unknown>): void {
-    const q = p.catch(() => undefined);
+    const q = p.catch(this.onError);
     this.inflight.add(q);
     void q.finally(() => this.inflight.delete(q));
   }

@@ -42,12 +42,14 @@ export class IncidentService {
     private readonly changes: ChangeFeed,
     private readonly events: EventHub,
     private readonly audit: AuditLog,
+    /** Failed timeline entries written from alert events (logged and counted by the lifecycle). */
+    onError: (err: unknown) => void,
   ) {
     alerts.listeners.resolved.push((a) => {
-      if (a.incidentId) void this.alertEvent(a, `Linked alert resolved: ${a.name}`).catch(() => undefined);
+      if (a.incidentId) void this.alertEvent(a, `Linked alert resolved: ${a.name}`).catch(onError);
     });
     alerts.listeners.updated.push((a, what) => {
-      if (a.incidentId && (what === 'acknowledged' || what === 'severity')) void this.alertEvent(a, `Linked alert ${what === 'severity' ? `now ${a.severity}` : 'acknowledged'}: ${a.name}`).catch(() => undefined);
+      if (a.incidentId && (what === 'acknowledged' || what === 'severity')) void this.alertEvent(a, `Linked alert ${what === 'severity' ? `now ${a.severity}` : 'acknowledged'}: ${a.name}`).catch(onError);
     });
   }
 

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../test-support/harness';
-import { startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
+import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 
 describe.each(DATABASES)('incidents on %s', (kind) => {
   let env: MonitoringTestEnv;
@@ -70,7 +70,7 @@ describe.each(DATABASES)('incidents on %s', (kind) => {
 
     await expect.poll(() => events.filter((e) => e.event.data.id === inc.id && e.type === 'incident.resolved').length).toBe(1);
     expect(events.find((e) => e.type === 'incident.created')!.event.seq).toBeGreaterThan(0);
-    const feed = await env.server.ctx.database.db.selectFrom('changes').select('seq').where('entity', '=', 'incident').where('entity_id', '=', inc.id).execute();
+    const feed = await env.server.services.database.db.selectFrom('changes').select('seq').where('entity', '=', 'incident').where('entity_id', '=', inc.id).execute();
     expect(feed.length).toBeGreaterThanOrEqual(8);
   });
 
@@ -78,11 +78,11 @@ describe.each(DATABASES)('incidents on %s', (kind) => {
     const inc = (await api('POST', '/incidents', { title: 'Login failures', severity: 'high' })).body;
     expect(inc.responseDueAt).toBe(inc.detectedAt + 60 * 60_000);
     env.clock.advance(59 * 60_000);
-    await env.server.ctx.monitoring.tick();
+    await monitoringOf(env.server).tick();
     expect((await api('GET', '/alerts?source=incident')).body.items).toHaveLength(0);
     env.clock.advance(2 * 60_000);
-    await env.server.ctx.monitoring.tick();
-    await env.server.ctx.monitoring.tick();
+    await monitoringOf(env.server).tick();
+    await monitoringOf(env.server).tick();
     const alerts = (await api('GET', '/alerts?source=incident')).body.items as any[];
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ name: 'Incident response target missed', severity: 'high', incidentId: inc.id });

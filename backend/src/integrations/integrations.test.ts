@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../test-support/harness';
-import { startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
+import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 
 /** A payload exactly as Alertmanager's webhook_config sends it (version 4). */
 function alertmanagerPayload(status: 'firing' | 'resolved', alerts: { name: string; instance: string; fingerprint: string; severity: string }[]) {
@@ -67,7 +67,7 @@ describe.each(DATABASES)('alert receivers on %s', (kind) => {
   let socket: Socket;
   const received: { type: string; event: any }[] = [];
   const post = (path: string, body: unknown, token = env.ingestToken) => env.server.api('POST', `/api/v1/integrations/${path}`, { token, body });
-  const count = async () => Number((await env.server.ctx.database.db.selectFrom('alerts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n);
+  const count = async () => Number((await env.server.services.database.db.selectFrom('alerts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n);
 
   beforeAll(async () => {
     env = await startMonitoringServer(kind, { WEBHOOK_MAX_BYTES: '65536' });
@@ -113,7 +113,7 @@ describe.each(DATABASES)('alert receivers on %s', (kind) => {
     expect(received.filter((r) => r.type === 'alert.updated').length).toBeGreaterThanOrEqual(2);
     const fired = received.find((r) => r.type === 'alert.fired')!.event;
     expect(fired.seq).toBeGreaterThan(0);
-    const feed = await env.server.ctx.database.db.selectFrom('changes').selectAll().where('entity', '=', 'alert').where('seq', '=', fired.seq).executeTakeFirst();
+    const feed = await env.server.services.database.db.selectFrom('changes').selectAll().where('entity', '=', 'alert').where('seq', '=', fired.seq).executeTakeFirst();
     expect(feed).toMatchObject({ entity_id: fired.data.id, audience: 'oncall' });
   });
 
@@ -183,7 +183,7 @@ describe.each(DATABASES)('alert receivers on %s', (kind) => {
     const ping = await env.server.api('POST', '/api/v1/integrations/heartbeat/nightly-backup?interval=3600&grace=600', { token: env.ingestToken });
     expect(ping.status).toBe(200);
     expect(ping.body).toMatchObject({ name: 'nightly-backup', intervalSeconds: 3600, graceSeconds: 600, status: 'up' });
-    const m = env.server.ctx.monitoring;
+    const m = monitoringOf(env.server);
     env.clock.advance(3500_000);
     await m.tick();
     expect((await env.server.api('GET', '/api/v1/alerts?source=heartbeat', { token: env.oncall.accessToken })).body.items).toHaveLength(0);

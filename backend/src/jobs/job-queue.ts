@@ -15,10 +15,12 @@ export interface JobQueue {
   stop(): Promise<void>;
 }
 
-/** The default: an in-process pool that claims queued jobs from the database. */
+/**
+ * The default: an in-process pool that claims queued jobs from the database, when a job is queued
+ * here and on every `poll()` (the lifecycle's `job-queue` loop: jobs queued by other processes).
+ */
 export class LocalJobQueue implements JobQueue {
   readonly kind = 'local' as const;
-  private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   private pumping = false;
   private again = false;
@@ -30,18 +32,17 @@ export class LocalJobQueue implements JobQueue {
     private readonly concurrency: number,
     /** Which runbooks this pool may run (the rest wait for the worker processes). */
     private readonly accepts: (runbook: string) => boolean,
-    private readonly pollMs = 1000,
+    /** A claim that failed (the database is unreachable: the next poll tries again) or a run that threw. */
+    private readonly onError: (what: 'job-queue.claim' | 'job-runner', err: unknown) => void,
   ) {}
 
   async start(): Promise<void> {
     this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      void this.pump().finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, this.pollMs);
-      });
-    };
-    tick();
+  }
+
+  /** Claims what it can run now. */
+  poll(): Promise<void> {
+    return this.pump();
   }
 
   async enqueue(): Promise<void> {
@@ -65,7 +66,7 @@ export class LocalJobQueue implements JobQueue {
           if (this.stopped) break;
           const p: Promise<void> = this.runner
             .run(id)
-            .catch(() => {})
+            .catch((err: unknown) => this.onError('job-runner', err))
             .finally(() => {
               this.running.delete(p);
               void this.pump();
@@ -73,8 +74,9 @@ export class LocalJobQueue implements JobQueue {
           this.running.add(p);
         }
       } while (this.again && !this.stopped);
-    } catch {
+    } catch (err) {
       // The database is unreachable: the health check reports it, and the next poll tries again.
+      this.onError('job-queue.claim', err);
     } finally {
       this.pumping = false;
     }
@@ -82,7 +84,6 @@ export class LocalJobQueue implements JobQueue {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
     await Promise.all(this.running);
   }
 }
@@ -101,6 +102,8 @@ export class BullJobQueue implements JobQueue {
     private readonly runner: JobRunner,
     private readonly concurrency: number,
     private readonly accepts: (runbook: string) => boolean,
+    /** Redis connection errors of the queue and the worker (logged, rate-limited). */
+    private readonly onRedisError: (err: Error) => void,
     private readonly prefix = 'opsdesk',
   ) {}
 
@@ -119,7 +122,7 @@ export class BullJobQueue implements JobQueue {
 
   async start(): Promise<void> {
     this.queue = new Queue(QUEUE_NAME, { connection: this.connection(), prefix: this.prefix });
-    this.queue.on('error', () => {});
+    this.queue.on('error', this.onRedisError);
     this.worker = new Worker(
       QUEUE_NAME,
       async (job) => {
@@ -128,7 +131,7 @@ export class BullJobQueue implements JobQueue {
       },
       { connection: this.connection(), prefix: this.prefix, concurrency: this.concurrency, autorun: true },
     );
-    this.worker.on('error', () => {});
+    this.worker.on('error', this.onRedisError);
     // Jobs queued in the database while Redis was empty or lost (BullMQ ignores duplicate ids).
     for (const id of await this.repo.queuedIds(this.accepts, 10_000)) await this.enqueue(id);
   }

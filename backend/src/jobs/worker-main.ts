@@ -1,8 +1,7 @@
 import os from 'node:os';
 import { loadConfig } from '../config/secrets';
-import { createContext } from '../context';
-import { LocalJobQueue } from './job-queue';
-import { operations, PORTABLE_BUILTINS } from './operations';
+import { workerServices } from '../app/processes';
+import { createLogger } from '../platform/logging';
 
 /**
  * One job-worker process (the `job-workers` service): claims queued command runbooks and log
@@ -11,11 +10,11 @@ import { operations, PORTABLE_BUILTINS } from './operations';
  */
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, JOB_WORKERS: '0', OPS_SCHEDULERS: 'false', SERVICES_FILE: '' });
-  const ctx = createContext(config);
-  const ops = operations(ctx);
   const concurrency = Number(process.env.OPSDESK_WORKER_CONCURRENCY ?? 2) || 2;
-  const queue = new LocalJobQueue(ops.repo, ops.runner, concurrency, (r) => PORTABLE_BUILTINS.has(r) || !ops.catalogue.isBuiltin(r), 500);
-  await queue.start();
+  // Logs go to stderr, which the supervising backend captures into the service's log.
+  const logger = createLogger(config, 2);
+  const services = workerServices(config, { logger, concurrency });
+  await services.lifecycle.start();
   const parent = process.ppid;
   let stopping = false;
   const stop = async (why: string) => {
@@ -24,9 +23,8 @@ async function main(): Promise<void> {
     // Never outlive the supervisor's patience: jobs still running are marked interrupted on its restart.
     setTimeout(() => process.exit(1), Number(process.env.OPSDESK_WORKER_STOP_MS ?? 8000)).unref();
     process.stderr.write(`job worker ${os.hostname()}:${process.pid} stopping (${why})\n`);
-    await Promise.all([queue.stop(), ops.runner.shutdown()]);
-    await ctx.close();
-    process.exit(0);
+    await services.lifecycle.stop();
+    logger.flush(() => process.exit(0));
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
@@ -36,8 +34,8 @@ async function main(): Promise<void> {
   setInterval(() => {
     try {
       process.kill(parent, 0);
-    } catch {
-      void stop('supervisor gone');
+    } catch (err) {
+      void stop(`supervisor gone (${(err as NodeJS.ErrnoException).code ?? 'probe failed'})`);
     }
   }, 1000).unref();
   setInterval(() => {}, 1 << 30);

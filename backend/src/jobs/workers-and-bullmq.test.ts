@@ -34,7 +34,7 @@ describe('the job-workers service runs command runbooks in supervised worker pro
     const job = await server.api('POST', '/api/v1/jobs', { token: admin.accessToken, body: { runbook: 'echo-pid' } });
     const done = await waitJob(server, admin.accessToken, job.body.id, undefined, 30_000);
     expect(done.status).toBe('succeeded');
-    const row = await server.ctx.database.db.selectFrom('jobs').select('worker').where('id', '=', job.body.id).executeTakeFirstOrThrow();
+    const row = await server.services.database.db.selectFrom('jobs').select('worker').where('id', '=', job.body.id).executeTakeFirstOrThrow();
     expect(row.worker).toMatch(new RegExp(`:${before[0]}$`)); // run by the worker process, not the server
     const logs = await server.api('GET', `/api/v1/jobs/${job.body.id}/logs`, { token: admin.accessToken });
     expect(logs.body.lines.some((l: { line: string }) => l.line === `pid ${before[0]}`)).toBe(true);
@@ -70,8 +70,7 @@ describe('BullMQ on a real redis-server', () => {
   });
 
   it('queues through Redis, runs, cancels a long job', { timeout: 60_000 }, async () => {
-    const { operations } = await import('./operations');
-    expect(operations(server.ctx).queue.kind).toBe('bullmq');
+    expect(server.services.jobQueue.kind).toBe('bullmq');
     await server.api('PUT', '/api/v1/runbooks/commands/echo-pid', { token: admin.accessToken, body: ECHO });
     const job = await server.api('POST', '/api/v1/jobs', { token: admin.accessToken, body: { runbook: 'echo-pid' } });
     expect((await waitJob(server, admin.accessToken, job.body.id)).status).toBe('succeeded');

@@ -1,82 +1,70 @@
-import type { Actor } from '../audit/audit-log';
-import type { AppContext } from '../context';
+import type { Severity } from '../../../shared/api/alerts';
+import type { AlertService } from '../alerts/alert-service';
+import type { Clock } from '../lib/clock';
+import type { EmailSender } from '../notifications/senders';
+import type { EventHub } from '../realtime/event-hub';
+import type { SilenceService } from '../silences/silence-service';
+import type { UserRepository } from '../users/user-repository';
 
-/** What maintenance needs from the alerting side: silences. Kept small so any silence service fits. */
-export interface AlertSilencer {
-  create(actor: Actor, input: { matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[]; startsAt?: number; endsAt: number; comment: string }): Promise<{ id: string }>;
-  expire(actor: Actor, id: string): Promise<unknown>;
+export interface OpsAlert {
+  name: string;
+  severity: Severity;
+  summary: string;
+  labels: Record<string, string>;
 }
 
-export interface AlertRaiser {
-  raise(alert: { name: string; severity: 'low' | 'medium' | 'high' | 'critical'; summary: string; labels: Record<string, string> }): Promise<void>;
-  /** Open alerts of the given severity (for "no critical alerts" checks). */
-  openCount?(severity: 'critical' | 'high'): Promise<number>;
-}
-
-export interface Mailer {
-  /** Sends one message to every user of the given roles. */
-  broadcast(subject: string, text: string): Promise<number>;
+export interface OpsIntegrationsDeps {
+  clock: Clock;
+  events: EventHub;
+  /** Maintenance windows and procedures silence alerts through the silence service. */
+  silences: SilenceService;
+  alerts: AlertService;
+  users: UserRepository;
+  /** The SMTP sender when SMTP_URL is configured: announcements are also emailed. */
+  smtp: EmailSender | null;
+  /** Logs a failure that the caller only sees as an outcome ('event-only', 'email failed: …'). */
+  onError: (what: string, err: unknown) => void;
 }
 
 /**
- * The alerting engineer's silence, alert and mail services, plugged in where the app is wired
- * (`operations(ctx).integrations.silencer = …`). Until they are, the callers report plainly that
- * the capability is unavailable instead of pretending.
+ * What operations (backups, maintenance windows, procedures) need from alerting and mail: raise an
+ * alert, count open ones, silence, and announce to every user (live event, plus email with SMTP).
  */
 export class OpsIntegrations {
-  silencer: AlertSilencer | null = null;
-  alerts: AlertRaiser | null = null;
-  mailer: Mailer | null = null;
+  readonly silences: SilenceService;
 
-  constructor(private readonly ctx: AppContext) {
-    // The monitoring domain's silences, alerts and SMTP sender, when this context has them.
-    const monitoring = (ctx as Partial<Pick<AppContext, 'monitoring'>>).monitoring;
-    if (!monitoring) return;
-    this.silencer = monitoring.silences;
-    this.alerts = {
-      raise: async (a) => {
-        await monitoring.alerts.raise([{ source: 'generic', scope: 'opsdesk-operations', name: a.name, severity: a.severity, summary: a.summary, labels: { ...a.labels, alertname: a.name } }]);
-      },
-      openCount: async (severity) => {
-        const r = await ctx.database.db
-          .selectFrom('alerts')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('severity', '=', severity)
-          .where('status', 'in', ['firing', 'acknowledged'])
-          .executeTakeFirst();
-        return Number(r?.n ?? 0);
-      },
-    };
-    const smtp = monitoring.notifier.smtp();
-    if (smtp) {
-      this.mailer = {
-        broadcast: async (subject, text) => {
-          const users = await ctx.database.db.selectFrom('users').select('email').where('disabled', '=', 0).execute();
-          for (const u of users) await smtp.send(u.email, { subject, text, severity: 'low', alertId: null });
-          return users.length;
-        },
-      };
-    }
+  constructor(private readonly d: OpsIntegrationsDeps) {
+    this.silences = d.silences;
   }
 
-  async raiseAlert(alert: { name: string; severity: 'low' | 'medium' | 'high' | 'critical'; summary: string; labels: Record<string, string> }): Promise<'raised' | 'event-only'> {
-    this.ctx.events.publish({ type: 'ops.alert', seq: null, actor: null, data: alert, at: this.ctx.clock.now() }, { kind: 'oncall' });
-    if (!this.alerts) return 'event-only';
+  /** Open (firing or acknowledged) alerts of the given severity, for "no critical alerts" checks. */
+  openAlerts(severity: 'critical' | 'high'): Promise<number> {
+    return this.d.alerts.openCount(severity);
+  }
+
+  /** A live `ops.alert` event, and an alert in the alert list (`event-only` when raising failed). */
+  async raiseAlert(alert: OpsAlert): Promise<'raised' | 'event-only'> {
+    this.d.events.publish({ type: 'ops.alert', seq: null, actor: null, data: alert, at: this.d.clock.now() }, { kind: 'oncall' });
     try {
-      await this.alerts.raise(alert);
+      await this.d.alerts.raise([{ source: 'generic', scope: 'opsdesk-operations', name: alert.name, severity: alert.severity, summary: alert.summary, labels: { ...alert.labels, alertname: alert.name } }]);
       return 'raised';
-    } catch {
+    } catch (err) {
+      this.d.onError('ops.raise-alert', err);
       return 'event-only';
     }
   }
 
-  /** Live event to everyone, plus email where a mailer is plugged in. */
+  /** Live event to everyone, plus email where SMTP is configured. */
   async announce(type: string, subject: string, text: string, data: unknown): Promise<{ live: true; emails: number | string }> {
-    this.ctx.events.publish({ type, seq: null, actor: null, data: { subject, text, ...(data as object) }, at: this.ctx.clock.now() }, { kind: 'all' });
-    if (!this.mailer) return { live: true, emails: 'no mailer configured' };
+    this.d.events.publish({ type, seq: null, actor: null, data: { subject, text, ...(data as object) }, at: this.d.clock.now() }, { kind: 'all' });
+    const smtp = this.d.smtp;
+    if (!smtp) return { live: true, emails: 'no mailer configured' };
     try {
-      return { live: true, emails: await this.mailer.broadcast(subject, text) };
+      const emails = await this.d.users.activeEmails();
+      for (const to of emails) await smtp.send(to, { subject, text, severity: 'low', alertId: null });
+      return { live: true, emails: emails.length };
     } catch (e) {
+      this.d.onError('ops.announce-email', e);
       return { live: true, emails: `email failed: ${(e as Error).message}` };
     }
   }

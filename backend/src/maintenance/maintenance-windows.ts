@@ -2,13 +2,14 @@ import { Cron } from 'croner';
 import type { Selectable } from 'kysely';
 import type { MaintenanceWindow, MaintenanceWindowInput } from '../../../shared/api/maintenance';
 import { SYSTEM_ACTOR, type Actor } from '../audit/audit-log';
-import type { AppContext } from '../context';
+import type { Services } from '../app/services';
 import { AppError, notFound } from '../http/errors';
 import { uuid } from '../lib/ids';
 import type { MaintenanceWindowsTable } from '../jobs/tables';
 import type { OpsIntegrations } from './integrations';
 
-const TICK_MS = 5000;
+/** How often the lifecycle runs `tick()` (with OPS_SCHEDULERS). */
+export const MAINTENANCE_TICK_MS = 5000;
 
 function toWindow(r: Selectable<MaintenanceWindowsTable>): MaintenanceWindow {
   return {
@@ -46,10 +47,8 @@ export function occurrenceAt(w: { startsAt: number; endsAt: number; cron: string
  * scheduled and when it starts (live event + email), with matching alerts silenced for the window.
  */
 export class MaintenanceWindows {
-  private timer: NodeJS.Timeout | null = null;
-
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: Pick<Services, 'database' | 'clock' | 'changes' | 'audit' | 'events' | 'lifecycle'>,
     private readonly integrations: OpsIntegrations,
   ) {}
 
@@ -139,18 +138,6 @@ export class MaintenanceWindows {
     return window;
   }
 
-  async start(schedule: boolean): Promise<void> {
-    await this.tick();
-    if (schedule) {
-      this.timer = setInterval(() => void this.tick().catch(() => {}), TICK_MS);
-      this.timer.unref();
-    }
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
   /** Starts windows whose time has come, ends finished ones, rolls recurring windows forward. */
   async tick(): Promise<void> {
     const now = this.ctx.clock.now();
@@ -188,12 +175,11 @@ export class MaintenanceWindows {
   /** Silences alerts of the services in scope (all alerts when no service is named) until the window ends. */
   async silence(w: MaintenanceWindow): Promise<{ ids: string[]; problem: string | null }> {
     if (!w.silenceAlerts) return { ids: [], problem: null };
-    if (!this.integrations.silencer) return { ids: [], problem: 'alerts not silenced: no silence service is available in this build' };
     const matchers = w.services.length
       ? [{ name: 'service', value: w.services.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), isRegex: true, isEqual: true }]
       : [{ name: 'alertname', value: '.+', isRegex: true, isEqual: true }];
     try {
-      const s = await this.integrations.silencer.create(SYSTEM_ACTOR, { matchers, startsAt: w.currentStart ?? undefined, endsAt: w.currentEnd!, comment: `Maintenance window: ${w.title} (${w.id})` });
+      const s = await this.integrations.silences.create(SYSTEM_ACTOR, { matchers, startsAt: w.currentStart ?? undefined, endsAt: w.currentEnd!, comment: `Maintenance window: ${w.title} (${w.id})` });
       return { ids: [s.id], problem: null };
     } catch (e) {
       return { ids: [], problem: `alerts not silenced: ${(e as Error).message}` };
@@ -201,6 +187,7 @@ export class MaintenanceWindows {
   }
 
   async unsilence(w: { silenceIds: string[] }): Promise<void> {
-    for (const id of w.silenceIds) await this.integrations.silencer?.expire(SYSTEM_ACTOR, id).catch(() => {});
+    // A silence that cannot be expired ends by itself at the window's end.
+    for (const id of w.silenceIds) await this.integrations.silences.expire(SYSTEM_ACTOR, id).catch(this.ctx.lifecycle.reporter('maintenance.unsilence'));
   }
 }

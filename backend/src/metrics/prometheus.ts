@@ -43,6 +43,14 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  /** Failed rounds of background loops (platform/lifecycle.ts), by loop name. */
+  readonly backgroundFailures = new Counter({
+    name: 'opsdesk_background_failures_total',
+    help: 'Failures of background work (loops, schedules, fire-and-forget tasks) by loop name',
+    labelNames: ['loop'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     // Event-loop lag, process memory and CPU come from prom-client's default collectors.
     collectDefaultMetrics({ register: this.registry, prefix: 'opsdesk_' });

@@ -13,12 +13,16 @@ import type { Sample } from './metric-store';
 export type Collector = () => Promise<Sample[]>;
 
 /**
- * Named collectors run together each interval; one failing collector never stops the others.
- * Other domains register theirs (the job queue registers `job_backlog`).
+ * Named collectors run together each interval; one failing collector never stops the others: its
+ * error is kept (by name, for the health view) and reported to `onError` (the lifecycle logs and
+ * counts it as loop `collector:<name>`). Other domains register theirs (operations registers
+ * `job_backlog`).
  */
 export class CollectorRegistry {
   private readonly collectors = new Map<string, Collector>();
   readonly errors = new Map<string, string>();
+
+  constructor(private readonly onError: (collector: string, err: unknown) => void) {}
 
   register(name: string, collector: Collector): void {
     this.collectors.set(name, collector);
@@ -33,6 +37,7 @@ export class CollectorRegistry {
           return samples;
         } catch (err) {
           this.errors.set(name, (err as Error).message);
+          this.onError(name, err);
           return [];
         }
       }),
@@ -226,13 +231,8 @@ async function databaseSize(database: DatabaseHandle): Promise<number> {
   }
   if (!database.sqliteFile || database.sqliteFile === ':memory:') return 0;
   let total = 0;
-  for (const suffix of ['', '-wal']) {
-    try {
-      total += statSync(database.sqliteFile + suffix).size;
-    } catch {
-      /* no WAL file yet */
-    }
-  }
+  // No WAL file yet is not an error: it counts as 0 bytes.
+  for (const suffix of ['', '-wal']) total += statSync(database.sqliteFile + suffix, { throwIfNoEntry: false })?.size ?? 0;
   return total;
 }
 
@@ -248,5 +248,21 @@ export function redisCollector(redis: Redis): Collector {
     if (maxmem > 0) samples.push({ name: 'redis_memory_percent', value: (field('used_memory') / maxmem) * 100 });
     if (hits + misses > 0) samples.push({ name: 'redis_hit_rate_percent', value: (hits / (hits + misses)) * 100 });
     return samples;
+  };
+}
+
+/** Queued jobs waiting for a worker, and how long the oldest has waited since it was queued (its last update). */
+export function jobBacklogCollector(database: DatabaseHandle, now: () => number): Collector {
+  return async () => {
+    const r = await database.db
+      .selectFrom('jobs')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('updated_at').as('oldest')])
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    const oldest = r?.oldest === null || r?.oldest === undefined ? null : Number(r.oldest);
+    return [
+      { name: 'job_backlog', value: Number(r?.n ?? 0) },
+      { name: 'job_backlog_oldest_age_seconds', value: oldest === null ? 0 : Math.max(0, (now() - oldest) / 1000) },
+    ];
   };
 }

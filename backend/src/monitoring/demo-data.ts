@@ -1,9 +1,9 @@
-import type { AppContext } from '../context';
+import type { Services } from '../app/services';
 
 /** A few alerts in each state and one incident, so the monitoring screens have something to show. */
-export async function seedMonitoringDemo(ctx: AppContext, log: (line: string) => void): Promise<void> {
-  const m = ctx.monitoring;
-  await m.init();
+export async function seedMonitoringDemo(ctx: Services, log: (line: string) => void): Promise<void> {
+  const m = ctx;
+  await ctx.monitoringRounds.init();
   const existing = await ctx.database.db.selectFrom('alerts').select('id').limit(1).execute();
   if (existing.length) {
     log('alerts exist; monitoring demo data kept');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../test-support/harness';
-import { startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
+import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -18,7 +18,7 @@ describe.each(DATABASES)('metric time series on %s', (kind) => {
   afterAll(() => env?.server.dispose());
 
   it('stores raw samples, rolls them up into minutes and hours, and drops them per retention', async () => {
-    const store = env.server.ctx.monitoring.store;
+    const store = monitoringOf(env.server).store;
     // 15-second samples for 2 minutes on two mounts: minute 0 averages 10/20, minute 1 averages 30/40.
     for (let i = 0; i < 8; i++) {
       const base = i < 4 ? 10 : 30;
@@ -45,7 +45,7 @@ describe.each(DATABASES)('metric time series on %s', (kind) => {
     // Later: the raw points age out after 24 h; the hour rollup keeps the mean.
     env.clock.set(t0 + 25 * HOUR);
     await store.maintain();
-    const rawGone = await env.server.ctx.database.db.selectFrom('metric_points').select('at').where('name', '=', 'disk_test').where('res', '=', 0).execute();
+    const rawGone = await env.server.services.database.db.selectFrom('metric_points').select('at').where('name', '=', 'disk_test').where('res', '=', 0).execute();
     expect(rawGone).toHaveLength(0);
     // (Access tokens do not live 25 h, so the store is asked directly from here on.)
     const hours = await store.series({ name: 'disk_test', from: t0, to: t0 + HOUR, step: 3600, label: ['mount=/data'] });
@@ -56,7 +56,7 @@ describe.each(DATABASES)('metric time series on %s', (kind) => {
 
     env.clock.set(t0 + 8 * 24 * HOUR);
     await store.maintain();
-    const left = await env.server.ctx.database.db.selectFrom('metric_points').select(['res']).where('name', '=', 'disk_test').execute();
+    const left = await env.server.services.database.db.selectFrom('metric_points').select(['res']).where('name', '=', 'disk_test').execute();
     expect(new Set(left.map((r) => Number(r.res)))).toEqual(new Set([HOUR]));
   });
 

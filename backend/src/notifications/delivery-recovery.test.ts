@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../test-support/harness';
-import { restartMonitoringServer, startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
+import { restartMonitoringServer, startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 import { interruptedAfterMs } from './notifier';
 
 const TIMEOUT_MS = 60_000;
@@ -58,12 +58,12 @@ describe.each(DATABASES)('a delivery interrupted by the backend stopping, on %s'
     // The normal retry delivers it once its backoff has passed.
     answer = true;
     env.clock.advance(29_000);
-    await env.server.ctx.monitoring.tick();
-    await env.server.ctx.monitoring.idle();
+    await monitoringOf(env.server).tick();
+    await monitoringOf(env.server).idle();
     expect(posts).toHaveLength(1);
     env.clock.advance(1_000);
-    await env.server.ctx.monitoring.tick();
-    await env.server.ctx.monitoring.idle();
+    await monitoringOf(env.server).tick();
+    await monitoringOf(env.server).idle();
     expect(posts).toHaveLength(2);
     expect(await slackDelivery()).toMatchObject({ status: 'sent', attempts: 2, error: null });
     // The desktop popup had gone out before the first stop and is not repeated.

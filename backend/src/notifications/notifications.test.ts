@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertNotification } from '../../../shared/api/alerts';
 import { DATABASES, createUserAndLogin } from '../../test-support/harness';
-import { startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
+import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 import { testAlertsCommand } from './test-alerts-command';
 
 interface Mail {
@@ -69,7 +69,7 @@ describe.each(DATABASES)('notifications, escalation and silences on %s', (kind) 
   const fire = async (body: Record<string, unknown>) => {
     const res = await env.server.api('POST', '/api/v1/integrations/generic', { token: env.ingestToken, body });
     expect(res.status).toBe(200);
-    await env.server.ctx.monitoring.idle();
+    await monitoringOf(env.server).idle();
     return res.body.ids[0] as string;
   };
   const deliveries = async (id: string) => (await env.server.api('GET', `/api/v1/alerts/${id}/deliveries`, { token: env.oncall.accessToken })).body as any[];
@@ -156,10 +156,10 @@ describe.each(DATABASES)('notifications, escalation and silences on %s', (kind) 
     expect(bad.status).toBe(400);
 
     // Earlier tests' alerts escalate too; only this alert's mails count here.
-    await env.server.ctx.database.db.updateTable('alerts').set({ next_escalation_at: null }).execute();
+    await env.server.services.database.db.updateTable('alerts').set({ next_escalation_at: null }).execute();
     smtp.mails.length = 0;
     const mails = () => smtp.mails.filter((x) => x.data.includes('API down'));
-    const m = env.server.ctx.monitoring;
+    const m = monitoringOf(env.server);
     const id = await fire({ name: 'API down', severity: 'high' });
     expect(mails().map((x) => x.to[0]).sort()).toEqual(['lead@example.com', 'oncall@example.com']); // level 0: every on-call user
     env.clock.advance(29 * 60_000);
@@ -220,8 +220,8 @@ describe.each(DATABASES)('notifications, escalation and silences on %s', (kind) 
     expect((await deliveries(other)).length).toBeGreaterThan(0);
 
     env.clock.advance(3601_000);
-    await env.server.ctx.monitoring.tick();
-    await env.server.ctx.monitoring.idle();
+    await monitoringOf(env.server).tick();
+    await monitoringOf(env.server).idle();
     const after = (await env.server.api('GET', `/api/v1/alerts/${id}`, { token: env.oncall.accessToken })).body;
     expect(after).toMatchObject({ silenced: false, silenceId: null, escalationLevel: 0 });
     expect((await deliveries(id)).map((d) => d.channel)).toContain('email');
@@ -232,7 +232,7 @@ describe.each(DATABASES)('notifications, escalation and silences on %s', (kind) 
     const quiet = await fire({ name: 'Search lag', severity: 'high', labels: { service: 'search' } });
     expect(await deliveries(quiet)).toHaveLength(0);
     expect((await env.server.api('DELETE', `/api/v1/silences/${s2.body.id}`, { token: env.oncall.accessToken })).body.state).toBe('expired');
-    await env.server.ctx.monitoring.idle();
+    await monitoringOf(env.server).idle();
     expect((await deliveries(quiet)).length).toBeGreaterThan(0);
 
     // Silencing an alert mid-escalation pauses it; the silence ending resumes it.
@@ -240,11 +240,11 @@ describe.each(DATABASES)('notifications, escalation and silences on %s', (kind) 
     const get = async () => (await env.server.api('GET', `/api/v1/alerts/${running}`, { token: env.oncall.accessToken })).body;
     expect((await get()).nextEscalationAt).toBe(env.clock.now() + 30 * 60_000);
     const s3 = await env.server.api('POST', '/api/v1/silences', { token: env.oncall.accessToken, body: { matchers: [{ name: 'service', value: 'cache' }], endsAt: env.clock.now() + 600_000, comment: 'warming' } });
-    await env.server.ctx.monitoring.idle();
+    await monitoringOf(env.server).idle();
     expect(await get()).toMatchObject({ silenced: true, nextEscalationAt: null });
     env.clock.advance(60_000);
     await env.server.api('DELETE', `/api/v1/silences/${s3.body.id}`, { token: env.oncall.accessToken });
-    await env.server.ctx.monitoring.idle();
+    await monitoringOf(env.server).idle();
     expect(await get()).toMatchObject({ silenced: false, escalationLevel: 0, nextEscalationAt: env.clock.now() + 30 * 60_000 });
   });
 });
@@ -274,7 +274,7 @@ describe.each(DATABASES)('a failing SMTP server on %s', (kind) => {
   });
 
   it('marks the email failed after the timeout, retries with backoff, and never blocks Slack or the alert', async () => {
-    const m = env.server.ctx.monitoring;
+    const m = monitoringOf(env.server);
     const started = Date.now();
     const res = await env.server.api('POST', '/api/v1/integrations/generic', { token: env.ingestToken, body: { name: 'Disk full', severity: 'critical' } });
     expect(res.status).toBe(200);
@@ -304,7 +304,7 @@ describe.each(DATABASES)('a failing SMTP server on %s', (kind) => {
     expect(email()).toMatchObject({ status: 'failed', attempts: 3, nextAttemptAt: null }); // gave up after NOTIFY_MAX_ATTEMPTS
     const alert = (await env.server.api('GET', `/api/v1/alerts/${id}`, { token: env.oncall.accessToken })).body;
     expect(alert.status).toBe('firing');
-    const health = await env.server.ctx.health.run();
+    const health = await env.server.services.health.run();
     expect(health.checks.find((c) => c.name === 'smtp')?.status).toBe('down');
   });
 });

@@ -1,7 +1,7 @@
-import type { AppContext } from '../context';
+import type { ServerMetrics } from '../metrics/prometheus';
 
 /** Cumulative HTTP request, 5xx and latency totals from the server's own metrics. */
-export async function httpSnapshot(ctx: AppContext): Promise<{ requests: number; errors: number; durationSum: number }> {
+export async function httpSnapshot(ctx: { metrics: ServerMetrics }): Promise<{ requests: number; errors: number; durationSum: number }> {
   const sum = async (metric: { get(): Promise<{ values: { value: number; metricName?: string }[] }> }, name?: string) =>
     (await metric.get()).values.filter((v) => !name || v.metricName === name).reduce((a, v) => a + v.value, 0);
   const m = ctx.metrics as unknown as Record<string, { get(): Promise<{ values: { value: number; metricName?: string }[] }> }>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BackupService } from '../backups/backup-service';
-import type { AppContext } from '../context';
+import type { Services } from '../app/services';
 import type { JobService } from '../jobs/job-service';
 import type { OpsIntegrations } from '../maintenance/integrations';
 import type { MaintenanceWindows } from '../maintenance/maintenance-windows';
@@ -10,7 +10,7 @@ import type { ProcedureDefinition, StepContext, StepDefinition, StepResult } fro
 import { httpSnapshot } from './http-snapshot';
 
 export interface CatalogueDeps {
-  ctx: AppContext;
+  ctx: Pick<Services, 'health' | 'clock' | 'database' | 'metrics' | 'maintenance' | 'audit' | 'events'>;
   jobs: JobService;
   backups: BackupService;
   services: ServiceManager;
@@ -50,8 +50,7 @@ export function procedureCatalogue(d: CatalogueDeps): ProcedureDefinition[] {
     return age !== null && age <= ms ? ok(`last verified backup ${Math.round(age / 60_000)} min ago`) : fail(last === null ? 'no successful backup yet' : `last successful backup is ${Math.round(age! / H)} h old`);
   };
   const noCriticalAlerts = async (): Promise<StepResult> => {
-    if (!d.integrations.alerts?.openCount) return fail('alert counts are not available here: check the alert list by hand');
-    const n = await d.integrations.alerts.openCount('critical');
+    const n = await d.integrations.openAlerts('critical');
     return n === 0 ? ok('no open critical alerts') : fail(`${n} open critical alert(s)`);
   };
   const failedJobsSince = async (since: number) => {

@@ -1,9 +1,8 @@
-import { Cron } from 'croner';
 import type { Kysely, Selectable } from 'kysely';
 import type { ProcedureRun, ProcedureStep, RunStatus } from '../../../shared/api/procedures';
 import { SYSTEM_ACTOR, type Actor } from '../audit/audit-log';
 import type { BackupService } from '../backups/backup-service';
-import type { AppContext } from '../context';
+import type { Services } from '../app/services';
 import type { Database } from '../db/schema';
 import { AppError, notFound } from '../http/errors';
 import type { JobService } from '../jobs/job-service';
@@ -14,9 +13,10 @@ import type { OpsIntegrations } from '../maintenance/integrations';
 import type { MaintenanceWindows } from '../maintenance/maintenance-windows';
 import type { ServiceManager } from '../services/service-manager';
 import type { ProcedureDefinition, StepContext, StepDefinition, StepResult } from './definitions';
-import { procedureCatalogue } from './procedure-catalogue';
+import { procedureCatalogue, type CatalogueDeps } from './procedure-catalogue';
 
-const TICK_MS = 1000;
+/** How often the lifecycle advances running procedures. */
+export const PROCEDURE_TICK_MS = 1000;
 
 function toStep(r: Selectable<ProcedureStepsTable>): ProcedureStep {
   return {
@@ -43,12 +43,10 @@ function toStep(r: Selectable<ProcedureStepsTable>): ProcedureStep {
  */
 export class ProcedureEngine {
   private readonly defs = new Map<string, ProcedureDefinition>();
-  private timer: NodeJS.Timeout | null = null;
-  private crons: Cron[] = [];
   private busy = new Set<string>();
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: CatalogueDeps['ctx'] & Pick<Services, 'lifecycle'>,
     private readonly jobs: JobService,
     backups: BackupService,
     services: ServiceManager,
@@ -72,21 +70,11 @@ export class ProcedureEngine {
     return d;
   }
 
-  async start(schedule: boolean): Promise<void> {
-    if (schedule) {
-      for (const d of this.defs.values()) {
-        if (!d.schedule) continue;
-        this.crons.push(new Cron(d.schedule, { timezone: 'UTC', protect: true }, () => void this.createScheduled(d.id).catch(() => {})));
-      }
-    }
-    this.timer = setInterval(() => void this.tickAll().catch(() => {}), TICK_MS);
-    this.timer.unref();
-    void this.tickAll().catch(() => {});
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    for (const c of this.crons) c.stop();
+  /** The engine's loops: advancing running procedures, and (with schedules) the recurring checklists. */
+  register(lifecycle: Services['lifecycle'], schedule: boolean): void {
+    lifecycle.every('procedures', PROCEDURE_TICK_MS, () => this.tickAll(), { immediate: true });
+    if (!schedule) return;
+    for (const d of this.defs.values()) if (d.schedule) lifecycle.cron(`procedure-schedule:${d.id}`, d.schedule, () => this.createScheduled(d.id));
   }
 
   /** The recurring checklist for this period, once per occurrence (unique key). */
@@ -165,7 +153,8 @@ export class ProcedureEngine {
 
   private async tickAll(): Promise<void> {
     const rows = await this.db.selectFrom('procedure_runs').select('id').where('status', '=', 'running').execute();
-    for (const r of rows) await this.advance(r.id).catch(() => {});
+    // One run that cannot advance is reported and does not hold up the others.
+    for (const r of rows) await this.advance(r.id).catch(this.ctx.lifecycle.reporter('procedures.advance'));
   }
 
   private async publish(id: string, actor: Actor): Promise<void> {

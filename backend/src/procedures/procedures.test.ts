@@ -37,8 +37,8 @@ describe('restarts, wizards, windows, checklists and the CLI (sqlite)', () => {
   beforeAll(async () => {
     config = await testConfig('sqlite', { JOB_WORKERS: '0', OPS_SCHEDULERS: 'false', JOB_CONCURRENCY: '1', MONITORING_LOOPS: 'false' });
     s = await boot(config, clock);
-    await s.server.ctx.userService.create({ id: null, email: 't', ip: null }, { ...ADMIN, name: 'A', role: 'admin' });
-    await s.server.ctx.userService.create({ id: null, email: 't', ip: null }, { ...ADMIN2, name: 'B', role: 'admin' });
+    await s.server.services.userService.create({ id: null, email: 't', ip: null }, { ...ADMIN, name: 'A', role: 'admin' });
+    await s.server.services.userService.create({ id: null, email: 't', ip: null }, { ...ADMIN2, name: 'B', role: 'admin' });
     token = await s.login(ADMIN);
     token2 = await s.login(ADMIN2);
   });
@@ -58,7 +58,7 @@ describe('restarts, wizards, windows, checklists and the CLI (sqlite)', () => {
     const queued = (await post('/api/v1/jobs', { runbook: 'hello' })).body;
     expect((await get(`/api/v1/jobs/${queued.id}`)).body.status).toBe('queued'); // concurrency 1
     // a crash leaves a row in `running`; simulate one so the start-up recovery is exercised too
-    await s.server.ctx.database.db.insertInto('jobs').values({ id: 'crashed-job', runbook: 'hello', params: '{}', status: 'running', requested_by: null, requested_by_email: 'x', approved_by: null, approved_at: null, created_at: clock.now(), updated_at: clock.now(), started_at: clock.now(), finished_at: null, exit_code: null, summary: null, result: null, reason: null, retry_of: null, timeout_ms: 1000, lock_key: null, log_seq: 0, cancel_requested_at: null, worker: 'old-host:1', heartbeat_at: clock.now() }).execute();
+    await s.server.services.database.db.insertInto('jobs').values({ id: 'crashed-job', runbook: 'hello', params: '{}', status: 'running', requested_by: null, requested_by_email: 'x', approved_by: null, approved_at: null, created_at: clock.now(), updated_at: clock.now(), started_at: clock.now(), finished_at: null, exit_code: null, summary: null, result: null, reason: null, retry_of: null, timeout_ms: 1000, lock_key: null, log_seq: 0, cancel_requested_at: null, worker: 'old-host:1', heartbeat_at: clock.now() }).execute();
 
     await s.server.stop();
     s = await boot(config, clock);
@@ -75,13 +75,13 @@ describe('restarts, wizards, windows, checklists and the CLI (sqlite)', () => {
   });
 
   it('refuses writes with 503 and a clear message in maintenance mode, reads still work', async () => {
-    s.server.ctx.maintenance.enter('restoring backup X');
+    s.server.services.maintenance.enter('restoring backup X');
     const w = await post('/api/v1/users', { email: 'x@example.com', name: 'x', role: 'agent', password: 'correct-horse-battery-7' });
     expect(w.status).toBe(503);
     expect(w.body.message).toMatch(/maintenance mode \(restoring backup X\)/);
     expect((await get('/api/v1/jobs')).status).toBe(200);
     expect((await post('/api/v1/jobs', { runbook: 'hello' })).status).toBe(201); // operating stays possible
-    s.server.ctx.maintenance.leave();
+    s.server.services.maintenance.leave();
     expect((await get('/api/v1/maintenance/mode')).body.active).toBe(false);
   });
 
@@ -107,8 +107,8 @@ describe('restarts, wizards, windows, checklists and the CLI (sqlite)', () => {
     const run = (await post('/api/v1/procedures/runs', { procedure: 'maintenance', params: { title: 'Risky change', watchMinutes: 60 } })).body;
     await until(() => get(`/api/v1/procedures/runs/${run.id}`), (r) => r.body.steps.at(-1).result?.baseline !== undefined);
     const labels = { method: 'GET', route: '/api/v1/tickets', status_code: '500' };
-    s.server.ctx.metrics.httpRequests.inc(labels, 100);
-    s.server.ctx.metrics.httpErrors.inc(labels, 40);
+    s.server.services.metrics.httpRequests.inc(labels, 100);
+    s.server.services.metrics.httpErrors.inc(labels, 40);
     clock.advance(61 * 60_000);
     token = await s.login(ADMIN);
     token2 = await s.login(ADMIN2);
@@ -143,14 +143,14 @@ describe('restarts, wizards, windows, checklists and the CLI (sqlite)', () => {
     expect(w.status).toBe(201);
     expect(w.body.status).toBe('scheduled');
     clock.advance(60_000);
-    await (await import('../jobs/operations')).operations(s.server.ctx).windows.tick();
+    await s.server.services.maintenanceWindows.tick();
     const active = (await get(`/api/v1/maintenance/${w.body.id}`)).body;
     expect(active.status).toBe('active');
     expect(active.silenceIds).toHaveLength(1);
     const silences = await s.api('GET', '/api/v1/silences', { token });
     expect(JSON.stringify(silences.body)).toContain(active.silenceIds[0]);
     clock.advance(31 * 60_000);
-    await (await import('../jobs/operations')).operations(s.server.ctx).windows.tick();
+    await s.server.services.maintenanceWindows.tick();
     token = await s.login(ADMIN); // the manual clock moved past the access token's lifetime
     expect((await get(`/api/v1/maintenance/${w.body.id}`)).body.status).toBe('completed');
     await until(async () => seen, (v) => v.length === 3);
@@ -159,10 +159,9 @@ describe('restarts, wizards, windows, checklists and the CLI (sqlite)', () => {
   });
 
   it('recurring checklists tick what a check can prove and leave the rest to a person', async () => {
-    const { operations } = await import('../jobs/operations');
-    const run = await operations(s.server.ctx).procedures.createScheduled('daily-checklist');
+    const run = await s.server.services.procedures.createScheduled('daily-checklist');
     expect(run).not.toBeNull();
-    const again = await operations(s.server.ctx).procedures.createScheduled('daily-checklist');
+    const again = await s.server.services.procedures.createScheduled('daily-checklist');
     expect(again).toBeNull(); // one per day
     const r = (await get(`/api/v1/procedures/runs/${run!.id}`)).body;
     const by = Object.fromEntries(r.steps.map((x: { key: string }) => [x.key, x]));

@@ -10,7 +10,7 @@ import type { EventHub } from '../realtime/event-hub';
 import { REVOKE_OP, type ChangeFeed } from '../sync/change-feed';
 import { QueueAccess } from './queue-access';
 
-/** Where live sockets follow membership changes (the socket.io server plugs in at start-up). */
+/** Where live sockets follow membership changes (the socket.io rooms in the server; nothing in the CLI). */
 export interface QueueRooms {
   join(userId: string, queueId: string): void;
   leave(userId: string, queueId: string): void;
@@ -23,9 +23,9 @@ export interface QueueRooms {
  * gaining one shows up as the queue's record arriving with `memberIds` holding the user, and the
  * client backfills that queue's history with `GET /sync/changes?queue=<id>&since=0`.
  */
-export class QueueService {
-  rooms: QueueRooms | null = null;
+export const NO_ROOMS: QueueRooms = { join: () => undefined, leave: () => undefined };
 
+export class QueueService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly access: QueueAccess,
@@ -33,6 +33,7 @@ export class QueueService {
     private readonly events: EventHub,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly rooms: QueueRooms,
   ) {}
 
   async list(principal: Principal): Promise<Queue[]> {
@@ -69,7 +70,7 @@ export class QueueService {
       await this.audit.record(actor, { action: 'queue.created', targetType: 'queue', targetId: id, details: { name: input.name } }, trx);
       return id;
     });
-    for (const userId of new Set(input.memberIds)) this.rooms?.join(userId, id);
+    for (const userId of new Set(input.memberIds)) this.rooms.join(userId, id);
     return queue;
   }
 
@@ -93,7 +94,7 @@ export class QueueService {
       await this.audit.record(actor, { action: 'queue.member_added', targetType: 'queue', targetId: queueId, details: { userId } }, trx);
       return queueId;
     });
-    this.rooms?.join(userId, queueId);
+    this.rooms.join(userId, queueId);
     return queue;
   }
 
@@ -107,7 +108,7 @@ export class QueueService {
       await this.audit.record(actor, { action: 'queue.member_removed', targetType: 'queue', targetId: queueId, details: { userId } }, trx);
       return queueId;
     });
-    this.rooms?.leave(userId, queueId);
+    this.rooms.leave(userId, queueId);
     return queue;
   }
 

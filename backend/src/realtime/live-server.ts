@@ -1,8 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { Principal } from '../auth/auth-service';
-import type { AppContext } from '../context';
+import type { AuthService, Principal } from '../auth/auth-service';
+import type { Clock } from '../lib/clock';
+import type { ServerMetrics } from '../metrics/prometheus';
+import type { EventHub } from './event-hub';
 import { AppError } from '../http/errors';
+import type { QueueRooms } from '../queues/queue-service';
 import type { Audience } from '../sync/change-feed';
 
 export interface LiveSocketData {
@@ -37,15 +40,13 @@ export type ConnectHook = (socket: Socket, principal: Principal) => Promise<void
  * expires the socket gets `session.expired` with a reason and is disconnected, so the client
  * refreshes and reconnects.
  */
-export class LiveServer {
+/** Also where agents' sockets follow their queue memberships live (QueueRooms). */
+export class LiveServer implements QueueRooms {
   readonly io: Server;
   private readonly hooks: ConnectHook[] = [];
 
-  constructor(
-    httpServer: HttpServer,
-    private readonly ctx: AppContext,
-  ) {
-    this.io = new Server(httpServer, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+  constructor(private readonly ctx: { auth: AuthService; events: EventHub; metrics: ServerMetrics; clock: Clock }) {
+    this.io = new Server({ path: '/socket.io', serveClient: false, cors: { origin: false } });
     this.io.use((socket, next) => {
       const token: unknown = socket.handshake.auth?.token;
       if (typeof token !== 'string' || token.length === 0) return next(Object.assign(new Error('unauthorized'), { data: { reason: 'missing_token' } }));
@@ -67,6 +68,19 @@ export class LiveServer {
   }
 
   private readonly detach: () => void;
+
+  join(userId: string, queueId: string): void {
+    this.io.in(userRoom(userId)).socketsJoin(queueRoom(queueId));
+  }
+
+  leave(userId: string, queueId: string): void {
+    this.io.in(userRoom(userId)).socketsLeave(queueRoom(queueId));
+  }
+
+  /** Serves socket.io on the HTTP server (once it exists: the app builds it after the services). */
+  attach(httpServer: HttpServer): void {
+    this.io.attach(httpServer);
+  }
 
   onConnect(hook: ConnectHook): void {
     this.hooks.push(hook);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { ReportFormat, ReportType } from '../../../shared/api/reports';
 import { CliUsageError, type CliCommand } from '../cli/command';
-import { withContext } from '../cli/with-context';
+import { withServices } from '../cli/with-services';
 import { reportToCsv, reportToHtml } from './report-service';
 
 /** The manual's `generate_report --type daily`, as `npm run cli -- generate-report --type daily|weekly`. */
@@ -15,8 +15,8 @@ export const generateReportCommand: CliCommand = {
     if (!type.success) throw new CliUsageError('--type must be daily or weekly');
     const format = ReportFormat.safeParse(values.format);
     if (!format.success) throw new CliUsageError('--format must be json, csv or html');
-    return withContext(config, async (ctx) => {
-      const report = await ctx.monitoring.reports.generate(type.data);
+    return withServices(config, async (ctx) => {
+      const report = await ctx.reports.generate(type.data);
       const text = format.data === 'csv' ? reportToCsv(report) : format.data === 'html' ? reportToHtml(report) : `${JSON.stringify(report, null, 2)}\n`;
       if (typeof values.output === 'string') {
         writeFileSync(values.output, text);

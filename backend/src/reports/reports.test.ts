@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../test-support/harness';
-import { startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
+import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 import { generateReportCommand } from './generate-report-command';
 
 describe.each(DATABASES)('reports on %s', (kind) => {
@@ -9,7 +9,7 @@ describe.each(DATABASES)('reports on %s', (kind) => {
 
   beforeAll(async () => {
     env = await startMonitoringServer(kind);
-    const m = env.server.ctx.monitoring;
+    const m = monitoringOf(env.server);
     const who = { id: env.oncall.id, email: 'oncall@example.com', ip: null };
     t0 = env.clock.now();
     // A known day: three alerts, two acknowledged and resolved, one incident, health samples.

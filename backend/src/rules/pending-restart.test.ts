@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../test-support/harness';
-import { restartMonitoringServer, startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
+import { restartMonitoringServer, startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 import { OUTAGE_TOLERANCE_MS } from './pending-conditions';
 
 describe.each(DATABASES)('threshold rule for-durations across a restart on %s', (kind) => {
   let env: MonitoringTestEnv;
-  const m = () => env.server.ctx.monitoring;
+  const m = () => monitoringOf(env.server);
   const sample = async (value: number, host: string) => {
     await m().store.write([{ name: 'restart_cpu', labels: { host }, value }]);
     return m().evaluator.evaluate();
   };
   const firing = async (host: string) =>
     ((await env.server.api('GET', `/api/v1/alerts?status=active&label=host%3D${host}`, { token: env.oncall.accessToken })).body.items as any[]).filter((a) => a.labels.metric === 'restart_cpu');
-  const stored = async () => (await env.server.ctx.database.db.selectFrom('alert_rule_pending').selectAll().orderBy('since').execute()).map((r) => ({ level: r.level, since: Number(r.since) }));
+  const stored = async () => (await env.server.services.database.db.selectFrom('alert_rule_pending').selectAll().orderBy('since').execute()).map((r) => ({ level: r.level, since: Number(r.since) }));
 
   beforeAll(async () => {
     env = await startMonitoringServer(kind);

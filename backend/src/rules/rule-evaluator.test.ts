@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../test-support/harness';
-import { startMonitoringServer, type MonitoringTestEnv } from '../../test-support/monitoring';
+import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 
 describe.each(DATABASES)('threshold rules on %s', (kind) => {
   let env: MonitoringTestEnv;
   let ruleId: string;
-  const m = () => env.server.ctx.monitoring;
+  const m = () => monitoringOf(env.server);
   const sample = async (value: number, labels: Record<string, string> = { host: 'a' }) => {
     await m().store.write([{ name: 'test_cpu', labels, value }]);
     return m().evaluator.evaluate();
@@ -124,7 +124,7 @@ describe.each(DATABASES)('threshold rules on %s', (kind) => {
   });
 
   it('feeds health checks into rules: database down fires critical after one minute', async () => {
-    const health = env.server.ctx.health;
+    const health = env.server.services.health;
     let down = true;
     health.register('database', async () => (down ? { status: 'down', message: 'connection refused' } : { status: 'ok' }));
     await m().collect();

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config';
 import { loadConfig } from '../config/secrets';
-import { createContext } from '../context';
+import { cliServices } from '../app/processes';
+import { createLogger } from '../platform/logging';
 import { migrateToLatest } from '../db/migrate';
 
 /**
@@ -24,7 +25,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-  const ctx = createContext(config);
+  const ctx = cliServices(config, { logger: createLogger(config, 2) });
   try {
     await migrateToLatest(ctx.database);
     if ((await ctx.userService.list()).length > 0) {
@@ -35,7 +36,7 @@ async function main(): Promise<number> {
     await ctx.userService.createAdmin({ id: null, email: 'first-run', ip: null }, input.email, input.password, name);
     return 0;
   } finally {
-    await ctx.close();
+    await ctx.lifecycle.stop();
   }
 }
 

@@ -25,8 +25,6 @@ type Row = Database['silences'];
  */
 export class SilenceService {
   private cache: CompiledSilence[] | null = null;
-  /** Called after a silence is created or expires early, so open alerts are re-evaluated. */
-  onChange: () => Promise<void> = async () => {};
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -34,6 +32,8 @@ export class SilenceService {
     private readonly audit: AuditLog,
     private readonly changes: ChangeFeed,
     private readonly events: EventHub,
+    /** Called after a silence is created or expires early, so open alerts are re-evaluated. */
+    private readonly onChange: () => Promise<unknown>,
   ) {}
 
   toDto(r: Row): Silence {

@@ -14,10 +14,9 @@ type Timer = 'first_response' | 'resolution';
 /**
  * Marks running SLA timers that passed their deadline and announces each breach once: the mark is
  * a conditional update (`… where breached_at is null`), so two instances or two ticks never both
- * announce it. Runs on an interval; tests call `tick()` with a ManualClock.
+ * announce it. The lifecycle runs `tick()` every SLA_WATCH_INTERVAL_MS; tests call it with a ManualClock.
  */
 export class SlaWatcher {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
   constructor(
@@ -25,19 +24,7 @@ export class SlaWatcher {
     private readonly changes: ChangeFeed,
     private readonly events: EventHub,
     private readonly clock: Clock,
-    private readonly onError: (err: unknown) => void = () => {},
   ) {}
-
-  start(intervalMs = SLA_WATCH_INTERVAL_MS): void {
-    this.timer ??= setInterval(() => void this.tick().catch(this.onError), intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => {});
-  }
 
   /** One pass; returns how many breaches it announced. Overlapping calls share one pass. */
   tick(): Promise<number> {

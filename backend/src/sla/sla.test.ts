@@ -37,7 +37,7 @@ describe.each(DATABASES)('SLA timers on %s', (kind) => {
     clock.advance(10 * HOUR);
     // Paused: 11 h after creation the 4 h first-response target is not breached.
     expect((await get(t.id)).sla.state).toBe('ok');
-    expect(await server.ctx.helpdesk.slaWatcher.tick()).toBe(0);
+    expect(await server.services.slaWatcher.tick()).toBe(0);
     const open = await patch(t, { status: 'open' });
     expect(open.sla.pausedAt).toBeNull();
     expect(open.sla.firstResponseDueAt).toBe(t.createdAt + 4 * HOUR + 10 * HOUR);
@@ -66,7 +66,7 @@ describe.each(DATABASES)('SLA timers on %s', (kind) => {
       socket.once('ready', resolve);
       socket.once('connect_error', reject);
     });
-    await server.ctx.helpdesk.slaWatcher.tick(); // settle tickets from earlier tests
+    await server.services.slaWatcher.tick(); // settle tickets from earlier tests
     breaches.length = 0;
 
     const t = await f.createTicket(f.agentA.accessToken, { priority: 'critical', subject: 'Core switch down' });
@@ -86,9 +86,9 @@ describe.each(DATABASES)('SLA timers on %s', (kind) => {
     expect(warning.body.items.map((x: Ticket) => x.id)).not.toContain(replied.id);
 
     clock.advance(4 * MIN);
-    const announced = await server.ctx.helpdesk.slaWatcher.tick();
+    const announced = await server.services.slaWatcher.tick();
     expect(announced).toBeGreaterThanOrEqual(1);
-    expect(await server.ctx.helpdesk.slaWatcher.tick()).toBe(0);
+    expect(await server.services.slaWatcher.tick()).toBe(0);
     const after = await get(t.id);
     expect(after.sla.state).toBe('breached');
     expect(after.sla.firstResponseBreachedAt).toBe(clock.now());

@@ -1,9 +1,9 @@
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
 import type { Socket } from 'socket.io';
+import type { Services } from '../app/services';
 import type { Principal } from '../auth/auth-service';
-import type { AppContext } from '../context';
-import { queueRoom, userRoom, type LiveServer } from '../realtime/live-server';
+import { connectRedis } from '../platform/redis';
+import { queueRoom, type LiveServer } from '../realtime/live-server';
 
 /** At most this many missed changes are replayed over the socket; past it the client pages over HTTP. */
 export const RESUME_MAX_CHANGES = 5000;
@@ -16,29 +16,21 @@ const RESUME_PAGE = 1000;
  *   missed from the change feed as `sync.resume` pages ({changes, nextCursor, done}); when `done` is
  *   false it continues with GET /sync/changes from `nextCursor`. Live events that race the replay
  *   may arrive twice; clients drop events whose seq they already applied;
- * - with REDIS_URL the socket.io Redis adapter fans events out across backend instances;
- * - the SLA watcher runs while the server does.
+ * - with REDIS_URL the socket.io Redis adapter fans events out across backend instances.
  */
-export function wireLive(live: LiveServer, ctx: AppContext): void {
+export function wireLive(live: LiveServer, ctx: Pick<Services, 'config' | 'logger' | 'lifecycle' | 'queueAccess' | 'changes'>): void {
   if (ctx.config.REDIS_URL) {
-    const pub = new Redis(ctx.config.REDIS_URL, { maxRetriesPerRequest: 2 });
-    const sub = pub.duplicate();
-    pub.on('error', () => {});
-    sub.on('error', () => {});
+    const pub = connectRedis(ctx.config.REDIS_URL, ctx.logger, 'socket.io adapter (pub)', { maxRetriesPerRequest: 2 });
+    const sub = connectRedis(ctx.config.REDIS_URL, ctx.logger, 'socket.io adapter (sub)', { maxRetriesPerRequest: 2 });
     live.io.adapter(createAdapter(pub, sub));
-    ctx.onClose(() => {
+    ctx.lifecycle.onStop('socket.io adapter', () => {
       pub.disconnect();
       sub.disconnect();
     });
   }
 
-  ctx.helpdesk.queues.rooms = {
-    join: (userId, queueId) => live.io.in(userRoom(userId)).socketsJoin(queueRoom(queueId)),
-    leave: (userId, queueId) => live.io.in(userRoom(userId)).socketsLeave(queueRoom(queueId)),
-  };
-
   live.onConnect(async (socket: Socket, principal: Principal) => {
-    const queueIds = principal.role === 'agent' ? await ctx.helpdesk.access.memberships(principal.userId) : [];
+    const queueIds = principal.role === 'agent' ? await ctx.queueAccess.memberships(principal.userId) : [];
     if (queueIds.length) await socket.join(queueIds.map(queueRoom));
     const since: unknown = socket.handshake.auth?.since;
     if (typeof since !== 'number' || !Number.isInteger(since) || since < 0) return;
@@ -52,7 +44,4 @@ export function wireLive(live: LiveServer, ctx: AppContext): void {
       if (done) return;
     }
   });
-
-  ctx.helpdesk.slaWatcher.start();
-  ctx.onClose(() => ctx.helpdesk.slaWatcher.stop());
 }

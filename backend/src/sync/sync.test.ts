@@ -74,7 +74,7 @@ describe.each(DATABASES)('delta sync on %s', (kind) => {
       if (c.op === 'delete') local.delete(c.id);
       else local.set(c.id, c.data as Ticket);
     }
-    const rows = await server.ctx.database.db.selectFrom('tickets').select(['id', 'version', 'queue_id', 'updated_at', 'subject', 'status']).where('queue_id', '=', f.q1.id).execute();
+    const rows = await server.services.database.db.selectFrom('tickets').select(['id', 'version', 'queue_id', 'updated_at', 'subject', 'status']).where('queue_id', '=', f.q1.id).execute();
     expect(local.size).toBe(rows.length);
     for (const r of rows) {
       expect(local.get(r.id)).toMatchObject({ version: r.version, queueId: r.queue_id, updatedAt: Number(r.updated_at), subject: r.subject, status: r.status });
@@ -118,7 +118,7 @@ describe.each(DATABASES)('delta sync on %s', (kind) => {
     expect(added.body.memberIds).toContain(agent.id);
     const { changes: after } = await pullAll(server, agent.accessToken, cursor);
     const tombstoned = new Set(after.filter((c) => c.entity === 'ticket' && c.op === 'delete' && c.reason === 'left_visibility').map((c) => c.id));
-    const currentQ1 = await server.ctx.database.db.selectFrom('tickets').select('id').where('queue_id', '=', f.q1.id).execute();
+    const currentQ1 = await server.services.database.db.selectFrom('tickets').select('id').where('queue_id', '=', f.q1.id).execute();
     for (const r of currentQ1) expect(tombstoned.has(r.id)).toBe(true);
     expect(after).toEqual(
       expect.arrayContaining([
@@ -133,7 +133,7 @@ describe.each(DATABASES)('delta sync on %s', (kind) => {
       if (c.op === 'delete') local.delete(c.id);
       else local.add(c.id);
     }
-    const currentQ2 = await server.ctx.database.db.selectFrom('tickets').select('id').where('queue_id', '=', f.q2.id).execute();
+    const currentQ2 = await server.services.database.db.selectFrom('tickets').select('id').where('queue_id', '=', f.q2.id).execute();
     expect([...local].sort()).toEqual(currentQ2.map((r) => r.id).sort());
     const foreign = await server.api('GET', `/api/v1/sync/changes?since=0&queue=${f.q1.id}`, { token: agent.accessToken });
     expect(foreign.status).toBe(404);

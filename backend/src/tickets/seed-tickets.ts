@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { TicketPriority, TicketStatus } from '../../../shared/api/tickets';
 import { SYSTEM_ACTOR } from '../audit/audit-log';
-import type { AppContext } from '../context';
+import type { Services } from '../app/services';
 import type { Database } from '../db/schema';
 import { SlaClock, type SlaTargets } from '../sla/sla-clock';
 import { PRIORITY_RANK, toComment, toTicket, type TicketRow } from './ticket-model';
@@ -144,7 +144,7 @@ type Row = Record<string, unknown>;
 /** Batched inserts: cached prepared statements on SQLite, multi-row INSERTs on PostgreSQL. */
 class BulkWriter {
   private readonly statements = new Map<string, { run(...args: unknown[]): unknown }>();
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Services) {}
 
   async insert(trx: Kysely<Database>, table: string, rows: Row[]): Promise<void> {
     if (!rows.length) return;
@@ -184,7 +184,7 @@ export interface SeedTicketsOptions {
  * The rows are the ones the services write, with one documented difference: each ticket and
  * comment gets one change-feed entry with its final state instead of one per historical edit.
  */
-export async function seedTickets(ctx: AppContext, options: SeedTicketsOptions): Promise<void> {
+export async function seedTickets(ctx: Services, options: SeedTicketsOptions): Promise<void> {
   const db = ctx.database.db;
   const actor = { ...SYSTEM_ACTOR, email: 'seed-demo' };
   const users = await db.selectFrom('users').select(['id', 'email', 'role']).execute();
@@ -196,7 +196,7 @@ export async function seedTickets(ctx: AppContext, options: SeedTicketsOptions):
     let row = await db.selectFrom('queues').select('id').where('name', '=', q.name).executeTakeFirst();
     if (!row) {
       const memberIds = q.members.map((e) => byEmail.get(e)?.id).filter((id): id is string => !!id);
-      row = await ctx.helpdesk.queues.create(actor, { name: q.name, description: q.description, memberIds });
+      row = await ctx.queues.create(actor, { name: q.name, description: q.description, memberIds });
       options.log(`queue ${q.name} created`);
     }
     const members = await db.selectFrom('queue_members').select('user_id').where('queue_id', '=', row.id).execute();
@@ -204,7 +204,7 @@ export async function seedTickets(ctx: AppContext, options: SeedTicketsOptions):
   }
   if (options.tickets <= 0) return;
 
-  const targets: Record<TicketPriority, SlaTargets> = await ctx.helpdesk.sla.allTargets();
+  const targets: Record<TicketPriority, SlaTargets> = await ctx.sla.allTargets();
   const now = options.now ?? ctx.clock.now();
   const r = rng(options.seed ?? 42);
   const writer = new BulkWriter(ctx);

@@ -31,6 +31,11 @@ export class UserRepository {
     return this.db.selectFrom('users').selectAll().orderBy('email').execute();
   }
 
+  /** The email addresses of every enabled account (maintenance announcements go to all of them). */
+  async activeEmails(): Promise<string[]> {
+    return (await this.db.selectFrom('users').select('email').where('disabled', '=', 0).execute()).map((u) => u.email);
+  }
+
   async insert(row: UserRow, trx: Kysely<Database> = this.db): Promise<void> {
     await trx.insertInto('users').values(row).execute();
   }

@@ -1,0 +1,54 @@
+import type { Config } from '../config/config';
+import { JOB_POLL_MS, PORTABLE_BUILTINS, registerOperations } from '../jobs/operations';
+import { LocalJobQueue } from '../jobs/job-queue';
+import { jobLogSubscriptions } from '../jobs/log-subscriptions';
+import { NO_ROOMS } from '../queues/queue-service';
+import { LiveServer } from '../realtime/live-server';
+import { SLA_WATCH_INTERVAL_MS } from '../sla/sla-watcher';
+import { wireLive } from '../sync/live-wiring';
+import type { Services } from './services';
+import { openInfrastructure, wireServices, type InfrastructureOptions } from './wiring';
+
+/**
+ * The one wiring function of each backend process. Each builds the services from the
+ * infrastructure and registers the process's background work with its lifecycle; the process
+ * starts the lifecycle when it is ready (`lifecycle.start()`) and ends with `lifecycle.stop()`,
+ * which also closes Redis and the database.
+ */
+
+/** The HTTP + socket.io server: every loop (monitoring, SLA watcher, jobs, schedules, procedures). */
+export function serverServices(config: Config, options: InfrastructureOptions): { services: Services; live: LiveServer } {
+  const infra = openInfrastructure(config, options);
+  // The socket.io server is built from the core services, before the helpdesk: queue membership
+  // changes move agents' sockets between rooms. It serves once the app attaches it to HTTP.
+  const services = wireServices(infra, (core) => new LiveServer(core));
+  const live = services.rooms;
+  wireLive(live, services);
+  live.onConnect(jobLogSubscriptions(services.jobRepo, services.jobLogs));
+  const { lifecycle } = services;
+  services.monitoringRounds.register(lifecycle);
+  lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick());
+  registerOperations(services, services.workerService);
+  return { services, live };
+}
+
+/** A CLI command: the services without background work. */
+export function cliServices(config: Config, options: InfrastructureOptions): Services {
+  return wireServices(openInfrastructure(config, options), () => NO_ROOMS);
+}
+
+/**
+ * A job-worker process: claims queued command runbooks and log cleanups from the shared database
+ * (`concurrency` at a time, polling every 500 ms) and runs them.
+ */
+export function workerServices(config: Config, options: InfrastructureOptions & { concurrency: number }): Services & { workerQueue: LocalJobQueue } {
+  const services = wireServices(openInfrastructure(config, options), () => NO_ROOMS);
+  const { lifecycle, jobRepo, jobRunner, runbooks } = services;
+  const workerQueue = new LocalJobQueue(jobRepo, jobRunner, options.concurrency, (r) => PORTABLE_BUILTINS.has(r) || !runbooks.isBuiltin(r), (what, err) => lifecycle.report(what, err));
+  lifecycle.onStart('job-queue.start', () => workerQueue.start());
+  lifecycle.every('job-queue', JOB_POLL_MS / 2, () => workerQueue.poll(), { immediate: true });
+  lifecycle.onStop('job-queue', async () => {
+    await Promise.all([workerQueue.stop(), jobRunner.shutdown()]);
+  });
+  return { ...services, workerQueue };
+}

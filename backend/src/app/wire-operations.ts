@@ -1,0 +1,102 @@
+import os from 'node:os';
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { SYSTEM_ACTOR } from '../audit/audit-log';
+import { BackupScheduler } from '../backups/backup-scheduler';
+import { BackupService, type BackupNotifier } from '../backups/backup-service';
+import { parseRetention } from '../backups/retention';
+import { JobEvents } from '../jobs/job-events';
+import { BullJobQueue, LocalJobQueue, type JobQueue } from '../jobs/job-queue';
+import { JobRepository } from '../jobs/job-repository';
+import { JobRunner } from '../jobs/job-runner';
+import { JobService } from '../jobs/job-service';
+import { LogBus } from '../jobs/log-bus';
+import { defaultServices, PORTABLE_BUILTINS } from '../jobs/operations';
+import { OpsIntegrations } from '../maintenance/integrations';
+import { MaintenanceWindows } from '../maintenance/maintenance-windows';
+import { logConnectionErrors } from '../platform/redis';
+import { ProcedureEngine } from '../procedures/procedure-engine';
+import { builtinRunbooks } from '../runbooks/builtin-runbooks';
+import { RunbookCatalogue } from '../runbooks/catalogue';
+import { ProcessDriver } from '../services/process-driver';
+import { loadServiceSpecs, ServiceManager } from '../services/service-manager';
+import { SystemdDriver } from '../services/systemd-driver';
+import type { Services } from './services';
+
+type OperationsDeps = Pick<
+  Services,
+  'config' | 'clock' | 'logger' | 'database' | 'metrics' | 'lifecycle' | 'health' | 'audit' | 'users' | 'maintenance' | 'changes' | 'events' | 'silences' | 'alerts' | 'notifier'
+>;
+
+export type OperationsServices = Pick<
+  Services,
+  'runbooks' | 'jobRepo' | 'jobRunner' | 'jobQueue' | 'jobs' | 'jobLogs' | 'jobEvents' | 'serviceManager' | 'backups' | 'backupScheduler' | 'opsIntegrations' | 'maintenanceWindows' | 'procedures'
+> & {
+  /** Whether worker processes (the job-workers service) run the portable runbooks. */
+  workerService: boolean;
+};
+
+/** Runbooks, jobs and their queue, supervised services, backups, maintenance windows, procedures. */
+export function wireOperations(d: OperationsDeps): OperationsServices {
+  const { config, clock, database, lifecycle, events, changes } = d;
+  const { db } = database;
+  const approvalRequired = new Set(config.APPROVAL_REQUIRED_RUNBOOKS.split(',').map((s) => s.trim()).filter(Boolean));
+  const runbooks = new RunbookCatalogue(db, d.audit, clock, approvalRequired);
+  const jobRepo = new JobRepository(db);
+  const jobLogs = new LogBus();
+  const jobEvents = new JobEvents(db, changes, events, d.audit, clock);
+  const jobRunner = new JobRunner(db, jobRepo, runbooks, jobEvents, jobLogs, clock, { worker: `${os.hostname()}:${process.pid}`, cancelGraceMs: config.JOB_CANCEL_GRACE_MS });
+  const specs = loadServiceSpecs(config.SERVICES_FILE, defaultServices(config));
+  const workerService = specs.some((s) => s.name === 'job-workers' && s.driver === 'process' && !config.SERVICES_FILE);
+  const serviceManager = new ServiceManager(specs, { process: new ProcessDriver(), systemd: new SystemdDriver() });
+  const accepts = (runbook: string) => !workerService || !(PORTABLE_BUILTINS.has(runbook) || !runbooks.isBuiltin(runbook));
+  const jobQueue: JobQueue = config.REDIS_URL
+    ? new BullJobQueue(config.REDIS_URL, jobRepo, jobRunner, config.JOB_CONCURRENCY, () => true, logConnectionErrors(d.logger, 'job queue (BullMQ)'))
+    : new LocalJobQueue(jobRepo, jobRunner, config.JOB_CONCURRENCY, accepts, (what, err) => lifecycle.report(what, err));
+  const jobs = new JobService(db, jobRepo, runbooks, jobEvents, jobRunner, () => jobQueue, clock, { approvalRequired });
+  const opsIntegrations = new OpsIntegrations({ clock, events, silences: d.silences, alerts: d.alerts, users: d.users, smtp: d.notifier.smtp(), onError: (what, err) => lifecycle.report(what, err) });
+  const notifier: BackupNotifier = {
+    backupFinished: (b) =>
+      void db
+        .transaction()
+        .execute((trx) => changes.record(trx, { entity: 'backup', id: b.id, op: 'upsert', audience: { kind: 'oncall' }, data: b }))
+        .then((seq) => events.publish({ type: 'backup.completed', seq, actor: null, data: b, at: clock.now() }, { kind: 'oncall' }))
+        .catch(lifecycle.reporter('backups.completed-event')),
+    backupFailed: (kind, error) => {
+      events.publish({ type: 'backup.failed', seq: null, actor: null, data: { kind, error }, at: clock.now() }, { kind: 'oncall' });
+      void opsIntegrations.raiseAlert({ name: 'BackupFailed', severity: 'high', summary: `${kind} backup failed: ${error}`, labels: { component: 'backup' } });
+    },
+    restoreFinished: (o) => events.publish({ type: o.ok ? 'backup.restored' : 'backup.restore_failed', seq: null, actor: null, data: o, at: clock.now() }, { kind: 'all' }),
+  };
+  const backupDir = config.BACKUP_DIR ?? path.join(config.DATA_DIR, 'backups');
+  mkdirSync(backupDir, { recursive: true });
+  const backups = new BackupService(database, config.DATABASE_URL, backupDir, clock, d.audit, d.maintenance, parseRetention(config.BACKUP_RETENTION), config.BACKUP_MIN_FREE_MB * 1048576, notifier);
+  for (const r of builtinRunbooks({
+    handle: database,
+    backups,
+    services: serviceManager,
+    health: d.health,
+    clock,
+    logDir: path.join(config.DATA_DIR, 'logs'),
+    purgeQueued: async (runbook, exceptJobId) => {
+      let q = db.selectFrom('jobs').select('id').where('status', '=', 'queued').where('id', '!=', exceptJobId);
+      if (runbook) q = q.where('runbook', '=', runbook);
+      const ids = (await q.execute()).map((r) => r.id);
+      let n = 0;
+      for (const id of ids) {
+        try {
+          await jobs.cancel({ ...SYSTEM_ACTOR, email: 'purge-queue', role: 'admin' }, id);
+          n++;
+        } catch (err) {
+          d.logger.info({ err, jobId: id }, 'purge-queue: job not cancelled (it started meanwhile)');
+        }
+      }
+      return n;
+    },
+  }))
+    runbooks.register(r);
+  const backupScheduler = new BackupScheduler(d, jobs, backups);
+  const maintenanceWindows = new MaintenanceWindows(d, opsIntegrations);
+  const procedures = new ProcedureEngine(d, jobs, backups, serviceManager, opsIntegrations, maintenanceWindows);
+  return { runbooks, jobRepo, jobRunner, jobQueue, jobs, jobLogs, jobEvents, serviceManager, backups, backupScheduler, opsIntegrations, maintenanceWindows, procedures, workerService };
+}

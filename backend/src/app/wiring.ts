@@ -1,0 +1,177 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { AlertService } from '../alerts/alert-service';
+import { ApiTokenService } from '../api-tokens/api-token-service';
+import { AuditLog } from '../audit/audit-log';
+import { AuthService } from '../auth/auth-service';
+import { JwtSigner } from '../auth/jwt';
+import { LoginThrottle } from '../auth/login-throttle';
+import { SessionStore } from '../auth/session-store';
+import { Totp } from '../auth/totp';
+import type { Config } from '../config/config';
+import { openDatabase, pingDatabase, type DatabaseHandle } from '../db/connect';
+import { Escalator } from '../escalation/escalator';
+import { HealthChecks, storageCheck } from '../health/health-checks';
+import { makeGuard } from '../http/guards';
+import { IdempotencyStore } from '../http/idempotency';
+import { IncidentService } from '../incidents/incident-service';
+import { HeartbeatService } from '../integrations/heartbeat-service';
+import { systemClock, type Clock } from '../lib/clock';
+import { MaintenanceMode } from '../maintenance/maintenance-mode';
+import { ServerMetrics } from '../metrics/prometheus';
+import { CollectorRegistry, hostCollector, jobBacklogCollector, redisCollector, serverCollector } from '../monitoring/collectors';
+import { MetricStore } from '../monitoring/metric-store';
+import { MonitoringRounds } from '../monitoring/monitoring';
+import { Notifier } from '../notifications/notifier';
+import { Lifecycle } from '../platform/lifecycle';
+import { connectRedis, logConnectionErrors } from '../platform/redis';
+import { QueueAccess } from '../queues/queue-access';
+import { QueueService, type QueueRooms } from '../queues/queue-service';
+import { EventHub } from '../realtime/event-hub';
+import { ReportService } from '../reports/report-service';
+import { PendingConditions } from '../rules/pending-conditions';
+import { RuleEvaluator } from '../rules/rule-evaluator';
+import { RuleService } from '../rules/rule-service';
+import { TicketSearchIndex } from '../search/fts';
+import { SilenceService } from '../silences/silence-service';
+import { SlaPolicies } from '../sla/sla-policies';
+import { SlaWatcher } from '../sla/sla-watcher';
+import { ChangeFeed } from '../sync/change-feed';
+import { TicketQuery } from '../tickets/ticket-query';
+import { TicketService } from '../tickets/ticket-service';
+import { UserRepository } from '../users/user-repository';
+import { UserService } from '../users/user-service';
+import { VERSION } from '../version';
+import { ViewService } from '../views/view-service';
+import type { Services } from './services';
+import { wireOperations } from './wire-operations';
+
+/** The services, plus what the process wiring needs to know about them. */
+export type WiredServices = Services & {
+  /** Whether worker processes (the job-workers service) run the portable runbooks. */
+  workerService: boolean;
+};
+
+/** Accounts, access, the change feed and live events: what everything else is built on. */
+export type CoreServices = Pick<
+  Services,
+  'config' | 'clock' | 'logger' | 'database' | 'redis' | 'metrics' | 'lifecycle' | 'health' | 'audit' | 'users' | 'userService' | 'sessions' | 'auth' | 'apiTokens' | 'guard' | 'idempotency' | 'maintenance' | 'changes' | 'events'
+>;
+
+/** What every service is built from: configuration, the database, the clock, logging, Redis. */
+export interface Infrastructure {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  database: DatabaseHandle;
+  redis: Redis | null;
+  /** The process's Prometheus registry (the database reports query timings into it). */
+  metrics: ServerMetrics;
+}
+
+export interface InfrastructureOptions {
+  clock?: Clock;
+  /** An already open database (tests, the desktop's embedded backend); opened from DATABASE_URL otherwise. */
+  database?: DatabaseHandle;
+  logger: Logger;
+}
+
+export function openInfrastructure(config: Config, options: InfrastructureOptions): Infrastructure {
+  const metrics = new ServerMetrics();
+  const database =
+    options.database ??
+    openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, onQuery: (ms, failed) => metrics.observeQuery(ms, failed), onConnectionError: logConnectionErrors(options.logger, 'database pool') });
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, options.logger, 'rate limits', { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : null;
+  return { config, clock: options.clock ?? systemClock, logger: options.logger, database, redis, metrics };
+}
+
+/**
+ * Builds every service of a backend process, in dependency order, collaborators through
+ * constructors. Cycles are broken by callbacks into services built later (`() => alerts…`), never
+ * by completing an object after construction. `roomsOf` gives where agents' sockets follow queue
+ * membership: the socket.io server built from the core services, or nothing outside the server. Background work is only
+ * registered with the lifecycle here; the process decides whether to start it.
+ */
+export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsOf: (core: CoreServices) => R): WiredServices & { rooms: R } {
+  const { config, clock, logger, database, redis, metrics } = infra;
+  const db = database.db;
+  const lifecycle = new Lifecycle(logger, metrics.backgroundFailures);
+  // Stopped in reverse: the database closes last.
+  lifecycle.onStop('database', () => database.close());
+  if (redis) lifecycle.onStop('redis', () => redis.disconnect());
+
+  const health = new HealthChecks(VERSION);
+  health.register('database', async () => (await pingDatabase(db), { status: 'ok' }));
+  health.register('storage', storageCheck(config.DATA_DIR));
+  if (redis) health.register('redis', async () => ({ status: (await redis.ping()) === 'PONG' ? 'ok' : 'down' }));
+
+  // accounts and access
+  const audit = new AuditLog(db, clock);
+  const users = new UserRepository(db);
+  const sessions = new SessionStore(db, clock, config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
+  const throttle = new LoginThrottle(db, clock, config.LOGIN_MAX_FAILURES, config.LOGIN_LOCKOUT_MINUTES * 60_000);
+  const auth = new AuthService(db, users, sessions, throttle, new JwtSigner(config.JWT_SECRET, clock), new Totp(clock), audit, clock, {
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    passwordMinLength: config.PASSWORD_MIN_LENGTH,
+  });
+  const apiTokens = new ApiTokenService(db, audit, clock);
+  const changes = new ChangeFeed(db, database.dialect, clock);
+  const events = new EventHub();
+  const userService = new UserService(db, users, sessions, audit, clock, config.PASSWORD_MIN_LENGTH, changes, events);
+  const idempotency = new IdempotencyStore(db, clock);
+  const maintenance = new MaintenanceMode(clock);
+  const core: CoreServices = { config, clock, logger, database, redis, metrics, lifecycle, health, audit, users, userService, sessions, auth, apiTokens, guard: makeGuard(auth, apiTokens, idempotency), idempotency, maintenance, changes, events };
+
+  // helpdesk
+  const rooms = roomsOf(core);
+  const queueAccess = new QueueAccess(db);
+  const ticketSearch = new TicketSearchIndex(database.dialect);
+  const sla = new SlaPolicies(db, audit, clock);
+  const helpdesk = {
+    queueAccess,
+    ticketSearch,
+    sla,
+    queues: new QueueService(db, queueAccess, changes, events, audit, clock, rooms),
+    slaWatcher: new SlaWatcher(db, changes, events, clock),
+    tickets: new TicketService(db, queueAccess, ticketSearch, sla, changes, events, clock),
+    ticketQuery: new TicketQuery(db, queueAccess, ticketSearch, clock),
+    views: new ViewService(db, changes, clock),
+  };
+
+  // monitoring, alerting, incidents
+  const metricStore = new MetricStore(db, clock);
+  const collectors = new CollectorRegistry((name, err) => lifecycle.report(`collector:${name}`, err));
+  // Silences and alerts need each other: a new or expired silence re-evaluates open alerts.
+  const silences: SilenceService = new SilenceService(db, clock, audit, changes, events, () => alerts.reapplySilences());
+  const alerts: AlertService = new AlertService(db, clock, changes, events, silences, audit, database.dialect, () => escalator.nextEscalationDelay());
+  const rules = new RuleService(db, clock, audit);
+  const evaluator = new RuleEvaluator(rules, new PendingConditions(db), metricStore, alerts, clock, () => config.METRICS_INTERVAL_SECONDS * 3000);
+  const notifier = new Notifier(db, clock, config, events, audit, {
+    timeoutMs: config.NOTIFY_TIMEOUT_MS,
+    maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
+    retryBaseMs: config.NOTIFY_RETRY_BASE_SECONDS * 1000,
+  });
+  const escalator: Escalator = new Escalator(db, clock, alerts, notifier, audit, lifecycle.reporter('escalation'));
+  const heartbeats = new HeartbeatService(db, clock, alerts);
+  const incidents = new IncidentService(db, clock, alerts, changes, events, audit, lifecycle.reporter('incidents.alert-timeline'));
+  const reports = new ReportService(db, clock, metricStore);
+  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, heartbeats, incidents, reports };
+  const monitoringRounds = new MonitoringRounds({ config, clock, health, ...monitoring });
+
+  collectors.register('host', hostCollector());
+  collectors.register('server', serverCollector(metrics, database));
+  if (redis) collectors.register('redis', redisCollector(redis));
+  collectors.register('health', async () => {
+    const report = await health.run();
+    return report.checks.flatMap((c) => [
+      { name: 'health_up', labels: { check: c.name }, value: c.status === 'down' ? 0 : 1 },
+      { name: 'health_latency_ms', labels: { check: c.name }, value: c.latencyMs },
+    ]);
+  });
+  collectors.register('job_backlog', jobBacklogCollector(database, () => clock.now()));
+  const smtp = notifier.smtp();
+  if (smtp) health.register('smtp', async () => (await smtp.verify(), { status: 'ok' }));
+
+  const operations = wireOperations({ ...core, ...monitoring });
+  return { ...core, ...helpdesk, ...monitoring, monitoringRounds, ...operations, rooms };
+}
