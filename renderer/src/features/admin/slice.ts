@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { Channel, Rule } from '../../../../shared/api/alerts';
 import type { SlaPolicy } from '../../../../shared/api/tickets';
 import type { ChannelRequest, ChannelResponse } from '../../../../shared/ipc';
-import { call, http } from '../../api';
+import { call } from '../../api';
 import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
 
 type AdminUser = ChannelResponse<'admin.users.list'>[number];
@@ -69,43 +69,41 @@ export function loadQueues(opts = fresh): Promise<unknown> {
 }
 const reloadQueues = () => loadInto(useAdmin, 'queues', () => call('queues.list'));
 export async function createQueue(name: string): Promise<void> {
-  await http('POST', '/queues', { name });
+  await call('api.queues.create', { body: { name } });
   await reloadQueues();
 }
 export async function addMember(queueId: string, userId: string): Promise<void> {
-  await http('POST', `/queues/${queueId}/members`, { userId });
+  await call('api.queues.members.add', { params: { id: queueId }, body: { userId } });
   await reloadQueues();
 }
 export async function removeMember(queueId: string, userId: string): Promise<void> {
-  await http('DELETE', `/queues/${queueId}/members/${userId}`);
+  await call('api.queues.members.remove', { params: { id: queueId, userId } });
   await reloadQueues();
 }
 
 // ── SLA, rules, channels ────────────────────────────────────────────────────────────────────────
-export const loadSla = (opts = fresh) =>
-  loadInto(useAdmin, 'sla', () => http<SlaPolicy[]>('GET', '/sla/policies'), opts);
+export const loadSla = (opts = fresh) => loadInto(useAdmin, 'sla', () => call('api.sla.policies.list'), opts);
 export async function saveSla(p: SlaPolicy): Promise<void> {
-  await http('PUT', `/sla/policies/${p.priority}`, {
-    firstResponseMinutes: p.firstResponseMinutes,
-    resolutionMinutes: p.resolutionMinutes,
+  await call('api.sla.policies.update', {
+    params: { priority: p.priority },
+    body: { firstResponseMinutes: p.firstResponseMinutes, resolutionMinutes: p.resolutionMinutes },
   });
   await loadSla({ fresh: false });
 }
 
-export const loadRules = (opts = fresh) =>
-  loadInto(useAdmin, 'rules', () => http<Rule[]>('GET', '/rules'), opts);
+export const loadRules = (opts = fresh) => loadInto(useAdmin, 'rules', () => call('api.rules.list'), opts);
 export async function setRuleEnabled(id: string, enabled: boolean): Promise<void> {
-  await http('PATCH', `/rules/${id}`, { enabled });
+  await call('api.rules.update', { params: { id }, body: { enabled } });
   await loadRules({ fresh: false });
 }
 
 export const loadChannels = (opts = fresh) =>
-  loadInto(useAdmin, 'channels', () => http<Channel[]>('GET', '/channels'), opts);
+  loadInto(useAdmin, 'channels', () => call('api.channels.list'), opts);
 export async function updateChannel(
   id: string,
   changes: Partial<Pick<Channel, 'enabled' | 'severities'>>,
 ): Promise<void> {
-  await http('PATCH', `/channels/${id}`, changes);
+  await call('api.channels.update', { params: { id }, body: changes });
   await loadChannels({ fresh: false });
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Backup, Job } from '../../../../shared/ipc';
+import type { Backup } from '../../../../shared/ipc';
 import { ConfirmDestructive } from '../../ui/Dialog';
 import { ErrorBox, StateView } from '../../ui/feedback';
 import { useAction, useNow } from '../../ui/hooks';
@@ -31,7 +31,7 @@ export function checksumState(b: Backup): { cls: string; text: string } {
 function columns(
   a: Action,
   isAdmin: boolean,
-  startJob: (p: () => Promise<Job>) => unknown,
+  startJob: (p: () => Promise<{ id: string }>) => unknown,
   restore: (b: Backup) => void,
 ): Column<Backup>[] {
   return [
@@ -115,7 +115,7 @@ export default function Backups() {
   const [restoring, setRestoring] = useState<Backup | null>(null);
   const a = useAction();
   const now = useNow(30_000);
-  const startJob = (p: () => Promise<Job>) =>
+  const startJob = (p: () => Promise<{ id: string }>) =>
     a.run(async () => navigate({ screen: 'job', id: (await p()).id }));
   useEffect(() => void loadBackups(), []);
   return (

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Backup, ChannelResponse, Job } from '../../../../shared/ipc';
-import { call, http } from '../../api';
+import { call } from '../../api';
 import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
 
 interface BackupsState {
@@ -21,12 +21,12 @@ export function loadBackups(opts = { fresh: true }): Promise<unknown> {
 export const backUpNow = (): Promise<Job> =>
   call('jobs.request', { runbook: 'backup-database', params: { kind: 'manual' } });
 
-export const verifyBackup = (id: string): Promise<Job> =>
-  http<Job>('POST', `/backups/${encodeURIComponent(id)}/verify`, {});
+export const verifyBackup = (id: string): Promise<{ id: string }> =>
+  call('api.backups.verify', { params: { id } });
 
 /** The server's own gate: destructive runbooks are confirmed with the runbook id. */
-export const restoreBackup = (id: string): Promise<Job> =>
-  http<Job>('POST', `/backups/${encodeURIComponent(id)}/restore`, { confirmation: 'restore-database' });
+export const restoreBackup = (id: string): Promise<{ id: string }> =>
+  call('api.backups.restore', { params: { id }, body: { confirmation: 'restore-database' } });
 
 /** The backup's manifest, or (older servers have no manifest route) the backup record carrying the same facts. */
 export async function backupManifest(
@@ -38,7 +38,7 @@ export async function backupManifest(
     console.warn('backups: no manifest route, reading the backup record', e);
     return {
       name: `${id}.json`,
-      value: await http('GET', `/backups/${encodeURIComponent(id)}`),
+      value: await call('api.backups.get', { params: { id } }),
       fallback: true,
     };
   }

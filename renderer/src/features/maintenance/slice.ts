@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { ProcedureRun } from '../../../../shared/api/procedures';
 import type { ChannelRequest, MaintenanceWindow } from '../../../../shared/ipc';
-import { call, http } from '../../api';
+import { call } from '../../api';
 import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
 
 interface MaintenanceState {
@@ -38,8 +38,7 @@ export function loadWindowList(opts = { fresh: true }): Promise<unknown> {
     loadInto(
       useMaintenance,
       'runs',
-      () =>
-        http<ProcedureRun[]>('GET', '/procedures/runs', undefined, { procedure: 'maintenance', limit: 20 }),
+      () => call('api.procedures.runs.list', { query: { procedure: 'maintenance', limit: 20 } }),
       opts,
     ),
   ]);
@@ -59,22 +58,20 @@ export interface WizardParams {
 }
 /** Starts the maintenance wizard for a window; answers the run. */
 export function startWizard(windowId: string, p: WizardParams): Promise<ProcedureRun> {
-  return http<ProcedureRun>('POST', `/maintenance/${encodeURIComponent(windowId)}/wizard`, {
-    params: { watchMinutes: p.watchMinutes, tasks: p.tasks.map((runbook) => ({ runbook, params: {} })) },
+  return call('api.maintenance.wizard.start', {
+    params: { id: windowId },
+    body: {
+      params: { watchMinutes: p.watchMinutes, tasks: p.tasks.map((runbook) => ({ runbook, params: {} })) },
+    },
   });
 }
 
 export function openRun(runId: string): Promise<void> {
   const fresh = useMaintenance.getState().runId !== runId;
   useMaintenance.setState({ runId });
-  return loadInto(
-    useMaintenance,
-    'run',
-    () => http<ProcedureRun>('GET', `/procedures/runs/${encodeURIComponent(runId)}`),
-    {
-      fresh,
-    },
-  );
+  return loadInto(useMaintenance, 'run', () => call('api.procedures.runs.get', { params: { id: runId } }), {
+    fresh,
+  });
 }
 function reloadRun(): Promise<void> {
   const id = useMaintenance.getState().runId;
@@ -82,23 +79,19 @@ function reloadRun(): Promise<void> {
 }
 
 export async function completeStep(runId: string, key: string, outcome: 'done' | 'skipped'): Promise<void> {
-  await http('POST', `/procedures/runs/${runId}/steps/${key}/complete`, { outcome });
+  await call('api.procedures.runs.steps.complete', { params: { id: runId, key }, body: { outcome } });
   await reloadRun();
 }
 export async function retryStep(runId: string, key: string): Promise<void> {
-  await http('POST', `/procedures/runs/${runId}/steps/${key}/retry`, {});
+  await call('api.procedures.runs.steps.retry', { params: { id: runId, key } });
   await reloadRun();
 }
 /** Aborts the run; answers the rollback job when one was started. */
 export async function abortRun(runId: string, rollback: boolean): Promise<string | null> {
-  const r = await http<{ run: ProcedureRun; rollbackJobId: string | null }>(
-    'POST',
-    `/procedures/runs/${runId}/abort`,
-    {
-      rollback,
-      reason: 'aborted from the wizard',
-    },
-  );
+  const r = await call('api.procedures.runs.abort', {
+    params: { id: runId },
+    body: { rollback, reason: 'aborted from the wizard' },
+  });
   await reloadRun();
   return r.rollbackJobId;
 }
