@@ -52,8 +52,8 @@ try {
   sync.on('progress', (p: { done: number }) => (changes = p.done));
   await sync.run();
   const syncSeconds = (performance.now() - syncStart) / 1000;
-  const cached = cache.ticketCount();
-  const comments = (cache.db.prepare('SELECT count(*) AS n FROM comments').get() as { n: number }).n;
+  const cached = cache.tickets.count();
+  const comments = cache.tickets.commentCount();
 
   // ── reads from the cache ─────────────────────────────────────────────────────────────────────
   const words = ['printer', 'vpn', 'password', 'disk', 'replication', 'certificate', 'phishing', 'deadlock', 'email', 'laptop', 'billing', 'network'];
@@ -70,17 +70,17 @@ try {
     return out;
   };
   let w = 0;
-  const fts = time(() => cache.searchTickets(`${words[w++ % words.length]} ${w % 3 === 0 ? words[(w * 7) % words.length] : ''}`.trim(), 50), 500);
+  const fts = time(() => cache.tickets.search(`${words[w++ % words.length]} ${w % 3 === 0 ? words[(w * 7) % words.length] : ''}`.trim(), 50), 500);
   const queues = cache.queues();
   let q = 0;
   const page = time(() => {
     const queue = queues[q++ % queues.length]!;
-    return cache.listTickets({ queueId: queue.id, status: ['new', 'open', 'pending'] }, { field: 'updatedAt', dir: 'desc' }, (q % 5) * 100, 100, null);
+    return cache.tickets.list({ queueId: queue.id, status: ['new', 'open', 'pending'] }, { field: 'updatedAt', dir: 'desc' }, (q % 5) * 100, 100, null);
   }, 500);
-  const pagePriority = time(() => cache.listTickets({ queueId: queues[q++ % queues.length]!.id, status: ['open'] }, { field: 'priority', dir: 'desc' }, 0, 100, null), 500);
+  const pagePriority = time(() => cache.tickets.list({ queueId: queues[q++ % queues.length]!.id, status: ['open'] }, { field: 'priority', dir: 'desc' }, 0, 100, null), 500);
 
   // ── outbox replay of 1,000 writes ────────────────────────────────────────────────────────────
-  const targets = cache.listTickets({ status: ['new', 'open'] }, { field: 'updatedAt', dir: 'desc' }, 0, 500, null).items;
+  const targets = cache.tickets.list({ status: ['new', 'open'] }, { field: 'updatedAt', dir: 'desc' }, 0, 500, null).items;
   const me = session.user;
   for (let i = 0; i < 1000; i++) {
     const t = targets[i % targets.length]!;

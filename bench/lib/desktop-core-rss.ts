@@ -7,8 +7,8 @@ import { systemClock } from '../../electron/core/ports';
 
 const { cache } = Cache.open(process.argv[2]!);
 new Outbox(cache, new ApiClient('http://127.0.0.1:9'), systemClock);
-const page = cache.listTickets({ status: ['open'] }, { field: 'updatedAt', dir: 'desc' }, 0, 100, null);
-const hits = cache.searchTickets('printer', 50);
-for (let i = 0; i < 200; i++) cache.listTickets({ status: ['open', 'new'] }, { field: 'priority', dir: 'desc' }, i * 100, 100, null);
-process.stdout.write(JSON.stringify({ tickets: cache.ticketCount(), page: page.items.length, hits: hits.length, rssMb: process.memoryUsage().rss / 1024 / 1024 }));
+const page = cache.tickets.list({ status: ['open'] }, { field: 'updatedAt', dir: 'desc' }, 0, 100, null);
+const hits = cache.tickets.search('printer', 50);
+for (let i = 0; i < 200; i++) cache.tickets.list({ status: ['open', 'new'] }, { field: 'priority', dir: 'desc' }, i * 100, 100, null);
+process.stdout.write(JSON.stringify({ tickets: cache.tickets.count(), page: page.items.length, hits: hits.length, rssMb: process.memoryUsage().rss / 1024 / 1024 }));
 cache.close();

@@ -28,14 +28,14 @@ describe('Cache', () => {
       4,
     );
     expect(cache.syncCursor).toBe(4);
-    expect(cache.listTickets({}, { field: 'number', dir: 'asc' }, 0, 10, null).items.map((t) => t.number)).toEqual([1, 2]);
-    expect(cache.listTickets({ queueId: 'q1' }, { field: 'number', dir: 'asc' }, 0, 10, null).total).toBe(1);
-    expect(cache.listTickets({ assignee: 'me' }, { field: 'number', dir: 'asc' }, 0, 10, 'u1').items[0]!.id).toBe('t2');
-    expect(cache.listTickets({ assignee: 'unassigned' }, { field: 'number', dir: 'asc' }, 0, 10, null).items[0]!.id).toBe('t1');
-    expect(cache.listTickets({ tag: 'hw', status: ['pending'] }, { field: 'number', dir: 'asc' }, 0, 10, null).total).toBe(1);
-    expect(cache.searchTickets('toner', 10).map((h) => h.ticket.id)).toEqual(['t2']);
-    expect(cache.searchTickets('printers', 10)).toHaveLength(2);
-    const detail = cache.ticketDetail({ number: 2 })!;
+    expect(cache.tickets.list({}, { field: 'number', dir: 'asc' }, 0, 10, null).items.map((t) => t.number)).toEqual([1, 2]);
+    expect(cache.tickets.list({ queueId: 'q1' }, { field: 'number', dir: 'asc' }, 0, 10, null).total).toBe(1);
+    expect(cache.tickets.list({ assignee: 'me' }, { field: 'number', dir: 'asc' }, 0, 10, 'u1').items[0]!.id).toBe('t2');
+    expect(cache.tickets.list({ assignee: 'unassigned' }, { field: 'number', dir: 'asc' }, 0, 10, null).items[0]!.id).toBe('t1');
+    expect(cache.tickets.list({ tag: 'hw', status: ['pending'] }, { field: 'number', dir: 'asc' }, 0, 10, null).total).toBe(1);
+    expect(cache.tickets.search('toner', 10).map((h) => h.ticket.id)).toEqual(['t2']);
+    expect(cache.tickets.search('printers', 10)).toHaveLength(2);
+    const detail = cache.tickets.detail({ number: 2 })!;
     expect(detail.comments[0]).toMatchObject({ internal: true, authorName: 'Bob' });
     expect(detail.ticket).toMatchObject({ requester: 'Ana', requesterEmail: 'ana@example.com', resolutionDueAt: 1002 });
   });
@@ -43,7 +43,7 @@ describe('Cache', () => {
   it('a page that fails half-way leaves nothing applied', () => {
     const { cache } = Cache.open(path.join(tmpDir(), 'cache.db'));
     expect(() => cache.applyPage([change(1, 'ticket', 't1', serverTicket(1)), change(2, 'ticket', 't2', { broken: true })], 2)).toThrow();
-    expect(cache.ticketCount()).toBe(0);
+    expect(cache.tickets.count()).toBe(0);
     expect(cache.syncCursor).toBe(0);
   });
 
@@ -52,14 +52,14 @@ describe('Cache', () => {
     const { cache } = Cache.open(file);
     cache.applyPage([change(1, 'ticket', 't1', serverTicket(1, { subject: 'Keyboard missing keys' }))], 1, undefined, { deferIndex: true });
     expect(cache.indexDeferred).toBe(true);
-    expect(cache.searchTickets('keyboard', 10)).toHaveLength(0);
+    expect(cache.tickets.search('keyboard', 10)).toHaveLength(0);
     cache.close(); // as if the process died here
     const reopened = Cache.open(file).cache;
     expect(reopened.indexDeferred).toBe(false);
-    expect(reopened.searchTickets('keyboard', 10)).toHaveLength(1);
+    expect(reopened.tickets.search('keyboard', 10)).toHaveLength(1);
     reopened.applyPage([change(2, 'ticket', 't2', serverTicket(2, { subject: 'Mouse missing' }))], 2, undefined, { deferIndex: true });
     reopened.finishDeferredIndex();
-    expect(reopened.searchTickets('missing', 10)).toHaveLength(2);
+    expect(reopened.tickets.search('missing', 10)).toHaveLength(2);
   });
 
   it('moves a corrupt database aside, rebuilds it, and keeps the outbox rows it can read', () => {
@@ -67,6 +67,6 @@ describe('Cache', () => {
     writeFileSync(file, 'this is not a database at all'.repeat(200));
     const opened = Cache.open(file);
     expect(opened.movedAside).toMatch(/cache\.db\.corrupt-/);
-    expect(opened.cache.ticketCount()).toBe(0);
+    expect(opened.cache.tickets.count()).toBe(0);
   });
 });

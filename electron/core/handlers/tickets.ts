@@ -7,18 +7,19 @@ import { write, type CoreContext, type DomainChannels, type Handlers } from './c
 
 /** Tickets, queues, users and saved views: read from the cache, written through the outbox. */
 export function ticketHandlers(core: CoreContext): Handlers<DomainChannels<'tickets' | 'queues' | 'users' | 'views'>> {
+  const tickets = () => core.ws().cache.tickets;
   const cache = () => core.ws().cache;
   return {
-    'tickets.list': ({ filter, sort, offset, limit }) => cache().listTickets(filter, sort, offset, limit, core.ws().session.user?.id ?? null),
+    'tickets.list': ({ filter, sort, offset, limit }) => tickets().list(filter, sort, offset, limit, core.ws().session.user?.id ?? null),
     'tickets.get': async (ref) => {
       const ws = core.ws();
-      const detail = ws.cache.ticketDetail(ref);
+      const detail = ws.cache.tickets.detail(ref);
       if (!detail) throw new CoreError('not_found', 'Ticket not found in the local cache');
       // History is not part of delta sync: refresh it when the server answers quickly, else show what is cached.
       if (ws.api.online && ws.session.current().status === 'signed_in' && !detail.ticket.id.startsWith('local-')) {
         try {
           await refreshHistory(ws, detail.ticket.id);
-          return ws.cache.ticketDetail(ref) ?? detail;
+          return ws.cache.tickets.detail(ref) ?? detail;
         } catch (err) {
           core.logger.info('tickets: history not refreshed, showing the cached one', { ticketId: detail.ticket.id, error: (err as Error).message });
           return detail;
@@ -26,13 +27,13 @@ export function ticketHandlers(core: CoreContext): Handlers<DomainChannels<'tick
       }
       return detail;
     },
-    'tickets.search': ({ query, limit }) => ({ items: cache().searchTickets(query, limit) }),
+    'tickets.search': ({ query, limit }) => ({ items: tickets().search(query, limit) }),
     'tickets.create': (input) => write(core, (ws) => ws.outbox.createTicket(input, ws.session.user)),
     'tickets.comment': ({ ticketId, body, internal }) => write(core, (ws) => ws.outbox.comment(ticketId, body, internal, ws.session.user)),
     'tickets.update': ({ ticketId, changes }) => write(core, (ws) => ws.outbox.updateTickets([ticketId], changes)[0]!),
     'tickets.bulkUpdate': ({ ticketIds, changes }) => write(core, (ws) => ({ updated: ws.outbox.updateTickets(ticketIds, changes).length })),
-    'tickets.saveDraft': ({ ticketId, body, internal }) => (cache().saveDraft(ticketId, body, internal, core.clock.now()), null),
-    'tickets.getDraft': ({ ticketId }) => cache().draft(ticketId),
+    'tickets.saveDraft': ({ ticketId, body, internal }) => (tickets().saveDraft(ticketId, body, internal, core.clock.now()), null),
+    'tickets.getDraft': ({ ticketId }) => tickets().draft(ticketId),
 
     'queues.list': () => cache().queues(),
     'users.list': () => cache().users(),
@@ -54,7 +55,7 @@ export function ticketHandlers(core: CoreContext): Handlers<DomainChannels<'tick
 
 async function refreshHistory(ws: Workspace, ticketId: string): Promise<void> {
   const res = await ws.api.request<unknown>('GET', `/api/v1/tickets/${encodeURIComponent(ticketId)}/events`, { timeoutMs: 3000, retries: 0 });
-  ws.cache.putTicketEvents(items(res.data));
+  ws.cache.tickets.putEvents(items(res.data));
 }
 
 function builtInViews(ws: Workspace | null): SavedView[] {

@@ -1,30 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Alert, FieldConflict, OutboxCounts, OutboxItem, TicketChanges, TicketSummary } from '../../../shared/ipc';
-import { PRIORITIES } from '../../../shared/ipc';
 import { httpError, type ApiClient } from '../api/api-client';
-import type { Cache, OutboxRow } from '../cache/cache';
-import { toSummary } from '../cache/cache';
+import type { Cache } from '../cache/cache';
+import type { OutboxRow } from '../cache/outbox-repo';
+import { ticketFieldValue, toSummary } from '../cache/tickets-repo';
+import { label, localTicketRow, newKey, toItem, truncate, type NewTicket } from './items';
+import { mergeEdit, type UpdateBase, type UpdatePayload } from './merge';
 import { commentRowFromServer, parseAlert, ticketRowFromServer, type TicketRow } from '../cache/records';
 import { CoreError } from '../errors';
 import type { Clock, Logger } from '../ports';
 import { silentLogger } from '../ports';
 
-type UpdatePayload = { changes: Record<string, unknown> };
-
 export const REPLAY_CONCURRENCY = 6;
-type UpdateBase = { version: number; values: Record<string, unknown> };
-
-const FIELD_COLUMNS: Record<string, keyof TicketRow> = { status: 'status', priority: 'priority', assigneeId: 'assignee_id', subject: 'subject' };
-
-export interface NewTicket {
-  queueId: string;
-  subject: string;
-  description: string;
-  priority: TicketSummary['priority'];
-  requester: { name: string; email: string };
-  tags: string[];
-}
 
 /**
  * Offline writes. Each is applied to the cache and queued in the same transaction; `replay()`
@@ -45,7 +33,7 @@ export class Outbox extends EventEmitter {
   ) {
     super();
     // Sending rows left from a crash go back to pending: the idempotency key makes resending safe.
-    cache.db.prepare("UPDATE outbox SET state = 'pending' WHERE state = 'sending'").run();
+    cache.outbox.resetSending();
   }
 
   // ── enqueue (optimistic) ─────────────────────────────────────────────────────────────────────
@@ -53,17 +41,12 @@ export class Outbox extends EventEmitter {
     const id = `local-${randomUUID()}`;
     const now = this.clock.now();
     const number = this.nextLocalNumber();
-    const row: TicketRow = {
-      id, number, subject: input.subject, description: input.description, status: 'new', priority: input.priority, priority_rank: PRIORITIES.indexOf(input.priority),
-      queue_id: input.queueId, requester: input.requester.name, requester_email: input.requester.email, assignee_id: null, tags: JSON.stringify(input.tags),
-      created_at: now, updated_at: now, first_response_due_at: null, resolution_due_at: null, sla_state: 'none', version: 0, pending: 1, conflict: 0,
-    };
     this.cache.transaction(() => {
-      this.cache.upsertTicketRow(row);
+      this.cache.tickets.upsertRow(localTicketRow(id, number, input, now));
       this.insert('ticket.create', id, { ...input, createdBy: me?.id ?? null }, null, `New ticket "${truncate(input.subject)}"`);
     });
     this.changed([id]);
-    return toSummary(this.cache.ticketRow({ id })!);
+    return toSummary(this.cache.tickets.row({ id })!);
   }
 
   comment(ticketId: string, body: string, internal: boolean, me: { id: string; name: string } | null) {
@@ -71,9 +54,9 @@ export class Outbox extends EventEmitter {
     const id = `local-${randomUUID()}`;
     const now = this.clock.now();
     this.cache.transaction(() => {
-      this.cache.upsertCommentRow({ id, ticket_id: ticketId, author_id: me?.id ?? null, author_name: me?.name ?? '', body, internal: internal ? 1 : 0, created_at: now, pending: 1 });
+      this.cache.tickets.upsertComment({ id, ticket_id: ticketId, author_id: me?.id ?? null, author_name: me?.name ?? '', body, internal: internal ? 1 : 0, created_at: now, pending: 1 });
       this.insert('ticket.comment', ticketId, { body, visibility: internal ? 'internal' : 'public', localId: id }, null, `${label(ticket)} ${internal ? 'note' : 'reply'}`);
-      this.cache.saveDraft(ticketId, '', false, now);
+      this.cache.tickets.saveDraft(ticketId, '', false, now);
       this.markTicket(ticketId);
     });
     this.changed([ticketId]);
@@ -86,12 +69,12 @@ export class Outbox extends EventEmitter {
       for (const ticketId of ticketIds) {
         const row = this.requireTicket(ticketId);
         const values: Record<string, unknown> = {};
-        for (const field of Object.keys(changes)) values[field] = currentValue(row, field);
+        for (const field of Object.keys(changes)) values[field] = ticketFieldValue(row, field);
         const summary = Object.entries(changes).map(([f, v]) => `${f} → ${Array.isArray(v) ? v.join(', ') : String(v ?? 'none')}`).join(', ');
         this.insert('ticket.update', ticketId, { changes }, { version: row.version, values } satisfies UpdateBase, `${label(row)} ${summary}`);
         this.applyChanges(ticketId, changes as Record<string, unknown>);
         this.markTicket(ticketId);
-        out.push(toSummary(this.cache.ticketRow({ id: ticketId })!));
+        out.push(toSummary(this.cache.tickets.row({ id: ticketId })!));
       }
     });
     this.changed(ticketIds);
@@ -117,12 +100,11 @@ export class Outbox extends EventEmitter {
 
   // ── reading ──────────────────────────────────────────────────────────────────────────────────
   list(): OutboxItem[] {
-    return (this.cache.db.prepare("SELECT * FROM outbox WHERE state != 'done' ORDER BY id").all() as OutboxRow[]).map(toItem);
+    return this.cache.outbox.open().map(toItem);
   }
 
   counts(): OutboxCounts {
-    const rows = this.cache.db.prepare("SELECT state, count(*) AS n FROM outbox WHERE state != 'done' GROUP BY state").all() as { state: string; n: number }[];
-    const by = Object.fromEntries(rows.map((r) => [r.state, r.n]));
+    const by = this.cache.outbox.countsByState();
     return { pending: (by.pending ?? 0) + (by.sending ?? 0), failed: by.failed ?? 0, conflicts: by.conflict ?? 0 };
   }
 
@@ -130,7 +112,7 @@ export class Outbox extends EventEmitter {
   retry(id: number): OutboxItem {
     const row = this.row(id);
     if (row.state !== 'failed') throw new CoreError('conflict', 'Only failed items can be retried');
-    this.cache.db.prepare("UPDATE outbox SET state = 'pending', attempts = 0, error = NULL, idempotency_key = ? WHERE id = ?").run(newKey(), id);
+    this.cache.outbox.update(id, { state: 'pending', attempts: 0, error: null, idempotency_key: newKey() });
     this.emitCounts();
     return toItem(this.row(id));
   }
@@ -140,13 +122,12 @@ export class Outbox extends EventEmitter {
     const row = this.row(id);
     if (row.state === 'sending') throw new CoreError('conflict', 'This item is being sent right now');
     this.cache.transaction(() => {
-      this.cache.db.prepare('DELETE FROM outbox WHERE id = ?').run(id);
+      this.cache.outbox.remove(id);
       if (row.kind === 'ticket.create') {
-        this.cache.db.prepare('DELETE FROM tickets WHERE id = ?').run(row.target_id);
-        this.cache.db.prepare('DELETE FROM comments WHERE ticket_id = ?').run(row.target_id);
-        this.cache.db.prepare('DELETE FROM outbox WHERE target_id = ?').run(row.target_id);
+        this.cache.tickets.removeLocal(row.target_id);
+        this.cache.outbox.removeForTarget(row.target_id);
       } else if (row.kind === 'ticket.comment') {
-        this.cache.db.prepare('DELETE FROM comments WHERE id = ?').run((JSON.parse(row.payload) as { localId: string }).localId);
+        this.cache.tickets.removeComment((JSON.parse(row.payload) as { localId: string }).localId);
         this.markTicket(row.target_id);
       } else if (row.kind === 'ticket.update') {
         const base = JSON.parse(row.base ?? '{}') as UpdateBase & { theirs?: Record<string, unknown> };
@@ -170,17 +151,20 @@ export class Outbox extends EventEmitter {
     this.cache.transaction(() => {
       if (choice === 'mine') {
         const nextBase: UpdateBase = { version: base.theirsVersion ?? base.version, values: { ...base.values, ...(base.theirs ?? {}) } };
-        this.cache.db
-          .prepare("UPDATE outbox SET state = 'pending', conflicts = '[]', error = NULL, base = ?, idempotency_key = ?, attempts = 0 WHERE id = ?")
-          .run(JSON.stringify(nextBase), newKey(), id);
+        this.cache.outbox.update(id, { state: 'pending', conflicts: '[]', error: null, base: JSON.stringify(nextBase), idempotency_key: newKey(), attempts: 0 });
       } else {
         const remaining = { ...payload.changes };
         for (const c of conflicts) delete remaining[c.field];
-        if (Object.keys(remaining).length === 0) this.cache.db.prepare('DELETE FROM outbox WHERE id = ?').run(id);
+        if (Object.keys(remaining).length === 0) this.cache.outbox.remove(id);
         else
-          this.cache.db
-            .prepare("UPDATE outbox SET state = 'pending', conflicts = '[]', payload = ?, base = ?, idempotency_key = ?, attempts = 0 WHERE id = ?")
-            .run(JSON.stringify({ changes: remaining }), JSON.stringify({ version: base.theirsVersion ?? base.version, values: { ...base.values, ...(base.theirs ?? {}) } }), newKey(), id);
+          this.cache.outbox.update(id, {
+            state: 'pending',
+            conflicts: '[]',
+            payload: JSON.stringify({ changes: remaining }),
+            base: JSON.stringify({ version: base.theirsVersion ?? base.version, values: { ...base.values, ...(base.theirs ?? {}) } }),
+            idempotency_key: newKey(),
+            attempts: 0,
+          });
         this.applyChanges(row.target_id, Object.fromEntries(conflicts.map((c) => [c.field, c.theirs])));
       }
       this.rebase(row.target_id);
@@ -206,7 +190,7 @@ export class Outbox extends EventEmitter {
     let stop = false;
     for (;;) {
       if (!stop) {
-        const rows = this.cache.db.prepare("SELECT * FROM outbox WHERE state IN ('pending', 'sending') ORDER BY id LIMIT 200").all() as OutboxRow[];
+        const rows = this.cache.outbox.sendable(200);
         const blocked = new Set(inFlight.keys());
         for (const row of rows) {
           if (inFlight.size >= REPLAY_CONCURRENCY) break;
@@ -215,7 +199,7 @@ export class Outbox extends EventEmitter {
             continue;
           }
           blocked.add(row.target_id);
-          this.cache.db.prepare("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?").run(row.id);
+          this.cache.outbox.markSending(row.id);
           const task = this.sendOne(row).then((ok) => {
             if (!ok) stop = true;
           });
@@ -238,13 +222,13 @@ export class Outbox extends EventEmitter {
     } catch (err) {
       if (err instanceof CoreError && ['offline', 'session_revoked', 'not_signed_in', 'internal', 'rate_limited'].includes(err.code)) {
         // Transient or needs sign-in: keep the item pending; order is preserved.
-        this.cache.db.prepare("UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'sending'").run(row.id);
+        this.cache.outbox.releaseSending(row.id);
         this.emitCounts();
         return false;
       }
       const message = err instanceof Error ? err.message : String(err);
       this.logger.warn('outbox item failed', { id: row.id, kind: row.kind, message });
-      this.cache.db.prepare("UPDATE outbox SET state = 'failed', error = ? WHERE id = ?").run(message, row.id);
+      this.cache.outbox.update(row.id, { state: 'failed', error: message });
       this.markTicket(row.target_id);
       this.emitCounts();
       return true;
@@ -260,14 +244,13 @@ export class Outbox extends EventEmitter {
         const res = await this.api.request('POST', '/api/v1/tickets', { body, idempotencyKey: key });
         const server = ticketRowFromServer(res.data);
         this.cache.transaction(() => {
-          this.cache.db.prepare('DELETE FROM tickets WHERE id = ?').run(row.target_id);
-          this.cache.upsertTicketRow(server);
-          this.cache.db.prepare('UPDATE comments SET ticket_id = ? WHERE ticket_id = ?').run(server.id, row.target_id);
-          this.cache.db.prepare('UPDATE drafts SET ticket_id = ? WHERE ticket_id = ?').run(server.id, row.target_id);
+          this.cache.tickets.remove(row.target_id);
+          this.cache.tickets.upsertRow(server);
+          this.cache.tickets.moveChildren(row.target_id, server.id);
           // Later edits of this ticket were based on the local copy; they now target the server's.
-          for (const later of this.cache.db.prepare("SELECT id, kind, base FROM outbox WHERE target_id = ? AND id != ?").all(row.target_id, row.id) as OutboxRow[]) {
+          for (const later of this.cache.outbox.othersFor(row.target_id, row.id)) {
             const base = later.kind === 'ticket.update' && later.base ? JSON.stringify({ ...(JSON.parse(later.base) as UpdateBase), version: server.version }) : later.base;
-            this.cache.db.prepare('UPDATE outbox SET target_id = ?, base = ? WHERE id = ?').run(server.id, base, later.id);
+            this.cache.outbox.retarget(later.id, server.id, base);
           }
           this.done(row.id);
           this.rebase(server.id);
@@ -279,8 +262,8 @@ export class Outbox extends EventEmitter {
         const res = await this.api.request('POST', `/api/v1/tickets/${encodeURIComponent(row.target_id)}/comments`, { body: { body: payload.body, visibility: payload.visibility }, idempotencyKey: key });
         const comment = commentRowFromServer(res.data);
         this.cache.transaction(() => {
-          this.cache.db.prepare('DELETE FROM comments WHERE id = ?').run(payload.localId);
-          this.cache.upsertCommentRow(comment);
+          this.cache.tickets.removeComment(String(payload.localId));
+          this.cache.tickets.upsertComment(comment);
           this.done(row.id);
           this.markTicket(row.target_id);
         });
@@ -317,14 +300,12 @@ export class Outbox extends EventEmitter {
     if (res.status >= 200 && res.status < 300) {
       const server = ticketRowFromServer(res.data);
       this.cache.transaction(() => {
-        this.cache.upsertTicketRow(server);
+        this.cache.tickets.upsertRow(server);
         this.done(row.id);
         // Later edits made on top of this one were based on the same version: move them to the new one.
-        for (const later of this.cache.db
-          .prepare("SELECT id, base FROM outbox WHERE target_id = ? AND kind = 'ticket.update' AND state = 'pending' AND id > ?")
-          .all(row.target_id, row.id) as OutboxRow[]) {
+        for (const later of this.cache.outbox.pendingUpdatesAfter(row.target_id, row.id)) {
           const b = JSON.parse(later.base ?? '{}') as UpdateBase;
-          if (b.version === base.version) this.cache.db.prepare('UPDATE outbox SET base = ? WHERE id = ?').run(JSON.stringify({ ...b, version: server.version }), later.id);
+          if (b.version === base.version) this.cache.outbox.update(later.id, { base: JSON.stringify({ ...b, version: server.version }) });
         }
         this.rebase(row.target_id);
       });
@@ -337,29 +318,16 @@ export class Outbox extends EventEmitter {
     // the current ticket; older servers may not, so fall back to reading it.
     const inline = (res.data as { details?: { current?: unknown } } | null)?.details?.current;
     const current = ticketRowFromServer(inline ?? (await this.api.request('GET', path)).data);
-    const conflicts: FieldConflict[] = [];
-    const remaining: Record<string, unknown> = {};
-    const theirs: Record<string, unknown> = {};
-    for (const [field, mine] of Object.entries(payload.changes)) {
-      const serverValue = currentValue(current, field);
-      theirs[field] = serverValue;
-      if (same(serverValue, mine)) continue; // already what I wanted
-      if (same(serverValue, base.values[field])) remaining[field] = mine; // they did not touch it
-      else conflicts.push({ field, mine, theirs: serverValue });
-    }
+    const { conflicts, remaining, theirs } = mergeEdit(payload.changes, base.values, current);
     this.cache.transaction(() => {
-      this.cache.upsertTicketRow(current);
+      this.cache.tickets.upsertRow(current);
       if (conflicts.length) {
-        this.cache.db
-          .prepare("UPDATE outbox SET state = 'conflict', conflicts = ?, base = ?, error = ? WHERE id = ?")
-          .run(JSON.stringify(conflicts), JSON.stringify({ ...base, theirs, theirsVersion: current.version }), 'Changed on the server too', row.id);
+        this.cache.outbox.update(row.id, { state: 'conflict', conflicts: JSON.stringify(conflicts), base: JSON.stringify({ ...base, theirs, theirsVersion: current.version }), error: 'Changed on the server too' });
       } else if (Object.keys(remaining).length === 0) {
         this.done(row.id);
       } else {
-        const values = Object.fromEntries(Object.keys(remaining).map((f) => [f, currentValue(current, f)]));
-        this.cache.db
-          .prepare("UPDATE outbox SET state = 'pending', payload = ?, base = ?, idempotency_key = ? WHERE id = ?")
-          .run(JSON.stringify({ changes: remaining }), JSON.stringify({ version: current.version, values }), newKey(), row.id);
+        const values = Object.fromEntries(Object.keys(remaining).map((f) => [f, ticketFieldValue(current, f)]));
+        this.cache.outbox.update(row.id, { state: 'pending', payload: JSON.stringify({ changes: remaining }), base: JSON.stringify({ version: current.version, values }), idempotency_key: newKey() });
       }
       this.rebase(row.target_id);
     });
@@ -371,73 +339,47 @@ export class Outbox extends EventEmitter {
    * the pending/conflict flags. Runs inside the caller's transaction.
    */
   rebase(ticketId: string): void {
-    const rows = this.cache.db.prepare("SELECT * FROM outbox WHERE target_id = ? AND kind = 'ticket.update' AND state IN ('pending', 'sending', 'conflict') ORDER BY id").all(ticketId) as OutboxRow[];
-    for (const r of rows) this.applyChanges(ticketId, (JSON.parse(r.payload) as UpdatePayload).changes, false);
+    for (const r of this.cache.outbox.unsentUpdates(ticketId)) this.applyChanges(ticketId, (JSON.parse(r.payload) as UpdatePayload).changes, false);
     this.markTicket(ticketId);
   }
 
   rebaseMany(ids: Iterable<string>): void {
-    const withItems = new Set((this.cache.db.prepare("SELECT DISTINCT target_id FROM outbox WHERE state != 'done'").all() as { target_id: string }[]).map((r) => r.target_id));
+    const withItems = this.cache.outbox.openTargets();
     for (const id of ids) if (withItems.has(id)) this.rebase(id);
   }
 
   // ── helpers ──────────────────────────────────────────────────────────────────────────────────
   private insert(kind: string, targetId: string, payload: unknown, base: unknown, summary: string): void {
-    this.cache.db
-      .prepare('INSERT INTO outbox (idempotency_key, kind, target_id, payload, base, summary, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(newKey(), kind, targetId, JSON.stringify(payload), base === null ? null : JSON.stringify(base), summary, this.clock.now());
+    this.cache.outbox.insert({ idempotency_key: newKey(), kind, target_id: targetId, payload: JSON.stringify(payload), base: base === null ? null : JSON.stringify(base), summary, created_at: this.clock.now() });
   }
 
   private done(id: number): void {
-    this.cache.db.prepare('DELETE FROM outbox WHERE id = ?').run(id);
+    this.cache.outbox.remove(id);
   }
 
   private applyChanges(ticketId: string, changes: Record<string, unknown>, touch = true): void {
-    const sets: string[] = [];
-    const params: Record<string, unknown> = { id: ticketId };
-    for (const [field, value] of Object.entries(changes)) {
-      if (field === 'tags') {
-        sets.push('tags = @tags');
-        params.tags = JSON.stringify(value ?? []);
-      } else if (field === 'priority') {
-        sets.push('priority = @priority', 'priority_rank = @rank');
-        params.priority = value;
-        params.rank = PRIORITIES.indexOf(value as never);
-      } else if (FIELD_COLUMNS[field]) {
-        sets.push(`${FIELD_COLUMNS[field]} = @${field}`);
-        params[field] = value ?? null;
-      }
-    }
-    if (touch) {
-      sets.push('updated_at = @now');
-      params.now = this.clock.now();
-    }
-    if (sets.length) this.cache.db.prepare(`UPDATE tickets SET ${sets.join(', ')} WHERE id = @id`).run(params);
+    this.cache.tickets.applyChanges(ticketId, changes, touch ? this.clock.now() : null);
   }
 
   private markTicket(ticketId: string): void {
-    const r = this.cache.db
-      .prepare("SELECT sum(state IN ('pending', 'sending', 'failed', 'conflict')) AS p, sum(state = 'conflict') AS c FROM outbox WHERE target_id = ?")
-      .get(ticketId) as { p: number | null; c: number | null };
-    this.cache.db.prepare('UPDATE tickets SET pending = ?, conflict = ? WHERE id = ?').run((r.p ?? 0) > 0 ? 1 : 0, (r.c ?? 0) > 0 ? 1 : 0, ticketId);
+    this.cache.tickets.setFlags(ticketId, this.cache.outbox.flags(ticketId));
   }
 
   private requireTicket(id: string): TicketRow {
-    const row = this.cache.ticketRow({ id });
+    const row = this.cache.tickets.row({ id });
     if (!row) throw new CoreError('not_found', 'Ticket not found in the local cache');
     return row;
   }
 
   private row(id: number): OutboxRow {
-    const row = this.cache.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
+    const row = this.cache.outbox.get(id);
     if (!row) throw new CoreError('not_found', 'No such outbox item');
     return row;
   }
 
   private nextLocalNumber(): number {
     if (this.localNumber === 0) {
-      const min = (this.cache.db.prepare('SELECT min(number) AS m FROM tickets').get() as { m: number | null }).m ?? 0;
-      this.localNumber = Math.min(0, min);
+      this.localNumber = Math.min(0, this.cache.tickets.minNumber());
     }
     return --this.localNumber;
   }
@@ -451,31 +393,3 @@ export class Outbox extends EventEmitter {
     this.emit('changed', this.counts());
   }
 }
-
-function currentValue(row: TicketRow, field: string): unknown {
-  if (field === 'tags') return JSON.parse(row.tags) as unknown;
-  const col = FIELD_COLUMNS[field];
-  return col ? row[col] : undefined;
-}
-
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-}
-
-function toItem(r: OutboxRow): OutboxItem {
-  return {
-    id: r.id,
-    kind: r.kind as OutboxItem['kind'],
-    targetId: r.target_id,
-    summary: r.summary,
-    state: r.state === 'done' ? 'pending' : r.state,
-    attempts: r.attempts,
-    createdAt: r.created_at,
-    error: r.error,
-    conflicts: JSON.parse(r.conflicts) as FieldConflict[],
-  };
-}
-
-const newKey = () => `odk-${randomUUID()}`;
-const truncate = (s: string) => (s.length > 60 ? `${s.slice(0, 57)}…` : s);
-const label = (t: { number: number }) => (t.number > 0 ? `#${t.number}` : 'New ticket');

@@ -29,14 +29,14 @@ describe('sync against the real backend', () => {
     core.sync.on('progress', (p: { done: number }) => progress.push(p.done));
     await core.sync.run();
     const server1 = (await server.api('GET', '/api/v1/tickets?limit=200', { token: f.agentA.accessToken })).body.items as { id: string; subject: string; version: number }[];
-    const cached = core.cache.listTickets({}, { field: 'number', dir: 'asc' }, 0, 1000, null);
+    const cached = core.cache.tickets.list({}, { field: 'number', dir: 'asc' }, 0, 1000, null);
     expect(cached.total).toBe(server1.length);
     expect(cached.items.map((t) => t.id).sort()).toEqual(server1.map((t) => t.id).sort());
     expect(cached.items.some((t) => t.subject === 'Database queue only')).toBe(false);
     expect(core.cache.queues().map((q) => q.id)).toContain(f.q1.id);
     expect(progress.length).toBeGreaterThan(3);
     expect(core.sync.status()).toMatchObject({ phase: 'idle', error: null });
-    expect(core.cache.searchTickets('vpn', 50).length).toBe(12);
+    expect(core.cache.tickets.search('vpn', 50).length).toBe(12);
     core.close();
   });
 
@@ -52,7 +52,7 @@ describe('sync against the real backend', () => {
     await core.sync.run();
     expect(core.cache.syncCursor).toBeGreaterThan(before);
     expect(applied).toBeLessThan(10);
-    const detail = core.cache.ticketDetail({ id: t.id })!;
+    const detail = core.cache.tickets.detail({ id: t.id })!;
     expect(detail.ticket.priority).toBe('critical');
     expect(detail.comments.map((c) => c.body)).toEqual(['Looking into it']);
     core.close();
@@ -68,7 +68,7 @@ describe('sync against the real backend', () => {
     expect(core.outbox.list()).toEqual([]);
     const now = (await server.api('GET', `/api/v1/tickets/${t.id}`, { token: f.agentA.accessToken })).body;
     expect(now).toMatchObject({ priority: 'high', subject: 'Merge me (renamed on the server)' });
-    expect(core.cache.ticketDetail({ id: t.id })!.ticket).toMatchObject({ priority: 'high', subject: 'Merge me (renamed on the server)', pending: false });
+    expect(core.cache.tickets.detail({ id: t.id })!.ticket).toMatchObject({ priority: 'high', subject: 'Merge me (renamed on the server)', pending: false });
     core.close();
   });
 
@@ -84,7 +84,7 @@ describe('sync against the real backend', () => {
     const items = core.outbox.list();
     expect(items).toHaveLength(2);
     expect(items[0]).toMatchObject({ state: 'conflict', conflicts: [{ field: 'priority', mine: 'low', theirs: 'critical' }] });
-    expect(core.cache.ticketDetail({ id: t1.id })!.ticket.conflict).toBe(true);
+    expect(core.cache.tickets.detail({ id: t1.id })!.ticket.conflict).toBe(true);
 
     core.outbox.resolveConflict(items[0]!.id, 'mine');
     core.outbox.resolveConflict(items[1]!.id, 'theirs');
@@ -92,7 +92,7 @@ describe('sync against the real backend', () => {
     expect(core.outbox.list()).toEqual([]);
     expect((await server.api('GET', `/api/v1/tickets/${t1.id}`, { token: f.agentA.accessToken })).body.priority).toBe('low');
     expect((await server.api('GET', `/api/v1/tickets/${t2.id}`, { token: f.agentA.accessToken })).body.priority).toBe('critical');
-    expect(core.cache.ticketDetail({ id: t2.id })!.ticket).toMatchObject({ priority: 'critical', conflict: false, pending: false });
+    expect(core.cache.tickets.detail({ id: t2.id })!.ticket).toMatchObject({ priority: 'critical', conflict: false, pending: false });
     core.close();
   });
 
@@ -111,7 +111,7 @@ describe('sync against the real backend', () => {
     expect(core.outbox.list()[0]!.state).toBe('failed');
     core.outbox.discard(item!.id);
     expect(core.outbox.list()).toEqual([]);
-    expect(core.cache.ticketDetail({ id: t.id })!.comments).toEqual([]);
+    expect(core.cache.tickets.detail({ id: t.id })!.comments).toEqual([]);
     core.close();
   });
 
@@ -126,7 +126,7 @@ describe('sync against the real backend', () => {
     await core.outbox.replay();
     expect(core.session.current()).toMatchObject({ status: 'signed_out', reason: 'revoked' });
     expect(core.outbox.list()).toMatchObject([{ state: 'pending', kind: 'ticket.comment' }]);
-    expect(core.cache.ticketDetail({ id: t.id })!.comments).toMatchObject([{ body: 'written after the revocation', pending: true }]);
+    expect(core.cache.tickets.detail({ id: t.id })!.comments).toMatchObject([{ body: 'written after the revocation', pending: true }]);
     await core.session.login(agentA().email, agentA().password);
     await core.outbox.replay();
     expect(core.outbox.list()).toEqual([]);
@@ -142,14 +142,14 @@ describe('sync against the real backend', () => {
     await waitFor(() => core.live.state === 'connected');
     // A live event while connected pulls the change in.
     const live = await f.createTicket(f.oncall.accessToken, { subject: 'Arrives live' });
-    await waitFor(() => core.cache.ticketRow({ id: live.id }) !== undefined);
+    await waitFor(() => core.cache.tickets.row({ id: live.id }) !== undefined);
 
     core.live.stop();
     const missed: { id: string }[] = [];
     for (let i = 0; i < 3; i++) missed.push(await f.createTicket(f.oncall.accessToken, { subject: `Missed while offline ${i}` }));
-    expect(missed.every((t) => core.cache.ticketRow({ id: t.id }) === undefined)).toBe(true);
+    expect(missed.every((t) => core.cache.tickets.row({ id: t.id }) === undefined)).toBe(true);
     core.live.start();
-    await waitFor(() => missed.every((t) => core.cache.ticketRow({ id: t.id }) !== undefined));
+    await waitFor(() => missed.every((t) => core.cache.tickets.row({ id: t.id }) !== undefined));
     core.close();
   });
 });

@@ -30,7 +30,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The 100 mixed writes: replies, notes, field changes, tags, new tickets, alert acknowledgements. */
 function write(i: number): void {
-  const tickets = cache.listTickets({}, { field: 'number', dir: 'asc' }, 0, 1000, null).items.filter((t) => t.number > 0 && !t.subject.startsWith('offline-'));
+  const tickets = cache.tickets.list({}, { field: 'number', dir: 'asc' }, 0, 1000, null).items.filter((t) => t.number > 0 && !t.subject.startsWith('offline-'));
   const alerts = cache.alerts(undefined, undefined, 1000).sort((a, b) => a.id.localeCompare(b.id));
   const t = tickets[(i * 7) % tickets.length]!;
   const me = session.user;
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   if (cmd === 'login') {
     await session.login(process.env.EMAIL!, process.env.PASSWORD!);
     await sync.run();
-    out(JSON.stringify({ tickets: cache.ticketCount(), cursor: cache.syncCursor }));
+    out(JSON.stringify({ tickets: cache.tickets.count(), cursor: cache.syncCursor }));
   } else if (cmd === 'write') {
     await session.resume();
     for (let i = Number(fromArg); i < Number(toArg); i++) {
@@ -85,8 +85,8 @@ async function main(): Promise<void> {
     }
     out(JSON.stringify({ done: true, ...outbox.counts() }));
   } else if (cmd === 'dump') {
-    const tickets = cache.db.prepare('SELECT id, number, subject, status, priority, assignee_id, tags, version, pending, conflict FROM tickets ORDER BY id').all();
-    const comments = cache.db.prepare('SELECT id, ticket_id, body, internal, pending FROM comments ORDER BY id').all();
+    const tickets = cache.tickets.allRows().map(({ id, number, subject, status, priority, assignee_id, tags, version, pending, conflict }) => ({ id, number, subject, status, priority, assignee_id, tags, version, pending, conflict }));
+    const comments = cache.tickets.allComments().map(({ id, ticket_id, body, internal, pending }) => ({ id, ticket_id, body, internal, pending }));
     const alerts = cache.alerts(undefined, undefined, 1000).map((a) => ({ id: a.id, status: a.status }));
     out(JSON.stringify({ tickets, comments, alerts, outbox: outbox.list() }));
   }
