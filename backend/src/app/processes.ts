@@ -24,7 +24,7 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   const services = wireServices(infra, (core) => new LiveServer(core));
   const live = services.rooms;
   wireLive(live, services);
-  live.onConnect(jobLogSubscriptions(services.jobRepo, services.jobLogs));
+  live.onConnect(jobLogSubscriptions(services.jobRepo, services.jobLogs, (what, err) => services.lifecycle.report(what, err)));
   const { lifecycle } = services;
   services.monitoringRounds.register(lifecycle);
   lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick());

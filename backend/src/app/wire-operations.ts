@@ -45,7 +45,7 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
   const jobRepo = new JobRepository(db);
   const jobLogs = new LogBus();
   const jobEvents = new JobEvents(db, changes, events, d.audit, clock);
-  const jobRunner = new JobRunner(db, jobRepo, runbooks, jobEvents, jobLogs, clock, { worker: `${os.hostname()}:${process.pid}`, cancelGraceMs: config.JOB_CANCEL_GRACE_MS });
+  const jobRunner = new JobRunner(db, jobRepo, runbooks, jobEvents, jobLogs, clock, { worker: `${os.hostname()}:${process.pid}`, cancelGraceMs: config.JOB_CANCEL_GRACE_MS, onError: (what, err) => lifecycle.report(what, err) });
   const specs = loadServiceSpecs(config.SERVICES_FILE, defaultServices(config));
   const workerService = specs.some((s) => s.name === 'job-workers' && s.driver === 'process' && !config.SERVICES_FILE);
   const serviceManager = new ServiceManager(specs, { process: new ProcessDriver(), systemd: new SystemdDriver() });
@@ -66,6 +66,7 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
       events.publish({ type: 'backup.failed', seq: null, actor: null, data: { kind, error }, at: clock.now() }, { kind: 'oncall' });
       void opsIntegrations.raiseAlert({ name: 'BackupFailed', severity: 'high', summary: `${kind} backup failed: ${error}`, labels: { component: 'backup' } });
     },
+    reportError: (what, err) => lifecycle.report(what, err),
     restoreFinished: (o) => events.publish({ type: o.ok ? 'backup.restored' : 'backup.restore_failed', seq: null, actor: null, data: o, at: clock.now() }, { kind: 'all' }),
   };
   const backupDir = config.BACKUP_DIR ?? path.join(config.DATA_DIR, 'backups');

@@ -150,6 +150,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
     timeoutMs: config.NOTIFY_TIMEOUT_MS,
     maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
     retryBaseMs: config.NOTIFY_RETRY_BASE_SECONDS * 1000,
+    onError: (what, err) => lifecycle.report(what, err),
   });
   const escalator: Escalator = new Escalator(db, clock, alerts, notifier, audit, lifecycle.reporter('escalation'));
   const heartbeats = new HeartbeatService(db, clock, alerts);

@@ -25,6 +25,8 @@ export interface BackupNotifier {
   backupFinished(backup: Backup): void;
   backupFailed(kind: BackupKind, error: string): void;
   restoreFinished(outcome: { backupId: string; ok: boolean; message: string }): void;
+  /** A failure the caller does not see (the record of a failed backup could not be written). */
+  reportError(what: 'backups.record-failure', err: unknown): void;
 }
 
 export class BackupRefused extends Error {
@@ -158,7 +160,7 @@ export class BackupService {
         .insertInto('backups')
         .values({ id, created_at: createdAt, dialect, kind, status: 'failed', file: null, size_bytes: null, sha256: null, verified: 0, verification: null, row_counts: null, schema_version: null, job_id: opts.jobId ?? null, pruned_at: null, error: message })
         .execute()
-        .catch(() => {});
+        .catch((err: unknown) => this.notifier?.reportError('backups.record-failure', err));
       this.notifier?.backupFailed(kind, message);
       throw e;
     } finally {

@@ -107,12 +107,13 @@ describe.each(DATABASES)('backups and restore on %s', (kind) => {
   it('checks free space first: a backup that would not fit fails with the reason and a failed catalogue row', async () => {
     const { BackupService } = await import('./backup-service');
     const { MaintenanceMode } = await import('../maintenance/maintenance-mode');
-    const ctx = server.ctx;
+    const ctx = server.services;
     const failures: string[] = [];
     const tooBig = new BackupService(ctx.database, ctx.config.DATABASE_URL, path.join(ctx.config.DATA_DIR, 'backups'), ctx.clock, ctx.audit, new MaintenanceMode(ctx.clock), { hourlyHours: 24, dailyDays: 30, weeklyWeeks: 12, monthlyMonths: 12 }, Number.MAX_SAFE_INTEGER, {
       backupFinished: () => {},
       backupFailed: (_k, e) => failures.push(e),
       restoreFinished: () => {},
+      reportError: (what, err) => failures.push(`${what}: ${(err as Error).message}`),
     });
     await expect(tooBig.create('manual')).rejects.toThrow(/not enough free space/);
     expect(failures[0]).toMatch(/not enough free space/);

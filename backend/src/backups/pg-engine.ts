@@ -60,7 +60,9 @@ export async function pgDump(handle: DatabaseHandle, url: string, dest: string):
     await client.query('COMMIT');
     return { rowCounts, schemaVersion };
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
+    await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+      throw new AggregateError([e, rollbackErr], `${(e as Error).message} (and the snapshot transaction could not be rolled back)`);
+    });
     throw e;
   } finally {
     client.release();

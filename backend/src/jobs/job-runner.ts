@@ -22,6 +22,8 @@ interface ActiveJob {
 export interface JobRunnerOptions {
   worker: string;
   cancelGraceMs: number;
+  /** A failed heartbeat write (the database is unreachable: the next beat tries again). */
+  onError: (what: 'job-runner.heartbeat', err: unknown) => void;
 }
 
 /** Runs one claimed job to its end: log, timeout, cancel, outcome, lock release. */
@@ -98,7 +100,7 @@ export class JobRunner {
         .then((r) => {
           if (r?.cancel_requested_at && !entry.controller.signal.aborted) this.abort(jobId, 'cancel');
         })
-        .catch(() => {});
+        .catch((err: unknown) => this.options.onError('job-runner.heartbeat', err));
     }, HEARTBEAT_MS);
     heartbeat.unref();
 

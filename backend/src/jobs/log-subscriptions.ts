@@ -16,7 +16,7 @@ const MAX_BUFFERED_PACKETS = 64;
  * fromSeq, then follows new ones as they are stored, then sends `job.log.end`. The database is the
  * only source, so resuming from a sequence never loses or repeats a line, whichever process wrote it.
  */
-export function jobLogSubscriptions(repo: JobRepository, bus: LogBus) {
+export function jobLogSubscriptions(repo: JobRepository, bus: LogBus, onError: (what: 'job-log-tail', err: unknown) => void) {
   return (socket: Socket, principal: Principal) => {
     const tails = new Map<string, { stop: () => void }>();
     socket.on('job.subscribe', async (payload: unknown, ack?: (r: unknown) => void) => {
@@ -28,7 +28,7 @@ export function jobLogSubscriptions(repo: JobRepository, bus: LogBus) {
       const job = await repo.get(jobId);
       if (!job) return reply({ ok: false, error: 'not_found', message: `Job ${jobId} not found` });
       tails.get(jobId)?.stop();
-      tails.set(jobId, follow(socket, repo, bus, jobId, fromSeq));
+      tails.set(jobId, follow(socket, repo, bus, jobId, fromSeq, onError));
       reply({ ok: true, status: job.status, lastSeq: Number(job.log_seq) });
     });
     socket.on('job.unsubscribe', (payload: { jobId?: string }) => {
@@ -44,7 +44,7 @@ export function jobLogSubscriptions(repo: JobRepository, bus: LogBus) {
   };
 }
 
-function follow(socket: Socket, repo: JobRepository, bus: LogBus, jobId: string, fromSeq: number): { stop: () => void } {
+function follow(socket: Socket, repo: JobRepository, bus: LogBus, jobId: string, fromSeq: number, onError: (what: 'job-log-tail', err: unknown) => void): { stop: () => void } {
   let stopped = false;
   let last = fromSeq;
   let wake: (() => void) | null = null;
@@ -77,8 +77,9 @@ function follow(socket: Socket, repo: JobRepository, bus: LogBus, jobId: string,
         }
         await sleep(IDLE_POLL_MS);
       }
-    } catch {
-      /* socket or database gone */
+    } catch (err) {
+      // The socket or the database went away; the client resubscribes from its last sequence.
+      onError('job-log-tail', err);
     } finally {
       off();
     }

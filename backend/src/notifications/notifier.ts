@@ -31,6 +31,8 @@ export interface NotifierOptions {
   timeoutMs: number;
   maxAttempts: number;
   retryBaseMs: number;
+  /** An attempt's outcome that could not be stored (the delivery is recovered as interrupted later). */
+  onError: (what: 'notifications.record-attempt', err: unknown) => void;
 }
 
 /**
@@ -249,7 +251,7 @@ export class Notifier {
       .set(this.outcome(attempts, error))
       .where('id', '=', row.id)
       .execute()
-      .catch(() => undefined);
+      .catch((err: unknown) => this.options.onError('notifications.record-attempt', err));
   }
 
   /** The row after an attempt: sent, or failed and retried with exponential backoff until maxAttempts. */

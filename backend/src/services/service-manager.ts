@@ -92,8 +92,11 @@ export class ServiceManager {
 
   /** Stops in reverse start order. */
   async close(): Promise<void> {
-    for (const spec of this.startOrder().reverse()) await this.drivers[spec.driver]!.stop(spec).catch(() => {});
-    for (const d of Object.values(this.drivers)) await d.close().catch(() => {});
+    // Every service is asked to stop even when one fails; the failures are thrown together after.
+    const failures: unknown[] = [];
+    for (const spec of this.startOrder().reverse()) await this.drivers[spec.driver]!.stop(spec).catch((err: unknown) => failures.push(err));
+    for (const d of Object.values(this.drivers)) await d.close().catch((err: unknown) => failures.push(err));
+    if (failures.length) throw new AggregateError(failures, `${failures.length} service(s) did not stop cleanly`);
   }
 }
 
