@@ -11,7 +11,7 @@ import type {
 /** A failed invoke, carried as an exception inside the renderer so async UI code reads linearly. */
 export class ApiError extends Error {
   constructor(
-    public readonly code: IpcError['code'] | 'http_error',
+    public readonly code: IpcError['code'],
     message: string,
     public readonly details?: unknown,
   ) {
@@ -40,21 +40,6 @@ export async function call<C extends ChannelName>(
   );
   if (!res.ok) throw new ApiError(res.error.code, res.error.message, res.error.details);
   return res.value as ChannelResponse<C>;
-}
-
-/** Online calls without a typed channel (verify/restore backups, procedures, rules, …). */
-export async function http<T = unknown>(
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-  path: string,
-  body?: unknown,
-  query?: Record<string, string | number | boolean>,
-): Promise<T> {
-  const res = await call('api.request', { method, path: `/api/v1${path}`, body, query });
-  if (res.status >= 400) {
-    const b = res.body as { message?: string; error?: string } | null;
-    throw new ApiError('http_error', b?.message ?? `The server answered ${res.status}`, res.body);
-  }
-  return res.body as T;
 }
 
 export function on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {

@@ -75,7 +75,7 @@ export function focusAlert(id: string | null): void {
   if (id && !useAlerts.getState().alerts.some((a) => a.id === id)) {
     void call('alerts.get', { id })
       .then((alert) => onAlertChanged({ alert }))
-      .catch(() => undefined);
+      .catch((e: unknown) => console.warn('alerts: the focused alert could not be read', e));
   }
 }
 
@@ -102,7 +102,8 @@ function beep(): void {
     o.connect(g).connect(ctx.destination);
     o.start();
     o.stop(ctx.currentTime + 0.2);
-  } catch {
+  } catch (e) {
     // Audio can be unavailable (no output device); the visual feed is unaffected.
+    console.warn('alerts: no sound for the critical alert', e);
   }
 }

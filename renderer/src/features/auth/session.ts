@@ -68,7 +68,8 @@ export async function afterSignIn(): Promise<void> {
 export function onSessionChanged(session: SessionState): void {
   const was = useSession.getState().session.status;
   useSession.setState({ session });
-  if (session.status === 'signed_in' && was !== 'signed_in') void afterSignIn().catch(() => undefined);
+  if (session.status === 'signed_in' && was !== 'signed_in')
+    void afterSignIn().catch((e: unknown) => console.warn('session: loading after sign-in failed', e));
 }
 export const onProfilesChanged = (p: { profiles: Profile[]; activeId: string | null }) =>
   useSession.setState({ profiles: p.profiles, activeProfileId: p.activeId });

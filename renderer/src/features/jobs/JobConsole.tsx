@@ -1,15 +1,17 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { ApiError, call } from '../../api';
+import { ApiError } from '../../api';
 import { ConfirmDestructive } from '../../ui/Dialog';
 import { ErrorBox, Progress } from '../../ui/feedback';
 import { useAction, useNow } from '../../ui/hooks';
 import { formatDuration, formatTime } from '../../lib/format';
 import {
+  cancelJob,
   closeJob,
   isFinished,
   log,
   openDetachedConsole,
   openJob,
+  retryJob,
   setFollow,
   setLogQuery,
   setPaused,
@@ -70,13 +72,7 @@ export default function JobConsole({ id }: { id: string }) {
         {running && <Progress value={null} label="Job running" />}
         <span className="spacer" />
         {running && (
-          <button
-            className="danger"
-            disabled={a.busy}
-            onClick={() =>
-              a.run(async () => useJobConsole.setState({ job: await call('jobs.cancel', { id }) }))
-            }
-          >
+          <button className="danger" disabled={a.busy} onClick={() => a.run(() => cancelJob(id))}>
             Cancel job
           </button>
         )}
@@ -86,7 +82,7 @@ export default function JobConsole({ id }: { id: string }) {
             onClick={() =>
               a.run(async () => {
                 try {
-                  navigate({ screen: 'job', id: (await call('jobs.retry', { id })).id });
+                  navigate({ screen: 'job', id: await retryJob(id) });
                 } catch (e) {
                   // A destructive runbook asks for its name again before it runs a second time.
                   if (e instanceof ApiError && JSON.stringify(e.details ?? '').includes('confirmation'))
@@ -105,9 +101,7 @@ export default function JobConsole({ id }: { id: string }) {
             target={job.runbook}
             description={<>This runbook is destructive. Retrying runs it again with the same parameters.</>}
             action="Retry"
-            onConfirm={async (typed) =>
-              navigate({ screen: 'job', id: (await call('jobs.retry', { id, confirmation: typed })).id })
-            }
+            onConfirm={async (typed) => navigate({ screen: 'job', id: await retryJob(id, typed) })}
             onClose={() => setConfirmRetry(false)}
           />
         )}

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Job, JobLogLine } from '../../../../shared/ipc';
-import { call, errorMessage, http } from '../../api';
+import { call, errorMessage } from '../../api';
 import { LogBuffer } from '../../lib/log-buffer';
 
 const FINISHED = ['succeeded', 'failed', 'cancelled', 'interrupted'];
@@ -101,9 +101,10 @@ export async function openJob(id: string): Promise<void> {
       const sub = await call('jobs.subscribeLog', { id, fromSeq: 0 });
       subscriptionId = sub.subscriptionId;
       appendLines(id, sub.lines, sub.done);
-    } catch {
+    } catch (e) {
       // The core could not subscribe (e.g. its log route is missing): read the server's log
-      // pages through the passthrough instead, until the job ends.
+      // pages instead, until the job ends.
+      console.warn('job console: no log subscription, polling the log pages', e);
       void pollLog(id);
     }
   } catch (e) {
@@ -114,12 +115,10 @@ export async function openJob(id: string): Promise<void> {
 async function pollLog(id: string): Promise<void> {
   while (useJobConsole.getState().jobId === id) {
     try {
-      const page = await http<{ lines: JobLogLine[]; lastSeq: number; done: boolean }>(
-        'GET',
-        `/jobs/${encodeURIComponent(id)}/logs`,
-        undefined,
-        { after: log.lastSeq, limit: 10_000 },
-      );
+      const page = await call('api.jobs.logs.list', {
+        params: { id },
+        query: { after: log.lastSeq, limit: 10_000 },
+      });
       appendLines(id, page.lines, page.done);
       if (page.done && page.lines.length < 10_000) {
         await refreshJob();
@@ -138,7 +137,10 @@ async function pollLog(id: string): Promise<void> {
 export async function closeJob(): Promise<void> {
   const sub = subscriptionId;
   subscriptionId = null;
-  if (sub) await call('jobs.unsubscribeLog', { subscriptionId: sub }).catch(() => undefined);
+  if (sub)
+    await call('jobs.unsubscribeLog', { subscriptionId: sub }).catch((e: unknown) =>
+      console.warn('job console: unsubscribing from the log failed', e),
+    );
 }
 
 export async function refreshJob(): Promise<void> {
@@ -146,9 +148,18 @@ export async function refreshJob(): Promise<void> {
   if (!id) return;
   try {
     useJobConsole.setState({ job: await call('jobs.get', { id }) });
-  } catch {
-    // keep the last known state; the status bar shows connectivity
+  } catch (e) {
+    // Keep the last known state; the status bar shows connectivity.
+    console.warn('job console: re-reading the job failed', e);
   }
+}
+
+export async function cancelJob(id: string): Promise<void> {
+  useJobConsole.setState({ job: await call('jobs.cancel', { id }) });
+}
+/** Runs the job again; a destructive runbook needs its name typed again. Answers the new job's id. */
+export async function retryJob(id: string, confirmation?: string): Promise<string> {
+  return (await call('jobs.retry', confirmation === undefined ? { id } : { id, confirmation })).id;
 }
 
 export function setFollow(follow: boolean): void {
