@@ -3,7 +3,6 @@ import type { ServiceSpec } from '../../../shared/api/services';
 import type { Services } from '../app/services';
 import { SYSTEM_ACTOR } from '../audit/audit-log';
 import type { Config } from '../config/config';
-import type { AppContext } from '../context';
 import { JobEvents } from './job-events';
 import { LocalJobQueue } from './job-queue';
 import { MAINTENANCE_TICK_MS } from '../maintenance/maintenance-windows';
@@ -69,28 +68,6 @@ export function registerOperations(s: OpsDeps, workerService: boolean): void {
     await Promise.all([s.jobQueue.stop(), s.jobRunner.shutdown()]);
     await s.serviceManager.close();
   });
-}
-
-/**
- * TRANSITIONAL: the operations services under their old names, for ops-routes.ts until it takes
- * `Pick<Services, ...>`. Builds nothing.
- */
-export function operations(ctx: AppContext) {
-  return {
-    catalogue: ctx.runbooks,
-    repo: ctx.jobRepo,
-    runner: ctx.jobRunner,
-    queue: ctx.jobQueue,
-    jobs: ctx.jobs,
-    bus: ctx.jobLogs,
-    jobEvents: ctx.jobEvents,
-    services: ctx.serviceManager,
-    backups: ctx.backups,
-    scheduler: ctx.backupScheduler,
-    integrations: ctx.opsIntegrations,
-    windows: ctx.maintenanceWindows,
-    procedures: ctx.procedures,
-  };
 }
 
 async function recoverInterrupted(ctx: OpsDeps): Promise<void> {
