@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { FirstRun, Login } from './features/auth/AuthScreens';
+import { FirstRun } from './features/auth/FirstRun';
+import { Login } from './features/auth/Login';
 import { Shell } from './features/shell/Shell';
 import { useSession } from './features/auth/session';
 import { setPalette, syncRouteFromLocation, useUi } from './features/shell/ui';

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Alert, AlertStatus, Severity } from '../../../../shared/ipc';
+import type { Alert, AlertStatus, ChannelRequest, Severity } from '../../../../shared/ipc';
 import { SEVERITIES } from '../../../../shared/ipc';
 import { call, errorMessage } from '../../api';
 
@@ -107,3 +107,15 @@ function beep(): void {
     console.warn('alerts: no sound for the critical alert', e);
   }
 }
+
+/** Opens an incident for the alert (linked to it); answers the incident's id. */
+export async function createIncidentFrom(a: Alert): Promise<string> {
+  const inc = await call('incidents.create', {
+    title: a.title,
+    description: a.description || undefined,
+    alertIds: [a.id],
+  });
+  return inc.id;
+}
+
+export const silence = (req: ChannelRequest<'alerts.silence'>) => call('alerts.silence', req);

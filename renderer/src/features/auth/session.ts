@@ -107,6 +107,27 @@ export async function refreshProfiles(): Promise<void> {
   onProfilesChanged(await call('profiles.list'));
 }
 
+/**
+ * The core starts the embedded backend, creates the admin, activates the profile and signs in:
+ * only pick up the resulting session here.
+ */
+export async function createLocalWorkspace(admin: {
+  adminEmail: string;
+  adminName: string;
+  adminPassword: string;
+}): Promise<void> {
+  await call('profiles.addLocal', { name: 'Local workspace', ...admin });
+  onSessionChanged(await call('session.state'));
+  await refreshProfiles();
+}
+
+/** Adds a server profile (the core checks that it is an OpsDesk server) and switches to it. */
+export async function connectServer(url: string): Promise<void> {
+  const profile = await call('profiles.addServer', { name: new URL(url).host || url, url });
+  await activateProfile(profile.id);
+  await refreshProfiles();
+}
+
 // ── theme ───────────────────────────────────────────────────────────────────────────────────────
 const media = typeof matchMedia !== 'undefined' ? matchMedia('(prefers-color-scheme: dark)') : null;
 export function resolveTheme(pref: Settings['theme'], prefersDark: boolean): 'light' | 'dark' {

@@ -11,7 +11,7 @@ import { CheckboxGroup } from '../../ui/form';
 import type { Action } from '../../ui/hooks';
 import { checkForUpdates, installUpdate, loadUpdates, removeProfile, useSettingsScreen } from './slice';
 import { toast } from '../../ui/toasts';
-import { FirstRun } from '../auth/AuthScreens';
+import { FirstRun } from '../auth/FirstRun';
 
 const UPDATE_CHANNELS = ['stable', 'beta'] as const;
 type Profile = ReturnType<typeof useSession.getState>['profiles'][number];
