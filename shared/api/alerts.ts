@@ -1,19 +1,11 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common';
 
-/** The manuals' four alert severities, lowest first. */
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export const Severity = z.enum(SEVERITIES);
-export type Severity = z.infer<typeof Severity>;
-export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
+import { ALERT_SOURCES, ALERT_STATUSES, AlertSource, AlertStatus, SEVERITIES, Severity } from '../domain/alerts';
+import { Role } from '../domain/roles';
 
-export const ALERT_STATUSES = ['firing', 'acknowledged', 'resolved'] as const;
-export const AlertStatus = z.enum(ALERT_STATUSES);
-export type AlertStatus = z.infer<typeof AlertStatus>;
-
-export const ALERT_SOURCES = ['rule', 'alertmanager', 'grafana', 'generic', 'heartbeat', 'incident', 'test'] as const;
-export const AlertSource = z.enum(ALERT_SOURCES);
-export type AlertSource = z.infer<typeof AlertSource>;
+// Declared once in shared/domain; re-exported for the existing importers.
+export { ALERT_SOURCES, ALERT_STATUSES, AlertSource, AlertStatus, SEVERITIES, Severity, severityRank } from '../domain/alerts';
 
 const LabelName = z.string().min(1).max(100);
 const LabelValue = z.string().max(1000);
@@ -217,7 +209,7 @@ export type Delivery = z.infer<typeof Delivery>;
 export const EscalationLevel = z.object({
   name: z.string().trim().min(1).max(100),
   afterMinutes: z.number().int().min(0).max(10_080),
-  roles: z.array(z.enum(['agent', 'oncall', 'admin'])).default([]),
+  roles: z.array(Role).default([]),
   userIds: z.array(Id).default([]),
 });
 export type EscalationLevel = z.infer<typeof EscalationLevel>;

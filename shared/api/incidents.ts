@@ -1,25 +1,10 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common';
 
-export const INCIDENT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export const IncidentSeverity = z.enum(INCIDENT_SEVERITIES);
-export type IncidentSeverity = z.infer<typeof IncidentSeverity>;
+import { IncidentSeverity, IncidentState, LinkKind } from '../domain/incidents';
 
-/** Response targets from the operations manual's incident classification. */
-export const RESPONSE_TARGET_MS: Record<IncidentSeverity, number> = {
-  critical: 15 * 60_000,
-  high: 60 * 60_000,
-  medium: 4 * 60 * 60_000,
-  low: 24 * 60 * 60_000,
-};
-
-/** detect → acknowledge → diagnose → mitigate → resolve → review, in this order only. */
-export const INCIDENT_STATES = ['detected', 'acknowledged', 'diagnosing', 'mitigating', 'resolved', 'reviewed'] as const;
-export const IncidentState = z.enum(INCIDENT_STATES);
-export type IncidentState = z.infer<typeof IncidentState>;
-
-export const LinkKind = z.enum(['alert', 'ticket', 'job']);
-export type LinkKind = z.infer<typeof LinkKind>;
+// Declared once in shared/domain; re-exported for the existing importers.
+export { INCIDENT_SEVERITIES, INCIDENT_STATES, IncidentSeverity, IncidentState, LINK_KINDS, LinkKind, RESPONSE_TARGET_MS } from '../domain/incidents';
 
 export const TimelineEntry = z.object({
   id: Id,

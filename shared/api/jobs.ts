@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common';
 
-export const JOB_STATUSES = ['queued', 'awaiting_approval', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
-export const JobStatus = z.enum(JOB_STATUSES);
-export type JobStatus = z.infer<typeof JobStatus>;
-/** Statuses a job never leaves. */
-export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+import { JobStatus } from '../domain/jobs';
+
+// Declared once in shared/domain; re-exported for the existing importers.
+export { FINISHED_JOB_STATUSES, JOB_STATUSES, JobStatus } from '../domain/jobs';
 
 export const Job = z.object({
   id: z.string(),

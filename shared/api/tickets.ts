@@ -1,26 +1,13 @@
 import { z } from 'zod';
 import { Cursor, Email, Id, Timestamp } from './common';
 
-export const TICKET_STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
-export const TicketStatus = z.enum(TICKET_STATUSES);
-export type TicketStatus = z.infer<typeof TicketStatus>;
+import { PRIORITIES, Priority, SlaState, TicketStatus } from '../domain/tickets';
 
-export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
-export const TicketPriority = z.enum(TICKET_PRIORITIES);
-export type TicketPriority = z.infer<typeof TicketPriority>;
-
-export const SLA_STATES = ['ok', 'warning', 'breached'] as const;
-export const SlaState = z.enum(SLA_STATES);
-export type SlaState = z.infer<typeof SlaState>;
-
-/** Which status may follow which: reopen is allowed from resolved; closed is final. */
-export const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
-  new: ['open', 'pending', 'resolved', 'closed'],
-  open: ['pending', 'resolved', 'closed'],
-  pending: ['open', 'resolved', 'closed'],
-  resolved: ['open', 'closed'],
-  closed: [],
-};
+// Declared once in shared/domain; re-exported for the existing importers.
+export { SLA_STATES, SlaState, TICKET_STATUSES, TicketStatus, TRANSITIONS } from '../domain/tickets';
+export const TICKET_PRIORITIES = PRIORITIES;
+export const TicketPriority = Priority;
+export type TicketPriority = Priority;
 
 export const LIMITS = {
   subject: 200,

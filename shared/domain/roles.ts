@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Roles nest: admin ⊇ oncall ⊇ agent. */
 export const ROLES = ['agent', 'oncall', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -7,3 +9,5 @@ const RANK: Record<Role, number> = { agent: 0, oncall: 1, admin: 2 };
 export function hasRole(actual: Role, required: Role): boolean {
   return RANK[actual] >= RANK[required];
 }
+
+export const Role = z.enum(ROLES);

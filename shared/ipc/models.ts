@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ROLES } from '../domain/roles';
+import { CACHED_ALERT_STATUSES, CachedAlertStatus, Severity } from '../domain/alerts';
+import { Role } from '../domain/roles';
+import { CachedSlaState, Priority, TicketStatus } from '../domain/tickets';
 
 /**
  * What the renderer sees. These are the desktop's view models (read from the local cache or
@@ -10,22 +12,13 @@ export const Id = z.string().min(1).max(128);
 /** Epoch milliseconds. */
 export const Timestamp = z.number().int();
 
-export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
-export const Priority = z.enum(PRIORITIES);
-export type Priority = z.infer<typeof Priority>;
-
-export const TICKET_STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
-export const TicketStatus = z.enum(TICKET_STATUSES);
-export type TicketStatus = z.infer<typeof TicketStatus>;
-
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export const Severity = z.enum(SEVERITIES);
-export type Severity = z.infer<typeof Severity>;
-
-export const Role = z.enum(ROLES);
-
-export const SlaState = z.enum(['ok', 'warning', 'breached', 'paused', 'met', 'none']);
-export type SlaState = z.infer<typeof SlaState>;
+// Enums and domain constants are declared once, in shared/domain.
+export { PRIORITIES, Priority, TICKET_STATUSES, TicketStatus } from '../domain/tickets';
+export { SEVERITIES, Severity } from '../domain/alerts';
+export { ROLES, Role } from '../domain/roles';
+/** A cached ticket's SLA state (the server's, or `none` before it has one). */
+export const SlaState = CachedSlaState;
+export type SlaState = CachedSlaState;
 
 export const Tag = z.string().trim().min(1).max(50);
 
@@ -33,8 +26,8 @@ export const Tag = z.string().trim().min(1).max(50);
 export const UserRef = z.object({ id: Id, name: z.string(), email: z.string(), role: Role, disabled: z.boolean().default(false) });
 export type UserRef = z.infer<typeof UserRef>;
 
-export const UserAdmin = UserRef.extend({ mfaEnabled: z.boolean(), createdAt: Timestamp });
-export type UserAdmin = z.infer<typeof UserAdmin>;
+/** A user as the admin screens see it: the server's own record. */
+export { UserPublic as UserAdmin } from '../api/auth';
 
 export const Queue = z.object({ id: Id, name: z.string(), description: z.string().nullable().default(null), memberIds: z.array(Id).default([]) });
 export type Queue = z.infer<typeof Queue>;
@@ -136,9 +129,10 @@ export const SavedView = z.object({
 export type SavedView = z.infer<typeof SavedView>;
 
 // ── alerts and incidents ───────────────────────────────────────────────────────────────────────
-export const ALERT_STATUSES = ['firing', 'acknowledged', 'resolved', 'silenced'] as const;
-export const AlertStatus = z.enum(ALERT_STATUSES);
-export type AlertStatus = z.infer<typeof AlertStatus>;
+/** A cached alert's status (the server's, or `silenced` when a silence matches). */
+export const ALERT_STATUSES = CACHED_ALERT_STATUSES;
+export const AlertStatus = CachedAlertStatus;
+export type AlertStatus = CachedAlertStatus;
 
 export const Alert = z.object({
   id: Id,
@@ -176,8 +170,6 @@ export type Silence = z.infer<typeof Silence>;
 export {
   Incident,
   IncidentDetail,
-  IncidentState,
-  INCIDENT_STATES,
   TimelineEntry,
   CreateIncidentRequest,
   TransitionRequest,
@@ -185,31 +177,16 @@ export {
   LinkRequest,
   ReviewRequest,
 } from '../api/incidents';
+export { IncidentState, INCIDENT_STATES } from '../domain/incidents';
 export { Runbook } from '../api/runbooks';
-export { Job, JobStatus, JOB_STATUSES, JobLogLine, JobRequest } from '../api/jobs';
+export { Job, JobLogLine, JobRequest } from '../api/jobs';
+export { JobStatus, JOB_STATUSES } from '../domain/jobs';
 export { MaintenanceWindow, MaintenanceWindowInput, MaintenanceModeStatus } from '../api/maintenance';
 export { Backup, BackupManifest, BackupOverview } from '../api/backups';
 export { SeriesResponse, MetricNames } from '../api/metrics';
 
-export const ApiToken = z.object({
-  id: Id,
-  name: z.string(),
-  scopes: z.array(z.string()),
-  createdAt: Timestamp,
-  lastUsedAt: Timestamp.nullable(),
-  expiresAt: Timestamp.nullable(),
-  revokedAt: Timestamp.nullable(),
-});
-export const AuditEntry = z.object({
-  id: z.number().int(),
-  at: Timestamp,
-  actorEmail: z.string().nullable(),
-  action: z.string(),
-  targetType: z.string().nullable(),
-  targetId: z.string().nullable(),
-  ip: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()).nullable(),
-});
+export { ApiTokenInfo as ApiToken } from '../api/users';
+export { AuditEntry } from '../api/audit';
 
 // ── desktop state ──────────────────────────────────────────────────────────────────────────────
 export const Profile = z.object({
