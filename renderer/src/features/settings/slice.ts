@@ -13,9 +13,11 @@ export const useSettingsScreen = create<SettingsState>(() => ({ updates: notLoad
 export const loadUpdates = (opts = { fresh: true }) =>
   loadInto(useSettingsScreen, 'updates', () => call('updates.status'), opts);
 
-export async function checkForUpdates(): Promise<void> {
-  await call('updates.check');
+/** Asks the update feed now; answers the new status. */
+export async function checkForUpdates(): Promise<ChannelResponse<'updates.check'>> {
+  const status = await call('updates.check');
   await loadUpdates({ fresh: false });
+  return status;
 }
 
 export async function installUpdate(): Promise<void> {

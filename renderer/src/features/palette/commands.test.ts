@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandsFor } from './CommandPalette';
+import { commandsFor } from './commands';
 
 describe('command palette', () => {
   it('reaches every screen', () => {

@@ -1,0 +1,110 @@
+import { logout, updateSettings } from '../auth/session';
+import { backUpNow } from '../backups/slice';
+import { setText } from '../queues/slice';
+import { requestJob } from '../runbooks/slice';
+import { checkForUpdates } from '../settings/slice';
+import { syncNow } from '../shell/outbox';
+import { NAV } from '../shell/nav';
+import { navigate, setOutboxOpen, setShortcuts } from '../shell/ui';
+import { toast } from '../../ui/toasts';
+
+export interface Command {
+  id: string;
+  title: string;
+  hint?: string;
+  run: () => void | Promise<unknown>;
+}
+
+/** Every screen and the app-wide actions; a number opens that ticket, other text searches. */
+export function commandsFor(query: string, isAdmin: boolean): Command[] {
+  const base: Command[] = [
+    ...NAV.filter((n) => !n.adminOnly || isAdmin).map((n) => ({
+      id: `go:${n.screen}`,
+      title: `Go to ${n.label}`,
+      hint: 'Screen',
+      run: () => navigate({ screen: n.screen }),
+    })),
+    {
+      id: 'sync',
+      title: 'Sync now',
+      hint: 'Action',
+      run: async () => (await syncNow(), toast('Sync started')),
+    },
+    { id: 'outbox', title: 'Show outbox (pending changes)', hint: 'Action', run: () => setOutboxOpen(true) },
+    {
+      id: 'incident:new',
+      title: 'Create incident',
+      hint: 'Action',
+      run: () => navigate({ screen: 'incidents', id: 'new' }),
+    },
+    {
+      id: 'maintenance:new',
+      title: 'Schedule maintenance',
+      hint: 'Action',
+      run: () => navigate({ screen: 'maintenance', id: 'new' }),
+    },
+    {
+      id: 'backup:now',
+      title: 'Back up the database now',
+      hint: 'Runbook',
+      run: async () => navigate({ screen: 'job', id: (await backUpNow()).id }),
+    },
+    {
+      id: 'runbook:health',
+      title: 'Run health checks',
+      hint: 'Runbook',
+      run: async () =>
+        navigate({ screen: 'job', id: (await requestJob({ runbook: 'run-health-checks', params: {} })).id }),
+    },
+    {
+      id: 'theme:dark',
+      title: 'Theme: dark',
+      hint: 'Settings',
+      run: () => updateSettings({ theme: 'dark' }),
+    },
+    {
+      id: 'theme:light',
+      title: 'Theme: light',
+      hint: 'Settings',
+      run: () => updateSettings({ theme: 'light' }),
+    },
+    {
+      id: 'theme:system',
+      title: 'Theme: follow the system',
+      hint: 'Settings',
+      run: () => updateSettings({ theme: 'system' }),
+    },
+    {
+      id: 'updates',
+      title: 'Check for updates',
+      hint: 'Settings',
+      run: async () => toast(`Updates: ${(await checkForUpdates()).state.replace('_', ' ')}`),
+    },
+    { id: 'shortcuts', title: 'Keyboard shortcuts', hint: 'Help', run: () => setShortcuts(true) },
+    { id: 'logout', title: 'Sign out', hint: 'Session', run: () => logout() },
+  ];
+  const q = query.trim().toLowerCase();
+  const first: Command[] = [];
+  const last: Command[] = [];
+  const num = /^#?(\d{1,9})$/.exec(q);
+  if (num)
+    first.push({
+      id: 'ticket',
+      title: `Open ticket #${num[1]}`,
+      hint: 'Ticket',
+      run: () => navigate({ screen: 'ticket', id: num[1] }),
+    });
+  if (q && !num)
+    last.push({
+      id: 'search',
+      title: `Search tickets for “${query.trim()}”`,
+      hint: 'Queues',
+      run: () => {
+        setText(query.trim());
+        navigate({ screen: 'queues' });
+      },
+    });
+  const words = q.split(/\s+/).filter(Boolean);
+  const matched = base.filter((c) => words.every((w) => c.title.toLowerCase().includes(w)));
+  return [...first, ...matched, ...last];
+}
