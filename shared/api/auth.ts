@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Email, Id, Timestamp } from './common';
-import { ROLES } from '../domain/roles';
+import { Role } from '../domain/roles';
 
 export const PASSWORD_MAX_LENGTH = 256;
 
@@ -8,7 +8,7 @@ export const UserPublic = z.object({
   id: Id,
   email: z.string(),
   name: z.string(),
-  role: z.enum(ROLES),
+  role: Role,
   disabled: z.boolean(),
   mfaEnabled: z.boolean(),
   createdAt: Timestamp,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Email, Id, Timestamp } from './common';
-import { ROLES } from '../domain/roles';
+import { API_TOKEN_SCOPES, ApiTokenScope, Role } from '../domain/roles';
 import { PASSWORD_MAX_LENGTH } from './auth';
 
 export const UserName = z.string().trim().min(1).max(120);
@@ -8,20 +8,19 @@ export const UserName = z.string().trim().min(1).max(120);
 export const CreateUserRequest = z.object({
   email: Email,
   name: UserName,
-  role: z.enum(ROLES),
+  role: Role,
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
 });
 export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
 
 export const UpdateUserRequest = z
-  .object({ name: UserName, role: z.enum(ROLES), disabled: z.boolean() })
+  .object({ name: UserName, role: Role, disabled: z.boolean() })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
 
-export const API_TOKEN_SCOPES = ['read', 'write', 'alerts:ingest', 'heartbeat'] as const;
-export const ApiTokenScope = z.enum(API_TOKEN_SCOPES);
-export type ApiTokenScope = z.infer<typeof ApiTokenScope>;
+// Declared once in shared/domain; re-exported for the existing importers.
+export { API_TOKEN_SCOPES, ApiTokenScope } from '../domain/roles';
 
 export const CreateApiTokenRequest = z.object({
   name: z.string().trim().min(1).max(120),

@@ -10,6 +10,9 @@ export const ALERT_STATUSES = ['firing', 'acknowledged', 'resolved'] as const;
 export const AlertStatus = z.enum(ALERT_STATUSES);
 export type AlertStatus = z.infer<typeof AlertStatus>;
 
+/** An alert still needing attention. */
+export const ACTIVE_ALERT_STATUSES = ['firing', 'acknowledged'] as const satisfies readonly AlertStatus[];
+
 /** The statuses a cached alert may show: the server's, and `silenced` when an active silence matches it. */
 export const CACHED_ALERT_STATUSES = [...ALERT_STATUSES, 'silenced'] as const;
 export const CachedAlertStatus = z.enum(CACHED_ALERT_STATUSES);

@@ -19,6 +19,9 @@ export const INCIDENT_STATES = ['detected', 'acknowledged', 'diagnosing', 'mitig
 export const IncidentState = z.enum(INCIDENT_STATES);
 export type IncidentState = z.infer<typeof IncidentState>;
 
+/** An incident not yet resolved. */
+export const OPEN_INCIDENT_STATES = ['detected', 'acknowledged', 'diagnosing', 'mitigating'] as const satisfies readonly IncidentState[];
+
 /** What an incident may link to. */
 export const LINK_KINDS = ['alert', 'ticket', 'job'] as const;
 export const LinkKind = z.enum(LINK_KINDS);

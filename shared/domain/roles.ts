@@ -11,3 +11,8 @@ export function hasRole(actual: Role, required: Role): boolean {
 }
 
 export const Role = z.enum(ROLES);
+
+/** What an API token may do (tokens carry scopes, not roles). */
+export const API_TOKEN_SCOPES = ['read', 'write', 'alerts:ingest', 'heartbeat'] as const;
+export const ApiTokenScope = z.enum(API_TOKEN_SCOPES);
+export type ApiTokenScope = z.infer<typeof ApiTokenScope>;

@@ -4,6 +4,9 @@ export const TICKET_STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'] 
 export const TicketStatus = z.enum(TICKET_STATUSES);
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
+/** The statuses of a ticket still being worked on. */
+export const OPEN_TICKET_STATUSES = ['new', 'open', 'pending'] as const satisfies readonly TicketStatus[];
+
 /** Which status may follow which: reopen is allowed from resolved; closed is final. */
 export const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
   new: ['open', 'pending', 'resolved', 'closed'],

@@ -51,6 +51,7 @@ import {
   UserRef,
 } from './models';
 import { apiChannels, type ApiChannels } from './api-channels';
+import { ApiTokenScope } from '../domain/roles';
 
 const Empty = z.object({}).strict().optional();
 const Void = z.null();
@@ -225,7 +226,7 @@ const handWritten = {
   'admin.tokens.list': { kind: 'online', request: Empty, response: z.array(ApiToken) },
   'admin.tokens.create': {
     kind: 'online',
-    request: z.object({ name: z.string().trim().min(1).max(120), scopes: z.array(z.enum(['read', 'write', 'alerts:ingest', 'heartbeat'])).min(1), expiresInDays: z.number().int().min(1).max(3650).optional() }),
+    request: z.object({ name: z.string().trim().min(1).max(120), scopes: z.array(ApiTokenScope).min(1), expiresInDays: z.number().int().min(1).max(3650).optional() }),
     response: ApiToken.extend({ token: z.string() }),
   },
   'admin.tokens.revoke': { kind: 'online', request: ById, response: Void },

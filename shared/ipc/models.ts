@@ -13,8 +13,8 @@ export const Id = z.string().min(1).max(128);
 export const Timestamp = z.number().int();
 
 // Enums and domain constants are declared once, in shared/domain.
-export { PRIORITIES, Priority, TICKET_STATUSES, TicketStatus } from '../domain/tickets';
-export { SEVERITIES, Severity } from '../domain/alerts';
+export { OPEN_TICKET_STATUSES, PRIORITIES, Priority, TICKET_STATUSES, TicketStatus } from '../domain/tickets';
+export { ACTIVE_ALERT_STATUSES, SEVERITIES, Severity } from '../domain/alerts';
 export { ROLES, Role } from '../domain/roles';
 /** A cached ticket's SLA state (the server's, or `none` before it has one). */
 export const SlaState = CachedSlaState;
@@ -177,7 +177,7 @@ export {
   LinkRequest,
   ReviewRequest,
 } from '../api/incidents';
-export { IncidentState, INCIDENT_STATES } from '../domain/incidents';
+export { IncidentState, INCIDENT_STATES, OPEN_INCIDENT_STATES } from '../domain/incidents';
 export { Runbook } from '../api/runbooks';
 export { Job, JobLogLine, JobRequest } from '../api/jobs';
 export { JobStatus, JOB_STATUSES } from '../domain/jobs';

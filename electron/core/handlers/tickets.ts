@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OPEN_TICKET_STATUSES } from '../../../shared/domain/tickets';
 import type { SavedView } from '../../../shared/ipc';
 import { CoreError } from '../errors';
 import type { Workspace } from '../workspace';
@@ -60,11 +61,10 @@ async function refreshHistory(ws: Workspace, ticketId: string): Promise<void> {
 
 function builtInViews(ws: Workspace | null): SavedView[] {
   const sort = { field: 'updatedAt', dir: 'desc' } as const;
-  const open = ['new', 'open', 'pending'] as const;
   const views: SavedView[] = [
-    { id: 'builtin:my-open', name: 'My open', builtIn: true, filter: { assignee: 'me', status: [...open] }, sort },
+    { id: 'builtin:my-open', name: 'My open', builtIn: true, filter: { assignee: 'me', status: [...OPEN_TICKET_STATUSES] }, sort },
     { id: 'builtin:unassigned', name: 'Unassigned', builtIn: true, filter: { assignee: 'unassigned', status: ['new', 'open'] }, sort },
-    { id: 'builtin:breaching', name: 'Breaching SLA', builtIn: true, filter: { breaching: true, status: [...open] }, sort: { field: 'slaDue', dir: 'asc' } },
+    { id: 'builtin:breaching', name: 'Breaching SLA', builtIn: true, filter: { breaching: true, status: [...OPEN_TICKET_STATUSES] }, sort: { field: 'slaDue', dir: 'asc' } },
   ];
   for (const q of ws?.cache.queues() ?? []) views.push({ id: `builtin:queue:${q.id}`, name: q.name, builtIn: true, filter: { queueId: q.id }, sort });
   return views;
