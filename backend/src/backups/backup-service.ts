@@ -26,7 +26,7 @@ export interface BackupNotifier {
   backupFailed(kind: BackupKind, error: string): void;
   restoreFinished(outcome: { backupId: string; ok: boolean; message: string }): void;
   /** A failure the caller does not see (the record of a failed backup could not be written). */
-  reportError(what: 'backups.record-failure', err: unknown): void;
+  reportError(what: 'backups.record-failure' | 'backups.read-record', err: unknown): void;
 }
 
 export class BackupRefused extends Error {
@@ -189,7 +189,13 @@ export class BackupService {
 
   private async resolveSource(idOrFile: string): Promise<{ manifest: BackupManifest; file: string }> {
     let file: string | undefined;
-    const row = await this.db.selectFrom('backups').selectAll().where('id', '=', idOrFile).executeTakeFirst().catch(() => undefined);
+    // A restore must work on a damaged database: an unreadable backups table falls back to the file.
+    const row = await this.db
+      .selectFrom('backups')
+      .selectAll()
+      .where('id', '=', idOrFile)
+      .executeTakeFirst()
+      .catch((err: unknown) => void this.notifier?.reportError('backups.read-record', err));
     if (row) {
       if (row.status !== 'ok' || !row.file) throw new BackupRefused(`backup ${idOrFile} is ${row.status}${row.error ? ` (${row.error})` : ''}; it cannot be restored`);
       file = row.file;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BackupService } from '../backups/backup-service';
 import type { Services } from '../app/services';
+import { AppError } from '../http/errors';
 import type { JobService } from '../jobs/job-service';
 import type { OpsIntegrations } from '../maintenance/integrations';
 import type { MaintenanceWindows } from '../maintenance/maintenance-windows';
@@ -107,7 +108,7 @@ export function procedureCatalogue(d: CatalogueDeps): ProcedureDefinition[] {
           return ok(`silenced until ${new Date(end).toISOString()} (${s.ids.join(', ')})`, { state: { silenceIds: s.ids } });
         }),
         action('record-version', 'pre', 'Record the running version', 'Prepare the rollback plan: note the running version and schema.', async () => {
-          const r = await ctx.database.db.selectFrom('schema_migrations' as never).select((eb) => eb.fn.max('name' as never).as('v')).executeTakeFirst().catch(() => undefined);
+          const r = await ctx.database.db.selectFrom('schema_migrations' as never).select((eb) => eb.fn.max('name' as never).as('v')).executeTakeFirst();
           const schema = (r as { v?: string } | undefined)?.v ?? null;
           return ok(`version ${VERSION}, schema ${schema}`, { state: { version: VERSION, schemaVersion: schema } });
         }),
@@ -277,6 +278,12 @@ export function procedureCatalogue(d: CatalogueDeps): ProcedureDefinition[] {
 
 async function maintenanceWindowOf(d: CatalogueDeps, c: StepContext) {
   const id = c.state.maintenanceId;
-  return typeof id === 'string' ? d.windows.get(id).catch(() => null) : null;
+  // A window deleted since the run started reads as none; other failures fail the step.
+  return typeof id === 'string'
+    ? d.windows.get(id).catch((err: unknown) => {
+        if (err instanceof AppError) return null;
+        throw err;
+      })
+    : null;
 }
 

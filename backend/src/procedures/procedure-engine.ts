@@ -153,8 +153,9 @@ export class ProcedureEngine {
 
   private async tickAll(): Promise<void> {
     const rows = await this.db.selectFrom('procedure_runs').select('id').where('status', '=', 'running').execute();
-    // One run that cannot advance is reported and does not hold up the others.
-    for (const r of rows) await this.advance(r.id).catch(this.ctx.lifecycle.reporter('procedures.advance'));
+    // Each run advances on its own (advance() skips a run already advancing), so a run waiting on a
+    // slow step never holds up the others or the next round; a run that fails to advance is reported.
+    for (const r of rows) void this.advance(r.id).catch(this.ctx.lifecycle.reporter('procedures.advance'));
   }
 
   private async publish(id: string, actor: Actor): Promise<void> {
@@ -358,7 +359,13 @@ export class ProcedureEngine {
     await this.setRun(runId, 'aborted', { abortedBy: who.email, abortReason: input.reason ?? null, abortedAt: now });
     const silenceIds = (run.state.silenceIds as string[] | undefined) ?? [];
     await this.windows.unsilence({ silenceIds });
-    for (const s of run.steps) if (s.jobId && s.status === 'running') await this.jobs.cancel({ ...who }, s.jobId).catch(() => {});
+    // A step job that finished meanwhile cannot be cancelled; anything else is logged and the abort goes on.
+    for (const s of run.steps) {
+      if (!s.jobId || s.status !== 'running') continue;
+      await this.jobs.cancel({ ...who }, s.jobId).catch((err: unknown) => {
+        if (!(err instanceof AppError)) this.ctx.lifecycle.report('procedures.abort-cancel-job', err);
+      });
+    }
     let rollbackJobId: string | null = null;
     if (input.rollback) {
       if (!run.rollbackBackupId) throw new AppError('conflict', 'No pre-maintenance backup was taken in this run: nothing to roll back to');
