@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ApiError } from '../../api';
 import { ConfirmDestructive } from '../../ui/Dialog';
 import { ErrorBox, Progress } from '../../ui/feedback';
@@ -19,8 +19,7 @@ import {
 } from './slice';
 import { navigate } from '../shell/ui';
 import { JobStatusBadge } from './JobStatusBadge';
-
-const LINE = 18;
+import { LogView } from './LogView';
 
 export default function JobConsole({ id }: { id: string }) {
   const job = useJobConsole((s) => s.job);
@@ -152,77 +151,5 @@ export default function JobConsole({ id }: { id: string }) {
       </div>
       <LogView />
     </section>
-  );
-}
-
-/** Rows of a fixed-height window over `count` lines: O(visible), whatever the total. */
-export function logWindow(
-  scrollTop: number,
-  viewport: number,
-  count: number,
-  overscan = 20,
-): { first: number; last: number } {
-  const first = Math.max(0, Math.floor(scrollTop / LINE) - overscan);
-  const last = Math.min(count - 1, Math.ceil((scrollTop + viewport) / LINE) + overscan);
-  return { first, last };
-}
-
-// Lines have one fixed height, so the window is computed directly from scrollTop. (A general
-// virtualizer keeps per-item measurements and rebuilds them when the count grows, which costs
-// O(lines) per frame at a million lines.)
-function LogView() {
-  const count = useJobConsole((s) => s.visibleCount);
-  const follow = useJobConsole((s) => s.follow);
-  useJobConsole((s) => s.version);
-  const ref = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState({ top: 0, height: 600 });
-  const frame = useRef(0);
-
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setView({ top: el.scrollTop, height: el.clientHeight }));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el || !follow) return;
-    el.scrollTop = el.scrollHeight;
-  }, [count, follow]);
-
-  // While following, the window is the tail (the scroll position catches up in the layout effect).
-  const top = follow ? Math.max(0, count * LINE - view.height) : view.top;
-  const { first, last } = logWindow(top, view.height, count);
-  const rows = [];
-  for (let i = first; i <= last; i++) {
-    const l = log.visibleAt(i);
-    if (!l) continue;
-    rows.push(
-      <div key={l.seq} className={`ln ${l.stream}`} style={{ transform: `translateY(${i * LINE}px)` }}>
-        <span className="seq">{l.seq}</span>
-        {l.line}
-      </div>,
-    );
-  }
-  return (
-    <div
-      className="log"
-      ref={ref}
-      tabIndex={0}
-      role="log"
-      aria-label="Job log"
-      data-testid="job-log"
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        cancelAnimationFrame(frame.current);
-        frame.current = requestAnimationFrame(() => setView({ top: el.scrollTop, height: el.clientHeight }));
-      }}
-      onWheel={(e) => {
-        if (e.deltaY < 0 && useJobConsole.getState().follow) setFollow(false);
-      }}
-    >
-      <div style={{ height: count * LINE, position: 'relative' }}>{rows}</div>
-    </div>
   );
 }
