@@ -4,8 +4,8 @@ import { isRendererVisible } from '../../shared/api/route';
 import { ROUTE_LIST } from '../../shared/api/routes';
 import { API_CHANNEL_NAMES, CHANNEL_NAMES, channelKind, channels, type ChannelName, type ChannelRequest, type ChannelResponse } from '../../shared/ipc';
 import { DesktopCore } from './desktop-core';
-import { APP_ROOT } from './test/backend-process';
-import { fileSecrets, tmpDir } from './test/fixtures';
+import { APP_ROOT } from './test-support/backend-process';
+import { fileSecrets, tmpDir } from './test-support/fixtures';
 import { NoopUpdater } from './updates/update-scheduler';
 
 // The `api.*` channels are derived from the route table and answered by one generic handler:

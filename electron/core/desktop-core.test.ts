@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test-support/harness';
 import { DesktopCore } from './desktop-core';
-import { APP_ROOT } from './test/backend-process';
-import { fileSecrets, tmpDir } from './test/fixtures';
+import { APP_ROOT } from './test-support/backend-process';
+import { fileSecrets, tmpDir } from './test-support/fixtures';
 import { NoopUpdater } from './updates/update-scheduler';
 import type { ShownNotification } from '../../shared/ipc';
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test-support/harness';
 import { API_PASSTHROUGH_PREFIXES, CHANNEL_NAMES, channels, events, type ChannelName, type ChannelRequest, type ChannelResponse, type EventName, type EventPayload } from '../../shared/ipc';
 import { DesktopCore } from './desktop-core';
-import { APP_ROOT } from './test/backend-process';
-import { fileSecrets, tmpDir } from './test/fixtures';
+import { APP_ROOT } from './test-support/backend-process';
+import { fileSecrets, tmpDir } from './test-support/fixtures';
 import { NoopUpdater } from './updates/update-scheduler';
 
 // Every "online" channel of the contract, called through the core's handler table against a real

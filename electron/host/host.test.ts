@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { OpsdeskApi } from '../../shared/ipc';
 import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test-support/harness';
-import { tmpDir } from '../core/test/fixtures';
-import { waitFor } from '../core/test/stack';
+import { tmpDir } from '../core/test-support/fixtures';
+import { waitFor } from '../core/test-support/stack';
 import { createHostCore } from './create-host-core';
 import { startHost, type RunningHost } from './host-server';
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyncChange } from '../../../shared/api/sync';
-import { tmpDir } from '../test/fixtures';
+import { tmpDir } from '../test-support/fixtures';
 import { Cache } from './cache';
 
 export function serverTicket(n: number, patch: Record<string, unknown> = {}) {

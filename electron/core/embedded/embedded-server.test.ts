@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tmpDir } from '../test/fixtures';
+import { tmpDir } from '../test-support/fixtures';
 import { EmbeddedServer } from './embedded-server';
 
 const appRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedServer } from '../embedded/embedded-server';
-import { allServerTickets, startBackendProcess, type Caller } from '../test/backend-process';
-import { tmpDir } from '../test/fixtures';
+import { allServerTickets, startBackendProcess, type Caller } from '../test-support/backend-process';
+import { tmpDir } from '../test-support/fixtures';
 
-const driver = path.join(path.dirname(new URL(import.meta.url).pathname), '../test/core-driver.ts');
+const driver = path.join(path.dirname(new URL(import.meta.url).pathname), '../test-support/core-driver.ts');
 const ONCALL = { email: 'oncall@example.com', password: 'pager-duty-secret-9' };
 
 let backend: EmbeddedServer;

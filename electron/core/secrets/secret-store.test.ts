@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const probe = path.join(here, '../test/keytar-probe.ts');
-const withKeyring = path.join(here, '../test/with-keyring.sh');
+const probe = path.join(here, '../test-support/keytar-probe.ts');
+const withKeyring = path.join(here, '../test-support/with-keyring.sh');
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
   const out = execFileSync(cmd, args, { env, encoding: 'utf8', timeout: 30_000 });

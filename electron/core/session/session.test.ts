@@ -5,7 +5,7 @@ import { ApiClient } from '../api/api-client';
 import { CoreError } from '../errors';
 import { systemClock } from '../ports';
 import { secretAccount } from '../secrets/open-secret-store';
-import { fileSecrets, memoryPersistence } from '../test/fixtures';
+import { fileSecrets, memoryPersistence } from '../test-support/fixtures';
 import { Session } from './session';
 
 let server: TestServer;

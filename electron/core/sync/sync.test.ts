@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../backend/test-support/harness';
 import { helpdeskFixture, type HelpdeskFixture } from '../../../backend/test-support/helpdesk-fixture';
-import { coreStack, waitFor } from '../test/stack';
+import { coreStack, waitFor } from '../test-support/stack';
 
 let server: TestServer;
 let f: HelpdeskFixture;
