@@ -81,7 +81,7 @@ export function openInfrastructure(config: Config, options: InfrastructureOption
   const database =
     options.database ??
     openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, onQuery: (ms, failed) => metrics.observeQuery(ms, failed), onConnectionError: logConnectionErrors(options.logger, 'database pool') });
-  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, options.logger, 'rate limits', { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : null;
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, options.logger, 'redis', { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : null;
   return { config, clock: options.clock ?? systemClock, logger: options.logger, database, redis, metrics };
 }
 

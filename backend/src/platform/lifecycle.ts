@@ -92,10 +92,6 @@ export class Lifecycle {
     return (err) => this.report(loop, err);
   }
 
-  get isStarted(): boolean {
-    return this.started;
-  }
-
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
