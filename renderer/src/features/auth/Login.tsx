@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ApiError } from '../../api';
 import { ErrorBox } from '../../ui/feedback';
+import { TextField } from '../../ui/form';
 import { authMessage } from './authMessage';
 import { FirstRun } from './FirstRun';
 import { Logo } from './Logo';
@@ -98,28 +99,24 @@ export function Login() {
           </label>
         ) : (
           <>
-            <label>
-              Email
-              <input
-                required
-                type="email"
-                autoComplete="username"
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-                autoFocus={!email}
-              />
-            </label>
-            <label>
-              Password
-              <input
-                required
-                type="password"
-                autoComplete="current-password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                autoFocus={!!email}
-              />
-            </label>
+            <TextField
+              label="Email"
+              required
+              type="email"
+              autoComplete="username"
+              value={email}
+              onChange={setEmail}
+              autoFocus={!email}
+            />
+            <TextField
+              label="Password"
+              required
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={setPassword}
+              autoFocus={!!email}
+            />
           </>
         )}
         <ErrorBox error={error} />

@@ -151,6 +151,20 @@ export function colorsNow(): ChartColors {
   };
 }
 
+/** The options of a per-period chart (labels on x); `y` bounds its value axis. */
+function periodOptions(c: ChartColors, y: { beginAtZero?: boolean; min?: number; max?: number }) {
+  return {
+    animation: false as const,
+    responsive: true,
+    maintainAspectRatio: false,
+    plugins: { legend: { labels: { color: c.text } } },
+    scales: {
+      x: { ticks: { color: c.text }, grid: { color: c.grid } },
+      y: { ...y, ticks: { color: c.text }, grid: { color: c.grid } },
+    },
+  };
+}
+
 const reportDay = (r: Report) =>
   new Date(r.to).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 
@@ -165,16 +179,7 @@ export function volumeConfig(reports: Report[], c: ChartColors): ChartConfigurat
         { label: 'Resolved', data: reports.map((r) => r.tickets.resolved), backgroundColor: '#2a9d8f' },
       ],
     },
-    options: {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      plugins: { legend: { labels: { color: c.text } } },
-      scales: {
-        x: { ticks: { color: c.text }, grid: { color: c.grid } },
-        y: { beginAtZero: true, ticks: { color: c.text }, grid: { color: c.grid } },
-      },
-    },
+    options: periodOptions(c, { beginAtZero: true }),
   };
 }
 
@@ -194,15 +199,6 @@ export function slaConfig(reports: Report[], c: ChartColors): ChartConfiguration
         },
       ],
     },
-    options: {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      plugins: { legend: { labels: { color: c.text } } },
-      scales: {
-        x: { ticks: { color: c.text }, grid: { color: c.grid } },
-        y: { min: 0, max: 100, ticks: { color: c.text }, grid: { color: c.grid } },
-      },
-    },
+    options: periodOptions(c, { min: 0, max: 100 }),
   };
 }

@@ -1,4 +1,4 @@
-import { FormActions } from '../../ui/form';
+import { FormActions, TextField } from '../../ui/form';
 import { useState } from 'react';
 import { ErrorBox } from '../../ui/feedback';
 import { useAction } from '../../ui/hooks';
@@ -57,10 +57,7 @@ export function ScheduleForm() {
           });
         }}
       >
-        <label>
-          Title
-          <input required value={title} onChange={(ev) => setTitle(ev.target.value)} maxLength={200} />
-        </label>
+        <TextField label="Title" required value={title} onChange={setTitle} maxLength={200} />
         <label>
           Announcement
           <textarea
@@ -114,14 +111,12 @@ export function ScheduleForm() {
             </span>
           </label>
         )}
-        <label>
-          Services in scope
-          <input
-            value={services}
-            onChange={(ev) => setServices(ev.target.value)}
-            placeholder="api, worker (comma separated)"
-          />
-        </label>
+        <TextField
+          label="Services in scope"
+          value={services}
+          onChange={setServices}
+          placeholder="api, worker (comma separated)"
+        />
         <label className="inline">
           <input type="checkbox" checked={silence} onChange={(ev) => setSilence(ev.target.checked)} /> Silence
           alerts of these services during the window
