@@ -72,6 +72,7 @@ export class Workspace extends EventEmitter {
         },
       },
       deps.clock,
+      deps.logger,
     );
     this.outbox = new Outbox(this.cache, this.api, deps.clock, deps.logger);
     this.sync = new SyncEngine(this.cache, this.api, this.outbox, { pageSize: deps.syncPageSize, logger: deps.logger });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { fillPath, queryString, type RouteDef } from '../../../shared/api/route';
+import { ROUTES, type RouteName } from '../../../shared/api/routes';
 import { CoreError } from '../errors';
 import type { ApiClient } from './api-client';
 
@@ -8,6 +9,11 @@ export interface RouteCall {
   params?: Record<string, unknown>;
   query?: Record<string, unknown>;
   body?: unknown;
+}
+
+/** A declared route's URL path (under /api/v1): the core names routes, it does not spell paths. */
+export function routePath(name: RouteName, params?: Record<string, unknown>): string {
+  return `/api/v1${fillPath((ROUTES[name] as RouteDef).path, params)}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OPEN_TICKET_STATUSES } from '../../../shared/domain/tickets';
 import type { SavedView } from '../../../shared/ipc';
+import { routePath } from '../api/route-forwarder';
 import { CoreError } from '../errors';
 import type { Workspace } from '../workspace';
 import { items } from './online';
@@ -55,7 +56,7 @@ export function ticketHandlers(core: CoreContext): Handlers<DomainChannels<'tick
 }
 
 async function refreshHistory(ws: Workspace, ticketId: string): Promise<void> {
-  const res = await ws.api.request<unknown>('GET', `/api/v1/tickets/${encodeURIComponent(ticketId)}/events`, { timeoutMs: 3000, retries: 0 });
+  const res = await ws.api.request<unknown>('GET', routePath('tickets.events.list', { id: ticketId }), { timeoutMs: 3000, retries: 0 });
   ws.cache.tickets.putEvents(items(res.data));
 }
 

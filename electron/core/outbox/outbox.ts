@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Alert, FieldConflict, OutboxCounts, OutboxItem, TicketChanges, TicketSummary } from '../../../shared/ipc';
 import { httpError, type ApiClient } from '../api/api-client';
+import { routePath } from '../api/route-forwarder';
 import type { Cache } from '../cache/cache';
 import type { OutboxRow } from '../cache/outbox-repo';
 import { ticketFieldValue, toSummary } from '../cache/tickets-repo';
@@ -241,7 +242,7 @@ export class Outbox extends EventEmitter {
     switch (row.kind) {
       case 'ticket.create': {
         const { createdBy: _createdBy, ...body } = payload;
-        const res = await this.api.request('POST', '/api/v1/tickets', { body, idempotencyKey: key });
+        const res = await this.api.request('POST', routePath('tickets.create'), { body, idempotencyKey: key });
         const server = ticketRowFromServer(res.data);
         this.cache.transaction(() => {
           this.cache.tickets.remove(row.target_id);
@@ -259,7 +260,7 @@ export class Outbox extends EventEmitter {
         return;
       }
       case 'ticket.comment': {
-        const res = await this.api.request('POST', `/api/v1/tickets/${encodeURIComponent(row.target_id)}/comments`, { body: { body: payload.body, visibility: payload.visibility }, idempotencyKey: key });
+        const res = await this.api.request('POST', routePath('tickets.comments.create', { id: row.target_id }), { body: { body: payload.body, visibility: payload.visibility }, idempotencyKey: key });
         const comment = commentRowFromServer(res.data);
         this.cache.transaction(() => {
           this.cache.tickets.removeComment(String(payload.localId));
@@ -275,9 +276,9 @@ export class Outbox extends EventEmitter {
       case 'alert.acknowledge':
       case 'alert.resolve': {
         const action = row.kind === 'alert.acknowledge' ? 'ack' : 'resolve';
-        const res = await this.api.send('POST', `/api/v1/alerts/${encodeURIComponent(row.target_id)}/${action}`, { body: {}, idempotencyKey: key });
+        const res = await this.api.send('POST', routePath(action === 'ack' ? 'alerts.ack' : 'alerts.resolve', { id: row.target_id }), { body: {}, idempotencyKey: key });
         let data = res.data;
-        if (res.status === 409) data = (await this.api.request('GET', `/api/v1/alerts/${encodeURIComponent(row.target_id)}`)).data;
+        if (res.status === 409) data = (await this.api.request('GET', routePath('alerts.get', { id: row.target_id }))).data;
         else if (res.status < 200 || res.status >= 300) throw httpError(res.status, res.data);
         const alert = parseAlert(data);
         this.cache.transaction(() => {
@@ -295,7 +296,7 @@ export class Outbox extends EventEmitter {
 
   private async sendUpdate(row: OutboxRow, payload: UpdatePayload): Promise<void> {
     const base = JSON.parse(row.base ?? '{}') as UpdateBase;
-    const path = `/api/v1/tickets/${encodeURIComponent(row.target_id)}`;
+    const path = routePath('tickets.update', { id: row.target_id });
     const res = await this.api.send('PATCH', path, { body: { ...payload.changes, version: base.version }, idempotencyKey: row.idempotency_key });
     if (res.status >= 200 && res.status < 300) {
       const server = ticketRowFromServer(res.data);

@@ -2,8 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { LoginResponse, TokenPair, UserPublic } from '../../../shared/api/auth';
 import type { SessionState } from '../../../shared/ipc';
 import type { ApiClient, TokenSource } from '../api/api-client';
+import { routePath } from '../api/route-forwarder';
 import { CoreError } from '../errors';
-import type { Clock, SecretStore } from '../ports';
+import { silentLogger, type Clock, type Logger, type SecretStore } from '../ports';
 import { secretAccount } from '../secrets/open-secret-store';
 
 type SignedInUser = Extract<SessionState, { status: 'signed_in' }>['user'];
@@ -32,6 +33,7 @@ export class Session extends EventEmitter implements TokenSource {
     private readonly secrets: SecretStore,
     private readonly persistence: SessionPersistence,
     private readonly clock: Clock,
+    private readonly logger: Logger = silentLogger,
   ) {
     super();
     this.state = { status: 'signed_out', profileId, reason: 'never' };
@@ -72,7 +74,7 @@ export class Session extends EventEmitter implements TokenSource {
   }
 
   async login(email: string, password: string): Promise<SessionState> {
-    const res = await this.api.request<LoginResponse>('POST', '/api/v1/auth/login', { body: { email, password }, auth: false, retries: 0 });
+    const res = await this.api.request<LoginResponse>('POST', routePath('auth.login'), { body: { email, password }, auth: false, retries: 0 });
     if ('mfaRequired' in res.data) {
       this.mfaToken = res.data.mfaToken;
       return this.set({ status: 'mfa_required', profileId: this.profileId, email });
@@ -82,7 +84,7 @@ export class Session extends EventEmitter implements TokenSource {
 
   async completeMfa(code: string): Promise<SessionState> {
     if (this.state.status !== 'mfa_required' || !this.mfaToken) throw new CoreError('mfa_required', 'Sign in with email and password first');
-    const res = await this.api.request<TokenPair>('POST', '/api/v1/auth/login/mfa', { body: { mfaToken: this.mfaToken, code }, auth: false, retries: 0 });
+    const res = await this.api.request<TokenPair>('POST', routePath('auth.login.mfa'), { body: { mfaToken: this.mfaToken, code }, auth: false, retries: 0 });
     this.mfaToken = null;
     return this.signedIn(res.data);
   }
@@ -127,7 +129,7 @@ export class Session extends EventEmitter implements TokenSource {
       this.set({ status: 'signed_out', profileId: this.profileId, reason: 'expired' });
       throw new CoreError('session_revoked', 'Your session has ended; sign in again');
     }
-    const res = await this.api.send('POST', '/api/v1/auth/refresh', { body: { refreshToken }, auth: false, retries: 1 });
+    const res = await this.api.send('POST', routePath('auth.refresh'), { body: { refreshToken }, auth: false, retries: 1 });
     if (res.status === 200) {
       const pair = res.data as TokenPair;
       await this.secrets.set(account, pair.refreshToken);
@@ -153,7 +155,10 @@ export class Session extends EventEmitter implements TokenSource {
       const account = secretAccount(this.profileId, email);
       const refreshToken = await this.secrets.get(account);
       if (this.access || refreshToken) {
-        await this.api.send('POST', '/api/v1/auth/logout', { body: refreshToken ? { refreshToken } : {}, retries: 0, timeoutMs: 5000 }).catch(() => undefined);
+        await this.api.send('POST', routePath('auth.logout'), { body: refreshToken ? { refreshToken } : {}, retries: 0, timeoutMs: 5000 }).catch((err: unknown) => {
+          // Signing out works offline: the token is forgotten here either way and expires on the server.
+          this.logger.warn('session: the server did not take the sign-out', { profileId: this.profileId, error: (err as Error).message });
+        });
       }
       await this.secrets.delete(account);
     }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { routePath } from '../api/route-forwarder';
 import type { SyncChange, SyncPage } from '../../../shared/api/sync';
 import type { SyncProgress } from '../../../shared/ipc';
 import type { ApiClient } from '../api/api-client';
@@ -7,7 +8,7 @@ import { CoreError } from '../errors';
 import type { Outbox } from '../outbox/outbox';
 import { silentLogger, type Logger } from '../ports';
 
-export const SYNC_PATH = '/api/v1/sync/changes';
+export const SYNC_PATH = routePath('sync.changes');
 /** Pages at least this large defer search indexing to the end of the run. */
 export const BULK_PAGE = 500;
 
