@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const backend = await startBackend();
   await createUser(backend, ADMIN);
-  await seedTickets(backend.server.ctx, { tickets: TICKETS, log: () => undefined });
+  await seedTickets(backend.server.services, { tickets: TICKETS, log: () => undefined });
   console.log(`seeded ${TICKETS} tickets in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   const host = await startBrowserHost();

@@ -187,7 +187,7 @@ export async function createUser(
   b: Backend,
   user: { email: string; password: string; name: string; role: 'agent' | 'oncall' | 'admin' },
 ): Promise<{ id: string; token: string }> {
-  const created = await b.server.ctx.userService.create({ id: null, email: 'e2e', ip: null }, user);
+  const created = await b.server.services.userService.create({ id: null, email: 'e2e', ip: null }, user);
   const res = await b.api<{ accessToken: string }>('POST', '/api/v1/auth/login', {
     email: user.email,
     password: user.password,

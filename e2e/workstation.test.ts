@@ -43,7 +43,7 @@ const go = async (label: string) => {
 beforeAll(async () => {
   backend = await startBackend();
   admin = await createUser(backend, ADMIN);
-  await seedTickets(backend.server.ctx, { tickets: 150, log: () => undefined });
+  await seedTickets(backend.server.services, { tickets: 150, log: () => undefined });
   host = await startBrowserHost();
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1360, height: 860 } });

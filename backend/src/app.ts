@@ -6,11 +6,9 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { apiTokenRoutes } from './api-tokens/api-token-routes';
-import { servicesOf } from './app/services';
 import { auditRoutes } from './audit/audit-routes';
 import { authRoutes } from './auth/auth-routes';
 import type { Services } from './app/services';
-import { contextOf, type AppContext } from './context';
 import { installErrorHandler } from './http/error-handler';
 import type { RegisteredRoute } from './http/route-table';
 import { OPERATIONS_ROUTES } from './jobs/operations-routes-list';
@@ -27,18 +25,16 @@ export interface App {
   routes: RegisteredRoute[];
   live: LiveServer;
   services: Services;
-  /** TRANSITIONAL: the service-locator view for route plugins not yet taking `Pick<Services, ...>`. */
-  ctx: AppContext;
 }
 
 /** Domain route plugins mounted under /api/v1. Later domains add theirs here. */
-const API_ROUTES = [(ctx: AppContext) => authRoutes(servicesOf(ctx)), (ctx: AppContext) => userRoutes(servicesOf(ctx)), (ctx: AppContext) => apiTokenRoutes(servicesOf(ctx)), (ctx: AppContext) => auditRoutes(servicesOf(ctx)), ...HELPDESK_ROUTES, ...MONITORING_ROUTES, ...OPERATIONS_ROUTES];
+const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES, ...MONITORING_ROUTES, ...OPERATIONS_ROUTES];
 
-function createHttp(ctx: Pick<Services, 'config'>, logger: Logger) {
+function createHttp({ config }: Pick<Services, 'config'>, logger: Logger) {
   return Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: ctx.config.BODY_LIMIT_BYTES,
-    trustProxy: ctx.config.TRUST_PROXY,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
@@ -51,7 +47,6 @@ export type Http = ReturnType<typeof createHttp>;
 
 /** The HTTP app over the wired services; socket.io (`live`) serves on its server. Starts no background work. */
 export async function buildApp(services: Services, live: LiveServer): Promise<App> {
-  const ctx = contextOf(services);
   const http = createHttp(services, services.logger);
   const routes: RegisteredRoute[] = [];
   http.addHook('onRoute', (r) => {
@@ -61,7 +56,7 @@ export async function buildApp(services: Services, live: LiveServer): Promise<Ap
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   installErrorHandler(http);
-  ctx.idempotency.install(http);
+  services.idempotency.install(http);
 
   let closing = false;
   http.addHook('preClose', async () => {
@@ -71,25 +66,25 @@ export async function buildApp(services: Services, live: LiveServer): Promise<Ap
     reply.header('x-request-id', request.id);
     // While draining, answer in-flight keep-alive requests with Connection: close so the server can finish.
     if (closing) reply.header('connection', 'close');
-    ctx.metrics.activeRequests.inc();
+    services.metrics.activeRequests.inc();
     // During a restore writes get 503 with the reason (maintenance/maintenance-mode.ts).
-    ctx.maintenance.gate(request);
+    services.maintenance.gate(request);
   });
   http.addHook('onSend', async (_request, reply, payload) => {
     if (closing) reply.header('connection', 'close');
     return payload;
   });
   http.addHook('onResponse', async (request, reply) => {
-    ctx.metrics.activeRequests.dec();
+    services.metrics.activeRequests.dec();
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) };
-    ctx.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
-    ctx.metrics.httpRequests.inc(labels);
-    if (reply.statusCode >= 500) ctx.metrics.httpErrors.inc(labels);
+    services.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    services.metrics.httpRequests.inc(labels);
+    if (reply.statusCode >= 500) services.metrics.httpErrors.inc(labels);
   });
 
   await http.register(rateLimit, {
     global: false,
-    ...(ctx.redis ? { redis: ctx.redis, nameSpace: 'opsdesk-rl-' } : {}),
+    ...(services.redis ? { redis: services.redis, nameSpace: 'opsdesk-rl-' } : {}),
     errorResponseBuilder: (_req, context) => ({
       statusCode: 429,
       error: 'rate_limited',
@@ -108,14 +103,14 @@ export async function buildApp(services: Services, live: LiveServer): Promise<Ap
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   http.get('/api/schema/', { schema: { hide: true } }, async () => http.swagger());
 
-  await http.register(healthRoutes(ctx));
+  await http.register(healthRoutes(services));
   await http.register(
     async (api) => {
-      for (const routes of API_ROUTES) await api.register(routes(ctx));
+      for (const routes of API_ROUTES) await api.register(routes(services));
     },
     { prefix: '/api/v1' },
   );
 
   live.attach(http.server);
-  return { http, routes, live, services, ctx };
+  return { http, routes, live, services };
 }

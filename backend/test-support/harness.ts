@@ -100,7 +100,7 @@ export async function createUserAndLogin(
   server: TestServer,
   user: { email: string; password: string; name?: string; role: 'agent' | 'oncall' | 'admin' },
 ): Promise<{ id: string; accessToken: string; refreshToken: string }> {
-  const created = await server.ctx.userService.create({ id: null, email: 'test', ip: null }, { name: user.name ?? user.email, ...user });
+  const created = await server.services.userService.create({ id: null, email: 'test', ip: null }, { name: user.name ?? user.email, ...user });
   const res = await server.api<{ accessToken: string; refreshToken: string }>('POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password } });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: created.id, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };

@@ -118,11 +118,3 @@ export interface Services {
   maintenanceWindows: MaintenanceWindows;
   procedures: ProcedureEngine;
 }
-
-/**
- * TRANSITIONAL: route lists still call `(ctx: AppContext) => xRoutes(servicesOf(ctx))` for plugins
- * converted to `Pick<Services, ...>`; an AppContext is a Services. Removed with AppContext.
- */
-export function servicesOf(ctx: Services): Services {
-  return ctx;
-}

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { HealthReport } from '../../../shared/api/health';
-import type { AppContext } from '../context';
+import type { Services } from '../app/services';
 
 /** `/health/` (the manuals' path) and `/metrics` for Prometheus; both unauthenticated, as scrapers expect. */
-export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+export function healthRoutes(ctx: Pick<Services, 'health' | 'metrics'>): FastifyPluginAsyncZod {
   return async (app) => {
     for (const url of ['/health/', '/health']) {
       app.get(url, { schema: { tags: ['health'], hide: url === '/health', response: { 200: HealthReport, 503: HealthReport } } }, async (_req, reply) => {

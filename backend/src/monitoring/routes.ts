@@ -1,5 +1,3 @@
-import { servicesOf } from '../app/services';
-import type { AppContext } from '../context';
 import { alertRoutes } from '../alerts/alert-routes';
 import { escalationRoutes } from '../escalation/escalation-routes';
 import { incidentRoutes } from '../incidents/incident-routes';
@@ -11,6 +9,4 @@ import { silenceRoutes } from '../silences/silence-routes';
 import { metricsRoutes } from './metrics-routes';
 
 /** Route plugins of the monitoring, alerting and incident domain (mounted under /api/v1). */
-export const MONITORING_ROUTES = [alertRoutes, silenceRoutes, ruleRoutes, channelRoutes, escalationRoutes, integrationRoutes, incidentRoutes, reportRoutes, metricsRoutes].map(
-  (routes) => (ctx: AppContext) => routes(servicesOf(ctx)),
-);
+export const MONITORING_ROUTES = [alertRoutes, silenceRoutes, ruleRoutes, channelRoutes, escalationRoutes, integrationRoutes, incidentRoutes, reportRoutes, metricsRoutes];

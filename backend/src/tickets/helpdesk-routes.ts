@@ -1,5 +1,3 @@
-import { servicesOf } from '../app/services';
-import type { AppContext } from '../context';
 import { queueRoutes } from '../queues/queue-routes';
 import { slaRoutes } from '../sla/sla-routes';
 import { syncRoutes } from '../sync/sync-routes';
@@ -7,10 +5,4 @@ import { viewRoutes } from '../views/view-routes';
 import { ticketRoutes } from './ticket-routes';
 
 /** The helpdesk's route plugins, mounted under /api/v1 by app.ts. */
-export const HELPDESK_ROUTES = [
-  (ctx: AppContext) => queueRoutes(servicesOf(ctx)),
-  (ctx: AppContext) => ticketRoutes(servicesOf(ctx)),
-  (ctx: AppContext) => slaRoutes(servicesOf(ctx)),
-  (ctx: AppContext) => viewRoutes(servicesOf(ctx)),
-  (ctx: AppContext) => syncRoutes(servicesOf(ctx)),
-];
+export const HELPDESK_ROUTES = [queueRoutes, ticketRoutes, slaRoutes, viewRoutes, syncRoutes];

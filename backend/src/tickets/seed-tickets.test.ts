@@ -11,7 +11,7 @@ describe.each(DATABASES)('seed-demo tickets on %s', (kind) => {
   beforeAll(async () => {
     server = await startTestServer(kind);
     const lines: string[] = [];
-    await seedDemo(server.ctx, { tickets: 400, log: (l) => lines.push(l) });
+    await seedDemo(server.services, { tickets: 400, log: (l) => lines.push(l) });
     const line = lines.find((l) => l.includes('admin@opsdesk.local'))!;
     const password = /password (\S+)/.exec(line)![1]!;
     const login = await makeApiCaller(server.url)('POST', '/api/v1/auth/login', { body: { email: 'admin@opsdesk.local', password } });
