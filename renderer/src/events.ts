@@ -11,7 +11,7 @@ import {
   onUnacked,
 } from './features/auth/session';
 import { onTicketsChangedForDetail } from './features/tickets/slice';
-import { onQueuesChanged, onTicketsChanged } from './features/queues/slice';
+import { onQueuesChanged, onTicketsChanged } from './features/queues/actions';
 import { navigate } from './features/shell/ui';
 import { toast } from './ui/toasts';
 

@@ -18,7 +18,8 @@ import {
 import { updateSettings } from '../auth/session';
 import { navigate } from '../shell/ui';
 import { toast } from '../../ui/toasts';
-import { loadQueueMeta, useTickets } from '../queues/slice';
+import { loadQueueMeta } from '../queues/actions';
+import { useTickets } from '../queues/store';
 import { SilenceDialog } from './SilenceDialog';
 
 export function Alerts({ focusId }: { focusId: string | null }) {

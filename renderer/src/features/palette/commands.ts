@@ -1,6 +1,6 @@
 import { logout, updateSettings } from '../auth/session';
 import { backUpNow } from '../backups/slice';
-import { setText } from '../queues/slice';
+import { setText } from '../queues/actions';
 import { requestJob } from '../runbooks/slice';
 import { checkForUpdates } from '../settings/slice';
 import { syncNow } from '../shell/outbox';

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { errorMessage } from '../../api';
 import { toast } from '../../ui/toasts';
-import { bulkUpdate, checkLoaded, useTickets } from './slice';
+import { bulkUpdate, checkLoaded } from './actions';
+import { useTickets } from './store';
 import { StatusPrioritySelects } from './StatusPrioritySelects';
 
 /** Changes every checked ticket at once. */

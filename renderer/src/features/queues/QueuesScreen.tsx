@@ -14,8 +14,8 @@ import {
   setPriorityFilter,
   setStatusFilter,
   setText,
-  useTickets,
-} from './slice';
+} from './actions';
+import { useTickets } from './store';
 
 export function Queues() {
   const views = useTickets((s) => s.views);

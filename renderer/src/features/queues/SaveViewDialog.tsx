@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { errorMessage } from '../../api';
 import { Dialog } from '../../ui/Dialog';
-import { saveCurrentAsView } from './slice';
+import { saveCurrentAsView } from './actions';
 
 export function SaveViewDialog({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState('');

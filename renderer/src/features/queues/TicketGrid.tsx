@@ -3,16 +3,9 @@ import type { TicketSort } from '../../../../shared/ipc';
 import { relativeTime, titleCase } from '../../lib/format';
 import { useNow } from '../../ui/hooks';
 import { navigate } from '../shell/ui';
-import {
-  checkLoaded,
-  ensureRows,
-  setCursor,
-  setSort,
-  ticketAt,
-  toggleChecked,
-  userName,
-  useTickets,
-} from './slice';
+import { checkLoaded, ensureRows, setCursor, setSort, toggleChecked } from './actions';
+import { ticketAt, userName } from './selectors';
+import { useTickets } from './store';
 import { PriorityBadge, SlaCell } from './TicketCells';
 
 const ROW = 36;

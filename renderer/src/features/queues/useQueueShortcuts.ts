@@ -4,7 +4,9 @@ import { toast } from '../../ui/toasts';
 import { currentUser, useSession } from '../auth/session';
 import { navigate, setShortcuts, useUi } from '../shell/ui';
 import { quickUpdate, setComposeIntent } from '../tickets/slice';
-import { moveCursor, ticketAt, toggleChecked, useTickets } from './slice';
+import { moveCursor, toggleChecked } from './actions';
+import { ticketAt } from './selectors';
+import { useTickets } from './store';
 
 function isTyping(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;

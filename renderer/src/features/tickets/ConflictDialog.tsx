@@ -3,7 +3,8 @@ import { titleCase } from '../../lib/format';
 import { DataTable } from '../../ui/DataTable';
 import { Dialog } from '../../ui/Dialog';
 import { toast } from '../../ui/toasts';
-import { userName, useTickets } from '../queues/slice';
+import { userName } from '../queues/selectors';
+import { useTickets } from '../queues/store';
 import { resolveConflict, useTicket } from './slice';
 
 /** Keep mine / take theirs for the open ticket's first conflicting outbox item. */

@@ -9,7 +9,7 @@ import {
 import { formatCountdown, liveSlaState, relativeTime, titleCase } from '../../lib/format';
 import { EnumSelect } from '../../ui/EnumSelect';
 import { currentUser, useSession } from '../auth/session';
-import { useTickets } from '../queues/slice';
+import { useTickets } from '../queues/store';
 import { changeTicket } from './slice';
 
 /** The ticket's side panel: status, priority, assignee, tags, SLA timers and history. */

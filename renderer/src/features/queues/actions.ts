@@ -1,74 +1,7 @@
-import { create } from 'zustand';
-import type {
-  Queue,
-  SavedView,
-  TicketChanges,
-  TicketFilter,
-  TicketSort,
-  TicketSummary,
-  UserRef,
-} from '../../../../shared/ipc';
+import type { SavedView, TicketChanges, TicketFilter, TicketSort } from '../../../../shared/ipc';
 import { call, errorMessage } from '../../api';
-
-export const PAGE = 200;
-
-interface QueueSlice {
-  views: SavedView[];
-  activeViewId: string | null;
-  /** Ad-hoc refinements on top of the active view's filter. */
-  text: string;
-  statusFilter: TicketFilter['status'];
-  priorityFilter: TicketFilter['priority'];
-  sort: TicketSort;
-  total: number | null;
-  /** Loaded pages of the current list, by page index. Replaced (not mutated) on change. */
-  pages: Map<number, TicketSummary[]>;
-  /** Bumped when the list must be re-read (filter change or tickets.changed). */
-  generation: number;
-  loading: boolean;
-  error: string | null;
-  cursor: number;
-  checked: Set<string>;
-  users: UserRef[];
-  queues: Queue[];
-}
-
-export const useTickets = create<QueueSlice>(() => ({
-  views: [],
-  activeViewId: null,
-  text: '',
-  statusFilter: undefined,
-  priorityFilter: undefined,
-  sort: { field: 'updatedAt', dir: 'desc' },
-  total: null,
-  pages: new Map(),
-  generation: 0,
-  loading: false,
-  error: null,
-  cursor: 0,
-  checked: new Set(),
-  users: [],
-  queues: [],
-}));
-
-// ── derived ─────────────────────────────────────────────────────────────────────────────────────
-export function activeView(s: QueueSlice): SavedView | undefined {
-  return s.views.find((v) => v.id === s.activeViewId);
-}
-export function effectiveFilter(s: QueueSlice): TicketFilter {
-  const f: TicketFilter = { ...(activeView(s)?.filter ?? {}) };
-  if (s.text.trim()) f.text = s.text.trim();
-  if (s.statusFilter?.length) f.status = s.statusFilter;
-  if (s.priorityFilter?.length) f.priority = s.priorityFilter;
-  return f;
-}
-export function ticketAt(s: QueueSlice, i: number): TicketSummary | undefined {
-  return s.pages.get(Math.floor(i / PAGE))?.[i % PAGE];
-}
-export function userName(s: Pick<QueueSlice, 'users'>, id: string | null): string {
-  if (!id) return 'Unassigned';
-  return s.users.find((u) => u.id === id)?.name ?? 'Unknown';
-}
+import { effectiveFilter } from './selectors';
+import { PAGE, useTickets } from './store';
 
 // ── loading ─────────────────────────────────────────────────────────────────────────────────────
 const inflight = new Set<string>();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PAGE, effectiveFilter, ticketAt, useTickets, userName } from './slice';
+import { PAGE, useTickets } from './store';
+import { effectiveFilter, ticketAt, userName } from './selectors';
 
 describe('queue slice', () => {
   it('combines the saved view filter with ad-hoc search and filters', () => {

@@ -1,0 +1,50 @@
+import { create } from 'zustand';
+import type {
+  Queue,
+  SavedView,
+  TicketFilter,
+  TicketSort,
+  TicketSummary,
+  UserRef,
+} from '../../../../shared/ipc';
+
+export const PAGE = 200;
+
+export interface QueueSlice {
+  views: SavedView[];
+  activeViewId: string | null;
+  /** Ad-hoc refinements on top of the active view's filter. */
+  text: string;
+  statusFilter: TicketFilter['status'];
+  priorityFilter: TicketFilter['priority'];
+  sort: TicketSort;
+  total: number | null;
+  /** Loaded pages of the current list, by page index. Replaced (not mutated) on change. */
+  pages: Map<number, TicketSummary[]>;
+  /** Bumped when the list must be re-read (filter change or tickets.changed). */
+  generation: number;
+  loading: boolean;
+  error: string | null;
+  cursor: number;
+  checked: Set<string>;
+  users: UserRef[];
+  queues: Queue[];
+}
+
+export const useTickets = create<QueueSlice>(() => ({
+  views: [],
+  activeViewId: null,
+  text: '',
+  statusFilter: undefined,
+  priorityFilter: undefined,
+  sort: { field: 'updatedAt', dir: 'desc' },
+  total: null,
+  pages: new Map(),
+  generation: 0,
+  loading: false,
+  error: null,
+  cursor: 0,
+  checked: new Set(),
+  users: [],
+  queues: [],
+}));
