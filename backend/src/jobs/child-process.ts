@@ -40,8 +40,9 @@ export function runChild(argv: string[], options: SpawnOptions): Promise<ChildRe
     const killGroup = (sig: NodeJS.Signals) => {
       try {
         if (child.pid) process.kill(-child.pid, sig);
-      } catch {
-        /* already gone */
+      } catch (err) {
+        // ESRCH: the group is already gone (the usual case once the job exited); else into the job's log.
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') options.log('err', `opsdesk: ${sig} to the job's process group failed: ${(err as Error).message}`);
       }
     };
     const onAbort = () => {

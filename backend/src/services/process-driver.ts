@@ -95,7 +95,10 @@ export class ProcessDriver implements ServiceDriver {
       shell: false,
     });
     (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-    child.stdin?.on('error', () => {});
+    // EPIPE once the replica has exited is expected; anything else goes to the service's log.
+    child.stdin?.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') log(`replica ${r.index} of ${s.spec.name}: lifeline error: ${err.message}`);
+    });
     r.child = child;
     r.state = 'starting';
     r.startedAt = Date.now();
@@ -141,8 +144,9 @@ export class ProcessDriver implements ServiceDriver {
     const kill = (sig: NodeJS.Signals) => {
       try {
         process.kill(-pid, sig);
-      } catch {
-        /* gone */
+      } catch (err) {
+        // ESRCH: the group is already gone.
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') log(`replica ${r.index} (pid ${pid}): ${sig} failed: ${(err as Error).message}`);
       }
     };
     kill('SIGTERM');
