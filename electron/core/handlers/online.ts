@@ -1,17 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import type { Method } from 'axios';
+import type { RouteDef, RouteInput, RouteOutput } from '../../../shared/api/route';
+import { ROUTES, type RouteName, type Routes } from '../../../shared/api/routes';
+import { forwardRoute } from '../api/route-forwarder';
 import type { CoreContext } from './context';
 
-/** A call of the signed-in session to the server; writes carry an Idempotency-Key. */
-export async function online<T>(core: CoreContext, method: Method, path: string, options: { body?: unknown; query?: Record<string, string | number | boolean | undefined> } = {}): Promise<T> {
-  const ws = core.signedIn();
-  const res = await ws.api.request<T>(method, path, { ...options, idempotencyKey: method === 'GET' ? undefined : `odk-${randomUUID()}` });
-  return res.data;
-}
-
-/** Lists come either as arrays or as `{ items }` pages. */
-export function items<T>(data: unknown): T[] {
-  if (Array.isArray(data)) return data as T[];
-  const page = data as { items?: T[] } | null;
-  return page?.items ?? [];
+/**
+ * Calls a declared route with the signed-in session, as the derived `api.*` channels do: the
+ * request is typed by the route's schemas and the answer is checked against its response.
+ */
+export async function route<K extends RouteName>(core: CoreContext, name: K, ...call: Record<never, never> extends RouteInput<Routes[K]> ? [call?: RouteInput<Routes[K]>] : [call: RouteInput<Routes[K]>]): Promise<RouteOutput<Routes[K]>> {
+  const def: RouteDef = ROUTES[name];
+  return (await forwardRoute(core.signedIn().api, name, def, call[0] as Parameters<typeof forwardRoute>[3])) as RouteOutput<Routes[K]>;
 }

@@ -4,7 +4,6 @@ import type { SavedView } from '../../../shared/ipc';
 import { routePath } from '../api/route-forwarder';
 import { CoreError } from '../errors';
 import type { Workspace } from '../workspace';
-import { items } from './online';
 import { write, type CoreContext, type DomainChannels, type Handlers } from './context';
 
 /** Tickets, queues, users and saved views: read from the cache, written through the outbox. */
@@ -58,6 +57,13 @@ export function ticketHandlers(core: CoreContext): Handlers<DomainChannels<'tick
 async function refreshHistory(ws: Workspace, ticketId: string): Promise<void> {
   const res = await ws.api.request<unknown>('GET', routePath('tickets.events.list', { id: ticketId }), { timeoutMs: 3000, retries: 0 });
   ws.cache.tickets.putEvents(items(res.data));
+}
+
+/** Lists come either as arrays or as `{ items }` pages. */
+function items<T>(data: unknown): T[] {
+  if (Array.isArray(data)) return data as T[];
+  const page = data as { items?: T[] } | null;
+  return page?.items ?? [];
 }
 
 function builtInViews(ws: Workspace | null): SavedView[] {
