@@ -13,6 +13,8 @@ import type { SilenceService } from '../silences/silence-service';
 import type { CollectorRegistry } from './collectors';
 import type { MetricStore } from './metric-store';
 
+type Step = [name: string, run: () => Promise<unknown>];
+
 export interface MonitoringRoundsDeps {
   config: Config;
   clock: Clock;
@@ -61,9 +63,40 @@ export class MonitoringRounds {
       this.d.notifier.close();
     });
     if (!this.d.config.MONITORING_LOOPS) return;
-    lifecycle.every('collect-and-evaluate', this.d.config.METRICS_INTERVAL_SECONDS * 1000, () => this.collectAndEvaluate(), { immediate: true });
-    lifecycle.every('alert-tick', this.d.config.ALERT_TICK_SECONDS * 1000, () => this.tick());
+    // Each step of a round fails on its own, reported under its name, without skipping the rest.
+    const steps = (list: Step[]) => async () => {
+      for (const [name, step] of list) await step().catch(lifecycle.reporter(name));
+    };
+    lifecycle.every('collect-and-evaluate', this.d.config.METRICS_INTERVAL_SECONDS * 1000, steps(this.collectSteps()), { immediate: true });
+    lifecycle.every('alert-tick', this.d.config.ALERT_TICK_SECONDS * 1000, steps(this.tickSteps()));
     lifecycle.every('metric-rollups-and-retention', 60_000, () => this.d.metricStore.maintain());
+  }
+
+  /** Collection (each collector's failure is reported as `collector:<name>`), then rule evaluation. */
+  private collectSteps(): Step[] {
+    return [
+      ['collect', () => this.collect()],
+      ['rule-evaluation', () => this.d.evaluator.evaluate()],
+    ];
+  }
+
+  /** The alert tick, in order. */
+  private tickSteps(): Step[] {
+    return [
+      ['silences', () => this.silenceBoundaries()],
+      ['heartbeats', () => this.d.heartbeats.check()],
+      ['incident-response-targets', () => this.d.incidents.checkResponseTargets()],
+      ['escalation', () => this.d.escalator.tick()],
+      ['delivery-recovery', () => this.d.notifier.recoverInterrupted()],
+      ['delivery-retries', () => this.d.notifier.retryDue()],
+    ];
+  }
+
+  /** A silence that started or ended since the last tick re-evaluates open alerts. */
+  private async silenceBoundaries(): Promise<void> {
+    const now = this.d.clock.now();
+    if (await this.d.silences.boundaryBetween(this.lastTickAt, now)) await this.d.alerts.reapplySilences();
+    this.lastTickAt = now;
   }
 
   /** The check that the API answers, once the server listens. */
@@ -81,20 +114,12 @@ export class MonitoringRounds {
   }
 
   async collectAndEvaluate(): Promise<void> {
-    await this.collect();
-    await this.d.evaluator.evaluate();
+    for (const [, step] of this.collectSteps()) await step();
   }
 
   /** Escalation, delivery retries and recovery, heartbeats, silence starts/ends and incident response targets. */
   async tick(): Promise<void> {
-    const now = this.d.clock.now();
-    if (await this.d.silences.boundaryBetween(this.lastTickAt, now)) await this.d.alerts.reapplySilences();
-    this.lastTickAt = now;
-    await this.d.heartbeats.check();
-    await this.d.incidents.checkResponseTargets();
-    await this.d.escalator.tick();
-    await this.d.notifier.recoverInterrupted();
-    await this.d.notifier.retryDue();
+    for (const [, step] of this.tickSteps()) await step();
   }
 
   /** Waits for background notification work started by earlier calls. */
