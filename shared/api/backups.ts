@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { Timestamp } from './common';
 
-export const BackupClass = z.enum(['hourly', 'daily', 'weekly', 'monthly']);
-export type BackupClass = z.infer<typeof BackupClass>;
-export const BackupKind = z.enum(['scheduled', 'manual', 'safety', 'pre-maintenance']);
-export type BackupKind = z.infer<typeof BackupKind>;
+import { BackupClass, BackupKind, BackupStatus, DatabaseDialect } from '../domain/backups';
+
+// Declared once in shared/domain; re-exported for the existing importers.
+export { BackupClass, BackupKind, BackupStatus, DatabaseDialect } from '../domain/backups';
 
 /** Written beside each backup file as `<file>.manifest.json`, so backups are found without the database. */
 export const BackupManifest = z.object({
   format: z.literal('opsdesk-backup/1'),
   id: z.string(),
   createdAt: Timestamp,
-  dialect: z.enum(['sqlite', 'postgres']),
+  dialect: DatabaseDialect,
   kind: BackupKind,
   file: z.string().describe('file name, relative to the manifest'),
   compression: z.enum(['gzip', 'pg_custom']),
@@ -28,9 +28,9 @@ export type BackupManifest = z.infer<typeof BackupManifest>;
 export const Backup = z.object({
   id: z.string(),
   createdAt: Timestamp,
-  dialect: z.enum(['sqlite', 'postgres']),
+  dialect: DatabaseDialect,
   kind: BackupKind,
-  status: z.enum(['ok', 'failed', 'pruned']),
+  status: BackupStatus,
   file: z.string().nullable(),
   sizeBytes: z.number().int().nullable(),
   sha256: z.string().nullable(),
@@ -47,7 +47,7 @@ export const Backup = z.object({
 export type Backup = z.infer<typeof Backup>;
 
 export const BackupListQuery = z.object({
-  status: z.enum(['ok', 'failed', 'pruned']).optional(),
+  status: BackupStatus.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export const RetentionPolicy = z.object({ hourlyHours: z.number(), dailyDays: z.number(), weeklyWeeks: z.number(), monthlyMonths: z.number() });

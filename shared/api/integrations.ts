@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InboundAlertStatus } from '../domain/alerts';
 import { Labels, Severity } from './alerts';
 
 const IsoTime = z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'not an RFC 3339 time');
@@ -6,7 +7,7 @@ const StrMap = z.record(z.string().max(200), z.string().max(10_000));
 
 /** Prometheus Alertmanager webhook payload, version 4 (prometheus.io/docs/alerting/latest/configuration/#webhook_config). */
 export const AlertmanagerAlert = z.object({
-  status: z.enum(['firing', 'resolved']),
+  status: InboundAlertStatus,
   labels: StrMap,
   annotations: StrMap.default({}),
   startsAt: IsoTime,
@@ -18,7 +19,7 @@ export const AlertmanagerWebhook = z.object({
   version: z.literal('4'),
   groupKey: z.string().max(4000),
   truncatedAlerts: z.number().int().optional(),
-  status: z.enum(['firing', 'resolved']),
+  status: InboundAlertStatus,
   receiver: z.string().max(500),
   groupLabels: StrMap.default({}),
   commonLabels: StrMap.default({}),
@@ -30,7 +31,7 @@ export type AlertmanagerWebhook = z.infer<typeof AlertmanagerWebhook>;
 
 /** Grafana unified-alerting webhook contact point payload. */
 export const GrafanaAlert = z.object({
-  status: z.enum(['firing', 'resolved']),
+  status: InboundAlertStatus,
   labels: StrMap,
   annotations: StrMap.default({}),
   startsAt: IsoTime,
@@ -45,7 +46,7 @@ export const GrafanaAlert = z.object({
 });
 export const GrafanaWebhook = z.object({
   receiver: z.string().max(500),
-  status: z.enum(['firing', 'resolved']),
+  status: InboundAlertStatus,
   orgId: z.number().int().optional(),
   alerts: z.array(GrafanaAlert).min(1).max(5000),
   groupLabels: StrMap.default({}),
@@ -64,7 +65,7 @@ export type GrafanaWebhook = z.infer<typeof GrafanaWebhook>;
 /** Our own simple format for scripts and other tools. */
 export const GenericAlert = z.object({
   name: z.string().trim().min(1).max(200),
-  status: z.enum(['firing', 'resolved']).default('firing'),
+  status: InboundAlertStatus.default('firing'),
   severity: Severity.default('medium'),
   summary: z.string().max(2000).optional(),
   description: z.string().max(10_000).optional(),

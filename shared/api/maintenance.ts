@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MaintenanceStatus } from '../domain/operations';
 import { Timestamp } from './common';
 
 export const MaintenanceWindowInput = z
@@ -26,7 +27,7 @@ export const MaintenanceWindow = z.object({
   timezone: z.string(),
   services: z.array(z.string()),
   silenceAlerts: z.boolean(),
-  status: z.enum(['scheduled', 'active', 'completed', 'cancelled']),
+  status: MaintenanceStatus,
   /** The occurrence in progress or next to come. */
   currentStart: Timestamp.nullable(),
   currentEnd: Timestamp.nullable(),

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common';
 
-export const StepKind = z.enum(['manual', 'runbook', 'check', 'action', 'watch']);
-export const StepStatus = z.enum(['pending', 'running', 'waiting', 'done', 'failed', 'skipped']);
-export type StepStatus = z.infer<typeof StepStatus>;
-export const RunStatus = z.enum(['running', 'waiting', 'completed', 'failed', 'aborted']);
-export type RunStatus = z.infer<typeof RunStatus>;
+import { RunStatus, StepKind, StepStatus } from '../domain/operations';
+
+// Declared once in shared/domain; re-exported for the existing importers.
+export { RunStatus, StepKind, StepStatus } from '../domain/operations';
 
 export const ProcedureStep = z.object({
   index: z.number().int(),

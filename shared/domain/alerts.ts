@@ -13,6 +13,10 @@ export type AlertStatus = z.infer<typeof AlertStatus>;
 /** An alert still needing attention. */
 export const ACTIVE_ALERT_STATUSES = ['firing', 'acknowledged'] as const satisfies readonly AlertStatus[];
 
+/** The statuses an alert arrives with from other systems (Alertmanager, Grafana, webhooks). */
+export const INBOUND_ALERT_STATUSES = ['firing', 'resolved'] as const satisfies readonly AlertStatus[];
+export const InboundAlertStatus = z.enum(INBOUND_ALERT_STATUSES);
+
 /** The statuses a cached alert may show: the server's, and `silenced` when an active silence matches it. */
 export const CACHED_ALERT_STATUSES = [...ALERT_STATUSES, 'silenced'] as const;
 export const CachedAlertStatus = z.enum(CACHED_ALERT_STATUSES);
