@@ -1,7 +1,7 @@
 import type { Services } from '../app/services';
 
 /** A few alerts in each state and one incident, so the monitoring screens have something to show. */
-export async function seedMonitoringDemo(ctx: Services, log: (line: string) => void): Promise<void> {
+export async function seedMonitoringDemo(ctx: Pick<Services, 'database' | 'users' | 'monitoringRounds' | 'alerts' | 'incidents'>, log: (line: string) => void): Promise<void> {
   const m = ctx;
   await ctx.monitoringRounds.init();
   const existing = await ctx.database.db.selectFrom('alerts').select('id').limit(1).execute();

@@ -144,7 +144,7 @@ type Row = Record<string, unknown>;
 /** Batched inserts: cached prepared statements on SQLite, multi-row INSERTs on PostgreSQL. */
 class BulkWriter {
   private readonly statements = new Map<string, { run(...args: unknown[]): unknown }>();
-  constructor(private readonly ctx: Services) {}
+  constructor(private readonly ctx: Pick<Services, 'database'>) {}
 
   async insert(trx: Kysely<Database>, table: string, rows: Row[]): Promise<void> {
     if (!rows.length) return;
@@ -184,7 +184,9 @@ export interface SeedTicketsOptions {
  * The rows are the ones the services write, with one documented difference: each ticket and
  * comment gets one change-feed entry with its final state instead of one per historical edit.
  */
-export async function seedTickets(ctx: Services, options: SeedTicketsOptions): Promise<void> {
+export type SeedTicketsDeps = Pick<Services, 'database' | 'queues' | 'sla' | 'clock' | 'changes'>;
+
+export async function seedTickets(ctx: SeedTicketsDeps, options: SeedTicketsOptions): Promise<void> {
   const db = ctx.database.db;
   const actor = { ...SYSTEM_ACTOR, email: 'seed-demo' };
   const users = await db.selectFrom('users').select(['id', 'email', 'role']).execute();
