@@ -51,13 +51,13 @@ import {
   UserRef,
 } from './models';
 import { apiChannels, type ApiChannels } from './api-channels';
+import { Email } from '../api/common';
 import { ApiTokenScope } from '../domain/roles';
 
 const Empty = z.object({}).strict().optional();
 const Void = z.null();
 const ById = z.object({ id: Id });
 const Password = z.string().min(1).max(256);
-const Email = z.string().trim().toLowerCase().max(254).email();
 
 /**
  * Where a channel is answered: `local` by the core itself (app, profiles, session, settings,

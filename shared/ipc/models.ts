@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Timestamp } from '../api/common';
 import { CACHED_ALERT_STATUSES, CachedAlertStatus, Severity } from '../domain/alerts';
 import { Role } from '../domain/roles';
 import { CachedSlaState, Priority, TicketStatus } from '../domain/tickets';
@@ -8,9 +9,9 @@ import { CachedSlaState, Priority, TicketStatus } from '../domain/tickets';
  * passed through from the server), not the HTTP schemas: the core maps one onto the other.
  */
 
+/** A desktop id: the server's, or one made here (`local-<uuid>`, `builtin:queue:<id>`), hence longer than the server's. */
 export const Id = z.string().min(1).max(128);
-/** Epoch milliseconds. */
-export const Timestamp = z.number().int();
+export { Timestamp };
 
 // Enums and domain constants are declared once, in shared/domain.
 export { OPEN_TICKET_STATUSES, PRIORITIES, Priority, TICKET_STATUSES, TicketStatus } from '../domain/tickets';
