@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Runbook } from '../../../../shared/ipc';
 import { fieldsOf, initialValues, toParams, validate, type Field } from '../../lib/schema-form';
 import { ConfirmDestructive, Dialog } from '../../ui/Dialog';
+import { EnumSelect } from '../../ui/EnumSelect';
 import { ErrorBox } from '../../ui/feedback';
 import { useAction } from '../../ui/hooks';
 import { toast } from '../../ui/toasts';
@@ -43,20 +44,17 @@ export function SchemaFields({
             {f.label}
             {f.required && <span aria-hidden> *</span>}
             {f.kind === 'select' ? (
-              <select
+              <EnumSelect
                 id={id}
+                values={f.options}
                 value={String(values[f.name] ?? '')}
-                onChange={(e) => onChange({ ...values, [f.name]: e.target.value })}
+                label={(o) => o}
+                empty={f.required ? undefined : '(default)'}
+                onChange={(v) => onChange({ ...values, [f.name]: v })}
+                onEmpty={() => onChange({ ...values, [f.name]: '' })}
                 aria-invalid={!!err}
                 aria-describedby={`${id}-msg`}
-              >
-                {!f.required && <option value="">(default)</option>}
-                {f.options.map((o) => (
-                  <option key={o} value={o}>
-                    {o}
-                  </option>
-                ))}
-              </select>
+              />
             ) : (
               <input
                 id={id}
