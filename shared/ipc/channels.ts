@@ -51,13 +51,14 @@ import {
   UserRef,
 } from './models';
 import { apiChannels, type ApiChannels } from './api-channels';
+import { PASSWORD_MAX_LENGTH } from '../api/auth';
 import { Email } from '../api/common';
 import { ApiTokenScope } from '../domain/roles';
 
 const Empty = z.object({}).strict().optional();
 const Void = z.null();
 const ById = z.object({ id: Id });
-const Password = z.string().min(1).max(256);
+const Password = z.string().min(1).max(PASSWORD_MAX_LENGTH);
 
 /**
  * Where a channel is answered: `local` by the core itself (app, profiles, session, settings,
