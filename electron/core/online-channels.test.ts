@@ -78,7 +78,7 @@ describe('online channels against a real backend', () => {
   it('incidents: create → update → transition → note → link → review, list and get', async () => {
     const created = await call(admin, 'incidents.create', { title: 'Checkout latency', description: 'p95 above 5 s', severity: 'high' });
     expect(created).toMatchObject({ title: 'Checkout latency', severity: 'high', state: 'detected' });
-    const updated = await call(admin, 'incidents.update', { id: created.id, changes: { title: 'Checkout latency (EU)' } });
+    const updated = await call(admin, 'api.incidents.update', { params: { id: created.id }, body: { title: 'Checkout latency (EU)' } });
     expect(updated.title).toBe('Checkout latency (EU)');
     expect(await call(admin, 'incidents.transition', { id: created.id, state: 'acknowledged', note: 'on it' })).toMatchObject({ state: 'acknowledged' });
     const noted = await call(admin, 'incidents.note', { id: created.id, body: 'rolled back the release' });
@@ -215,20 +215,20 @@ describe('online channels against a real backend', () => {
     const w = await call(admin, 'maintenance.schedule', { title: 'DB upgrade', announcement: 'Short downtime', startsAt: now + 3_600_000, endsAt: now + 7_200_000, services: [] });
     expect(w).toMatchObject({ title: 'DB upgrade', status: 'scheduled' });
     expect((await call(admin, 'maintenance.list', undefined)).map((x) => x.id)).toContain(w.id);
-    expect(await call(admin, 'maintenance.get', { id: w.id })).toMatchObject({ id: w.id });
+    expect(await call(admin, 'api.maintenance.get', { params: { id: w.id } })).toMatchObject({ id: w.id });
     const wizard = await call(admin, 'api.request', { method: 'POST', path: `/api/v1/maintenance/${w.id}/wizard`, body: { params: {} } });
     expect(wizard.status).toBe(201);
     const procedures = await call(admin, 'api.request', { method: 'GET', path: '/api/v1/procedures' });
     expect(procedures.status).toBe(200);
     expect(await call(admin, 'api.request', { method: 'GET', path: '/api/v1/procedures/runs' })).toMatchObject({ status: 200 });
     expect(await call(admin, 'maintenance.cancel', { id: w.id })).toBeNull();
-    expect(await call(admin, 'maintenance.get', { id: w.id })).toMatchObject({ status: 'cancelled' });
+    expect(await call(admin, 'api.maintenance.get', { params: { id: w.id } })).toMatchObject({ status: 'cancelled' });
   });
 
   it('metrics: names and a series', async () => {
     const now = Date.now();
     await server.services.metricStore.write([{ name: 'cpu_percent', labels: { host: 'web-1' }, value: 42 }], now - 60_000);
-    const names = await call(admin, 'metrics.names', undefined);
+    const names = await call(admin, 'api.metrics.names', undefined);
     const name = names[0]?.name ?? 'cpu_percent';
     const series = await call(admin, 'metrics.series', { name, from: now - 3_600_000, to: now + 60_000 });
     expect(series).toBeTruthy();

@@ -21,7 +21,6 @@ import {
   LinkRequest,
   MaintenanceWindow,
   MaintenanceWindowInput,
-  MetricNames,
   SeriesResponse,
   TransitionRequest,
   NotificationPrefs,
@@ -174,7 +173,6 @@ const handWritten = {
   'incidents.list': { kind: 'online', request: z.object({ state: z.array(IncidentState).optional(), severity: Severity.optional() }).default({}), response: z.array(Incident) },
   'incidents.get': { kind: 'online', request: ById, response: IncidentDetail },
   'incidents.create': { kind: 'online', request: CreateIncidentRequest, response: Incident },
-  'incidents.update': { kind: 'online', request: z.object({ id: Id, changes: z.object({ title: z.string().trim().min(1).max(300), description: z.string().max(20_000).nullable(), severity: Severity, commanderId: Id.nullable() }).partial() }), response: Incident },
   'incidents.transition': { kind: 'online', request: TransitionRequest.extend({ id: Id }), response: Incident },
   'incidents.note': { kind: 'online', request: IncidentNoteRequest.extend({ id: Id }), response: IncidentDetail },
   'incidents.link': { kind: 'online', request: LinkRequest.extend({ id: Id }), response: Incident },
@@ -197,7 +195,6 @@ const handWritten = {
 
   // ── maintenance (online; shared/api/maintenance) ─────────────────────────────────────────────
   'maintenance.list': { kind: 'online', request: Empty, response: z.array(MaintenanceWindow) },
-  'maintenance.get': { kind: 'online', request: ById, response: MaintenanceWindow },
   'maintenance.schedule': { kind: 'online', request: MaintenanceWindowInput, response: MaintenanceWindow },
   'maintenance.cancel': { kind: 'online', request: ById, response: Void },
 
@@ -207,7 +204,6 @@ const handWritten = {
   'backups.manifest': { kind: 'online', request: ById, response: BackupManifest },
 
   // ── metrics (online; shared/api/metrics) ─────────────────────────────────────────────────────
-  'metrics.names': { kind: 'online', request: Empty, response: MetricNames },
   /** `labels` are filters in the server's `name=value` form (e.g. `host=web-1`). */
   'metrics.series': {
     kind: 'online',

@@ -7,7 +7,6 @@ export function incidentHandlers(core: CoreContext): Handlers<DomainChannels<'in
     'incidents.list': ({ state, severity }) => route(core, 'incidents.list', { query: { state: state?.join(','), severity } }),
     'incidents.get': ({ id }) => route(core, 'incidents.get', { params: { id } }),
     'incidents.create': (body) => route(core, 'incidents.create', { body }),
-    'incidents.update': ({ id, changes }) => route(core, 'incidents.update', { params: { id }, body: changes }),
     'incidents.transition': ({ id, ...body }) => route(core, 'incidents.transition', { params: { id }, body }),
     // The server answers a note with the Incident; the contract promises the detail with its timeline.
     'incidents.note': async ({ id, ...body }) => {

@@ -5,7 +5,6 @@ import { route } from './online';
 export function operationsHandlers(core: CoreContext): Handlers<DomainChannels<'maintenance' | 'backups' | 'metrics' | 'admin'>> {
   return {
     'maintenance.list': () => route(core, 'maintenance.list'),
-    'maintenance.get': ({ id }) => route(core, 'maintenance.get', { params: { id } }),
     'maintenance.schedule': (body) => route(core, 'maintenance.create', { body }),
     'maintenance.cancel': async ({ id }) => (await route(core, 'maintenance.cancel', { params: { id } }), null),
 
@@ -13,7 +12,6 @@ export function operationsHandlers(core: CoreContext): Handlers<DomainChannels<'
     'backups.overview': () => route(core, 'backups.overview'),
     'backups.manifest': ({ id }) => route(core, 'backups.manifest.get', { params: { id } }),
 
-    'metrics.names': () => route(core, 'metrics.names'),
     // The server takes each label filter as a repeated `label=name=value` parameter.
     'metrics.series': ({ labels, ...q }) => route(core, 'metrics.series', { query: { ...q, label: labels } }),
 
