@@ -3,7 +3,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { useStore } from 'zustand';
 import { ChartCanvas } from './ChartCanvas';
 import { colorsNow, lineConfig, PANELS, RANGES, slaConfig, volumeConfig, type RangeKey } from './charts';
-import { loadDashboard, seriesStore, setRange, useDashboard } from './slice';
+import { loadDashboard, openDashboard, seriesStore, setRange, useDashboard } from './slice';
 
 function Loading() {
   return (
@@ -16,7 +16,7 @@ function Loading() {
 export default function Dashboard() {
   const range = useDashboard((s) => s.range);
   const [theme, setTheme] = useState(document.documentElement.dataset.theme);
-  useEffect(() => void loadDashboard({ fresh: true }), []);
+  useEffect(() => void openDashboard(), []);
   useEffect(() => {
     const t = setInterval(() => void loadDashboard(), range === '1h' ? 15_000 : 60_000);
     return () => clearInterval(t);

@@ -64,6 +64,12 @@ export function loadDashboard({ fresh = false } = {}): Promise<unknown> {
   ]);
 }
 
+/** The screen opens on the last 24 hours, without the last visit's charts. */
+export function openDashboard(): Promise<unknown> {
+  useDashboard.setState({ range: '24h' });
+  return loadDashboard({ fresh: true });
+}
+
 export function setRange(range: RangeKey): Promise<unknown> {
   useDashboard.setState({ range });
   return loadDashboard();

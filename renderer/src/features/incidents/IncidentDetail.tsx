@@ -14,6 +14,7 @@ import {
   nextState,
   onIncidentChanged,
   openIncident,
+  reloadIncident,
   saveReview,
   transition,
   useIncidents,
@@ -44,7 +45,7 @@ export function IncidentDetailView({ id }: { id: string }) {
   useEffect(() => on('incidents.changed', onIncidentChanged), []);
   const act = a.run;
   return (
-    <StateView res={res} retry={() => void openIncident(id)} empty="">
+    <StateView res={res} retry={() => void reloadIncident()} empty="">
       {(inc) => {
         const next = nextState(inc.state);
         return (

@@ -6,7 +6,7 @@ import { DataTable, type Column } from '../../ui/DataTable';
 import { StateView } from '../../ui/feedback';
 import { useNow } from '../../ui/hooks';
 import { navigate } from '../shell/ui';
-import { loadIncidents, setShowClosed, useIncidents } from './slice';
+import { loadIncidents, openIncidentList, setShowClosed, useIncidents } from './slice';
 
 type Incident = ChannelResponse<'incidents.list'>[number];
 
@@ -51,7 +51,7 @@ export function IncidentList() {
   const showClosed = useIncidents((s) => s.showClosed);
   const res = useIncidents((s) => s.list);
   const now = useNow(1000);
-  useEffect(() => void loadIncidents({ fresh: true }), []);
+  useEffect(() => void openIncidentList(), []);
   useEffect(() => on('incidents.changed', () => void loadIncidents()), []);
   return (
     <section aria-labelledby="inc-title">

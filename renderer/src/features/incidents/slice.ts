@@ -44,19 +44,25 @@ export function loadIncidents(opts = { fresh: false }): Promise<void> {
     opts,
   );
 }
+/** The list screen opens on the open incidents, without the last visit's rows. */
+export function openIncidentList(): Promise<void> {
+  useIncidents.setState({ showClosed: false });
+  return loadIncidents({ fresh: true });
+}
 export function setShowClosed(showClosed: boolean): Promise<void> {
   useIncidents.setState({ showClosed });
   return loadIncidents();
 }
 
-export function openIncident(id: string): Promise<void> {
-  const fresh = useIncidents.getState().openId !== id;
+/** The detail screen shows this incident; `fresh` (opening the screen) forgets the one shown before. */
+export function openIncident(id: string, { fresh = true } = {}): Promise<void> {
   useIncidents.setState({ openId: id });
   return loadInto(useIncidents, 'detail', () => call('incidents.get', { id }), { fresh });
 }
-function reloadIncident(): Promise<void> {
+/** Re-reads the open incident, keeping it on screen meanwhile. */
+export function reloadIncident(): Promise<void> {
   const id = useIncidents.getState().openId;
-  return id ? openIncident(id) : Promise.resolve();
+  return id ? openIncident(id, { fresh: false }) : Promise.resolve();
 }
 
 /** incidents.changed while the detail screen is open: re-read the incident when it is the one that changed. */

@@ -6,7 +6,16 @@ import { ErrorBox, Progress, StateView } from '../../ui/feedback';
 import { useAction, useNow } from '../../ui/hooks';
 import { navigate } from '../shell/ui';
 import { RunStatusBadge } from './RunStatusBadge';
-import { abortRun, completeStep, isLive, openRun, retryStep, useMaintenance, wizardProgress } from './slice';
+import {
+  abortRun,
+  completeStep,
+  isLive,
+  openRun,
+  reloadRun,
+  retryStep,
+  useMaintenance,
+  wizardProgress,
+} from './slice';
 
 export function Wizard({ runId }: { runId: string }) {
   const res = useMaintenance((s) => s.run);
@@ -18,12 +27,12 @@ export function Wizard({ runId }: { runId: string }) {
   useEffect(() => void openRun(runId), [runId]);
   useEffect(() => {
     if (!live) return;
-    const t = setInterval(() => void openRun(runId), 1500);
+    const t = setInterval(() => void reloadRun(), 1500);
     return () => clearInterval(t);
-  }, [live, runId]);
+  }, [live]);
   const act = a.run;
   return (
-    <StateView res={res} retry={() => void openRun(runId)} empty="">
+    <StateView res={res} retry={() => void reloadRun()} empty="">
       {(run) => {
         const pct = wizardProgress(run);
         return (

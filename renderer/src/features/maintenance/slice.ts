@@ -66,16 +66,17 @@ export function startWizard(windowId: string, p: WizardParams): Promise<Procedur
   });
 }
 
-export function openRun(runId: string): Promise<void> {
-  const fresh = useMaintenance.getState().runId !== runId;
+/** The wizard screen shows this run; `fresh` (opening the screen) forgets the run shown before. */
+export function openRun(runId: string, { fresh = true } = {}): Promise<void> {
   useMaintenance.setState({ runId });
   return loadInto(useMaintenance, 'run', () => call('api.procedures.runs.get', { params: { id: runId } }), {
     fresh,
   });
 }
-function reloadRun(): Promise<void> {
+/** Re-reads the open run, keeping it on screen meanwhile. */
+export function reloadRun(): Promise<void> {
   const id = useMaintenance.getState().runId;
-  return id ? openRun(id) : Promise.resolve();
+  return id ? openRun(id, { fresh: false }) : Promise.resolve();
 }
 
 export async function completeStep(runId: string, key: string, outcome: 'done' | 'skipped'): Promise<void> {
