@@ -5,7 +5,7 @@ import { FormDialog } from '../../ui/Dialog';
 import { EnumSelect } from '../../ui/EnumSelect';
 import { ErrorBox, StateView } from '../../ui/feedback';
 import { TextField } from '../../ui/form';
-import { useAction, type Action } from '../../ui/hooks';
+import { useAction } from '../../ui/hooks';
 import { toast } from '../../ui/toasts';
 import { createUser, loadUsers, resetMfa, updateUser, useAdmin, type NewUser } from './slice';
 
@@ -71,7 +71,7 @@ function columns(act: (fn: () => Promise<unknown>, msg: string) => unknown): Col
 export function UsersTab() {
   const res = useAdmin((s) => s.users);
   const [creating, setCreating] = useState(false);
-  const a: Action = useAction();
+  const a = useAction();
   useEffect(() => void loadUsers(), []);
   const act = (fn: () => Promise<unknown>, msg: string) => a.run(async () => (await fn(), toast(msg, 'ok')));
   return (
