@@ -25,8 +25,9 @@ export const log = new LogBuffer();
 let subscriptionId: string | null = null;
 let frame = 0;
 
-export const useJobConsole = create<ConsoleSlice>(() => ({
-  jobId: null,
+/** A console with nothing read yet, following the tail. */
+const consoleFor = (jobId: string | null): ConsoleSlice => ({
+  jobId,
   job: null,
   version: 0,
   visibleCount: 0,
@@ -36,7 +37,9 @@ export const useJobConsole = create<ConsoleSlice>(() => ({
   searching: false,
   done: false,
   error: null,
-}));
+});
+
+export const useJobConsole = create<ConsoleSlice>(() => consoleFor(null));
 
 /** Coalesces appends into at most one render per animation frame. */
 function scheduleRender(): void {
@@ -82,18 +85,7 @@ export function onJobChanged({ job }: { job: Job }): void {
 export async function openJob(id: string): Promise<void> {
   await closeJob();
   log.clear();
-  useJobConsole.setState({
-    jobId: id,
-    job: null,
-    version: 0,
-    visibleCount: 0,
-    follow: true,
-    paused: false,
-    query: '',
-    searching: false,
-    done: false,
-    error: null,
-  });
+  useJobConsole.setState(consoleFor(id));
   try {
     const job = await call('jobs.get', { id });
     useJobConsole.setState({ job });
@@ -183,16 +175,5 @@ export function setLogQuery(query: string): void {
 /** For tests and the benchmark: start a console with no server job behind it. */
 export function openDetachedConsole(id: string): void {
   log.clear();
-  useJobConsole.setState({
-    jobId: id,
-    job: null,
-    version: 0,
-    visibleCount: 0,
-    follow: true,
-    paused: false,
-    query: '',
-    searching: false,
-    done: false,
-    error: null,
-  });
+  useJobConsole.setState(consoleFor(id));
 }
