@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode } from 'react';
+import type { CSSProperties, InputHTMLAttributes, ReactNode } from 'react';
 
 /** The form's closing row: Cancel (never submits) and the primary submit button. */
 export function FormActions({
@@ -53,6 +53,37 @@ export function TextField({
   );
 }
 
+/** A checkbox with its label after it. */
+export function Checkbox({
+  checked,
+  onChange,
+  disabled,
+  spaced = true,
+  style,
+  children,
+}: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  disabled?: boolean;
+  /** A space between the box and its label. */
+  spaced?: boolean;
+  style?: CSSProperties;
+  children: ReactNode;
+}) {
+  return (
+    <label className="inline" style={style}>
+      <input
+        type="checkbox"
+        checked={checked}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.checked)}
+      />
+      {spaced && ' '}
+      {children}
+    </label>
+  );
+}
+
 /** One checkbox per value, checked when the value is in the list. */
 export function CheckboxGroup<T extends string>({
   values,
@@ -71,15 +102,14 @@ export function CheckboxGroup<T extends string>({
   return (
     <>
       {values.map((v) => (
-        <label key={v} className="inline">
-          <input
-            type="checkbox"
-            checked={checked.includes(v)}
-            onChange={(e) => onChange(e.target.checked ? [...checked, v] : checked.filter((x) => x !== v))}
-          />
-          {spaced && ' '}
+        <Checkbox
+          key={v}
+          spaced={spaced}
+          checked={checked.includes(v)}
+          onChange={(on) => onChange(on ? [...checked, v] : checked.filter((x) => x !== v))}
+        >
           {label(v)}
-        </label>
+        </Checkbox>
       ))}
     </>
   );

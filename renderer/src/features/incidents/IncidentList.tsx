@@ -1,3 +1,4 @@
+import { Checkbox } from '../../ui/form';
 import { useEffect } from 'react';
 import type { ChannelResponse } from '../../../../shared/ipc';
 import { on } from '../../api';
@@ -57,14 +58,9 @@ export function IncidentList() {
     <section aria-labelledby="inc-title">
       <div className="page-head">
         <h1 id="inc-title">Incidents</h1>
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={showClosed}
-            onChange={(e) => void setShowClosed(e.target.checked)}
-          />{' '}
+        <Checkbox checked={showClosed} onChange={(on) => void setShowClosed(on)}>
           Include resolved and reviewed
-        </label>
+        </Checkbox>
         <span className="spacer" />
         <button className="primary" onClick={() => navigate({ screen: 'incidents', id: 'new' })}>
           New incident

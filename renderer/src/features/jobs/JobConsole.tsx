@@ -1,3 +1,4 @@
+import { Checkbox } from '../../ui/form';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api';
 import { ConfirmDestructive } from '../../ui/Dialog';
@@ -126,9 +127,9 @@ export default function JobConsole({ id }: { id: string }) {
       )}
       <ErrorBox error={error ?? a.error} />
       <div className="toolbar">
-        <label className="inline">
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow tail
-        </label>
+        <Checkbox checked={follow} onChange={setFollow}>
+          Follow tail
+        </Checkbox>
         <button onClick={() => setPaused(!paused)} aria-pressed={paused}>
           {paused ? 'Resume' : 'Pause'}
         </button>

@@ -1,4 +1,4 @@
-import { FormActions, TextField } from '../../ui/form';
+import { Checkbox, FormActions, TextField } from '../../ui/form';
 import { useState } from 'react';
 import { ErrorBox } from '../../ui/feedback';
 import { useAction } from '../../ui/hooks';
@@ -117,10 +117,9 @@ export function ScheduleForm() {
           onChange={setServices}
           placeholder="api, worker (comma separated)"
         />
-        <label className="inline">
-          <input type="checkbox" checked={silence} onChange={(ev) => setSilence(ev.target.checked)} /> Silence
-          alerts of these services during the window
-        </label>
+        <Checkbox checked={silence} onChange={setSilence}>
+          Silence alerts of these services during the window
+        </Checkbox>
         <ErrorBox error={a.error} />
         <FormActions onCancel={() => navigate({ screen: 'maintenance' })} busy={a.busy} submit="Schedule" />
       </form>

@@ -1,3 +1,4 @@
+import { Checkbox } from '../../ui/form';
 import { useEffect, useState } from 'react';
 import type { ProcedureStep } from '../../../../shared/api/procedures';
 import { formatDuration, titleCase } from '../../lib/format';
@@ -140,14 +141,9 @@ export function Wizard({ runId }: { runId: string }) {
                     {run.steps.some((s) => s.key === 'backup' && s.status === 'done')
                       ? 'A pre-maintenance backup exists.'
                       : 'No pre-maintenance backup was taken yet.'}
-                    <label className="inline" style={{ marginTop: 8 }}>
-                      <input
-                        type="checkbox"
-                        checked={rollback}
-                        onChange={(e) => setRollback(e.target.checked)}
-                      />{' '}
+                    <Checkbox style={{ marginTop: 8 }} checked={rollback} onChange={setRollback}>
                       Roll back: restore the pre-maintenance backup
-                    </label>
+                    </Checkbox>
                   </>
                 }
                 action={rollback ? 'Abort and roll back' : 'Abort'}

@@ -7,7 +7,7 @@ import { formatTime } from '../../lib/format';
 import { activateProfile, updateSettings, useSession } from '../auth/session';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { EnumSelect } from '../../ui/EnumSelect';
-import { CheckboxGroup } from '../../ui/form';
+import { Checkbox, CheckboxGroup } from '../../ui/form';
 import type { Action } from '../../ui/hooks';
 import { checkForUpdates, installUpdate, loadUpdates, removeProfile, useSettingsScreen } from './slice';
 import { toast } from '../../ui/toasts';
@@ -97,18 +97,12 @@ export default function Settings() {
             spaced
           />
         </fieldset>
-        <label className="inline">
-          <input type="checkbox" checked={n.sound} onChange={(e) => setN({ sound: e.target.checked })} /> Play
-          a sound for critical alerts
-        </label>
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={n.dnd.enabled}
-            onChange={(e) => setN({ dnd: { ...n.dnd, enabled: e.target.checked } })}
-          />{' '}
+        <Checkbox checked={n.sound} onChange={(sound) => setN({ sound })}>
+          Play a sound for critical alerts
+        </Checkbox>
+        <Checkbox checked={n.dnd.enabled} onChange={(enabled) => setN({ dnd: { ...n.dnd, enabled } })}>
           Do not disturb
-        </label>
+        </Checkbox>
         <div className="row">
           <label>
             From
@@ -128,15 +122,14 @@ export default function Settings() {
               onChange={(e) => setN({ dnd: { ...n.dnd, to: e.target.value } })}
             />
           </label>
-          <label className="inline" style={{ alignSelf: 'end' }}>
-            <input
-              type="checkbox"
-              checked={n.dnd.allowCritical}
-              disabled={!n.dnd.enabled}
-              onChange={(e) => setN({ dnd: { ...n.dnd, allowCritical: e.target.checked } })}
-            />{' '}
+          <Checkbox
+            style={{ alignSelf: 'end' }}
+            checked={n.dnd.allowCritical}
+            disabled={!n.dnd.enabled}
+            onChange={(allowCritical) => setN({ dnd: { ...n.dnd, allowCritical } })}
+          >
             Let critical alerts through
-          </label>
+          </Checkbox>
         </div>
         {typeof Notification !== 'undefined' &&
           Notification.permission !== 'granted' &&
