@@ -1,10 +1,10 @@
-import { Checkbox } from '../../ui/form';
 import { useEffect } from 'react';
 import type { ChannelResponse } from '../../../../shared/ipc';
 import { on } from '../../api';
 import { formatCountdown, relativeTime, titleCase } from '../../lib/format';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { StateView } from '../../ui/feedback';
+import { Checkbox } from '../../ui/form';
 import { useNow } from '../../ui/hooks';
 import { navigate } from '../shell/ui';
 import { loadIncidents, openIncidentList, setShowClosed, useIncidents } from './slice';

@@ -1,8 +1,8 @@
-import { Checkbox } from '../../ui/form';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api';
 import { ConfirmDestructive } from '../../ui/Dialog';
 import { ErrorBox, Progress } from '../../ui/feedback';
+import { Checkbox } from '../../ui/form';
 import { useAction, useNow } from '../../ui/hooks';
 import { formatDuration, formatTime } from '../../lib/format';
 import {

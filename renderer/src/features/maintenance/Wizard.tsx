@@ -1,9 +1,9 @@
-import { Checkbox } from '../../ui/form';
 import { useEffect, useState } from 'react';
 import type { ProcedureStep } from '../../../../shared/api/procedures';
 import { formatDuration, titleCase } from '../../lib/format';
 import { ConfirmDestructive } from '../../ui/Dialog';
 import { ErrorBox, Progress, StateView } from '../../ui/feedback';
+import { Checkbox } from '../../ui/form';
 import { useAction, useNow } from '../../ui/hooks';
 import { navigate } from '../shell/ui';
 import { RunStatusBadge } from './RunStatusBadge';
