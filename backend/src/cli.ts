@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { COMMANDS } from './cli/commands';
 import { CliUsageError } from './cli/command';
-import { ConfigError } from './config/config';
-import { loadConfig } from './config/secrets';
+import { ConfigError } from './platform/config/config';
+import { loadConfig } from './platform/config/secrets';
 
 /** `npm run cli -- <command> [flags]`: the manuals' management commands. */
 export async function runCli(argv: string[], io = { out: (l: string) => console.log(l), err: (l: string) => console.error(l) }): Promise<number> {

@@ -1,6 +1,6 @@
-import { ConfigError } from './config/config';
-import { loadConfig } from './config/secrets';
-import { createLogger, startServer } from './server';
+import { ConfigError } from './platform/config/config';
+import { loadConfig } from './platform/config/secrets';
+import { createLogger, startServer } from './app/server';
 
 /** The standalone backend: `npm run server`. */
 async function main(): Promise<void> {

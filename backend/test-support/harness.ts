@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import type { Config } from '../src/config/config';
-import { parseConfig } from '../src/config/config';
-import { resolveConfig } from '../src/config/secrets';
-import type { Clock } from '../src/lib/clock';
-import { startServer, type RunningServer } from '../src/server';
+import type { Config } from '../src/platform/config/config';
+import { parseConfig } from '../src/platform/config/config';
+import { resolveConfig } from '../src/platform/config/secrets';
+import type { Clock } from '../src/platform/clock';
+import { startServer, type RunningServer } from '../src/app/server';
 import { freePort } from './postgres-cluster';
 
 export type DbKind = 'sqlite' | 'postgres';

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
-import { ManualClock } from '../src/lib/clock';
-import { startServer } from '../src/server';
+import { ManualClock } from '../src/platform/clock';
+import { startServer } from '../src/app/server';
 import { ADMIN, createUserAndLogin, makeApiCaller, startTestServer, type DbKind, type TestServer } from './harness';
 
 export interface MonitoringTestEnv {

@@ -1,5 +1,5 @@
 import type { Alert, AlertSource, Severity } from '../../../shared/api/alerts';
-import type { Database } from '../db/schema';
+import type { Database } from '../platform/db/schema';
 import { parseJson, type LabelSet } from './labels';
 
 /** The alert record: its row, its DTO, what raising takes and returns, its listeners. */

@@ -1,16 +1,11 @@
 import { ALERTS_ROUTES } from '../../../shared/api/routes/alerts';
 import type { Services } from '../app/services';
-import { actorOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
-
-/**
- * The list answers what toAlert built, so it skips re-validating 100 outgoing alerts against the
- * zod schema (most of a page's time beside the query); the schema still documents the response.
- */
-const plainJson = () => (data: unknown) => JSON.stringify(data);
+import { actorOf } from '../platform/http/guards';
+import { plainJson, routePlugin } from '../platform/http/route-table';
 
 export function alertRoutes(s: Pick<Services, 'guard' | 'alerts' | 'notifier'>) {
   return routePlugin(ALERTS_ROUTES, s.guard, {
+    // The list answers what toAlert built: no re-validation of 100 outgoing alerts (most of a page's time).
     'alerts.list': { handler: (req) => s.alerts.list(req.query), options: { fastify: { serializerCompiler: plainJson } } },
     'alerts.create': async (req) => {
       const { name, severity, summary, description, labels } = req.body;

@@ -1,7 +1,7 @@
 import { API_TOKEN_ROUTES } from '../../../shared/api/routes/api-tokens';
 import type { Services } from '../app/services';
-import { actorOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { actorOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 export function apiTokenRoutes(s: Pick<Services, 'guard' | 'apiTokens'>) {
   return routePlugin(API_TOKEN_ROUTES, s.guard, {

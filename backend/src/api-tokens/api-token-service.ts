@@ -3,10 +3,10 @@ import type { ApiTokenInfo, ApiTokenScope } from '../../../shared/api/users';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { Principal } from '../auth/auth-service';
 import { hashesEqual, sha256, splitToken } from '../auth/token-hash';
-import type { Database } from '../db/schema';
-import { AppError, notFound } from '../http/errors';
-import type { Clock } from '../lib/clock';
-import { randomSecret } from '../lib/ids';
+import type { Database } from '../platform/db/schema';
+import { AppError, notFound } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
+import { randomSecret } from '../platform/ids';
 
 export const API_TOKEN_PREFIX = 'odk_';
 // A token's use is audited at most this often, so a busy webhook does not flood the log.

@@ -1,9 +1,9 @@
-import type { Config } from '../config/config';
+import type { Config } from '../platform/config/config';
 import { JOB_POLL_MS, PORTABLE_BUILTINS, registerOperations } from '../jobs/operations';
 import { LocalJobQueue } from '../jobs/job-queue';
 import { jobLogSubscriptions } from '../jobs/log-subscriptions';
 import { NO_ROOMS } from '../queues/queue-service';
-import { LiveServer } from '../realtime/live-server';
+import { LiveServer } from '../platform/realtime/live-server';
 import { SLA_WATCH_INTERVAL_MS } from '../sla/sla-watcher';
 import { wireLive } from '../sync/live-wiring';
 import type { Services } from './services';

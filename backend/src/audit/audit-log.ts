@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { AuditEntry, AuditQuery } from '../../../shared/api/audit';
-import type { Database } from '../db/schema';
-import { decodeCursor, encodeCursor } from '../http/cursor';
-import type { Clock } from '../lib/clock';
+import type { Database } from '../platform/db/schema';
+import { decodeCursor, encodeCursor } from '../platform/http/cursor';
+import type { Clock } from '../platform/clock';
 
 /** Who did it and from where; `null` actor means the system itself. */
 export interface Actor {

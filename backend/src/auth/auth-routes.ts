@@ -1,8 +1,8 @@
 import { AUTH_ROUTES } from '../../../shared/api/routes/auth';
 import type { Services } from '../app/services';
-import { notFound } from '../http/errors';
-import { clientMeta, principalOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { notFound } from '../platform/http/errors';
+import { clientMeta, principalOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 import { toUserPublic } from '../users/user-repository';
 
 /** Sign-in (rate-limited per IP) and the signed-in user's own account. */

@@ -99,7 +99,7 @@ describe.each(DATABASES)('auth on %s', (kind) => {
 
 describe('token expiry', () => {
   it('an access token stops working after its lifetime, before and after it was first used', async () => {
-    const { ManualClock } = await import('../lib/clock');
+    const { ManualClock } = await import('../platform/clock');
     const clock = new ManualClock(Date.now());
     const server = await startTestServer('sqlite', { clock });
     const user = await createUserAndLogin(server, { email: 'exp@example.com', password: 'expiring-pass-words', role: 'agent' });

@@ -1,7 +1,7 @@
 import { SignJWT, errors, jwtVerify } from 'jose';
 import type { Role } from '../../../shared/domain/roles';
-import { AppError } from '../http/errors';
-import type { Clock } from '../lib/clock';
+import { AppError } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
 
 export interface AccessClaims {
   sub: string;

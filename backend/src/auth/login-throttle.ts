@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
-import { AppError } from '../http/errors';
-import type { Clock } from '../lib/clock';
+import type { Database } from '../platform/db/schema';
+import { AppError } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
 
 /**
  * Locks an account key after too many failures inside a window. Keys exist for unknown emails too,

@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors';
+import { AppError } from '../platform/http/errors';
 
 const COMMON = new Set([
   'password', 'password1', 'password123', '123456789012', 'qwertyuiop', 'letmein', 'welcome', 'admin', 'administrator',

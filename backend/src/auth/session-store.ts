@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { SessionInfo } from '../../../shared/api/auth';
-import type { Database } from '../db/schema';
-import { AppError } from '../http/errors';
-import type { Clock } from '../lib/clock';
-import { randomSecret, uuid } from '../lib/ids';
+import type { Database } from '../platform/db/schema';
+import { AppError } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
+import { randomSecret, uuid } from '../platform/ids';
 import { hashesEqual, sha256, splitToken } from './token-hash';
 
 export interface RotationResult {

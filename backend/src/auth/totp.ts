@@ -1,5 +1,5 @@
 import { authenticator } from 'otplib';
-import type { Clock } from '../lib/clock';
+import type { Clock } from '../platform/clock';
 
 const STEP_SECONDS = 30;
 

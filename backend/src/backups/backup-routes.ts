@@ -1,7 +1,7 @@
 import { BACKUP_ROUTES } from '../../../shared/api/routes/backups';
 import type { Services } from '../app/services';
-import { actorOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { actorOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 import { requesterOf } from '../jobs/requester';
 
 /** Backups: reading them here; creating, verifying and restoring run as jobs (404 first for an unknown backup). */

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import type { DatabaseHandle } from '../db/connect';
+import type { DatabaseHandle } from '../platform/db/connect';
 import { PRESERVED_TABLES } from './sqlite-engine';
 
 const exec = promisify(execFile);

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
-import type { DatabaseHandle } from '../db/connect';
+import type { DatabaseHandle } from '../platform/db/connect';
 
 /** Tables that describe the running system rather than its data; a restore keeps the live ones. */
 export const PRESERVED_TABLES = ['jobs', 'job_logs', 'job_locks', 'backups', 'audit_log', 'procedure_runs', 'procedure_steps', 'maintenance_windows', 'schema_migrations_lock'];

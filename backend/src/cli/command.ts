@@ -1,4 +1,4 @@
-import type { Config } from '../config/config';
+import type { Config } from '../platform/config/config';
 
 /** One `npm run cli -- <name>` command. `run` returns the process exit code. */
 export interface CliCommand {

@@ -1,7 +1,7 @@
 import { cliServices } from '../app/processes';
 import { SYSTEM_ACTOR } from '../audit/audit-log';
-import { migrateToLatest } from '../db/migrate';
-import { AppError } from '../http/errors';
+import { migrateToLatest } from '../platform/db/migrate';
+import { AppError } from '../platform/http/errors';
 import { seedDemo } from '../demo/seed-demo';
 import { createLogger } from '../platform/logging';
 import { CliUsageError, type CliCommand } from './command';

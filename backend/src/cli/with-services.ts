@@ -1,7 +1,7 @@
 import { cliServices } from '../app/processes';
 import type { Services } from '../app/services';
-import type { Config } from '../config/config';
-import { migrateToLatest } from '../db/migrate';
+import type { Config } from '../platform/config/config';
+import { migrateToLatest } from '../platform/db/migrate';
 import { createLogger } from '../platform/logging';
 
 /** Opens the database (migrated) for a command that works without the server, and closes it after. */

@@ -1,6 +1,6 @@
 import { SYSTEM_ACTOR } from '../audit/audit-log';
 import type { Services } from '../app/services';
-import { randomSecret } from '../lib/ids';
+import { randomSecret } from '../platform/ids';
 import { seedMonitoringDemo } from '../monitoring/demo-data';
 import { seedTickets } from '../tickets/seed-tickets';
 

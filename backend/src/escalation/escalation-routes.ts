@@ -1,7 +1,7 @@
 import { ESCALATION_ROUTES } from '../../../shared/api/routes/escalation';
 import type { Services } from '../app/services';
-import { actorOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { actorOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 export function escalationRoutes(s: Pick<Services, 'guard' | 'escalator'>) {
   return routePlugin(ESCALATION_ROUTES, s.guard, {

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Alert, EscalationLevel, EscalationPolicy } from '../../../shared/api/alerts';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { AlertService } from '../alerts/alert-service';
-import type { Database } from '../db/schema';
-import type { Clock } from '../lib/clock';
+import type { Database } from '../platform/db/schema';
+import type { Clock } from '../platform/clock';
 import type { Notifier, Recipient } from '../notifications/notifier';
 import { parseJson } from '../alerts/labels';
 

@@ -1,7 +1,7 @@
 import { INCIDENTS_ROUTES } from '../../../shared/api/routes/incidents';
 import type { Services } from '../app/services';
-import { actorOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { actorOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 export function incidentRoutes(s: Pick<Services, 'guard' | 'incidents'>) {
   const incidents = s.incidents;

@@ -12,11 +12,11 @@ import {
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { AlertService } from '../alerts/alert-service';
 import { fingerprintOf, parseJson } from '../alerts/labels';
-import type { Database } from '../db/schema';
-import { AppError, notFound } from '../http/errors';
-import type { Clock } from '../lib/clock';
-import { uuid } from '../lib/ids';
-import type { EventHub } from '../realtime/event-hub';
+import type { Database } from '../platform/db/schema';
+import { AppError, notFound } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
+import { uuid } from '../platform/ids';
+import type { EventHub } from '../platform/realtime/event-hub';
 import type { ChangeFeed } from '../sync/change-feed';
 
 type Row = Database['incidents'];

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Heartbeat, Severity } from '../../../shared/api/alerts';
 import type { AlertService } from '../alerts/alert-service';
 import { fingerprintOf } from '../alerts/labels';
-import type { Database } from '../db/schema';
-import { notFound } from '../http/errors';
-import type { Clock } from '../lib/clock';
-import { uuid } from '../lib/ids';
+import type { Database } from '../platform/db/schema';
+import { notFound } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
+import { uuid } from '../platform/ids';
 
 type Row = Database['heartbeats'];
 

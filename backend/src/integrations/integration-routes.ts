@@ -2,8 +2,8 @@ import type { FastifyError } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { INTEGRATIONS_ROUTES } from '../../../shared/api/routes/integrations';
 import type { Services } from '../app/services';
-import { actorOf } from '../http/guards';
-import { routePlugin, type RouteOptions, type RouteRequest } from '../http/route-table';
+import { actorOf } from '../platform/http/guards';
+import { routePlugin, type RouteOptions, type RouteRequest } from '../platform/http/route-table';
 import { ingestAlertmanager, ingestGeneric, ingestGrafana } from './receivers';
 
 /**

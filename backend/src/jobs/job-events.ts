@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Job } from '../../../shared/api/jobs';
 import type { Actor, AuditLog } from '../audit/audit-log';
-import type { Database } from '../db/schema';
-import type { EventHub } from '../realtime/event-hub';
+import type { Database } from '../platform/db/schema';
+import type { EventHub } from '../platform/realtime/event-hub';
 import type { ChangeFeed } from '../sync/change-feed';
-import type { Clock } from '../lib/clock';
+import type { Clock } from '../platform/clock';
 import { toJob, type JobRow } from './job-repository';
 
 export type JobEventName = 'requested' | 'approved' | 'rejected' | 'queued' | 'started' | 'succeeded' | 'failed' | 'cancelled' | 'cancel_requested' | 'interrupted';

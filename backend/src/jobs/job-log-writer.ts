@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
-import type { Clock } from '../lib/clock';
+import type { Database } from '../platform/db/schema';
+import type { Clock } from '../platform/clock';
 import type { LogBus } from './log-bus';
 
 const FLUSH_DELAY_MS = 25;

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Job, JobLogLine, JobStatus } from '../../../shared/api/jobs';
-import type { Database } from '../db/schema';
+import type { Database } from '../platform/db/schema';
 import type { JobsTable } from './tables';
 
 export type JobRow = Selectable<JobsTable>;

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { JOB_ROUTES } from '../../../shared/api/routes/jobs';
 import type { Services } from '../app/services';
-import { routePlugin } from '../http/route-table';
+import { routePlugin } from '../platform/http/route-table';
 import { requesterOf } from './requester';
 
 /** Runbook jobs: request, approve, follow, retry, and their logs (a page, or the whole file). */

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { FINISHED_JOB_STATUSES, type JobStatus } from '../../../shared/api/jobs';
 import { SYSTEM_ACTOR, type Actor } from '../audit/audit-log';
-import type { Database } from '../db/schema';
-import type { Clock } from '../lib/clock';
+import type { Database } from '../platform/db/schema';
+import type { Clock } from '../platform/clock';
 import type { RunbookCatalogue } from '../runbooks/catalogue';
 import { RunbookFailure, type JobExecution, type JobOutcome } from '../runbooks/runbook';
 import { runChild } from './child-process';

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { ServiceSpec } from '../../../shared/api/services';
 import type { Services } from '../app/services';
 import { SYSTEM_ACTOR } from '../audit/audit-log';
-import type { Config } from '../config/config';
+import type { Config } from '../platform/config/config';
 import { JobEvents } from './job-events';
 import { LocalJobQueue } from './job-queue';
 import { MAINTENANCE_TICK_MS } from '../maintenance/maintenance-windows';

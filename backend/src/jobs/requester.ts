@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { actorOf, principalOf } from '../http/guards';
+import { actorOf, principalOf } from '../platform/http/guards';
 import type { Requester } from './job-service';
 
 /** Who asks for a job over HTTP: the actor with the role the job service checks. */

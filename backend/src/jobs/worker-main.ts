@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { loadConfig } from '../config/secrets';
+import { loadConfig } from '../platform/config/secrets';
 import { workerServices } from '../app/processes';
 import { createLogger } from '../platform/logging';
 

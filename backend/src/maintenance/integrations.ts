@@ -1,8 +1,8 @@
 import type { Severity } from '../../../shared/api/alerts';
 import type { AlertService } from '../alerts/alert-service';
-import type { Clock } from '../lib/clock';
+import type { Clock } from '../platform/clock';
 import type { EmailSender } from '../notifications/senders';
-import type { EventHub } from '../realtime/event-hub';
+import type { EventHub } from '../platform/realtime/event-hub';
 import type { SilenceService } from '../silences/silence-service';
 import type { UserRepository } from '../users/user-repository';
 

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../http/errors';
-import type { Clock } from '../lib/clock';
+import { AppError } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Signing in and operating (procedures, jobs, backups) stay possible: the data-loss procedure turns

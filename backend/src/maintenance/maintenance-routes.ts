@@ -1,7 +1,7 @@
 import { MAINTENANCE_ROUTES } from '../../../shared/api/routes/maintenance';
 import type { Services } from '../app/services';
-import { actorOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { actorOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 /** Maintenance windows (admins plan them, the wizard runs them) and the public maintenance mode. */
 export function maintenanceRoutes(s: Pick<Services, 'guard' | 'maintenanceWindows' | 'maintenance' | 'serviceManager' | 'procedures'>) {

@@ -3,8 +3,8 @@ import type { Selectable } from 'kysely';
 import type { MaintenanceWindow, MaintenanceWindowInput } from '../../../shared/api/maintenance';
 import { SYSTEM_ACTOR, type Actor } from '../audit/audit-log';
 import type { Services } from '../app/services';
-import { AppError, notFound } from '../http/errors';
-import { uuid } from '../lib/ids';
+import { AppError, notFound } from '../platform/http/errors';
+import { uuid } from '../platform/ids';
 import type { MaintenanceWindowsTable } from '../jobs/tables';
 import type { OpsIntegrations } from './integrations';
 

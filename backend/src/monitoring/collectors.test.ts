@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '../../test-support/harness';
-import { ServerMetrics } from '../metrics/prometheus';
+import { ServerMetrics } from '../platform/prometheus';
 import { hostCollector, quantileBetween, redisCollector, serverCollector } from './collectors';
 
 describe('collectors', () => {

@@ -4,8 +4,8 @@ import os from 'node:os';
 import { sql } from 'kysely';
 import type { MetricValueWithName } from 'prom-client';
 import si from 'systeminformation';
-import type { DatabaseHandle } from '../db/connect';
-import type { ServerMetrics } from '../metrics/prometheus';
+import type { DatabaseHandle } from '../platform/db/connect';
+import type { ServerMetrics } from '../platform/prometheus';
 import type { Redis } from 'ioredis';
 import type { Sample } from './metric-store';
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { SeriesQuery, SeriesResponse } from '../../../shared/api/metrics';
-import type { Database } from '../db/schema';
-import type { Clock } from '../lib/clock';
+import type { Database } from '../platform/db/schema';
+import type { Clock } from '../platform/clock';
 import { canonicalLabels, parseJson, type LabelSet } from '../alerts/labels';
 
 export interface Sample {

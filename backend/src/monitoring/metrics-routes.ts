@@ -1,6 +1,6 @@
 import { METRICS_ROUTES } from '../../../shared/api/routes/metrics';
 import type { Services } from '../app/services';
-import { routePlugin } from '../http/route-table';
+import { routePlugin } from '../platform/http/route-table';
 
 export function metricsRoutes(s: Pick<Services, 'guard' | 'metricStore'>) {
   return routePlugin(METRICS_ROUTES, s.guard, {

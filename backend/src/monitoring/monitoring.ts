@@ -1,10 +1,10 @@
 import type { AlertService } from '../alerts/alert-service';
-import type { Config } from '../config/config';
+import type { Config } from '../platform/config/config';
 import type { Escalator } from '../escalation/escalator';
 import type { HealthChecks } from '../health/health-checks';
 import type { IncidentService } from '../incidents/incident-service';
 import type { HeartbeatService } from '../integrations/heartbeat-service';
-import type { Clock } from '../lib/clock';
+import type { Clock } from '../platform/clock';
 import type { Notifier } from '../notifications/notifier';
 import type { Lifecycle } from '../platform/lifecycle';
 import type { RuleEvaluator } from '../rules/rule-evaluator';

@@ -1,7 +1,7 @@
 import { CHANNELS_ROUTES } from '../../../shared/api/routes/channels';
 import type { Services } from '../app/services';
-import { actorOf, principalOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { actorOf, principalOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 export function channelRoutes(s: Pick<Services, 'guard' | 'notifier' | 'users'>) {
   return routePlugin(CHANNELS_ROUTES, s.guard, {

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { CHANNEL_TYPES, severityRank, type Alert, type Channel, type ChannelType, type Delivery, type NotificationPreference, type Severity } from '../../../shared/api/alerts';
 import type { Actor, AuditLog } from '../audit/audit-log';
-import type { Config } from '../config/config';
-import type { Database } from '../db/schema';
-import { AppError, notFound } from '../http/errors';
-import type { Clock } from '../lib/clock';
-import { uuid } from '../lib/ids';
-import type { EventHub } from '../realtime/event-hub';
+import type { Config } from '../platform/config/config';
+import type { Database } from '../platform/db/schema';
+import { AppError, notFound } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
+import { uuid } from '../platform/ids';
+import type { EventHub } from '../platform/realtime/event-hub';
 import { parseJson } from '../alerts/labels';
 import { DesktopSender, EmailSender, SlackSender, SmsSender, type Message, type Sender } from './senders';
 

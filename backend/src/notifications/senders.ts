@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { ALERT_NOTIFY_EVENT, type AlertNotification, type Alert, type ChannelType, type Severity } from '../../../shared/api/alerts';
-import type { EventHub } from '../realtime/event-hub';
+import type { EventHub } from '../platform/realtime/event-hub';
 
 /** What a channel sends: rendered once when the delivery is recorded, re-sent as is on retry. */
 export interface Message {

@@ -3,8 +3,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../test-support/harness';
-import { ServerMetrics } from '../metrics/prometheus';
-import { startServer, type RunningServer } from '../server';
+import { ServerMetrics } from './prometheus';
+import { startServer, type RunningServer } from '../app/server';
 import { Lifecycle } from './lifecycle';
 
 /** A pino logger whose lines land in `lines` (parsed). */

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import type { Config } from '../config/config';
+import type { Config } from './config/config';
 
 /** The process's pino logger; `dest` 2 (stderr) for commands whose standard output is their answer. */
 export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, dest: 1 | 2 = 1): Logger {

@@ -1,4 +1,4 @@
-import type { ServerMetrics } from '../metrics/prometheus';
+import type { ServerMetrics } from '../platform/prometheus';
 
 /** Cumulative HTTP request, 5xx and latency totals from the server's own metrics. */
 export async function httpSnapshot(ctx: { metrics: ServerMetrics }): Promise<{ requests: number; errors: number; durationSum: number }> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BackupService } from '../backups/backup-service';
 import type { Services } from '../app/services';
-import { AppError } from '../http/errors';
+import { AppError } from '../platform/http/errors';
 import type { JobService } from '../jobs/job-service';
 import type { OpsIntegrations } from '../maintenance/integrations';
 import type { MaintenanceWindows } from '../maintenance/maintenance-windows';

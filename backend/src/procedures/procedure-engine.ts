@@ -3,12 +3,12 @@ import type { ProcedureRun, ProcedureStep, RunStatus } from '../../../shared/api
 import { SYSTEM_ACTOR, type Actor } from '../audit/audit-log';
 import type { BackupService } from '../backups/backup-service';
 import type { Services } from '../app/services';
-import type { Database } from '../db/schema';
-import { AppError, notFound } from '../http/errors';
+import type { Database } from '../platform/db/schema';
+import { AppError, notFound } from '../platform/http/errors';
 import type { JobService } from '../jobs/job-service';
 import { isFinished } from '../jobs/job-runner';
 import type { ProcedureRunsTable, ProcedureStepsTable } from '../jobs/tables';
-import { uuid } from '../lib/ids';
+import { uuid } from '../platform/ids';
 import type { OpsIntegrations } from '../maintenance/integrations';
 import type { MaintenanceWindows } from '../maintenance/maintenance-windows';
 import type { ServiceManager } from '../services/service-manager';

@@ -1,8 +1,8 @@
 import { PROCEDURE_ROUTES } from '../../../shared/api/routes/procedures';
 import type { Services } from '../app/services';
-import { forbidden } from '../http/errors';
-import { actorOf, principalOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { forbidden } from '../platform/http/errors';
+import { actorOf, principalOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 import { requesterOf } from '../jobs/requester';
 import { definitionInfo } from './definitions';
 

@@ -2,9 +2,9 @@ import { rmSync } from 'node:fs';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApiCaller, testConfig } from '../../test-support/harness';
-import type { Config } from '../config/config';
-import { ManualClock } from '../lib/clock';
-import { startServer } from '../server';
+import type { Config } from '../platform/config/config';
+import { ManualClock } from '../platform/clock';
+import { startServer } from '../app/server';
 import { runCli } from '../cli';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery-1' };

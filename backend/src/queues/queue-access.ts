@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/auth-service';
-import type { Database } from '../db/schema';
+import type { Database } from '../platform/db/schema';
 
 /** The queues a caller may see: agents their memberships, oncall and admin every queue (`all`). */
 export type QueueScope = { all: true } | { all: false; queueIds: string[] };

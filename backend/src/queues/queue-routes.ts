@@ -1,7 +1,7 @@
 import { QUEUE_ROUTES } from '../../../shared/api/routes/queues';
 import type { Services } from '../app/services';
-import { actorOf, principalOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { actorOf, principalOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 /** Queues: agents list theirs, admins manage queues and members. */
 export function queueRoutes(s: Pick<Services, 'guard' | 'queues'>) {

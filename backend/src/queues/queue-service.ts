@@ -2,11 +2,11 @@ import { sql, type Kysely } from 'kysely';
 import type { CreateQueueRequest, Queue, UpdateQueueRequest } from '../../../shared/api/queues';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { Principal } from '../auth/auth-service';
-import type { Database } from '../db/schema';
-import { AppError, notFound } from '../http/errors';
-import type { Clock } from '../lib/clock';
-import { uuid } from '../lib/ids';
-import type { EventHub } from '../realtime/event-hub';
+import type { Database } from '../platform/db/schema';
+import { AppError, notFound } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
+import { uuid } from '../platform/ids';
+import type { EventHub } from '../platform/realtime/event-hub';
 import { REVOKE_OP, type ChangeFeed } from '../sync/change-feed';
 import { QueueAccess } from './queue-access';
 

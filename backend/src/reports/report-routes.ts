@@ -1,6 +1,6 @@
 import { REPORTS_ROUTES } from '../../../shared/api/routes/reports';
 import type { Services } from '../app/services';
-import { routePlugin } from '../http/route-table';
+import { routePlugin } from '../platform/http/route-table';
 import { reportToCsv, reportToHtml } from './report-service';
 
 /** A text answer skips the JSON Report schema's serializer. */

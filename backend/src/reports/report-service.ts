@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Report, ReportType } from '../../../shared/api/reports';
-import type { Database } from '../db/schema';
-import type { Clock } from '../lib/clock';
+import type { Database } from '../platform/db/schema';
+import type { Clock } from '../platform/clock';
 import type { MetricStore } from '../monitoring/metric-store';
 
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import type { Rule, Severity } from '../../../shared/api/alerts';
 import type { AlertService } from '../alerts/alert-service';
 import { fingerprintOf, type LabelSet } from '../alerts/labels';
-import type { Clock } from '../lib/clock';
+import type { Clock } from '../platform/clock';
 import type { MetricStore } from '../monitoring/metric-store';
 import type { Level, PendingConditions } from './pending-conditions';
 import type { RuleService } from './rule-service';

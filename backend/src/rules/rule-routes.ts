@@ -1,7 +1,7 @@
 import { RULES_ROUTES } from '../../../shared/api/routes/rules';
 import type { Services } from '../app/services';
-import { actorOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { actorOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 export function ruleRoutes(s: Pick<Services, 'guard' | 'rules'>) {
   return routePlugin(RULES_ROUTES, s.guard, {

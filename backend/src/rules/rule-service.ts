@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import { thresholdsInOrder, type CreateRuleRequest, type Rule, type Severity, type UpdateRuleRequest } from '../../../shared/api/alerts';
 import type { Actor, AuditLog } from '../audit/audit-log';
-import type { Database } from '../db/schema';
-import { AppError, notFound } from '../http/errors';
-import type { Clock } from '../lib/clock';
-import { uuid } from '../lib/ids';
+import type { Database } from '../platform/db/schema';
+import { AppError, notFound } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
+import { uuid } from '../platform/ids';
 import { canonicalLabels, parseJson } from '../alerts/labels';
 import { DEFAULT_RULES } from './default-rules';
 

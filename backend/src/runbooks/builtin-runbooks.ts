@@ -2,11 +2,11 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { DatabaseHandle } from '../db/connect';
+import type { DatabaseHandle } from '../platform/db/connect';
 import type { BackupService } from '../backups/backup-service';
 import type { HealthChecks } from '../health/health-checks';
-import { AppError } from '../http/errors';
-import type { Clock } from '../lib/clock';
+import { AppError } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
 import type { ServiceManager } from '../services/service-manager';
 import { RunbookFailure, type AnyRunbook, type RunbookDefinition } from './runbook';
 

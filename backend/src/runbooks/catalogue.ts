@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { CommandRunbookInput, type CommandRunbook, type Runbook } from '../../../shared/api/runbooks';
 import type { Actor } from '../audit/audit-log';
 import type { AuditLog } from '../audit/audit-log';
-import type { Database } from '../db/schema';
-import { AppError, notFound } from '../http/errors';
-import type { Clock } from '../lib/clock';
+import type { Database } from '../platform/db/schema';
+import { AppError, notFound } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
 import { commandRunbook } from './command-runbook';
 import type { AnyRunbook } from './runbook';
 

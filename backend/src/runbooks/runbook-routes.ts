@@ -1,8 +1,8 @@
 import { CommandRunbookInput } from '../../../shared/api/runbooks';
 import { RUNBOOK_ROUTES } from '../../../shared/api/routes/runbooks';
 import type { Services } from '../app/services';
-import { actorOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { actorOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 /** The runbook catalogue; admins define command runbooks. */
 export function runbookRoutes(s: Pick<Services, 'guard' | 'runbooks'>) {

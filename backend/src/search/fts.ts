@@ -1,6 +1,6 @@
 import { sql, type AliasedRawBuilder, type Kysely, type RawBuilder } from 'kysely';
-import type { DialectName } from '../db/dialect';
-import type { Database } from '../db/schema';
+import type { DialectName } from '../platform/db/dialect';
+import type { Database } from '../platform/db/schema';
 
 const TERM = /[\p{L}\p{N}]/u;
 const MAX_TERMS = 12;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ServicesFile, type ServiceSpec, type ServiceStatus } from '../../../shared/api/services';
-import { AppError, notFound } from '../http/errors';
+import { AppError, notFound } from '../platform/http/errors';
 import type { ServiceDriver } from './service-driver';
 
 /**

@@ -1,6 +1,6 @@
 import { SERVICE_ROUTES } from '../../../shared/api/routes/services';
 import type { Services } from '../app/services';
-import { routePlugin } from '../http/route-table';
+import { routePlugin } from '../platform/http/route-table';
 import { requesterOf } from '../jobs/requester';
 
 /** Managed services: status; restart and scale are runbook jobs (with their role and confirmation checks). */

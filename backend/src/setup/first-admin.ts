@@ -1,8 +1,8 @@
-import { ConfigError } from '../config/config';
-import { loadConfig } from '../config/secrets';
+import { ConfigError } from '../platform/config/config';
+import { loadConfig } from '../platform/config/secrets';
 import { cliServices } from '../app/processes';
 import { createLogger } from '../platform/logging';
-import { migrateToLatest } from '../db/migrate';
+import { migrateToLatest } from '../platform/db/migrate';
 
 /**
  * First run of an embedded (local workspace) backend: reads {"email","name","password"} as JSON

@@ -1,5 +1,5 @@
 import type { Matcher } from '../../../shared/api/alerts';
-import { AppError } from '../http/errors';
+import { AppError } from '../platform/http/errors';
 import type { LabelSet } from '../alerts/labels';
 
 /** Anchored like Alertmanager's matchers: a regex must match the whole label value. */

@@ -1,7 +1,7 @@
 import { SILENCES_ROUTES } from '../../../shared/api/routes/silences';
 import type { Services } from '../app/services';
-import { actorOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { actorOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 export function silenceRoutes(s: Pick<Services, 'guard' | 'silences'>) {
   return routePlugin(SILENCES_ROUTES, s.guard, {

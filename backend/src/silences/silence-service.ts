@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { CreateSilenceRequest, Matcher, Silence } from '../../../shared/api/alerts';
 import type { Actor, AuditLog } from '../audit/audit-log';
-import type { Database } from '../db/schema';
-import { AppError, notFound } from '../http/errors';
-import type { Clock } from '../lib/clock';
-import { uuid } from '../lib/ids';
+import type { Database } from '../platform/db/schema';
+import { AppError, notFound } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
+import { uuid } from '../platform/ids';
 import type { LabelSet } from '../alerts/labels';
 import type { ChangeFeed } from '../sync/change-feed';
-import type { EventHub } from '../realtime/event-hub';
+import type { EventHub } from '../platform/realtime/event-hub';
 import { compileMatcher, matchesAll } from './matchers';
 
 interface CompiledSilence {

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { SlaPolicy, TicketPriority } from '../../../shared/api/tickets';
 import { TICKET_PRIORITIES } from '../../../shared/api/tickets';
 import type { Actor, AuditLog } from '../audit/audit-log';
-import type { Database } from '../db/schema';
-import type { Clock } from '../lib/clock';
+import type { Database } from '../platform/db/schema';
+import type { Clock } from '../platform/clock';
 import type { SlaTargets } from './sla-clock';
 
 /** First-response and resolution targets per priority; admins edit them, new deadlines use them. */

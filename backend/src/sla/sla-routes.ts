@@ -1,7 +1,7 @@
 import { SLA_ROUTES } from '../../../shared/api/routes/sla';
 import type { Services } from '../app/services';
-import { actorOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { actorOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 /** SLA targets per priority: everyone reads them, admins change them. */
 export function slaRoutes(s: Pick<Services, 'guard' | 'sla'>) {

@@ -1,8 +1,8 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { LiveEvent } from '../../../shared/api/events';
-import type { Database } from '../db/schema';
-import type { Clock } from '../lib/clock';
-import type { EventHub } from '../realtime/event-hub';
+import type { Database } from '../platform/db/schema';
+import type { Clock } from '../platform/clock';
+import type { EventHub } from '../platform/realtime/event-hub';
 import type { Audience, ChangeFeed } from '../sync/change-feed';
 import { TICKET_COLUMNS, toTicket } from '../tickets/ticket-model';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../../shared/api/events';
 import type { Ticket } from '../../../shared/api/tickets';
 import { DATABASES, startTestServer, type TestServer } from '../../test-support/harness';
-import { ManualClock } from '../lib/clock';
+import { ManualClock } from '../platform/clock';
 import { helpdeskFixture, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
 
 const MIN = 60_000;

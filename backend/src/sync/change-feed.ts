@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { SyncChange, SyncEntity, SyncPage } from '../../../shared/api/sync';
 import type { Principal } from '../auth/auth-service';
-import type { DialectName } from '../db/dialect';
-import type { Database } from '../db/schema';
-import type { Clock } from '../lib/clock';
+import type { DialectName } from '../platform/db/dialect';
+import type { Database } from '../platform/db/schema';
+import type { Clock } from '../platform/clock';
 
 /**
  * Who may see a change:

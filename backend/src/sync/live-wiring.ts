@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io';
 import type { Services } from '../app/services';
 import type { Principal } from '../auth/auth-service';
 import { connectRedis } from '../platform/redis';
-import { queueRoom, type LiveServer } from '../realtime/live-server';
+import { queueRoom, type LiveServer } from '../platform/realtime/live-server';
 
 /** At most this many missed changes are replayed over the socket; past it the client pages over HTTP. */
 export const RESUME_MAX_CHANGES = 5000;

@@ -4,7 +4,7 @@ import type { LiveEvent } from '../../../shared/api/events';
 import type { SyncPage } from '../../../shared/api/sync';
 import type { Ticket } from '../../../shared/api/tickets';
 import { DATABASES, makeApiCaller, startRedis, startTestServer, type TestServer } from '../../test-support/harness';
-import { startServer, type RunningServer } from '../server';
+import { startServer, type RunningServer } from '../app/server';
 import { helpdeskFixture, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
 
 function connect(url: string, auth: Record<string, unknown>): Promise<{ socket: Socket; events: LiveEvent[]; resumed: SyncPage[] }> {

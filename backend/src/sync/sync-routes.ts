@@ -1,9 +1,9 @@
 import { SYNC_ROUTES } from '../../../shared/api/routes/sync';
 import type { SyncPage } from '../../../shared/api/sync';
 import type { Services } from '../app/services';
-import { notFound } from '../http/errors';
-import { principalOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { notFound } from '../platform/http/errors';
+import { principalOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 /**
  * Delta sync: every change the caller may see after `since`, in commit order, with tombstones for

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { TicketPriority, TicketStatus } from '../../../shared/api/tickets';
 import { SYSTEM_ACTOR } from '../audit/audit-log';
 import type { Services } from '../app/services';
-import type { Database } from '../db/schema';
+import type { Database } from '../platform/db/schema';
 import { SlaClock, type SlaTargets } from '../sla/sla-clock';
 import { PRIORITY_RANK, toComment, toTicket, type TicketRow } from './ticket-model';
 

@@ -1,10 +1,10 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Comment, SlaState, Ticket, TicketEvent, TicketFilter, TicketPage, TicketSort } from '../../../shared/api/tickets';
 import type { Principal } from '../auth/auth-service';
-import type { Database } from '../db/schema';
-import { decodeCursor, encodeCursor } from '../http/cursor';
-import { AppError, notFound } from '../http/errors';
-import type { Clock } from '../lib/clock';
+import type { Database } from '../platform/db/schema';
+import { decodeCursor, encodeCursor } from '../platform/http/cursor';
+import { AppError, notFound } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
 import { QueueAccess, type QueueScope } from '../queues/queue-access';
 import type { TicketSearchIndex } from '../search/fts';
 import { TICKET_COLUMNS, toComment, toTicket, toTicketEvent, type TicketRow } from './ticket-model';

@@ -2,9 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TICKET_ROUTES } from '../../../shared/api/routes/tickets';
 import type { Ticket, TicketFilter } from '../../../shared/api/tickets';
 import type { Services } from '../app/services';
-import { AppError } from '../http/errors';
-import { principalOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { AppError } from '../platform/http/errors';
+import { principalOf } from '../platform/http/guards';
+import { plainJson, routePlugin } from '../platform/http/route-table';
 
 /** `If-Match: "3"` (or W/"3", or 3) → 3. */
 export function versionFromIfMatch(request: FastifyRequest): number | undefined {
@@ -14,12 +14,6 @@ export function versionFromIfMatch(request: FastifyRequest): number | undefined 
   if (!match) throw new AppError('bad_request', 'If-Match must be the ticket version, e.g. "3"');
   return Number(match[1]);
 }
-
-/**
- * Hot read paths answer what our own mappers built, so they skip re-validating every outgoing
- * record (a fifth of a list request's time); the schema still documents the response.
- */
-export const plainJson = () => (data: unknown) => JSON.stringify(data);
 
 /** The ticket, with its version as the ETag a later If-Match sends back. */
 function withEtag(reply: FastifyReply, ticket: Ticket): Ticket {

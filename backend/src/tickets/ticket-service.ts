@@ -13,11 +13,11 @@ import {
   type TicketStatus,
 } from '../../../shared/api/tickets';
 import type { Principal } from '../auth/auth-service';
-import type { Database } from '../db/schema';
-import { AppError, notFound } from '../http/errors';
-import type { Clock } from '../lib/clock';
-import { uuid } from '../lib/ids';
-import type { EventHub } from '../realtime/event-hub';
+import type { Database } from '../platform/db/schema';
+import { AppError, notFound } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
+import { uuid } from '../platform/ids';
+import type { EventHub } from '../platform/realtime/event-hub';
 import type { QueueAccess } from '../queues/queue-access';
 import type { TicketSearchIndex } from '../search/fts';
 import { SlaClock, type SlaFields } from '../sla/sla-clock';

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { UserPublic } from '../../../shared/api/auth';
-import type { Database, UsersTable } from '../db/schema';
+import type { Database, UsersTable } from '../platform/db/schema';
 
 export type UserRow = Selectable<UsersTable>;
 

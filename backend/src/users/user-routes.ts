@@ -1,7 +1,7 @@
 import { USER_ROUTES } from '../../../shared/api/routes/users';
 import type { Services } from '../app/services';
-import { actorOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { actorOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 /** Admins manage accounts. */
 export function userRoutes(s: Pick<Services, 'guard' | 'userService'>) {

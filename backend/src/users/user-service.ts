@@ -5,12 +5,12 @@ import type { Actor, AuditLog } from '../audit/audit-log';
 import { hashPassword } from '../auth/password-hasher';
 import { assertStrongPassword } from '../auth/password-policy';
 import type { SessionStore } from '../auth/session-store';
-import type { Database } from '../db/schema';
-import { AppError, notFound } from '../http/errors';
-import type { Clock } from '../lib/clock';
-import type { EventHub } from '../realtime/event-hub';
+import type { Database } from '../platform/db/schema';
+import { AppError, notFound } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
+import type { EventHub } from '../platform/realtime/event-hub';
 import type { ChangeFeed } from '../sync/change-feed';
-import { uuid } from '../lib/ids';
+import { uuid } from '../platform/ids';
 import { toUserPublic, type UserRepository } from './user-repository';
 
 /** Admin-side account management. Every change is audited inside the same transaction. */

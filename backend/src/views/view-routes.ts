@@ -1,7 +1,7 @@
 import { VIEW_ROUTES } from '../../../shared/api/routes/views';
 import type { Services } from '../app/services';
-import { principalOf } from '../http/guards';
-import { routePlugin } from '../http/route-table';
+import { principalOf } from '../platform/http/guards';
+import { routePlugin } from '../platform/http/route-table';
 
 /** A user's saved ticket views, built-ins first. */
 export function viewRoutes(s: Pick<Services, 'guard' | 'views'>) {

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { SavedView, TicketFilter, TicketSort } from '../../../shared/api/tickets';
-import type { Database } from '../db/schema';
-import { AppError, notFound } from '../http/errors';
-import type { Clock } from '../lib/clock';
-import { uuid } from '../lib/ids';
+import type { Database } from '../platform/db/schema';
+import { AppError, notFound } from '../platform/http/errors';
+import type { Clock } from '../platform/clock';
+import { uuid } from '../platform/ids';
 import type { ChangeFeed } from '../sync/change-feed';
 
 const OPEN = ['new', 'open', 'pending'] as const;

@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
-import type { OperationsTables } from '../jobs/tables';
-import type { MonitoringTables } from '../monitoring/tables';
-import type { HelpdeskTables } from '../tickets/tables';
+import type { OperationsTables } from '../../jobs/tables';
+import type { MonitoringTables } from '../../monitoring/tables';
+import type { HelpdeskTables } from '../../tickets/tables';
 
 /** Timestamps are epoch milliseconds (BIGINT on PostgreSQL, INTEGER on SQLite). Booleans are 0/1. */
 export interface UsersTable {

@@ -1,12 +1,12 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { AuthService, Principal } from '../auth/auth-service';
-import type { Clock } from '../lib/clock';
-import type { ServerMetrics } from '../metrics/prometheus';
+import type { AuthService, Principal } from '../../auth/auth-service';
+import type { Clock } from '../clock';
+import type { ServerMetrics } from '../prometheus';
 import type { EventHub } from './event-hub';
 import { AppError } from '../http/errors';
-import type { QueueRooms } from '../queues/queue-service';
-import type { Audience } from '../sync/change-feed';
+import type { QueueRooms } from '../../queues/queue-service';
+import type { Audience } from '../../sync/change-feed';
 
 export interface LiveSocketData {
   principal: Principal;

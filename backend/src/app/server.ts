@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import { createLogger } from './platform/logging';
-import { buildApp, type App } from './app';
-import type { Config } from './config/config';
-import { serverServices } from './app/processes';
-import type { DatabaseHandle } from './db/connect';
-import type { Clock } from './lib/clock';
-import { migrateToLatest } from './db/migrate';
+import { createLogger } from '../platform/logging';
+import { buildApp, type App } from './http-app';
+import type { Config } from '../platform/config/config';
+import { serverServices } from './processes';
+import type { DatabaseHandle } from '../platform/db/connect';
+import type { Clock } from '../platform/clock';
+import { migrateToLatest } from '../platform/db/migrate';
 
 export { createLogger };
 

@@ -1,5 +1,5 @@
-import type { LiveEvent } from '../../../shared/api/events';
-import type { Audience } from '../sync/change-feed';
+import type { LiveEvent } from '../../../../shared/api/events';
+import type { Audience } from '../../sync/change-feed';
 
 export type EventSink = (event: LiveEvent, audience: Audience) => void;
 

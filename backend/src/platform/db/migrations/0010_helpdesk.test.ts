@@ -1,6 +1,6 @@
 import { Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPgDatabase, DATABASES, tempDir } from '../../../test-support/harness';
+import { createPgDatabase, DATABASES, tempDir } from '../../../../test-support/harness';
 import { openDatabase, type DatabaseHandle } from '../connect';
 import { allMigrations } from './index';
 

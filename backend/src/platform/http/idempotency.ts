@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { sha256 } from '../auth/token-hash';
+import { sha256 } from '../../auth/token-hash';
 import type { Database } from '../db/schema';
-import type { Clock } from '../lib/clock';
+import type { Clock } from '../clock';
 import { AppError } from './errors';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';

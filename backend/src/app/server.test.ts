@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig, ConfigError } from './config/config';
+import { parseConfig, ConfigError } from '../platform/config/config';
 import { startServer } from './server';
-import { makeApiCaller, startTestServer, tempDir, testConfig } from '../test-support/harness';
-import { freePort, startPgCluster } from '../test-support/postgres-cluster';
+import { makeApiCaller, startTestServer, tempDir, testConfig } from '../../test-support/harness';
+import { freePort, startPgCluster } from '../../test-support/postgres-cluster';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(import.meta.dirname, '../../..');
 
 describe('configuration', () => {
   it('rejects an invalid value with one line naming the variable', () => {

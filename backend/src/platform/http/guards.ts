@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { ApiTokenScope } from '../../../shared/api/users';
-import { hasRole, type Role } from '../../../shared/domain/roles';
-import type { ApiTokenService } from '../api-tokens/api-token-service';
-import { API_TOKEN_PREFIX } from '../api-tokens/api-token-service';
-import type { Actor } from '../audit/audit-log';
-import type { AuthService, ClientMeta, Principal } from '../auth/auth-service';
+import type { ApiTokenScope } from '../../../../shared/api/users';
+import { hasRole, type Role } from '../../../../shared/domain/roles';
+import type { ApiTokenService } from '../../api-tokens/api-token-service';
+import { API_TOKEN_PREFIX } from '../../api-tokens/api-token-service';
+import type { Actor } from '../../audit/audit-log';
+import type { AuthService, ClientMeta, Principal } from '../../auth/auth-service';
 import { AppError } from './errors';
 import type { IdempotencyStore } from './idempotency';
 

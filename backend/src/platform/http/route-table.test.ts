@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTE_LIST } from '../../../shared/api/routes';
-import { startTestServer, type TestServer } from '../../test-support/harness';
+import { ROUTE_LIST } from '../../../../shared/api/routes';
+import { startTestServer, type TestServer } from '../../../test-support/harness';
 
 describe('the route table is the one contract', () => {
   let server: TestServer;

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { randomSecret } from '../lib/ids';
+import { randomSecret } from '../ids';
 import { ConfigError, parseConfig, type Config, type RawConfig } from './config';
 
 const SecretsFile = z.object({ JWT_SECRET: z.string().min(32) });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DATABASES, createPgDatabase, tempDir } from '../../../test-support/harness';
+import { DATABASES, createPgDatabase, tempDir } from '../../../../test-support/harness';
 import { openDatabase, type DatabaseHandle } from '../connect';
 import { migrateToLatest } from '../migrate';
 

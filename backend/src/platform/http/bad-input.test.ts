@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test-support/harness';
+import { ADMIN, DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../../test-support/harness';
 
 /** Every class of bad input gets a 4xx `{error, message}`: never a 500, a stack trace or a partial write. */
 describe.each(DATABASES)('bad input on %s', (kind) => {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import type { RouteDef, RouteTable } from '../../../shared/api/route';
+import type { RouteDef, RouteTable } from '../../../../shared/api/route';
 import type { Guard } from './guards';
 
 type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : unknown;
@@ -18,6 +18,12 @@ export interface RouteOptions {
   /** Fastify options of this route only (rate-limit config, body limit, serializer). */
   fastify?: Omit<RouteShorthandOptions, 'schema' | 'preHandler' | 'onRequest'>;
 }
+
+/**
+ * For hot read paths that answer what our own mappers built: skip re-validating every outgoing
+ * record (a fifth of a list request's time); the schema still documents the response.
+ */
+export const plainJson = () => (data: unknown) => JSON.stringify(data);
 
 export type RouteImpl<R extends RouteDef> = RouteHandler<R> | { handler: RouteHandler<R>; options: RouteOptions };
 
