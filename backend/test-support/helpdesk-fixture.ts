@@ -1,6 +1,6 @@
 import type { Queue } from '../../shared/api/queues';
 import type { Ticket } from '../../shared/api/tickets';
-import { ADMIN, createUserAndLogin, type TestServer } from './harness';
+import { ADMIN, createUserAndLogin, startTestServer, type DbKind, type TestServer } from './harness';
 
 export interface Login {
   id: string;
@@ -50,4 +50,10 @@ export async function helpdeskFixture(server: TestServer): Promise<HelpdeskFixtu
       return res.body;
     },
   };
+}
+
+/** A fresh server on `kind` with the helpdesk fixture in it. */
+export async function startHelpdesk(kind: DbKind): Promise<{ server: TestServer; f: HelpdeskFixture }> {
+  const server = await startTestServer(kind);
+  return { server, f: await helpdeskFixture(server) };
 }

@@ -5,7 +5,7 @@ import type { SyncPage } from '../../../shared/api/sync';
 import type { Ticket } from '../../../shared/api/tickets';
 import { DATABASES, makeApiCaller, startRedis, startTestServer, type TestServer } from '../../test-support/harness';
 import { startServer, type RunningServer } from '../app/server';
-import { helpdeskFixture, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
+import { helpdeskFixture, startHelpdesk, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
 
 function connect(url: string, auth: Record<string, unknown>): Promise<{ socket: Socket; events: LiveEvent[]; resumed: SyncPage[] }> {
   const socket = io(url, { auth, transports: ['websocket'], reconnection: false });
@@ -26,10 +26,7 @@ describe.each(DATABASES)('live events on %s', (kind) => {
   let server: TestServer;
   let f: HelpdeskFixture;
 
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await helpdeskFixture(server);
-  });
+  beforeAll(async () => void ({ server, f } = await startHelpdesk(kind)));
   afterAll(() => server.dispose());
 
   it('delivers ticket events with record, seq and actor to the queue’s members only', async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncChange, SyncPage } from '../../../shared/api/sync';
 import type { Ticket } from '../../../shared/api/tickets';
-import { DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test-support/harness';
-import { helpdeskFixture, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
+import { DATABASES, createUserAndLogin, type TestServer } from '../../test-support/harness';
+import { startHelpdesk, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
 
 async function pullAll(server: TestServer, token: string, since: number, extra = ''): Promise<{ changes: SyncChange[]; cursor: number }> {
   const changes: SyncChange[] = [];
@@ -20,10 +20,7 @@ describe.each(DATABASES)('delta sync on %s', (kind) => {
   let server: TestServer;
   let f: HelpdeskFixture;
 
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await helpdeskFixture(server);
-  });
+  beforeAll(async () => void ({ server, f } = await startHelpdesk(kind)));
   afterAll(() => server.dispose());
 
   it('a reader paging during concurrent writes sees every change exactly once and ends at the database state', async () => {

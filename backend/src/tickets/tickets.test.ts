@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES, startTestServer, type TestServer } from '../../test-support/harness';
-import { helpdeskFixture, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
+import { DATABASES, type TestServer } from '../../test-support/harness';
+import { startHelpdesk, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
 
 describe.each(DATABASES)('tickets on %s', (kind) => {
   let server: TestServer;
   let f: HelpdeskFixture;
 
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await helpdeskFixture(server);
-  });
+  beforeAll(async () => void ({ server, f } = await startHelpdesk(kind)));
   afterAll(() => server.dispose());
 
   it('creates a ticket with a number, SLA deadlines from the policy and a history entry', async () => {
