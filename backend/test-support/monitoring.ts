@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { io, type Socket } from 'socket.io-client';
 import { ManualClock } from '../src/platform/clock';
 import { startServer } from '../src/app/server';
 import { ADMIN, createUserAndLogin, makeApiCaller, startTestServer, type DbKind, type TestServer } from './harness';
@@ -69,4 +70,15 @@ export function monitoringOf(server: Pick<TestServer, 'services'>) {
     tick: () => r.tick(),
     idle: () => r.idle(),
   };
+}
+
+/** The on-call user's live socket, recording every event of `types` into `sink`; resolves once the server says ready. */
+export async function recordLiveEvents(env: MonitoringTestEnv, types: string[], sink: { type: string; event: any }[]): Promise<Socket> {
+  const socket = io(env.server.url, { auth: { token: env.oncall.accessToken }, transports: ['websocket'] });
+  for (const type of types) socket.on(type, (event: unknown) => sink.push({ type, event }));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('ready', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
 }

@@ -1,7 +1,7 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../test-support/harness';
-import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
+import { recordLiveEvents, startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 
 describe.each(DATABASES)('incidents on %s', (kind) => {
   let env: MonitoringTestEnv;
@@ -11,12 +11,7 @@ describe.each(DATABASES)('incidents on %s', (kind) => {
 
   beforeAll(async () => {
     env = await startMonitoringServer(kind);
-    socket = io(env.server.url, { auth: { token: env.oncall.accessToken }, transports: ['websocket'] });
-    for (const type of ['incident.created', 'incident.updated', 'incident.resolved']) socket.on(type, (event: unknown) => events.push({ type, event }));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('ready', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    socket = await recordLiveEvents(env, ['incident.created', 'incident.updated', 'incident.resolved'], events);
   });
   afterAll(async () => {
     socket?.disconnect();

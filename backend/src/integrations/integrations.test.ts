@@ -1,7 +1,7 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../test-support/harness';
-import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
+import { recordLiveEvents, startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 
 /** A payload exactly as Alertmanager's webhook_config sends it (version 4). */
 function alertmanagerPayload(status: 'firing' | 'resolved', alerts: { name: string; instance: string; fingerprint: string; severity: string }[]) {
@@ -71,12 +71,7 @@ describe.each(DATABASES)('alert receivers on %s', (kind) => {
 
   beforeAll(async () => {
     env = await startMonitoringServer(kind, { WEBHOOK_MAX_BYTES: '65536' });
-    socket = io(env.server.url, { auth: { token: env.oncall.accessToken }, transports: ['websocket'] });
-    for (const type of ['alert.fired', 'alert.updated', 'alert.resolved']) socket.on(type, (event: unknown) => received.push({ type, event }));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('ready', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    socket = await recordLiveEvents(env, ['alert.fired', 'alert.updated', 'alert.resolved'], received);
   });
   afterAll(async () => {
     socket?.disconnect();
