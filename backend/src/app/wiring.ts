@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AlertService } from '../alerts/alert-service';
 import { ApiTokenService } from '../api-tokens/api-token-service';
@@ -58,16 +57,8 @@ export type CoreServices = Pick<
   'config' | 'clock' | 'logger' | 'database' | 'redis' | 'metrics' | 'lifecycle' | 'health' | 'audit' | 'users' | 'userService' | 'sessions' | 'auth' | 'apiTokens' | 'guard' | 'idempotency' | 'maintenance' | 'changes' | 'events'
 >;
 
-/** What every service is built from: configuration, the database, the clock, logging, Redis. */
-export interface Infrastructure {
-  config: Config;
-  clock: Clock;
-  logger: Logger;
-  database: DatabaseHandle;
-  redis: Redis | null;
-  /** The process's Prometheus registry (the database reports query timings into it). */
-  metrics: ServerMetrics;
-}
+/** What every service is built from: configuration, the clock, logging, the database, Redis and the process's Prometheus registry (the database reports query timings into it). */
+export type Infrastructure = Pick<Services, 'config' | 'clock' | 'logger' | 'database' | 'redis' | 'metrics'>;
 
 export interface InfrastructureOptions {
   clock?: Clock;

@@ -1,35 +1,9 @@
-import type { AlertService } from '../alerts/alert-service';
-import type { Config } from '../platform/config/config';
-import type { Escalator } from '../escalation/escalator';
-import type { HealthChecks } from '../health/health-checks';
-import type { IncidentService } from '../incidents/incident-service';
-import type { HeartbeatService } from '../integrations/heartbeat-service';
-import type { Clock } from '../platform/clock';
-import type { Notifier } from '../notifications/notifier';
+import type { Services } from '../app/services';
 import type { Lifecycle } from '../platform/lifecycle';
-import type { RuleEvaluator } from '../rules/rule-evaluator';
-import type { RuleService } from '../rules/rule-service';
-import type { SilenceService } from '../silences/silence-service';
-import type { CollectorRegistry } from './collectors';
-import type { MetricStore } from './metric-store';
 
 type Step = [name: string, run: () => Promise<unknown>];
 
-export interface MonitoringRoundsDeps {
-  config: Config;
-  clock: Clock;
-  health: HealthChecks;
-  metricStore: MetricStore;
-  collectors: CollectorRegistry;
-  silences: SilenceService;
-  alerts: AlertService;
-  rules: RuleService;
-  evaluator: RuleEvaluator;
-  notifier: Notifier;
-  escalator: Escalator;
-  heartbeats: HeartbeatService;
-  incidents: IncidentService;
-}
+export type MonitoringRoundsDeps = Pick<Services, 'config' | 'clock' | 'health' | 'metricStore' | 'collectors' | 'silences' | 'alerts' | 'rules' | 'evaluator' | 'notifier' | 'escalator' | 'heartbeats' | 'incidents'>;
 
 /**
  * The bodies of the monitoring domain's background loops: collect + evaluate every
