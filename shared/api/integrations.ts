@@ -30,14 +30,7 @@ export const AlertmanagerWebhook = z.object({
 export type AlertmanagerWebhook = z.infer<typeof AlertmanagerWebhook>;
 
 /** Grafana unified-alerting webhook contact point payload. */
-export const GrafanaAlert = z.object({
-  status: InboundAlertStatus,
-  labels: StrMap,
-  annotations: StrMap.default({}),
-  startsAt: IsoTime,
-  endsAt: z.string().max(64).optional(),
-  generatorURL: z.string().max(4000).optional(),
-  fingerprint: z.string().max(200).optional(),
+export const GrafanaAlert = AlertmanagerAlert.extend({
   silenceURL: z.string().optional(),
   dashboardURL: z.string().optional(),
   panelURL: z.string().optional(),
