@@ -25,8 +25,11 @@ const MIN = 60_000;
 const ServiceName = z.string().min(1).max(100).describe('service name as declared in SERVICES_FILE');
 const BackupRef = z.string().min(1).max(1000).describe('backup id from the catalogue, or a backup file path');
 
-function define<S extends z.ZodType>(def: Omit<RunbookDefinition<z.infer<S>>, 'schema' | 'kind'> & { schema: S }): AnyRunbook {
-  return { kind: 'builtin', ...def } as AnyRunbook;
+type Defaulted = 'destructive' | 'destructiveWhen' | 'lockKey';
+
+/** A built-in runbook; unless it says otherwise it is not destructive and takes no lock. */
+function define<S extends z.ZodType>(def: Omit<RunbookDefinition<z.infer<S>>, 'schema' | 'kind' | Defaulted> & Partial<Pick<RunbookDefinition<z.infer<S>>, Defaulted>> & { schema: S }): AnyRunbook {
+  return { kind: 'builtin', destructive: () => false, destructiveWhen: null, lockKey: () => null, ...def } as AnyRunbook;
 }
 
 /** The built-in catalogue: the manual's backup, restore, restart, scale, vacuum, purge, cleanup and health commands. */
@@ -38,8 +41,6 @@ export function builtinRunbooks(d: BuiltinDeps): AnyRunbook[] {
       description: 'Full backup (SQLite online backup API + gzip, or pg_dump -Fc), sha256, verified, with a manifest beside it.',
       schema: z.object({ kind: z.enum(['manual', 'pre-maintenance']).default('manual') }).strict(),
       minRole: 'oncall',
-      destructive: () => false,
-      destructiveWhen: null,
       timeoutMs: 120 * MIN,
       lockKey: () => 'database',
       async run(exec) {
@@ -53,10 +54,7 @@ export function builtinRunbooks(d: BuiltinDeps): AnyRunbook[] {
       description: 'Checks size and sha256 against the manifest, then opens the copy (integrity_check + row counts) or lists the archive (pg_restore --list).',
       schema: z.object({ backupId: BackupRef }).strict(),
       minRole: 'oncall',
-      destructive: () => false,
-      destructiveWhen: null,
       timeoutMs: 60 * MIN,
-      lockKey: () => null,
       async run(exec) {
         try {
           const v = await d.backups.verify(exec.params.backupId, (l) => exec.log(l));
@@ -74,7 +72,6 @@ export function builtinRunbooks(d: BuiltinDeps): AnyRunbook[] {
       schema: z.object({ backupId: BackupRef }).strict(),
       minRole: 'admin',
       destructive: () => true,
-      destructiveWhen: null,
       approvalByDefault: false,
       timeoutMs: 240 * MIN,
       lockKey: () => 'database',
@@ -89,8 +86,6 @@ export function builtinRunbooks(d: BuiltinDeps): AnyRunbook[] {
       description: 'Graceful stop (SIGTERM, then SIGKILL after the stop timeout) and start; waits until healthy.',
       schema: z.object({ service: ServiceName }).strict(),
       minRole: 'oncall',
-      destructive: () => false,
-      destructiveWhen: null,
       timeoutMs: 15 * MIN,
       lockKey: (p) => `service:${p.service}`,
       precheck: (p) => void d.services.spec(p.service),
@@ -123,8 +118,6 @@ export function builtinRunbooks(d: BuiltinDeps): AnyRunbook[] {
       description: 'SQLite: VACUUM, ANALYZE, PRAGMA optimize. PostgreSQL: VACUUM ANALYZE (the manual\'s weekly task).',
       schema: z.object({}).strict(),
       minRole: 'oncall',
-      destructive: () => false,
-      destructiveWhen: null,
       timeoutMs: 120 * MIN,
       lockKey: () => 'database',
       async run(exec) {
@@ -152,7 +145,6 @@ export function builtinRunbooks(d: BuiltinDeps): AnyRunbook[] {
       schema: z.object({ runbook: z.string().max(100).optional().describe('only jobs of this runbook') }).strict(),
       minRole: 'admin',
       destructive: () => true,
-      destructiveWhen: null,
       timeoutMs: 5 * MIN,
       lockKey: () => 'queue',
       async run(exec) {
@@ -167,8 +159,6 @@ export function builtinRunbooks(d: BuiltinDeps): AnyRunbook[] {
       description: 'Deletes job logs of finished jobs and log files under DATA_DIR/logs older than N days (the manual: clear old logs > 30 days).',
       schema: z.object({ olderThanDays: z.number().int().min(1).max(3650).default(30) }).strict(),
       minRole: 'oncall',
-      destructive: () => false,
-      destructiveWhen: null,
       timeoutMs: 30 * MIN,
       lockKey: () => 'cleanup-logs',
       async run(exec) {
@@ -201,10 +191,7 @@ export function builtinRunbooks(d: BuiltinDeps): AnyRunbook[] {
       description: 'Database, Redis, storage and every service\'s health probe; fails if anything is down.',
       schema: z.object({}).strict(),
       minRole: 'oncall',
-      destructive: () => false,
-      destructiveWhen: null,
       timeoutMs: 5 * MIN,
-      lockKey: () => null,
       async run(exec) {
         const report = await d.health.run();
         for (const c of report.checks) exec.log(`${c.name.padEnd(12)} ${c.status.padEnd(9)} ${c.latencyMs} ms ${c.message ?? ''}`);
