@@ -56,6 +56,17 @@ export default tseslint.config(
     },
     { languageOptions: { globals: { ...globals.browser } }, plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
   ),
+  {
+    // The renderer calls routes by name (`call('api.tickets.get', …)`), never by path.
+    files: ['renderer/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Literal[value=/^\\/api\\/v1/]', message: 'No REST paths in the renderer: call the typed api.<route> channel.' },
+        { selector: 'TemplateElement[value.raw=/^\\/api\\/v1/]', message: 'No REST paths in the renderer: call the typed api.<route> channel.' },
+      ],
+    },
+  },
   ...restrictImports(['backend/**'], {
     paths: [{ name: 'electron', message: 'The backend never imports electron.' }],
     patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'The backend depends only on shared/.' }],
