@@ -37,7 +37,7 @@ beforeEach(() => {
     },
     'api.queues.members.add': { id: 'q1', name: 'Support', description: '', memberIds: ['u2'] } as never,
     'queues.list': [],
-    'admin.audit': { items: [], nextCursor: 'older' },
+    'api.audit.list': { items: [], nextCursor: 'older' },
   });
   bridge.install();
   useAdmin.setState(useAdmin.getInitialState());
@@ -72,7 +72,7 @@ describe('admin slice', () => {
   it('pages the audit log and starts again at the first page when a filter changes', async () => {
     await setAuditFilter({ cursor: 'older' });
     await setAuditFilter({ action: 'user.create', from: '2026-01-02' });
-    const [paged, filtered] = bridge.requests('admin.audit');
+    const [paged, filtered] = bridge.requests('api.audit.list').map((r) => r?.query);
     expect(paged).toMatchObject({ cursor: 'older', limit: 100 });
     expect(filtered).toEqual({
       action: 'user.create',

@@ -5,10 +5,11 @@ import type { ChannelRequest, ChannelResponse } from '../../../../shared/ipc';
 import { call } from '../../api';
 import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
 
-type AdminUser = ChannelResponse<'admin.users.list'>[number];
-type UserChanges = ChannelRequest<'admin.users.update'>['changes'];
-export type NewUser = ChannelRequest<'admin.users.create'>;
-export type NewToken = ChannelRequest<'admin.tokens.create'>;
+type AdminUser = ChannelResponse<'api.users.list'>[number];
+type UserChanges = ChannelRequest<'api.users.update'>['body'];
+export type NewUser = ChannelRequest<'api.users.create'>['body'];
+export type NewToken = ChannelRequest<'api.apiTokens.create'>['body'];
+type AuditQuery = NonNullable<ChannelRequest<'api.audit.list'>>['query'];
 
 export interface AuditFilter {
   action: string;
@@ -26,8 +27,8 @@ interface AdminState {
   sla: Loadable<SlaPolicy[]>;
   rules: Loadable<Rule[]>;
   channels: Loadable<Channel[]>;
-  tokens: Loadable<ChannelResponse<'admin.tokens.list'>>;
-  audit: Loadable<ChannelResponse<'admin.audit'>>;
+  tokens: Loadable<ChannelResponse<'api.apiTokens.list'>>;
+  audit: Loadable<ChannelResponse<'api.audit.list'>>;
   auditFilter: AuditFilter;
 }
 
@@ -46,17 +47,17 @@ export const useAdmin = create<AdminState>(() => ({
 const fresh = { fresh: true };
 
 // ── users ───────────────────────────────────────────────────────────────────────────────────────
-export const loadUsers = (opts = fresh) => loadInto(useAdmin, 'users', () => call('admin.users.list'), opts);
+export const loadUsers = (opts = fresh) => loadInto(useAdmin, 'users', () => call('api.users.list'), opts);
 export async function updateUser(id: string, changes: UserChanges): Promise<void> {
-  await call('admin.users.update', { id, changes });
+  await call('api.users.update', { params: { id }, body: changes });
   await loadUsers({ fresh: false });
 }
 export async function resetMfa(id: string): Promise<void> {
-  await call('admin.users.resetMfa', { id });
+  await call('api.users.mfa.reset', { params: { id } });
   await loadUsers({ fresh: false });
 }
 export async function createUser(user: NewUser): Promise<void> {
-  await call('admin.users.create', user);
+  await call('api.users.create', { body: user });
   await loadUsers({ fresh: false });
 }
 
@@ -109,20 +110,20 @@ export async function updateChannel(
 
 // ── API tokens ──────────────────────────────────────────────────────────────────────────────────
 export const loadTokens = (opts = fresh) =>
-  loadInto(useAdmin, 'tokens', () => call('admin.tokens.list'), opts);
+  loadInto(useAdmin, 'tokens', () => call('api.apiTokens.list'), opts);
 /** Issues a token and answers its secret (shown once). */
 export async function createToken(token: NewToken): Promise<string> {
-  const t = await call('admin.tokens.create', token);
+  const t = await call('api.apiTokens.create', { body: token });
   await loadTokens({ fresh: false });
   return t.token;
 }
 export async function revokeToken(id: string): Promise<void> {
-  await call('admin.tokens.revoke', { id });
+  await call('api.apiTokens.revoke', { params: { id } });
   await loadTokens({ fresh: false });
 }
 
 // ── audit log ───────────────────────────────────────────────────────────────────────────────────
-export function auditQuery(f: AuditFilter): NonNullable<ChannelRequest<'admin.audit'>> {
+export function auditQuery(f: AuditFilter): AuditQuery {
   return {
     action: f.action || undefined,
     targetType: f.targetType || undefined,
@@ -135,7 +136,7 @@ export function loadAudit(opts = fresh): Promise<void> {
   return loadInto(
     useAdmin,
     'audit',
-    () => call('admin.audit', auditQuery(useAdmin.getState().auditFilter)),
+    () => call('api.audit.list', { query: auditQuery(useAdmin.getState().auditFilter) }),
     opts,
   );
 }

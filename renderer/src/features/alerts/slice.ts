@@ -110,10 +110,8 @@ function beep(): void {
 
 /** Opens an incident for the alert (linked to it); answers the incident's id. */
 export async function createIncidentFrom(a: Alert): Promise<string> {
-  const inc = await call('incidents.create', {
-    title: a.title,
-    description: a.description || undefined,
-    alertIds: [a.id],
+  const inc = await call('api.incidents.create', {
+    body: { title: a.title, description: a.description || undefined, alertIds: [a.id] },
   });
   return inc.id;
 }

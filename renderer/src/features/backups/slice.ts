@@ -5,21 +5,21 @@ import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
 
 interface BackupsState {
   list: Loadable<Backup[]>;
-  overview: Loadable<ChannelResponse<'backups.overview'>>;
+  overview: Loadable<ChannelResponse<'api.backups.overview'>>;
 }
 
 export const useBackups = create<BackupsState>(() => ({ list: notLoaded(), overview: notLoaded() }));
 
 export function loadBackups(opts = { fresh: true }): Promise<unknown> {
   return Promise.all([
-    loadInto(useBackups, 'list', () => call('backups.list'), opts),
-    loadInto(useBackups, 'overview', () => call('backups.overview'), opts),
+    loadInto(useBackups, 'list', () => call('api.backups.list'), opts),
+    loadInto(useBackups, 'overview', () => call('api.backups.overview'), opts),
   ]);
 }
 
 /** Starts a manual full backup; answers its job. */
 export const backUpNow = (): Promise<Job> =>
-  call('jobs.request', { runbook: 'backup-database', params: { kind: 'manual' } });
+  call('api.jobs.create', { body: { runbook: 'backup-database', params: { kind: 'manual' } } });
 
 export const verifyBackup = (id: string): Promise<{ id: string }> =>
   call('api.backups.verify', { params: { id } });
@@ -33,7 +33,11 @@ export async function backupManifest(
   id: string,
 ): Promise<{ name: string; value: unknown; fallback: boolean }> {
   try {
-    return { name: `${id}.manifest.json`, value: await call('backups.manifest', { id }), fallback: false };
+    return {
+      name: `${id}.manifest.json`,
+      value: await call('api.backups.manifest.get', { params: { id } }),
+      fallback: false,
+    };
   } catch (e) {
     console.warn('backups: no manifest route, reading the backup record', e);
     return {

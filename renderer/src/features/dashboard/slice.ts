@@ -56,7 +56,7 @@ export function loadDashboard({ fresh = false } = {}): Promise<unknown> {
       loadInto(
         seriesStore(p.metric),
         'series',
-        () => call('metrics.series', { name: p.metric, from: to - RANGES[range], to }),
+        () => call('api.metrics.series', { query: { name: p.metric, from: to - RANGES[range], to } }),
         { fresh },
       ),
     ),

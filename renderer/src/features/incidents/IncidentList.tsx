@@ -9,7 +9,7 @@ import { useNow } from '../../ui/hooks';
 import { navigate } from '../shell/ui';
 import { loadIncidents, openIncidentList, setShowClosed, useIncidents } from './slice';
 
-type Incident = ChannelResponse<'incidents.list'>[number];
+type Incident = ChannelResponse<'api.incidents.list'>[number];
 
 function columns(now: number): Column<Incident>[] {
   return [

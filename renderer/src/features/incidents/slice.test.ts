@@ -12,11 +12,15 @@ import {
   useIncidents,
 } from './slice';
 
-const inc = { id: 'i1', title: 'DB down', state: 'detected' } as ChannelResponse<'incidents.get'>;
+const inc = { id: 'i1', title: 'DB down', state: 'detected' } as ChannelResponse<'api.incidents.get'>;
 let bridge: TestBridge;
 
 beforeEach(() => {
-  bridge = new TestBridge({ 'incidents.list': [], 'incidents.get': inc, 'incidents.transition': inc });
+  bridge = new TestBridge({
+    'api.incidents.list': [],
+    'api.incidents.get': inc,
+    'api.incidents.transition': inc,
+  });
   bridge.install();
   useIncidents.setState(useIncidents.getInitialState());
 });
@@ -31,19 +35,21 @@ describe('incidents slice', () => {
   it('lists open incidents unless closed ones are asked for', async () => {
     await loadIncidents();
     await setShowClosed(true);
-    expect(bridge.requests('incidents.list')).toEqual([
-      { state: ['detected', 'acknowledged', 'diagnosing', 'mitigating'] },
-      {},
+    expect(bridge.requests('api.incidents.list')).toEqual([
+      { query: { state: 'detected,acknowledged,diagnosing,mitigating' } },
+      { query: {} },
     ]);
   });
 
   it('re-reads the open incident after a transition and when it changes elsewhere, not for others', async () => {
     await openIncident('i1');
     await transition('i1', 'acknowledged');
-    expect(bridge.requests('incidents.transition')).toEqual([{ id: 'i1', state: 'acknowledged' }]);
+    expect(bridge.requests('api.incidents.transition')).toEqual([
+      { params: { id: 'i1' }, body: { state: 'acknowledged' } },
+    ]);
     onIncidentChanged({ id: 'other' });
     onIncidentChanged({ id: 'i1' });
     await new Promise((r) => setTimeout(r, 0));
-    expect(bridge.requests('incidents.get')).toHaveLength(3);
+    expect(bridge.requests('api.incidents.get')).toHaveLength(3);
   });
 });

@@ -8,13 +8,13 @@ import {
 import { call } from '../../api';
 import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
 
-type Incident = ChannelResponse<'incidents.get'>;
-export type IncidentLink = Omit<ChannelRequest<'incidents.link'>, 'id'>;
-export type IncidentReview = Omit<ChannelRequest<'incidents.review'>, 'id'>;
+type Incident = ChannelResponse<'api.incidents.get'>;
+export type IncidentLink = ChannelRequest<'api.incidents.links.create'>['body'];
+export type IncidentReview = ChannelRequest<'api.incidents.review.update'>['body'];
 
 interface IncidentsState {
   showClosed: boolean;
-  list: Loadable<ChannelResponse<'incidents.list'>>;
+  list: Loadable<ChannelResponse<'api.incidents.list'>>;
   /** The incident the detail screen shows. */
   openId: string | null;
   detail: Loadable<Incident>;
@@ -40,7 +40,7 @@ export function loadIncidents(opts = { fresh: false }): Promise<void> {
   return loadInto(
     useIncidents,
     'list',
-    () => call('incidents.list', showClosed ? {} : { state: OPEN_STATES }),
+    () => call('api.incidents.list', { query: showClosed ? {} : { state: OPEN_STATES.join(',') } }),
     opts,
   );
 }
@@ -57,7 +57,7 @@ export function setShowClosed(showClosed: boolean): Promise<void> {
 /** The detail screen shows this incident; `fresh` (opening the screen) forgets the one shown before. */
 export function openIncident(id: string, { fresh = true } = {}): Promise<void> {
   useIncidents.setState({ openId: id });
-  return loadInto(useIncidents, 'detail', () => call('incidents.get', { id }), { fresh });
+  return loadInto(useIncidents, 'detail', () => call('api.incidents.get', { params: { id } }), { fresh });
 }
 /** Re-reads the open incident, keeping it on screen meanwhile. */
 export function reloadIncident(): Promise<void> {
@@ -71,23 +71,23 @@ export function onIncidentChanged(p: { id: string }): void {
 }
 
 export async function createIncident(
-  req: ChannelRequest<'incidents.create'>,
-): Promise<ChannelResponse<'incidents.create'>> {
-  return call('incidents.create', req);
+  body: ChannelRequest<'api.incidents.create'>['body'],
+): Promise<ChannelResponse<'api.incidents.create'>> {
+  return call('api.incidents.create', { body });
 }
 export async function transition(id: string, state: IncidentState): Promise<void> {
-  await call('incidents.transition', { id, state });
+  await call('api.incidents.transition', { params: { id }, body: { state } });
   await reloadIncident();
 }
 export async function addNote(id: string, body: string): Promise<void> {
-  await call('incidents.note', { id, body });
+  await call('api.incidents.notes.create', { params: { id }, body: { body } });
   await reloadIncident();
 }
 export async function addLink(id: string, link: IncidentLink): Promise<void> {
-  await call('incidents.link', { id, ...link });
+  await call('api.incidents.links.create', { params: { id }, body: link });
   await reloadIncident();
 }
 export async function saveReview(id: string, review: IncidentReview): Promise<void> {
-  await call('incidents.review', { id, ...review });
+  await call('api.incidents.review.update', { params: { id }, body: review });
   await reloadIncident();
 }

@@ -87,7 +87,7 @@ export async function openJob(id: string): Promise<void> {
   log.clear();
   useJobConsole.setState(consoleFor(id));
   try {
-    const job = await call('jobs.get', { id });
+    const job = await call('api.jobs.get', { params: { id } });
     useJobConsole.setState({ job });
     try {
       const sub = await call('jobs.subscribeLog', { id, fromSeq: 0 });
@@ -139,7 +139,7 @@ export async function refreshJob(): Promise<void> {
   const id = useJobConsole.getState().jobId;
   if (!id) return;
   try {
-    useJobConsole.setState({ job: await call('jobs.get', { id }) });
+    useJobConsole.setState({ job: await call('api.jobs.get', { params: { id } }) });
   } catch (e) {
     // Keep the last known state; the status bar shows connectivity.
     console.warn('job console: re-reading the job failed', e);
@@ -147,11 +147,16 @@ export async function refreshJob(): Promise<void> {
 }
 
 export async function cancelJob(id: string): Promise<void> {
-  useJobConsole.setState({ job: await call('jobs.cancel', { id }) });
+  useJobConsole.setState({ job: await call('api.jobs.cancel', { params: { id } }) });
 }
 /** Runs the job again; a destructive runbook needs its name typed again. Answers the new job's id. */
 export async function retryJob(id: string, confirmation?: string): Promise<string> {
-  return (await call('jobs.retry', confirmation === undefined ? { id } : { id, confirmation })).id;
+  return (
+    await call('api.jobs.retry', {
+      params: { id },
+      body: confirmation === undefined ? {} : { confirmation },
+    })
+  ).id;
 }
 
 export function setFollow(follow: boolean): void {

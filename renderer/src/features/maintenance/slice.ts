@@ -31,7 +31,7 @@ export const isLive = (run: Pick<ProcedureRun, 'status'> | undefined) =>
 
 // ── windows ─────────────────────────────────────────────────────────────────────────────────────
 export const loadWindows = (opts = { fresh: false }) =>
-  loadInto(useMaintenance, 'windows', () => call('maintenance.list'), opts);
+  loadInto(useMaintenance, 'windows', () => call('api.maintenance.list'), opts);
 export function loadWindowList(opts = { fresh: true }): Promise<unknown> {
   return Promise.all([
     loadWindows(opts),
@@ -43,11 +43,11 @@ export function loadWindowList(opts = { fresh: true }): Promise<unknown> {
     ),
   ]);
 }
-export async function scheduleWindow(req: ChannelRequest<'maintenance.schedule'>): Promise<void> {
-  await call('maintenance.schedule', req);
+export async function scheduleWindow(body: ChannelRequest<'api.maintenance.create'>['body']): Promise<void> {
+  await call('api.maintenance.create', { body });
 }
 export async function cancelWindow(id: string): Promise<void> {
-  await call('maintenance.cancel', { id });
+  await call('api.maintenance.cancel', { params: { id } });
   await loadWindows();
 }
 

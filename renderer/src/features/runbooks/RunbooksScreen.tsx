@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ChannelResponse, Job, Runbook } from '../../../../shared/ipc';
+import type { Job, Runbook } from '../../../../shared/ipc';
 import { on } from '../../api';
 import { formatDuration, relativeTime } from '../../lib/format';
 import { DataTable, type Column } from '../../ui/DataTable';
@@ -20,7 +20,7 @@ import {
   useRunbooks,
 } from './slice';
 
-type JobRow = ChannelResponse<'jobs.list'>[number];
+type JobRow = Job;
 
 function jobColumns(now: number): Column<JobRow>[] {
   return [
