@@ -179,7 +179,8 @@ describe('restarts, wizards, windows, checklists and the CLI (sqlite)', () => {
     const run = (await post('/api/v1/procedures/runs', { procedure: 'data-loss' })).body;
     expect(run.steps[0]).toMatchObject({ key: 'stop-operations', status: 'done' });
     expect((await s.api('POST', '/api/v1/users', { token, body: { email: 'x@example.com', name: 'x', role: 'agent', password: 'correct-horse-battery-7' } })).status).toBe(503);
-    for (let i = 0; i < 20; i++) {
+    // The engine runs the automatic steps (a backup, an integrity check) on its own ticks: wait up to 20 s for it.
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
       const r = (await get(`/api/v1/procedures/runs/${run.id}`)).body;
       if (r.status === 'completed') break;
       const waiting = r.steps.find((x: { status: string }) => x.status === 'waiting' || x.status === 'failed');
