@@ -1,35 +1,15 @@
 import { z } from 'zod';
 import {
   Alert,
-  ApiToken,
-  AuditEntry,
-  Backup,
-  BackupManifest,
-  BackupOverview,
   Comment,
   Connectivity,
-  CreateIncidentRequest,
   Id,
-  Incident,
-  IncidentDetail,
-  IncidentNoteRequest,
-  IncidentState,
-  Job,
   JobLogLine,
-  JobRequest,
-  JobStatus,
-  LinkRequest,
-  MaintenanceWindow,
-  MaintenanceWindowInput,
-  SeriesResponse,
-  TransitionRequest,
   NotificationPrefs,
   OutboxItem,
   Priority,
   Profile,
   Queue,
-  Role,
-  Runbook,
   SavedView,
   SessionState,
   Settings,
@@ -44,15 +24,12 @@ import {
   TicketFilter,
   TicketSort,
   TicketSummary,
-  Timestamp,
   UpdateStatus,
-  UserAdmin,
   UserRef,
 } from './models';
 import { apiChannels, type ApiChannels } from './api-channels';
 import { PASSWORD_MAX_LENGTH } from '../api/auth';
 import { Email } from '../api/common';
-import { ApiTokenScope } from '../domain/roles';
 
 const Empty = z.object({}).strict().optional();
 const Void = z.null();
@@ -73,7 +50,11 @@ export interface ChannelDef {
   response: z.ZodType;
 }
 
-/** The channels written by hand; the `api.*` channels are derived from the route table (api-channels.ts). */
+/**
+ * The channels written by hand: the local, cache and outbox ones, and the few online ones that do
+ * more than forward one HTTP call (a silence is kept in the cache; a job log is paged, then tailed
+ * live). Every other online call is an `api.*` channel derived from the route table (api-channels.ts).
+ */
 const handWritten = {
   // ── app ──────────────────────────────────────────────────────────────────────────────────────
   'app.info': { kind: 'local', request: Empty, response: z.object({ version: z.string(), platform: z.string(), transport: z.enum(['electron', 'host']) }) },
@@ -169,69 +150,10 @@ const handWritten = {
   /** Unacknowledged (firing) alert count, as shown on the tray icon. */
   'alerts.unackedCount': { kind: 'cache', request: Empty, response: z.number().int() },
 
-  // ── incidents (online; server schemas from shared/api/incidents) ─────────────────────────────
-  'incidents.list': { kind: 'online', request: z.object({ state: z.array(IncidentState).optional(), severity: Severity.optional() }).default({}), response: z.array(Incident) },
-  'incidents.get': { kind: 'online', request: ById, response: IncidentDetail },
-  'incidents.create': { kind: 'online', request: CreateIncidentRequest, response: Incident },
-  'incidents.transition': { kind: 'online', request: TransitionRequest.extend({ id: Id }), response: Incident },
-  'incidents.note': { kind: 'online', request: IncidentNoteRequest.extend({ id: Id }), response: IncidentDetail },
-  'incidents.link': { kind: 'online', request: LinkRequest.extend({ id: Id }), response: Incident },
-  'incidents.review': { kind: 'online', request: z.object({ id: Id, summary: z.string().max(50_000).optional(), rootCause: z.string().max(50_000).optional(), followUps: z.array(z.string().trim().min(1).max(2000)).max(100).optional() }), response: Incident },
-
-  // ── runbooks and jobs (online; shared/api/runbooks, shared/api/jobs) ────────────────────────
-  'runbooks.list': { kind: 'online', request: Empty, response: z.array(Runbook) },
-  'jobs.list': { kind: 'online', request: z.object({ status: JobStatus.optional(), runbook: z.string().max(100).optional(), limit: z.number().int().min(1).max(500).default(50) }).default({ limit: 50 }), response: z.array(Job) },
-  'jobs.get': { kind: 'online', request: ById, response: Job },
-  /** Destructive runbooks: `confirmation` must equal the runbook id. */
-  'jobs.request': { kind: 'online', request: JobRequest, response: Job },
-  'jobs.approve': { kind: 'online', request: ById, response: Job },
-  'jobs.reject': { kind: 'online', request: z.object({ id: Id, reason: z.string().trim().min(1).max(500) }), response: Job },
-  'jobs.cancel': { kind: 'online', request: ById, response: Job },
-  /** Destructive runbooks: `confirmation` must equal the runbook id, as for a new request. */
-  'jobs.retry': { kind: 'online', request: ById.extend({ confirmation: z.string().max(200).optional() }), response: Job },
+  // ── job logs (online: the first pages, then a live tail through the core's socket) ─────────
   /** Answers the log after `fromSeq`, then pushes `jobs.log` events until unsubscribed or the job ends. */
   'jobs.subscribeLog': { kind: 'online', request: z.object({ id: Id, fromSeq: z.number().int().min(0).default(0) }), response: z.object({ subscriptionId: z.string(), lines: z.array(JobLogLine), done: z.boolean() }) },
   'jobs.unsubscribeLog': { kind: 'online', request: z.object({ subscriptionId: z.string().min(1).max(100) }), response: Void },
-
-  // ── maintenance (online; shared/api/maintenance) ─────────────────────────────────────────────
-  'maintenance.list': { kind: 'online', request: Empty, response: z.array(MaintenanceWindow) },
-  'maintenance.schedule': { kind: 'online', request: MaintenanceWindowInput, response: MaintenanceWindow },
-  'maintenance.cancel': { kind: 'online', request: ById, response: Void },
-
-  // ── backups (online; shared/api/backups) ─────────────────────────────────────────────────────
-  'backups.list': { kind: 'online', request: Empty, response: z.array(Backup) },
-  'backups.overview': { kind: 'online', request: Empty, response: BackupOverview },
-  'backups.manifest': { kind: 'online', request: ById, response: BackupManifest },
-
-  // ── metrics (online; shared/api/metrics) ─────────────────────────────────────────────────────
-  /** `labels` are filters in the server's `name=value` form (e.g. `host=web-1`). */
-  'metrics.series': {
-    kind: 'online',
-    request: z.object({ name: z.string().min(1).max(200), from: Timestamp, to: Timestamp, step: z.number().int().min(1).max(86_400).optional(), labels: z.array(z.string().max(300).regex(/^[^=]+=/, 'label filters look like name=value')).max(10).optional() }),
-    response: SeriesResponse,
-  },
-
-  // ── admin (online, admin role) ───────────────────────────────────────────────────────────────
-  'admin.users.list': { kind: 'online', request: Empty, response: z.array(UserAdmin) },
-  'admin.users.create': { kind: 'online', request: z.object({ email: Email, name: z.string().trim().min(1).max(120), role: Role, password: Password }), response: UserAdmin },
-  'admin.users.update': {
-    kind: 'online',
-    request: z.object({ id: Id, changes: z.object({ name: z.string().trim().min(1).max(120), role: Role, disabled: z.boolean() }).partial() }),
-    response: UserAdmin,
-  },
-  'admin.users.resetMfa': { kind: 'online', request: ById, response: UserAdmin },
-  'admin.tokens.list': { kind: 'online', request: Empty, response: z.array(ApiToken) },
-  'admin.tokens.create': {
-    kind: 'online',
-    request: z.object({ name: z.string().trim().min(1).max(120), scopes: z.array(ApiTokenScope).min(1), expiresInDays: z.number().int().min(1).max(3650).optional() }),
-    response: ApiToken.extend({ token: z.string() }),
-  },
-  'admin.tokens.revoke': { kind: 'online', request: ById, response: Void },
-  'admin.audit': {
-    kind: 'online',
-    request: z.object({ action: z.string().max(100).optional(), actorId: Id.optional(), targetType: z.string().max(50).optional(), from: Timestamp.optional(), to: Timestamp.optional(), cursor: z.string().max(512).optional(), limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }),
-    response: z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }),
-  },
 
   // ── settings and updates ─────────────────────────────────────────────────────────────────────
   'settings.get': { kind: 'local', request: Empty, response: Settings },
@@ -258,19 +180,6 @@ const handWritten = {
   /** The user clicked a popup (Web Notification in the host); the core emits `navigate`. */
   'notifications.clicked': { kind: 'local', request: z.object({ notificationId: z.string().min(1).max(100) }), response: Void },
   'notifications.acknowledge': { kind: 'local', request: z.object({ notificationId: z.string().min(1).max(100) }), response: Void },
-
-  // ── generic passthrough for online-only calls without a typed channel yet ────────────────────
-  'api.request': {
-    kind: 'online',
-    request: z.object({
-      method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-      /** Must start with an allowed prefix (see API_PASSTHROUGH_PREFIXES). */
-      path: z.string().min(1).max(2000).regex(/^\/api\/v1\//, 'path must start with /api/v1/'),
-      query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-      body: z.unknown().optional(),
-    }),
-    response: z.object({ status: z.number().int(), body: z.unknown() }),
-  },
 } as const satisfies Record<string, ChannelDef>;
 
 /**
@@ -281,37 +190,6 @@ const handWritten = {
  * its `api.<route>` channel here, derived from the table, never listed by hand.
  */
 export const channels = { ...handWritten, ...apiChannels };
-
-/** Path prefixes `api.request` may reach; auth and token routes stay with the core. */
-export const API_PASSTHROUGH_PREFIXES = [
-  '/api/v1/tickets',
-  '/api/v1/queues',
-  '/api/v1/alerts',
-  '/api/v1/silences',
-  '/api/v1/incidents',
-  '/api/v1/runbooks',
-  '/api/v1/jobs',
-  '/api/v1/backups',
-  '/api/v1/maintenance',
-  '/api/v1/metrics',
-  '/api/v1/sla',
-  '/api/v1/channels',
-  '/api/v1/users',
-  '/api/v1/api-tokens',
-  '/api/v1/audit',
-  '/api/v1/me',
-  // Added for the workstation UI (issue 8): maintenance wizard runs, alert rules and escalation.
-  '/api/v1/procedures',
-  '/api/v1/rules',
-  '/api/v1/escalation-policy',
-  // Added for the dashboard (issue 8): ticket volume and SLA compliance come from the daily/weekly reports.
-  '/api/v1/reports',
-] as const;
-
-export function isPassthroughAllowed(path: string): boolean {
-  if (path.includes('..') || path.includes('//')) return false;
-  return API_PASSTHROUGH_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}?`));
-}
 
 export type Channels = typeof channels;
 export type ChannelName = keyof Channels;

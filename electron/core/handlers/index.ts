@@ -4,12 +4,10 @@ import type { HandlerTable } from '../ipc/dispatcher';
 import { alertHandlers } from './alerts';
 import { appHandlers } from './app';
 import type { CoreContext } from './context';
-import { incidentHandlers } from './incidents';
 import { jobHandlers } from './jobs';
-import { operationsHandlers } from './operations';
 import { outboxHandlers } from './outbox';
 import { profileHandlers } from './profiles';
-import { passthroughHandlers, routeHandlers } from './routes';
+import { routeHandlers } from './routes';
 import { ticketHandlers } from './tickets';
 
 /** The core's handler table: every domain's part merged; the compiler rejects a missing channel. */
@@ -19,11 +17,8 @@ export function handlerTable(core: CoreContext): HandlerTable {
     ...profileHandlers(core),
     ...ticketHandlers(core),
     ...alertHandlers(core),
-    ...incidentHandlers(core),
     ...jobHandlers(core),
-    ...operationsHandlers(core),
     ...outboxHandlers(core),
-    ...passthroughHandlers(core),
     ...routeHandlers(core),
   };
   return checkedOnlineAnswers(table);

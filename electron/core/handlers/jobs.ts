@@ -6,17 +6,12 @@ import { route } from './online';
 const JOB_LOG_PAGE = 10_000;
 const JOB_LOG_MAX_INITIAL = 50_000;
 
-/** Runbooks and jobs, online; a job's live log through the core's tails (one server tail per job). */
-export function jobHandlers(core: CoreContext): Handlers<DomainChannels<'runbooks' | 'jobs'>> {
+/**
+ * A job's log: the stored pages, then the live tail through the core's tails (one server tail per
+ * job). Every other runbook and job call is a derived `api.*` channel.
+ */
+export function jobHandlers(core: CoreContext): Handlers<DomainChannels<'jobs'>> {
   return {
-    'runbooks.list': () => route(core, 'runbooks.list'),
-    'jobs.list': async (query) => (await route(core, 'jobs.list', { query })).items,
-    'jobs.get': ({ id }) => route(core, 'jobs.get', { params: { id } }),
-    'jobs.request': (body) => route(core, 'jobs.create', { body }),
-    'jobs.approve': ({ id }) => route(core, 'jobs.approve', { params: { id } }),
-    'jobs.reject': ({ id, reason }) => route(core, 'jobs.reject', { params: { id }, body: { reason } }),
-    'jobs.cancel': ({ id }) => route(core, 'jobs.cancel', { params: { id } }),
-    'jobs.retry': ({ id, confirmation }) => route(core, 'jobs.retry', { params: { id }, body: confirmation ? { confirmation } : {} }),
     'jobs.subscribeLog': async ({ id, fromSeq }) => {
       // A JobLogPage holds at most `limit` lines: read pages until the end of what is stored.
       const lines: JobLogLine[] = [];
