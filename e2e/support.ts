@@ -6,9 +6,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { parseConfig, type Config } from '../backend/src/config/config';
-import { resolveConfig } from '../backend/src/config/secrets';
-import { startServer, type RunningServer } from '../backend/src/server';
+import { parseConfig, type Config } from '../backend/src/platform/config/config';
+import { resolveConfig } from '../backend/src/platform/config/secrets';
+import { startServer, type RunningServer } from '../backend/src/app/server';
 import { createHostCore } from '../electron/host/create-host-core';
 import { startHost, type RunningHost } from '../electron/host/host-server';
 
