@@ -1,4 +1,5 @@
 import type { Alert, AlertSource, Severity } from '../../../shared/api/alerts';
+import { ACTIVE_ALERT_STATUSES } from '../../../shared/domain/alerts';
 import type { Database } from '../platform/db/schema';
 import { parseJson, type LabelSet } from './labels';
 
@@ -36,7 +37,7 @@ export interface AlertListeners {
 }
 
 /** The statuses of an open alert. */
-export const ACTIVE = ['firing', 'acknowledged'];
+export const ACTIVE: string[] = [...ACTIVE_ALERT_STATUSES];
 
 export function toAlert(r: Row): Alert {
   return {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { OPEN_TICKET_STATUSES } from '../../../shared/domain/tickets';
 import type { SavedView, TicketFilter, TicketSort } from '../../../shared/api/tickets';
 import type { Database } from '../platform/db/schema';
 import { AppError, notFound } from '../platform/http/errors';
@@ -6,7 +7,7 @@ import type { Clock } from '../platform/clock';
 import { uuid } from '../platform/ids';
 import type { ChangeFeed } from '../sync/change-feed';
 
-const OPEN = ['new', 'open', 'pending'] as const;
+const OPEN = OPEN_TICKET_STATUSES;
 
 /** Every user has these; they cannot be edited or deleted. */
 export const BUILTIN_VIEWS: SavedView[] = [

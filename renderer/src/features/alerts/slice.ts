@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { Alert, AlertStatus, ChannelRequest, Severity } from '../../../../shared/ipc';
+import { ACTIVE_ALERT_STATUSES } from '../../../../shared/domain/alerts';
 import { SEVERITIES } from '../../../../shared/ipc';
 import { call, errorMessage } from '../../api';
 
@@ -18,7 +19,7 @@ export const useAlerts = create<AlertSlice>(() => ({
   alerts: [],
   loading: false,
   error: null,
-  statusFilter: ['firing', 'acknowledged'],
+  statusFilter: [...ACTIVE_ALERT_STATUSES],
   severityFilter: [],
   text: '',
   focusedId: null,

@@ -5,6 +5,7 @@ import {
   type ChannelResponse,
   type IncidentState,
 } from '../../../../shared/ipc';
+import { OPEN_INCIDENT_STATES } from '../../../../shared/domain/incidents';
 import { call } from '../../api';
 import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
 
@@ -27,7 +28,7 @@ export const useIncidents = create<IncidentsState>(() => ({
   detail: notLoaded(),
 }));
 
-const OPEN_STATES: IncidentState[] = ['detected', 'acknowledged', 'diagnosing', 'mitigating'];
+const OPEN_STATES: IncidentState[] = [...OPEN_INCIDENT_STATES];
 
 /** The only allowed next state: detect → acknowledge → diagnose → mitigate → resolve → review. */
 export function nextState(s: IncidentState): IncidentState | null {
