@@ -19,9 +19,11 @@ export async function probeServer(raw: string): Promise<string> {
   } catch (err) {
     throw new CoreError('server_unreachable', `No answer from ${base} (${(err as Error).message})`);
   }
-  const body = (await res.json().catch(() => null)) as { status?: unknown; version?: unknown; checks?: unknown } | null;
+  // An answer that is not JSON is reported like any other answer that is not OpsDesk's health report.
+  const body = (await res.json().catch((err: unknown) => ({ notJson: (err as Error).message }))) as { status?: unknown; version?: unknown; checks?: unknown; notJson?: string } | null;
   if (!body || typeof body.status !== 'string' || typeof body.version !== 'string' || !Array.isArray(body.checks)) {
-    throw new CoreError('not_opsdesk_server', `${base} answered, but not like an OpsDesk server (HTTP ${res.status})`);
+    const why = body?.notJson ? `; not JSON: ${body.notJson}` : '';
+    throw new CoreError('not_opsdesk_server', `${base} answered, but not like an OpsDesk server (HTTP ${res.status}${why})`);
   }
   return base;
 }
