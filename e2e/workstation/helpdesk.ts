@@ -87,18 +87,25 @@ export async function worksTicket({ page, backend, admin, invoke }: Session): Pr
   );
 }
 
-/** Edits offline, marks the edit pending, and syncs it when the server is back. */
-export async function editsOffline({ page, backend, admin, invoke }: Session): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.locator('.grid-row[data-number]').nth(3).waitFor();
-  const number = Number(await page.locator('.grid-row[data-number]').nth(3).getAttribute('data-number'));
-  const id = ((await invoke('tickets.get', { number })) as any).value.ticket.id as string;
+const ticketId = async (invoke: Session['invoke'], number: number) => ((await invoke('tickets.get', { number })) as any).value.ticket.id as string;
 
+/** The server stops; the app notices at its next sync and says Offline. */
+async function goOffline({ page, backend, invoke }: Pick<Session, 'page' | 'backend' | 'invoke'>): Promise<void> {
   await backend.stop();
   await invoke('sync.now');
   await expect
     .poll(() => page.getByTestId('online-state').textContent(), { timeout: 20_000 })
     .toContain('Offline');
+}
+
+/** Edits offline, marks the edit pending, and syncs it when the server is back. */
+export async function editsOffline({ page, backend, admin, invoke }: Session): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.locator('.grid-row[data-number]').nth(3).waitFor();
+  const number = Number(await page.locator('.grid-row[data-number]').nth(3).getAttribute('data-number'));
+  const id = await ticketId(invoke, number);
+
+  await goOffline({ page, backend, invoke });
 
   await page.locator(`.grid-row[data-number="${number}"]`).dblclick();
   await page.getByLabel(/^Priority/).selectOption('critical');
@@ -124,12 +131,8 @@ export async function sameFieldConflict({ page, backend, admin, invoke }: Sessio
   // We are on the ticket edited above (priority critical, synced). Go offline, change the
   // priority here, and change the same field on the server before this client replays.
   const number = Number((await page.evaluate(() => location.hash)).split('/')[2]);
-  const id = ((await invoke('tickets.get', { number })) as any).value.ticket.id as string;
-  await backend.stop();
-  await invoke('sync.now');
-  await expect
-    .poll(() => page.getByTestId('online-state').textContent(), { timeout: 20_000 })
-    .toContain('Offline');
+  const id = await ticketId(invoke, number);
+  await goOffline({ page, backend, invoke });
   await page.getByRole('combobox', { name: /^Priority/ }).selectOption('low');
   await page.getByTestId('pending-badge').waitFor();
 
