@@ -1,5 +1,21 @@
 import type { CSSProperties, InputHTMLAttributes, ReactNode } from 'react';
 
+/** A one-line form (a row of fields and its button): submits without reloading the page. */
+export function RowForm({ onSubmit, style, children }: { onSubmit: () => void; style?: CSSProperties; children: ReactNode }) {
+  return (
+    <form
+      className="row"
+      style={style}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      {children}
+    </form>
+  );
+}
+
 /** The form's closing row: Cancel (never submits) and the primary submit button. */
 export function FormActions({
   onCancel,

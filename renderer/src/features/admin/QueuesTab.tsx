@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { ErrorBox, StateView } from '../../ui/feedback';
+import { RowForm } from '../../ui/form';
 import { useAction } from '../../ui/hooks';
 import { addMember, createQueue, loadQueues, removeMember, useAdmin } from './slice';
 
@@ -70,20 +71,13 @@ export function QueuesTab() {
   useEffect(() => void loadQueues(), []);
   return (
     <>
-      <form
-        className="row"
-        style={{ marginBottom: 8 }}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void a.run(async () => (await createQueue(name), setName('')));
-        }}
-      >
+      <RowForm style={{ marginBottom: 8 }} onSubmit={() => void a.run(async () => (await createQueue(name), setName('')))}>
         <label className="inline">
           New queue
           <input required value={name} onChange={(e) => setName(e.target.value)} maxLength={80} />
         </label>
         <button className="primary">Create</button>
-      </form>
+      </RowForm>
       <p className="muted">Queue changes reach this list after the next sync.</p>
       <ErrorBox error={a.error} />
       <StateView res={queues} retry={() => void loadQueues({ fresh: false })} empty="No queues.">

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { DataTable, hiddenHeader, type Column } from '../../ui/DataTable';
 import { ErrorBox, StateView } from '../../ui/feedback';
-import { CheckboxGroup } from '../../ui/form';
+import { CheckboxGroup, RowForm } from '../../ui/form';
 import { useAction } from '../../ui/hooks';
 import { formatTime } from '../../lib/format';
 import { createToken, loadTokens, revokeToken, useAdmin, type NewToken } from './slice';
@@ -48,16 +48,14 @@ export function TokensTab() {
   useEffect(() => void loadTokens(), []);
   return (
     <>
-      <form
-        className="row"
+      <RowForm
         style={{ marginBottom: 8 }}
-        onSubmit={(e) => {
-          e.preventDefault();
+        onSubmit={() =>
           void a.run(async () => {
             setCreated(await createToken({ name, scopes }));
             setName('');
-          });
-        }}
+          })
+        }
       >
         <label className="inline">
           Token name
@@ -67,7 +65,7 @@ export function TokensTab() {
         <button className="primary" disabled={!scopes.length}>
           Create token
         </button>
-      </form>
+      </RowForm>
       {created && (
         <div className="alert-box info" role="status" style={{ marginBottom: 8 }}>
           Copy the token now; it is not shown again: <code className="mono">{created}</code>
