@@ -23,7 +23,7 @@ function restrictImports(files, { paths = [], patterns = [] }, extra = {}) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'release', 'test-output', 'bench-output', 'coverage'] },
+  { ignores: ['node_modules', '.tools', 'out', 'dist', 'release', 'test-output', 'bench-output', 'coverage'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
