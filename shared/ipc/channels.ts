@@ -57,20 +57,58 @@ export interface ChannelDef {
  */
 const handWritten = {
   // ── app ──────────────────────────────────────────────────────────────────────────────────────
-  'app.info': { kind: 'local', request: Empty, response: z.object({ version: z.string(), platform: z.string(), transport: z.enum(['electron', 'host']) }) },
+  'app.info': {
+    kind: 'local',
+    request: Empty,
+    response: z.object({
+      version: z.string(),
+      platform: z.string(),
+      transport: z.enum(['electron', 'host']),
+      /** The runtime the desktop core runs on: Electron's embedded Node, or plain Node in the browser host. */
+      runtime: z.object({ node: z.string(), electron: z.string().nullable() }),
+    }),
+  },
   /** Opens an http(s) URL in the system browser (never inside the app window). */
-  'app.openExternal': { kind: 'local', request: z.object({ url: z.string().url().regex(/^https?:\/\//i, 'only http(s) links') }), response: Void },
+  'app.openExternal': {
+    kind: 'local',
+    request: z.object({
+      url: z
+        .string()
+        .url()
+        .regex(/^https?:\/\//i, 'only http(s) links'),
+    }),
+    response: Void,
+  },
   /** Notices shown in the UI until dismissed (e.g. "keychain unavailable, tokens in an encrypted file"). */
-  'app.notices': { kind: 'local', request: Empty, response: z.array(z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string(), message: z.string() })) },
+  'app.notices': {
+    kind: 'local',
+    request: Empty,
+    response: z.array(
+      z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string(), message: z.string() }),
+    ),
+  },
 
   // ── server profiles ──────────────────────────────────────────────────────────────────────────
-  'profiles.list': { kind: 'local', request: Empty, response: z.object({ profiles: z.array(Profile), activeId: Id.nullable() }) },
+  'profiles.list': {
+    kind: 'local',
+    request: Empty,
+    response: z.object({ profiles: z.array(Profile), activeId: Id.nullable() }),
+  },
   /** Adds a server profile after checking the URL answers like an OpsDesk server. */
-  'profiles.addServer': { kind: 'local', request: z.object({ name: z.string().trim().min(1).max(80), url: z.string().trim().max(2048) }), response: Profile },
+  'profiles.addServer': {
+    kind: 'local',
+    request: z.object({ name: z.string().trim().min(1).max(80), url: z.string().trim().max(2048) }),
+    response: Profile,
+  },
   /** First run of a local workspace: starts the embedded backend and creates its admin account. */
   'profiles.addLocal': {
     kind: 'local',
-    request: z.object({ name: z.string().trim().min(1).max(80).default('Local workspace'), adminEmail: Email, adminName: z.string().trim().min(1).max(120), adminPassword: Password }),
+    request: z.object({
+      name: z.string().trim().min(1).max(80).default('Local workspace'),
+      adminEmail: Email,
+      adminName: z.string().trim().min(1).max(120),
+      adminPassword: Password,
+    }),
     response: Profile,
   },
   'profiles.remove': { kind: 'local', request: ById, response: Void },
@@ -79,8 +117,16 @@ const handWritten = {
   // ── session ──────────────────────────────────────────────────────────────────────────────────
   'session.state': { kind: 'local', request: Empty, response: SessionState },
   /** Answers the new state: signed_in, or mfa_required (then call session.mfa). */
-  'session.login': { kind: 'local', request: z.object({ email: Email, password: Password }), response: SessionState },
-  'session.mfa': { kind: 'local', request: z.object({ code: z.string().trim().min(6).max(32) }), response: SessionState },
+  'session.login': {
+    kind: 'local',
+    request: z.object({ email: Email, password: Password }),
+    response: SessionState,
+  },
+  'session.mfa': {
+    kind: 'local',
+    request: z.object({ code: z.string().trim().min(6).max(32) }),
+    response: SessionState,
+  },
   'session.logout': { kind: 'local', request: Empty, response: SessionState },
 
   // ── connectivity and sync ────────────────────────────────────────────────────────────────────
@@ -99,10 +145,17 @@ const handWritten = {
     }),
     response: z.object({ items: z.array(TicketSummary), total: z.number().int() }),
   },
-  'tickets.get': { kind: 'cache', request: z.union([z.object({ id: Id }), z.object({ number: z.number().int().positive() })]), response: TicketDetail },
+  'tickets.get': {
+    kind: 'cache',
+    request: z.union([z.object({ id: Id }), z.object({ number: z.number().int().positive() })]),
+    response: TicketDetail,
+  },
   'tickets.search': {
     kind: 'cache',
-    request: z.object({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(200).default(50) }),
+    request: z.object({
+      query: z.string().trim().min(1).max(200),
+      limit: z.number().int().min(1).max(200).default(50),
+    }),
     response: z.object({ items: z.array(z.object({ ticket: TicketSummary, snippet: z.string() })) }),
   },
   'tickets.create': {
@@ -117,24 +170,54 @@ const handWritten = {
     }),
     response: TicketSummary,
   },
-  'tickets.comment': { kind: 'outbox', request: z.object({ ticketId: Id, body: z.string().trim().min(1).max(100_000), internal: z.boolean() }), response: Comment },
-  'tickets.update': { kind: 'outbox', request: z.object({ ticketId: Id, changes: TicketChanges }), response: TicketSummary },
-  'tickets.bulkUpdate': { kind: 'outbox', request: z.object({ ticketIds: z.array(Id).min(1).max(1000), changes: TicketChanges }), response: z.object({ updated: z.number().int() }) },
+  'tickets.comment': {
+    kind: 'outbox',
+    request: z.object({ ticketId: Id, body: z.string().trim().min(1).max(100_000), internal: z.boolean() }),
+    response: Comment,
+  },
+  'tickets.update': {
+    kind: 'outbox',
+    request: z.object({ ticketId: Id, changes: TicketChanges }),
+    response: TicketSummary,
+  },
+  'tickets.bulkUpdate': {
+    kind: 'outbox',
+    request: z.object({ ticketIds: z.array(Id).min(1).max(1000), changes: TicketChanges }),
+    response: z.object({ updated: z.number().int() }),
+  },
   /** Draft autosave for the composer; kept in the cache per ticket, never synced. */
-  'tickets.saveDraft': { kind: 'cache', request: z.object({ ticketId: Id, body: z.string().max(100_000), internal: z.boolean() }), response: Void },
-  'tickets.getDraft': { kind: 'cache', request: z.object({ ticketId: Id }), response: z.object({ body: z.string(), internal: z.boolean() }).nullable() },
+  'tickets.saveDraft': {
+    kind: 'cache',
+    request: z.object({ ticketId: Id, body: z.string().max(100_000), internal: z.boolean() }),
+    response: Void,
+  },
+  'tickets.getDraft': {
+    kind: 'cache',
+    request: z.object({ ticketId: Id }),
+    response: z.object({ body: z.string(), internal: z.boolean() }).nullable(),
+  },
 
   'queues.list': { kind: 'cache', request: Empty, response: z.array(Queue) },
   'users.list': { kind: 'cache', request: Empty, response: z.array(UserRef) },
 
   'views.list': { kind: 'cache', request: Empty, response: z.array(SavedView) },
-  'views.save': { kind: 'cache', request: SavedView.omit({ id: true, builtIn: true }).extend({ id: Id.optional() }), response: SavedView },
+  'views.save': {
+    kind: 'cache',
+    request: SavedView.omit({ id: true, builtIn: true }).extend({ id: Id.optional() }),
+    response: SavedView,
+  },
   'views.remove': { kind: 'cache', request: ById, response: Void },
 
   // ── alerts (cache reads; acknowledge/resolve through the outbox; silences online) ────────────
   'alerts.list': {
     kind: 'cache',
-    request: z.object({ status: z.array(AlertStatus).optional(), severity: z.array(Severity).optional(), limit: z.number().int().min(1).max(5000).default(500) }).default({ limit: 500 }),
+    request: z
+      .object({
+        status: z.array(AlertStatus).optional(),
+        severity: z.array(Severity).optional(),
+        limit: z.number().int().min(1).max(5000).default(500),
+      })
+      .default({ limit: 500 }),
     response: z.object({ items: z.array(Alert), counts: z.record(Severity, z.number().int()) }),
   },
   'alerts.get': { kind: 'cache', request: ById, response: Alert },
@@ -142,7 +225,15 @@ const handWritten = {
   'alerts.resolve': { kind: 'outbox', request: ById, response: Alert },
   'alerts.silence': {
     kind: 'online',
-    request: z.object({ matchers: z.array(SilenceMatcher).min(1).max(20), durationMinutes: z.number().int().min(1).max(60 * 24 * 30), comment: z.string().trim().min(1).max(500) }),
+    request: z.object({
+      matchers: z.array(SilenceMatcher).min(1).max(20),
+      durationMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(60 * 24 * 30),
+      comment: z.string().trim().min(1).max(500),
+    }),
     response: Silence,
   },
   'silences.list': { kind: 'cache', request: Empty, response: z.array(Silence) },
@@ -152,14 +243,28 @@ const handWritten = {
 
   // ── job logs (online: the first pages, then a live tail through the core's socket) ─────────
   /** Answers the log after `fromSeq`, then pushes `jobs.log` events until unsubscribed or the job ends. */
-  'jobs.subscribeLog': { kind: 'online', request: z.object({ id: Id, fromSeq: z.number().int().min(0).default(0) }), response: z.object({ subscriptionId: z.string(), lines: z.array(JobLogLine), done: z.boolean() }) },
-  'jobs.unsubscribeLog': { kind: 'online', request: z.object({ subscriptionId: z.string().min(1).max(100) }), response: Void },
+  'jobs.subscribeLog': {
+    kind: 'online',
+    request: z.object({ id: Id, fromSeq: z.number().int().min(0).default(0) }),
+    response: z.object({ subscriptionId: z.string(), lines: z.array(JobLogLine), done: z.boolean() }),
+  },
+  'jobs.unsubscribeLog': {
+    kind: 'online',
+    request: z.object({ subscriptionId: z.string().min(1).max(100) }),
+    response: Void,
+  },
 
   // ── settings and updates ─────────────────────────────────────────────────────────────────────
   'settings.get': { kind: 'local', request: Empty, response: Settings },
   'settings.update': {
     kind: 'local',
-    request: z.object({ theme: Settings.shape.theme, notifications: NotificationPrefs.partial(), updateChannel: Settings.shape.updateChannel }).partial(),
+    request: z
+      .object({
+        theme: Settings.shape.theme,
+        notifications: NotificationPrefs.partial(),
+        updateChannel: Settings.shape.updateChannel,
+      })
+      .partial(),
     response: Settings,
   },
   'updates.status': { kind: 'local', request: Empty, response: UpdateStatus },
@@ -172,14 +277,26 @@ const handWritten = {
   'outbox.retry': { kind: 'local', request: z.object({ id: z.number().int() }), response: OutboxItem },
   'outbox.discard': { kind: 'local', request: z.object({ id: z.number().int() }), response: Void },
   /** Same-field conflict: keep mine (re-send over the server's version) or take theirs. */
-  'outbox.resolveConflict': { kind: 'local', request: z.object({ id: z.number().int(), choice: z.enum(['mine', 'theirs']) }), response: Void },
+  'outbox.resolveConflict': {
+    kind: 'local',
+    request: z.object({ id: z.number().int(), choice: z.enum(['mine', 'theirs']) }),
+    response: Void,
+  },
 
   // ── notifications ────────────────────────────────────────────────────────────────────────────
   /** Popups shown this run, newest first (the host records them; tests assert on them). */
   'notifications.history': { kind: 'local', request: Empty, response: z.array(ShownNotification) },
   /** The user clicked a popup (Web Notification in the host); the core emits `navigate`. */
-  'notifications.clicked': { kind: 'local', request: z.object({ notificationId: z.string().min(1).max(100) }), response: Void },
-  'notifications.acknowledge': { kind: 'local', request: z.object({ notificationId: z.string().min(1).max(100) }), response: Void },
+  'notifications.clicked': {
+    kind: 'local',
+    request: z.object({ notificationId: z.string().min(1).max(100) }),
+    response: Void,
+  },
+  'notifications.acknowledge': {
+    kind: 'local',
+    request: z.object({ notificationId: z.string().min(1).max(100) }),
+    response: Void,
+  },
 } as const satisfies Record<string, ChannelDef>;
 
 /**

@@ -5,7 +5,12 @@ import type { CoreContext, DomainChannels, Handlers } from './context';
 export function appHandlers(core: CoreContext): Handlers<DomainChannels<'app' | 'settings' | 'updates'>> {
   const { deps } = core;
   return {
-    'app.info': () => ({ version: deps.version, platform: deps.platform ?? process.platform, transport: deps.transport }),
+    'app.info': () => ({
+      version: deps.version,
+      platform: deps.platform ?? process.platform,
+      transport: deps.transport,
+      runtime: { node: process.versions.node, electron: process.versions.electron ?? null },
+    }),
     'app.openExternal': async ({ url }) => {
       if (!deps.shell) throw new CoreError('not_supported', 'Opening links is not available here');
       await deps.shell.openExternal(url);
@@ -22,7 +27,8 @@ export function appHandlers(core: CoreContext): Handlers<DomainChannels<'app' | 
     'updates.status': () => deps.updater.status(),
     'updates.check': () => core.updates.check(),
     'updates.install': () => {
-      if (deps.updater.status().state !== 'downloaded') throw new CoreError('conflict', 'No update has been downloaded yet');
+      if (deps.updater.status().state !== 'downloaded')
+        throw new CoreError('conflict', 'No update has been downloaded yet');
       deps.updater.install();
       return null;
     },

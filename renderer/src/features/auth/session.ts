@@ -13,6 +13,8 @@ interface SessionSlice {
   notices: Notice[];
   unacked: number;
   transport: 'electron' | 'host' | null;
+  /** What the desktop core runs on (Settings → Updates shows it). */
+  runtime: { node: string; electron: string | null } | null;
 }
 
 export const useSession = create<SessionSlice>(() => ({
@@ -26,6 +28,7 @@ export const useSession = create<SessionSlice>(() => ({
   notices: [],
   unacked: 0,
   transport: null,
+  runtime: null,
 }));
 
 /** Derived: the signed-in user, or null. */
@@ -48,6 +51,7 @@ export async function boot(): Promise<void> {
       activeProfileId: profiles.activeId,
       settings,
       transport: info.transport,
+      runtime: info.runtime,
       notices,
       booted: true,
       bootError: null,

@@ -58,6 +58,7 @@ export default function Settings() {
   const settings = useSession((s) => s.settings);
   const profiles = useSession((s) => s.profiles);
   const activeId = useSession((s) => s.activeProfileId);
+  const runtime = useSession((s) => s.runtime);
   const updates = useSettingsScreen((s) => s.updates);
   const [adding, setAdding] = useState(false);
   const a = useAction();
@@ -165,6 +166,11 @@ export default function Settings() {
             {updates.data.availableVersion && ` · ${updates.data.availableVersion} available`}
             {updates.data.message && ` · ${updates.data.message}`}
             {updates.data.checkedAt && ` · checked ${formatTime(updates.data.checkedAt)}`}
+          </p>
+        )}
+        {runtime && (
+          <p className="muted" data-testid="runtime" style={{ margin: 0 }}>
+            {runtime.electron ? `Electron ${runtime.electron} · ` : 'Browser host · '}Node.js {runtime.node}
           </p>
         )}
         <div className="row">
