@@ -16,6 +16,8 @@ export async function otherScreens({ page, go }: Session): Promise<void> {
     await page.waitForTimeout(400);
     await screenshots(page, name);
   }
+  // The browser host's core runs on this Node; Settings says so.
+  expect(await page.getByTestId('runtime').textContent()).toBe(`Browser host · Node.js ${process.versions.node}`);
 }
 
 /** Signs in with the MFA step, with a clear error for a wrong code. */
