@@ -108,7 +108,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const apiTokens = new ApiTokenService(db, audit, clock);
   const changes = new ChangeFeed(db, database.dialect, clock);
   const events = new EventHub();
-  const userService = new UserService(db, users, sessions, audit, clock, config.PASSWORD_MIN_LENGTH, changes, events);
+  const userService = new UserService(db, users, sessions, apiTokens, audit, clock, config.PASSWORD_MIN_LENGTH, changes, events);
   const idempotency = new IdempotencyStore(db, clock);
   const maintenance = new MaintenanceMode(clock);
   const core: CoreServices = { config, clock, logger, database, redis, metrics, lifecycle, health, audit, users, userService, sessions, auth, apiTokens, guard: makeGuard(auth, apiTokens, idempotency), idempotency, maintenance, changes, events };
