@@ -54,6 +54,13 @@ export const ConfigSchema = z.object({
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+  // Endpoints beside the API (issue 19): /metrics behind a bearer token, the API docs public, signed-in or off.
+  METRICS_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+  API_DOCS: z.enum(['public', 'signed-in', 'off']).default('public'),
   CONFIG_FILE: z.string().optional(),
 });
 
@@ -105,7 +112,7 @@ export function parseConfig(env: Record<string, string | undefined>): RawConfig 
     if (issue.code === 'too_big' && issue.origin === 'number') message = `must be at most ${String(issue.maximum)}`;
     if (issue.code === 'too_small' && issue.origin === 'number') message = `must be at least ${String(issue.minimum)}`;
     // Secrets and connection strings (which may hold passwords) are never echoed.
-    const given = /SECRET|PASSWORD|_URL$/.test(name) ? undefined : (known as Record<string, unknown>)[name];
+    const given = /SECRET|PASSWORD|TOKEN$|_URL$/.test(name) ? undefined : (known as Record<string, unknown>)[name];
     throw new ConfigError(`Invalid configuration: ${name} ${message}${given !== undefined ? ` (got ${JSON.stringify(given)})` : ''}`);
   }
   return result.data;
