@@ -8,6 +8,7 @@ import { AlertNotification } from '../../../shared/api/alerts';
 import { DATABASES, createUserAndLogin } from '../../test-support/harness';
 import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 import { testAlertsCommand } from './test-alerts-command';
+import { LOOPBACK_WEBHOOKS } from '../../test-support/webhook-receivers';
 
 interface Mail {
   to: string[];
@@ -76,7 +77,7 @@ describe.each(DATABASES)('notifications, escalation and silences on %s', (kind) 
 
   beforeAll(async () => {
     [smtp, slack, sms] = await Promise.all([startSmtp(), startWebhook(), startWebhook()]);
-    env = await startMonitoringServer(kind, { SMTP_URL: smtp.url, SLACK_WEBHOOK_URL: slack.url, SMS_WEBHOOK_URL: sms.url, NOTIFY_TIMEOUT_MS: '2000' });
+    env = await startMonitoringServer(kind, { ...LOOPBACK_WEBHOOKS, SMTP_URL: smtp.url, SLACK_WEBHOOK_URL: slack.url, SMS_WEBHOOK_URL: sms.url, NOTIFY_TIMEOUT_MS: '2000' });
     const prefs = await env.server.api('PUT', '/api/v1/channels/preferences', {
       token: env.oncall.accessToken,
       body: { preferences: [{ channel: 'sms', enabled: true, address: '+15550123', minSeverity: 'critical' }] },
@@ -264,7 +265,7 @@ describe.each(DATABASES)('a failing SMTP server on %s', (kind) => {
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', () => r()));
     const port = (hang.address() as AddressInfo).port;
     slack = await startWebhook();
-    env = await startMonitoringServer(kind, { SMTP_URL: `smtp://127.0.0.1:${port}`, SLACK_WEBHOOK_URL: slack.url, NOTIFY_TIMEOUT_MS: '300', NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_RETRY_BASE_SECONDS: '30' });
+    env = await startMonitoringServer(kind, { ...LOOPBACK_WEBHOOKS, SMTP_URL: `smtp://127.0.0.1:${port}`, SLACK_WEBHOOK_URL: slack.url, NOTIFY_TIMEOUT_MS: '300', NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_RETRY_BASE_SECONDS: '30' });
   });
   afterAll(async () => {
     for (const s of sockets) s.destroy();
