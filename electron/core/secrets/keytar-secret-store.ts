@@ -1,3 +1,4 @@
+import type { SecretStorageStatus } from '../../../shared/ipc';
 import type { SecretStore } from '../ports';
 
 export const KEYCHAIN_SERVICE = 'OpsDesk';
@@ -32,6 +33,10 @@ export class KeytarSecretStore implements SecretStore {
       return { error: `the OS keychain is unavailable: ${(err as Error).message}` };
     }
     return { store: new KeytarSecretStore(keytar, service) };
+  }
+
+  status(): SecretStorageStatus {
+    return { kind: this.kind, osProtected: true, description: 'the OS keychain', fallbackReason: null, problem: null };
   }
 
   get(account: string): Promise<string | null> {
