@@ -8,7 +8,7 @@ import type { Clock } from '../platform/clock';
 import { uuid } from '../platform/ids';
 import type { EventHub } from '../platform/realtime/event-hub';
 import { parseJson } from '../alerts/labels';
-import { checkWebhookUrl, type WebhookPolicy } from '../platform/outbound/address-policy';
+import { checkWebhookUrl, maskUrl, type WebhookPolicy } from '../platform/outbound/address-policy';
 import { DesktopSender, EmailSender, SlackSender, SmsSender, type Message, type Sender } from './senders';
 
 type ChannelRow = Database['notification_channels'];
@@ -46,17 +46,6 @@ export interface NotifierOptions {
  */
 export function interruptedAfterMs(timeoutMs: number): number {
   return 3 * timeoutMs + 60_000;
-}
-
-/** Hides credentials in webhook URLs (Slack's secret is the path). */
-function maskUrl(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}/…`;
-  } catch {
-    return '…';
-  }
 }
 
 export function renderMessage(alert: Alert, levelName: string | null): Message {

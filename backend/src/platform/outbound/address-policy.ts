@@ -93,6 +93,17 @@ export function checkWebhookUrl(url: string, policy: WebhookPolicy): string | nu
   return null;
 }
 
+/** Hides credentials in webhook URLs (Slack's secret is the path): scheme and host only. */
+export function maskUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}/…`;
+  } catch {
+    return '…';
+  }
+}
+
 const HOST = /^(\*|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)$/i;
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
