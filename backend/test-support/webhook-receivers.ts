@@ -22,7 +22,7 @@ export interface Receiver {
   url: string;
   port: number;
   /** Bodies received, parsed as JSON. */
-  posts: unknown[];
+  posts: any[];
   close(): Promise<void>;
 }
 
@@ -30,7 +30,7 @@ type Answer = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /** A real HTTP or HTTPS receiver on 127.0.0.1 that records each JSON body and answers with `answer`. */
 export async function startReceiver(answer: Answer = (_q, r) => r.writeHead(200).end('ok'), tls?: { key: string; cert: string }): Promise<Receiver> {
-  const posts: unknown[] = [];
+  const posts: any[] = [];
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));

@@ -30,7 +30,7 @@ export class KeytarSecretStore implements SecretStore {
       // A read of an absent account touches the Secret Service without prompting.
       await withTimeout(keytar.getPassword(service, '__probe__'), 5000);
     } catch (err) {
-      return { error: `the OS keychain is unavailable: ${(err as Error).message}` };
+      return { error: (err as Error).message };
     }
     return { store: new KeytarSecretStore(keytar, service) };
   }

@@ -17,10 +17,10 @@ afterEach(cleanup);
 
 describe('Settings: where sign-in tokens are kept', () => {
   it('says plainly, and for good, that tokens in the fallback file are not protected by the OS', async () => {
-    install({ kind: 'encrypted-file', osProtected: false, description: 'a file encrypted with a key stored in the app data folder', fallbackReason: 'the OS keychain is unavailable: no D-Bus', problem: null });
+    install({ kind: 'encrypted-file', osProtected: false, description: 'a file encrypted with a key stored in the app data folder', fallbackReason: 'Cannot autolaunch D-Bus without X11 $DISPLAY', problem: null });
     render(<SecretStorageSection />);
     const box = await screen.findByTestId('secret-storage');
-    expect(box.textContent).toMatch(/OS keychain is not available \(the OS keychain is unavailable: no D-Bus\)/);
+    expect(box.textContent).toMatch(/OS keychain is not available \(Cannot autolaunch D-Bus without X11 \$DISPLAY\)/);
     expect(box.textContent).toMatch(/not protected by the OS/);
     expect(box.className).toContain('warning');
     expect(screen.queryByRole('button', { name: /dismiss/i })).toBeNull();
