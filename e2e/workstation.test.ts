@@ -7,6 +7,7 @@ import { firstRun, worksTicket, editsOffline, sameFieldConflict } from './workst
 import { alertLiveAndAck, notificationClick, dashboardAndPalette, incidentWorkflow } from './workstation/oncall';
 import { backupWithLiveLog, maintenanceWizard, restoreBackup } from './workstation/operations';
 import { otherScreens, mfaSignIn } from './workstation/screens';
+import { apiTokenAndKeychainNotice } from './workstation/security';
 import { closeSession, openSession, type Session } from './workstation/session';
 
 let s: Session;
@@ -49,5 +50,6 @@ describe('workstation UI', () => {
   step('restores a backup after the typed confirmation', restoreBackup, 120_000);
   step('creates an incident from an alert and walks it through its states to a review', incidentWorkflow, 60_000);
   step('every other main screen renders (screenshots in light and dark)', otherScreens, 60_000);
+  step('an admin issues an API token with the default 90-day lifetime and sees its expiry and last use; Settings shows where tokens are kept', apiTokenAndKeychainNotice, 60_000);
   step('signs in with the MFA step, with a clear error for a wrong code', mfaSignIn, 60_000);
 });

@@ -54,6 +54,19 @@ describe('DesktopCore over the contract', () => {
     expect(await core.dispatch('session.state', undefined)).toEqual({ ok: true, value: { status: 'no_profile' } });
   });
 
+  it('tells the window where tokens are kept, and turns an undecryptable secrets file into a notice that Settings keeps', async () => {
+    const userData = tmpDir();
+    writeFileSync(path.join(userData, 'secrets.bin'), 'not a file this key can open');
+    const { core } = newCore(userData);
+    const events: { event: string; payload: unknown }[] = [];
+    core.onEvent((event, payload) => events.push({ event, payload }));
+    const info = await core.dispatch('app.info', {});
+    expect(info).toMatchObject({ ok: true, value: { secretStorage: { kind: 'encrypted-file', osProtected: false, problem: null } } });
+    expect(await core.deps.secrets.get('p:x@example.com')).toBeNull();
+    expect(events).toContainEqual({ event: 'notice', payload: expect.objectContaining({ code: 'secrets_unreadable' }) });
+    expect(await core.dispatch('app.info', {})).toMatchObject({ ok: true, value: { secretStorage: { problem: expect.stringMatching(/could not be decrypted/) } } });
+  });
+
   it('refuses server URLs that are not http(s) or not an OpsDesk server, with a clear message', async () => {
     const { core } = newCore();
     expect(await core.dispatch('profiles.addServer', { name: 'x', url: 'ftp://example.com' })).toMatchObject({ ok: false, error: { code: 'validation_failed', message: expect.stringContaining('http') } });

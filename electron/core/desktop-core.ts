@@ -42,6 +42,7 @@ export class DesktopCore implements CoreContext {
     this.profiles = new ProfileStore(deps.paths.userData);
     this.settings = new SettingsStore(deps.paths.userData);
     this.notices = [...(deps.notices ?? [])];
+    deps.secrets.onNotice?.((n) => this.notice(n));
     this.notifications = new NotificationRouter({
       clock: this.clock,
       logger: this.logger,

@@ -1,4 +1,4 @@
-import type { ShownNotification, UpdateStatus } from '../../shared/ipc';
+import type { Notice, SecretStorageStatus, ShownNotification, UpdateStatus } from '../../shared/ipc';
 
 /**
  * The platform services the core needs, as small interfaces. Electron adapters live in
@@ -11,6 +11,10 @@ export interface SecretStore {
   get(account: string): Promise<string | null>;
   set(account: string, secret: string): Promise<void>;
   delete(account: string): Promise<boolean>;
+  /** Where tokens are kept and how well, for Settings. */
+  status(): SecretStorageStatus;
+  /** Problems found later (a file that cannot be decrypted); the core shows them as notices. */
+  onNotice?(listener: (n: Notice) => void): void;
 }
 
 export interface Notifier {

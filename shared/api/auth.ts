@@ -61,6 +61,14 @@ export const ChangePasswordRequest = z.object({
   newPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH),
 });
 
+/** The desktop's report that its tokens sit in the keychain fallback (audited: `desktop.secret_store_fallback`). */
+export const SecretStorageReport = z.object({
+  kind: z.literal('encrypted-file'),
+  osProtected: z.boolean(),
+  reason: z.string().max(300).nullable(),
+});
+export type SecretStorageReport = z.infer<typeof SecretStorageReport>;
+
 export const SessionInfo = z.object({
   id: Id,
   createdAt: Timestamp,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Email, Id, Timestamp } from './common';
-import { API_TOKEN_SCOPES, ApiTokenScope, Role } from '../domain/roles';
+import { API_TOKEN_SCOPES, ApiTokenRevokeReason, ApiTokenScope, DEFAULT_API_TOKEN_LIFETIME_DAYS, Role } from '../domain/roles';
 import { PASSWORD_MAX_LENGTH } from './auth';
 
 export const UserName = z.string().trim().min(1).max(120);
@@ -20,13 +20,17 @@ export const UpdateUserRequest = z
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
 
 // Declared once in shared/domain; re-exported for the existing importers.
-export { API_TOKEN_SCOPES, ApiTokenScope } from '../domain/roles';
+export { API_TOKEN_SCOPES, ApiTokenRevokeReason, ApiTokenScope, DEFAULT_API_TOKEN_LIFETIME_DAYS } from '../domain/roles';
 
 export const CreateApiTokenRequest = z.object({
   name: z.string().trim().min(1).max(120),
   scopes: z.array(ApiTokenScope).min(1).max(API_TOKEN_SCOPES.length),
-  expiresInDays: z.number().int().min(1).max(3650).optional(),
+  /** Days until the token expires; "never" only by explicit choice (the admin screen warns). */
+  expiresInDays: z
+    .union([z.number().int().min(1).max(3650), z.literal('never')])
+    .default(DEFAULT_API_TOKEN_LIFETIME_DAYS),
 });
+export type CreateApiTokenRequest = z.input<typeof CreateApiTokenRequest>;
 
 export const ApiTokenInfo = z.object({
   id: Id,
@@ -37,6 +41,7 @@ export const ApiTokenInfo = z.object({
   lastUsedAt: Timestamp.nullable(),
   expiresAt: Timestamp.nullable(),
   revokedAt: Timestamp.nullable(),
+  revokedReason: ApiTokenRevokeReason.nullable(),
 });
 export type ApiTokenInfo = z.infer<typeof ApiTokenInfo>;
 

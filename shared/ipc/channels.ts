@@ -11,6 +11,7 @@ import {
   Profile,
   Queue,
   SavedView,
+  SecretStorageStatus,
   SessionState,
   Settings,
   Severity,
@@ -66,6 +67,8 @@ const handWritten = {
       transport: z.enum(['electron', 'host']),
       /** The runtime the desktop core runs on: Electron's embedded Node, or plain Node in the browser host. */
       runtime: z.object({ node: z.string(), electron: z.string().nullable() }),
+      /** Where sign-in tokens are kept: Settings shows it for as long as it holds. */
+      secretStorage: SecretStorageStatus,
     }),
   },
   /** Opens an http(s) URL in the system browser (never inside the app window). */

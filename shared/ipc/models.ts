@@ -292,3 +292,16 @@ export type DeepLink = z.infer<typeof DeepLink>;
 
 export const Notice = z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string(), message: z.string() });
 export type Notice = z.infer<typeof Notice>;
+
+/** Where sign-in tokens are kept, shown in Settings for as long as it holds (not a dismissible toast). */
+export const SecretStorageStatus = z.object({
+  kind: z.enum(['keychain', 'encrypted-file']),
+  /** False when anyone who can read the app data folder can read the tokens (no OS keyring behind them). */
+  osProtected: z.boolean(),
+  description: z.string(),
+  /** Why the OS keychain is not used (the fallback only). */
+  fallbackReason: z.string().nullable(),
+  /** A stored file that could not be read (kept, never overwritten). */
+  problem: z.string().nullable(),
+});
+export type SecretStorageStatus = z.infer<typeof SecretStorageStatus>;

@@ -100,8 +100,13 @@ export async function buildApp(services: Services, live: LiveServer): Promise<Ap
     },
     transform: jsonSchemaTransform,
   });
-  await http.register(swaggerUi, { routePrefix: '/api/docs' });
-  http.get('/api/schema/', { schema: { hide: true } }, async () => http.swagger());
+  // API_DOCS: public (a local workspace's default), signed-in (a bearer token, as for the API) or off.
+  const docs = services.config.API_DOCS;
+  if (docs !== 'off') {
+    const onRequest = docs === 'signed-in' ? services.guard({ scope: 'read' }) : undefined;
+    await http.register(swaggerUi, { routePrefix: '/api/docs', ...(onRequest && { uiHooks: { onRequest } }) });
+    http.get('/api/schema/', { schema: { hide: true }, ...(onRequest && { onRequest }) }, async () => http.swagger());
+  }
 
   await http.register(healthRoutes(services));
   await http.register(

@@ -1,5 +1,7 @@
 import type { Config } from '../platform/config/config';
 import { JOB_POLL_MS, PORTABLE_BUILTINS, registerOperations } from '../jobs/operations';
+import { auditConfigChanges } from '../audit/config-audit';
+import { auditMetricsToken } from '../health/metrics-access';
 import { LocalJobQueue } from '../jobs/job-queue';
 import { jobLogSubscriptions } from '../jobs/log-subscriptions';
 import { NO_ROOMS } from '../queues/queue-service';
@@ -26,6 +28,8 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   wireLive(live, services);
   live.onConnect(jobLogSubscriptions(services.jobRepo, services.jobLogs, (what, err) => services.lifecycle.report(what, err)));
   const { lifecycle } = services;
+  lifecycle.onStart('metrics-token.audit', () => auditMetricsToken(services.database.db, services.audit, config.METRICS_TOKEN));
+  lifecycle.onStart('config.audit', () => auditConfigChanges(services.database.db, services.audit, config));
   services.monitoringRounds.register(lifecycle);
   lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick());
   registerOperations(services, services.workerService);

@@ -40,6 +40,7 @@ import { TicketQuery } from '../tickets/ticket-query';
 import { TicketService } from '../tickets/ticket-service';
 import { UserRepository } from '../users/user-repository';
 import { UserService } from '../users/user-service';
+import { parseWebhookPolicy, readWebhookCa } from '../platform/outbound/address-policy';
 import { VERSION } from '../version';
 import { ViewService } from '../views/view-service';
 import type { Services } from './services';
@@ -108,7 +109,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const apiTokens = new ApiTokenService(db, audit, clock);
   const changes = new ChangeFeed(db, database.dialect, clock);
   const events = new EventHub();
-  const userService = new UserService(db, users, sessions, audit, clock, config.PASSWORD_MIN_LENGTH, changes, events);
+  const userService = new UserService(db, users, sessions, apiTokens, audit, clock, config.PASSWORD_MIN_LENGTH, changes, events);
   const idempotency = new IdempotencyStore(db, clock);
   const maintenance = new MaintenanceMode(clock);
   const core: CoreServices = { config, clock, logger, database, redis, metrics, lifecycle, health, audit, users, userService, sessions, auth, apiTokens, guard: makeGuard(auth, apiTokens, idempotency), idempotency, maintenance, changes, events };
@@ -141,6 +142,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
     timeoutMs: config.NOTIFY_TIMEOUT_MS,
     maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
     retryBaseMs: config.NOTIFY_RETRY_BASE_SECONDS * 1000,
+    webhooks: parseWebhookPolicy({ ...config, ca: readWebhookCa(config.WEBHOOK_CA_FILE) }),
     onError: (what, err) => lifecycle.report(what, err),
   });
   const escalator: Escalator = new Escalator(db, clock, alerts, notifier, audit, lifecycle.reporter('escalation'));

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { HealthReport } from '../../../shared/api/health';
 import type { Services } from '../app/services';
+import { checkMetricsToken } from './metrics-access';
 
-/** `/health/` (the manuals' path) and `/metrics` for Prometheus; both unauthenticated, as scrapers expect. */
-export function healthRoutes(ctx: Pick<Services, 'health' | 'metrics'>): FastifyPluginAsyncZod {
+/** `/health/` (the manuals' path) and `/metrics` for Prometheus; unauthenticated unless METRICS_TOKEN is set. */
+export function healthRoutes(ctx: Pick<Services, 'health' | 'metrics' | 'config'>): FastifyPluginAsyncZod {
   return async (app) => {
     for (const url of ['/health/', '/health']) {
       app.get(url, { schema: { tags: ['health'], hide: url === '/health', response: { 200: HealthReport, 503: HealthReport } } }, async (_req, reply) => {
@@ -12,7 +13,7 @@ export function healthRoutes(ctx: Pick<Services, 'health' | 'metrics'>): Fastify
       });
     }
 
-    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    app.get('/metrics', { schema: { hide: true }, onRequest: async (req) => checkMetricsToken(ctx.config.METRICS_TOKEN, req) }, async (_req, reply) => {
       return reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     });
   };

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../test-support/harness';
 import { restartMonitoringServer, startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 import { interruptedAfterMs } from './notifier';
+import { LOOPBACK_WEBHOOKS } from '../../test-support/webhook-receivers';
 
 const TIMEOUT_MS = 60_000;
 
@@ -28,7 +29,7 @@ describe.each(DATABASES)('a delivery interrupted by the backend stopping, on %s'
     });
     await new Promise<void>((r) => slack.listen(0, '127.0.0.1', () => r()));
     slackUrl = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/hook`;
-    env = await startMonitoringServer(kind, { SLACK_WEBHOOK_URL: slackUrl, NOTIFY_TIMEOUT_MS: String(TIMEOUT_MS), NOTIFY_RETRY_BASE_SECONDS: '30' });
+    env = await startMonitoringServer(kind, { ...LOOPBACK_WEBHOOKS, SLACK_WEBHOOK_URL: slackUrl, NOTIFY_TIMEOUT_MS: String(TIMEOUT_MS), NOTIFY_RETRY_BASE_SECONDS: '30' });
   });
   afterAll(async () => {
     for (const res of held) res.destroy();

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -8,6 +7,7 @@ import { AlertNotification } from '../../../shared/api/alerts';
 import { DATABASES, createUserAndLogin } from '../../test-support/harness';
 import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 import { testAlertsCommand } from './test-alerts-command';
+import { LOOPBACK_WEBHOOKS, startReceiver, type Receiver } from '../../test-support/webhook-receivers';
 
 interface Mail {
   to: string[];
@@ -34,19 +34,9 @@ async function startSmtp(): Promise<{ url: string; mails: Mail[]; close(): Promi
   return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-async function startWebhook(status = 200): Promise<{ url: string; posts: any[]; close(): Promise<void> }> {
-  const posts: any[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      posts.push(JSON.parse(body));
-      res.writeHead(status).end(status === 200 ? 'ok' : 'nope');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}/hook`, posts, close: () => new Promise((r) => server.close(() => r())) };
+/** Slack and the SMS gateway: a real receiver on 127.0.0.1 (allow-listed by LOOPBACK_WEBHOOKS). */
+function startWebhook(status = 200): Promise<Receiver> {
+  return startReceiver((_q, r) => r.writeHead(status).end(status === 200 ? 'ok' : 'nope'));
 }
 
 async function connect(url: string, token: string, events: string[]): Promise<{ socket: Socket; got: { type: string; event: any }[] }> {
@@ -76,7 +66,7 @@ describe.each(DATABASES)('notifications, escalation and silences on %s', (kind) 
 
   beforeAll(async () => {
     [smtp, slack, sms] = await Promise.all([startSmtp(), startWebhook(), startWebhook()]);
-    env = await startMonitoringServer(kind, { SMTP_URL: smtp.url, SLACK_WEBHOOK_URL: slack.url, SMS_WEBHOOK_URL: sms.url, NOTIFY_TIMEOUT_MS: '2000' });
+    env = await startMonitoringServer(kind, { ...LOOPBACK_WEBHOOKS, SMTP_URL: smtp.url, SLACK_WEBHOOK_URL: slack.url, SMS_WEBHOOK_URL: sms.url, NOTIFY_TIMEOUT_MS: '2000' });
     const prefs = await env.server.api('PUT', '/api/v1/channels/preferences', {
       token: env.oncall.accessToken,
       body: { preferences: [{ channel: 'sms', enabled: true, address: '+15550123', minSeverity: 'critical' }] },
@@ -264,7 +254,7 @@ describe.each(DATABASES)('a failing SMTP server on %s', (kind) => {
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', () => r()));
     const port = (hang.address() as AddressInfo).port;
     slack = await startWebhook();
-    env = await startMonitoringServer(kind, { SMTP_URL: `smtp://127.0.0.1:${port}`, SLACK_WEBHOOK_URL: slack.url, NOTIFY_TIMEOUT_MS: '300', NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_RETRY_BASE_SECONDS: '30' });
+    env = await startMonitoringServer(kind, { ...LOOPBACK_WEBHOOKS, SMTP_URL: `smtp://127.0.0.1:${port}`, SLACK_WEBHOOK_URL: slack.url, NOTIFY_TIMEOUT_MS: '300', NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_RETRY_BASE_SECONDS: '30' });
   });
   afterAll(async () => {
     for (const s of sockets) s.destroy();

@@ -8,10 +8,13 @@ import type { Clock } from '../platform/clock';
 import { uuid } from '../platform/ids';
 import type { EventHub } from '../platform/realtime/event-hub';
 import { parseJson } from '../alerts/labels';
+import { checkWebhookUrl, maskUrl, type WebhookPolicy } from '../platform/outbound/address-policy';
 import { DesktopSender, EmailSender, SlackSender, SmsSender, type Message, type Sender } from './senders';
 
 type ChannelRow = Database['notification_channels'];
 type DeliveryRow = Database['notification_deliveries'];
+/** One channel's outcome of a test send: the receiver's HTTP status for webhooks, a short reason on failure. */
+type TestResult = { channel: ChannelType; target: string; ok: boolean; status: number | null; error: string | null };
 
 /** Routing by severity, as the manuals say: desktop for all, email for high and critical, SMS for critical only. */
 export const DEFAULT_CHANNELS: { id: string; type: ChannelType; name: string; severities: Severity[] }[] = [
@@ -31,6 +34,8 @@ export interface NotifierOptions {
   timeoutMs: number;
   maxAttempts: number;
   retryBaseMs: number;
+  /** Where Slack and SMS webhooks may post (https, public addresses, unless allow-listed). */
+  webhooks: WebhookPolicy;
   /** An attempt's outcome that could not be stored (the delivery is recovered as interrupted later). */
   onError: (what: 'notifications.record-attempt', err: unknown) => void;
 }
@@ -41,17 +46,6 @@ export interface NotifierOptions {
  */
 export function interruptedAfterMs(timeoutMs: number): number {
   return 3 * timeoutMs + 60_000;
-}
-
-/** Hides credentials in webhook URLs (Slack's secret is the path). */
-function maskUrl(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}/…`;
-  } catch {
-    return '…';
-  }
 }
 
 export function renderMessage(alert: Alert, levelName: string | null): Message {
@@ -97,13 +91,17 @@ export class Notifier {
   private senderFor(channel: ChannelRow): Sender | null {
     if (channel.type === 'slack') {
       const url = channel.url ?? this.config.SLACK_WEBHOOK_URL;
-      return url ? new SlackSender(url, this.options.timeoutMs) : null;
+      return url ? new SlackSender(url, this.webhook()) : null;
     }
     if (channel.type === 'sms') {
       const url = channel.url ?? this.config.SMS_WEBHOOK_URL;
-      return url ? new SmsSender(url, this.options.timeoutMs) : null;
+      return url ? new SmsSender(url, this.webhook()) : null;
     }
     return this.senders[channel.type as ChannelType] ?? null;
+  }
+
+  private webhook() {
+    return { policy: this.options.webhooks, timeoutMs: this.options.timeoutMs };
   }
 
   async ensureDefaults(): Promise<void> {
@@ -138,6 +136,8 @@ export class Notifier {
     const row = await this.db.selectFrom('notification_channels').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('Channel');
     if (patch.url !== undefined && row.type !== 'slack' && row.type !== 'sms') throw new AppError('unprocessable', `a ${row.type} channel has no URL`);
+    const refusal = patch.url ? checkWebhookUrl(patch.url, this.options.webhooks) : null;
+    if (refusal) throw new AppError('unprocessable', `Webhook URL ${refusal}`);
     const set = {
       ...(patch.severities && { severities: JSON.stringify([...new Set(patch.severities)]) }),
       ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
@@ -147,6 +147,9 @@ export class Notifier {
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('notification_channels').set(set).where('id', '=', id).execute();
       await this.audit.record(actor, { action: 'channel.updated', targetType: 'channel', targetId: id, details: { ...patch, url: patch.url ? maskUrl(patch.url) : patch.url } }, trx);
+      if (patch.url !== undefined && patch.url !== row.url) {
+        await this.audit.record(actor, { action: 'channel.webhook_url_changed', targetType: 'channel', targetId: id, details: { from: maskUrl(row.url), to: maskUrl(patch.url) } }, trx);
+      }
     });
     this.channelCache = null;
     return this.toChannel({ ...row, ...set });
@@ -332,31 +335,32 @@ export class Notifier {
   }
 
   /** `test-alerts`: one test message through every configured channel, awaited, with each result. */
-  async sendTest(recipients: Recipient[], options: { desktop: boolean } = { desktop: true }): Promise<{ channel: ChannelType; target: string; ok: boolean; error: string | null }[]> {
-    const results: { channel: ChannelType; target: string; ok: boolean; error: string | null }[] = [];
+  async sendTest(recipients: Recipient[], options: { desktop: boolean } = { desktop: true }): Promise<TestResult[]> {
+    const results: TestResult[] = [];
+    const push = (channel: string, target: string, ok: boolean, error: string | null, status: number | null = null) => void results.push({ channel: channel as ChannelType, target, ok, status, error });
     const message: Message = { subject: '[TEST] OpsDesk test alert', text: 'This is a test notification from OpsDesk (npm run cli -- test-alerts).', severity: 'low', alertId: null };
     const jobs: Promise<void>[] = [];
     for (const c of await this.channelRows()) {
       const sender = this.senderFor(c);
       if (!sender) {
-        results.push({ channel: c.type as ChannelType, target: '-', ok: false, error: 'not configured' });
+        push(c.type, '-', false, 'not configured');
         continue;
       }
       if (c.type === 'desktop' && !options.desktop) {
-        results.push({ channel: 'desktop', target: '-', ok: false, error: 'skipped: popups go out from the running server (POST /api/v1/channels/test)' });
+        push('desktop', '-', false, 'skipped: popups go out from the running server (POST /api/v1/channels/test)');
         continue;
       }
       const targets = c.type === 'slack' ? ['slack'] : c.type === 'email' ? recipients.map((r) => r.email) : c.type === 'desktop' ? recipients.map((r) => r.id) : [];
       if (c.type === 'sms') {
         const phones = await this.db.selectFrom('notification_preferences').select('address').where('channel', '=', 'sms').where('address', 'is not', null).execute();
         targets.push(...phones.map((p) => p.address!));
-        if (!targets.length) results.push({ channel: 'sms', target: '-', ok: false, error: 'no user has an SMS number in their preferences' });
-      } else if (!targets.length) results.push({ channel: c.type as ChannelType, target: '-', ok: false, error: 'no recipients (no on-call or admin users)' });
+        if (!targets.length) push('sms', '-', false, 'no user has an SMS number in their preferences');
+      } else if (!targets.length) push(c.type, '-', false, 'no recipients (no on-call or admin users)');
       for (const t of targets) {
         jobs.push(
           sender.send(t, message).then(
-            () => void results.push({ channel: c.type as ChannelType, target: t, ok: true, error: null }),
-            (err: unknown) => void results.push({ channel: c.type as ChannelType, target: t, ok: false, error: (err as Error).message }),
+            (r) => push(c.type, t, true, null, r?.status ?? null),
+            (err: unknown) => push(c.type, t, false, (err as Error).message, (err as { status?: number | null }).status ?? null),
           ),
         );
       }

@@ -1,6 +1,14 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { ALERT_NOTIFY_EVENT, type AlertNotification, type Alert, type ChannelType, type Severity } from '../../../shared/api/alerts';
+import type { WebhookPolicy } from '../platform/outbound/address-policy';
+import { postWebhook } from '../platform/outbound/webhook-post';
 import type { EventHub } from '../platform/realtime/event-hub';
+
+/** Where a webhook sender may post (platform/outbound) and how long an attempt may take. */
+export interface WebhookOptions {
+  policy: WebhookPolicy;
+  timeoutMs: number;
+}
 
 /** What a channel sends: rendered once when the delivery is recorded, re-sent as is on retry. */
 export interface Message {
@@ -14,7 +22,8 @@ export interface Message {
 }
 
 export interface Sender {
-  send(target: string, message: Message): Promise<void>;
+  /** Resolves with the receiver's HTTP status for webhooks. */
+  send(target: string, message: Message): Promise<void | { status: number }>;
   /** Completes at once (no I/O to wait for): sent inline, its delivery row written once, final. */
   readonly immediate?: boolean;
 }
@@ -47,30 +56,14 @@ export class EmailSender implements Sender {
   }
 }
 
-async function postJson(url: string, body: unknown, timeoutMs: number): Promise<void> {
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
-  } catch (err) {
-    // undici says only "fetch failed"; the cause names the real problem (ECONNREFUSED, timeout…).
-    const cause = (err as { cause?: { message?: string } }).cause?.message;
-    throw new Error(cause ? `${(err as Error).message}: ${cause}` : (err as Error).message, { cause: err });
-  }
-  if (!res.ok) {
-    const text = (await res.text().catch(() => '')).slice(0, 200);
-    throw new Error(`webhook answered ${res.status}${text ? `: ${text}` : ''}`);
-  }
-  await res.arrayBuffer().catch(() => undefined);
-}
-
 /** Slack incoming webhook: `{text}` with mrkdwn. */
 export class SlackSender implements Sender {
   constructor(
     private readonly url: string,
-    private readonly timeoutMs: number,
+    private readonly webhook: WebhookOptions,
   ) {}
-  async send(_target: string, m: Message): Promise<void> {
-    await postJson(this.url, { text: `*${m.subject}*\n${m.text}` }, this.timeoutMs);
+  send(_target: string, m: Message): Promise<{ status: number }> {
+    return postWebhook(this.url, { text: `*${m.subject}*\n${m.text}` }, this.webhook);
   }
 }
 
@@ -78,10 +71,10 @@ export class SlackSender implements Sender {
 export class SmsSender implements Sender {
   constructor(
     private readonly url: string,
-    private readonly timeoutMs: number,
+    private readonly webhook: WebhookOptions,
   ) {}
-  async send(to: string, m: Message): Promise<void> {
-    await postJson(this.url, { to, message: `${m.subject}`.slice(0, 300), severity: m.severity, alertId: m.alertId }, this.timeoutMs);
+  send(to: string, m: Message): Promise<{ status: number }> {
+    return postWebhook(this.url, { to, message: `${m.subject}`.slice(0, 300), severity: m.severity, alertId: m.alertId }, this.webhook);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { UserPublic } from '../../../shared/api/auth';
 import type { CreateUserRequest, UpdateUserRequest } from '../../../shared/api/users';
+import type { ApiTokenService } from '../api-tokens/api-token-service';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import { hashPassword } from '../auth/password-hasher';
 import { assertStrongPassword } from '../auth/password-policy';
@@ -19,6 +20,7 @@ export class UserService {
     private readonly db: Kysely<Database>,
     private readonly users: UserRepository,
     private readonly sessions: SessionStore,
+    private readonly apiTokens: ApiTokenService,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly passwordMinLength: number,
@@ -93,8 +95,14 @@ export class UserService {
         },
         trx,
       );
-      if (patch.disabled) await this.sessions.revokeAllForUser(id, 'user disabled', trx);
-      if (patch.role && patch.role !== before.role) await this.sessions.revokeAllForUser(id, 'role changed', trx);
+      if (patch.disabled) {
+        await this.sessions.revokeAllForUser(id, 'user disabled', trx);
+        await this.apiTokens.revokeForCreator(trx, actor, id, { disabled: true });
+      }
+      if (patch.role && patch.role !== before.role) {
+        await this.sessions.revokeAllForUser(id, 'role changed', trx);
+        await this.apiTokens.revokeForCreator(trx, actor, id, { role: patch.role });
+      }
       const changes = Object.fromEntries(
         Object.entries(patch).map(([k, v]) => [k, { from: k === 'disabled' ? before.disabled === 1 : before[k as 'name' | 'role'], to: v }]),
       );

@@ -10,6 +10,7 @@ export function appHandlers(core: CoreContext): Handlers<DomainChannels<'app' | 
       platform: deps.platform ?? process.platform,
       transport: deps.transport,
       runtime: { node: process.versions.node, electron: process.versions.electron ?? null },
+      secretStorage: deps.secrets.status(),
     }),
     'app.openExternal': async ({ url }) => {
       if (!deps.shell) throw new CoreError('not_supported', 'Opening links is not available here');

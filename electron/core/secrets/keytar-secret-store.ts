@@ -1,3 +1,4 @@
+import type { SecretStorageStatus } from '../../../shared/ipc';
 import type { SecretStore } from '../ports';
 
 export const KEYCHAIN_SERVICE = 'OpsDesk';
@@ -29,9 +30,13 @@ export class KeytarSecretStore implements SecretStore {
       // A read of an absent account touches the Secret Service without prompting.
       await withTimeout(keytar.getPassword(service, '__probe__'), 5000);
     } catch (err) {
-      return { error: `the OS keychain is unavailable: ${(err as Error).message}` };
+      return { error: (err as Error).message };
     }
     return { store: new KeytarSecretStore(keytar, service) };
+  }
+
+  status(): SecretStorageStatus {
+    return { kind: this.kind, osProtected: true, description: 'the OS keychain', fallbackReason: null, problem: null };
   }
 
   get(account: string): Promise<string | null> {

@@ -100,4 +100,15 @@ describe('Session against the real backend', () => {
     const offline = new Session('p5', new ApiClient('http://127.0.0.1:9', { maxRetries: 0 }), a.secrets, a.persistence, systemClock);
     expect(await offline.resume()).toMatchObject({ status: 'signed_in' });
   });
+
+  it('tells the server when tokens sit in the fallback file, so the audit log shows the fallback in use', async () => {
+    const admin = await createUserAndLogin(server, { email: 'admin6@example.com', password: 'admin-password-123', role: 'admin' });
+    await createUserAndLogin(server, { email: 'agent6@example.com', password: 'agent-password-123', role: 'agent' });
+    const { session } = newSession('p6');
+    await session.login('agent6@example.com', 'agent-password-123');
+    const audit = await server.api('GET', '/api/v1/audit?action=desktop.secret_store_fallback', { token: admin.accessToken });
+    const mine = audit.body.items.filter((e: { actorEmail: string }) => e.actorEmail === 'agent6@example.com');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ targetType: 'user', details: { kind: 'encrypted-file', osProtected: false } });
+  });
 });

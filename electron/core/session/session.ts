@@ -66,6 +66,7 @@ export class Session extends EventEmitter implements TokenSource {
     this.set({ status: 'signed_in', profileId: this.profileId, user });
     try {
       await this.refresh();
+      await this.reportFallback();
     } catch (err) {
       // Offline: stay signed in on the cache; revoked: refresh() already signed out.
       if (!(err instanceof CoreError && err.code === 'offline')) return this.state;
@@ -94,7 +95,20 @@ export class Session extends EventEmitter implements TokenSource {
     await this.secrets.set(secretAccount(this.profileId, user.email), pair.refreshToken);
     this.access = { token: pair.accessToken, expiresAt: pair.accessTokenExpiresAt };
     this.persistence.rememberUser(user, user.email);
-    return this.set({ status: 'signed_in', profileId: this.profileId, user });
+    this.set({ status: 'signed_in', profileId: this.profileId, user });
+    await this.reportFallback();
+    return this.state;
+  }
+
+  /** Tokens in the keychain fallback are worth an audit entry on the server (once per sign-in or resume). */
+  private async reportFallback(): Promise<void> {
+    const status = this.secrets.status();
+    if (status.kind !== 'encrypted-file') return;
+    const body = { kind: status.kind, osProtected: status.osProtected, reason: status.fallbackReason?.slice(0, 300) ?? null };
+    await this.api.send('POST', routePath('auth.me.secretStorage'), { body, retries: 0, timeoutMs: 5000 }).then(
+      (res) => res.status !== 204 && this.logger.warn('session: the server did not take the secret-storage report', { profileId: this.profileId, status: res.status }),
+      (err: unknown) => this.logger.warn('session: could not report the secret-storage fallback', { profileId: this.profileId, error: (err as Error).message }),
+    );
   }
 
   /** Forgets the access token (the live feed was told it expired); the next call refreshes. */

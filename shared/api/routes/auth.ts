@@ -9,6 +9,7 @@ import {
   MfaEnrolment,
   MfaLoginRequest,
   RefreshRequest,
+  SecretStorageReport,
   SessionInfo,
   TokenPair,
   UserPublic,
@@ -29,5 +30,6 @@ export const AUTH_ROUTES = defineRoutes('auth', {
   'auth.mfa.enrol': { method: 'POST', path: '/me/mfa/enrol', summary: 'Start MFA enrolment: a new secret', access: signedIn, response: MfaEnrolment },
   'auth.mfa.confirm': { method: 'POST', path: '/me/mfa/confirm', summary: 'Confirm MFA enrolment with a code; answers the recovery codes', access: signedIn, body: MfaConfirmRequest, response: MfaConfirmResponse },
   'auth.sessions.list': { method: 'GET', path: '/me/sessions', summary: "The signed-in user's sessions", access: signedIn, response: z.array(SessionInfo) },
+  'auth.me.secretStorage': { method: 'POST', path: '/me/secret-storage', summary: 'The desktop keeps its tokens in the keychain fallback (audited)', access: signedIn, body: SecretStorageReport, status: 204, client: 'core' },
   'auth.sessions.revoke': { method: 'DELETE', path: '/me/sessions/:id', access: signedIn, params: IdParams, status: 204 },
 });

@@ -4,7 +4,7 @@ import { IdParams } from '../common';
 import { defineRoutes } from '../route';
 
 /** What a test notification did on each channel. */
-export const ChannelTestResult = z.array(z.object({ channel: z.string(), target: z.string(), ok: z.boolean(), error: z.string().nullable() }));
+export const ChannelTestResult = z.array(z.object({ channel: z.string(), target: z.string(), ok: z.boolean(), status: z.number().int().nullable().describe("the receiver's HTTP status (webhooks)"), error: z.string().nullable().describe('a short reason, never the receiver body') }));
 export type ChannelTestResult = z.infer<typeof ChannelTestResult>;
 
 export const DeliveryListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });

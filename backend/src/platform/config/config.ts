@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { checkWebhookUrl, parseWebhookPolicy, readWebhookCa } from '../outbound/address-policy';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
@@ -53,7 +54,18 @@ export const ConfigSchema = z.object({
   NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Outbound webhooks: hosts reachable over plain http, private ranges (CIDR) they may reach, extra CAs. */
+  WEBHOOK_ALLOW_HTTP: z.string().default(''),
+  WEBHOOK_ALLOW_PRIVATE: z.string().default(''),
+  WEBHOOK_CA_FILE: z.string().min(1).optional(),
   WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+  // Endpoints beside the API (issue 19): /metrics behind a bearer token, the API docs public, signed-in or off.
+  METRICS_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+  API_DOCS: z.enum(['public', 'signed-in', 'off']).default('public'),
   CONFIG_FILE: z.string().optional(),
 });
 
@@ -65,8 +77,8 @@ export interface Config extends Omit<RawConfig, 'DATABASE_URL' | 'JWT_SECRET'> {
 }
 
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ConfigError';
   }
 }
@@ -105,8 +117,23 @@ export function parseConfig(env: Record<string, string | undefined>): RawConfig 
     if (issue.code === 'too_big' && issue.origin === 'number') message = `must be at most ${String(issue.maximum)}`;
     if (issue.code === 'too_small' && issue.origin === 'number') message = `must be at least ${String(issue.minimum)}`;
     // Secrets and connection strings (which may hold passwords) are never echoed.
-    const given = /SECRET|PASSWORD|_URL$/.test(name) ? undefined : (known as Record<string, unknown>)[name];
+    const given = /SECRET|PASSWORD|TOKEN$|_URL$/.test(name) ? undefined : (known as Record<string, unknown>)[name];
     throw new ConfigError(`Invalid configuration: ${name} ${message}${given !== undefined ? ` (got ${JSON.stringify(given)})` : ''}`);
   }
+  checkWebhookSettings(result.data);
   return result.data;
+}
+
+/** The allow-lists parse, the CA file reads, and the configured webhook URLs pass the policy (never echoed). */
+function checkWebhookSettings(c: RawConfig): void {
+  let policy;
+  try {
+    policy = parseWebhookPolicy({ ...c, ca: readWebhookCa(c.WEBHOOK_CA_FILE) });
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`, { cause: err });
+  }
+  for (const name of ['SLACK_WEBHOOK_URL', 'SMS_WEBHOOK_URL'] as const) {
+    const refusal = c[name] ? checkWebhookUrl(c[name], policy) : null;
+    if (refusal) throw new ConfigError(`Invalid configuration: ${name} ${refusal}`);
+  }
 }

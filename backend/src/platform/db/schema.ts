@@ -64,6 +64,8 @@ export interface ApiTokensTable {
   last_used_at: number | null;
   expires_at: number | null;
   revoked_at: number | null;
+  /** manual | creator_disabled | creator_demoted (migration 0031). */
+  revoked_reason: string | null;
 }
 
 export interface AuditLogTable {

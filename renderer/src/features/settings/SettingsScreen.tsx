@@ -12,6 +12,7 @@ import type { Action } from '../../ui/hooks';
 import { checkForUpdates, installUpdate, loadUpdates, removeProfile, useSettingsScreen } from './slice';
 import { toast } from '../../ui/toasts';
 import { FirstRun } from '../auth/FirstRun';
+import { SecretStorageSection } from './SecretStorageSection';
 
 const UPDATE_CHANNELS = ['stable', 'beta'] as const;
 type Profile = ReturnType<typeof useSession.getState>['profiles'][number];
@@ -143,6 +144,9 @@ export default function Settings() {
             </div>
           )}
       </div>
+
+      <h2>Sign-in tokens</h2>
+      <SecretStorageSection />
 
       <h2>Server profiles</h2>
       <DataTable headless columns={profileColumns(activeId, a)} rows={profiles} rowKey={(p) => p.id} />

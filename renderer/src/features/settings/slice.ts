@@ -1,14 +1,19 @@
 import { create } from 'zustand';
-import type { ChannelResponse } from '../../../../shared/ipc';
+import type { ChannelResponse, SecretStorageStatus } from '../../../../shared/ipc';
 import { call } from '../../api';
 import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
 import { refreshProfiles } from '../auth/session';
 
 interface SettingsState {
   updates: Loadable<ChannelResponse<'updates.status'>>;
+  secretStorage: Loadable<SecretStorageStatus>;
 }
 
-export const useSettingsScreen = create<SettingsState>(() => ({ updates: notLoaded() }));
+export const useSettingsScreen = create<SettingsState>(() => ({ updates: notLoaded(), secretStorage: notLoaded() }));
+
+/** Where sign-in tokens are kept (read fresh each time Settings opens: a problem can appear later). */
+export const loadSecretStorage = (opts = { fresh: true }) =>
+  loadInto(useSettingsScreen, 'secretStorage', async () => (await call('app.info')).secretStorage, opts);
 
 export const loadUpdates = (opts = { fresh: true }) =>
   loadInto(useSettingsScreen, 'updates', () => call('updates.status'), opts);
