@@ -30,6 +30,9 @@ import type { CollectorRegistry } from '../monitoring/collectors';
 import type { MetricStore } from '../monitoring/metric-store';
 import type { MonitoringRounds } from '../monitoring/monitoring';
 import type { Notifier } from '../notifications/notifier';
+import type { FeedService } from '../oncall/feed-service';
+import type { HandoffNotices } from '../oncall/handoff-notices';
+import type { ScheduleService } from '../oncall/schedule-service';
 import type { Lifecycle } from '../platform/lifecycle';
 import type { ProcedureEngine } from '../procedures/procedure-engine';
 import type { QueueAccess } from '../queues/queue-access';
@@ -101,6 +104,11 @@ export interface Services {
   heartbeats: HeartbeatService;
   incidents: IncidentService;
   reports: ReportService;
+  // on-call
+  schedules: ScheduleService;
+  feeds: FeedService;
+  /** Hand-off notices to the incoming and outgoing person (a step of the alert tick). */
+  handoffs: HandoffNotices;
   /** One round of collection/evaluation, of the alert tick, of rollups: the loops' bodies (tests drive them). */
   monitoringRounds: MonitoringRounds;
   // operations

@@ -22,6 +22,9 @@ import { CollectorRegistry, hostCollector, jobBacklogCollector, redisCollector, 
 import { MetricStore } from '../monitoring/metric-store';
 import { MonitoringRounds } from '../monitoring/monitoring';
 import { Notifier } from '../notifications/notifier';
+import { FeedService } from '../oncall/feed-service';
+import { HandoffNotices } from '../oncall/handoff-notices';
+import { ScheduleService } from '../oncall/schedule-service';
 import { Lifecycle } from '../platform/lifecycle';
 import { connectRedis, logConnectionErrors } from '../platform/redis';
 import { QueueAccess } from '../queues/queue-access';
@@ -129,6 +132,10 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
     views: new ViewService(db, changes, clock),
   };
 
+  // on-call schedules (escalation pages who they name)
+  const schedules = new ScheduleService(db, clock, audit);
+  const feeds = new FeedService(db, clock, audit, schedules);
+
   // monitoring, alerting, incidents
   const metricStore = new MetricStore(db, clock);
   const collectors = new CollectorRegistry((name, err) => lifecycle.report(`collector:${name}`, err));
@@ -147,7 +154,8 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const heartbeats = new HeartbeatService(db, clock, alerts);
   const incidents = new IncidentService(db, clock, alerts, changes, events, audit, lifecycle.reporter('incidents.alert-timeline'));
   const reports = new ReportService(db, clock, metricStore);
-  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, heartbeats, incidents, reports };
+  const handoffs = new HandoffNotices(db, clock, schedules, notifier);
+  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, heartbeats, incidents, reports, schedules, feeds, handoffs };
   const monitoringRounds = new MonitoringRounds({ config, clock, health, ...monitoring });
 
   collectors.register('host', hostCollector());

@@ -35,10 +35,20 @@ export interface OverrideSpec {
   coversUserId: string | null;
 }
 
+/** A shift imported from another tool's calendar: fixed times on a layer, no rotation. */
+export interface FixedShiftSpec {
+  id: string;
+  layer: number;
+  userId: string;
+  start: number;
+  end: number;
+}
+
 export interface ScheduleSpec {
   timeZone: string;
   rotations: RotationSpec[];
   overrides: OverrideSpec[];
+  fixedShifts?: FixedShiftSpec[];
 }
 
 export interface Shift {
@@ -133,28 +143,37 @@ export function rotationShifts(r: RotationSpec, zone: string, from: number, to: 
   );
 }
 
-/** Each rotation's shifts, by layer (highest first), for the calendar's per-layer rows. */
+/** The imported shifts meeting [from, to), clipped; their rotationId is the import's id. */
+function fixedShifts(s: ScheduleSpec, from: number, to: number): Shift[] {
+  return (s.fixedShifts ?? [])
+    .filter((f) => f.end > from && f.start < to)
+    .map((f) => ({ userId: f.userId, start: Math.max(f.start, from), end: Math.min(f.end, to), layer: f.layer, rotationId: f.id, overrideId: null }));
+}
+
+/** Each layer's shifts (rotations and imported shifts), highest layer first, for the calendar's per-layer rows. */
 export function layerShifts(s: ScheduleSpec, from: number, to: number): { layer: number; shifts: Shift[] }[] {
-  const layers = [...new Set(s.rotations.map((r) => r.layer))].sort((a, b) => b - a);
+  const fixed = fixedShifts(s, from, to);
+  const layers = [...new Set([...s.rotations.map((r) => r.layer), ...fixed.map((f) => f.layer as number)])].sort((a, b) => b - a);
   return layers.map((layer) => ({
     layer,
-    shifts: s.rotations
-      .filter((r) => r.layer === layer)
-      .flatMap((r) => rotationShifts(r, s.timeZone, from, to))
-      .sort((a, b) => a.start - b.start),
+    shifts: [...s.rotations.filter((r) => r.layer === layer).flatMap((r) => rotationShifts(r, s.timeZone, from, to)), ...fixed.filter((f) => f.layer === layer)].sort((a, b) => a.start - b.start),
   }));
 }
 
 /**
  * The final layer over [from, to): at each instant the latest override covering it, else the
- * highest layer's shift (the earlier-listed rotation on a tie). Adjacent pieces of the same person
+ * highest layer's shift (an imported shift, then the earlier-listed rotation on a tie). Adjacent pieces of the same person
  * from the same source are merged; gaps are left out (nobody is on call then).
  */
 export function finalShifts(s: ScheduleSpec, from: number, to: number): Shift[] {
   const overrides: Shift[] = s.overrides
     .filter((o) => o.endsAt > from && o.startsAt < to)
     .map((o) => ({ userId: o.userId, start: Math.max(o.startsAt, from), end: Math.min(o.endsAt, to), layer: 'override' as const, rotationId: null, overrideId: o.id }));
-  const layered = s.rotations.flatMap((r, order) => rotationShifts(r, s.timeZone, from, to).map((sh) => ({ sh, rank: r.layer * 1e6 - order })));
+  const layered = [
+    ...s.rotations.flatMap((r, order) => rotationShifts(r, s.timeZone, from, to).map((sh) => ({ sh, rank: r.layer * 1e6 - order - 1 }))),
+    // An imported shift wins over a rotation of its layer: it is what the other tool said.
+    ...fixedShifts(s, from, to).map((sh) => ({ sh, rank: (sh.layer as number) * 1e6 })),
+  ];
   const candidates = [...overrides.map((sh, i) => ({ sh, rank: Infinity, order: i })), ...layered.map((c) => ({ ...c, order: 0 }))];
   const cuts = [...new Set(candidates.flatMap((c) => [c.sh.start, c.sh.end]))].sort((a, b) => a - b);
   const out: Shift[] = [];
