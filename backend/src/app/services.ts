@@ -10,6 +10,8 @@ import type { BackupService } from '../backups/backup-service';
 import type { Config } from '../platform/config/config';
 import type { DatabaseHandle } from '../platform/db/connect';
 import type { Escalator } from '../escalation/escalator';
+import type { Pager } from '../escalation/pager';
+import type { PolicyStore } from '../escalation/policy-store';
 import type { HealthChecks } from '../health/health-checks';
 import type { Guard } from '../platform/http/guards';
 import type { IdempotencyStore } from '../platform/http/idempotency';
@@ -101,6 +103,10 @@ export interface Services {
   evaluator: RuleEvaluator;
   notifier: Notifier;
   escalator: Escalator;
+  /** Escalation policies (matched by labels, the default last). */
+  policies: PolicyStore;
+  /** Resolves escalation levels to people and records who was paged. */
+  pager: Pager;
   heartbeats: HeartbeatService;
   incidents: IncidentService;
   reports: ReportService;

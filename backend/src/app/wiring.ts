@@ -10,6 +10,8 @@ import { Totp } from '../auth/totp';
 import type { Config } from '../platform/config/config';
 import { openDatabase, pingDatabase, type DatabaseHandle } from '../platform/db/connect';
 import { Escalator } from '../escalation/escalator';
+import { Pager } from '../escalation/pager';
+import { PolicyStore } from '../escalation/policy-store';
 import { HealthChecks, storageCheck } from '../health/health-checks';
 import { makeGuard } from '../platform/http/guards';
 import { IdempotencyStore } from '../platform/http/idempotency';
@@ -141,7 +143,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const collectors = new CollectorRegistry((name, err) => lifecycle.report(`collector:${name}`, err));
   // Silences and alerts need each other: a new or expired silence re-evaluates open alerts.
   const silences: SilenceService = new SilenceService(db, clock, audit, changes, events, () => alerts.reapplySilences());
-  const alerts: AlertService = new AlertService(db, clock, changes, events, silences, audit, database.dialect, () => escalator.nextEscalationDelay());
+  const alerts: AlertService = new AlertService(db, clock, changes, events, silences, audit, database.dialect, () => escalator.planner());
   const rules = new RuleService(db, clock, audit);
   const evaluator = new RuleEvaluator(rules, new PendingConditions(db), metricStore, alerts, clock, () => config.METRICS_INTERVAL_SECONDS * 3000);
   const notifier = new Notifier(db, clock, config, events, audit, {
@@ -150,12 +152,14 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
     retryBaseMs: config.NOTIFY_RETRY_BASE_SECONDS * 1000,
     onError: (what, err) => lifecycle.report(what, err),
   });
-  const escalator: Escalator = new Escalator(db, clock, alerts, notifier, audit, lifecycle.reporter('escalation'));
+  const policies = new PolicyStore(db, clock, audit);
+  const pager = new Pager(db, clock, schedules);
+  const escalator: Escalator = new Escalator(db, clock, alerts, notifier, policies, pager, lifecycle.reporter('escalation'));
   const heartbeats = new HeartbeatService(db, clock, alerts);
   const incidents = new IncidentService(db, clock, alerts, changes, events, audit, lifecycle.reporter('incidents.alert-timeline'));
   const reports = new ReportService(db, clock, metricStore);
   const handoffs = new HandoffNotices(db, clock, schedules, notifier);
-  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, heartbeats, incidents, reports, schedules, feeds, handoffs };
+  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, schedules, feeds, handoffs };
   const monitoringRounds = new MonitoringRounds({ config, clock, health, ...monitoring });
 
   collectors.register('host', hostCollector());

@@ -9,6 +9,7 @@ import { alertsOpenOrder } from './0021_alerts_open_order';
 import { alertPendingAndDeliveryAttempts } from './0022_alert_pending_and_delivery_attempts';
 import { alertsListIndexes } from './0023_alerts_list_indexes';
 import { oncall } from './0040_oncall';
+import { escalationPolicies } from './0041_escalation_policies';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -29,5 +30,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0022_alert_pending_and_delivery_attempts': alertPendingAndDeliveryAttempts(ctx),
     '0023_alerts_list_indexes': alertsListIndexes(ctx),
     '0040_oncall': oncall(ctx),
+    '0041_escalation_policies': escalationPolicies(ctx),
   };
 }
