@@ -49,8 +49,8 @@ export class Pager {
     const out = new Map<string, PagedUser>();
     const add = (u: Recipient, why: string) => {
       const seen = out.get(u.id);
-      if (seen) seen.via.includes(why) || seen.via.push(why);
-      else out.set(u.id, { id: u.id, name: u.name, email: u.email, via: [why] });
+      if (!seen) out.set(u.id, { id: u.id, name: u.name, email: u.email, via: [why] });
+      else if (!seen.via.includes(why)) seen.via.push(why);
     };
     const members = (await this.byRolesAndIds(level.roles, level.userIds)) as (Recipient & { role: string })[];
     for (const u of members) {
