@@ -140,7 +140,7 @@ export const Feed = z.object({
 });
 export type Feed = z.infer<typeof Feed>;
 /** Only at creation: the secret path of the feed (the token is stored hashed). */
-export const CreatedFeed = Feed.extend({ path: z.string().describe('under /api/v1; the token is shown once') });
+export const CreatedFeed = Feed.extend({ path: z.string().describe('under /api/v1; the token is shown once'), url: z.string().describe('the whole address, from the host the request came to') });
 export type CreatedFeed = z.infer<typeof CreatedFeed>;
 export const FeedToken = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}\.ics$/, 'not a feed address') });
 

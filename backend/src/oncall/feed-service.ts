@@ -37,7 +37,8 @@ export class FeedService {
     private readonly schedules: ScheduleService,
   ) {}
 
-  async create(actor: FeedOwner, input: FeedInput): Promise<CreatedFeed> {
+  /** `origin`: the scheme and host the caller reached the API at, for the feed's whole address. */
+  async create(actor: FeedOwner, input: FeedInput, origin: string): Promise<CreatedFeed> {
     const scheduleId = 'scheduleId' in input ? input.scheduleId : null;
     const userId = 'userId' in input ? input.userId : null;
     if (scheduleId) await this.schedules.get(scheduleId);
@@ -49,7 +50,8 @@ export class FeedService {
       await trx.insertInto('oncall_feeds').values(row).execute();
       await this.audit.record(actor, { action: 'oncall_feed.created', targetType: scheduleId ? 'schedule' : 'user', targetId: scheduleId ?? userId!, details: { feedId: row.id } }, trx);
     });
-    return { ...toFeed(row), path: `/oncall/feeds/${token}.ics` };
+    const path = `/oncall/feeds/${token}.ics`;
+    return { ...toFeed(row), path, url: `${origin}/api/v1${path}` };
   }
 
   /** The caller's feeds; an admin sees every feed. */

@@ -25,7 +25,7 @@ export function oncallRoutes(s: Pick<Services, 'guard' | 'schedules' | 'feeds'>)
     'oncall.overrides.create': (req) => s.schedules.addOverride(actorOf(req), req.params.id, req.body),
     'oncall.overrides.delete': (req) => s.schedules.removeOverride(actorOf(req), req.params.id),
     'oncall.feeds.list': (req) => s.feeds.list(owner(req)),
-    'oncall.feeds.create': (req) => s.feeds.create(owner(req), req.body),
+    'oncall.feeds.create': (req) => s.feeds.create(owner(req), req.body, `${req.protocol}://${req.host}`),
     'oncall.feeds.revoke': (req) => s.feeds.revoke(owner(req), req.params.id),
     'oncall.feeds.ics': async (req, reply) => {
       const text = await s.feeds.render(req.params.token.replace(/\.ics$/, ''));

@@ -72,6 +72,7 @@ describe.each(DATABASES)('on-call schedules on %s', (kind) => {
     const feed = await api('POST', '/oncall/feeds', { scheduleId }, ben.accessToken);
     expect(feed.status).toBe(201);
     expect(feed.body.path).toMatch(/^\/oncall\/feeds\/[A-Za-z0-9_-]{32}\.ics$/);
+    expect(feed.body.url).toBe(`${env.server.url}/api/v1${feed.body.path}`);
     const res = await env.server.api('GET', `/api/v1${feed.body.path}`); // no sign-in
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/calendar/);
