@@ -16,7 +16,11 @@ export function OnCallStatus() {
     return () => clearInterval(t);
   }, []);
   return (
-    <button data-testid="oncall-now" onClick={() => navigate({ screen: 'oncall' })} title={error ? `Could not load who is on call: ${error}` : 'Open the on-call schedules'}>
+    <button
+      data-testid="oncall-now"
+      onClick={() => navigate({ screen: 'oncall' })}
+      title={error ? `Could not load who is on call: ${error}` : 'Open the on-call schedules'}
+    >
       On call: {error && now.length === 0 ? <span className="sev-high">unknown</span> : onCallLine(now)}
     </button>
   );

@@ -15,15 +15,38 @@ export function NewScheduleDialog({ onClose }: { onClose: () => void }) {
   const [timeZone, setTimeZone] = useState(browserZone);
   const a = useAction();
   return (
-    <FormDialog title="New schedule" onClose={onClose} error={a.error} busy={a.busy} submit="Create schedule" onSubmit={() => void a.run(async () => (await createSchedule({ name, timeZone, description: '' }), onClose()))}>
+    <FormDialog
+      title="New schedule"
+      onClose={onClose}
+      error={a.error}
+      busy={a.busy}
+      submit="Create schedule"
+      onSubmit={() =>
+        void a.run(async () => (await createSchedule({ name, timeZone, description: '' }), onClose()))
+      }
+    >
       <TextField label="Name" value={name} onChange={setName} required maxLength={100} />
-      <TextField label="Time zone" value={timeZone} onChange={setTimeZone} required hint="An IANA name, e.g. Europe/Berlin: hand-offs follow its wall clock, DST included" />
+      <TextField
+        label="Time zone"
+        value={timeZone}
+        onChange={setTimeZone}
+        required
+        hint="An IANA name, e.g. Europe/Berlin: hand-offs follow its wall clock, DST included"
+      />
     </FormDialog>
   );
 }
 
 /** The participants in rotation order: pick people, move them up or down. */
-function ParticipantPicker({ people, value, onChange }: { people: UserRef[]; value: string[]; onChange: (ids: string[]) => void }) {
+function ParticipantPicker({
+  people,
+  value,
+  onChange,
+}: {
+  people: UserRef[];
+  value: string[];
+  onChange: (ids: string[]) => void;
+}) {
   const name = (id: string) => people.find((p) => p.id === id)?.name ?? id;
   const move = (i: number, d: number) => {
     const next = [...value];
@@ -37,61 +60,163 @@ function ParticipantPicker({ people, value, onChange }: { people: UserRef[]; val
         {value.map((id, i) => (
           <li key={id} className="row">
             <span style={{ flex: 1 }}>{name(id)}</span>
-            <button type="button" className="small" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${name(id)} up`}>↑</button>
-            <button type="button" className="small" disabled={i === value.length - 1} onClick={() => move(i, 1)} aria-label={`Move ${name(id)} down`}>↓</button>
-            <button type="button" className="small" onClick={() => onChange(value.filter((x) => x !== id))} aria-label={`Remove ${name(id)}`}>✕</button>
+            <button
+              type="button"
+              className="small"
+              disabled={i === 0}
+              onClick={() => move(i, -1)}
+              aria-label={`Move ${name(id)} up`}
+            >
+              ↑
+            </button>
+            <button
+              type="button"
+              className="small"
+              disabled={i === value.length - 1}
+              onClick={() => move(i, 1)}
+              aria-label={`Move ${name(id)} down`}
+            >
+              ↓
+            </button>
+            <button
+              type="button"
+              className="small"
+              onClick={() => onChange(value.filter((x) => x !== id))}
+              aria-label={`Remove ${name(id)}`}
+            >
+              ✕
+            </button>
           </li>
         ))}
       </ol>
       <label>
         Add a participant
-        <select value="" onChange={(e) => e.target.value && onChange([...value, e.target.value])} aria-label="Add a participant">
+        <select
+          value=""
+          onChange={(e) => e.target.value && onChange([...value, e.target.value])}
+          aria-label="Add a participant"
+        >
           <option value="">Choose…</option>
-          {people.filter((p) => !value.includes(p.id)).map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name} ({p.email})
-            </option>
-          ))}
+          {people
+            .filter((p) => !value.includes(p.id))
+            .map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name} ({p.email})
+              </option>
+            ))}
         </select>
       </label>
     </fieldset>
   );
 }
 
-export function RotationDialog({ schedule, rotation, people, onClose }: { schedule: Schedule; rotation: Rotation | null; people: UserRef[]; onClose: () => void }) {
+export function RotationDialog({
+  schedule,
+  rotation,
+  people,
+  onClose,
+}: {
+  schedule: Schedule;
+  rotation: Rotation | null;
+  people: UserRef[];
+  onClose: () => void;
+}) {
   const [form, setForm] = useState<RotationBody>(
-    rotation ?? { name: 'Primary', layer: 1, kind: 'weekly', shiftMinutes: null, handoffTime: '09:00', startDate: DateTime.now().setZone(schedule.timeZone).startOf('week').toISODate()!, participants: [], endsAt: null, activeHours: null },
+    rotation ?? {
+      name: 'Primary',
+      layer: 1,
+      kind: 'weekly',
+      shiftMinutes: null,
+      handoffTime: '09:00',
+      startDate: DateTime.now().setZone(schedule.timeZone).startOf('week').toISODate()!,
+      participants: [],
+      endsAt: null,
+      activeHours: null,
+    },
   );
   const set = (patch: Partial<RotationBody>) => setForm((f) => ({ ...f, ...patch }));
   const a = useAction();
-  const submit = () => void a.run(async () => (await saveRotation(schedule.id, rotation?.id ?? null, form), onClose()));
+  const submit = () =>
+    void a.run(async () => (await saveRotation(schedule.id, rotation?.id ?? null, form), onClose()));
   return (
-    <FormDialog title={rotation ? `Edit rotation ${rotation.name}` : 'Add rotation'} onClose={onClose} error={a.error} busy={a.busy} submit={rotation ? 'Save rotation' : 'Add rotation'} onSubmit={submit}>
+    <FormDialog
+      title={rotation ? `Edit rotation ${rotation.name}` : 'Add rotation'}
+      onClose={onClose}
+      error={a.error}
+      busy={a.busy}
+      submit={rotation ? 'Save rotation' : 'Add rotation'}
+      onSubmit={submit}
+    >
       <TextField label="Name" value={form.name} onChange={(name) => set({ name })} required />
       <div className="row">
         <label>
           Shift length
-          <EnumSelect values={ROTATION_KINDS} value={form.kind} onChange={(kind) => set({ kind, shiftMinutes: kind === 'custom' ? (form.shiftMinutes ?? 720) : null })} />
+          <EnumSelect
+            values={ROTATION_KINDS}
+            value={form.kind}
+            onChange={(kind) =>
+              set({ kind, shiftMinutes: kind === 'custom' ? (form.shiftMinutes ?? 720) : null })
+            }
+          />
         </label>
         {form.kind === 'custom' && (
-          <TextField label="Hours per shift" type="number" min={1} value={String((form.shiftMinutes ?? 720) / 60)} onChange={(h) => set({ shiftMinutes: Math.round(Number(h) * 60) })} />
+          <TextField
+            label="Hours per shift"
+            type="number"
+            min={1}
+            value={String((form.shiftMinutes ?? 720) / 60)}
+            onChange={(h) => set({ shiftMinutes: Math.round(Number(h) * 60) })}
+          />
         )}
-        <TextField label="Layer" type="number" min={1} max={20} value={String(form.layer ?? 1)} onChange={(l) => set({ layer: Number(l) })} hint="Higher layers cover lower ones" />
+        <TextField
+          label="Layer"
+          type="number"
+          min={1}
+          max={20}
+          value={String(form.layer ?? 1)}
+          onChange={(l) => set({ layer: Number(l) })}
+          hint="Higher layers cover lower ones"
+        />
       </div>
       <div className="row">
-        <TextField label="First hand-off (date)" type="date" value={form.startDate} onChange={(startDate) => set({ startDate })} required />
-        <TextField label={`Hand-off time (${schedule.timeZone})`} type="time" value={form.handoffTime} onChange={(handoffTime) => set({ handoffTime })} required />
+        <TextField
+          label="First hand-off (date)"
+          type="date"
+          value={form.startDate}
+          onChange={(startDate) => set({ startDate })}
+          required
+        />
+        <TextField
+          label={`Hand-off time (${schedule.timeZone})`}
+          type="time"
+          value={form.handoffTime}
+          onChange={(handoffTime) => set({ handoffTime })}
+          required
+        />
       </div>
-      <ParticipantPicker people={people} value={form.participants} onChange={(participants) => set({ participants })} />
+      <ParticipantPicker
+        people={people}
+        value={form.participants}
+        onChange={(participants) => set({ participants })}
+      />
     </FormDialog>
   );
 }
 
 /** Local datetime-input text in the schedule's zone ↔ epoch ms. */
-const toInput = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat("yyyy-MM-dd'T'HH:mm");
+const toInput = (ms: number, zone: string) =>
+  DateTime.fromMillis(ms, { zone }).toFormat("yyyy-MM-dd'T'HH:mm");
 const fromInput = (text: string, zone: string) => DateTime.fromISO(text, { zone }).toMillis();
 
-export function OverrideDialog({ schedule, people, onClose }: { schedule: Schedule; people: UserRef[]; onClose: () => void }) {
+export function OverrideDialog({
+  schedule,
+  people,
+  onClose,
+}: {
+  schedule: Schedule;
+  people: UserRef[];
+  onClose: () => void;
+}) {
   const zone = schedule.timeZone;
   const start = DateTime.now().setZone(zone).startOf('hour').plus({ hours: 1 }).toMillis();
   const [userId, setUserId] = useState('');
@@ -103,7 +228,13 @@ export function OverrideDialog({ schedule, people, onClose }: { schedule: Schedu
   const submit = () =>
     void a.run(async () => {
       if (!userId) throw new Error('Choose who covers');
-      await addOverride(schedule.id, { userId, coversUserId: coversUserId || null, startsAt: fromInput(from, zone), endsAt: fromInput(to, zone), note });
+      await addOverride(schedule.id, {
+        userId,
+        coversUserId: coversUserId || null,
+        startsAt: fromInput(from, zone),
+        endsAt: fromInput(to, zone),
+        note,
+      });
       onClose();
     });
   const options = people.map((p) => (
@@ -112,7 +243,14 @@ export function OverrideDialog({ schedule, people, onClose }: { schedule: Schedu
     </option>
   ));
   return (
-    <FormDialog title="Add override" onClose={onClose} error={a.error} busy={a.busy} submit="Add override" onSubmit={submit}>
+    <FormDialog
+      title="Add override"
+      onClose={onClose}
+      error={a.error}
+      busy={a.busy}
+      submit="Add override"
+      onSubmit={submit}
+    >
       <label>
         Who covers
         <select value={userId} onChange={(e) => setUserId(e.target.value)} required>

@@ -9,50 +9,147 @@ import { toast } from '../../ui/toasts';
 import { currentUser, useSession } from '../auth/session';
 import { NewScheduleDialog, OverrideDialog, RotationDialog } from './ScheduleDialogs';
 import { WeekCalendar } from './WeekCalendar';
-import { createFeed, deleteOverride, deleteRotation, deleteSchedule, loadPeople, loadSchedules, moveWeek, openSchedule, useOncall } from './slice';
+import {
+  createFeed,
+  loadFeeds,
+  revokeFeed,
+  deleteOverride,
+  deleteRotation,
+  deleteSchedule,
+  loadPeople,
+  loadSchedules,
+  moveWeek,
+  openSchedule,
+  useOncall,
+} from './slice';
 
-type Open = { kind: 'new' } | { kind: 'rotation'; rotation: Rotation | null } | { kind: 'override' } | { kind: 'delete' } | { kind: 'deleteRotation'; rotation: Rotation } | { kind: 'deleteOverride'; id: string; who: string } | null;
+type Open =
+  | { kind: 'new' }
+  | { kind: 'rotation'; rotation: Rotation | null }
+  | { kind: 'override' }
+  | { kind: 'delete' }
+  | { kind: 'deleteRotation'; rotation: Rotation }
+  | { kind: 'deleteOverride'; id: string; who: string }
+  | null;
 
 function FeedLink({ schedule }: { schedule: Schedule }) {
   const feed = useOncall((s) => s.feed);
+  const feeds = (useOncall((s) => s.feeds.data) ?? []).filter((f) => f.scheduleId === schedule.id);
+  const [revoking, setRevoking] = useState<string | null>(null);
   const a = useAction();
+  useEffect(() => void loadFeeds(), []);
   return (
-    <div className="row" style={{ flexWrap: 'wrap' }}>
-      <button onClick={() => void a.run(() => createFeed(schedule.id))}>New calendar feed link</button>
-      {feed && feed.scheduleId === schedule.id && (
-        <>
-          <input readOnly value={feed.url} aria-label="Calendar feed address (iCal)" style={{ flex: 1, minWidth: 280 }} className="mono" onFocus={(e) => e.target.select()} />
-          <button onClick={() => void a.run(async () => (await navigator.clipboard.writeText(feed.url), toast('Feed address copied')))}>Copy</button>
-          <span className="field-hint">Shown once: anyone with this address can read the schedule. Revoke it under Feeds if it leaks.</span>
-        </>
+    <>
+      {feeds.length > 0 && (
+        <ul aria-label="Feed addresses">
+          {feeds.map((f) => (
+            <li key={f.id} className="row">
+              <span style={{ flex: 1 }}>
+                Feed created {DateTime.fromMillis(f.createdAt).toFormat('d LLL yyyy HH:mm')}
+                <span className="muted">
+                  {' '}
+                  ·{' '}
+                  {f.lastUsedAt
+                    ? `last read ${DateTime.fromMillis(f.lastUsedAt).toFormat('d LLL HH:mm')}`
+                    : 'never read'}
+                </span>
+              </span>
+              <button className="small danger" onClick={() => setRevoking(f.id)}>
+                Revoke
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
-      <ErrorBox error={a.error} />
-    </div>
+      {revoking && (
+        <ConfirmDestructive
+          title="Revoke feed"
+          target="revoke"
+          description="Calendars subscribed to this address stop updating."
+          action="Revoke feed"
+          onConfirm={() => revokeFeed(revoking)}
+          onClose={() => setRevoking(null)}
+        />
+      )}
+      <div className="row" style={{ flexWrap: 'wrap' }}>
+        <button onClick={() => void a.run(() => createFeed(schedule.id))}>New calendar feed link</button>
+        {feed && feed.scheduleId === schedule.id && (
+          <>
+            <input
+              readOnly
+              value={feed.url}
+              aria-label="Calendar feed address (iCal)"
+              style={{ flex: 1, minWidth: 280 }}
+              className="mono"
+              onFocus={(e) => e.target.select()}
+            />
+            <button
+              onClick={() =>
+                void a.run(
+                  async () => (await navigator.clipboard.writeText(feed.url), toast('Feed address copied')),
+                )
+              }
+            >
+              Copy
+            </button>
+            <span className="field-hint">
+              Shown once: anyone with this address can read the schedule. Revoke it above if it leaks.
+            </span>
+          </>
+        )}
+        <ErrorBox error={a.error} />
+      </div>
+    </>
   );
 }
 
-function rotationColumns(people: Map<string, string>, edit: (r: Rotation) => void, remove: (r: Rotation) => void, isAdmin: boolean): Column<Rotation>[] {
+function rotationColumns(
+  people: Map<string, string>,
+  edit: (r: Rotation) => void,
+  remove: (r: Rotation) => void,
+  isAdmin: boolean,
+): Column<Rotation>[] {
   return [
     { id: 'name', header: 'Rotation', cell: (r) => r.name },
     { id: 'layer', header: 'Layer', cell: (r) => r.layer },
-    { id: 'kind', header: 'Shifts', cell: (r) => (r.kind === 'custom' ? `every ${(r.shiftMinutes ?? 0) / 60} h` : r.kind) },
+    {
+      id: 'kind',
+      header: 'Shifts',
+      cell: (r) => (r.kind === 'custom' ? `every ${(r.shiftMinutes ?? 0) / 60} h` : r.kind),
+    },
     { id: 'handoff', header: 'Hand-off', cell: (r) => `${r.handoffTime} from ${r.startDate}` },
-    { id: 'who', header: 'Participants', cell: (r) => r.participants.map((id) => people.get(id) ?? id).join(' → ') },
+    {
+      id: 'who',
+      header: 'Participants',
+      cell: (r) => r.participants.map((id) => people.get(id) ?? id).join(' → '),
+    },
     {
       id: 'actions',
       header: hiddenHeader('Actions'),
       cell: (r) =>
         isAdmin && (
           <div className="row">
-            <button className="small" onClick={() => edit(r)}>Edit</button>
-            <button className="small danger" onClick={() => remove(r)}>Delete</button>
+            <button className="small" onClick={() => edit(r)}>
+              Edit
+            </button>
+            <button className="small danger" onClick={() => remove(r)}>
+              Delete
+            </button>
           </div>
         ),
     },
   ];
 }
 
-function ScheduleDetail({ schedule, isAdmin, open }: { schedule: Schedule; isAdmin: boolean; open: (o: Open) => void }) {
+function ScheduleDetail({
+  schedule,
+  isAdmin,
+  open,
+}: {
+  schedule: Schedule;
+  isAdmin: boolean;
+  open: (o: Open) => void;
+}) {
   const shifts = useOncall((s) => s.shifts);
   const weekStart = useOncall((s) => s.weekStart);
   const summary = useOncall((s) => s.schedules.data?.find((x) => x.id === schedule.id));
@@ -67,26 +164,61 @@ function ScheduleDetail({ schedule, isAdmin, open }: { schedule: Schedule; isAdm
           {schedule.name} <span className="muted">({zone})</span>
         </h2>
         {isAdmin && <button onClick={() => open({ kind: 'rotation', rotation: null })}>Add rotation</button>}
-        <button className="primary" onClick={() => open({ kind: 'override' })}>Add override</button>
-        {isAdmin && <button className="danger" onClick={() => open({ kind: 'delete' })}>Delete schedule</button>}
+        <button className="primary" onClick={() => open({ kind: 'override' })}>
+          Add override
+        </button>
+        {isAdmin && (
+          <button className="danger" onClick={() => open({ kind: 'delete' })}>
+            Delete schedule
+          </button>
+        )}
       </div>
       <p data-testid="schedule-now">
-        On call now: <strong>{now?.current ? `${now.current.userName} until ${fmt(now.current.end)}` : 'nobody'}</strong>
-        {now?.next && <span className="muted"> · next: {now.next.userName} from {fmt(now.next.start)}</span>}
+        On call now:{' '}
+        <strong>{now?.current ? `${now.current.userName} until ${fmt(now.current.end)}` : 'nobody'}</strong>
+        {now?.next && (
+          <span className="muted">
+            {' '}
+            · next: {now.next.userName} from {fmt(now.next.start)}
+          </span>
+        )}
       </p>
       <div className="row">
-        <button onClick={() => void moveWeek(-1)} aria-label="Previous week">←</button>
+        <button onClick={() => void moveWeek(-1)} aria-label="Previous week">
+          ←
+        </button>
         <button onClick={() => void openSchedule(schedule.id)}>This week</button>
-        <button onClick={() => void moveWeek(1)} aria-label="Next week">→</button>
+        <button onClick={() => void moveWeek(1)} aria-label="Next week">
+          →
+        </button>
       </div>
-      <StateView res={shifts} retry={() => void openSchedule(schedule.id, weekStart ?? undefined)} empty="No shifts.">
-        {(data) => (schedule.rotations.length === 0 && data.final.length === 0 ? <div className="state">No rotations yet{isAdmin ? ': add one to see its shifts here.' : '.'}</div> : <WeekCalendar data={data} weekStart={weekStart!} />)}
+      <StateView
+        res={shifts}
+        retry={() => void openSchedule(schedule.id, weekStart ?? undefined)}
+        empty="No shifts."
+      >
+        {(data) =>
+          schedule.rotations.length === 0 && data.final.length === 0 ? (
+            <div className="state">No rotations yet{isAdmin ? ': add one to see its shifts here.' : '.'}</div>
+          ) : (
+            <WeekCalendar data={data} weekStart={weekStart!} />
+          )
+        }
       </StateView>
       <h3>Rotations</h3>
       {schedule.rotations.length === 0 ? (
         <p className="muted">None.</p>
       ) : (
-        <DataTable columns={rotationColumns(people, (r) => open({ kind: 'rotation', rotation: r }), (r) => open({ kind: 'deleteRotation', rotation: r }), isAdmin)} rows={schedule.rotations} rowKey={(r) => r.id} />
+        <DataTable
+          columns={rotationColumns(
+            people,
+            (r) => open({ kind: 'rotation', rotation: r }),
+            (r) => open({ kind: 'deleteRotation', rotation: r }),
+            isAdmin,
+          )}
+          rows={schedule.rotations}
+          rowKey={(r) => r.id}
+        />
       )}
       <h3>Overrides</h3>
       {schedule.overrides.length === 0 ? (
@@ -97,9 +229,17 @@ function ScheduleDetail({ schedule, isAdmin, open }: { schedule: Schedule; isAdm
             <li key={o.id} className="row">
               <span style={{ flex: 1 }}>
                 ⇄ {people.get(o.userId) ?? o.userId}
-                {o.coversUserId && ` covers ${people.get(o.coversUserId) ?? o.coversUserId}`} from {fmt(o.startsAt)} to {fmt(o.endsAt)} {o.note && <span className="muted">({o.note})</span>}
+                {o.coversUserId && ` covers ${people.get(o.coversUserId) ?? o.coversUserId}`} from{' '}
+                {fmt(o.startsAt)} to {fmt(o.endsAt)} {o.note && <span className="muted">({o.note})</span>}
               </span>
-              <button className="small danger" onClick={() => open({ kind: 'deleteOverride', id: o.id, who: people.get(o.userId) ?? o.userId })}>Delete</button>
+              <button
+                className="small danger"
+                onClick={() =>
+                  open({ kind: 'deleteOverride', id: o.id, who: people.get(o.userId) ?? o.userId })
+                }
+              >
+                Delete
+              </button>
             </li>
           ))}
         </ul>
@@ -133,7 +273,11 @@ export function SchedulesTab() {
             New schedule
           </button>
         )}
-        <StateView res={schedules} retry={() => void loadSchedules()} empty={isAdmin ? 'No schedules yet: create one.' : 'No schedules yet.'}>
+        <StateView
+          res={schedules}
+          retry={() => void loadSchedules()}
+          empty={isAdmin ? 'No schedules yet: create one.' : 'No schedules yet.'}
+        >
           {(list) =>
             list.map((x) => (
               <button key={x.id} aria-current={x.id === selectedId} onClick={() => void openSchedule(x.id)}>
@@ -145,20 +289,54 @@ export function SchedulesTab() {
         </StateView>
       </nav>
       <div>
-        {selectedId && !s && <StateView res={schedule} retry={() => void openSchedule(selectedId)} empty="">{() => null}</StateView>}
+        {selectedId && !s && (
+          <StateView res={schedule} retry={() => void openSchedule(selectedId)} empty="">
+            {() => null}
+          </StateView>
+        )}
         {s && <ScheduleDetail schedule={s} isAdmin={isAdmin} open={setDialog} />}
       </div>
       {dialog?.kind === 'new' && <NewScheduleDialog onClose={() => setDialog(null)} />}
-      {dialog?.kind === 'rotation' && s && <RotationDialog schedule={s} rotation={dialog.rotation} people={people} onClose={() => setDialog(null)} />}
-      {dialog?.kind === 'override' && s && <OverrideDialog schedule={s} people={people} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'rotation' && s && (
+        <RotationDialog
+          schedule={s}
+          rotation={dialog.rotation}
+          people={people}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'override' && s && (
+        <OverrideDialog schedule={s} people={people} onClose={() => setDialog(null)} />
+      )}
       {dialog?.kind === 'delete' && s && (
-        <ConfirmDestructive title="Delete schedule" target={s.name} description="Its rotations, overrides and calendar feeds go with it; escalation levels naming it page nobody." action="Delete schedule" onConfirm={() => deleteSchedule(s.id)} onClose={() => setDialog(null)} />
+        <ConfirmDestructive
+          title="Delete schedule"
+          target={s.name}
+          description="Its rotations, overrides and calendar feeds go with it; escalation levels naming it page nobody."
+          action="Delete schedule"
+          onConfirm={() => deleteSchedule(s.id)}
+          onClose={() => setDialog(null)}
+        />
       )}
       {dialog?.kind === 'deleteRotation' && (
-        <ConfirmDestructive title="Delete rotation" target={dialog.rotation.name} description="Its shifts disappear from the schedule at once." action="Delete rotation" onConfirm={() => deleteRotation(dialog.rotation.id)} onClose={() => setDialog(null)} />
+        <ConfirmDestructive
+          title="Delete rotation"
+          target={dialog.rotation.name}
+          description="Its shifts disappear from the schedule at once."
+          action="Delete rotation"
+          onConfirm={() => deleteRotation(dialog.rotation.id)}
+          onClose={() => setDialog(null)}
+        />
       )}
       {dialog?.kind === 'deleteOverride' && (
-        <ConfirmDestructive title="Delete override" target={dialog.who} description="The rotation's person is on call again for those hours." action="Delete override" onConfirm={() => deleteOverride(dialog.id)} onClose={() => setDialog(null)} />
+        <ConfirmDestructive
+          title="Delete override"
+          target={dialog.who}
+          description="The rotation's person is on call again for those hours."
+          action="Delete override"
+          onConfirm={() => deleteOverride(dialog.id)}
+          onClose={() => setDialog(null)}
+        />
       )}
     </div>
   );

@@ -14,7 +14,19 @@ function span(s: Shift, zone: string): string {
   return `${f(s.start)} – ${f(s.end)}`;
 }
 
-function Row({ label, shifts, from, to, zone }: { label: string; shifts: Shift[]; from: number; to: number; zone: string }) {
+function Row({
+  label,
+  shifts,
+  from,
+  to,
+  zone,
+}: {
+  label: string;
+  shifts: Shift[];
+  from: number;
+  to: number;
+  zone: string;
+}) {
   const pct = (ms: number) => `${(Math.min(Math.max(ms, from), to) - from) / ((to - from) / 100)}%`;
   return (
     <div className="cal-row" role="row">
@@ -29,7 +41,11 @@ function Row({ label, shifts, from, to, zone }: { label: string; shifts: Shift[]
             <div
               key={`${s.userId}-${s.start}-${s.overrideId ?? s.rotationId}`}
               className={`cal-shift${s.layer === 'override' ? ' override' : ''}`}
-              style={{ left: pct(s.start), width: `calc(${pct(s.end)} - ${pct(s.start)})`, background: `hsl(${hue(s.userId)} 65% 84%)` }}
+              style={{
+                left: pct(s.start),
+                width: `calc(${pct(s.end)} - ${pct(s.start)})`,
+                background: `hsl(${hue(s.userId)} 65% 84%)`,
+              }}
               title={`${s.userName}: ${span(s, zone)}${s.layer === 'override' ? ' (override)' : ''}`}
               aria-label={`${s.userName}, ${span(s, zone)}${s.layer === 'override' ? ', override' : ''}`}
               data-testid="cal-shift"
@@ -51,14 +67,22 @@ export function WeekCalendar({ data, weekStart }: { data: ScheduleShifts; weekSt
   const to = days[7]!;
   const dayPct = (ms: number) => `${((ms - from) / (to - from)) * 100}%`;
   return (
-    <div className="cal" role="table" aria-label={`Shifts, week of ${DateTime.fromMillis(from, { zone }).toFormat('d LLL yyyy')} (${zone})`}>
+    <div
+      className="cal"
+      role="table"
+      aria-label={`Shifts, week of ${DateTime.fromMillis(from, { zone }).toFormat('d LLL yyyy')} (${zone})`}
+    >
       <div className="cal-row cal-head" role="row">
         <div className="cal-label" role="columnheader">
           {zone}
         </div>
         <div className="cal-track" role="columnheader">
           {days.slice(0, 7).map((d, i) => (
-            <div key={d} className="cal-day" style={{ left: dayPct(d), width: `calc(${dayPct(days[i + 1]!)} - ${dayPct(d)})` }}>
+            <div
+              key={d}
+              className="cal-day"
+              style={{ left: dayPct(d), width: `calc(${dayPct(days[i + 1]!)} - ${dayPct(d)})` }}
+            >
               {DateTime.fromMillis(d, { zone }).toFormat('ccc d LLL')}
             </div>
           ))}
@@ -68,9 +92,18 @@ export function WeekCalendar({ data, weekStart }: { data: ScheduleShifts; weekSt
         <Row key={l.layer} label={`Layer ${l.layer}`} shifts={l.shifts} from={from} to={to} zone={zone} />
       ))}
       <Row label="Final (who is paged)" shifts={data.final} from={from} to={to} zone={zone} />
+      <div className="cal-legend muted">
+        ⇄ striped, dashed: an override (it covers every layer). Higher layers cover lower ones; the final row
+        is who gets paged.
+      </div>
       <div className="cal-grid" aria-hidden>
         {days.slice(1, 7).map((d) => (
-          <span key={d} style={{ left: `calc(var(--cal-label) + (100% - var(--cal-label)) * ${(d - from) / (to - from)})` }} />
+          <span
+            key={d}
+            style={{
+              left: `calc(var(--cal-label) + (100% - var(--cal-label)) * ${(d - from) / (to - from)})`,
+            }}
+          />
         ))}
       </div>
     </div>

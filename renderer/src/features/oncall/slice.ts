@@ -1,7 +1,14 @@
 import { DateTime } from 'luxon';
 import { create } from 'zustand';
 import type { Policy, PolicyPreview } from '../../../../shared/api/escalation';
-import type { CreatedFeed, OnCallNow, Schedule, ScheduleShifts, ScheduleSummary } from '../../../../shared/api/oncall';
+import type {
+  CreatedFeed,
+  Feed,
+  OnCallNow,
+  Schedule,
+  ScheduleShifts,
+  ScheduleSummary,
+} from '../../../../shared/api/oncall';
 import type { ChannelRequest, UserRef } from '../../../../shared/ipc';
 import { call } from '../../api';
 import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
@@ -19,6 +26,8 @@ interface OncallState {
   nowError: string | null;
   /** The feed address created last (shown once, with its copy button). */
   feed: CreatedFeed | null;
+  /** The caller's feeds (an admin: all), to revoke one. */
+  feeds: Loadable<Feed[]>;
   policies: Loadable<Policy[]>;
   preview: Loadable<PolicyPreview>;
 }
@@ -33,6 +42,7 @@ export const useOncall = create<OncallState>(() => ({
   now: [],
   nowError: null,
   feed: null,
+  feeds: notLoaded(),
   policies: notLoaded(),
   preview: notLoaded(),
 }));
@@ -51,20 +61,30 @@ export function weekDays(start: number, zone: string): number[] {
 }
 
 // ── schedules ───────────────────────────────────────────────────────────────────────────────────
-export const loadSchedules = (opts = { fresh: false }) => loadInto(useOncall, 'schedules', () => call('api.oncall.schedules.list'), opts);
+export const loadSchedules = (opts = { fresh: false }) =>
+  loadInto(useOncall, 'schedules', () => call('api.oncall.schedules.list'), opts);
 
 export function loadPeople(isAdmin: boolean): Promise<void> {
-  return loadInto(useOncall, 'people', async () => (isAdmin ? (await call('api.users.list')).filter((u) => !u.disabled) : call('users.list')));
+  return loadInto(useOncall, 'people', async () =>
+    isAdmin ? (await call('api.users.list')).filter((u) => !u.disabled) : call('users.list'),
+  );
 }
 
 export async function openSchedule(id: string, weekStart?: number): Promise<void> {
   useOncall.setState({ selectedId: id, feed: null });
-  await loadInto(useOncall, 'schedule', () => call('api.oncall.schedules.get', { params: { id } }), { fresh: useOncall.getState().schedule.data?.id !== id });
+  await loadInto(useOncall, 'schedule', () => call('api.oncall.schedules.get', { params: { id } }), {
+    fresh: useOncall.getState().schedule.data?.id !== id,
+  });
   const s = useOncall.getState().schedule.data;
   if (!s) return;
   const start = weekStart ?? weekStartOf(Date.now(), s.timeZone);
   useOncall.setState({ weekStart: start });
-  await loadInto(useOncall, 'shifts', () => call('api.oncall.schedules.shifts', { params: { id }, query: { from: start, to: start + WEEK + 2 * 3_600_000 } }));
+  await loadInto(useOncall, 'shifts', () =>
+    call('api.oncall.schedules.shifts', {
+      params: { id },
+      query: { from: start, to: start + WEEK + 2 * 3_600_000 },
+    }),
+  );
 }
 
 /** Moves the calendar by whole weeks (local Mondays, so a DST week lines up). */
@@ -77,10 +97,16 @@ export function moveWeek(weeks: number): Promise<void> {
 
 const reopen = async () => {
   const { selectedId, weekStart } = useOncall.getState();
-  await Promise.all([loadSchedules(), selectedId ? openSchedule(selectedId, weekStart ?? undefined) : null, loadOnCallNow()]);
+  await Promise.all([
+    loadSchedules(),
+    selectedId ? openSchedule(selectedId, weekStart ?? undefined) : null,
+    loadOnCallNow(),
+  ]);
 };
 
-export async function createSchedule(body: ChannelRequest<'api.oncall.schedules.create'>['body']): Promise<Schedule> {
+export async function createSchedule(
+  body: ChannelRequest<'api.oncall.schedules.create'>['body'],
+): Promise<Schedule> {
   const s = await call('api.oncall.schedules.create', { body });
   await loadSchedules();
   await openSchedule(s.id);
@@ -94,7 +120,11 @@ export async function deleteSchedule(id: string): Promise<void> {
 }
 
 export type RotationBody = ChannelRequest<'api.oncall.rotations.create'>['body'];
-export async function saveRotation(scheduleId: string, rotationId: string | null, body: RotationBody): Promise<void> {
+export async function saveRotation(
+  scheduleId: string,
+  rotationId: string | null,
+  body: RotationBody,
+): Promise<void> {
   if (rotationId) await call('api.oncall.rotations.update', { params: { id: rotationId }, body });
   else await call('api.oncall.rotations.create', { params: { id: scheduleId }, body });
   await reopen();
@@ -105,7 +135,10 @@ export async function deleteRotation(id: string): Promise<void> {
   await reopen();
 }
 
-export async function addOverride(scheduleId: string, body: ChannelRequest<'api.oncall.overrides.create'>['body']): Promise<void> {
+export async function addOverride(
+  scheduleId: string,
+  body: ChannelRequest<'api.oncall.overrides.create'>['body'],
+): Promise<void> {
   await call('api.oncall.overrides.create', { params: { id: scheduleId }, body });
   await reopen();
 }
@@ -118,6 +151,15 @@ export async function deleteOverride(id: string): Promise<void> {
 /** A new secret feed address for the schedule (a calendar app subscribes to its url). */
 export async function createFeed(scheduleId: string): Promise<void> {
   useOncall.setState({ feed: await call('api.oncall.feeds.create', { body: { scheduleId } }) });
+  await loadFeeds();
+}
+
+export const loadFeeds = () => loadInto(useOncall, 'feeds', () => call('api.oncall.feeds.list'));
+
+export async function revokeFeed(id: string): Promise<void> {
+  await call('api.oncall.feeds.revoke', { params: { id } });
+  useOncall.setState((s) => ({ feed: s.feed?.id === id ? null : s.feed }));
+  await loadFeeds();
 }
 
 // ── who is on call now ──────────────────────────────────────────────────────────────────────────
@@ -139,13 +181,19 @@ export function onCallLine(now: OnCallNow[]): string {
 }
 
 // ── escalation policies ─────────────────────────────────────────────────────────────────────────
-export const loadPolicies = (opts = { fresh: false }) => loadInto(useOncall, 'policies', () => call('api.escalation.policies.list'), opts);
+export const loadPolicies = (opts = { fresh: false }) =>
+  loadInto(useOncall, 'policies', () => call('api.escalation.policies.list'), opts);
 
-export const loadPreview = (id: string) => loadInto(useOncall, 'preview', () => call('api.escalation.policies.preview', { params: { id } }), { fresh: useOncall.getState().preview.data?.policyId !== id });
+export const loadPreview = (id: string) =>
+  loadInto(useOncall, 'preview', () => call('api.escalation.policies.preview', { params: { id } }), {
+    fresh: useOncall.getState().preview.data?.policyId !== id,
+  });
 
 export type PolicyBody = ChannelRequest<'api.escalation.policies.create'>['body'];
 export async function savePolicy(id: string | null, body: PolicyBody): Promise<Policy> {
-  const saved = id ? await call('api.escalation.policies.update', { params: { id }, body }) : await call('api.escalation.policies.create', { body });
+  const saved = id
+    ? await call('api.escalation.policies.update', { params: { id }, body })
+    : await call('api.escalation.policies.create', { body });
   await loadPolicies();
   await loadPreview(saved.id);
   return saved;
