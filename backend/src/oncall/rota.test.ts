@@ -125,4 +125,17 @@ describe('the final layer', () => {
     expect(rows.map((r) => r.layer)).toEqual([2, 1]);
     expect(rows[0]!.shifts).toHaveLength(7); // 09:00–17:00 on each of the seven days
   });
+
+  it('an imported shift covers the rotations of its layer and below, and is covered by higher layers and overrides', () => {
+    const imported = { ...schedule, fixedShifts: [{ id: 'f1', layer: 1, userId: 'zoe', start: at('2026-03-03T06:00'), end: at('2026-03-03T20:00') }] };
+    expect(finalShifts(imported, at('2026-03-03T00:00'), at('2026-03-04T00:00')).map((s) => [s.userId, local(s.start), local(s.end)])).toEqual([
+      ['ana', '2026-03-03T00:00', '2026-03-03T06:00'],
+      ['zoe', '2026-03-03T06:00', '2026-03-03T09:00'],
+      ['dan', '2026-03-03T09:00', '2026-03-03T17:00'],
+      ['zoe', '2026-03-03T17:00', '2026-03-03T18:00'],
+      ['cem', '2026-03-03T18:00', '2026-03-03T22:00'],
+      ['ana', '2026-03-03T22:00', '2026-03-04T00:00'],
+    ]);
+    expect(layerShifts(imported, at('2026-03-03T00:00'), at('2026-03-04T00:00'))[1]!.shifts.map((s) => s.userId)).toEqual(['ana', 'zoe']);
+  });
 });
