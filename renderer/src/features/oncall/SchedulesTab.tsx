@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ComponentProps } from 'react';
 import type { Rotation, Schedule } from '../../../../shared/api/oncall';
 import { DataTable, hiddenHeader, type Column } from '../../ui/DataTable';
 import { ConfirmDestructive } from '../../ui/Dialog';
@@ -27,9 +27,7 @@ type Open =
   | { kind: 'new' }
   | { kind: 'rotation'; rotation: Rotation | null }
   | { kind: 'override' }
-  | { kind: 'delete' }
-  | { kind: 'deleteRotation'; rotation: Rotation }
-  | { kind: 'deleteOverride'; id: string; who: string }
+  | { kind: 'confirm'; confirm: Omit<ComponentProps<typeof ConfirmDestructive>, 'onClose'> }
   | null;
 
 function FeedLink({ schedule }: { schedule: Schedule }) {
@@ -168,7 +166,22 @@ function ScheduleDetail({
           Add override
         </button>
         {isAdmin && (
-          <button className="danger" onClick={() => open({ kind: 'delete' })}>
+          <button
+            className="danger"
+            onClick={() =>
+              open({
+                kind: 'confirm',
+                confirm: {
+                  title: 'Delete schedule',
+                  target: schedule.name,
+                  description:
+                    'Its rotations, overrides and calendar feeds go with it; escalation levels naming it page nobody.',
+                  action: 'Delete schedule',
+                  onConfirm: () => deleteSchedule(schedule.id),
+                },
+              })
+            }
+          >
             Delete schedule
           </button>
         )}
@@ -213,7 +226,17 @@ function ScheduleDetail({
           columns={rotationColumns(
             people,
             (r) => open({ kind: 'rotation', rotation: r }),
-            (r) => open({ kind: 'deleteRotation', rotation: r }),
+            (r) =>
+              open({
+                kind: 'confirm',
+                confirm: {
+                  title: 'Delete rotation',
+                  target: r.name,
+                  description: 'Its shifts disappear from the schedule at once.',
+                  action: 'Delete rotation',
+                  onConfirm: () => deleteRotation(r.id),
+                },
+              }),
             isAdmin,
           )}
           rows={schedule.rotations}
@@ -235,7 +258,16 @@ function ScheduleDetail({
               <button
                 className="small danger"
                 onClick={() =>
-                  open({ kind: 'deleteOverride', id: o.id, who: people.get(o.userId) ?? o.userId })
+                  open({
+                    kind: 'confirm',
+                    confirm: {
+                      title: 'Delete override',
+                      target: people.get(o.userId) ?? o.userId,
+                      description: "The rotation's person is on call again for those hours.",
+                      action: 'Delete override',
+                      onConfirm: () => deleteOverride(o.id),
+                    },
+                  })
                 }
               >
                 Delete
@@ -308,35 +340,8 @@ export function SchedulesTab() {
       {dialog?.kind === 'override' && s && (
         <OverrideDialog schedule={s} people={people} onClose={() => setDialog(null)} />
       )}
-      {dialog?.kind === 'delete' && s && (
-        <ConfirmDestructive
-          title="Delete schedule"
-          target={s.name}
-          description="Its rotations, overrides and calendar feeds go with it; escalation levels naming it page nobody."
-          action="Delete schedule"
-          onConfirm={() => deleteSchedule(s.id)}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog?.kind === 'deleteRotation' && (
-        <ConfirmDestructive
-          title="Delete rotation"
-          target={dialog.rotation.name}
-          description="Its shifts disappear from the schedule at once."
-          action="Delete rotation"
-          onConfirm={() => deleteRotation(dialog.rotation.id)}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog?.kind === 'deleteOverride' && (
-        <ConfirmDestructive
-          title="Delete override"
-          target={dialog.who}
-          description="The rotation's person is on call again for those hours."
-          action="Delete override"
-          onConfirm={() => deleteOverride(dialog.id)}
-          onClose={() => setDialog(null)}
-        />
+      {dialog?.kind === 'confirm' && (
+        <ConfirmDestructive {...dialog.confirm} onClose={() => setDialog(null)} />
       )}
     </div>
   );
