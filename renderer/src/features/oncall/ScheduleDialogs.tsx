@@ -6,23 +6,31 @@ import { FormDialog } from '../../ui/Dialog';
 import { EnumSelect } from '../../ui/EnumSelect';
 import { TextField } from '../../ui/form';
 import { useAction } from '../../ui/hooks';
-import { addOverride, createSchedule, saveRotation, type RotationBody } from './slice';
+import { addOverride, createSchedule, saveRotation, updateSchedule, type RotationBody } from './slice';
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
-export function NewScheduleDialog({ onClose }: { onClose: () => void }) {
-  const [name, setName] = useState('');
-  const [timeZone, setTimeZone] = useState(browserZone);
+/** Creates a schedule, or edits one's name, time zone and description. */
+export function ScheduleDialog({ schedule, onClose }: { schedule?: Schedule; onClose: () => void }) {
+  const [name, setName] = useState(schedule?.name ?? '');
+  const [timeZone, setTimeZone] = useState(schedule?.timeZone ?? browserZone);
+  const [description, setDescription] = useState(schedule?.description ?? '');
   const a = useAction();
+  const body = { name, timeZone, description };
   return (
     <FormDialog
-      title="New schedule"
+      title={schedule ? `Edit schedule ${schedule.name}` : 'New schedule'}
       onClose={onClose}
       error={a.error}
       busy={a.busy}
-      submit="Create schedule"
+      submit={schedule ? 'Save schedule' : 'Create schedule'}
       onSubmit={() =>
-        void a.run(async () => (await createSchedule({ name, timeZone, description: '' }), onClose()))
+        void a.run(
+          async () => (
+            await (schedule ? updateSchedule(schedule.id, body) : createSchedule(body)),
+            onClose()
+          ),
+        )
       }
     >
       <TextField label="Name" value={name} onChange={setName} required maxLength={100} />
@@ -33,6 +41,7 @@ export function NewScheduleDialog({ onClose }: { onClose: () => void }) {
         required
         hint="An IANA name, e.g. Europe/Berlin: hand-offs follow its wall clock, DST included"
       />
+      <TextField label="Description" value={description} onChange={setDescription} maxLength={2000} />
     </FormDialog>
   );
 }

@@ -3,16 +3,12 @@ import { useEffect, useState, type ComponentProps } from 'react';
 import type { Rotation, Schedule } from '../../../../shared/api/oncall';
 import { DataTable, hiddenHeader, type Column } from '../../ui/DataTable';
 import { ConfirmDestructive } from '../../ui/Dialog';
-import { ErrorBox, StateView } from '../../ui/feedback';
-import { useAction } from '../../ui/hooks';
-import { toast } from '../../ui/toasts';
+import { StateView } from '../../ui/feedback';
 import { currentUser, useSession } from '../auth/session';
-import { NewScheduleDialog, OverrideDialog, RotationDialog } from './ScheduleDialogs';
+import { FeedLink } from './FeedLink';
+import { OverrideDialog, RotationDialog, ScheduleDialog } from './ScheduleDialogs';
 import { WeekCalendar } from './WeekCalendar';
 import {
-  createFeed,
-  loadFeeds,
-  revokeFeed,
   deleteOverride,
   deleteRotation,
   deleteSchedule,
@@ -25,81 +21,11 @@ import {
 
 type Open =
   | { kind: 'new' }
+  | { kind: 'edit' }
   | { kind: 'rotation'; rotation: Rotation | null }
   | { kind: 'override' }
   | { kind: 'confirm'; confirm: Omit<ComponentProps<typeof ConfirmDestructive>, 'onClose'> }
   | null;
-
-function FeedLink({ schedule }: { schedule: Schedule }) {
-  const feed = useOncall((s) => s.feed);
-  const feeds = (useOncall((s) => s.feeds.data) ?? []).filter((f) => f.scheduleId === schedule.id);
-  const [revoking, setRevoking] = useState<string | null>(null);
-  const a = useAction();
-  useEffect(() => void loadFeeds(), []);
-  return (
-    <>
-      {feeds.length > 0 && (
-        <ul aria-label="Feed addresses">
-          {feeds.map((f) => (
-            <li key={f.id} className="row">
-              <span style={{ flex: 1 }}>
-                Feed created {DateTime.fromMillis(f.createdAt).toFormat('d LLL yyyy HH:mm')}
-                <span className="muted">
-                  {' '}
-                  ·{' '}
-                  {f.lastUsedAt
-                    ? `last read ${DateTime.fromMillis(f.lastUsedAt).toFormat('d LLL HH:mm')}`
-                    : 'never read'}
-                </span>
-              </span>
-              <button className="small danger" onClick={() => setRevoking(f.id)}>
-                Revoke
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      {revoking && (
-        <ConfirmDestructive
-          title="Revoke feed"
-          target="revoke"
-          description="Calendars subscribed to this address stop updating."
-          action="Revoke feed"
-          onConfirm={() => revokeFeed(revoking)}
-          onClose={() => setRevoking(null)}
-        />
-      )}
-      <div className="row" style={{ flexWrap: 'wrap' }}>
-        <button onClick={() => void a.run(() => createFeed(schedule.id))}>New calendar feed link</button>
-        {feed && feed.scheduleId === schedule.id && (
-          <>
-            <input
-              readOnly
-              value={feed.url}
-              aria-label="Calendar feed address (iCal)"
-              style={{ flex: 1, minWidth: 280 }}
-              className="mono"
-              onFocus={(e) => e.target.select()}
-            />
-            <button
-              onClick={() =>
-                void a.run(
-                  async () => (await navigator.clipboard.writeText(feed.url), toast('Feed address copied')),
-                )
-              }
-            >
-              Copy
-            </button>
-            <span className="field-hint">
-              Shown once: anyone with this address can read the schedule. Revoke it above if it leaks.
-            </span>
-          </>
-        )}
-        <ErrorBox error={a.error} />
-      </div>
-    </>
-  );
-}
 
 function rotationColumns(
   people: Map<string, string>,
@@ -161,6 +87,7 @@ function ScheduleDetail({
         <h2 style={{ flex: 1 }}>
           {schedule.name} <span className="muted">({zone})</span>
         </h2>
+        {isAdmin && <button onClick={() => open({ kind: 'edit' })}>Edit schedule</button>}
         {isAdmin && <button onClick={() => open({ kind: 'rotation', rotation: null })}>Add rotation</button>}
         <button className="primary" onClick={() => open({ kind: 'override' })}>
           Add override
@@ -328,7 +255,8 @@ export function SchedulesTab() {
         )}
         {s && <ScheduleDetail schedule={s} isAdmin={isAdmin} open={setDialog} />}
       </div>
-      {dialog?.kind === 'new' && <NewScheduleDialog onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'new' && <ScheduleDialog onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'edit' && s && <ScheduleDialog schedule={s} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'rotation' && s && (
         <RotationDialog
           schedule={s}

@@ -113,6 +113,14 @@ export async function createSchedule(
   return s;
 }
 
+export async function updateSchedule(
+  id: string,
+  body: ChannelRequest<'api.oncall.schedules.update'>['body'],
+): Promise<void> {
+  await call('api.oncall.schedules.update', { params: { id }, body });
+  await reopen();
+}
+
 export async function deleteSchedule(id: string): Promise<void> {
   await call('api.oncall.schedules.delete', { params: { id } });
   useOncall.setState({ selectedId: null, schedule: notLoaded(), shifts: notLoaded() });
@@ -149,8 +157,8 @@ export async function deleteOverride(id: string): Promise<void> {
 }
 
 /** A new secret feed address for the schedule (a calendar app subscribes to its url). */
-export async function createFeed(scheduleId: string): Promise<void> {
-  useOncall.setState({ feed: await call('api.oncall.feeds.create', { body: { scheduleId } }) });
+export async function createFeed(target: { scheduleId: string } | { userId: string }): Promise<void> {
+  useOncall.setState({ feed: await call('api.oncall.feeds.create', { body: target }) });
   await loadFeeds();
 }
 
