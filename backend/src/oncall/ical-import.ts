@@ -67,7 +67,23 @@ export function parseShiftsIcs(text: string, users: KnownUser[], now: number): P
     throw new AppError('unprocessable', `not an iCalendar file: ${(err as Error).message}`);
   }
   if (root.name !== 'vcalendar') throw new AppError('unprocessable', `not an iCalendar file: it starts with ${root.name.toUpperCase()}, not VCALENDAR`);
-  for (const tz of root.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(new ICAL.Timezone(tz));
+  // ical.js resolves TZIDs through a process-wide registry: the file's zones are registered only
+  // while this (synchronous) parse runs, so one upload's definitions never leak into another's.
+  const registered: string[] = [];
+  for (const c of root.getAllSubcomponents('vtimezone')) {
+    const tz = new ICAL.Timezone(c);
+    if (!tz.tzid || ICAL.TimezoneService.has(tz.tzid)) continue;
+    ICAL.TimezoneService.register(tz);
+    registered.push(tz.tzid);
+  }
+  try {
+    return eventsOf(root, users, now);
+  } finally {
+    for (const id of registered) ICAL.TimezoneService.remove(id);
+  }
+}
+
+function eventsOf(root: ICAL.Component, users: KnownUser[], now: number): ParsedImport {
   const vevents = root.getAllSubcomponents('vevent');
   if (vevents.length === 0) throw new AppError('unprocessable', 'the calendar has no events (VEVENT) to import');
   const out: ParsedImport = { shifts: [], skipped: [] };
