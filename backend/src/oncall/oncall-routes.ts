@@ -23,6 +23,7 @@ export function oncallRoutes(s: Pick<Services, 'guard' | 'schedules' | 'feeds'>)
     'oncall.rotations.update': (req) => s.schedules.updateRotation(actorOf(req), req.params.id, req.body),
     'oncall.rotations.delete': (req) => s.schedules.removeRotation(actorOf(req), req.params.id),
     'oncall.overrides.create': (req) => s.schedules.addOverride(actorOf(req), req.params.id, req.body),
+    'oncall.overrides.update': (req) => s.schedules.updateOverride(actorOf(req), req.params.id, req.body),
     'oncall.overrides.delete': (req) => s.schedules.removeOverride(actorOf(req), req.params.id),
     'oncall.feeds.list': (req) => s.feeds.list(owner(req)),
     'oncall.feeds.create': (req) => s.feeds.create(owner(req), req.body, `${req.protocol}://${req.host}`),

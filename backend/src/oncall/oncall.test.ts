@@ -66,6 +66,12 @@ describe.each(DATABASES)('on-call schedules on %s', (kind) => {
     expect(all.body).toEqual([expect.objectContaining({ scheduleId, scheduleName: 'Ops', current: expect.objectContaining({ userId: ana.id }) })]);
     const detail = await api('GET', `/oncall/schedules/${scheduleId}`);
     expect(detail.body.overrides).toEqual([expect.objectContaining({ userId: cem.id, coversUserId: ana.id, note: 'dentist', createdBy: ben.id })]);
+    // Moved by an hour and back: the update keeps its id and creator.
+    const moved = await api('PUT', `/oncall/overrides/${o.body.id}`, { userId: cem.id, coversUserId: ana.id, startsAt: startsAt + HOUR, endsAt: endsAt + HOUR, note: 'dentist' }, ben.accessToken);
+    expect(moved.body).toMatchObject({ id: o.body.id, startsAt: startsAt + HOUR, createdBy: ben.id });
+    expect((await api('PUT', `/oncall/overrides/${o.body.id}`, { userId: 'nobody', startsAt, endsAt })).status).toBe(422);
+    await api('PUT', `/oncall/overrides/${o.body.id}`, { userId: cem.id, coversUserId: ana.id, startsAt, endsAt, note: 'dentist' });
+    expect((await api('PUT', '/oncall/overrides/missing', { userId: cem.id, startsAt, endsAt })).status).toBe(404);
   });
 
   it('serves an iCal feed at a secret address that a real parser reads, matching the rotation; revoking it ends access', async () => {

@@ -180,6 +180,18 @@ export class ScheduleService {
     return toOverride(row);
   }
 
+  async updateOverride(actor: Actor, id: string, input: OverrideInput): Promise<Override> {
+    const row = await this.db.selectFrom('oncall_overrides').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Override');
+    await this.checkUsers([input.userId, ...(input.coversUserId ? [input.coversUserId] : [])]);
+    const set = { user_id: input.userId, covers_user_id: input.coversUserId, starts_at: input.startsAt, ends_at: input.endsAt, note: input.note };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('oncall_overrides').set(set).where('id', '=', id).execute();
+      await this.audit.record(actor, { action: 'override.updated', targetType: 'schedule', targetId: row.schedule_id, details: { overrideId: id, ...input } }, trx);
+    });
+    return toOverride({ ...row, ...set });
+  }
+
   async removeOverride(actor: Actor, id: string): Promise<void> {
     const row = await this.db.selectFrom('oncall_overrides').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('Override');

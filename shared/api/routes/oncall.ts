@@ -22,6 +22,7 @@ export const ONCALL_ROUTES = defineRoutes('oncall', {
   'oncall.rotations.update': { method: 'PUT', path: '/oncall/rotations/:id', access: admin, params: IdParams, body: RotationInput, response: Rotation },
   'oncall.rotations.delete': { method: 'DELETE', path: '/oncall/rotations/:id', access: admin, params: IdParams, status: 204 },
   'oncall.overrides.create': { method: 'POST', path: '/oncall/schedules/:id/overrides', summary: '"C covers B from 18:00 to 22:00"', access: oncall, params: IdParams, body: OverrideInput, status: 201, response: Override },
+  'oncall.overrides.update': { method: 'PUT', path: '/oncall/overrides/:id', access: oncall, params: IdParams, body: OverrideInput, response: Override },
   'oncall.overrides.delete': { method: 'DELETE', path: '/oncall/overrides/:id', access: oncall, params: IdParams, status: 204 },
   'oncall.feeds.list': { method: 'GET', path: '/oncall/feeds', summary: "The caller's calendar feeds (an admin: every feed)", access: anyone, response: z.array(Feed) },
   'oncall.feeds.create': { method: 'POST', path: '/oncall/feeds', summary: 'A secret iCal address for a schedule or a user; the address is shown once', access: anyone, body: FeedInput, status: 201, response: CreatedFeed },

@@ -4,7 +4,7 @@ import { ROTATION_KINDS, type Rotation, type Schedule } from '../../../../shared
 import type { UserRef } from '../../../../shared/ipc';
 import { FormDialog } from '../../ui/Dialog';
 import { EnumSelect } from '../../ui/EnumSelect';
-import { TextField } from '../../ui/form';
+import { Checkbox, TextField } from '../../ui/form';
 import { useAction } from '../../ui/hooks';
 import { addOverride, createSchedule, saveRotation, updateSchedule, type RotationBody } from './slice';
 
@@ -203,6 +203,31 @@ export function RotationDialog({
           required
         />
       </div>
+      <Checkbox
+        checked={!!form.activeHours}
+        onChange={(on) => set({ activeHours: on ? { from: '09:00', to: '17:00' } : null })}
+      >
+        Only some hours each day (a layer that covers, say, business hours)
+      </Checkbox>
+      {form.activeHours && (
+        <div className="row">
+          <TextField
+            label="Daily from"
+            type="time"
+            value={form.activeHours.from}
+            onChange={(from) => set({ activeHours: { ...form.activeHours!, from } })}
+            required
+          />
+          <TextField
+            label="Daily until"
+            type="time"
+            value={form.activeHours.to}
+            onChange={(to) => set({ activeHours: { ...form.activeHours!, to } })}
+            hint="Before 'from': through midnight"
+            required
+          />
+        </div>
+      )}
       <ParticipantPicker
         people={people}
         value={form.participants}

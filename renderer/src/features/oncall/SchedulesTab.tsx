@@ -6,6 +6,7 @@ import { ConfirmDestructive } from '../../ui/Dialog';
 import { StateView } from '../../ui/feedback';
 import { currentUser, useSession } from '../auth/session';
 import { FeedLink } from './FeedLink';
+import { ImportDialog } from './ImportDialog';
 import { OverrideDialog, RotationDialog, ScheduleDialog } from './ScheduleDialogs';
 import { WeekCalendar } from './WeekCalendar';
 import {
@@ -22,6 +23,7 @@ import {
 type Open =
   | { kind: 'new' }
   | { kind: 'edit' }
+  | { kind: 'import' }
   | { kind: 'rotation'; rotation: Rotation | null }
   | { kind: 'override' }
   | { kind: 'confirm'; confirm: Omit<ComponentProps<typeof ConfirmDestructive>, 'onClose'> }
@@ -89,6 +91,7 @@ function ScheduleDetail({
         </h2>
         {isAdmin && <button onClick={() => open({ kind: 'edit' })}>Edit schedule</button>}
         {isAdmin && <button onClick={() => open({ kind: 'rotation', rotation: null })}>Add rotation</button>}
+        {isAdmin && <button onClick={() => open({ kind: 'import' })}>Import iCal…</button>}
         <button className="primary" onClick={() => open({ kind: 'override' })}>
           Add override
         </button>
@@ -256,6 +259,7 @@ export function SchedulesTab() {
         {s && <ScheduleDetail schedule={s} isAdmin={isAdmin} open={setDialog} />}
       </div>
       {dialog?.kind === 'new' && <ScheduleDialog onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'import' && s && <ImportDialog schedule={s} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'edit' && s && <ScheduleDialog schedule={s} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'rotation' && s && (
         <RotationDialog

@@ -4,6 +4,7 @@ import type { Policy, PolicyPreview } from '../../../../shared/api/escalation';
 import type {
   CreatedFeed,
   Feed,
+  ImportResult,
   OnCallNow,
   Schedule,
   ScheduleShifts,
@@ -149,6 +150,16 @@ export async function addOverride(
 ): Promise<void> {
   await call('api.oncall.overrides.create', { params: { id: scheduleId }, body });
   await reopen();
+}
+
+/** Imports an exported calendar (Grafana OnCall, PagerDuty) into the schedule; answers what was created and skipped. */
+export async function importCalendar(
+  scheduleId: string,
+  body: ChannelRequest<'api.oncall.schedules.import'>['body'],
+): Promise<ImportResult> {
+  const result = await call('api.oncall.schedules.import', { params: { id: scheduleId }, body });
+  await reopen();
+  return result;
 }
 
 export async function deleteOverride(id: string): Promise<void> {
