@@ -17,15 +17,33 @@ const CACHE_MS = 5000;
  */
 export class Pager {
   private roleCache = new Map<string, { at: number; users: Recipient[] }>();
+  /** Who is on call per schedule, for the same clock minute and schedule revision (an alert storm asks once). */
+  private onCallCache = new Map<string, { at: number; value: { userId: string; scheduleName: string } | null }>();
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-    private readonly schedules: Pick<ScheduleService, 'now'>,
+    private readonly schedules: Pick<ScheduleService, 'now' | 'revision'>,
   ) {}
 
   clearCache(): void {
     this.roleCache.clear();
+    this.onCallCache.clear();
+  }
+
+  private async onCall(scheduleId: string, at: number): Promise<{ userId: string; scheduleName: string } | null> {
+    const key = `${scheduleId}@${Math.floor(at / 60_000)}#${this.schedules.revision}`;
+    const hit = this.onCallCache.get(key);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+    const now = await this.schedules.now(scheduleId, at).catch((err: unknown) => {
+      // A schedule deleted after the policy named it pages nobody; anything else is a real failure.
+      if ((err as { code?: string }).code === 'not_found') return null;
+      throw err;
+    });
+    const value = now?.current ? { userId: now.current.userId, scheduleName: now.scheduleName } : null;
+    if (this.onCallCache.size > 1000) this.onCallCache.clear();
+    this.onCallCache.set(key, { at: Date.now(), value });
+    return value;
   }
 
   private async byRolesAndIds(roles: string[], ids: string[]): Promise<Recipient[]> {
@@ -58,13 +76,9 @@ export class Pager {
       if (level.roles.includes(u.role as never)) add(u, `role:${u.role}`);
     }
     for (const scheduleId of level.scheduleIds) {
-      const now = await this.schedules.now(scheduleId, at).catch((err: unknown) => {
-        // A schedule deleted after the policy named it pages nobody; anything else is a real failure.
-        if ((err as { code?: string }).code === 'not_found') return null;
-        throw err;
-      });
-      if (!now?.current) continue;
-      const [person] = await this.byRolesAndIds([], [now.current.userId]);
+      const now = await this.onCall(scheduleId, at);
+      if (!now) continue;
+      const [person] = await this.byRolesAndIds([], [now.userId]);
       if (person) add(person, `schedule:${now.scheduleName}`);
     }
     return [...out.values()];

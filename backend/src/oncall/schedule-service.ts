@@ -41,6 +41,14 @@ export class ScheduleService {
     private readonly audit: AuditLog,
   ) {}
 
+  /** Bumped by every write of this process, so callers can cache who is on call until something changes. */
+  revision = 0;
+
+  private async write(work: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
+    await this.db.transaction().execute(work);
+    this.revision++;
+  }
+
   private async checkUsers(ids: string[]): Promise<void> {
     const unique = [...new Set(ids)];
     if (!unique.length) return;
@@ -85,7 +93,7 @@ export class ScheduleService {
     await this.uniqueName(input.name);
     const now = this.clock.now();
     const id = uuid();
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.insertInto('oncall_schedules').values({ id, name: input.name, time_zone: input.timeZone, description: input.description, created_at: now, updated_at: now }).execute();
       await this.audit.record(actor, { action: 'schedule.created', targetType: 'schedule', targetId: id, details: { ...input } }, trx);
     });
@@ -96,7 +104,7 @@ export class ScheduleService {
     await this.scheduleRow(id);
     if (patch.timeZone) this.checkZone(patch.timeZone);
     if (patch.name) await this.uniqueName(patch.name, id);
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx
         .updateTable('oncall_schedules')
         .set({ ...(patch.name && { name: patch.name }), ...(patch.timeZone && { time_zone: patch.timeZone }), ...(patch.description !== undefined && { description: patch.description }), updated_at: this.clock.now() })
@@ -109,7 +117,7 @@ export class ScheduleService {
 
   async remove(actor: Actor, id: string): Promise<void> {
     await this.scheduleRow(id);
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       // Cascades are not enforced on SQLite connections without the foreign-keys pragma: delete the parts explicitly.
       for (const t of ['oncall_rotations', 'oncall_overrides', 'oncall_imported_shifts', 'oncall_feeds', 'oncall_handoffs'] as const) await trx.deleteFrom(t).where('schedule_id', '=', id).execute();
       await trx.deleteFrom('oncall_schedules').where('id', '=', id).execute();
@@ -138,7 +146,7 @@ export class ScheduleService {
     await this.checkUsers(input.participants);
     const id = uuid();
     const last = await this.db.selectFrom('oncall_rotations').select((eb) => eb.fn.max('position').as('p')).where('schedule_id', '=', scheduleId).executeTakeFirst();
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.insertInto('oncall_rotations').values({ id, schedule_id: scheduleId, position: Number(last?.p ?? 0) + 1, ...this.rotationValues(input) }).execute();
       await this.audit.record(actor, { action: 'rotation.created', targetType: 'schedule', targetId: scheduleId, details: { rotationId: id, ...input } }, trx);
     });
@@ -154,7 +162,7 @@ export class ScheduleService {
   async updateRotation(actor: Actor, id: string, input: RotationInput): Promise<Rotation> {
     const current = await this.rotation(id);
     await this.checkUsers(input.participants);
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.updateTable('oncall_rotations').set(this.rotationValues(input)).where('id', '=', id).execute();
       await this.audit.record(actor, { action: 'rotation.updated', targetType: 'schedule', targetId: current.scheduleId, details: { rotationId: id, ...input } }, trx);
     });
@@ -163,7 +171,7 @@ export class ScheduleService {
 
   async removeRotation(actor: Actor, id: string): Promise<void> {
     const current = await this.rotation(id);
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.deleteFrom('oncall_rotations').where('id', '=', id).execute();
       await this.audit.record(actor, { action: 'rotation.deleted', targetType: 'schedule', targetId: current.scheduleId, details: { rotationId: id } }, trx);
     });
@@ -173,7 +181,7 @@ export class ScheduleService {
     await this.scheduleRow(scheduleId);
     await this.checkUsers([input.userId, ...(input.coversUserId ? [input.coversUserId] : [])]);
     const row: OverrideRow = { id: uuid(), schedule_id: scheduleId, user_id: input.userId, covers_user_id: input.coversUserId, starts_at: input.startsAt, ends_at: input.endsAt, note: input.note, created_by: actor.id, created_at: this.clock.now() };
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.insertInto('oncall_overrides').values(row).execute();
       await this.audit.record(actor, { action: 'override.created', targetType: 'schedule', targetId: scheduleId, details: { overrideId: row.id, ...input } }, trx);
     });
@@ -185,7 +193,7 @@ export class ScheduleService {
     if (!row) throw notFound('Override');
     await this.checkUsers([input.userId, ...(input.coversUserId ? [input.coversUserId] : [])]);
     const set = { user_id: input.userId, covers_user_id: input.coversUserId, starts_at: input.startsAt, ends_at: input.endsAt, note: input.note };
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.updateTable('oncall_overrides').set(set).where('id', '=', id).execute();
       await this.audit.record(actor, { action: 'override.updated', targetType: 'schedule', targetId: row.schedule_id, details: { overrideId: id, ...input } }, trx);
     });
@@ -195,7 +203,7 @@ export class ScheduleService {
   async removeOverride(actor: Actor, id: string): Promise<void> {
     const row = await this.db.selectFrom('oncall_overrides').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('Override');
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.deleteFrom('oncall_overrides').where('id', '=', id).execute();
       await this.audit.record(actor, { action: 'override.deleted', targetType: 'schedule', targetId: row.schedule_id, details: { overrideId: id } }, trx);
     });
@@ -215,7 +223,7 @@ export class ScheduleService {
     }
     const now = this.clock.now();
     const notes = parsed.shifts.map((x) => `imported ${x.uid}`.slice(0, 500));
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       if (req.as === 'layer') {
         await trx.deleteFrom('oncall_imported_shifts').where('schedule_id', '=', scheduleId).where('source_uid', 'in', parsed.shifts.map((x) => x.uid)).execute();
         await trx
