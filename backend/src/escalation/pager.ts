@@ -95,16 +95,16 @@ export class Pager {
    * before (a concurrent tick or a second backend claims each person once).
    */
   async claim(alertId: string, pageKey: string, people: PagedUser[]): Promise<PagedUser[]> {
-    const fresh: PagedUser[] = [];
-    for (const p of people) {
-      const res = await this.db
-        .insertInto('alert_pages')
-        .values({ alert_id: alertId, page_key: pageKey, user_id: p.id, at: this.clock.now() })
-        .onConflict((oc) => oc.columns(['alert_id', 'page_key', 'user_id']).doNothing())
-        .executeTakeFirst();
-      if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) fresh.push(p);
-    }
-    return fresh;
+    if (people.length === 0) return [];
+    // One statement: RETURNING lists only the rows inserted, i.e. the people not claimed before.
+    const inserted = await this.db
+      .insertInto('alert_pages')
+      .values(people.map((p) => ({ alert_id: alertId, page_key: pageKey, user_id: p.id, at: this.clock.now() })))
+      .onConflict((oc) => oc.columns(['alert_id', 'page_key', 'user_id']).doNothing())
+      .returning('user_id')
+      .execute();
+    const ids = new Set(inserted.map((r) => r.user_id));
+    return people.filter((p) => ids.has(p.id));
   }
 
   /** Who each level of a policy would page now ("who would be paged now" in the policy editor). */

@@ -87,11 +87,12 @@ function calendarDays(r: RotationSpec): number | null {
   return minutes % 1440 === 0 ? minutes / 1440 : null;
 }
 
-/** The instant shift k of a rotation starts (k may be negative: before the first hand-off). */
-function shiftStart(r: RotationSpec, zone: string, k: number): number {
+/** When shift k of a rotation starts (k may be negative: before the first hand-off); the first hand-off is parsed once. */
+function shiftStarts(r: RotationSpec, zone: string): (k: number) => number {
   const first = localAt(r.startDate, r.handoffTime, zone);
   const days = calendarDays(r);
-  return days === null ? first.toMillis() + k * r.shiftMinutes! * 60_000 : first.plus({ days: k * days }).toMillis();
+  const firstMs = first.toMillis();
+  return days === null ? (k) => firstMs + k * r.shiftMinutes! * 60_000 : (k) => (k === 0 ? firstMs : first.plus({ days: k * days }).toMillis());
 }
 
 function nominalLength(r: RotationSpec): number {
@@ -100,11 +101,10 @@ function nominalLength(r: RotationSpec): number {
 }
 
 /** The index of the shift running at `at` (its start ≤ at < the next one's start). */
-function shiftIndexAt(r: RotationSpec, zone: string, at: number): number {
-  const first = shiftStart(r, zone, 0);
-  let k = Math.floor((at - first) / nominalLength(r));
-  while (shiftStart(r, zone, k) > at) k--;
-  while (shiftStart(r, zone, k + 1) <= at) k++;
+function shiftIndexAt(r: RotationSpec, startOf: (k: number) => number, at: number): number {
+  let k = Math.floor((at - startOf(0)) / nominalLength(r));
+  while (startOf(k) > at) k--;
+  while (startOf(k + 1) <= at) k++;
   return k;
 }
 
@@ -125,16 +125,17 @@ function activeWindows(hours: { from: string; to: string }, zone: string, from: 
 /** One rotation's shifts meeting [from, to), clipped to the range, its end and its active hours. */
 export function rotationShifts(r: RotationSpec, zone: string, from: number, to: number): Shift[] {
   if (r.participants.length === 0 || to <= from) return [];
+  const startOf = shiftStarts(r, zone);
   const until = Math.min(to, r.endsAt ?? Infinity);
-  const begin = Math.max(from, shiftStart(r, zone, 0));
+  const begin = Math.max(from, startOf(0));
   if (until <= begin) return [];
   const raw: Shift[] = [];
-  for (let k = shiftIndexAt(r, zone, begin); ; k++) {
-    const start = shiftStart(r, zone, k);
-    if (start >= until) break;
-    const end = shiftStart(r, zone, k + 1);
+  // Each shift ends where the next starts: one wall-clock computation per shift.
+  for (let k = shiftIndexAt(r, startOf, begin), start = startOf(k); start < until; k++) {
+    const end = startOf(k + 1);
     const userId = r.participants[((k % r.participants.length) + r.participants.length) % r.participants.length]!;
     raw.push({ userId, start: Math.max(start, begin), end: Math.min(end, until), layer: r.layer, rotationId: r.id, overrideId: null });
+    start = end;
   }
   if (!r.activeHours) return raw;
   const windows = activeWindows(r.activeHours, zone, begin, until);
@@ -174,16 +175,18 @@ export function finalShifts(s: ScheduleSpec, from: number, to: number): Shift[] 
     // An imported shift wins over a rotation of its layer: it is what the other tool said.
     ...fixedShifts(s, from, to).map((sh) => ({ sh, rank: (sh.layer as number) * 1e6 })),
   ];
-  const candidates = [...overrides.map((sh, i) => ({ sh, rank: Infinity, order: i })), ...layered.map((c) => ({ ...c, order: 0 }))];
+  const candidates = [...overrides.map((sh, i) => ({ sh, rank: Infinity, order: i })), ...layered.map((c) => ({ ...c, order: 0 }))].sort((x, y) => x.sh.start - y.sh.start);
   const cuts = [...new Set(candidates.flatMap((c) => [c.sh.start, c.sh.end]))].sort((a, b) => a - b);
   const out: Shift[] = [];
+  // A sweep over the cut points: `active` holds the candidates that started and have not ended.
+  let active: typeof candidates = [];
+  let next = 0;
   for (let i = 0; i + 1 < cuts.length; i++) {
     const [a, b] = [cuts[i]!, cuts[i + 1]!];
-    let best: { sh: Shift; rank: number; order: number } | null = null;
-    for (const c of candidates) {
-      if (c.sh.start > a || c.sh.end < b) continue;
-      if (!best || c.rank > best.rank || (c.rank === best.rank && c.order > best.order)) best = c;
-    }
+    while (next < candidates.length && candidates[next]!.sh.start <= a) active.push(candidates[next++]!);
+    active = active.filter((c) => c.sh.end > a);
+    let best: (typeof candidates)[number] | null = null;
+    for (const c of active) if (!best || c.rank > best.rank || (c.rank === best.rank && c.order > best.order)) best = c;
     if (!best) continue;
     const last = out[out.length - 1];
     if (last && last.end === a && last.userId === best.sh.userId && last.rotationId === best.sh.rotationId && last.overrideId === best.sh.overrideId) last.end = b;
