@@ -39,6 +39,8 @@ export async function oncallSchedules({ page, backend, admin, go }: Session): Pr
 
   await page.getByRole('button', { name: 'Add rotation' }).click();
   dialog = page.getByRole('dialog');
+  // Hand-offs at Monday 00:00 (the form's first hand-off date is this week's Monday): Ana's shift has begun whenever this runs.
+  await dialog.getByLabel(`Hand-off time (${ZONE})`).fill('00:00');
   await dialog.getByLabel('Add a participant').selectOption({ label: 'Ana Alves (ana@example.com)' });
   await dialog.getByLabel('Add a participant').selectOption({ label: 'Ben Brandt (ben@example.com)' });
   await expect
@@ -46,7 +48,7 @@ export async function oncallSchedules({ page, backend, admin, go }: Session): Pr
     .toEqual([expect.stringContaining('Ana Alves'), expect.stringContaining('Ben Brandt')]);
   await dialog.getByRole('button', { name: 'Add rotation' }).click();
   await dialog.waitFor({ state: 'detached' });
-  // This week is Ana's (the rotation starts on this week's Monday), in the layer row and the final row.
+  // This week is Ana's, in the layer row and the final row.
   await expect
     .poll(() => page.getByTestId('cal-shift').filter({ hasText: 'Ana Alves' }).count())
     .toBeGreaterThanOrEqual(2);
