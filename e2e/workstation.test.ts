@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { firstRun, worksTicket, editsOffline, sameFieldConflict } from './workstation/helpdesk';
 import { alertLiveAndAck, notificationClick, dashboardAndPalette, incidentWorkflow } from './workstation/oncall';
+import { oncallSchedules } from './workstation/oncall-schedules';
 import { backupWithLiveLog, maintenanceWizard, restoreBackup } from './workstation/operations';
 import { otherScreens, mfaSignIn } from './workstation/screens';
 import { apiTokenAndKeychainNotice } from './workstation/security';
@@ -49,6 +50,7 @@ describe('workstation UI', () => {
   step('runs the maintenance wizard end to end', maintenanceWizard, 120_000);
   step('restores a backup after the typed confirmation', restoreBackup, 120_000);
   step('creates an incident from an alert and walks it through its states to a review', incidentWorkflow, 60_000);
+  step('builds a weekly rotation with an override, sees it in the calendar, the status bar and the policy preview', oncallSchedules, 90_000);
   step('every other main screen renders (screenshots in light and dark)', otherScreens, 60_000);
   step('an admin issues an API token with the default 90-day lifetime and sees its expiry and last use; Settings shows where tokens are kept', apiTokenAndKeychainNotice, 60_000);
   step('signs in with the MFA step, with a clear error for a wrong code', mfaSignIn, 60_000);

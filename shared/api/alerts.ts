@@ -40,6 +40,12 @@ export const Alert = z.object({
   nextEscalationAt: Timestamp.nullable(),
   incidentId: z.string().nullable(),
   updatedAt: Timestamp,
+  policyId: z.string().nullable().describe('the escalation policy it follows'),
+  escalationRound: z.number().int().describe('how many times its policy has repeated'),
+  ownerId: z.string().nullable().describe('who said "I\'m on it"; escalation then pages only them'),
+  ownerName: z.string().nullable(),
+  ownedAt: Timestamp.nullable(),
+  ackExpiresAt: Timestamp.nullable().describe('when an acknowledgement not followed by a resolve fires the alert again'),
 });
 export type Alert = z.infer<typeof Alert>;
 
@@ -211,15 +217,19 @@ export const EscalationLevel = z.object({
   afterMinutes: z.number().int().min(0).max(10_080),
   roles: z.array(Role).default([]),
   userIds: z.array(Id).default([]),
+  /** Whoever is on call on these schedules when the level is reached. */
+  scheduleIds: z.array(Id).default([]),
 });
 export type EscalationLevel = z.infer<typeof EscalationLevel>;
+/** Ordered levels, each later than the one before, each targeting someone. */
+export const EscalationLevels = z
+  .array(EscalationLevel)
+  .min(1)
+  .max(10)
+  .refine((ls) => ls.every((l, i) => i === 0 || l.afterMinutes > ls[i - 1]!.afterMinutes), 'levels must come later one after another')
+  .refine((ls) => ls.every((l) => l.roles.length + l.userIds.length + l.scheduleIds.length > 0), 'each level targets schedules, users or roles');
 export const EscalationPolicy = z.object({
-  levels: z
-    .array(EscalationLevel)
-    .min(1)
-    .max(10)
-    .refine((ls) => ls.every((l, i) => i === 0 || l.afterMinutes > ls[i - 1]!.afterMinutes), 'levels must come later one after another')
-    .refine((ls) => ls.every((l) => l.roles.length + l.userIds.length > 0), 'each level targets users or roles'),
+  levels: EscalationLevels,
   updatedAt: Timestamp.optional(),
 });
 export type EscalationPolicy = z.infer<typeof EscalationPolicy>;

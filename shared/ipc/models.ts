@@ -148,6 +148,8 @@ export const Alert = z.object({
   acknowledgedAt: Timestamp.nullable().default(null),
   resolvedAt: Timestamp.nullable().default(null),
   incidentId: Id.nullable().default(null),
+  /** Who said "I'm on it" (their name); escalation then pages only them. */
+  owner: z.string().nullable().default(null),
   pending: z.boolean().default(false),
 });
 export type Alert = z.infer<typeof Alert>;

@@ -68,6 +68,12 @@ export function toAlert(r: Row): Alert {
     nextEscalationAt: r.next_escalation_at,
     incidentId: r.incident_id,
     updatedAt: r.updated_at,
+    policyId: r.policy_id ?? null,
+    escalationRound: Number(r.escalation_round ?? 0),
+    ownerId: r.owner_id ?? null,
+    ownerName: r.owner_name ?? null,
+    ownedAt: r.owned_at ?? null,
+    ackExpiresAt: r.ack_expires_at ?? null,
   };
 }
 

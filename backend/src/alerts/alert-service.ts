@@ -11,7 +11,7 @@ import type { EventHub } from '../platform/realtime/event-hub';
 import type { SilenceService } from '../silences/silence-service';
 import type { ChangeFeed } from '../sync/change-feed';
 import { ACTIVE, matchLabels, toAlert, type AlertListeners, type RaiseInput, type RaiseOutcome, type Row } from './alert-model';
-import { canonicalLabels, fingerprintOf, parseJson } from './labels';
+import { canonicalLabels, fingerprintOf, parseJson, type LabelSet } from './labels';
 
 export { toAlert, matchLabels, type RaiseInput, type RaiseOutcome, type AlertListeners } from './alert-model';
 
@@ -32,10 +32,10 @@ export class AlertService {
     private readonly audit: AuditLog,
     private readonly dialect: DialectName,
     /**
-     * When a new unsilenced alert's first escalation step is due, relative to now (null: no later
-     * level): the escalation policy's, so level 0 is recorded in the insert itself.
+     * Which escalation policy a new alert follows and when its first step is due, relative to now
+     * (null: no later step), so level 0 is recorded in the insert itself. Read once per batch.
      */
-    private readonly nextEscalationDelay: () => Promise<number | null>,
+    private readonly escalationPlanner: () => Promise<(labels: LabelSet) => { policyId: string; delayMs: number | null }>,
   ) {}
 
   /** Fires new alerts or deduplicates into open ones, all in one transaction (a webhook's batch). */
@@ -43,13 +43,13 @@ export class AlertService {
     if (inputs.length === 0) return [];
     const now = this.clock.now();
     const out: (RaiseOutcome & { seq: number; what: string })[] = [];
-    const delay = await this.nextEscalationDelay();
+    const plan = await this.escalationPlanner();
     // Two senders racing to open the same fingerprint on PostgreSQL: the loser hits the unique
     // index on open fingerprints and retries, finding the winner's alert to dedup into.
     for (let attempt = 1; ; attempt++) {
       out.length = 0;
       try {
-        await this.raiseIn(inputs, actor, now, delay, out);
+        await this.raiseIn(inputs, actor, now, plan, out);
         break;
       } catch (err) {
         if (attempt >= 3 || !/unique|duplicate key/i.test((err as Error).message)) throw err;
@@ -67,7 +67,7 @@ export class AlertService {
     return out.map(({ alert, kind }) => ({ alert, kind }));
   }
 
-  private async raiseIn(inputs: RaiseInput[], actor: Actor | null, now: number, delay: number | null, out: (RaiseOutcome & { seq: number; what: string })[]): Promise<void> {
+  private async raiseIn(inputs: RaiseInput[], actor: Actor | null, now: number, plan: (labels: LabelSet) => { policyId: string; delayMs: number | null }, out: (RaiseOutcome & { seq: number; what: string })[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       // Feed lock before any row lock (ChangeFeed.lock): the batch's inserts come after its feed
       // records, and an insert waiting on a row another raise is updating must not hold the lock.
@@ -116,6 +116,7 @@ export class AlertService {
           continue;
         }
         const silenceId = await this.silences.match(matchLabels(input), trx);
+        const step = plan(matchLabels(input));
         const row: Row = {
           id: uuid(),
           fingerprint,
@@ -141,10 +142,16 @@ export class AlertService {
           silence_id: silenceId,
           generator_url: input.generatorUrl ?? null,
           escalation_level: silenceId ? -1 : 0,
-          next_escalation_at: silenceId || delay === null ? null : now + delay,
+          next_escalation_at: silenceId || step.delayMs === null ? null : now + step.delayMs,
           incident_id: null,
           created_at: now,
           updated_at: now,
+          policy_id: step.policyId,
+          escalation_round: 0,
+          owner_id: null,
+          owner_name: null,
+          owned_at: null,
+          ack_expires_at: null,
         };
         inserts.set(fingerprint, row);
         openRows.set(fingerprint, row);
@@ -178,7 +185,7 @@ export class AlertService {
     const out: { alert: Alert; seq: number }[] = [];
     await this.db.transaction().execute(async (trx) => {
       for (const row of rows) {
-        const patch = { status: 'resolved', resolved_at: now, resolved_by: actor?.id ?? null, resolve_reason: reason, next_escalation_at: null, updated_at: now };
+        const patch = { status: 'resolved', resolved_at: now, resolved_by: actor?.id ?? null, resolve_reason: reason, next_escalation_at: null, ack_expires_at: null, updated_at: now };
         const res = await trx.updateTable('alerts').set(patch).where('id', '=', row.id).where('status', 'in', ACTIVE).executeTakeFirst();
         if (Number(res.numUpdatedRows) === 0) continue;
         const alert = toAlert({ ...row, ...patch });
@@ -203,6 +210,18 @@ export class AlertService {
     const patch = { status: 'acknowledged', acked_at: now, acked_by: actor.id, next_escalation_at: null, updated_at: now };
     return this.update(row, patch, actor, 'acknowledged', async (trx) => {
       await this.audit.record(actor, { action: 'alert.acknowledged', targetType: 'alert', targetId: id }, trx);
+    });
+  }
+
+  /** "I'm on it": the caller owns the alert, everyone sees it, and escalation pages only the owner from now on. */
+  async own(actor: Actor & { id: string }, id: string): Promise<Alert> {
+    const row = await this.row(id);
+    if (row.status === 'resolved') throw new AppError('conflict', 'Alert is already resolved');
+    if (row.owner_id === actor.id) return toAlert(row);
+    const user = await this.db.selectFrom('users').select('name').where('id', '=', actor.id).executeTakeFirstOrThrow();
+    const now = this.clock.now();
+    return this.update(row, { owner_id: actor.id, owner_name: user.name, owned_at: now, updated_at: now }, actor, 'owned', async (trx) => {
+      await this.audit.record(actor, { action: 'alert.owned', targetType: 'alert', targetId: id, details: { previousOwner: row.owner_id } }, trx);
     });
   }
 

@@ -14,6 +14,7 @@ import type { RegisteredRoute } from '../platform/http/route-table';
 import { OPERATIONS_ROUTES } from '../jobs/operations-routes-list';
 import { healthRoutes } from '../health/health-routes';
 import { MONITORING_ROUTES } from '../monitoring/routes';
+import { oncallRoutes } from '../oncall/oncall-routes';
 import type { LiveServer } from '../platform/realtime/live-server';
 import { HELPDESK_ROUTES } from '../tickets/helpdesk-routes';
 import { userRoutes } from '../users/user-routes';
@@ -28,7 +29,7 @@ export interface App {
 }
 
 /** Domain route plugins mounted under /api/v1. Later domains add theirs here. */
-const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES, ...MONITORING_ROUTES, ...OPERATIONS_ROUTES];
+const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES, ...MONITORING_ROUTES, oncallRoutes, ...OPERATIONS_ROUTES];
 
 function createHttp({ config }: Pick<Services, 'config'>, logger: Logger) {
   return Fastify({

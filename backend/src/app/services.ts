@@ -10,6 +10,8 @@ import type { BackupService } from '../backups/backup-service';
 import type { Config } from '../platform/config/config';
 import type { DatabaseHandle } from '../platform/db/connect';
 import type { Escalator } from '../escalation/escalator';
+import type { Pager } from '../escalation/pager';
+import type { PolicyStore } from '../escalation/policy-store';
 import type { HealthChecks } from '../health/health-checks';
 import type { Guard } from '../platform/http/guards';
 import type { IdempotencyStore } from '../platform/http/idempotency';
@@ -30,6 +32,9 @@ import type { CollectorRegistry } from '../monitoring/collectors';
 import type { MetricStore } from '../monitoring/metric-store';
 import type { MonitoringRounds } from '../monitoring/monitoring';
 import type { Notifier } from '../notifications/notifier';
+import type { FeedService } from '../oncall/feed-service';
+import type { HandoffNotices } from '../oncall/handoff-notices';
+import type { ScheduleService } from '../oncall/schedule-service';
 import type { Lifecycle } from '../platform/lifecycle';
 import type { ProcedureEngine } from '../procedures/procedure-engine';
 import type { QueueAccess } from '../queues/queue-access';
@@ -98,9 +103,18 @@ export interface Services {
   evaluator: RuleEvaluator;
   notifier: Notifier;
   escalator: Escalator;
+  /** Escalation policies (matched by labels, the default last). */
+  policies: PolicyStore;
+  /** Resolves escalation levels to people and records who was paged. */
+  pager: Pager;
   heartbeats: HeartbeatService;
   incidents: IncidentService;
   reports: ReportService;
+  // on-call
+  schedules: ScheduleService;
+  feeds: FeedService;
+  /** Hand-off notices to the incoming and outgoing person (a step of the alert tick). */
+  handoffs: HandoffNotices;
   /** One round of collection/evaluation, of the alert tick, of rollups: the loops' bodies (tests drive them). */
   monitoringRounds: MonitoringRounds;
   // operations

@@ -10,6 +10,8 @@ import { Totp } from '../auth/totp';
 import type { Config } from '../platform/config/config';
 import { openDatabase, pingDatabase, type DatabaseHandle } from '../platform/db/connect';
 import { Escalator } from '../escalation/escalator';
+import { Pager } from '../escalation/pager';
+import { PolicyStore } from '../escalation/policy-store';
 import { HealthChecks, storageCheck } from '../health/health-checks';
 import { makeGuard } from '../platform/http/guards';
 import { IdempotencyStore } from '../platform/http/idempotency';
@@ -22,6 +24,9 @@ import { CollectorRegistry, hostCollector, jobBacklogCollector, redisCollector, 
 import { MetricStore } from '../monitoring/metric-store';
 import { MonitoringRounds } from '../monitoring/monitoring';
 import { Notifier } from '../notifications/notifier';
+import { FeedService } from '../oncall/feed-service';
+import { HandoffNotices } from '../oncall/handoff-notices';
+import { ScheduleService } from '../oncall/schedule-service';
 import { Lifecycle } from '../platform/lifecycle';
 import { connectRedis, logConnectionErrors } from '../platform/redis';
 import { QueueAccess } from '../queues/queue-access';
@@ -130,12 +135,16 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
     views: new ViewService(db, changes, clock),
   };
 
+  // on-call schedules (escalation pages who they name)
+  const schedules = new ScheduleService(db, clock, audit);
+  const feeds = new FeedService(db, clock, audit, schedules);
+
   // monitoring, alerting, incidents
   const metricStore = new MetricStore(db, clock);
   const collectors = new CollectorRegistry((name, err) => lifecycle.report(`collector:${name}`, err));
   // Silences and alerts need each other: a new or expired silence re-evaluates open alerts.
   const silences: SilenceService = new SilenceService(db, clock, audit, changes, events, () => alerts.reapplySilences());
-  const alerts: AlertService = new AlertService(db, clock, changes, events, silences, audit, database.dialect, () => escalator.nextEscalationDelay());
+  const alerts: AlertService = new AlertService(db, clock, changes, events, silences, audit, database.dialect, () => escalator.planner());
   const rules = new RuleService(db, clock, audit);
   const evaluator = new RuleEvaluator(rules, new PendingConditions(db), metricStore, alerts, clock, () => config.METRICS_INTERVAL_SECONDS * 3000);
   const notifier = new Notifier(db, clock, config, events, audit, {
@@ -145,11 +154,14 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
     webhooks: parseWebhookPolicy({ ...config, ca: readWebhookCa(config.WEBHOOK_CA_FILE) }),
     onError: (what, err) => lifecycle.report(what, err),
   });
-  const escalator: Escalator = new Escalator(db, clock, alerts, notifier, audit, lifecycle.reporter('escalation'));
+  const policies = new PolicyStore(db, clock, audit);
+  const pager = new Pager(db, clock, schedules);
+  const escalator: Escalator = new Escalator(db, clock, alerts, notifier, policies, pager, lifecycle.reporter('escalation'));
   const heartbeats = new HeartbeatService(db, clock, alerts);
   const incidents = new IncidentService(db, clock, alerts, changes, events, audit, lifecycle.reporter('incidents.alert-timeline'));
   const reports = new ReportService(db, clock, metricStore);
-  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, heartbeats, incidents, reports };
+  const handoffs = new HandoffNotices(db, clock, schedules, notifier);
+  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, schedules, feeds, handoffs };
   const monitoringRounds = new MonitoringRounds({ config, clock, health, ...monitoring });
 
   collectors.register('host', hostCollector());

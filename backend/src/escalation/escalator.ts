@@ -1,60 +1,82 @@
 import type { Kysely } from 'kysely';
 import type { Alert, EscalationLevel, EscalationPolicy } from '../../../shared/api/alerts';
-import type { Actor, AuditLog } from '../audit/audit-log';
+import { DEFAULT_POLICY_ID, type Policy } from '../../../shared/api/escalation';
+import type { Actor } from '../audit/audit-log';
 import type { AlertService } from '../alerts/alert-service';
+import type { LabelSet } from '../alerts/labels';
 import type { Database } from '../platform/db/schema';
 import type { Clock } from '../platform/clock';
-import type { Notifier, Recipient } from '../notifications/notifier';
-import { parseJson } from '../alerts/labels';
+import type { Notifier } from '../notifications/notifier';
+import type { Pager } from './pager';
+import type { PolicyStore } from './policy-store';
 
-/**
- * The manuals' escalation procedure: on-call engineer at once, team lead after 30 min, manager after
- * 60 min, director after 120 min. OpsDesk has no lead/manager/director roles, so those levels target
- * admins until an admin names users for them.
- */
-export const DEFAULT_LEVELS: EscalationLevel[] = [
-  { name: 'On-call engineer', afterMinutes: 0, roles: ['oncall'], userIds: [] },
-  { name: 'Team lead', afterMinutes: 30, roles: ['admin'], userIds: [] },
-  { name: 'Manager', afterMinutes: 60, roles: ['admin'], userIds: [] },
-  { name: 'Director', afterMinutes: 120, roles: ['admin'], userIds: [] },
-];
+export { DEFAULT_LEVELS } from './policy-store';
 
 const TICK_BATCH = 200;
+const MINUTE = 60_000;
+/** A one-level policy that repeats waits this long between runs unless its level says later. */
+const SINGLE_LEVEL_REPEAT_MINUTES = 30;
+
+export interface Step {
+  level: number;
+  round: number;
+  waitMs: number;
+}
 
 /**
- * Walks unacknowledged, unsilenced alerts up the policy. Level 0 is notified when the alert fires;
- * each later level at its `afterMinutes` since the first notification. Acknowledging or resolving
- * clears `next_escalation_at`, which stops it. Driven by `tick()` on the injected clock.
+ * After level `level` of run `round`: the next level of the same run, or the first level of the
+ * next run while the policy still repeats (after as long as its last level waited), or nothing.
+ */
+export function nextStep(p: Pick<Policy, 'levels' | 'repeat'>, level: number, round: number): Step | null {
+  const cur = p.levels[level];
+  const next = p.levels[level + 1];
+  if (cur && next) return { level: level + 1, round, waitMs: (next.afterMinutes - cur.afterMinutes) * MINUTE };
+  if (round >= p.repeat) return null;
+  const last = p.levels[p.levels.length - 1]!;
+  const prev = p.levels[p.levels.length - 2];
+  return { level: 0, round: round + 1, waitMs: (prev ? last.afterMinutes - prev.afterMinutes : last.afterMinutes || SINGLE_LEVEL_REPEAT_MINUTES) * MINUTE };
+}
+
+/**
+ * Walks unacknowledged, unsilenced alerts up their escalation policy (the first policy whose labels
+ * the alert carries, else the default). Level 0 is paged when the alert fires; each later level at
+ * its `afterMinutes` since the run began; the policy runs again `repeat` times. Acknowledging or
+ * resolving stops it; an acknowledgement not followed by a resolve within the policy's ack timeout
+ * fires the alert again and re-pages its level. An owned alert ("I'm on it") pages only its owner.
+ * Nobody is paged twice for one level (Pager.claim). Driven by `tick()` on the injected clock.
  */
 export class Escalator {
   private readonly inflight = new Set<Promise<unknown>>();
-  private cached: EscalationPolicy | null = null;
-  private recipientCache = new Map<string, { at: number; users: Recipient[] }>();
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly alerts: AlertService,
     private readonly notifier: Notifier,
-    private readonly audit: AuditLog,
+    private readonly policies: PolicyStore,
+    private readonly pager: Pager,
     /** Failed notification work started from alert events (logged and counted by the lifecycle). */
     private readonly onError: (err: unknown) => void,
   ) {
-    // A new alert is inserted at level 0 with its next step set; only the notifications remain.
+    // A new alert is inserted at level 0 of its policy with its next step set; only the pages remain.
     alerts.listeners.fired.push((a) => {
-      if (!a.silenced) this.track(this.notifyLevel(a, 0));
+      if (!a.silenced) this.track(this.firstPage(a));
     });
     alerts.listeners.updated.push((a, what) => {
       // An alert whose silence ended starts its escalation now.
-      if (what === 'unsilenced' && a.status === 'firing') this.track(a.escalationLevel < 0 ? this.escalateTo(a, 0) : this.resume(a));
+      if (what === 'unsilenced' && a.status === 'firing') this.track(a.escalationLevel < 0 ? this.escalateTo(a.id, 0, 0) : this.resume(a));
       if (what === 'silenced' && a.nextEscalationAt !== null) this.track(this.alerts.patch(a.id, { next_escalation_at: null }, 'escalation_paused'));
+      if (what === 'acknowledged') this.track(this.startAckTimer(a));
     });
   }
 
-  /** When a new alert's first escalation step is due, relative to now (null: no later level). */
-  async nextEscalationDelay(): Promise<number | null> {
-    const { levels } = await this.policy();
-    return levels[1] ? (levels[1].afterMinutes - levels[0]!.afterMinutes) * 60_000 : null;
+  /** For AlertService.raise: each new alert's policy and when its first step is due (read once per batch). */
+  async planner(): Promise<(labels: LabelSet) => { policyId: string; delayMs: number | null }> {
+    const list = await this.policies.list();
+    return (labels) => {
+      const p = list.find((x) => x.isDefault || Object.entries(x.match).every(([k, v]) => labels[k] === v))!;
+      return { policyId: p.id, delayMs: nextStep(p, 0, 0)?.waitMs ?? null };
+    };
   }
 
   private track(p: Promise<unknown>): void {
@@ -68,86 +90,92 @@ export class Escalator {
     await this.notifier.idle();
   }
 
+  /** The default policy's levels (the API's /escalation-policy). */
   async policy(): Promise<EscalationPolicy> {
-    if (this.cached) return this.cached;
-    const row = await this.db.selectFrom('escalation_policies').selectAll().where('id', '=', 'default').executeTakeFirst();
-    this.cached = row ? { levels: parseJson(row.levels, DEFAULT_LEVELS), updatedAt: row.updated_at } : { levels: DEFAULT_LEVELS };
-    return this.cached;
+    const p = await this.policies.get(DEFAULT_POLICY_ID);
+    return { levels: p.levels, ...(p.updatedAt !== null && { updatedAt: p.updatedAt }) };
   }
 
   async setPolicy(actor: Actor, levels: EscalationLevel[]): Promise<EscalationPolicy> {
-    const now = this.clock.now();
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('escalation_policies')
-        .values({ id: 'default', levels: JSON.stringify(levels), updated_at: now })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ levels: JSON.stringify(levels), updated_at: now }))
-        .execute();
-      await this.audit.record(actor, { action: 'escalation_policy.updated', targetType: 'escalation_policy', targetId: 'default', details: { levels } }, trx);
-    });
-    this.cached = null;
-    this.recipientCache.clear();
-    return { levels, updatedAt: now };
+    const p = await this.policies.get(DEFAULT_POLICY_ID);
+    const saved = await this.policies.save(actor, DEFAULT_POLICY_ID, { name: p.name, match: {}, repeat: p.repeat, ackTimeoutMinutes: p.ackTimeoutMinutes, levels });
+    this.pager.clearCache();
+    return { levels: saved.levels, updatedAt: saved.updatedAt ?? this.clock.now() };
   }
 
-  /** Users a level targets; cached for a few seconds so an alert storm does not query per alert. */
-  async recipients(level: EscalationLevel): Promise<Recipient[]> {
-    if (level.roles.length + level.userIds.length === 0) return [];
-    const key = JSON.stringify([level.roles, level.userIds]);
-    const hit = this.recipientCache.get(key);
-    if (hit && Date.now() - hit.at < 5000) return hit.users;
-    const users = await this.db
-      .selectFrom('users')
-      .select(['id', 'email', 'name'])
-      .where('disabled', '=', 0)
-      .where((eb) => eb.or([...(level.roles.length ? [eb('role', 'in', level.roles)] : []), ...(level.userIds.length ? [eb('id', 'in', level.userIds)] : [])]))
-      .execute();
-    this.recipientCache.set(key, { at: Date.now(), users });
-    return users;
+  /** Pages one level of an alert's policy: its owner if it has one, else the level's targets, each person once per level. */
+  private async page(alert: Alert, policy: Policy, level: number, pageKey: string): Promise<void> {
+    const l = policy.levels[level];
+    if (!l) return;
+    const people = alert.ownerId ? await this.pager.owner(alert.ownerId) : await this.pager.targets(l);
+    const fresh = await this.pager.claim(alert.id, pageKey, people);
+    // Everyone this level names was paged for it already: no second page (nor a second Slack post).
+    if (people.length > 0 && fresh.length === 0) return;
+    await this.notifier.notify(alert, level, l.name, fresh);
   }
 
-  private async notifyLevel(alert: Alert, index: number): Promise<void> {
-    const level = (await this.policy()).levels[index];
-    if (level) await this.notifier.notify(alert, index, level.name, await this.recipients(level));
+  private async firstPage(alert: Alert): Promise<void> {
+    await this.page(alert, await this.policies.forAlert(alert.policyId), 0, '0.0');
   }
 
-  private async escalateTo(alert: Alert, index: number): Promise<void> {
-    const { levels } = await this.policy();
-    const level = levels[index];
-    if (!level) return;
-    const current = await this.alerts.row(alert.id);
+  private async escalateTo(alertId: string, level: number, round: number): Promise<void> {
+    const current = await this.alerts.row(alertId);
     if (current.status !== 'firing' || current.silenced === 1) return;
-    const next = levels[index + 1];
-    const nextAt = next ? this.clock.now() + (next.afterMinutes - level.afterMinutes) * 60_000 : null;
-    const updated = await this.alerts.patch(alert.id, { escalation_level: index, next_escalation_at: nextAt }, 'escalated');
-    await this.notifier.notify(updated, index, level.name, await this.recipients(level));
+    const policy = await this.policies.forAlert(current.policy_id);
+    if (!policy.levels[level]) return;
+    const step = nextStep(policy, level, round);
+    const updated = await this.alerts.patch(alertId, { escalation_level: level, escalation_round: round, next_escalation_at: step ? this.clock.now() + step.waitMs : null }, 'escalated');
+    await this.page(updated, policy, level, `${round}.${level}`);
   }
 
-  /** An alert silenced mid-escalation picks up where it paused, with the full wait for its next level. */
+  /** An alert silenced mid-escalation picks up where it paused, with the full wait for its next step. */
   private async resume(alert: Alert): Promise<void> {
-    const { levels } = await this.policy();
-    const cur = levels[alert.escalationLevel];
-    const next = levels[alert.escalationLevel + 1];
-    if (cur && next) await this.alerts.patch(alert.id, { next_escalation_at: this.clock.now() + (next.afterMinutes - cur.afterMinutes) * 60_000 }, 'escalation_resumed');
+    const step = nextStep(await this.policies.forAlert(alert.policyId), alert.escalationLevel, alert.escalationRound);
+    if (step) await this.alerts.patch(alert.id, { next_escalation_at: this.clock.now() + step.waitMs }, 'escalation_resumed');
+  }
+
+  private async startAckTimer(alert: Alert): Promise<void> {
+    const { ackTimeoutMinutes } = await this.policies.forAlert(alert.policyId);
+    if (ackTimeoutMinutes !== null) await this.alerts.patch(alert.id, { ack_expires_at: this.clock.now() + ackTimeoutMinutes * MINUTE }, 'ack_timer');
+  }
+
+  /** The ack timed out: the alert fires again, its level is paged again (everyone once more), escalation goes on from there. */
+  private async reopen(alertId: string): Promise<void> {
+    const row = await this.alerts.row(alertId);
+    if (row.status !== 'acknowledged' || row.ack_expires_at === null) return;
+    const policy = await this.policies.forAlert(row.policy_id);
+    const level = Math.max(0, Number(row.escalation_level));
+    const round = Number(row.escalation_round);
+    const step = nextStep(policy, level, round);
+    const patch = { status: 'firing', acked_at: null, acked_by: null, ack_expires_at: null, escalation_level: level, next_escalation_at: step ? this.clock.now() + step.waitMs : null };
+    const updated = await this.alerts.patch(alertId, patch, 'ack_timeout');
+    await this.page(updated, policy, level, `${round}.${level}.ack@${row.acked_at}`);
   }
 
   /**
-   * Moves due alerts one level up, the longest-waiting first. An alert storm comes due all at once
-   * 30 minutes later; at most TICK_BATCH per tick keeps one tick from holding the process, the
-   * rest follow on the next ticks.
+   * Moves due alerts one step on, the longest-waiting first, then re-fires acknowledgements that
+   * timed out. An alert storm comes due all at once 30 minutes later; at most TICK_BATCH of each per
+   * tick keeps one tick from holding the process, the rest follow on the next ticks.
    */
   async tick(): Promise<number> {
+    const now = this.clock.now();
     const due = await this.db
       .selectFrom('alerts')
-      .select(['id', 'escalation_level'])
+      .select(['id', 'escalation_level', 'escalation_round', 'policy_id'])
       .where('status', '=', 'firing')
       .where('silenced', '=', 0)
       .where('next_escalation_at', 'is not', null)
-      .where('next_escalation_at', '<=', this.clock.now())
+      .where('next_escalation_at', '<=', now)
       .orderBy('next_escalation_at')
       .limit(TICK_BATCH)
       .execute();
-    for (const row of due) await this.escalateTo({ id: row.id } as Alert, Number(row.escalation_level) + 1);
-    return due.length;
+    for (const row of due) {
+      const step = nextStep(await this.policies.forAlert(row.policy_id), Number(row.escalation_level), Number(row.escalation_round));
+      if (step) await this.escalateTo(row.id, step.level, step.round);
+      else await this.alerts.patch(row.id, { next_escalation_at: null }, 'escalation_done');
+    }
+    const expired = await this.db.selectFrom('alerts').select('id').where('status', '=', 'acknowledged').where('ack_expires_at', '<=', now).orderBy('ack_expires_at').limit(TICK_BATCH).execute();
+    for (const row of expired) await this.reopen(row.id);
+    return due.length + expired.length;
   }
 }

@@ -3,7 +3,7 @@ import type { Lifecycle } from '../platform/lifecycle';
 
 type Step = [name: string, run: () => Promise<unknown>];
 
-export type MonitoringRoundsDeps = Pick<Services, 'config' | 'clock' | 'health' | 'metricStore' | 'collectors' | 'silences' | 'alerts' | 'rules' | 'evaluator' | 'notifier' | 'escalator' | 'heartbeats' | 'incidents'>;
+export type MonitoringRoundsDeps = Pick<Services, 'config' | 'clock' | 'health' | 'metricStore' | 'collectors' | 'silences' | 'alerts' | 'rules' | 'evaluator' | 'notifier' | 'escalator' | 'heartbeats' | 'incidents' | 'handoffs'>;
 
 /**
  * The bodies of the monitoring domain's background loops: collect + evaluate every
@@ -63,6 +63,7 @@ export class MonitoringRounds {
       ['escalation', () => this.d.escalator.tick()],
       ['delivery-recovery', () => this.d.notifier.recoverInterrupted()],
       ['delivery-retries', () => this.d.notifier.retryDue()],
+      ['oncall-handoffs', () => this.d.handoffs.tick()],
     ];
   }
 

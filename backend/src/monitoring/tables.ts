@@ -62,6 +62,22 @@ export interface AlertsTable {
   incident_id: string | null;
   created_at: number;
   updated_at: number;
+  /** Migration 0041: the policy it follows, its repeats so far, its owner, its ack timeout. */
+  policy_id: string | null;
+  escalation_round: number;
+  owner_id: string | null;
+  owner_name: string | null;
+  owned_at: number | null;
+  ack_expires_at: number | null;
+}
+
+/** Who was paged for which alert at which level (migration 0041): nobody twice per level. */
+export interface AlertPagesTable {
+  alert_id: string;
+  /** `<round>.<level>`, plus `.ack@<acked_at>` for a re-page after an ack timeout. */
+  page_key: string;
+  user_id: string;
+  at: number;
 }
 
 export interface AlertNotesTable {
@@ -130,6 +146,13 @@ export interface EscalationPoliciesTable {
   id: string;
   levels: string;
   updated_at: number;
+  /** Migration 0041. */
+  name: string;
+  /** JSON labels an alert must carry. */
+  match: string;
+  position: number;
+  repeat: number;
+  ack_timeout_minutes: number | null;
 }
 
 export interface HeartbeatsTable {
@@ -192,6 +215,7 @@ export interface MonitoringTables {
   notification_preferences: NotificationPreferencesTable;
   notification_deliveries: NotificationDeliveriesTable;
   escalation_policies: EscalationPoliciesTable;
+  alert_pages: AlertPagesTable;
   heartbeats: HeartbeatsTable;
   incidents: IncidentsTable;
   incident_links: IncidentLinksTable;

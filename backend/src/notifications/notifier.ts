@@ -211,6 +211,31 @@ export class Notifier {
         }
       }
     }
+    return this.dispatch(rows, channels, message);
+  }
+
+  /**
+   * A notice about no alert (an on-call hand-off): desktop and email, per each person's channel
+   * preferences (severity routing does not apply), recorded and retried like alert deliveries.
+   */
+  async notice(recipients: Recipient[], message: Message): Promise<string[]> {
+    const channels = (await this.channelRows()).filter((c) => c.enabled === 1 && (c.type === 'desktop' || c.type === 'email') && this.senderFor(c));
+    const prefs = await this.allPreferences();
+    const now = this.clock.now();
+    const rows: DeliveryRow[] = [];
+    for (const c of channels) {
+      for (const r of recipients) {
+        const p = prefs.find((x) => x.user_id === r.id && x.channel === c.type);
+        if (p && p.enabled !== 1) continue;
+        const target = c.type === 'desktop' ? r.id : (p?.address ?? r.email);
+        rows.push({ id: uuid(), alert_id: null, channel: c.type, target, status: 'pending', attempts: 0, error: null, next_attempt_at: null, escalation_level: -1, payload: JSON.stringify(message), created_at: now, sent_at: null, attempt_started_at: now });
+      }
+    }
+    return this.dispatch(rows, channels, message);
+  }
+
+  /** Sends the immediate deliveries inline, records all, and starts the others in the background. */
+  private async dispatch(rows: DeliveryRow[], channels: ChannelRow[], message: Message): Promise<string[]> {
     if (rows.length === 0) return [];
     const later: DeliveryRow[] = [];
     for (const row of rows) {

@@ -182,6 +182,7 @@ export function parseAlert(data: unknown): Alert {
       resolvedAt: optTs,
       silenced: z.boolean().optional(),
       incidentId: str.nullish(),
+      ownerName: str.nullish(),
     })
     .passthrough()
     .parse(data);
@@ -201,6 +202,7 @@ export function parseAlert(data: unknown): Alert {
     acknowledgedAt: a.acknowledgedAt,
     resolvedAt: a.resolvedAt,
     incidentId: a.incidentId ?? null,
+    owner: a.ownerName ?? null,
     pending: false,
   };
 }

@@ -5,7 +5,7 @@ import { DEFAULT_NOTIFICATION_PREFS, NotificationPolicy, REPEAT_QUIET_MS } from 
 function alert(id: string, severity: Alert['severity'], patch: Partial<Alert> = {}): Alert {
   return {
     id, fingerprint: id, title: `Alert ${id}`, description: 'disk at 96%', severity, status: 'firing', source: 'prometheus', labels: {},
-    firstSeenAt: 0, lastSeenAt: 0, count: 1, acknowledgedBy: null, acknowledgedAt: null, resolvedAt: null, incidentId: null, pending: false, ...patch,
+    firstSeenAt: 0, lastSeenAt: 0, count: 1, acknowledgedBy: null, acknowledgedAt: null, resolvedAt: null, incidentId: null, owner: null, pending: false, ...patch,
   };
 }
 

@@ -23,6 +23,7 @@ import { MAINTENANCE_ROUTES } from './maintenance';
 import { PROCEDURE_ROUTES } from './procedures';
 import { RUNBOOK_ROUTES } from './runbooks';
 import { SERVICE_ROUTES } from './services';
+import { ONCALL_ROUTES } from './oncall';
 
 /**
  * The HTTP API under /api/v1: every route, declared once. The backend registers a handler for
@@ -41,6 +42,7 @@ export const ROUTES = {
   ...AUDIT_ROUTES,
   ...SLA_ROUTES,
   ...ESCALATION_ROUTES,
+  ...ONCALL_ROUTES,
   ...ALERTS_ROUTES,
   ...SILENCES_ROUTES,
   ...RULES_ROUTES,

@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { OperationsTables } from '../../jobs/tables';
 import type { MonitoringTables } from '../../monitoring/tables';
+import type { OncallTables } from '../../oncall/tables';
 import type { HelpdeskTables } from '../../tickets/tables';
 
 /** Timestamps are epoch milliseconds (BIGINT on PostgreSQL, INTEGER on SQLite). Booleans are 0/1. */
@@ -105,7 +106,7 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
-export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables {
+export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables {
   changes: ChangesTable;
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;

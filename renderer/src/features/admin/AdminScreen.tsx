@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Tabs } from '../../ui/Tabs';
 import { AuditTab } from './AuditTab';
 import { ChannelsTab, RulesTab } from './AlertingTabs';
 import { QueuesTab } from './QueuesTab';
@@ -20,21 +20,17 @@ const PANELS: Record<Tab, () => React.JSX.Element> = {
 };
 
 export default function Admin() {
-  const [tab, setTab] = useState<Tab>('Users');
-  const Panel = PANELS[tab];
   return (
     <section aria-labelledby="adm-title">
       <h1 id="adm-title">Admin</h1>
-      <div className="tabs" role="tablist" aria-label="Admin sections">
-        {TABS.map((t) => (
-          <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
-            {t}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" aria-label={tab}>
-        <Panel />
-      </div>
+      <Tabs
+        label="Admin sections"
+        tabs={TABS}
+        panel={(tab) => {
+          const Panel = PANELS[tab];
+          return <Panel />;
+        }}
+      />
     </section>
   );
 }

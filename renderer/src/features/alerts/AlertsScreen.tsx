@@ -9,6 +9,7 @@ import {
   focusAlert,
   groupBySeverity,
   loadAlerts,
+  ownAlert,
   resolveAlert,
   setAlertFilter,
   setSound,
@@ -217,6 +218,7 @@ function AlertCard({
           {relativeTime(a.lastSeenAt, now)}
           {a.acknowledgedBy &&
             ` · acknowledged by ${users.find((u) => u.id === a.acknowledgedBy || u.email === a.acknowledgedBy)?.name ?? a.acknowledgedBy}`}
+          {a.owner && <strong data-testid="alert-owner"> · owner: {a.owner}</strong>}
         </div>
       </div>
       <div className="row" style={{ alignItems: 'flex-start' }}>
@@ -227,6 +229,11 @@ function AlertCard({
             onClick={() => act(() => acknowledge(a.id), 'Acknowledged')}
           >
             Acknowledge
+          </button>
+        )}
+        {a.status !== 'resolved' && (
+          <button className="small" disabled={busy} onClick={() => act(() => ownAlert(a), "You own it: escalation pages only you")}>
+            I'm on it
           </button>
         )}
         {a.status !== 'resolved' && (

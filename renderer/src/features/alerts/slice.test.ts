@@ -23,6 +23,7 @@ const alert = (
   acknowledgedAt: null,
   resolvedAt: null,
   incidentId: null,
+  owner: null,
   pending: false,
 });
 

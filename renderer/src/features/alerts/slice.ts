@@ -83,6 +83,11 @@ export function focusAlert(id: string | null): void {
 export async function acknowledge(id: string): Promise<void> {
   onAlertChanged({ alert: await call('alerts.acknowledge', { id }) });
 }
+/** "I'm on it": the signed-in user owns the alert (shown to everyone; escalation pages only them). */
+export async function ownAlert(alert: Alert): Promise<void> {
+  const owned = await call('api.alerts.own', { params: { id: alert.id } });
+  onAlertChanged({ alert: { ...alert, owner: owned.ownerName } });
+}
 export async function resolveAlert(id: string): Promise<void> {
   onAlertChanged({ alert: await call('alerts.resolve', { id }) });
 }

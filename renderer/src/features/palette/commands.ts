@@ -3,6 +3,7 @@ import { backUpNow } from '../backups/slice';
 import { setText } from '../queues/actions';
 import { requestJob } from '../runbooks/slice';
 import { checkForUpdates } from '../settings/slice';
+import { loadOnCallNow, onCallLine } from '../oncall/slice';
 import { syncNow } from '../shell/outbox';
 import { NAV } from '../shell/nav';
 import { navigate, setOutboxOpen, setShortcuts } from '../shell/ui';
@@ -36,6 +37,18 @@ export function commandsFor(query: string, isAdmin: boolean): Command[] {
       title: 'Create incident',
       hint: 'Action',
       run: () => navigate({ screen: 'incidents', id: 'new' }),
+    },
+    {
+      id: 'oncall:now',
+      title: 'Who is on call now',
+      hint: 'On-call',
+      run: async () => toast(`On call: ${onCallLine(await loadOnCallNow())}`),
+    },
+    {
+      id: 'oncall:policies',
+      title: 'Escalation policies (who would be paged now)',
+      hint: 'On-call',
+      run: () => navigate({ screen: 'oncall', id: 'policies' }),
     },
     {
       id: 'maintenance:new',

@@ -15,6 +15,7 @@ const Incidents = lazy(() => import('../incidents/IncidentsScreen'));
 const Runbooks = lazy(() => import('../runbooks/RunbooksScreen'));
 const JobConsole = lazy(() => import('../jobs/JobConsole'));
 const Maintenance = lazy(() => import('../maintenance/MaintenanceScreen'));
+const Oncall = lazy(() => import('../oncall/OncallScreen'));
 const Dashboard = lazy(() => import('../dashboard/DashboardScreen'));
 const Backups = lazy(() => import('../backups/BackupsScreen'));
 const Admin = lazy(() => import('../admin/AdminScreen'));
@@ -56,6 +57,9 @@ export function Shell() {
       break;
     case 'maintenance':
       content = <Maintenance id={route.id} />;
+      break;
+    case 'oncall':
+      content = <Oncall tab={route.id} />;
       break;
     case 'dashboard':
       content = <Dashboard />;

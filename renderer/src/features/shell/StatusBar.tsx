@@ -1,5 +1,6 @@
 import { Progress } from '../../ui/feedback';
 import { currentUser, logout, useSession } from '../auth/session';
+import { OnCallStatus } from '../oncall/OnCallStatus';
 import { setOutboxOpen } from './ui';
 
 export function StatusBar() {
@@ -47,6 +48,7 @@ export function StatusBar() {
         {out.failed > 0 && <span className="sev-critical"> · {out.failed} failed</span>}
         {out.conflicts > 0 && <span className="sev-high"> · {out.conflicts} conflicts</span>}
       </button>
+      {c?.online && <OnCallStatus />}
       <span className="spacer" />
       <span>{c?.serverLabel ?? profile?.name ?? ''}</span>
       {user && (

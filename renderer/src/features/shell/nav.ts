@@ -4,6 +4,7 @@ export const NAV: { screen: Screen; label: string; adminOnly?: boolean }[] = [
   { screen: 'queues', label: 'Queues' },
   { screen: 'alerts', label: 'Alerts' },
   { screen: 'incidents', label: 'Incidents' },
+  { screen: 'oncall', label: 'On-call' },
   { screen: 'runbooks', label: 'Runbooks' },
   { screen: 'maintenance', label: 'Maintenance' },
   { screen: 'dashboard', label: 'Dashboard' },

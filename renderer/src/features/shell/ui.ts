@@ -8,6 +8,7 @@ export const SCREENS = [
   'runbooks',
   'job',
   'maintenance',
+  'oncall',
   'dashboard',
   'backups',
   'admin',

@@ -28,6 +28,7 @@ const alertRow = (id: string, status: string) => ({
   silence_id: null,
   generator_url: null,
   escalation_level: -1,
+  escalation_round: 0,
   next_escalation_at: null,
   incident_id: null,
   created_at: 1,

@@ -9,6 +9,8 @@ import { alertsOpenOrder } from './0021_alerts_open_order';
 import { alertPendingAndDeliveryAttempts } from './0022_alert_pending_and_delivery_attempts';
 import { alertsListIndexes } from './0023_alerts_list_indexes';
 import { apiTokenRevocation } from './0031_api_token_revocation';
+import { oncall } from './0040_oncall';
+import { escalationPolicies } from './0041_escalation_policies';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -29,5 +31,7 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0022_alert_pending_and_delivery_attempts': alertPendingAndDeliveryAttempts(ctx),
     '0023_alerts_list_indexes': alertsListIndexes(ctx),
     '0031_api_token_revocation': apiTokenRevocation(ctx),
+    '0040_oncall': oncall(ctx),
+    '0041_escalation_policies': escalationPolicies(ctx),
   };
 }
