@@ -67,6 +67,26 @@ describe('browser host', () => {
     expect(await connect(`${base}/__opsdesk/bridge?token=${host.secret}`, { origin: host.url })).toEqual({ opened: true });
   });
 
+  it('answers malformed input with 400 or 401 and keeps serving', async () => {
+    const base = host.url.replace('http', 'ws');
+    for (const bad of ['/%E0%A4%A', '/assets/%', '/%ZZ']) expect((await fetch(`${host.url}${bad}`)).status).toBe(400);
+    // As long as the secret in characters, not in bytes: compared as digests, never thrown on.
+    const odd = encodeURIComponent('é'.repeat(host.secret.length));
+    expect(await connect(`${base}/__opsdesk/bridge?token=${odd}`)).toEqual({ opened: false, status: 401 });
+    expect(await connect(`${base}/__opsdesk/bridge?token=%E0%A4%A`)).toEqual({ opened: false, status: 401 });
+    // A frame that is not JSON, or not an invoke, gets an error answer; the bridge stays up.
+    const ws = new WebSocket(`${base}/__opsdesk/bridge?token=${host.secret}`);
+    const answers: unknown[] = [];
+    ws.on('message', (d) => answers.push(JSON.parse(String(d))));
+    await new Promise((r) => ws.on('open', r));
+    ws.send('{not json');
+    ws.send(JSON.stringify({ type: 'invoke', id: 7, channel: 'app.info', payload: {} }));
+    await waitFor(() => answers.some((a) => (a as { id?: number }).id === 7));
+    expect(answers[0]).toMatchObject({ type: 'error', message: expect.stringContaining('JSON') });
+    ws.close();
+    expect((await fetch(`${host.url}/__opsdesk/health`)).status).toBe(200);
+  });
+
   it('serves the page to Chromium, bridges the contract, validates payloads, and forwards notifications', async () => {
     const context = await browser.newContext();
     await context.grantPermissions(['notifications'], { origin: host.url });
