@@ -6,6 +6,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DesktopCore } from '../core/desktop-core';
 import type { Logger } from '../core/ports';
+import { CSP_META_PATTERN, contentSecurityPolicy } from '../../shared/csp';
 import { BRIDGE_CLIENT_JS } from './bridge-client';
 import { PLACEHOLDER_HTML, PLACEHOLDER_JS } from './placeholder';
 
@@ -162,15 +163,16 @@ function bridge(ws: WebSocket, core: DesktopCore, log: Logger): void {
   ws.on('error', off);
 }
 
+/** The bridge script goes first; the build's CSP meta goes (the header below carries the host's policy). */
 function injectBridge(html: string): string {
   const tag = '<script src="/__opsdesk/bridge.js"></script>';
-  return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (m) => `${m}\n${tag}`) : `${tag}\n${html}`;
+  const page = html.replace(CSP_META_PATTERN, '');
+  return /<head[^>]*>/i.test(page) ? page.replace(/<head[^>]*>/i, (m) => `${m}\n${tag}`) : `${tag}\n${page}`;
 }
 
-/** Same policy as the Electron window, plus the bridge socket on this origin. */
+/** The renderer's policy, plus the bridge socket on this origin. */
 function csp(origin: string): string {
-  const ws = origin.replace(/^http/, 'ws');
-  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ${ws}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`;
+  return contentSecurityPolicy({ connect: [origin.replace(/^http/, 'ws')] });
 }
 
 function send(res: http.ServerResponse, status: number, type: string, body: string): void {

@@ -136,7 +136,7 @@ describe('browser host', () => {
   it('serves a built renderer with the bridge injected first, and nothing outside its folder', async () => {
     const dir = path.join(tmpDir(), 'renderer-web');
     mkdirSync(path.join(dir, 'assets'), { recursive: true });
-    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html><head><title>OpsDesk</title><script type="module" src="./assets/app.js"></script></head><body><div id="root"></div></body></html>');
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="connect-src \'self\'" /><title>OpsDesk</title><script type="module" src="./assets/app.js"></script></head><body><div id="root"></div></body></html>');
     writeFileSync(path.join(dir, 'assets', 'app.js'), "window.opsdesk.invoke('app.info').then((r) => { document.getElementById('root').textContent = r.value.transport; });");
     const second = await startHost({ core: hostCore.core, rendererDir: dir });
     try {
@@ -145,7 +145,11 @@ describe('browser host', () => {
       await page.waitForFunction(() => document.getElementById('root')?.textContent === 'host');
       const res = await fetch(`${second.url}/index.html`);
       expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
-      expect(await res.text()).toMatch(/<head>\s*<script src="\/__opsdesk\/bridge\.js"><\/script>/);
+      const html = await res.text();
+      expect(html).toMatch(/<head>\s*<script src="\/__opsdesk\/bridge\.js"><\/script>/);
+      // The build's meta policy gives way to the host's header, which adds the bridge socket.
+      expect(html).not.toContain('http-equiv');
+      expect(res.headers.get('content-security-policy')).toContain(`connect-src 'self' ${second.url.replace('http', 'ws')}`);
       expect((await fetch(`${second.url}/..%2f..%2fpackage.json`)).status).not.toBe(200);
       await page.close();
     } finally {
