@@ -89,8 +89,8 @@ async function start(): Promise<void> {
     transport: 'electron',
     version: app.getVersion(),
     notices: notice ? [notice] : [],
-    // The embedded backend runs on Electron's own Node (ELECTRON_RUN_AS_NODE) with tsx.
-    embeddedRunner: { command: process.execPath, args: ['--import', 'tsx'], env: { ELECTRON_RUN_AS_NODE: '1' } },
+    // The embedded backend (compiled, out/backend) runs on Electron's own Node (ELECTRON_RUN_AS_NODE).
+    embeddedRunner: { command: process.execPath, args: [], env: { ELECTRON_RUN_AS_NODE: '1' } },
   });
 
   ipcMain.handle(IPC_INVOKE, (event, channel: unknown, payload: unknown) => {

@@ -1,17 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { compiledEntry, type BackendEntry } from '../../../shared/backend-entries';
 import { CoreError } from '../errors';
 import { silentLogger, type Logger } from '../ports';
 
 export interface EmbeddedServerOptions {
-  /** Where backend/ lives (repository root in development, app resources when packaged). */
+  /** Where out/backend lives (repository root in development, the app's resources when packaged). */
   appRoot: string;
   /** The backend's DATA_DIR, inside the app's data folder. */
   dataDir: string;
-  /** How to run a TypeScript entry: [command, ...args-before-entry]. Default: this Node with tsx. */
+  /** How to run a compiled entry: [command, ...args-before-entry]. Default: this Node. */
   runner?: { command: string; args: string[]; env?: Record<string, string> };
   healthTimeoutMs?: number;
   minRestartDelayMs?: number;
@@ -46,11 +47,14 @@ export class EmbeddedServer extends EventEmitter {
   }
 
   private runner() {
-    return this.options.runner ?? { command: process.execPath, args: ['--import', 'tsx'] };
+    return this.options.runner ?? { command: process.execPath, args: [] };
   }
 
-  private entry(name: string): string {
-    return path.join(this.options.appRoot, 'backend', 'src', name);
+  /** The compiled entry (npm run build:backend); a missing build is said plainly, not as a crash loop. */
+  private entry(name: BackendEntry): string {
+    const file = path.join(this.options.appRoot, compiledEntry(name));
+    if (!existsSync(file)) throw new CoreError('internal', `The backend is not built (${file} is missing): run npm run build:backend`);
+    return file;
   }
 
   /**
@@ -60,7 +64,7 @@ export class EmbeddedServer extends EventEmitter {
   async createFirstAdmin(admin: { email: string; name: string; password: string }): Promise<boolean> {
     mkdirSync(this.options.dataDir, { recursive: true });
     const r = this.runner();
-    const child = spawn(r.command, [...r.args, this.entry('setup/first-admin.ts')], {
+    const child = spawn(r.command, [...r.args, this.entry('first-admin')], {
       cwd: this.options.appRoot,
       env: { ...process.env, ...r.env, ...this.options.extraEnv, DATA_DIR: this.options.dataDir, LOG_LEVEL: 'silent' },
       stdio: ['pipe', 'ignore', 'pipe'],
@@ -88,7 +92,7 @@ export class EmbeddedServer extends EventEmitter {
     if (!(await portFree(this.port))) this.port = await freePort();
     const r = this.runner();
     this.output = [];
-    const child = spawn(r.command, [...r.args, this.entry('main.ts')], {
+    const child = spawn(r.command, [...r.args, this.entry('main')], {
       cwd: this.options.appRoot,
       env: {
         ...process.env,
