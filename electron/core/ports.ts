@@ -1,3 +1,4 @@
+import type { UpdateChannel } from '../../shared/domain/updates';
 import type { ShownNotification, UpdateStatus } from '../../shared/ipc';
 
 /**
@@ -20,7 +21,9 @@ export interface Notifier {
 
 export interface Updater {
   readonly supported: boolean;
-  setChannel(channel: 'stable' | 'beta'): void;
+  setChannel(channel: UpdateChannel): void;
+  /** The generic feed to check (see updates/update-feed.ts); null: the one built into the app. */
+  setFeed(url: string | null): void;
   /** Checks and, when an update exists, downloads it in the background. */
   check(): Promise<UpdateStatus>;
   status(): UpdateStatus;

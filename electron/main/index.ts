@@ -90,6 +90,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     notices: notice ? [notice] : [],
     // The embedded backend (compiled, out/backend) runs on Electron's own Node (ELECTRON_RUN_AS_NODE).
+    updateUrl: process.env.OPSDESK_UPDATE_URL || null,
     embeddedRunner: { command: process.execPath, args: [], env: { ELECTRON_RUN_AS_NODE: '1' } },
   });
 

@@ -17,6 +17,7 @@ import { MONITORING_ROUTES } from '../monitoring/routes';
 import type { LiveServer } from '../platform/realtime/live-server';
 import { HELPDESK_ROUTES } from '../tickets/helpdesk-routes';
 import { userRoutes } from '../users/user-routes';
+import { updateFeedRoutes, updateRoutes } from '../updates/update-routes';
 import { VERSION } from '../version';
 
 export interface App {
@@ -28,7 +29,7 @@ export interface App {
 }
 
 /** Domain route plugins mounted under /api/v1. Later domains add theirs here. */
-const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES, ...MONITORING_ROUTES, ...OPERATIONS_ROUTES];
+const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES, ...MONITORING_ROUTES, ...OPERATIONS_ROUTES, updateRoutes];
 
 function createHttp({ config }: Pick<Services, 'config'>, logger: Logger) {
   return Fastify({
@@ -104,6 +105,7 @@ export async function buildApp(services: Services, live: LiveServer): Promise<Ap
   http.get('/api/schema/', { schema: { hide: true } }, async () => http.swagger());
 
   await http.register(healthRoutes(services));
+  await http.register(updateFeedRoutes(services));
   await http.register(
     async (api) => {
       for (const routes of API_ROUTES) await api.register(routes(services));

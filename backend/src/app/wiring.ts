@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { AlertService } from '../alerts/alert-service';
 import { ApiTokenService } from '../api-tokens/api-token-service';
@@ -44,6 +45,7 @@ import { VERSION } from '../version';
 import { ViewService } from '../views/view-service';
 import type { Services } from './services';
 import { wireOperations } from './wire-operations';
+import { UpdateFeed } from '../updates/update-feed';
 
 /** The services, plus what the process wiring needs to know about them. */
 export type WiredServices = Services & {
@@ -165,5 +167,6 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   if (smtp) health.register('smtp', async () => (await smtp.verify(), { status: 'ok' }));
 
   const operations = wireOperations({ ...core, ...monitoring });
-  return { ...core, ...helpdesk, ...monitoring, monitoringRounds, ...operations, rooms };
+  const updates = new UpdateFeed(path.join(config.DATA_DIR, 'updates'), clock);
+  return { ...core, ...helpdesk, ...monitoring, monitoringRounds, ...operations, updates, rooms };
 }

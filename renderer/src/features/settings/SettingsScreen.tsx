@@ -7,13 +7,13 @@ import { formatTime } from '../../lib/format';
 import { activateProfile, updateSettings, useSession } from '../auth/session';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { EnumSelect } from '../../ui/EnumSelect';
+import { UPDATE_CHANNELS } from '../../../../shared/domain/updates';
 import { Checkbox, CheckboxGroup } from '../../ui/form';
 import type { Action } from '../../ui/hooks';
 import { checkForUpdates, installUpdate, loadUpdates, removeProfile, useSettingsScreen } from './slice';
 import { toast } from '../../ui/toasts';
 import { FirstRun } from '../auth/FirstRun';
 
-const UPDATE_CHANNELS = ['stable', 'beta'] as const;
 type Profile = ReturnType<typeof useSession.getState>['profiles'][number];
 
 function profileColumns(activeId: string | null, a: Action): Column<Profile>[] {
