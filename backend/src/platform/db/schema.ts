@@ -103,7 +103,14 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
 export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables {
+  server_secrets: ServerSecretsTable;
   changes: ChangesTable;
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;
