@@ -27,7 +27,7 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   live.onConnect(jobLogSubscriptions(services.jobRepo, services.jobLogs, (what, err) => services.lifecycle.report(what, err)));
   const { lifecycle } = services;
   services.monitoringRounds.register(lifecycle);
-  lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick());
+  lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick(), { once: true });
   registerOperations(services, services.workerService);
   return { services, live };
 }

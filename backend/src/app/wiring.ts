@@ -44,6 +44,7 @@ import { UserService } from '../users/user-service';
 import { VERSION } from '../version';
 import { ViewService } from '../views/view-service';
 import type { Services } from './services';
+import { PgLeadership, SOLO_LEADERSHIP } from '../platform/leadership';
 import { wireOperations } from './wire-operations';
 import { UpdateFeed } from '../updates/update-feed';
 
@@ -88,7 +89,9 @@ export function openInfrastructure(config: Config, options: InfrastructureOption
 export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsOf: (core: CoreServices) => R): WiredServices & { rooms: R } {
   const { config, clock, logger, database, redis, metrics } = infra;
   const db = database.db;
-  const lifecycle = new Lifecycle(logger, metrics.backgroundFailures);
+  // Several instances on one PostgreSQL database elect the one that runs the once-per-deployment loops.
+  const leadership = database.dialect === 'postgres' ? new PgLeadership(config.DATABASE_URL, logger) : SOLO_LEADERSHIP;
+  const lifecycle = new Lifecycle(logger, metrics.backgroundFailures, leadership);
   // Stopped in reverse: the database closes last.
   lifecycle.onStop('database', () => database.close());
   if (redis) lifecycle.onStop('redis', () => redis.disconnect());

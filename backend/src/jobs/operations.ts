@@ -61,7 +61,7 @@ export function registerOperations(s: OpsDeps, workerService: boolean): void {
   if (workerService || s.jobQueue.kind === 'bullmq') relayForeignJobEvents(s);
   if (config.OPS_SCHEDULERS) s.backupScheduler.register(lifecycle);
   lifecycle.onStart('maintenance-windows.start', () => s.maintenanceWindows.tick());
-  if (config.OPS_SCHEDULERS) lifecycle.every('maintenance-windows', MAINTENANCE_TICK_MS, () => s.maintenanceWindows.tick());
+  if (config.OPS_SCHEDULERS) lifecycle.every('maintenance-windows', MAINTENANCE_TICK_MS, () => s.maintenanceWindows.tick(), { once: true });
   s.procedures.register(lifecycle, config.OPS_SCHEDULERS);
   lifecycle.onStop('operations', async () => {
     await Promise.all([s.jobQueue.stop(), s.jobRunner.shutdown()]);

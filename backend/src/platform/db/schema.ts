@@ -109,8 +109,16 @@ export interface ServerSecretsTable {
   created_at: number;
 }
 
+export interface LeadershipTable {
+  name: string;
+  term: number;
+  holder: string;
+  since: number;
+}
+
 export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables {
   server_secrets: ServerSecretsTable;
+  leadership: LeadershipTable;
   changes: ChangesTable;
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;

@@ -8,7 +8,8 @@ import { monitoring } from './0020_monitoring';
 import { alertsOpenOrder } from './0021_alerts_open_order';
 import { alertPendingAndDeliveryAttempts } from './0022_alert_pending_and_delivery_attempts';
 import { alertsListIndexes } from './0023_alerts_list_indexes';
-import { serverSecrets } from './0040_server_secrets';
+import { serverSecrets } from './0045_server_secrets';
+import { leadership } from './0046_leadership';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -28,6 +29,7 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0021_alerts_open_order': alertsOpenOrder(ctx),
     '0022_alert_pending_and_delivery_attempts': alertPendingAndDeliveryAttempts(ctx),
     '0023_alerts_list_indexes': alertsListIndexes(ctx),
-    '0040_server_secrets': serverSecrets(ctx),
+    '0045_server_secrets': serverSecrets(ctx),
+    '0046_leadership': leadership(ctx),
   };
 }
