@@ -35,7 +35,7 @@ export interface Updater {
 export interface Paths {
   /** The app's data folder (Electron's userData; the host's --data-dir). */
   userData: string;
-  /** The repository or app root, where backend/ lives (for the embedded server). */
+  /** The repository or app root, where out/backend lives (app.asar when packaged). */
   appRoot: string;
 }
 

@@ -75,8 +75,9 @@ async function start(): Promise<void> {
     serverHosts: () => (core?.profiles.list() ?? []).flatMap((p) => (p.url && URL.canParse(p.url) ? [new URL(p.url).hostname] : [])),
   });
   core = new DesktopCore({
-    // Packaged: the backend sources are unpacked beside the asar (electron-builder.yml asarUnpack).
-    paths: { userData, appRoot: app.isPackaged ? app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked') : app.getAppPath() },
+    // Packaged: the app root is app.asar; the compiled backend runs from inside it (Electron as Node
+    // reads the archive) and its native modules come from app.asar.unpacked.
+    paths: { userData, appRoot: app.getAppPath() },
     secrets: store,
     notifier: new ElectronNotifier(icon.isEmpty() ? undefined : icon, focus),
     updater,

@@ -65,7 +65,8 @@ export class EmbeddedServer extends EventEmitter {
     mkdirSync(this.options.dataDir, { recursive: true });
     const r = this.runner();
     const child = spawn(r.command, [...r.args, this.entry('first-admin')], {
-      cwd: this.options.appRoot,
+      // The data folder, not the app root: packaged, that is app.asar, a file.
+      cwd: this.options.dataDir,
       env: { ...process.env, ...r.env, ...this.options.extraEnv, DATA_DIR: this.options.dataDir, LOG_LEVEL: 'silent' },
       stdio: ['pipe', 'ignore', 'pipe'],
     });
@@ -93,7 +94,8 @@ export class EmbeddedServer extends EventEmitter {
     const r = this.runner();
     this.output = [];
     const child = spawn(r.command, [...r.args, this.entry('main')], {
-      cwd: this.options.appRoot,
+      // The data folder, not the app root: packaged, that is app.asar, a file.
+      cwd: this.options.dataDir,
       env: {
         ...process.env,
         ...r.env,
