@@ -142,7 +142,7 @@ export class DesktopCore implements CoreContext {
       clock: this.clock,
       logger: this.logger,
       appRoot: this.deps.paths.appRoot,
-      embeddedRunner: this.deps.embeddedRunner,
+      embeddedLauncher: this.deps.embeddedLauncher,
       syncPageSize: this.deps.syncPageSize,
     });
     this.current = ws;

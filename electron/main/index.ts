@@ -11,6 +11,7 @@ import { openSecretStore } from '../core/secrets/open-secret-store';
 import { ElectronNotifier } from './adapters/electron-notifier';
 import { ElectronUpdaterAdapter } from './adapters/electron-updater-adapter';
 import { safeStorageEncryptor } from './adapters/safe-storage-encryptor';
+import { utilityLauncher } from './adapters/utility-launcher';
 import { installMenu } from './menu';
 import { AlertTray } from './tray';
 import { isAppUrl } from './app-url';
@@ -90,9 +91,9 @@ async function start(): Promise<void> {
     transport: 'electron',
     version: app.getVersion(),
     notices: notice ? [notice] : [],
-    // The embedded backend (compiled, out/backend) runs on Electron's own Node (ELECTRON_RUN_AS_NODE).
     updateUrl: process.env.OPSDESK_UPDATE_URL || null,
-    embeddedRunner: { command: process.execPath, args: [], env: { ELECTRON_RUN_AS_NODE: '1' } },
+    // The embedded backend (compiled, out/backend) runs in a utility process on Electron's own Node.
+    embeddedLauncher: utilityLauncher,
   });
 
   ipcMain.handle(IPC_INVOKE, (event, channel: unknown, payload: unknown) => {

@@ -22,7 +22,7 @@ export interface CoreDeps {
   platform?: string;
   /** Notices to show from the start (e.g. the keychain fallback). */
   notices?: Notice[];
-  embeddedRunner?: WorkspaceDeps['embeddedRunner'];
+  embeddedLauncher?: WorkspaceDeps['embeddedLauncher'];
   /** A configured update feed (OPSDESK_UPDATE_URL); otherwise the connected server's. */
   updateUrl?: string | null;
   syncPageSize?: number;
