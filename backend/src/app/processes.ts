@@ -28,6 +28,8 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   const { lifecycle } = services;
   services.monitoringRounds.register(lifecycle);
   lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick(), { once: true });
+  const syncEvery = services.maintenance.syncEveryMs;
+  if (syncEvery) lifecycle.every('maintenance-mode', syncEvery, () => services.maintenance.sync(), { immediate: true });
   registerOperations(services, services.workerService);
   return { services, live };
 }

@@ -44,6 +44,7 @@ import { UserService } from '../users/user-service';
 import { VERSION } from '../version';
 import { ViewService } from '../views/view-service';
 import type { Services } from './services';
+import { PgMaintenanceFlag } from '../maintenance/shared-maintenance';
 import { PgLeadership, SOLO_LEADERSHIP } from '../platform/leadership';
 import { wireOperations } from './wire-operations';
 import { UpdateFeed } from '../updates/update-feed';
@@ -115,7 +116,9 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const events = new EventHub();
   const userService = new UserService(db, users, sessions, audit, clock, config.PASSWORD_MIN_LENGTH, changes, events);
   const idempotency = new IdempotencyStore(db, clock);
-  const maintenance = new MaintenanceMode(clock);
+  // Shared by every instance on one PostgreSQL database (a restore refuses writes on all of them).
+  const maintenance = new MaintenanceMode(clock, database.dialect === 'postgres' ? new PgMaintenanceFlag(config.DATABASE_URL, logger) : null);
+  lifecycle.onStop('maintenance-mode', () => maintenance.close());
   const core: CoreServices = { config, clock, logger, database, redis, metrics, lifecycle, health, audit, users, userService, sessions, auth, apiTokens, guard: makeGuard(auth, apiTokens, idempotency), idempotency, maintenance, changes, events };
 
   // helpdesk
