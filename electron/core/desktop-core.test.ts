@@ -7,7 +7,9 @@ import { createUserAndLogin, startTestServer, type TestServer } from '../../back
 import { DesktopCore } from './desktop-core';
 import { APP_ROOT } from './test-support/backend-process';
 import { fileSecrets, tmpDir } from './test-support/fixtures';
+import type { Updater } from './ports';
 import { NoopUpdater } from './updates/update-scheduler';
+import { CountingUpdater } from './test-support/counting-updater';
 import type { ShownNotification } from '../../shared/ipc';
 
 let server: TestServer;
@@ -15,13 +17,13 @@ let notOps: http.Server;
 let notOpsUrl: string;
 const cores: DesktopCore[] = [];
 
-function newCore(userData = tmpDir()) {
+function newCore(userData = tmpDir(), updater: Updater = new NoopUpdater('0.1.0')) {
   const shown: ShownNotification[] = [];
   const core = new DesktopCore({
     paths: { userData, appRoot: APP_ROOT },
     secrets: fileSecrets(userData),
     notifier: { show: (n) => shown.push(n) },
-    updater: new NoopUpdater('0.1.0'),
+    updater,
     transport: 'host',
     version: '0.1.0',
   });
@@ -92,6 +94,17 @@ describe('DesktopCore over the contract', () => {
     const conn = await core.dispatch('sync.now', undefined);
     expect(conn).toMatchObject({ ok: true, value: { online: true, outbox: { pending: 0 } } });
     expect(await core.dispatch('session.logout', undefined)).toMatchObject({ ok: true, value: { status: 'signed_out', reason: 'logout' } });
+  });
+
+  it('points the updater at the feed of the connected server, for the chosen channel', async () => {
+    const updater = new CountingUpdater();
+    const { core } = newCore(tmpDir(), updater);
+    expect(updater.feed).toBeNull();
+    const added = await core.dispatch('profiles.addServer', { name: 'Team', url: server.url });
+    await core.dispatch('profiles.activate', { id: (added as { value: { id: string } }).value.id });
+    expect(updater.feed).toBe(`${server.url}/updates/stable`);
+    await core.dispatch('settings.update', { updateChannel: 'beta' });
+    expect([updater.channel, updater.feed]).toEqual(['beta', `${server.url}/updates/beta`]);
   });
 
   it('first run of a local workspace starts the embedded backend, creates the admin and signs in; a corrupt cache is rebuilt', async () => {

@@ -4,6 +4,7 @@ import { CoreError, notSignedIn } from './errors';
 import { handlerTable } from './handlers';
 import type { CoreContext, CoreDeps } from './handlers/context';
 import { createDispatcher, type Dispatch } from './ipc/dispatcher';
+import { updateFeedUrl } from './updates/update-feed';
 import { JobLogTails } from './jobs/job-log-tails';
 import { NotificationRouter } from './notifications/notification-router';
 import type { Clock, Logger } from './ports';
@@ -56,7 +57,7 @@ export class DesktopCore implements CoreContext {
     });
     this.jobLogs = new JobLogTails(() => this.current?.live ?? null, (batch) => this.emit('jobs.log', batch), this.logger);
     this.updates = new UpdateScheduler(deps.updater);
-    deps.updater.setChannel(this.settings.get().updateChannel);
+    this.applyUpdateFeed();
     deps.updater.onStatus((s) => this.emit('updates.status', s));
     this.dispatch = createDispatcher(handlerTable(this), this.logger);
   }
@@ -142,17 +143,26 @@ export class DesktopCore implements CoreContext {
       clock: this.clock,
       logger: this.logger,
       appRoot: this.deps.paths.appRoot,
-      embeddedRunner: this.deps.embeddedRunner,
+      embeddedLauncher: this.deps.embeddedLauncher,
       syncPageSize: this.deps.syncPageSize,
     });
     this.current = ws;
     this.profiles.setActive(id);
+    this.applyUpdateFeed();
     this.jobLogs.clear();
     this.wire(ws);
     this.emitProfiles();
     const state = await ws.session.resume();
     this.emit('session.changed', state);
     return state;
+  }
+
+  /** The update channel from the settings, the feed from the configuration or the active server. */
+  applyUpdateFeed(): void {
+    const channel = this.settings.get().updateChannel;
+    const active = this.profiles.activeId ? this.profiles.get(this.profiles.activeId) : null;
+    this.deps.updater.setChannel(channel);
+    this.deps.updater.setFeed(updateFeedUrl({ configured: this.deps.updateUrl ?? null, server: active?.kind === 'server' ? active.url : null, channel }));
   }
 
   /** The workspace's events, pushed to the window as contract events. */

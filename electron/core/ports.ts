@@ -1,3 +1,4 @@
+import type { UpdateChannel } from '../../shared/domain/updates';
 import type { Notice, SecretStorageStatus, ShownNotification, UpdateStatus } from '../../shared/ipc';
 
 /**
@@ -24,7 +25,9 @@ export interface Notifier {
 
 export interface Updater {
   readonly supported: boolean;
-  setChannel(channel: 'stable' | 'beta'): void;
+  setChannel(channel: UpdateChannel): void;
+  /** The generic feed to check (see updates/update-feed.ts); null: the one built into the app. */
+  setFeed(url: string | null): void;
   /** Checks and, when an update exists, downloads it in the background. */
   check(): Promise<UpdateStatus>;
   status(): UpdateStatus;
@@ -36,7 +39,7 @@ export interface Updater {
 export interface Paths {
   /** The app's data folder (Electron's userData; the host's --data-dir). */
   userData: string;
-  /** The repository or app root, where backend/ lives (for the embedded server). */
+  /** The repository or app root, where out/backend lives (app.asar when packaged). */
   appRoot: string;
 }
 

@@ -19,7 +19,7 @@ export interface WorkspaceDeps {
   clock: Clock;
   logger: Logger;
   appRoot: string;
-  embeddedRunner?: EmbeddedServerOptions['runner'];
+  embeddedLauncher?: EmbeddedServerOptions['launcher'];
   /** Overrides for tests and benchmarks. */
   syncPageSize?: number;
   replayIntervalMs?: number;
@@ -128,7 +128,7 @@ export class Workspace extends EventEmitter {
   }
 
   static embeddedFor(profile: StoredProfile, deps: WorkspaceDeps): EmbeddedServer {
-    return new EmbeddedServer({ appRoot: deps.appRoot, dataDir: path.join(deps.profiles.dataDir(profile.id), 'backend'), runner: deps.embeddedRunner, logger: deps.logger });
+    return new EmbeddedServer({ appRoot: deps.appRoot, dataDir: path.join(deps.profiles.dataDir(profile.id), 'backend'), launcher: deps.embeddedLauncher, logger: deps.logger });
   }
 
   /** Signed in: sync, live feed, periodic outbox replay. */

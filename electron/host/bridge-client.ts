@@ -46,6 +46,7 @@ export const BRIDGE_CLIENT_JS = String.raw`(() => {
       let msg; try { msg = JSON.parse(m.data); } catch { return; }
       if (msg.type === 'result') { const p = pending.get(msg.id); if (p) { pending.delete(msg.id); p(msg.result); } }
       else if (msg.type === 'event') { if (msg.event === 'notification.shown') showNotification(msg.payload); deliver(msg.event, msg.payload); }
+      else if (msg.type === 'error') console.error('OpsDesk bridge: ' + msg.message);
     };
     ws.onclose = (e) => {
       for (const [id, resolve] of pending) { pending.delete(id); resolve({ ok: false, error: { code: 'internal', message: 'The connection to the OpsDesk host was lost' } }); }

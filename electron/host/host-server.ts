@@ -1,10 +1,12 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DesktopCore } from '../core/desktop-core';
+import type { Logger } from '../core/ports';
+import { CSP_META_PATTERN, contentSecurityPolicy } from '../../shared/csp';
 import { BRIDGE_CLIENT_JS } from './bridge-client';
 import { PLACEHOLDER_HTML, PLACEHOLDER_JS } from './placeholder';
 
@@ -50,7 +52,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const rendererDir = path.resolve(options.rendererDir);
   let origin = '';
 
+  const log = options.core.logger;
   const server = http.createServer((req, res) => {
+    // One request's failure is logged and answered; it never takes the host down.
+    try {
+      serve(req, res);
+    } catch (err) {
+      log.error('browser host: request failed', { url: String(req.url).slice(0, 200), error: (err as Error)?.stack ?? String(err) });
+      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error');
+      else res.destroy();
+    }
+  });
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
@@ -58,7 +71,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (url.pathname === '/__opsdesk/placeholder.js') return send(res, 200, TYPES['.js']!, PLACEHOLDER_JS);
     if (url.pathname === '/__opsdesk/health') return send(res, 200, 'application/json', JSON.stringify({ ok: true }));
     const indexFile = path.join(rendererDir, 'index.html');
-    const file = path.resolve(rendererDir, `.${decodeURIComponent(url.pathname)}`);
+    const pathname = decodePath(url.pathname);
+    if (pathname === null) return send(res, 400, 'text/plain', 'malformed URL');
+    const file = path.resolve(rendererDir, `.${pathname}`);
     if (!file.startsWith(rendererDir + path.sep) && file !== rendererDir) return send(res, 403, 'text/plain', 'forbidden');
     if (url.pathname !== '/' && url.pathname !== '/index.html' && existsSync(file) && statSync(file).isFile()) {
       res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
@@ -69,20 +84,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const html = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : PLACEHOLDER_HTML;
     res.setHeader('content-security-policy', csp(origin));
     send(res, 200, TYPES['.html']!, injectBridge(html));
-  });
+  };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const given = url.searchParams.get('token') ?? '';
-    const okSecret = given.length === secret.length && timingSafeEqual(Buffer.from(given), Buffer.from(secret));
+    const okSecret = sameSecret(url.searchParams.get('token') ?? '', secret);
     const okOrigin = req.headers.origin === undefined || req.headers.origin === origin;
     if (url.pathname !== '/__opsdesk/bridge' || !okSecret || !okOrigin) {
       socket.write(`HTTP/1.1 ${okSecret ? 403 : 401} ${okSecret ? 'Forbidden' : 'Unauthorized'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, options.core));
+    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, options.core, log));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -105,35 +119,60 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   };
 }
 
-function bridge(ws: WebSocket, core: DesktopCore): void {
-  const off = core.onEvent((event, payload) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
-  });
+/** `/a%20b` → `/a b`; null when the percent-encoding is malformed. */
+export function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch (err) {
+    if (err instanceof URIError) return null;
+    throw err;
+  }
+}
+
+/** Constant-time comparison of what was given with the secret, whatever either's length in bytes. */
+export function sameSecret(given: string, secret: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(secret));
+}
+
+function bridge(ws: WebSocket, core: DesktopCore, log: Logger): void {
+  const sendJson = (message: object) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const off = core.onEvent((event, payload) => sendJson({ type: 'event', event, payload }));
   ws.on('message', (data) => {
     let msg: { type?: unknown; id?: unknown; channel?: unknown; payload?: unknown };
     try {
       msg = JSON.parse(String(data)) as typeof msg;
-    } catch {
-      return;
+    } catch (err) {
+      return sendJson({ type: 'error', message: `The frame is not JSON: ${(err as Error).message}` });
     }
-    if (msg.type !== 'invoke' || typeof msg.id !== 'number') return;
-    void core.dispatch(msg.channel, msg.payload).then((result) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: msg.id, result }));
-    });
+    if (msg === null || typeof msg !== 'object' || msg.type !== 'invoke' || typeof msg.id !== 'number') {
+      return sendJson({ type: 'error', message: 'Expected {"type":"invoke","id":<number>,"channel":…,"payload":…}' });
+    }
+    const id = msg.id;
+    core
+      .dispatch(msg.channel, msg.payload)
+      .then((result) => sendJson({ type: 'result', id, result }))
+      .catch((err: unknown) => {
+        log.error('browser host: bridge call failed', { channel: String(msg.channel).slice(0, 80), error: (err as Error)?.stack ?? String(err) });
+        sendJson({ type: 'result', id, result: { ok: false, error: { code: 'internal', message: 'Something went wrong in the browser host; details are in its log' } } });
+      });
   });
   ws.on('close', off);
   ws.on('error', off);
 }
 
+/** The bridge script goes first; the build's CSP meta goes (the header below carries the host's policy). */
 function injectBridge(html: string): string {
   const tag = '<script src="/__opsdesk/bridge.js"></script>';
-  return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (m) => `${m}\n${tag}`) : `${tag}\n${html}`;
+  const page = html.replace(CSP_META_PATTERN, '');
+  return /<head[^>]*>/i.test(page) ? page.replace(/<head[^>]*>/i, (m) => `${m}\n${tag}`) : `${tag}\n${page}`;
 }
 
-/** Same policy as the Electron window, plus the bridge socket on this origin. */
+/** The renderer's policy, plus the bridge socket on this origin. */
 function csp(origin: string): string {
-  const ws = origin.replace(/^http/, 'ws');
-  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ${ws}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`;
+  return contentSecurityPolicy({ connect: [origin.replace(/^http/, 'ws')] });
 }
 
 function send(res: http.ServerResponse, status: number, type: string, body: string): void {

@@ -67,6 +67,26 @@ describe('browser host', () => {
     expect(await connect(`${base}/__opsdesk/bridge?token=${host.secret}`, { origin: host.url })).toEqual({ opened: true });
   });
 
+  it('answers malformed input with 400 or 401 and keeps serving', async () => {
+    const base = host.url.replace('http', 'ws');
+    for (const bad of ['/%E0%A4%A', '/assets/%', '/%ZZ']) expect((await fetch(`${host.url}${bad}`)).status).toBe(400);
+    // As long as the secret in characters, not in bytes: compared as digests, never thrown on.
+    const odd = encodeURIComponent('é'.repeat(host.secret.length));
+    expect(await connect(`${base}/__opsdesk/bridge?token=${odd}`)).toEqual({ opened: false, status: 401 });
+    expect(await connect(`${base}/__opsdesk/bridge?token=%E0%A4%A`)).toEqual({ opened: false, status: 401 });
+    // A frame that is not JSON, or not an invoke, gets an error answer; the bridge stays up.
+    const ws = new WebSocket(`${base}/__opsdesk/bridge?token=${host.secret}`);
+    const answers: unknown[] = [];
+    ws.on('message', (d) => answers.push(JSON.parse(String(d))));
+    await new Promise((r) => ws.on('open', r));
+    ws.send('{not json');
+    ws.send(JSON.stringify({ type: 'invoke', id: 7, channel: 'app.info', payload: {} }));
+    await waitFor(() => answers.some((a) => (a as { id?: number }).id === 7));
+    expect(answers[0]).toMatchObject({ type: 'error', message: expect.stringContaining('JSON') });
+    ws.close();
+    expect((await fetch(`${host.url}/__opsdesk/health`)).status).toBe(200);
+  });
+
   it('serves the page to Chromium, bridges the contract, validates payloads, and forwards notifications', async () => {
     const context = await browser.newContext();
     await context.grantPermissions(['notifications'], { origin: host.url });
@@ -116,7 +136,7 @@ describe('browser host', () => {
   it('serves a built renderer with the bridge injected first, and nothing outside its folder', async () => {
     const dir = path.join(tmpDir(), 'renderer-web');
     mkdirSync(path.join(dir, 'assets'), { recursive: true });
-    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html><head><title>OpsDesk</title><script type="module" src="./assets/app.js"></script></head><body><div id="root"></div></body></html>');
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="connect-src \'self\'" /><title>OpsDesk</title><script type="module" src="./assets/app.js"></script></head><body><div id="root"></div></body></html>');
     writeFileSync(path.join(dir, 'assets', 'app.js'), "window.opsdesk.invoke('app.info').then((r) => { document.getElementById('root').textContent = r.value.transport; });");
     const second = await startHost({ core: hostCore.core, rendererDir: dir });
     try {
@@ -125,7 +145,11 @@ describe('browser host', () => {
       await page.waitForFunction(() => document.getElementById('root')?.textContent === 'host');
       const res = await fetch(`${second.url}/index.html`);
       expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
-      expect(await res.text()).toMatch(/<head>\s*<script src="\/__opsdesk\/bridge\.js"><\/script>/);
+      const html = await res.text();
+      expect(html).toMatch(/<head>\s*<script src="\/__opsdesk\/bridge\.js"><\/script>/);
+      // The build's meta policy gives way to the host's header, which adds the bridge socket.
+      expect(html).not.toContain('http-equiv');
+      expect(res.headers.get('content-security-policy')).toContain(`connect-src 'self' ${second.url.replace('http', 'ws')}`);
       expect((await fetch(`${second.url}/..%2f..%2fpackage.json`)).status).not.toBe(200);
       await page.close();
     } finally {

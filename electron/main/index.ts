@@ -1,18 +1,22 @@
 // Electron main process: wires the desktop core to Electron's adapters (keychain, notifications,
 // updater), the window, the tray and deep links. All logic lives in electron/core.
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, nativeImage, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, nativeImage } from 'electron';
 import { DEEP_LINK_SCHEME, parseDeepLink } from '../../shared/ipc';
 import { IPC_EVENT, IPC_INVOKE } from '../../shared/ipc/transport';
 import { DesktopCore } from '../core/desktop-core';
+import { CoreError } from '../core/errors';
 import { consoleLogger } from '../core/ports';
 import { openSecretStore } from '../core/secrets/open-secret-store';
 import { ElectronNotifier } from './adapters/electron-notifier';
 import { ElectronUpdaterAdapter } from './adapters/electron-updater-adapter';
 import { safeStorageEncryptor } from './adapters/safe-storage-encryptor';
+import { utilityLauncher } from './adapters/utility-launcher';
 import { installMenu } from './menu';
 import { AlertTray } from './tray';
-import { createMainWindow, isAppUrl } from './window';
+import { isAppUrl } from './app-url';
+import { electronLinkOpener } from './external-links';
+import { createMainWindow } from './window';
 
 const resources = app.isPackaged ? process.resourcesPath : path.join(app.getAppPath(), 'resources');
 const rendererFile = path.join(__dirname, '../renderer/index.html');
@@ -64,19 +68,32 @@ async function start(): Promise<void> {
   const { store, notice } = await openSecretStore(path.join(userData, 'secrets.bin'), safeStorageEncryptor(userData));
   const updater = new ElectronUpdaterAdapter(app.getVersion());
   const icon = nativeImage.createFromPath(path.join(resources, 'notification.png'));
+  const openExternal = electronLinkOpener({
+    userData,
+    logger: consoleLogger,
+    window: () => win,
+    // Links to the servers the user connects to open without asking.
+    serverHosts: () => (core?.profiles.list() ?? []).flatMap((p) => (p.url && URL.canParse(p.url) ? [new URL(p.url).hostname] : [])),
+  });
   core = new DesktopCore({
-    // Packaged: the backend sources are unpacked beside the asar (electron-builder.yml asarUnpack).
-    paths: { userData, appRoot: app.isPackaged ? app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked') : app.getAppPath() },
+    // Packaged: the app root is app.asar; the compiled backend runs from inside it (Electron as Node
+    // reads the archive) and its native modules come from app.asar.unpacked.
+    paths: { userData, appRoot: app.getAppPath() },
     secrets: store,
     notifier: new ElectronNotifier(icon.isEmpty() ? undefined : icon, focus),
     updater,
-    shell: { openExternal: (url) => shell.openExternal(url) },
+    shell: {
+      openExternal: async (url) => {
+        if ((await openExternal(url)) === 'refused') throw new CoreError('invalid_request', 'Only http(s) and mailto links open outside OpsDesk');
+      },
+    },
     logger: consoleLogger,
     transport: 'electron',
     version: app.getVersion(),
     notices: notice ? [notice] : [],
-    // The embedded backend runs on Electron's own Node (ELECTRON_RUN_AS_NODE) with tsx.
-    embeddedRunner: { command: process.execPath, args: ['--import', 'tsx'], env: { ELECTRON_RUN_AS_NODE: '1' } },
+    updateUrl: process.env.OPSDESK_UPDATE_URL || null,
+    // The embedded backend (compiled, out/backend) runs in a utility process on Electron's own Node.
+    embeddedLauncher: utilityLauncher,
   });
 
   ipcMain.handle(IPC_INVOKE, (event, channel: unknown, payload: unknown) => {
@@ -97,7 +114,7 @@ async function start(): Promise<void> {
   });
 
   makeWindow = () => {
-    win = createMainWindow({ userData, preload: path.join(__dirname, '../preload/index.cjs'), devUrl, rendererFile, icon: path.join(resources, 'icon.png') });
+    win = createMainWindow({ userData, preload: path.join(__dirname, '../preload/index.cjs'), devUrl, rendererFile, icon: path.join(resources, 'icon.png'), openExternal });
     win.on('closed', () => (win = null));
   };
   makeWindow();

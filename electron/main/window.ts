@@ -1,10 +1,7 @@
-import path from 'node:path';
-import { BrowserWindow, session, shell } from 'electron';
+import { BrowserWindow, session } from 'electron';
+import { contentSecurityPolicy } from '../../shared/csp';
+import { isAppUrl } from './app-url';
 import { loadWindowState, trackWindowState } from './window-state';
-
-/** Strict CSP for the app window: no remote code, no inline scripts, no eval. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 export interface WindowOptions {
   userData: string;
@@ -13,11 +10,8 @@ export interface WindowOptions {
   devUrl: string | undefined;
   rendererFile: string;
   icon?: string;
-}
-
-export function isAppUrl(url: string, options: Pick<WindowOptions, 'devUrl' | 'rendererFile'>): boolean {
-  if (options.devUrl && url.startsWith(options.devUrl)) return true;
-  return url.startsWith('file://') && decodeURIComponent(new URL(url).pathname).startsWith(path.dirname(options.rendererFile));
+  /** Opens a link outside the app (asks first for an unknown host). */
+  openExternal: (url: string) => Promise<unknown>;
 }
 
 export function createMainWindow(options: WindowOptions): BrowserWindow {
@@ -47,19 +41,20 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   win.once('ready-to-show', () => win.show());
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'notifications' || permission === 'clipboard-sanitized-write'));
 
-  // Outside links open in the system browser; the app window never leaves the app.
+  // Outside links open in the system browser (after a confirmation for an unknown host); the app
+  // window never leaves the app.
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//i.test(url)) void shell.openExternal(url);
+    void options.openExternal(url);
     return { action: 'deny' };
   });
   win.webContents.on('will-navigate', (event, url) => {
     if (isAppUrl(url, options)) return;
     event.preventDefault();
-    if (/^https?:\/\//i.test(url)) void shell.openExternal(url);
+    void options.openExternal(url);
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
 

@@ -16,3 +16,6 @@ export const HealthReport = z.object({
   checks: z.array(HealthCheckResult),
 });
 export type HealthReport = z.infer<typeof HealthReport>;
+
+/** `/livez`: the process is alive and serving; nothing else is checked. */
+export const Liveness = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() });

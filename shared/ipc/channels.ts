@@ -71,14 +71,14 @@ const handWritten = {
       secretStorage: SecretStorageStatus,
     }),
   },
-  /** Opens an http(s) URL in the system browser (never inside the app window). */
+  /** Opens an http(s) or mailto URL in the system browser or mail client, never inside the app window; an unknown host is confirmed first. */
   'app.openExternal': {
     kind: 'local',
     request: z.object({
       url: z
         .string()
         .url()
-        .regex(/^https?:\/\//i, 'only http(s) links'),
+        .regex(/^(https?:\/\/|mailto:)/i, 'only http(s) and mailto links'),
     }),
     response: Void,
   },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Timestamp } from '../api/common';
 import { CACHED_ALERT_STATUSES, CachedAlertStatus, Severity } from '../domain/alerts';
 import { Role } from '../domain/roles';
+import { UpdateChannel } from '../domain/updates';
 import { CachedSlaState, Priority, TicketStatus } from '../domain/tickets';
 
 /**
@@ -259,7 +260,7 @@ export type NotificationPrefs = z.infer<typeof NotificationPrefs>;
 export const Settings = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   notifications: NotificationPrefs,
-  updateChannel: z.enum(['stable', 'beta']),
+  updateChannel: UpdateChannel,
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -18,6 +18,7 @@ import { oncallRoutes } from '../oncall/oncall-routes';
 import type { LiveServer } from '../platform/realtime/live-server';
 import { HELPDESK_ROUTES } from '../tickets/helpdesk-routes';
 import { userRoutes } from '../users/user-routes';
+import { updateFeedRoutes, updateRoutes } from '../updates/update-routes';
 import { VERSION } from '../version';
 
 export interface App {
@@ -29,7 +30,7 @@ export interface App {
 }
 
 /** Domain route plugins mounted under /api/v1. Later domains add theirs here. */
-const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES, ...MONITORING_ROUTES, oncallRoutes, ...OPERATIONS_ROUTES];
+const API_ROUTES = [authRoutes, userRoutes, apiTokenRoutes, auditRoutes, ...HELPDESK_ROUTES, ...MONITORING_ROUTES, oncallRoutes, ...OPERATIONS_ROUTES, updateRoutes];
 
 function createHttp({ config }: Pick<Services, 'config'>, logger: Logger) {
   return Fastify({
@@ -110,6 +111,7 @@ export async function buildApp(services: Services, live: LiveServer): Promise<Ap
   }
 
   await http.register(healthRoutes(services));
+  await http.register(updateFeedRoutes(services));
   await http.register(
     async (api) => {
       for (const routes of API_ROUTES) await api.register(routes(services));

@@ -31,7 +31,9 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   lifecycle.onStart('metrics-token.audit', () => auditMetricsToken(services.database.db, services.audit, config.METRICS_TOKEN));
   lifecycle.onStart('config.audit', () => auditConfigChanges(services.database.db, services.audit, config));
   services.monitoringRounds.register(lifecycle);
-  lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick());
+  lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick(), { once: true });
+  const syncEvery = services.maintenance.syncEveryMs;
+  if (syncEvery) lifecycle.every('maintenance-mode', syncEvery, () => services.maintenance.sync(), { immediate: true });
   registerOperations(services, services.workerService);
   return { services, live };
 }

@@ -64,10 +64,15 @@ describe('health and metrics', () => {
     expect(ok.body.checks.map((c: { name: string }) => c.name)).toEqual(
       expect.arrayContaining(['database', 'storage']),
     );
+    expect((await server.api('GET', '/readyz')).status).toBe(200);
+    expect((await server.api('GET', '/livez')).body).toMatchObject({ status: 'ok' });
     server.services.database.sqlite!.close();
     const down = await server.api('GET', '/health/');
     expect(down.status).toBe(503);
     expect(down.body.checks.find((c: { name: string }) => c.name === 'database').status).toBe('down');
+    // Not ready while the database is gone, but alive: a restart would not bring the database back.
+    expect((await server.api('GET', '/readyz')).status).toBe(503);
+    expect((await server.api('GET', '/livez')).status).toBe(200);
     await server.stop().catch(() => {});
   });
 

@@ -6,6 +6,7 @@ import { serverServices } from './processes';
 import type { DatabaseHandle } from '../platform/db/connect';
 import type { Clock } from '../platform/clock';
 import { migrateToLatest } from '../platform/db/migrate';
+import { agreeOnJwtSecret } from '../platform/config/shared-secrets';
 
 export { createLogger };
 
@@ -23,8 +24,9 @@ export interface ServerOptions {
   logger?: Logger;
 }
 
-export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger(config);
+export async function startServer(given: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(given);
+  const config = options.database ? given : await agreeOnJwtSecret(given, logger);
   const { services, live } = serverServices(config, { ...options, logger });
   try {
     const applied = await migrateToLatest(services.database);

@@ -7,6 +7,7 @@ import type { AuthService } from '../auth/auth-service';
 import type { SessionStore } from '../auth/session-store';
 import type { BackupScheduler } from '../backups/backup-scheduler';
 import type { BackupService } from '../backups/backup-service';
+import type { UpdateFeed } from '../updates/update-feed';
 import type { Config } from '../platform/config/config';
 import type { DatabaseHandle } from '../platform/db/connect';
 import type { Escalator } from '../escalation/escalator';
@@ -127,6 +128,8 @@ export interface Services {
   jobEvents: JobEvents;
   serviceManager: ServiceManager;
   backups: BackupService;
+  /** The desktop update feed per channel (DATA_DIR/updates). */
+  updates: UpdateFeed;
   backupScheduler: BackupScheduler;
   opsIntegrations: OpsIntegrations;
   maintenanceWindows: MaintenanceWindows;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { AlertService } from '../alerts/alert-service';
 import { ApiTokenService } from '../api-tokens/api-token-service';
@@ -49,7 +50,10 @@ import { parseWebhookPolicy, readWebhookCa } from '../platform/outbound/address-
 import { VERSION } from '../version';
 import { ViewService } from '../views/view-service';
 import type { Services } from './services';
+import { PgMaintenanceFlag } from '../maintenance/shared-maintenance';
+import { PgLeadership, SOLO_LEADERSHIP } from '../platform/leadership';
 import { wireOperations } from './wire-operations';
+import { UpdateFeed } from '../updates/update-feed';
 
 /** The services, plus what the process wiring needs to know about them. */
 export type WiredServices = Services & {
@@ -92,7 +96,9 @@ export function openInfrastructure(config: Config, options: InfrastructureOption
 export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsOf: (core: CoreServices) => R): WiredServices & { rooms: R } {
   const { config, clock, logger, database, redis, metrics } = infra;
   const db = database.db;
-  const lifecycle = new Lifecycle(logger, metrics.backgroundFailures);
+  // Several instances on one PostgreSQL database elect the one that runs the once-per-deployment loops.
+  const leadership = database.dialect === 'postgres' ? new PgLeadership(config.DATABASE_URL, logger) : SOLO_LEADERSHIP;
+  const lifecycle = new Lifecycle(logger, metrics.backgroundFailures, leadership);
   // Stopped in reverse: the database closes last.
   lifecycle.onStop('database', () => database.close());
   if (redis) lifecycle.onStop('redis', () => redis.disconnect());
@@ -116,7 +122,9 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const events = new EventHub();
   const userService = new UserService(db, users, sessions, apiTokens, audit, clock, config.PASSWORD_MIN_LENGTH, changes, events);
   const idempotency = new IdempotencyStore(db, clock);
-  const maintenance = new MaintenanceMode(clock);
+  // Shared by every instance on one PostgreSQL database (a restore refuses writes on all of them).
+  const maintenance = new MaintenanceMode(clock, database.dialect === 'postgres' ? new PgMaintenanceFlag(config.DATABASE_URL, logger) : null);
+  lifecycle.onStop('maintenance-mode', () => maintenance.close());
   const core: CoreServices = { config, clock, logger, database, redis, metrics, lifecycle, health, audit, users, userService, sessions, auth, apiTokens, guard: makeGuard(auth, apiTokens, idempotency), idempotency, maintenance, changes, events };
 
   // helpdesk
@@ -179,5 +187,6 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   if (smtp) health.register('smtp', async () => (await smtp.verify(), { status: 'ok' }));
 
   const operations = wireOperations({ ...core, ...monitoring });
-  return { ...core, ...helpdesk, ...monitoring, monitoringRounds, ...operations, rooms };
+  const updates = new UpdateFeed(path.join(config.DATA_DIR, 'updates'), clock);
+  return { ...core, ...helpdesk, ...monitoring, monitoringRounds, ...operations, updates, rooms };
 }

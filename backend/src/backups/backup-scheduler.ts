@@ -34,7 +34,7 @@ export class BackupScheduler {
 
   /** Each schedule as a cron loop of the lifecycle (a slow backup never overlaps the next). */
   register(lifecycle: Services['lifecycle']): void {
-    for (const s of this.schedules) lifecycle.cron(`backup-schedule:${s.name}`, s.cron, () => this.runScheduled(s.name));
+    for (const s of this.schedules) lifecycle.cron(`backup-schedule:${s.name}`, s.cron, () => this.runScheduled(s.name), { once: true });
   }
 
   nextRuns(): { name: string; cron: string; nextRun: number | null }[] {

@@ -286,7 +286,7 @@ export class BackupService {
     const verified = await this.verify(idOrFile, log);
     log(verified.message);
     const { manifest } = verified;
-    this.maintenance.enter(`restoring backup ${manifest.id} from ${new Date(manifest.createdAt).toISOString()}`);
+    await this.maintenance.enter(`restoring backup ${manifest.id} from ${new Date(manifest.createdAt).toISOString()}`);
     log('2/7 maintenance mode on: writes are refused with 503');
     try {
       log('3/7 taking a safety backup of the current database');
@@ -313,7 +313,7 @@ export class BackupService {
       return { backupId: manifest.id, safetyBackupId: safety.id, message };
     } finally {
       if (verified.copy) rmSync(verified.copy, { force: true });
-      this.maintenance.leave();
+      await this.maintenance.leave();
       log('7/7 maintenance mode off');
     }
   }

@@ -34,10 +34,14 @@ export class HealthChecks {
     this.checks.set(name, check);
   }
 
+  uptimeSeconds(): number {
+    return Math.round((Date.now() - this.startedAt) / 1000);
+  }
+
   async run(): Promise<HealthReport> {
     const checks = await Promise.all([...this.checks].map(([name, check]) => timed(name, check)));
     const status = checks.some((c) => c.status === 'down') ? 'down' : checks.some((c) => c.status === 'degraded') ? 'degraded' : 'ok';
-    return { status, version: this.version, uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000), checks };
+    return { status, version: this.version, uptimeSeconds: this.uptimeSeconds(), checks };
   }
 }
 

@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import type { ServiceSpec } from '../../../shared/api/services';
 import type { Services } from '../app/services';
 import { SYSTEM_ACTOR } from '../audit/audit-log';
 import type { Config } from '../platform/config/config';
+import { entryCommand } from '../platform/entries';
 import { JobEvents } from './job-events';
 import { LocalJobQueue } from './job-queue';
 import { MAINTENANCE_TICK_MS } from '../maintenance/maintenance-windows';
@@ -17,13 +17,12 @@ export const JOB_POLL_MS = 1000;
 export function defaultServices(config: Config): ServiceSpec[] {
   const replicas = config.JOB_WORKERS;
   if (replicas === 0 || config.REDIS_URL) return [];
-  const entry = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
   return [
     {
       name: 'job-workers',
       description: 'OpsDesk job workers: run command runbooks and log cleanup from the shared job queue',
       driver: 'process',
-      command: [process.execPath, '--import', 'tsx', entry],
+      command: entryCommand('worker-main'),
       env: { DATABASE_URL: config.DATABASE_URL, DATA_DIR: config.DATA_DIR, LOG_LEVEL: config.LOG_LEVEL, OPSDESK_WORKER_CONCURRENCY: String(config.JOB_CONCURRENCY) },
       replicas,
       maxReplicas: Math.max(8, replicas),
@@ -62,7 +61,7 @@ export function registerOperations(s: OpsDeps, workerService: boolean): void {
   if (workerService || s.jobQueue.kind === 'bullmq') relayForeignJobEvents(s);
   if (config.OPS_SCHEDULERS) s.backupScheduler.register(lifecycle);
   lifecycle.onStart('maintenance-windows.start', () => s.maintenanceWindows.tick());
-  if (config.OPS_SCHEDULERS) lifecycle.every('maintenance-windows', MAINTENANCE_TICK_MS, () => s.maintenanceWindows.tick());
+  if (config.OPS_SCHEDULERS) lifecycle.every('maintenance-windows', MAINTENANCE_TICK_MS, () => s.maintenanceWindows.tick(), { once: true });
   s.procedures.register(lifecycle, config.OPS_SCHEDULERS);
   lifecycle.onStop('operations', async () => {
     await Promise.all([s.jobQueue.stop(), s.jobRunner.shutdown()]);

@@ -42,8 +42,8 @@ export class MonitoringRounds {
       for (const [name, step] of list) await step().catch(lifecycle.reporter(name));
     };
     lifecycle.every('collect-and-evaluate', this.d.config.METRICS_INTERVAL_SECONDS * 1000, steps(this.collectSteps()), { immediate: true });
-    lifecycle.every('alert-tick', this.d.config.ALERT_TICK_SECONDS * 1000, steps(this.tickSteps()));
-    lifecycle.every('metric-rollups-and-retention', 60_000, () => this.d.metricStore.maintain());
+    lifecycle.every('alert-tick', this.d.config.ALERT_TICK_SECONDS * 1000, steps(this.tickSteps()), { once: true });
+    lifecycle.every('metric-rollups-and-retention', 60_000, () => this.d.metricStore.maintain(), { once: true });
   }
 
   /** Collection (each collector's failure is reported as `collector:<name>`), then rule evaluation. */

@@ -1,8 +1,19 @@
 import { Cron } from 'croner';
 import type { Counter } from 'prom-client';
 import type { Logger } from 'pino';
+import { SOLO_LEADERSHIP, type Leadership } from './leadership';
 
 type Round = () => Promise<unknown>;
+
+export interface LoopOptions {
+  /** Run once right away, then on every interval. */
+  immediate?: boolean;
+  /**
+   * Once per deployment, not per instance: only the leader runs it (see leadership.ts), and it
+   * confirms its leadership right before each round.
+   */
+  once?: boolean;
+}
 
 interface Loop {
   name: string;
@@ -28,30 +39,44 @@ export class Lifecycle {
   constructor(
     private readonly logger: Logger,
     private readonly failures: Counter<'loop'>,
-  ) {}
+    private readonly leadership: Leadership = SOLO_LEADERSHIP,
+  ) {
+    this.onStart('leadership', () => leadership.start());
+    this.onStop('leadership', () => leadership.stop());
+  }
 
   /** Runs `round` every `ms` once started (and once right away with `immediate`). */
-  every(name: string, ms: number, round: Round, options: { immediate?: boolean } = {}): void {
+  every(name: string, ms: number, round: Round, options: LoopOptions = {}): void {
+    const r = this.scoped(round, options);
     this.loops.push({
       name,
       start: () => {
-        const timer = setInterval(() => void this.run(name, round), ms);
+        const timer = setInterval(() => void this.run(name, r), ms);
         timer.unref();
-        if (options.immediate) void this.run(name, round);
+        if (options.immediate) void this.run(name, r);
         return () => clearInterval(timer);
       },
     });
   }
 
   /** Runs `round` on a cron pattern (UTC) once started. */
-  cron(name: string, pattern: string, round: Round): void {
+  cron(name: string, pattern: string, round: Round, options: Pick<LoopOptions, 'once'> = {}): void {
+    const r = this.scoped(round, options);
     this.loops.push({
       name,
       start: () => {
-        const job = new Cron(pattern, { timezone: 'UTC' }, () => void this.run(name, round));
+        const job = new Cron(pattern, { timezone: 'UTC' }, () => void this.run(name, r));
         return () => job.stop();
       },
     });
+  }
+
+  /** A deployment-wide round runs only where the leadership is confirmed. */
+  private scoped(round: Round, options: Pick<LoopOptions, 'once'>): Round {
+    if (!options.once) return round;
+    return async () => {
+      if (await this.leadership.confirm()) await round();
+    };
   }
 
   /** Work done once at start (in registration order, after the loops registered before it). */

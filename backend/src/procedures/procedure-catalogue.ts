@@ -190,7 +190,7 @@ export function procedureCatalogue(d: CatalogueDeps): ProcedureDefinition[] {
       const backupId = typeof raw.backupId === 'string' ? raw.backupId : null;
       return [
         action('stop-operations', 'immediate', 'Stop all operations', 'Prevent further data loss: the API refuses writes (maintenance mode).', async () => {
-          ctx.maintenance.enter('data-loss procedure in progress');
+          await ctx.maintenance.enter('data-loss procedure in progress');
           return ok('maintenance mode on: writes refused with 503');
         }),
         manual('assess', 'immediate', 'Assess damage', 'Determine the scope of loss: which records, since when.'),
@@ -208,7 +208,7 @@ export function procedureCatalogue(d: CatalogueDeps): ProcedureDefinition[] {
         runbookStep('verify-integrity', 'recovery', 'Verify data integrity', 'Health checks, database consistency.', 'run-health-checks', () => ({})),
         check('test-application', 'recovery', 'Test application', 'Verify functionality.', checkHealth, 'wait'),
         action('gradual-rollout', 'recovery', 'Gradual rollout', 'Restore service: leave maintenance mode so writes are accepted again.', async () => {
-          ctx.maintenance.leave();
+          await ctx.maintenance.leave();
           return ok('maintenance mode off: writes accepted');
         }),
       ];

@@ -72,9 +72,9 @@ export class ProcedureEngine {
 
   /** The engine's loops: advancing running procedures, and (with schedules) the recurring checklists. */
   register(lifecycle: Services['lifecycle'], schedule: boolean): void {
-    lifecycle.every('procedures', PROCEDURE_TICK_MS, () => this.tickAll(), { immediate: true });
+    lifecycle.every('procedures', PROCEDURE_TICK_MS, () => this.tickAll(), { immediate: true, once: true });
     if (!schedule) return;
-    for (const d of this.defs.values()) if (d.schedule) lifecycle.cron(`procedure-schedule:${d.id}`, d.schedule, () => this.createScheduled(d.id));
+    for (const d of this.defs.values()) if (d.schedule) lifecycle.cron(`procedure-schedule:${d.id}`, d.schedule, () => this.createScheduled(d.id), { once: true });
   }
 
   /** The recurring checklist for this period, once per occurrence (unique key). */

@@ -81,7 +81,7 @@ describe('restarts, wizards, windows, checklists and the CLI (sqlite)', () => {
     expect(w.body.message).toMatch(/maintenance mode \(restoring backup X\)/);
     expect((await get('/api/v1/jobs')).status).toBe(200);
     expect((await post('/api/v1/jobs', { runbook: 'hello' })).status).toBe(201); // operating stays possible
-    s.server.services.maintenance.leave();
+    await s.server.services.maintenance.leave();
     expect((await get('/api/v1/maintenance/mode')).body.active).toBe(false);
   });
 

@@ -4,18 +4,25 @@ import { cliServices } from '../app/processes';
 import { createLogger } from '../platform/logging';
 import { migrateToLatest } from '../platform/db/migrate';
 
+/** The one input: a message from the desktop when it runs in an Electron utility process, stdin otherwise. */
+async function readInput(): Promise<string> {
+  const port = (process as { parentPort?: { once(event: 'message', listener: (e: { data: unknown }) => void): void } }).parentPort;
+  if (port) return new Promise((resolve) => port.once('message', (e) => resolve(String(e.data))));
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /**
  * First run of an embedded (local workspace) backend: reads {"email","name","password"} as JSON
- * on stdin, migrates DATA_DIR's database and creates the admin if the workspace has no users yet.
+ * (stdin, or a message in a utility process), migrates DATA_DIR's database and creates the admin if the workspace has no users yet.
  * The desktop core runs this once before starting the server; the password never touches argv.
  * Exit codes: 0 created, 3 users already exist, 2 bad input or config, 1 anything else.
  */
 async function main(): Promise<number> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   let input: { email?: unknown; name?: unknown; password?: unknown };
   try {
-    input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof input;
+    input = JSON.parse(await readInput()) as typeof input;
   } catch {
     process.stderr.write('stdin must be a JSON object with email, name and password\n');
     return 2;

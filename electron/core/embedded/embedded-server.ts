@@ -1,18 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { compiledEntry, type BackendEntry } from '../../../shared/backend-entries';
 import { CoreError } from '../errors';
+import { childProcessLauncher, type LaunchedProcess, type Launcher } from './launcher';
 import { silentLogger, type Logger } from '../ports';
 
 export interface EmbeddedServerOptions {
-  /** Where backend/ lives (repository root in development, app resources when packaged). */
+  /** Where out/backend lives (repository root in development, the app's resources when packaged). */
   appRoot: string;
   /** The backend's DATA_DIR, inside the app's data folder. */
   dataDir: string;
-  /** How to run a TypeScript entry: [command, ...args-before-entry]. Default: this Node with tsx. */
-  runner?: { command: string; args: string[]; env?: Record<string, string> };
+  /** How to start a compiled entry. Default: a child process of this Node. */
+  launcher?: Launcher;
   healthTimeoutMs?: number;
   minRestartDelayMs?: number;
   maxRestartDelayMs?: number;
@@ -26,7 +27,7 @@ export interface EmbeddedServerOptions {
  * Events: 'started' (url), 'crashed' ({ code, signal }), 'restarted' (url), 'stopped', 'error' (Error).
  */
 export class EmbeddedServer extends EventEmitter {
-  private child: ChildProcess | null = null;
+  private child: LaunchedProcess | null = null;
   private port = 0;
   private stopping = false;
   private restarts = 0;
@@ -45,12 +46,16 @@ export class EmbeddedServer extends EventEmitter {
     return this.child?.pid;
   }
 
-  private runner() {
-    return this.options.runner ?? { command: process.execPath, args: ['--import', 'tsx'] };
+  private launch(name: BackendEntry, env: NodeJS.ProcessEnv, input = false): LaunchedProcess {
+    // The data folder as cwd, not the app root: packaged, that is app.asar, a file.
+    return (this.options.launcher ?? childProcessLauncher())(this.entry(name), { env, cwd: this.options.dataDir, input });
   }
 
-  private entry(name: string): string {
-    return path.join(this.options.appRoot, 'backend', 'src', name);
+  /** The compiled entry (npm run build:backend); a missing build is said plainly, not as a crash loop. */
+  private entry(name: BackendEntry): string {
+    const file = path.join(this.options.appRoot, compiledEntry(name));
+    if (!existsSync(file)) throw new CoreError('internal', `The backend is not built (${file} is missing): run npm run build:backend`);
+    return file;
   }
 
   /**
@@ -59,16 +64,14 @@ export class EmbeddedServer extends EventEmitter {
    */
   async createFirstAdmin(admin: { email: string; name: string; password: string }): Promise<boolean> {
     mkdirSync(this.options.dataDir, { recursive: true });
-    const r = this.runner();
-    const child = spawn(r.command, [...r.args, this.entry('setup/first-admin.ts')], {
-      cwd: this.options.appRoot,
-      env: { ...process.env, ...r.env, ...this.options.extraEnv, DATA_DIR: this.options.dataDir, LOG_LEVEL: 'silent' },
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
+    const child = this.launch('first-admin', { ...process.env, ...this.options.extraEnv, DATA_DIR: this.options.dataDir, LOG_LEVEL: 'silent' }, true);
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin!.end(JSON.stringify(admin));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.resume();
+    const code = await new Promise<number | null>((resolve) => {
+      child.onExit((c) => resolve(c));
+      child.send(JSON.stringify(admin));
+    });
     if (code === 0) return true;
     if (code === 3) return false;
     throw new CoreError(code === 2 ? 'validation_failed' : 'internal', stderr.trim() || `first-run setup failed (exit ${code})`);
@@ -86,13 +89,9 @@ export class EmbeddedServer extends EventEmitter {
   private async spawnAndWait(): Promise<void> {
     mkdirSync(this.options.dataDir, { recursive: true });
     if (!(await portFree(this.port))) this.port = await freePort();
-    const r = this.runner();
     this.output = [];
-    const child = spawn(r.command, [...r.args, this.entry('main.ts')], {
-      cwd: this.options.appRoot,
-      env: {
+    const child = this.launch('main', {
         ...process.env,
-        ...r.env,
         LOG_LEVEL: 'warn',
         ...this.options.extraEnv,
         DATA_DIR: this.options.dataDir,
@@ -100,28 +99,29 @@ export class EmbeddedServer extends EventEmitter {
         PORT: String(this.port),
         DATABASE_URL: '',
         REDIS_URL: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+        // Jobs run inside the embedded backend. It starts no job-worker processes: in the desktop it is
+        // an Electron utility process, whose process.execPath is the app itself, not a Node.
+        JOB_WORKERS: '0',
     });
     this.child = child;
     const keep = (d: Buffer) => {
       this.output.push(d.toString());
       if (this.output.length > 50) this.output.shift();
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.onExit((code, signal) => this.onExit(child, code, signal));
     const ok = await this.waitForHealth(child);
     if (!ok) {
-      child.kill('SIGKILL');
+      child.kill(true);
       throw new CoreError('internal', `The embedded backend did not become healthy: ${this.output.join('').slice(-2000)}`);
     }
   }
 
-  private async waitForHealth(child: ChildProcess): Promise<boolean> {
+  private async waitForHealth(child: LaunchedProcess): Promise<boolean> {
     const deadline = Date.now() + (this.options.healthTimeoutMs ?? 120_000);
     while (Date.now() < deadline) {
-      if (child.exitCode !== null || child.signalCode !== null) return false;
+      if (child.exited()) return false;
       try {
         const res = await fetch(`http://127.0.0.1:${this.port}/health/`, { signal: AbortSignal.timeout(2000) });
         if (res.status === 200 || res.status === 503) {
@@ -136,7 +136,7 @@ export class EmbeddedServer extends EventEmitter {
     return false;
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(child: LaunchedProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
     this.child = null;
     if (this.stopping) {
@@ -167,9 +167,9 @@ export class EmbeddedServer extends EventEmitter {
     this.restartTimer = null;
     const child = this.child;
     if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const exited = new Promise<void>((resolve) => child.onExit(() => resolve()));
+    child.kill();
+    const timer = setTimeout(() => child.kill(true), graceMs);
     await exited;
     clearTimeout(timer);
   }

@@ -22,7 +22,7 @@ export function appHandlers(core: CoreContext): Handlers<DomainChannels<'app' | 
     'settings.get': () => core.settings.get(),
     'settings.update': (patch) => {
       const s = core.settings.update(patch);
-      deps.updater.setChannel(s.updateChannel);
+      core.applyUpdateFeed();
       return s;
     },
     'updates.status': () => deps.updater.status(),

@@ -22,7 +22,9 @@ export interface CoreDeps {
   platform?: string;
   /** Notices to show from the start (e.g. the keychain fallback). */
   notices?: Notice[];
-  embeddedRunner?: WorkspaceDeps['embeddedRunner'];
+  embeddedLauncher?: WorkspaceDeps['embeddedLauncher'];
+  /** A configured update feed (OPSDESK_UPDATE_URL); otherwise the connected server's. */
+  updateUrl?: string | null;
   syncPageSize?: number;
 }
 
@@ -45,6 +47,7 @@ export interface CoreContext {
   signedIn(): Workspace;
   /** Opens a profile's workspace (closing the current one) and resumes its session. */
   activate(id: string): Promise<SessionState>;
+  applyUpdateFeed(): void;
   closeWorkspace(): Promise<void>;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   emitProfiles(): void;

@@ -28,7 +28,7 @@ export function profileHandlers(core: CoreContext): Handlers<DomainChannels<'pro
     'profiles.addLocal': async ({ name, adminEmail, adminName, adminPassword }) => {
       const p = profiles.add({ name, kind: 'local', url: null }, core.clock.now());
       try {
-        const embedded = Workspace.embeddedFor(p, { profiles, secrets: deps.secrets, clock: core.clock, logger: core.logger, appRoot: deps.paths.appRoot, embeddedRunner: deps.embeddedRunner });
+        const embedded = Workspace.embeddedFor(p, { profiles, secrets: deps.secrets, clock: core.clock, logger: core.logger, appRoot: deps.paths.appRoot, embeddedLauncher: deps.embeddedLauncher });
         await embedded.createFirstAdmin({ email: adminEmail, name: adminName, password: adminPassword });
         await core.activate(p.id);
         await core.ws().session.login(adminEmail, adminPassword);

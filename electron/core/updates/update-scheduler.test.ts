@@ -1,29 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { UpdateStatus } from '../../../shared/ipc';
 import type { Updater } from '../ports';
+import { CountingUpdater } from '../test-support/counting-updater';
 import { NoopUpdater, UPDATE_INTERVAL_MS, UpdateScheduler } from './update-scheduler';
-
-/** An Updater that counts checks (electron-updater itself needs a packaged Electron app). */
-class CountingUpdater implements Updater {
-  readonly supported = true;
-  checks = 0;
-  channel = 'stable';
-  private s: UpdateStatus = { state: 'idle', currentVersion: '1.0.0', availableVersion: null, progress: null, message: null, checkedAt: null };
-  setChannel(c: 'stable' | 'beta') {
-    this.channel = c;
-  }
-  async check() {
-    this.checks++;
-    if (this.checks === 2) throw new Error('feed unreachable');
-    this.s = { ...this.s, state: 'up_to_date', checkedAt: this.checks };
-    return this.s;
-  }
-  status() {
-    return this.s;
-  }
-  onStatus() {}
-  install() {}
-}
 
 describe('UpdateScheduler', () => {
   it('checks every four hours by default', () => {

@@ -37,6 +37,7 @@ export class NoopUpdater implements Updater {
     this.current = { state: 'unsupported', currentVersion: version, availableVersion: null, progress: null, message: 'Updates are installed by the desktop app only', checkedAt: null };
   }
   setChannel(): void {}
+  setFeed(): void {}
   async check(): Promise<UpdateStatus> {
     return this.current;
   }

@@ -1,4 +1,5 @@
 import electronUpdater from 'electron-updater';
+import type { UpdateChannel } from '../../../shared/domain/updates';
 import type { UpdateStatus } from '../../../shared/ipc';
 import type { Updater } from '../../core/ports';
 
@@ -8,6 +9,8 @@ export class ElectronUpdaterAdapter implements Updater {
   private current: UpdateStatus;
   private readonly listeners: ((s: UpdateStatus) => void)[] = [];
   private readonly updater = electronUpdater.autoUpdater;
+  private feedUrl: string | null = null;
+  private channel: UpdateChannel = 'stable';
 
   constructor(version: string) {
     this.current = { state: 'idle', currentVersion: version, availableVersion: null, progress: null, message: null, checkedAt: null };
@@ -21,9 +24,24 @@ export class ElectronUpdaterAdapter implements Updater {
     this.updater.on('error', (err) => this.set({ state: 'error', message: err.message, checkedAt: Date.now() }));
   }
 
-  setChannel(channel: 'stable' | 'beta'): void {
-    this.updater.channel = channel === 'beta' ? 'beta' : 'latest';
-    this.updater.allowPrerelease = channel === 'beta';
+  setFeed(url: string | null): void {
+    // null keeps the feed electron-builder wrote into the app (app-update.yml). electron-updater has
+    // no way back to it once a feed was set, so a switch from a server to a local workspace keeps
+    // the server's feed until the app restarts.
+    if (url && url !== this.feedUrl) this.updater.setFeedURL({ provider: 'generic', url });
+    if (url) this.feedUrl = url;
+    this.applyChannel();
+  }
+
+  setChannel(channel: UpdateChannel): void {
+    this.channel = channel;
+    this.applyChannel();
+  }
+
+  /** A server's feed has a folder per channel (…/updates/<channel>/latest*.yml); the built-in one names files by channel. */
+  private applyChannel(): void {
+    this.updater.channel = this.feedUrl || this.channel === 'stable' ? 'latest' : 'beta';
+    this.updater.allowPrerelease = this.channel === 'beta';
     this.updater.allowDowngrade = false;
   }
 

@@ -24,6 +24,7 @@ import { PROCEDURE_ROUTES } from './procedures';
 import { RUNBOOK_ROUTES } from './runbooks';
 import { SERVICE_ROUTES } from './services';
 import { ONCALL_ROUTES } from './oncall';
+import { UPDATE_ROUTES } from './updates';
 
 /**
  * The HTTP API under /api/v1: every route, declared once. The backend registers a handler for
@@ -57,6 +58,7 @@ export const ROUTES = {
   ...BACKUP_ROUTES,
   ...MAINTENANCE_ROUTES,
   ...PROCEDURE_ROUTES,
+  ...UPDATE_ROUTES,
 };
 
 export type Routes = typeof ROUTES;

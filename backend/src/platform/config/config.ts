@@ -74,6 +74,8 @@ export type RawConfig = z.infer<typeof ConfigSchema>;
 export interface Config extends Omit<RawConfig, 'DATABASE_URL' | 'JWT_SECRET'> {
   DATABASE_URL: string;
   JWT_SECRET: string;
+  /** Whether JWT_SECRET was generated here (no operator set it): instances on PostgreSQL then agree on one. */
+  JWT_SECRET_GENERATED: boolean;
 }
 
 export class ConfigError extends Error {

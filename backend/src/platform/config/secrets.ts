@@ -30,6 +30,7 @@ export function resolveConfig(raw: RawConfig): Config {
     ...raw,
     DATABASE_URL: raw.DATABASE_URL ?? `sqlite:${path.join(raw.DATA_DIR, 'opsdesk.db')}`,
     JWT_SECRET: raw.JWT_SECRET ?? secrets!.JWT_SECRET,
+    JWT_SECRET_GENERATED: !raw.JWT_SECRET,
   };
 }
 

@@ -106,7 +106,22 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
+export interface LeadershipTable {
+  name: string;
+  term: number;
+  holder: string;
+  since: number;
+}
+
 export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables {
+  server_secrets: ServerSecretsTable;
+  leadership: LeadershipTable;
   changes: ChangesTable;
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;

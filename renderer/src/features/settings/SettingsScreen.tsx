@@ -7,6 +7,7 @@ import { formatTime } from '../../lib/format';
 import { activateProfile, updateSettings, useSession } from '../auth/session';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { EnumSelect } from '../../ui/EnumSelect';
+import { UPDATE_CHANNELS } from '../../../../shared/domain/updates';
 import { Checkbox, CheckboxGroup } from '../../ui/form';
 import type { Action } from '../../ui/hooks';
 import { checkForUpdates, installUpdate, loadUpdates, removeProfile, useSettingsScreen } from './slice';
@@ -14,7 +15,6 @@ import { toast } from '../../ui/toasts';
 import { FirstRun } from '../auth/FirstRun';
 import { SecretStorageSection } from './SecretStorageSection';
 
-const UPDATE_CHANNELS = ['stable', 'beta'] as const;
 type Profile = ReturnType<typeof useSession.getState>['profiles'][number];
 
 function profileColumns(activeId: string | null, a: Action): Column<Profile>[] {

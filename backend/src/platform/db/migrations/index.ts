@@ -11,6 +11,8 @@ import { alertsListIndexes } from './0023_alerts_list_indexes';
 import { apiTokenRevocation } from './0031_api_token_revocation';
 import { oncall } from './0040_oncall';
 import { escalationPolicies } from './0041_escalation_policies';
+import { serverSecrets } from './0045_server_secrets';
+import { leadership } from './0046_leadership';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -33,5 +35,7 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0031_api_token_revocation': apiTokenRevocation(ctx),
     '0040_oncall': oncall(ctx),
     '0041_escalation_policies': escalationPolicies(ctx),
+    '0045_server_secrets': serverSecrets(ctx),
+    '0046_leadership': leadership(ctx),
   };
 }
