@@ -107,3 +107,33 @@ describe('two servers on one PostgreSQL database', () => {
     }
   });
 });
+
+describe('two servers on one PostgreSQL database, escalating', () => {
+  it('an unacknowledged alert escalates once per level, whichever instance ticks', { timeout: 60_000 }, async () => {
+    const { startServer } = await import('../app/server');
+    const { startMonitoringServer } = await import('../../test-support/monitoring');
+    // A on its real loops (alert tick every second) and B beside it on the same database and clock.
+    const env = await startMonitoringServer('postgres', { MONITORING_LOOPS: 'true', ALERT_TICK_SECONDS: '1', METRICS_INTERVAL_SECONDS: '3600', JWT_SECRET: 'a-shared-secret-for-two-instances-0123456789' });
+    const b = await startServer(env.server.config, { clock: env.clock });
+    try {
+      const fired = await env.server.api('POST', '/api/v1/integrations/generic', { token: env.ingestToken, body: { name: 'Disk almost full', severity: 'high', labels: { host: 'db-1' } } });
+      const id = fired.body.ids[0] as string;
+      const pages = async () =>
+        (await env.server.services.database.db.selectFrom('notification_deliveries').select(['target', 'escalation_level']).where('alert_id', '=', id).where('channel', '=', 'desktop').execute()).map((d) => `${Number(d.escalation_level)}:${d.target}`);
+      await sleep(2_500);
+      const level0 = await pages();
+      expect(level0.length).toBeGreaterThan(0);
+      // Past the first level's wait (the manuals' 30 minutes): several ticks on each instance.
+      env.clock.advance(31 * 60_000);
+      await sleep(3_500);
+      const after = await pages();
+      const level1 = after.filter((p) => p.startsWith('1:'));
+      expect(level1.length).toBeGreaterThan(0);
+      expect(new Set(level1).size).toBe(level1.length);
+      expect(after.filter((p) => p.startsWith('0:'))).toEqual(level0);
+    } finally {
+      await b.stop();
+      await env.server.dispose();
+    }
+  });
+});
