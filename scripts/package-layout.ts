@@ -60,7 +60,9 @@ export async function assembleLayout(dest: string): Promise<Layout> {
   mkdirSync(stage, { recursive: true });
   const candidates = ['out', 'resources'].flatMap((d) => walk(path.join(root, d)).map((f) => `${d}/${f}`)).concat('package.json');
   for (const f of selectAppFiles(candidates, config.files)) cpSync(path.join(root, f), path.join(stage, f));
-  for (const dir of productionPackages()) cpSync(dir, path.join(stage, path.relative(root, dir)), { recursive: true });
+  // Packages without their .bin links (electron-builder leaves them out too; they point outside the app).
+  const noBin = (src: string) => !src.split(path.sep).includes('.bin');
+  for (const dir of productionPackages()) cpSync(dir, path.join(stage, path.relative(root, dir)), { recursive: true, filter: noBin });
   const asar = path.join(dest, 'resources', 'app.asar');
   mkdirSync(path.dirname(asar), { recursive: true });
   const unpackDirs = config.asarUnpack.filter((p) => p.endsWith('/**')).map((p) => p.slice(0, -3));
