@@ -64,7 +64,9 @@ export class TicketQuery {
   async comments(principal: Principal, id: string): Promise<Comment[]> {
     await this.visibleRow(principal, id);
     const rows = await this.db.selectFrom('ticket_comments').selectAll().where('ticket_id', '=', id).orderBy('created_at').orderBy('id').execute();
-    return rows.map(toComment);
+    const deliveries = await this.db.selectFrom('outbound_mail').selectAll().where('ticket_id', '=', id).where('comment_id', 'is not', null).execute();
+    const byComment = new Map(deliveries.map((d) => [d.comment_id, d]));
+    return rows.map((r) => toComment(r, byComment.get(r.id) ?? null));
   }
 
   /** A visible ticket's history, in the order it happened. */

@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { OperationsTables } from '../../jobs/tables';
 import type { MonitoringTables } from '../../monitoring/tables';
+import type { MailTables } from '../../mail/tables';
 import type { HelpdeskTables } from '../../tickets/tables';
 
 /** Timestamps are epoch milliseconds (BIGINT on PostgreSQL, INTEGER on SQLite). Booleans are 0/1. */
@@ -103,7 +104,7 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
-export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables {
+export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, MailTables {
   changes: ChangesTable;
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;
