@@ -37,7 +37,7 @@ function mailIdentity(): { uid: number; gid: number; loginUser: string; internal
   return { uid: 65534, gid: 65534, loginUser: 'dovenull', internalUser: 'dovecot' };
 }
 
-export async function startDovecot(users: string[]): Promise<Dovecot> {
+export async function startDovecot(users: string[], options: { noIdle?: boolean } = {}): Promise<Dovecot> {
   if (!existsSync(DOVECOT)) throw new Error('Dovecot is not installed: apt-get install -y dovecot-imapd dovecot-lmtpd (.ci/run does)');
   const dir = tempDir('opsdesk-dovecot-');
   const id = mailIdentity();
@@ -100,6 +100,7 @@ protocol lmtp {
   postmaster_address = postmaster@example.test
 }
 lmtp_save_to_detail_mailbox = no
+${options.noIdle ? 'imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ UIDPLUS MOVE NAMESPACE' : ''}
 `;
   const confFile = path.join(dir, 'dovecot.conf');
   writeFileSync(confFile, conf);

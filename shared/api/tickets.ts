@@ -139,6 +139,7 @@ export const Comment = z.object({
 export type Comment = z.infer<typeof Comment>;
 
 export const MergeTicketRequest = z.object({ intoId: Id });
+export const RequesterQuery = z.object({ q: z.string().trim().max(LIMITS.search).default(''), limit: z.coerce.number().int().min(1).max(50).default(10) });
 export const CommentParams = z.object({ id: Id, commentId: Id });
 
 export const CreateCommentRequest = z.object({

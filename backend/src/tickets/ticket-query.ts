@@ -133,4 +133,19 @@ export class TicketQuery {
       nextCursor: rows.length > options.limit && last ? encodeCursor([sortName, Number(last.sort_key), Number(last.number)]) : null,
     };
   }
+
+  /** Requesters of the tickets the caller may see, most frequent first (completion in the new-ticket form). */
+  async requesters(principal: Principal, q: string, limit: number): Promise<{ name: string; email: string; tickets: number }[]> {
+    const scope = await this.access.scopeOf(principal);
+    if (!scope.all && scope.queueIds.length === 0) return [];
+    let query = this.db
+      .selectFrom('tickets')
+      .select((eb) => ['requester_email', eb.fn.max('requester_name').as('name'), eb.fn.countAll<number>().as('n')])
+      .groupBy('requester_email');
+    if (!scope.all) query = query.where('queue_id', 'in', scope.queueIds);
+    const needle = q.toLowerCase().replace(/[%_\\]/g, '');
+    if (needle) query = query.where((eb) => eb.or([eb(eb.fn('lower', ['requester_email']), 'like', `%${needle}%`), eb(eb.fn('lower', ['requester_name']), 'like', `%${needle}%`)]));
+    const rows = await query.orderBy('n', 'desc').orderBy('requester_email').limit(limit).execute();
+    return rows.map((r) => ({ name: String(r.name ?? ''), email: r.requester_email, tickets: Number(r.n) }));
+  }
 }

@@ -54,6 +54,16 @@ export const ConfigSchema = z.object({
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+  // The helpdesk's email channel (issue 13).
+  /** Fetch queue mailboxes over IMAP (false: tests drive it, or another process does). */
+  MAIL_FETCHER: bool.default(true),
+  MAIL_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  MAIL_IDLE_RECHECK_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  MAIL_RECONNECT_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  MAIL_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Fault injection for crash tests: wait this long between fetching a message and committing its ticket. */
+  MAIL_INGEST_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   CONFIG_FILE: z.string().optional(),
 });
 
