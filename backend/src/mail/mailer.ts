@@ -89,9 +89,8 @@ export class Mailer {
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) return;
     const attempts = row.attempts + 1;
-    let mailbox: MailboxSecrets | null = null;
     try {
-      mailbox = await this.mailboxes.secrets(row.queue_id);
+      const mailbox: MailboxSecrets | null = await this.mailboxes.secrets(row.queue_id);
       if (!mailbox) throw new PermanentFailure("The queue has no mailbox any more: there is no address to send from");
       let transport = transports.get(row.queue_id);
       if (!transport) {

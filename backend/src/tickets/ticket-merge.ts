@@ -47,7 +47,9 @@ export class TicketMerge {
       // The duplicate's description survives as a note on the target.
       const noteId = crypto.randomUUID();
       const note = { id: noteId, ticket_id: into.id, author_id: actor.userId, visibility: 'internal', body: `Merged from #${source.number} "${source.subject}" (${source.requester_name} <${source.requester_email}>):\n\n${source.description}`, created_at: now, source: 'app', author_email: null, html: null, flags: '[]' };
-      await trx.insertInto('ticket_comments').values(note).execute();
+      // The closed duplicate says where it went.
+      const link = { ...note, id: crypto.randomUUID(), ticket_id: source.id, body: `Merged into #${into.number} "${into.subject}". Its conversation continues there.` };
+      await trx.insertInto('ticket_comments').values([note, link]).execute();
       const cc = [...new Set([...(JSON.parse(into.cc) as string[]), ...(JSON.parse(source.cc) as string[]), ...(source.requester_email !== into.requester_email ? [source.requester_email] : [])])];
       const nextInto: TicketRow = { ...into, cc: JSON.stringify(cc), version: into.version + 1, updated_at: now };
       const nextSource: TicketRow = { ...source, ...SlaClock.onStatus(source, source.status as TicketStatus, 'closed', now), status: 'closed', closed_at: now, merged_into_id: into.id, version: source.version + 1, updated_at: now };
@@ -71,6 +73,7 @@ export class TicketMerge {
       for (const c of [...moved.map((m) => ({ ...m, ticket_id: into.id })), note]) {
         await this.changes.record(trx, { entity: 'comment', id: c.id, op: 'upsert', audience: intoAudience, data: toComment(c), actorId: actor.userId });
       }
+      await this.changes.record(trx, { entity: 'comment', id: link.id, op: 'upsert', audience: sourceAudience, data: toComment(link), actorId: actor.userId });
       const sourceTicket = toTicket(nextSource, now);
       const intoTicket = toTicket(nextInto, now);
       const s1 = await this.changes.record(trx, { entity: 'ticket', id: source.id, op: 'upsert', audience: sourceAudience, data: sourceTicket, actorId: actor.userId });
