@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { firstRun, worksTicket, editsOffline, sameFieldConflict } from './workstation/helpdesk';
 import { alertLiveAndAck, notificationClick, dashboardAndPalette, incidentWorkflow } from './workstation/oncall';
 import { backupWithLiveLog, maintenanceWizard, restoreBackup } from './workstation/operations';
+import { closeMailServers, emailLoop } from './workstation/mail';
 import { otherScreens, mfaSignIn } from './workstation/screens';
 import { closeSession, openSession, type Session } from './workstation/session';
 
@@ -13,7 +14,10 @@ let s: Session;
 beforeAll(async () => {
   s = await openSession();
 }, 120_000);
-afterAll(() => closeSession(s));
+afterAll(async () => {
+  await closeSession(s);
+  await closeMailServers();
+});
 
 // The steps build on each other: after the first failure the rest are skipped, not timed out.
 let broken = false;
@@ -50,4 +54,5 @@ describe('workstation UI', () => {
   step('creates an incident from an alert and walks it through its states to a review', incidentWorkflow, 60_000);
   step('every other main screen renders (screenshots in light and dark)', otherScreens, 60_000);
   step('signs in with the MFA step, with a clear error for a wrong code', mfaSignIn, 60_000);
+  step('email loop: a mailbox set up and tested, an email becomes a ticket live, a ticket from the form, the reply reaches Dovecot threaded, the answer reopens it; notes never leave', emailLoop, 180_000);
 });
