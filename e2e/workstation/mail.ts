@@ -117,4 +117,21 @@ export async function emailLoop({ page, backend, admin, go }: Session): Promise<
   const after = await dovecot.messages('rita');
   expect(after).toHaveLength(1);
   expect(relay.accepted.some((m) => m.raw.includes('SECRET-NOTE'))).toBe(false);
+
+  // A reply the SMTP server refuses shows its answer; Retry now sends it once.
+  relay.failNext(1, 550, '5.2.1 Mailbox temporarily disabled');
+  await page.getByLabel('Public reply').check();
+  await page.getByPlaceholder('Reply to the requester…').fill('We will call you this afternoon.');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  const failed = page.locator('[data-testid="delivery"][data-state="failed"]');
+  await failed.waitFor({ timeout: 30_000 });
+  expect(await failed.textContent()).toContain('Mailbox temporarily disabled');
+  await screenshots(page, '44-ticket-delivery-failed');
+  await failed.getByRole('button', { name: 'Retry now' }).click();
+  await expect.poll(async () => (await page.locator('[data-testid="delivery"][data-state="sent"]').count()), { timeout: 30_000 }).toBe(2);
+  const final = await until(async () => {
+    const m = await dovecot.messages('rita');
+    return m.length === 2 ? m : null;
+  }, 20_000, 'the retried reply');
+  expect(final.filter((m) => m.source.includes('call you this afternoon'))).toHaveLength(1);
 }
