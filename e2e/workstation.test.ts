@@ -53,6 +53,7 @@ describe('workstation UI', () => {
   step('restores a backup after the typed confirmation', restoreBackup, 120_000);
   step('creates an incident from an alert and walks it through its states to a review', incidentWorkflow, 60_000);
   step('every other main screen renders (screenshots in light and dark)', otherScreens, 60_000);
-  step('signs in with the MFA step, with a clear error for a wrong code', mfaSignIn, 60_000);
   step('email loop: a mailbox set up and tested, an email becomes a ticket live, a ticket from the form, the reply reaches Dovecot threaded, the answer reopens it; notes never leave', emailLoop, 180_000);
+  // Last: it leaves the session signed in as an agent.
+  step('signs in with the MFA step, with a clear error for a wrong code', mfaSignIn, 60_000);
 });
