@@ -7,6 +7,7 @@ import { firstRun, worksTicket, editsOffline, sameFieldConflict } from './workst
 import { alertLiveAndAck, notificationClick, dashboardAndPalette, incidentWorkflow } from './workstation/oncall';
 import { oncallSchedules } from './workstation/oncall-schedules';
 import { backupWithLiveLog, maintenanceWizard, restoreBackup } from './workstation/operations';
+import { closeMailServers, emailLoop } from './workstation/mail';
 import { otherScreens, mfaSignIn } from './workstation/screens';
 import { apiTokenAndKeychainNotice } from './workstation/security';
 import { closeSession, openSession, type Session } from './workstation/session';
@@ -15,7 +16,10 @@ let s: Session;
 beforeAll(async () => {
   s = await openSession();
 }, 120_000);
-afterAll(() => closeSession(s));
+afterAll(async () => {
+  await closeSession(s);
+  await closeMailServers();
+});
 
 // The steps build on each other: after the first failure the rest are skipped, not timed out.
 let broken = false;
@@ -53,5 +57,7 @@ describe('workstation UI', () => {
   step('builds a weekly rotation with an override, sees it in the calendar, the status bar and the policy preview', oncallSchedules, 90_000);
   step('every other main screen renders (screenshots in light and dark)', otherScreens, 60_000);
   step('an admin issues an API token with the default 90-day lifetime and sees its expiry and last use; Settings shows where tokens are kept', apiTokenAndKeychainNotice, 60_000);
+  step('email loop: a mailbox set up and tested, an email becomes a ticket live, a ticket from the form, the reply reaches Dovecot threaded, the answer reopens it; notes never leave', emailLoop, 180_000);
+  // Last: it leaves the session signed in as an agent.
   step('signs in with the MFA step, with a clear error for a wrong code', mfaSignIn, 60_000);
 });

@@ -32,6 +32,8 @@ export const Tags = z.array(Tag).max(LIMITS.tags);
 
 export const Requester = z.object({ name: z.string().trim().min(1).max(LIMITS.requesterName), email: Email });
 
+export const TICKET_SOURCES = ['app', 'email'] as const;
+
 export const TicketSla = z.object({
   /** Derived when the record was produced; clients re-derive it from the due times below. */
   state: SlaState,
@@ -65,6 +67,12 @@ export const Ticket = z.object({
   closedAt: Timestamp.nullable(),
   version: z.number().int(),
   sla: TicketSla,
+  /** Where it came from: created in the app (or the API) or by an email to the queue's mailbox. */
+  source: z.enum(TICKET_SOURCES).default('app'),
+  /** Addresses copied on public replies (from the customer's email). */
+  cc: z.array(z.string()).default([]),
+  /** Set when this ticket was merged into another: that ticket carries its comments and history now. */
+  mergedIntoId: Id.nullable().default(null),
 });
 export type Ticket = z.infer<typeof Ticket>;
 
@@ -95,6 +103,23 @@ export const UpdateTicketRequest = TicketChanges.partial().extend({ version: z.n
 export type UpdateTicketRequest = z.infer<typeof UpdateTicketRequest>;
 
 export const COMMENT_VISIBILITIES = ['public', 'internal'] as const;
+/** queued → sending → sent; a failed attempt is retrying until the attempts run out, then failed. */
+export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'retrying', 'failed'] as const;
+export const DeliveryState = z.enum(DELIVERY_STATES);
+export type DeliveryState = z.infer<typeof DeliveryState>;
+export const CommentDelivery = z.object({
+  state: DeliveryState,
+  to: z.array(z.string()),
+  attempts: z.number().int(),
+  /** The SMTP server's answer to the last failed attempt. */
+  error: z.string().nullable(),
+  messageId: z.string(),
+  sentAt: Timestamp.nullable(),
+  nextAttemptAt: Timestamp.nullable(),
+});
+export type CommentDelivery = z.infer<typeof CommentDelivery>;
+/** Why an emailed comment needs a look: the MIME did not parse (kept raw), too large, an auto-reply. */
+export const COMMENT_FLAGS = ['malformed', 'oversized', 'auto'] as const;
 export const Comment = z.object({
   id: Id,
   ticketId: Id,
@@ -102,8 +127,20 @@ export const Comment = z.object({
   visibility: z.enum(COMMENT_VISIBILITIES),
   body: z.string(),
   createdAt: Timestamp,
+  source: z.enum(TICKET_SOURCES).default('app'),
+  /** The sender's address of a comment that came by email. */
+  authorEmail: z.string().nullable().default(null),
+  /** Sanitized HTML of an emailed comment (no scripts, handlers, styles or remote content). */
+  html: z.string().nullable().default(null),
+  flags: z.array(z.enum(COMMENT_FLAGS)).default([]),
+  /** A public reply's email to the requester; null for notes and for comments that came in by email. */
+  delivery: CommentDelivery.nullable().default(null),
 });
 export type Comment = z.infer<typeof Comment>;
+
+export const MergeTicketRequest = z.object({ intoId: Id });
+export const RequesterQuery = z.object({ q: z.string().trim().max(LIMITS.search).default(''), limit: z.coerce.number().int().min(1).max(50).default(10) });
+export const CommentParams = z.object({ id: Id, commentId: Id });
 
 export const CreateCommentRequest = z.object({
   body: z.string().trim().min(1).max(LIMITS.comment),
@@ -114,7 +151,7 @@ export const TicketEvent = z.object({
   id: z.number().int(),
   ticketId: Id,
   actorId: Id.nullable(),
-  kind: z.enum(['created', 'changed', 'commented', 'sla_breached']),
+  kind: z.enum(['created', 'changed', 'commented', 'sla_breached', 'merged', 'emailed']),
   field: z.string().nullable(),
   from: z.unknown(),
   to: z.unknown(),

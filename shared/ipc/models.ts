@@ -58,6 +58,28 @@ export const TicketSummary = z.object({
 });
 export type TicketSummary = z.infer<typeof TicketSummary>;
 
+/** A comment's email side: how it came in (an emailed reply) or went out (a public reply's delivery). */
+export const CommentEmail = z.object({
+  source: z.enum(['app', 'email']).default('app'),
+  authorEmail: z.string().nullable().default(null),
+  /** Sanitized by the server (no scripts, handlers, styles, remote images). */
+  html: z.string().nullable().default(null),
+  flags: z.array(z.string()).default([]),
+  delivery: z
+    .object({
+      state: z.enum(['queued', 'sending', 'sent', 'retrying', 'failed']),
+      to: z.array(z.string()),
+      attempts: z.number().int(),
+      error: z.string().nullable(),
+      messageId: z.string(),
+      sentAt: Timestamp.nullable(),
+      nextAttemptAt: Timestamp.nullable(),
+    })
+    .nullable()
+    .default(null),
+});
+export type CommentEmail = z.infer<typeof CommentEmail>;
+
 export const Comment = z.object({
   id: Id,
   ticketId: Id,
@@ -68,6 +90,7 @@ export const Comment = z.object({
   internal: z.boolean(),
   createdAt: Timestamp,
   pending: z.boolean(),
+  email: CommentEmail.nullable().default(null),
 });
 export type Comment = z.infer<typeof Comment>;
 
@@ -112,7 +135,16 @@ export const TicketFilter = z
 export type TicketFilter = z.infer<typeof TicketFilter>;
 
 export const TicketChanges = z
-  .object({ status: TicketStatus, priority: Priority, assigneeId: Id.nullable(), tags: z.array(Tag).max(30), subject: z.string().trim().min(1).max(300) })
+  .object({
+    status: TicketStatus,
+    priority: Priority,
+    assigneeId: Id.nullable(),
+    tags: z.array(Tag).max(30),
+    subject: z.string().trim().min(1).max(300),
+    /** Move to another queue (the server unassigns an assignee who cannot work there). */
+    queueId: Id,
+    description: z.string().max(20_000),
+  })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
 export type TicketChanges = z.infer<typeof TicketChanges>;

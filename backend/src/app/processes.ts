@@ -34,8 +34,19 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick(), { once: true });
   const syncEvery = services.maintenance.syncEveryMs;
   if (syncEvery) lifecycle.every('maintenance-mode', syncEvery, () => services.maintenance.sync(), { immediate: true });
+  registerMail(services);
   registerOperations(services, services.workerService);
   return { services, live };
+}
+
+/** The email channel: the IMAP fetcher (one connection per enabled mailbox) and the SMTP sender's retry loop. */
+function registerMail(services: Services): void {
+  const { lifecycle, config } = services;
+  if (config.MAIL_FETCHER) {
+    lifecycle.onStart('mail-fetcher', () => services.mailFetcher.start());
+    lifecycle.onStop('mail-fetcher', () => services.mailFetcher.stop());
+  }
+  lifecycle.every('mail-outbound', 5000, () => services.mailer.sendDue(), { immediate: true });
 }
 
 /** A CLI command: the services without background work. */

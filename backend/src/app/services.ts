@@ -51,6 +51,11 @@ import type { SilenceService } from '../silences/silence-service';
 import type { SlaPolicies } from '../sla/sla-policies';
 import type { SlaWatcher } from '../sla/sla-watcher';
 import type { ChangeFeed } from '../sync/change-feed';
+import type { MailFetcher } from '../mail/imap-fetcher';
+import type { InboundProcessor } from '../mail/inbound-processor';
+import type { Mailer } from '../mail/mailer';
+import type { MailboxService } from '../mail/mailbox-service';
+import type { TicketMerge } from '../tickets/ticket-merge';
 import type { TicketQuery } from '../tickets/ticket-query';
 import type { TicketService } from '../tickets/ticket-service';
 import type { UserRepository } from '../users/user-repository';
@@ -94,6 +99,12 @@ export interface Services {
   slaWatcher: SlaWatcher;
   tickets: TicketService;
   ticketQuery: TicketQuery;
+  ticketMerge: TicketMerge;
+  /** The email channel: queue mailboxes, the IMAP fetcher, inbound processing, the SMTP sender. */
+  mailboxes: MailboxService;
+  mailFetcher: MailFetcher;
+  inboundMail: InboundProcessor;
+  mailer: Mailer;
   views: ViewService;
   // monitoring, alerting, incidents
   metricStore: MetricStore;

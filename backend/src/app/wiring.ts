@@ -42,6 +42,13 @@ import { SilenceService } from '../silences/silence-service';
 import { SlaPolicies } from '../sla/sla-policies';
 import { SlaWatcher } from '../sla/sla-watcher';
 import { ChangeFeed } from '../sync/change-feed';
+import { MailFetcher } from '../mail/imap-fetcher';
+import { InboundProcessor } from '../mail/inbound-processor';
+import { Mailer } from '../mail/mailer';
+import { MailboxService } from '../mail/mailbox-service';
+import { SecretBox } from '../mail/secret-box';
+import { TicketMail } from '../mail/ticket-mail';
+import { TicketMerge } from '../tickets/ticket-merge';
 import { TicketQuery } from '../tickets/ticket-query';
 import { TicketService } from '../tickets/ticket-service';
 import { UserRepository } from '../users/user-repository';
@@ -132,15 +139,33 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const queueAccess = new QueueAccess(db);
   const ticketSearch = new TicketSearchIndex(database.dialect);
   const sla = new SlaPolicies(db, audit, clock);
+  // The mailbox changes restart the fetcher, built after it: a callback breaks the cycle.
+  const mailboxes: MailboxService = new MailboxService(db, new SecretBox(config.JWT_SECRET), audit, clock, (queueId) => mailFetcher.refresh(queueId));
+  const mailer = new Mailer(db, mailboxes, changes, events, clock, { maxAttempts: config.MAIL_MAX_ATTEMPTS, retryBaseMs: config.MAIL_RETRY_BASE_SECONDS * 1000, staleSendingMs: 120_000, globalSmtpUrl: config.SMTP_URL }, (round) => lifecycle.run('mail-outbound', round));
+  const ticketMail = new TicketMail(clock, () => mailer.kick());
+  const tickets = new TicketService(db, queueAccess, ticketSearch, sla, changes, events, clock, ticketMail);
+  const inboundMail = new InboundProcessor(db, tickets, ticketMail, clock);
+  const mailFetcher: MailFetcher = new MailFetcher(mailboxes, inboundMail, logger, {
+    pollMs: config.MAIL_POLL_SECONDS * 1000,
+    idleRecheckMs: config.MAIL_IDLE_RECHECK_SECONDS * 1000,
+    reconnectMs: config.MAIL_RECONNECT_SECONDS * 1000,
+    ingestDelayMs: config.MAIL_INGEST_DELAY_MS,
+    maxFailures: 3,
+  }, (what, err) => lifecycle.report(what, err));
   const helpdesk = {
     queueAccess,
     ticketSearch,
     sla,
     queues: new QueueService(db, queueAccess, changes, events, audit, clock, rooms),
     slaWatcher: new SlaWatcher(db, changes, events, clock),
-    tickets: new TicketService(db, queueAccess, ticketSearch, sla, changes, events, clock),
+    tickets,
     ticketQuery: new TicketQuery(db, queueAccess, ticketSearch, clock),
+    ticketMerge: new TicketMerge(db, queueAccess, ticketSearch, changes, events, clock),
     views: new ViewService(db, changes, clock),
+    mailboxes,
+    mailer,
+    inboundMail,
+    mailFetcher,
   };
 
   // on-call schedules (escalation pages who they name)

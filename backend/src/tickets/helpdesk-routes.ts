@@ -1,3 +1,4 @@
+import { mailRoutes } from '../mail/mail-routes';
 import { queueRoutes } from '../queues/queue-routes';
 import { slaRoutes } from '../sla/sla-routes';
 import { syncRoutes } from '../sync/sync-routes';
@@ -5,4 +6,4 @@ import { viewRoutes } from '../views/view-routes';
 import { ticketRoutes } from './ticket-routes';
 
 /** The helpdesk's route plugins, mounted under /api/v1 by app.ts. */
-export const HELPDESK_ROUTES = [queueRoutes, ticketRoutes, slaRoutes, viewRoutes, syncRoutes];
+export const HELPDESK_ROUTES = [queueRoutes, ticketRoutes, mailRoutes, slaRoutes, viewRoutes, syncRoutes];

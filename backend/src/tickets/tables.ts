@@ -53,6 +53,12 @@ export interface TicketsTable {
   resolution_breached_at: number | null;
   /** The nearest running deadline, or DUE_NONE when no timer runs: sort key for `sort=due`. */
   due_sort: number;
+  /** app | email (0050). */
+  source: Generated<string>;
+  /** JSON array of addresses copied on replies (0050). */
+  cc: Generated<string>;
+  /** Set when this ticket was merged into another (0050). */
+  merged_into_id: string | null;
 }
 
 export interface TicketTagsTable {
@@ -67,6 +73,14 @@ export interface TicketCommentsTable {
   visibility: string;
   body: string;
   created_at: number;
+  /** app | email (0050). */
+  source: Generated<string>;
+  /** The requester's address for a comment that came by email (0050). */
+  author_email: string | null;
+  /** The sanitized HTML of an emailed comment (0050). */
+  html: string | null;
+  /** JSON array: malformed, oversized, auto (0050). */
+  flags: Generated<string>;
 }
 
 export interface TicketEventsTable {

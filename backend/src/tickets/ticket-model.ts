@@ -1,11 +1,13 @@
 import type { Selectable } from 'kysely';
-import type { Comment, Ticket, TicketEvent, TicketPriority, TicketStatus } from '../../../shared/api/tickets';
+import type { Comment, CommentDelivery, Ticket, TicketEvent, TicketPriority, TicketStatus } from '../../../shared/api/tickets';
 import { SlaClock } from '../sla/sla-clock';
+import type { OutboundMailTable } from '../mail/tables';
 import type { TicketCommentsTable, TicketEventsTable, TicketsTable } from './tables';
 
 export type TicketRow = Selectable<TicketsTable>;
 export type CommentRow = Selectable<TicketCommentsTable>;
 export type TicketEventRow = Selectable<TicketEventsTable>;
+export type OutboundMailRow = Selectable<OutboundMailTable>;
 
 export const PRIORITY_RANK: Record<TicketPriority, number> = { low: 1, medium: 2, high: 3, critical: 4 };
 
@@ -40,6 +42,9 @@ export const TICKET_COLUMNS = [
   'response_breached_at',
   'resolution_breached_at',
   'due_sort',
+  'source',
+  'cc',
+  'merged_into_id',
 ] as const satisfies readonly (keyof TicketsTable)[];
 
 export function toTicket(r: TicketRow, now: number): Ticket {
@@ -72,10 +77,13 @@ export function toTicket(r: TicketRow, now: number): Ticket {
       firstResponseBreachedAt: r.response_breached_at,
       resolutionBreachedAt: r.resolution_breached_at,
     },
+    source: r.source as Ticket['source'],
+    cc: JSON.parse(r.cc) as string[],
+    mergedIntoId: r.merged_into_id,
   };
 }
 
-export function toComment(r: CommentRow): Comment {
+export function toComment(r: CommentRow, delivery: OutboundMailRow | null = null): Comment {
   return {
     id: r.id,
     ticketId: r.ticket_id,
@@ -83,6 +91,23 @@ export function toComment(r: CommentRow): Comment {
     visibility: r.visibility as Comment['visibility'],
     body: r.body,
     createdAt: Number(r.created_at),
+    source: r.source as Comment['source'],
+    authorEmail: r.author_email,
+    html: r.html,
+    flags: JSON.parse(r.flags) as Comment['flags'],
+    delivery: delivery ? toDelivery(delivery) : null,
+  };
+}
+
+export function toDelivery(d: OutboundMailRow): CommentDelivery {
+  return {
+    state: d.state as CommentDelivery['state'],
+    to: [...(JSON.parse(d.to_addresses) as string[]), ...(JSON.parse(d.cc_addresses) as string[])],
+    attempts: d.attempts,
+    error: d.last_error,
+    messageId: d.message_id,
+    sentAt: d.sent_at === null ? null : Number(d.sent_at),
+    nextAttemptAt: d.next_attempt_at === null ? null : Number(d.next_attempt_at),
   };
 }
 

@@ -64,7 +64,9 @@ export class TicketQuery {
   async comments(principal: Principal, id: string): Promise<Comment[]> {
     await this.visibleRow(principal, id);
     const rows = await this.db.selectFrom('ticket_comments').selectAll().where('ticket_id', '=', id).orderBy('created_at').orderBy('id').execute();
-    return rows.map(toComment);
+    const deliveries = await this.db.selectFrom('outbound_mail').selectAll().where('ticket_id', '=', id).where('comment_id', 'is not', null).execute();
+    const byComment = new Map(deliveries.map((d) => [d.comment_id, d]));
+    return rows.map((r) => toComment(r, byComment.get(r.id) ?? null));
   }
 
   /** A visible ticket's history, in the order it happened. */
@@ -130,5 +132,20 @@ export class TicketQuery {
       items: page.map((r) => toTicket(r, now)),
       nextCursor: rows.length > options.limit && last ? encodeCursor([sortName, Number(last.sort_key), Number(last.number)]) : null,
     };
+  }
+
+  /** Requesters of the tickets the caller may see, most frequent first (completion in the new-ticket form). */
+  async requesters(principal: Principal, q: string, limit: number): Promise<{ name: string; email: string; tickets: number }[]> {
+    const scope = await this.access.scopeOf(principal);
+    if (!scope.all && scope.queueIds.length === 0) return [];
+    let query = this.db
+      .selectFrom('tickets')
+      .select((eb) => ['requester_email', eb.fn.max('requester_name').as('name'), eb.fn.countAll<number>().as('n')])
+      .groupBy('requester_email');
+    if (!scope.all) query = query.where('queue_id', 'in', scope.queueIds);
+    const needle = q.toLowerCase().replace(/[%_\\]/g, '');
+    if (needle) query = query.where((eb) => eb.or([eb(eb.fn('lower', ['requester_email']), 'like', `%${needle}%`), eb(eb.fn('lower', ['requester_name']), 'like', `%${needle}%`)]));
+    const rows = await query.orderBy('n', 'desc').orderBy('requester_email').limit(limit).execute();
+    return rows.map((r) => ({ name: String(r.name ?? ''), email: r.requester_email, tickets: Number(r.n) }));
   }
 }

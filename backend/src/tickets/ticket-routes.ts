@@ -22,7 +22,7 @@ function withEtag(reply: FastifyReply, ticket: Ticket): Ticket {
 }
 
 /** Tickets: list/search, read, create, edit with optimistic concurrency, comments, history, bulk. */
-export function ticketRoutes(s: Pick<Services, 'guard' | 'tickets' | 'ticketQuery' | 'views'>) {
+export function ticketRoutes(s: Pick<Services, 'guard' | 'tickets' | 'ticketQuery' | 'ticketMerge' | 'mailer' | 'views'>) {
   return routePlugin(TICKET_ROUTES, s.guard, {
     'tickets.list': {
       options: { fastify: { serializerCompiler: plainJson } },
@@ -57,5 +57,15 @@ export function ticketRoutes(s: Pick<Services, 'guard' | 'tickets' | 'ticketQuer
     'tickets.comments.list': (req) => s.ticketQuery.comments(principalOf(req), req.params.id),
     'tickets.comments.create': async (req) => (await s.tickets.comment(principalOf(req), req.params.id, req.body)).comment,
     'tickets.events.list': (req) => s.ticketQuery.events(principalOf(req), req.params.id),
+    'tickets.merge': (req) => s.ticketMerge.merge(principalOf(req), req.params.id, req.body.intoId),
+    'tickets.comments.retryDelivery': async (req) => {
+      const principal = principalOf(req);
+      await s.ticketQuery.get(principal, req.params.id);
+      await s.mailer.retry(req.params.id, req.params.commentId);
+      const comment = (await s.ticketQuery.comments(principal, req.params.id)).find((c) => c.id === req.params.commentId);
+      if (!comment) throw new AppError('not_found', 'Comment not found');
+      return comment;
+    },
+    'requesters.list': (req) => s.ticketQuery.requesters(principalOf(req), req.query.q, req.query.limit),
   });
 }

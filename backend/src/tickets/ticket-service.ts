@@ -23,9 +23,35 @@ import type { TicketSearchIndex } from '../search/fts';
 import { SlaClock, type SlaFields } from '../sla/sla-clock';
 import type { SlaPolicies } from '../sla/sla-policies';
 import type { Audience, ChangeFeed } from '../sync/change-feed';
-import { PRIORITY_RANK, TICKET_COLUMNS, toComment, toTicket, type TicketRow } from './ticket-model';
+import { PRIORITY_RANK, TICKET_COLUMNS, toComment, toTicket, type CommentRow, type OutboundMailRow, type TicketRow } from './ticket-model';
 
-type Actor = Pick<Principal, 'userId' | 'email' | 'role'>;
+/** Who writes: a signed-in user, or the system (the mail fetcher) with no user id. */
+export type Actor = { userId: string | null; email: string | null; role: Principal['role'] | 'system' };
+export const SYSTEM_ACTOR: Actor = { userId: null, email: null, role: 'system' };
+
+/** What the email channel adds inside a ticket write's transaction (mail/ticket-mail.ts). */
+export interface TicketMailHooks {
+  /** A public reply by an agent: queue its email; answers the delivery shown on the comment. */
+  onPublicReply(trx: Kysely<Database>, ticket: TicketRow, comment: CommentRow): Promise<OutboundMailRow | null>;
+  /** After commit: something was queued, send it now. */
+  kick(): void;
+}
+
+export interface CreateOptions {
+  source?: 'app' | 'email';
+  cc?: string[];
+  /** Runs inside the ticket's transaction (the mail fetcher records the message there). */
+  within?: (trx: Kysely<Database>, ticket: Ticket) => Promise<void>;
+}
+
+export interface CommentInput {
+  body: string;
+  visibility: 'public' | 'internal';
+  /** By email from the requester: no outbound mail, no first-response stop, reopens a resolved or pending ticket. */
+  fromRequester?: { email: string; html: string | null; flags: string[] };
+}
+
+const eventActor = (a: Actor) => (a.userId ? { id: a.userId, email: a.email } : null);
 
 interface Published {
   event: LiveEvent;
@@ -48,15 +74,16 @@ export class TicketService {
     private readonly changes: ChangeFeed,
     private readonly events: EventHub,
     private readonly clock: Clock,
+    private readonly mail: TicketMailHooks | null = null,
   ) {}
 
-  async create(actor: Actor, input: CreateTicketRequest): Promise<Ticket> {
+  async create(actor: Actor, input: CreateTicketRequest, options: CreateOptions = {}): Promise<Ticket> {
     const now = this.clock.now();
     const out: Published[] = [];
     const ticket = await this.db.transaction().execute(async (trx) => {
       await this.changes.lock(trx);
       await this.assertQueue(trx, input.queueId);
-      if (actor.role === 'agent' && !(await this.access.memberships(actor.userId, trx)).includes(input.queueId)) {
+      if (actor.role === 'agent' && !(await this.access.memberships(actor.userId!, trx)).includes(input.queueId)) {
         throw new AppError('forbidden', 'You can only create tickets in queues you belong to');
       }
       if (input.assigneeId) await this.assertAssignee(trx, input.assigneeId, input.queueId);
@@ -87,6 +114,9 @@ export class TicketService {
         closed_at: null,
         version: 1,
         ...SlaClock.start(now, await this.sla.targets(input.priority, trx)),
+        source: options.source ?? 'app',
+        cc: JSON.stringify(options.cc ?? []),
+        merged_into_id: null,
       };
       await trx.insertInto('tickets').values(row).execute();
       if (tags.length) await trx.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: row.id, tag }))).execute();
@@ -98,7 +128,8 @@ export class TicketService {
       const ticket = toTicket(row, now);
       const audience = ticketAudience(row.queue_id);
       const seq = await this.changes.record(trx, { entity: 'ticket', id: row.id, op: 'upsert', audience, data: ticket, actorId: actor.userId });
-      out.push({ event: { type: 'ticket.created', seq, actor: { id: actor.userId, email: actor.email }, data: ticket, at: now }, audience });
+      out.push({ event: { type: 'ticket.created', seq, actor: eventActor(actor), data: ticket, at: now }, audience });
+      await options.within?.(trx, ticket);
       return ticket;
     });
     this.publish(out);
@@ -198,41 +229,67 @@ export class TicketService {
         const comments = await trx.selectFrom('ticket_comments').selectAll().where('ticket_id', '=', id).orderBy('created_at').execute();
         for (const c of comments) await this.changes.record(trx, { entity: 'comment', id: c.id, op: 'upsert', audience, data: toComment(c), actorId: actor.userId });
       }
-      out.push({ event: { type: 'ticket.updated', seq, actor: { id: actor.userId, email: actor.email }, data: ticket, at: now }, audience });
+      out.push({ event: { type: 'ticket.updated', seq, actor: eventActor(actor), data: ticket, at: now }, audience });
       return ticket;
     });
     this.publish(out);
     return ticket;
   }
 
-  /** Comments are append-only. The first public reply stops the first-response timer. */
-  async comment(actor: Actor, ticketId: string, input: { body: string; visibility: 'public' | 'internal' }): Promise<{ comment: Comment; ticket: Ticket }> {
+  /**
+   * Comments are append-only. An agent's first public reply stops the first-response timer and is
+   * emailed to the requester; a reply from the requester reopens a resolved or pending ticket.
+   */
+  async comment(
+    actor: Actor,
+    ticketId: string,
+    input: CommentInput,
+    within?: (trx: Kysely<Database>, result: { comment: Comment; ticket: Ticket }) => Promise<void>,
+  ): Promise<{ comment: Comment; ticket: Ticket }> {
     const out: Published[] = [];
+    let queued = false;
     const result = await this.db.transaction().execute(async (trx) => {
       await this.changes.lock(trx);
       const before = await this.visibleRowForWrite(trx, actor, ticketId);
       if (before.status === 'closed') throw new AppError('unprocessable', 'This ticket is closed; reopen is not possible, open a new ticket');
       const now = this.clock.now();
-      const row = { id: uuid(), ticket_id: ticketId, author_id: actor.userId, visibility: input.visibility, body: input.body, created_at: now };
+      const req = input.fromRequester;
+      const row: CommentRow = {
+        id: uuid(), ticket_id: ticketId, author_id: actor.userId, visibility: input.visibility, body: input.body, created_at: now,
+        source: req ? 'email' : 'app', author_email: req?.email ?? null, html: req?.html ?? null, flags: JSON.stringify(req?.flags ?? []),
+      };
       await trx.insertInto('ticket_comments').values(row).execute();
       await this.search.appendComment(trx, before, input.body);
       let next: TicketRow = { ...before, updated_at: now };
-      if (input.visibility === 'public') next = { ...next, ...SlaClock.onPublicReply(next, now) };
+      const history: { field: string; from: unknown; to: unknown }[] = [];
+      if (input.visibility === 'public' && !req) next = { ...next, ...SlaClock.onPublicReply(next, now) };
+      if (req && (before.status === 'resolved' || before.status === 'pending')) {
+        // The customer answered: the ticket is open again and its clock runs.
+        next = { ...next, ...SlaClock.onStatus(next, before.status as TicketStatus, 'open', now), status: 'open', resolved_at: null, version: before.version + 1 };
+        history.push({ field: 'status', from: before.status, to: 'open' });
+      }
       const { id: _id, number: _n, ...values } = next;
       await trx.updateTable('tickets').set(values).where('id', '=', ticketId).execute();
       await trx
         .insertInto('ticket_events')
-        .values({ ticket_id: ticketId, actor_id: actor.userId, kind: 'commented', field: null, old_value: null, new_value: JSON.stringify({ commentId: row.id, visibility: row.visibility }), at: now })
+        .values([
+          { ticket_id: ticketId, actor_id: actor.userId, kind: 'commented', field: null, old_value: null, new_value: JSON.stringify({ commentId: row.id, visibility: row.visibility }), at: now },
+          ...history.map((h) => ({ ticket_id: ticketId, actor_id: actor.userId, kind: 'changed', field: h.field, old_value: JSON.stringify(h.from), new_value: JSON.stringify(h.to), at: now })),
+        ])
         .execute();
-      const comment = toComment(row);
+      const delivery = input.visibility === 'public' && !req && this.mail ? await this.mail.onPublicReply(trx, next, row) : null;
+      queued = delivery !== null;
+      const comment = toComment(row, delivery);
       const ticket = toTicket(next, now);
       const audience = ticketAudience(before.queue_id);
       await this.changes.record(trx, { entity: 'ticket', id: ticketId, op: 'upsert', audience, data: ticket, actorId: actor.userId });
       const seq = await this.changes.record(trx, { entity: 'comment', id: row.id, op: 'upsert', audience, data: comment, actorId: actor.userId });
-      out.push({ event: { type: 'ticket.commented', seq, actor: { id: actor.userId, email: actor.email }, data: { comment, ticket }, at: now }, audience });
+      out.push({ event: { type: 'ticket.commented', seq, actor: eventActor(actor), data: { comment, ticket }, at: now }, audience });
+      await within?.(trx, { comment, ticket });
       return { comment, ticket };
     });
     this.publish(out);
+    if (queued) this.mail?.kick();
     return result;
   }
 
@@ -254,7 +311,7 @@ export class TicketService {
   private async visibleRowForWrite(trx: Kysely<Database>, actor: Actor, id: string): Promise<TicketRow> {
     const row = await trx.selectFrom('tickets').select(TICKET_COLUMNS).where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('Ticket');
-    if (actor.role === 'agent' && !(await this.access.memberships(actor.userId, trx)).includes(row.queue_id)) throw notFound('Ticket');
+    if (actor.role === 'agent' && !(await this.access.memberships(actor.userId!, trx)).includes(row.queue_id)) throw notFound('Ticket');
     return row;
   }
 

@@ -143,10 +143,14 @@ export class Cache {
         else this.tickets.upsertRow(ticketRowFromServer(data));
         onTicket?.(change.id);
         return;
-      case 'comment':
-        if (del) this.tickets.removeComment(change.id);
-        else this.tickets.upsertComment(commentRowFromServer(data));
+      case 'comment': {
+        if (del) return this.tickets.removeComment(change.id);
+        // A comment can change on its own (its email's delivery state): its ticket's viewers refresh.
+        const row = commentRowFromServer(data);
+        this.tickets.upsertComment(row);
+        onTicket?.(row.ticket_id);
         return;
+      }
       case 'ticket_event':
         if (del) this.tickets.removeEvent(change.id);
         else this.tickets.putEvent(data);

@@ -51,7 +51,7 @@ describe('cache migrations', () => {
     migrateCache(db, 3);
     const insert = db.prepare("INSERT INTO tickets (id, number, subject, status, priority, priority_rank, created_at, updated_at) VALUES (?, ?, ?, 'open', 'low', 0, 1, 1)");
     insert.run('t1', 1, 'Printer on fire');
-    expect(migrateCache(db)).toEqual([4]);
+    expect(migrateCache(db, 4)).toEqual([4]);
     const hits = (q: string) => db.prepare('SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?').all(q).length;
     expect(hits('printer')).toBe(1);
     db.prepare("INSERT INTO meta (key, value) VALUES ('fts.deferred', '1')").run();
@@ -63,6 +63,14 @@ describe('cache migrations', () => {
     db.prepare("UPDATE tickets SET subject = 'Scanner fixed' WHERE id = 't2'").run();
     expect(hits('fixed')).toBe(1);
     expect(db.prepare("INSERT INTO tickets_fts(tickets_fts, rank) VALUES ('integrity-check', 1)").run().changes).toBeGreaterThanOrEqual(0);
+  });
+
+  it('0005 gives comments a column for their email facts (source, sender, HTML, delivery)', () => {
+    const db = new Database(':memory:');
+    migrateCache(db, 4);
+    expect(migrateCache(db)).toEqual([5]);
+    const cols = (db.prepare("SELECT name FROM pragma_table_info('comments')").all() as { name: string }[]).map((c) => c.name);
+    expect(cols).toContain('email');
   });
 
   it('running again applies nothing', () => {

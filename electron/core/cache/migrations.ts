@@ -178,6 +178,14 @@ export const CACHE_MIGRATIONS: CacheMigration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'email facts of comments',
+    up(db) {
+      // JSON: where the comment came from (app or email), the sender, sanitized HTML, flags and the delivery of a public reply.
+      db.exec(`ALTER TABLE comments ADD COLUMN email TEXT`);
+    },
+  },
 ];
 
 export const LATEST_CACHE_VERSION = CACHE_MIGRATIONS[CACHE_MIGRATIONS.length - 1]!.version;

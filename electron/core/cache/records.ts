@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Alert, Incident, Job, PRIORITIES, Queue, Runbook, SlaState, TicketStatus, Priority, UserRef, type SavedView, type Silence } from '../../../shared/ipc';
+import { Alert, CommentEmail, Incident, Job, PRIORITIES, Queue, Runbook, SlaState, TicketStatus, Priority, UserRef, type SavedView, type Silence } from '../../../shared/ipc';
 
 /**
  * Server records as they arrive through delta sync or the REST API, parsed leniently into what
@@ -108,6 +108,8 @@ export interface CommentRow {
   internal: number;
   created_at: number;
   pending: number;
+  /** JSON CommentEmail (cache migration 5), null for comments without email facts. */
+  email?: string | null;
 }
 
 export function commentRowFromServer(data: unknown): CommentRow {
@@ -122,7 +124,16 @@ export function commentRowFromServer(data: unknown): CommentRow {
     internal: internal ? 1 : 0,
     created_at: c.createdAt,
     pending: 0,
+    email: emailFacts(c),
   };
+}
+
+/** The email side of a server comment (source, sender, sanitized HTML, flags, delivery), as stored in the cache. */
+function emailFacts(c: z.infer<typeof ServerComment>): string | null {
+  const parsed = CommentEmail.safeParse({ source: c.source, authorEmail: c.authorEmail, html: c.html, flags: c.flags, delivery: c.delivery });
+  if (!parsed.success) return null;
+  const e = parsed.data;
+  return e.source === 'app' && !e.delivery && e.flags.length === 0 ? null : JSON.stringify(e);
 }
 
 export const ServerTicketEvent = z

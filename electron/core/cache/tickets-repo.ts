@@ -1,4 +1,4 @@
-import { PRIORITIES, type Comment, type HistoryEntry, type TicketDetail, type TicketFilter, type TicketSort, type TicketSummary } from '../../../shared/ipc';
+import { CommentEmail, PRIORITIES, type Comment, type HistoryEntry, type TicketDetail, type TicketFilter, type TicketSort, type TicketSummary } from '../../../shared/ipc';
 import type { OutboxRepo } from './outbox-repo';
 import { ticketEventRowFromServer, type CommentRow, type TicketRow } from './records';
 import type { Sql } from './sql';
@@ -16,7 +16,7 @@ const SORT_SQL: Record<TicketSort['field'], string> = {
 };
 
 /** The ticket fields a local edit may change, and their columns (tags and priority are special). */
-const FIELD_COLUMNS: Record<string, keyof TicketRow> = { status: 'status', priority: 'priority', assigneeId: 'assignee_id', subject: 'subject' };
+const FIELD_COLUMNS: Record<string, keyof TicketRow> = { status: 'status', priority: 'priority', assigneeId: 'assignee_id', subject: 'subject', queueId: 'queue_id', description: 'description' };
 
 /** Matches ranked per table by search; older matches beyond it are not considered. */
 export const SEARCH_WINDOW = 300;
@@ -48,11 +48,11 @@ export class TicketsRepo {
   upsertComment(row: CommentRow): void {
     this.sql
       .stmt(
-        `INSERT INTO comments (id, ticket_id, author_id, author_name, body, internal, created_at, pending) VALUES (@id, @ticket_id, @author_id, @author_name, @body, @internal, @created_at, @pending)
+        `INSERT INTO comments (id, ticket_id, author_id, author_name, body, internal, created_at, pending, email) VALUES (@id, @ticket_id, @author_id, @author_name, @body, @internal, @created_at, @pending, @email)
          ON CONFLICT(id) DO UPDATE SET ticket_id = excluded.ticket_id, author_id = excluded.author_id, author_name = excluded.author_name, body = excluded.body,
-           internal = excluded.internal, created_at = excluded.created_at, pending = excluded.pending`,
+           internal = excluded.internal, created_at = excluded.created_at, pending = excluded.pending, email = excluded.email`,
       )
-      .run(row);
+      .run({ ...row, email: row.email ?? null });
   }
 
   /** One history entry as the server sent it; the actor's name comes from the cached users when missing. */
@@ -182,7 +182,7 @@ export class TicketsRepo {
     if (!row) return null;
     const comments = (
       this.sql
-        .stmt("SELECT c.rid, c.id, c.ticket_id, c.author_id, COALESCE(NULLIF(c.author_name, ''), u.name, '') AS author_name, c.body, c.internal, c.created_at, c.pending FROM comments c LEFT JOIN users u ON u.id = c.author_id WHERE c.ticket_id = ? ORDER BY c.created_at, c.rid")
+        .stmt("SELECT c.rid, c.id, c.ticket_id, c.author_id, COALESCE(NULLIF(c.author_name, ''), u.name, '') AS author_name, c.body, c.internal, c.created_at, c.pending, c.email FROM comments c LEFT JOIN users u ON u.id = c.author_id WHERE c.ticket_id = ? ORDER BY c.created_at, c.rid")
         .all(row.id) as CommentRow[]
     ).map(toComment);
     const history = (
@@ -252,7 +252,9 @@ export function toSummary(r: TicketRow): TicketSummary {
 }
 
 function toComment(c: CommentRow): Comment {
-  return { id: c.id, ticketId: c.ticket_id, authorId: c.author_id, authorName: c.author_name, body: c.body, internal: c.internal === 1, createdAt: c.created_at, pending: c.pending === 1 };
+  const email = c.email ? CommentEmail.parse(JSON.parse(c.email)) : null;
+  const authorName = c.author_name || (email?.authorEmail ?? '');
+  return { id: c.id, ticketId: c.ticket_id, authorId: c.author_id, authorName, body: c.body, internal: c.internal === 1, createdAt: c.created_at, pending: c.pending === 1, email };
 }
 
 /** About 120 characters around the first matching word, the word in [brackets]. */

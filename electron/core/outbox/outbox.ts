@@ -61,7 +61,7 @@ export class Outbox extends EventEmitter {
       this.markTicket(ticketId);
     });
     this.changed([ticketId]);
-    return { id, ticketId, authorId: me?.id ?? null, authorName: me?.name ?? '', body, internal, createdAt: now, pending: true };
+    return { id, ticketId, authorId: me?.id ?? null, authorName: me?.name ?? '', body, internal, createdAt: now, pending: true, email: null };
   }
 
   updateTickets(ticketIds: string[], changes: TicketChanges): TicketSummary[] {

@@ -1,6 +1,7 @@
 import type { RouteDef } from '../route';
 import { API_TOKEN_ROUTES } from './api-tokens';
 import { AUTH_ROUTES } from './auth';
+import { MAIL_ROUTES } from './mail';
 import { QUEUE_ROUTES } from './queues';
 import { SYNC_ROUTES } from './sync';
 import { TICKET_ROUTES } from './tickets';
@@ -38,6 +39,7 @@ export const ROUTES = {
   ...API_TOKEN_ROUTES,
   ...QUEUE_ROUTES,
   ...TICKET_ROUTES,
+  ...MAIL_ROUTES,
   ...VIEW_ROUTES,
   ...SYNC_ROUTES,
   ...AUDIT_ROUTES,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdParams } from '../common';
-import { BulkRequest, BulkResult, Comment, CreateCommentRequest, CreateTicketRequest, Ticket, TicketEvent, TicketListQuery, TicketPage, UpdateTicketRequest } from '../tickets';
+import { BulkRequest, BulkResult, Comment, CommentParams, CreateCommentRequest, CreateTicketRequest, MergeTicketRequest, Requester, RequesterQuery, Ticket, TicketEvent, TicketListQuery, TicketPage, UpdateTicketRequest } from '../tickets';
 import { defineRoutes } from '../route';
 
 const agent = { role: 'agent' } as const;
@@ -14,5 +14,8 @@ export const TICKET_ROUTES = defineRoutes('tickets', {
   'tickets.update': { method: 'PATCH', path: '/tickets/:id', summary: 'Edit a ticket: the version it is based on comes as If-Match or body "version"', access: agent, params: IdParams, body: UpdateTicketRequest, response: Ticket },
   'tickets.comments.list': { method: 'GET', path: '/tickets/:id/comments', access: agent, params: IdParams, response: z.array(Comment) },
   'tickets.comments.create': { method: 'POST', path: '/tickets/:id/comments', access: agent, params: IdParams, body: CreateCommentRequest, status: 201, response: Comment },
+  'tickets.merge': { method: 'POST', path: '/tickets/:id/merge', summary: 'Merge this ticket into another: its comments and history move there, it is closed with a link; answers the ticket merged into', access: agent, params: IdParams, body: MergeTicketRequest, response: Ticket },
+  'tickets.comments.retryDelivery': { method: 'POST', path: '/tickets/:id/comments/:commentId/delivery/retry', summary: "Send a public reply's failed email again (same Message-ID; a sent one is never sent twice)", access: agent, params: CommentParams, response: Comment },
+  'requesters.list': { method: 'GET', path: '/requesters', summary: 'Known requesters of the tickets the caller may see (completion in the new-ticket form)', access: agent, query: RequesterQuery, response: z.array(Requester.extend({ tickets: z.number().int() })) },
   'tickets.events.list': { method: 'GET', path: '/tickets/:id/events', summary: "A ticket's history", access: agent, params: IdParams, response: z.array(TicketEvent) },
 });

@@ -66,6 +66,16 @@ export const ConfigSchema = z.object({
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
     .optional(),
   API_DOCS: z.enum(['public', 'signed-in', 'off']).default('public'),
+  // The helpdesk's email channel (issue 13).
+  /** Fetch queue mailboxes over IMAP (false: tests drive it, or another process does). */
+  MAIL_FETCHER: bool.default(true),
+  MAIL_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  MAIL_IDLE_RECHECK_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  MAIL_RECONNECT_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  MAIL_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Fault injection for crash tests: wait this long between fetching a message and committing its ticket. */
+  MAIL_INGEST_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   CONFIG_FILE: z.string().optional(),
 });
 

@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type { OperationsTables } from '../../jobs/tables';
 import type { MonitoringTables } from '../../monitoring/tables';
 import type { OncallTables } from '../../oncall/tables';
+import type { MailTables } from '../../mail/tables';
 import type { HelpdeskTables } from '../../tickets/tables';
 
 /** Timestamps are epoch milliseconds (BIGINT on PostgreSQL, INTEGER on SQLite). Booleans are 0/1. */
@@ -119,7 +120,7 @@ export interface LeadershipTable {
   since: number;
 }
 
-export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables {
+export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables {
   server_secrets: ServerSecretsTable;
   leadership: LeadershipTable;
   changes: ChangesTable;

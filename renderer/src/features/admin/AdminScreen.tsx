@@ -1,17 +1,19 @@
 import { Tabs } from '../../ui/Tabs';
 import { AuditTab } from './AuditTab';
 import { ChannelsTab, RulesTab } from './AlertingTabs';
+import { MailboxesTab } from './MailboxesTab';
 import { QueuesTab } from './QueuesTab';
 import { SlaTab } from './SlaTab';
 import { TokensTab } from './TokensTab';
 import { UsersTab } from './UsersTab';
 
-const TABS = ['Users', 'Queues', 'SLA policy', 'Alert rules', 'Channels', 'API tokens', 'Audit log'] as const;
+const TABS = ['Users', 'Queues', 'Mailboxes', 'SLA policy', 'Alert rules', 'Channels', 'API tokens', 'Audit log'] as const;
 type Tab = (typeof TABS)[number];
 
 const PANELS: Record<Tab, () => React.JSX.Element> = {
   Users: UsersTab,
   Queues: QueuesTab,
+  Mailboxes: MailboxesTab,
   'SLA policy': SlaTab,
   'Alert rules': RulesTab,
   Channels: ChannelsTab,

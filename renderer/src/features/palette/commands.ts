@@ -6,7 +6,7 @@ import { checkForUpdates } from '../settings/slice';
 import { loadOnCallNow, onCallLine } from '../oncall/slice';
 import { syncNow } from '../shell/outbox';
 import { NAV } from '../shell/nav';
-import { navigate, setOutboxOpen, setShortcuts } from '../shell/ui';
+import { navigate, setNewTicket, setOutboxOpen, setShortcuts } from '../shell/ui';
 import { toast } from '../../ui/toasts';
 
 export interface Command {
@@ -32,6 +32,7 @@ export function commandsFor(query: string, isAdmin: boolean): Command[] {
       run: async () => (await syncNow(), toast('Sync started')),
     },
     { id: 'outbox', title: 'Show outbox (pending changes)', hint: 'Action', run: () => setOutboxOpen(true) },
+    { id: 'ticket:new', title: 'New ticket', hint: 'Action · c', run: () => setNewTicket(true) },
     {
       id: 'incident:new',
       title: 'Create incident',

@@ -16,6 +16,7 @@ import {
   setText,
 } from './actions';
 import { useTickets } from './store';
+import { setNewTicket } from '../shell/ui';
 
 export function Queues() {
   const views = useTickets((s) => s.views);
@@ -101,6 +102,9 @@ export function Queues() {
             onPriority={(p) => setPriorityFilter(p ? [p] : undefined)}
           />
           <span className="spacer" />
+          <button className="primary" onClick={() => setNewTicket(true)} title="New ticket (c)">
+            + New ticket
+          </button>
           <span className="muted" style={{ fontSize: 12.5 }}>
             <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>?</kbd> all shortcuts
           </span>

@@ -7,6 +7,7 @@ import { checkLoaded, ensureRows, setCursor, setSort, toggleChecked } from './ac
 import { ticketAt, userName } from './selectors';
 import { useTickets } from './store';
 import { PriorityBadge, SlaCell } from './TicketCells';
+import { PendingMark } from '../shell/PendingMark';
 
 const ROW = 36;
 
@@ -151,7 +152,7 @@ export function TicketGrid({ sort }: { sort: TicketSort }) {
                   >
                     {t.subject}
                   </a>
-                  {t.pending && <span className="pending-mark"> · pending sync</span>}
+                  <PendingMark ticketId={t.id} pending={t.pending} />
                   {t.conflict && <span className="sev-high"> · conflict</span>}
                 </div>
                 <div role="gridcell" title={t.requesterEmail}>

@@ -2,7 +2,7 @@ import { useEffect, type RefObject } from 'react';
 import { errorMessage } from '../../api';
 import { toast } from '../../ui/toasts';
 import { currentUser, useSession } from '../auth/session';
-import { navigate, setShortcuts, useUi } from '../shell/ui';
+import { navigate, setNewTicket, setShortcuts, useUi } from '../shell/ui';
 import { quickUpdate, setComposeIntent } from '../tickets/slice';
 import { moveCursor, toggleChecked } from './actions';
 import { ticketAt } from './selectors';
@@ -76,6 +76,9 @@ export function useQueueShortcuts(search: RefObject<HTMLInputElement | null>): v
           break;
         case '?':
           setShortcuts(true);
+          break;
+        case 'c':
+          setNewTicket(true);
           break;
         default:
           return;

@@ -6,6 +6,7 @@ import { OutboxPanel } from './OutboxPanel';
 import { ShortcutSheet } from './ShortcutSheet';
 import { StatusBar } from './StatusBar';
 import { CommandPalette } from '../palette/CommandPalette';
+import { NewTicketDialog } from '../tickets/NewTicketDialog';
 import { Queues } from '../queues/QueuesScreen';
 import { TicketDetailScreen } from '../tickets/TicketDetail';
 import { Alerts } from '../alerts/AlertsScreen';
@@ -136,8 +137,10 @@ function Overlays() {
   const palette = useUi((s) => s.paletteOpen);
   const shortcuts = useUi((s) => s.shortcutsOpen);
   const outbox = useUi((s) => s.outboxOpen);
+  const newTicket = useUi((s) => s.newTicketOpen);
   return (
     <>
+      {newTicket && <NewTicketDialog />}
       {palette && <CommandPalette />}
       {shortcuts && <ShortcutSheet />}
       {outbox && <OutboxPanel />}

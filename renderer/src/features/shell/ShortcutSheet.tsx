@@ -4,6 +4,7 @@ import { setShortcuts } from './ui';
 
 const SHORTCUTS: [string, string][] = [
   ['Ctrl/Cmd K', 'Command palette'],
+  ['c', 'New ticket'],
   ['j / k', 'Next / previous ticket'],
   ['Enter', 'Open ticket'],
   ['/', 'Search the queue'],

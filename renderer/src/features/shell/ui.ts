@@ -26,6 +26,7 @@ interface UiState {
   paletteOpen: boolean;
   shortcutsOpen: boolean;
   outboxOpen: boolean;
+  newTicketOpen: boolean;
 }
 
 export function parseHash(hash: string): Route {
@@ -44,6 +45,7 @@ export const useUi = create<UiState>(() => ({
   paletteOpen: false,
   shortcutsOpen: false,
   outboxOpen: false,
+  newTicketOpen: false,
 }));
 
 export function navigate(route: Route): void {
@@ -59,3 +61,4 @@ export function syncRouteFromLocation(): void {
 export const setPalette = (open: boolean) => useUi.setState({ paletteOpen: open });
 export const setShortcuts = (open: boolean) => useUi.setState({ shortcutsOpen: open });
 export const setOutboxOpen = (open: boolean) => useUi.setState({ outboxOpen: open });
+export const setNewTicket = (open: boolean) => useUi.setState({ newTicketOpen: open, paletteOpen: false });

@@ -1,12 +1,13 @@
 import { useEffect, useRef } from 'react';
-import { formatTime, relativeTime } from '../../lib/format';
 import { useNow } from '../../ui/hooks';
 import { currentUser, useSession } from '../auth/session';
 import { loadQueueMeta } from '../queues/actions';
 import { useTickets } from '../queues/store';
+import { PendingMark } from '../shell/PendingMark';
 import { navigate } from '../shell/ui';
 import { Composer } from './Composer';
 import { ConflictDialog } from './ConflictDialog';
+import { Conversation } from './Conversation';
 import { TicketProperties } from './TicketProperties';
 import { changeTicket, openTicket, setDraft, takeComposeIntent, useTicket } from './slice';
 
@@ -87,36 +88,12 @@ export function TicketDetailScreen({ number }: { number: number }) {
             Pending sync
           </span>
         )}
+        <PendingMark ticketId={t.id} pending={t.pending} />
         {t.conflict && <span className="badge bad">Conflict</span>}
       </div>
       <div className="detail">
         <section aria-label="Conversation">
-          <div className="conversation">
-            <div className="msg">
-              <div className="meta">
-                <strong>{t.requester}</strong> <span>&lt;{t.requesterEmail}&gt;</span>{' '}
-                <span>{formatTime(t.createdAt)}</span>
-              </div>
-              <div className="body">{t.description || <span className="muted">No description.</span>}</div>
-            </div>
-            {detail.comments.map((c) => (
-              <div
-                key={c.id}
-                className={`msg${c.internal ? ' internal' : ''}`}
-                data-testid={c.internal ? 'internal-note' : 'public-reply'}
-              >
-                <div className="meta">
-                  <strong>{c.authorName}</strong>
-                  <span className={`badge ${c.internal ? 'warn' : 'info'}`}>
-                    {c.internal ? 'Internal note' : 'Public reply'}
-                  </span>
-                  <span title={new Date(c.createdAt).toLocaleString()}>{relativeTime(c.createdAt, now)}</span>
-                  {c.pending && <span className="pending-mark">pending sync</span>}
-                </div>
-                <div className="body">{c.body}</div>
-              </div>
-            ))}
-          </div>
+          <Conversation detail={detail} now={now} />
           <Composer ref={composerRef} />
         </section>
         <TicketProperties detail={detail} now={now} />

@@ -10,16 +10,32 @@ import { formatCountdown, liveSlaState, relativeTime, titleCase } from '../../li
 import { EnumSelect } from '../../ui/EnumSelect';
 import { currentUser, useSession } from '../auth/session';
 import { useTickets } from '../queues/store';
+import { MergeDialog } from './MergeDialog';
 import { changeTicket } from './slice';
 
 /** The ticket's side panel: status, priority, assignee, tags, SLA timers and history. */
 export function TicketProperties({ detail, now }: { detail: TicketDetail; now: number }) {
   const users = useTickets((s) => s.users);
+  const queues = useTickets((s) => s.queues);
   const me = useSession(currentUser);
+  const [merging, setMerging] = useState(false);
   const t = detail.ticket;
   const pendingField = (f: string) => detail.pendingFields.includes(f);
   return (
     <aside className="side" aria-label="Ticket properties">
+      <label>
+        Queue {pendingField('queueId') && <span className="pending-mark">pending</span>}
+        <select value={t.queueId ?? ''} onChange={(e) => void changeTicket({ queueId: e.target.value })} aria-describedby="queue-move-hint">
+          {queues.map((q) => (
+            <option key={q.id} value={q.id}>
+              {q.name}
+            </option>
+          ))}
+        </select>
+        <span id="queue-move-hint" className="field-hint">
+          Moving hands it to that queue&apos;s agents; an assignee who is not one of them is unassigned.
+        </span>
+      </label>
       <label>
         Status {pendingField('status') && <span className="pending-mark">pending</span>}
         <EnumSelect
@@ -61,7 +77,13 @@ export function TicketProperties({ detail, now }: { detail: TicketDetail; now: n
             Resolve
           </button>
         )}
+        {t.status !== 'closed' && t.number > 0 && (
+          <button className="small" onClick={() => setMerging(true)}>
+            Merge into…
+          </button>
+        )}
       </div>
+      {merging && <MergeDialog ticket={t} onClose={() => setMerging(false)} />}
       <TagEditor tags={t.tags} pending={pendingField('tags')} />
       <div>
         <h3>SLA</h3>

@@ -13,6 +13,7 @@ import { oncall } from './0040_oncall';
 import { escalationPolicies } from './0041_escalation_policies';
 import { serverSecrets } from './0045_server_secrets';
 import { leadership } from './0046_leadership';
+import { helpdeskEmail } from './0050_helpdesk_email';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -37,5 +38,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0041_escalation_policies': escalationPolicies(ctx),
     '0045_server_secrets': serverSecrets(ctx),
     '0046_leadership': leadership(ctx),
+    '0050_helpdesk_email': helpdeskEmail(ctx),
   };
 }
