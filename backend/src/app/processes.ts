@@ -6,6 +6,7 @@ import { NO_ROOMS } from '../queues/queue-service';
 import { LiveServer } from '../platform/realtime/live-server';
 import { SLA_WATCH_INTERVAL_MS } from '../sla/sla-watcher';
 import { wireLive } from '../sync/live-wiring';
+import { registerProbes } from '../probes/register';
 import type { Services } from './services';
 import { openInfrastructure, wireServices, type InfrastructureOptions } from './wiring';
 
@@ -27,6 +28,7 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   live.onConnect(jobLogSubscriptions(services.jobRepo, services.jobLogs, (what, err) => services.lifecycle.report(what, err)));
   const { lifecycle } = services;
   services.monitoringRounds.register(lifecycle);
+  registerProbes(services);
   lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick());
   registerOperations(services, services.workerService);
   return { services, live };

@@ -30,6 +30,9 @@ import type { CollectorRegistry } from '../monitoring/collectors';
 import type { MetricStore } from '../monitoring/metric-store';
 import type { MonitoringRounds } from '../monitoring/monitoring';
 import type { Notifier } from '../notifications/notifier';
+import type { ApiProbe } from '../probes/api-probe';
+import type { ProbeRunner } from '../probes/probe-runner';
+import type { ProbeService } from '../probes/probe-service';
 import type { Lifecycle } from '../platform/lifecycle';
 import type { ProcedureEngine } from '../procedures/procedure-engine';
 import type { QueueAccess } from '../queues/queue-access';
@@ -101,6 +104,11 @@ export interface Services {
   heartbeats: HeartbeatService;
   incidents: IncidentService;
   reports: ReportService;
+  probes: ProbeService;
+  /** Runs due probes (bounded, never overlapping), records results and metrics, raises their alerts. */
+  probeRunner: ProbeRunner;
+  /** The built-in API-down check's probe of PUBLIC_URL. */
+  apiProbe: ApiProbe;
   /** One round of collection/evaluation, of the alert tick, of rollups: the loops' bodies (tests drive them). */
   monitoringRounds: MonitoringRounds;
   // operations

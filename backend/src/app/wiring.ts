@@ -22,6 +22,10 @@ import { CollectorRegistry, hostCollector, jobBacklogCollector, redisCollector, 
 import { MetricStore } from '../monitoring/metric-store';
 import { MonitoringRounds } from '../monitoring/monitoring';
 import { Notifier } from '../notifications/notifier';
+import { ApiProbe } from '../probes/api-probe';
+import { ProbeRunner } from '../probes/probe-runner';
+import { ProbeService } from '../probes/probe-service';
+import { SecretBox } from '../probes/secret-box';
 import { Lifecycle } from '../platform/lifecycle';
 import { connectRedis, logConnectionErrors } from '../platform/redis';
 import { QueueAccess } from '../queues/queue-access';
@@ -147,7 +151,11 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const heartbeats = new HeartbeatService(db, clock, alerts);
   const incidents = new IncidentService(db, clock, alerts, changes, events, audit, lifecycle.reporter('incidents.alert-timeline'));
   const reports = new ReportService(db, clock, metricStore);
-  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, heartbeats, incidents, reports };
+  // probes: a probe deleted or paused resolves its alert through the runner.
+  const probes: ProbeService = new ProbeService(db, clock, audit, new SecretBox(config.JWT_SECRET), (p) => probeRunner.removed(p));
+  const probeRunner: ProbeRunner = new ProbeRunner(db, clock, probes, metricStore, alerts, config.PROBE_CONCURRENCY, (what, err) => lifecycle.report(what, err));
+  const apiProbe = new ApiProbe(config.PUBLIC_URL, 5000);
+  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, heartbeats, incidents, reports, probes, probeRunner, apiProbe };
   const monitoringRounds = new MonitoringRounds({ config, clock, health, ...monitoring });
 
   collectors.register('host', hostCollector());

@@ -23,6 +23,7 @@ import { MAINTENANCE_ROUTES } from './maintenance';
 import { PROCEDURE_ROUTES } from './procedures';
 import { RUNBOOK_ROUTES } from './runbooks';
 import { SERVICE_ROUTES } from './services';
+import { PROBES_ROUTES } from './probes';
 
 /**
  * The HTTP API under /api/v1: every route, declared once. The backend registers a handler for
@@ -55,6 +56,7 @@ export const ROUTES = {
   ...BACKUP_ROUTES,
   ...MAINTENANCE_ROUTES,
   ...PROCEDURE_ROUTES,
+  ...PROBES_ROUTES,
 };
 
 export type Routes = typeof ROUTES;

@@ -54,6 +54,10 @@ export const ConfigSchema = z.object({
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+  // Probes (issue 15).
+  /** The URL users reach the API at; the built-in API-down check probes it (default: the listening address). */
+  PUBLIC_URL: z.string().url().regex(/^https?:\/\//, 'must start with http:// or https://').optional(),
+  PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   CONFIG_FILE: z.string().optional(),
 });
 

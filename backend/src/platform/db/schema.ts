@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { OperationsTables } from '../../jobs/tables';
+import type { ProbeTables } from '../../probes/tables';
 import type { MonitoringTables } from '../../monitoring/tables';
 import type { HelpdeskTables } from '../../tickets/tables';
 
@@ -103,7 +104,7 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
-export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables {
+export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, ProbeTables {
   changes: ChangesTable;
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;

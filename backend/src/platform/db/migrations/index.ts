@@ -8,6 +8,7 @@ import { monitoring } from './0020_monitoring';
 import { alertsOpenOrder } from './0021_alerts_open_order';
 import { alertPendingAndDeliveryAttempts } from './0022_alert_pending_and_delivery_attempts';
 import { alertsListIndexes } from './0023_alerts_list_indexes';
+import { probes } from './0060_probes';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -27,5 +28,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0021_alerts_open_order': alertsOpenOrder(ctx),
     '0022_alert_pending_and_delivery_attempts': alertPendingAndDeliveryAttempts(ctx),
     '0023_alerts_list_indexes': alertsListIndexes(ctx),
+    '0060_probes': probes(ctx),
   };
 }
