@@ -90,7 +90,7 @@ export const UpdateProbeRequest = z.object({
   ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() : v).optional()])),
   paused: z.boolean().optional(),
   secret: Secret.nullable().optional(),
-}) as unknown as z.ZodType<Partial<z.input<typeof CreateProbeRequest>>>;
+}) as unknown as z.ZodType<UpdateProbeRequest, UpdateProbeRequest>;
 export type UpdateProbeRequest = Partial<z.input<typeof CreateProbeRequest>>;
 
 /** The merged probe (stored + patch) is checked with the same rules as a new one. */

@@ -15,6 +15,7 @@ const Incidents = lazy(() => import('../incidents/IncidentsScreen'));
 const Runbooks = lazy(() => import('../runbooks/RunbooksScreen'));
 const JobConsole = lazy(() => import('../jobs/JobConsole'));
 const Maintenance = lazy(() => import('../maintenance/MaintenanceScreen'));
+const Probes = lazy(() => import('../probes/ProbesScreen'));
 const Dashboard = lazy(() => import('../dashboard/DashboardScreen'));
 const Backups = lazy(() => import('../backups/BackupsScreen'));
 const Admin = lazy(() => import('../admin/AdminScreen'));
@@ -56,6 +57,9 @@ export function Shell() {
       break;
     case 'maintenance':
       content = <Maintenance id={route.id} />;
+      break;
+    case 'probes':
+      content = <Probes id={route.id} />;
       break;
     case 'dashboard':
       content = <Dashboard />;

@@ -8,6 +8,7 @@ export const SCREENS = [
   'runbooks',
   'job',
   'maintenance',
+  'probes',
   'dashboard',
   'backups',
   'admin',
