@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { firstRun, worksTicket, editsOffline, sameFieldConflict } from './workstation/helpdesk';
 import { alertLiveAndAck, notificationClick, dashboardAndPalette, incidentWorkflow } from './workstation/oncall';
 import { backupWithLiveLog, maintenanceWizard, restoreBackup } from './workstation/operations';
+import { probeKeywordFlips } from './workstation/probes';
 import { otherScreens, mfaSignIn } from './workstation/screens';
 import { closeSession, openSession, type Session } from './workstation/session';
 
@@ -48,6 +49,7 @@ describe('workstation UI', () => {
   step('runs the maintenance wizard end to end', maintenanceWizard, 120_000);
   step('restores a backup after the typed confirmation', restoreBackup, 120_000);
   step('creates an incident from an alert and walks it through its states to a review', incidentWorkflow, 60_000);
+  step('adds an HTTP keyword probe, sees it up, then down with its alert when the keyword goes', probeKeywordFlips, 90_000);
   step('every other main screen renders (screenshots in light and dark)', otherScreens, 60_000);
   step('signs in with the MFA step, with a clear error for a wrong code', mfaSignIn, 60_000);
 });
