@@ -45,6 +45,23 @@ export function toProbe(row: ProbeRow): Probe {
   };
 }
 
+type Definition = Pick<Probe, 'name' | 'kind' | 'target' | 'intervalSeconds' | 'timeoutSeconds' | 'retries' | 'forSeconds' | 'severity' | (typeof SETTING_KEYS)[number]>;
+
+/** The columns a probe's definition is stored in (settings as JSON). */
+function definitionColumns(d: Definition) {
+  return {
+    name: d.name,
+    kind: d.kind,
+    target: d.target,
+    settings: JSON.stringify(Object.fromEntries(SETTING_KEYS.map((k) => [k, d[k]]))),
+    interval_seconds: d.intervalSeconds,
+    timeout_ms: Math.round(d.timeoutSeconds * 1000),
+    retries: d.retries,
+    for_seconds: d.forSeconds,
+    severity: d.severity,
+  };
+}
+
 /** Probe definitions: create, list, update, pause, delete, and their recent results. */
 export class ProbeService {
   constructor(
@@ -75,15 +92,7 @@ export class ProbeService {
     await this.uniqueName(input.name, null);
     const row: ProbeRow = {
       id: uuid(),
-      name: input.name,
-      kind: input.kind,
-      target: input.target,
-      settings: JSON.stringify(Object.fromEntries(SETTING_KEYS.map((k) => [k, input[k]]))),
-      interval_seconds: input.intervalSeconds,
-      timeout_ms: Math.round(input.timeoutSeconds * 1000),
-      retries: input.retries,
-      for_seconds: input.forSeconds,
-      severity: input.severity,
+      ...definitionColumns(input),
       secret: input.authType !== 'none' && input.secret ? this.box.seal(input.secret) : null,
       paused: input.paused ? 1 : 0,
       state: 'pending',
@@ -119,15 +128,7 @@ export class ProbeService {
     const redefined = ['kind', 'target', ...SETTING_KEYS].some((k) => k in patch) || patch.secret !== undefined;
     const resumed = patch.paused === false && row.paused === 1;
     const next: Partial<ProbeRow> = {
-      name: merged.name,
-      kind: merged.kind,
-      target: merged.target,
-      settings: JSON.stringify(Object.fromEntries(SETTING_KEYS.map((k) => [k, merged[k]]))),
-      interval_seconds: merged.intervalSeconds,
-      timeout_ms: Math.round(merged.timeoutSeconds * 1000),
-      retries: merged.retries,
-      for_seconds: merged.forSeconds,
-      severity: merged.severity,
+      ...definitionColumns(merged),
       secret,
       paused: merged.paused ? 1 : 0,
       updated_at: now,
