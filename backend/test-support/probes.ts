@@ -1,5 +1,5 @@
 import { ManualClock } from '../src/platform/clock';
-import { ADMIN, createUserAndLogin, startTestServer, type TestServer } from './harness';
+import { ADMIN, createUserAndLogin, startTestServer, type DbKind, type TestServer } from './harness';
 
 export interface ProbeTestEnv {
   server: TestServer;
@@ -14,9 +14,9 @@ export interface ProbeTestEnv {
 }
 
 /** A real server (loops off, a manual clock starting at the real time, since certificates expire in real time). */
-export async function startProbeServer(env: Record<string, string> = {}): Promise<ProbeTestEnv> {
+export async function startProbeServer(env: Record<string, string> = {}, kind: DbKind = 'sqlite'): Promise<ProbeTestEnv> {
   const clock = new ManualClock(Date.now());
-  const server = await startTestServer('sqlite', { clock, env: { MONITORING_LOOPS: 'false', ACCESS_TOKEN_TTL_SECONDS: '86400', ...env } });
+  const server = await startTestServer(kind, { clock, env: { MONITORING_LOOPS: 'false', ACCESS_TOKEN_TTL_SECONDS: '86400', ...env } });
   const { accessToken: token } = await createUserAndLogin(server, { ...ADMIN, role: 'admin' });
   return {
     server,

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { startHttp } from '../../backend/test-support/probe-servers';
+import { selfSignedCertificate, startHttp, startHttps } from '../../backend/test-support/probe-servers';
 import { screenshots, until } from '../support';
 import type { Session } from './session';
 
@@ -10,6 +10,8 @@ import type { Session } from './session';
  */
 export async function probeKeywordFlips({ page, backend, admin, go }: Session): Promise<void> {
   const web = await startHttp('<h1>All systems operational</h1>');
+  const cert = selfSignedCertificate(5);
+  const secure = await startHttps(cert);
   try {
     await go('Probes');
     await page.getByRole('heading', { name: 'Probes', exact: true }).waitFor();
@@ -32,6 +34,23 @@ export async function probeKeywordFlips({ page, backend, admin, go }: Session): 
     const row = page.locator('tr', { hasText: 'Status page' });
     await row.locator('[data-probe-state="up"]').waitFor({ timeout: 20_000 });
     await expect.poll(() => row.textContent()).toMatch(/\d+ ms/);
+    // A certificate made by openssl that expires in 5 days: the list shows the days left.
+    const tls = await backend.api(
+      'POST',
+      '/api/v1/probes',
+      {
+        name: 'Shop certificate',
+        kind: 'tls',
+        target: `localhost:${secure.port}`,
+        caPem: cert.certPem,
+        intervalSeconds: 5,
+        timeoutSeconds: 2,
+      },
+      admin.token,
+    );
+    expect(tls.status).toBe(201);
+    const tlsRow = page.locator('tr', { hasText: 'Shop certificate' });
+    await tlsRow.getByText(/^[45] days$/).waitFor({ timeout: 20_000 });
     await screenshots(page, '22-probes-up');
 
     web.body = '<h1>Major outage</h1>';
@@ -69,5 +88,6 @@ export async function probeKeywordFlips({ page, backend, admin, go }: Session): 
     );
   } finally {
     await web.close();
+    await secure.close();
   }
 }

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../../test-support/harness';
 import { closedPort, startDns, startHttp, type LocalDns, type LocalHttp } from '../../test-support/probe-servers';
 import { startProbeServer, type ProbeTestEnv } from '../../test-support/probes';
 
@@ -16,6 +17,31 @@ afterAll(async () => {
   await web.close();
   await dns.close();
   await env.server.dispose();
+});
+
+// The state, results, metrics and alert path once more on PostgreSQL.
+describe.each(DATABASES.filter((k) => k === 'postgres'))('on %s', (kind) => {
+  it('a keyword probe goes down and up with its alert; the secret is sealed', async () => {
+    const pg = await startProbeServer({}, kind);
+    try {
+      web.body = 'operational';
+      const p = await pg.create({ name: 'pg web', kind: 'http', target: `${web.url}/private`, keyword: 'operational', authType: 'bearer', secret: 'tok-123' });
+      expect(p.status).toBe(201);
+      expect((await pg.check(p.body.id)).state).toBe('up');
+      web.body = 'outage';
+      expect((await pg.check(p.body.id)).state).toBe('down');
+      expect(await pg.openAlert('pg web')).toMatchObject({ name: 'Probe down: pg web', source: 'probe' });
+      web.body = 'operational';
+      expect((await pg.check(p.body.id)).state).toBe('up');
+      expect(await pg.openAlert('pg web')).toBeUndefined();
+      const results = await pg.server.api('GET', `/api/v1/probes/${p.body.id}/results`, { token: pg.token });
+      expect(results.body.map((r: { success: boolean }) => r.success)).toEqual([true, false, true]);
+      const stored = await pg.server.services.database.db.selectFrom('probes').select('secret').executeTakeFirstOrThrow();
+      expect(stored.secret).not.toContain('tok-123');
+    } finally {
+      await pg.server.dispose();
+    }
+  });
 });
 
 const metric = (name: string, probe: string) => env.server.services.metricStore.current(name, 60_000).find((s) => s.labels.probe === probe);
