@@ -76,6 +76,8 @@ function checkProbe(p: Partial<z.infer<z.ZodObject<typeof fields>>> & { secret?:
   if (p.dnsServer && !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(p.dnsServer)) issue('dnsServer', 'must be host or host:port');
   if (p.timeoutSeconds !== undefined && p.intervalSeconds !== undefined && p.timeoutSeconds > p.intervalSeconds) issue('timeoutSeconds', 'must not be longer than the interval');
   if (p.warningDays !== undefined && p.criticalDays !== undefined && p.criticalDays >= p.warningDays) issue('criticalDays', 'must be fewer days than the warning');
+  // Credentials go in the auth settings (sealed, never returned), not in headers (returned as is).
+  if (p.headers && Object.keys(p.headers).some((h) => /^(proxy-)?authorization$/i.test(h))) issue('headers', 'put credentials in the authentication settings, not in headers');
   if (p.authType === 'basic' && !p.authUsername) issue('authUsername', 'is required for basic auth');
   if ((p.authType === 'basic' || p.authType === 'bearer') && !p.secret && !hasSecret) issue('secret', p.authType === 'basic' ? 'a password is required' : 'a token is required');
 }

@@ -179,6 +179,8 @@ describe('probe API', () => {
     expect(timeout.body.details[0]).toMatchObject({ field: 'body.timeoutSeconds', message: 'must not be longer than the interval' });
     const header = await env.create({ name: 'x', kind: 'http', target: web.url, headers: { 'x-a': 'line\r\nbreak' } });
     expect(header.status).toBe(400);
+    const credentials = await env.create({ name: 'x', kind: 'http', target: web.url, headers: { Authorization: 'Bearer secret-in-clear' } });
+    expect(credentials.body.details[0]).toMatchObject({ field: 'body.headers', message: 'put credentials in the authentication settings, not in headers' });
     await env.create({ name: 'unique', kind: 'http', target: web.url });
     expect((await env.create({ name: 'unique', kind: 'http', target: web.url })).status).toBe(409);
     const created = await env.create({ name: 'to change', kind: 'http', target: web.url });
