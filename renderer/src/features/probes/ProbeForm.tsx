@@ -101,8 +101,11 @@ export function ProbeForm({ probe }: { probe: Probe | null }) {
   const a = useAction();
   const set =
     <K extends keyof Draft>(k: K) =>
-    (v: Draft[K]) =>
+    (v: Draft[K]) => {
       setD((x) => ({ ...x, [k]: v }));
+      // An edited field's error goes until the next submit checks it again.
+      setErrors((e) => (k in e ? Object.fromEntries(Object.entries(e).filter(([f]) => f !== k)) : e));
+    };
   const field = (k: keyof Draft & string, label: string, extra: Record<string, unknown> = {}) => (
     <TextField
       label={label}

@@ -94,6 +94,7 @@ describe('probe form', () => {
     expect(screen.getByLabelText(/^Host and port/).getAttribute('aria-invalid')).toBe('true');
     expect(bridge.requests('api.probes.create')).toEqual([]);
     fireEvent.change(screen.getByLabelText(/^Host and port/), { target: { value: 'db.internal:5432' } });
+    expect(screen.queryByText('must be host:port')).toBeNull();
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Add probe' })));
     expect(bridge.requests('api.probes.create')).toEqual([
       {
