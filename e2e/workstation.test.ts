@@ -8,6 +8,7 @@ import { alertLiveAndAck, notificationClick, dashboardAndPalette, incidentWorkfl
 import { oncallSchedules } from './workstation/oncall-schedules';
 import { backupWithLiveLog, maintenanceWizard, restoreBackup } from './workstation/operations';
 import { closeMailServers, emailLoop } from './workstation/mail';
+import { probeKeywordFlips } from './workstation/probes';
 import { otherScreens, mfaSignIn } from './workstation/screens';
 import { apiTokenAndKeychainNotice } from './workstation/security';
 import { closeSession, openSession, type Session } from './workstation/session';
@@ -55,6 +56,7 @@ describe('workstation UI', () => {
   step('restores a backup after the typed confirmation', restoreBackup, 120_000);
   step('creates an incident from an alert and walks it through its states to a review', incidentWorkflow, 60_000);
   step('builds a weekly rotation with an override, sees it in the calendar, the status bar and the policy preview', oncallSchedules, 90_000);
+  step('adds an HTTP keyword probe, sees it up, then down with its alert when the keyword goes', probeKeywordFlips, 90_000);
   step('every other main screen renders (screenshots in light and dark)', otherScreens, 60_000);
   step('an admin issues an API token with the default 90-day lifetime and sees its expiry and last use; Settings shows where tokens are kept', apiTokenAndKeychainNotice, 60_000);
   step('email loop: a mailbox set up and tested, an email becomes a ticket live, a ticket from the form, the reply reaches Dovecot threaded, the answer reopens it; notes never leave', emailLoop, 180_000);

@@ -22,6 +22,6 @@ export const CACHED_ALERT_STATUSES = [...ALERT_STATUSES, 'silenced'] as const;
 export const CachedAlertStatus = z.enum(CACHED_ALERT_STATUSES);
 export type CachedAlertStatus = z.infer<typeof CachedAlertStatus>;
 
-export const ALERT_SOURCES = ['rule', 'alertmanager', 'grafana', 'generic', 'heartbeat', 'incident', 'test'] as const;
+export const ALERT_SOURCES = ['rule', 'alertmanager', 'grafana', 'generic', 'heartbeat', 'incident', 'probe', 'test'] as const;
 export const AlertSource = z.enum(ALERT_SOURCES);
 export type AlertSource = z.infer<typeof AlertSource>;

@@ -8,6 +8,7 @@ import { NO_ROOMS } from '../queues/queue-service';
 import { LiveServer } from '../platform/realtime/live-server';
 import { SLA_WATCH_INTERVAL_MS } from '../sla/sla-watcher';
 import { wireLive } from '../sync/live-wiring';
+import { registerProbes } from '../probes/register';
 import type { Services } from './services';
 import { openInfrastructure, wireServices, type InfrastructureOptions } from './wiring';
 
@@ -31,6 +32,7 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   lifecycle.onStart('metrics-token.audit', () => auditMetricsToken(services.database.db, services.audit, config.METRICS_TOKEN));
   lifecycle.onStart('config.audit', () => auditConfigChanges(services.database.db, services.audit, config));
   services.monitoringRounds.register(lifecycle);
+  registerProbes(services);
   lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick(), { once: true });
   const syncEvery = services.maintenance.syncEveryMs;
   if (syncEvery) lifecycle.every('maintenance-mode', syncEvery, () => services.maintenance.sync(), { immediate: true });

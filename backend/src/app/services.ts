@@ -36,6 +36,9 @@ import type { Notifier } from '../notifications/notifier';
 import type { FeedService } from '../oncall/feed-service';
 import type { HandoffNotices } from '../oncall/handoff-notices';
 import type { ScheduleService } from '../oncall/schedule-service';
+import type { ApiProbe } from '../probes/api-probe';
+import type { ProbeRunner } from '../probes/probe-runner';
+import type { ProbeService } from '../probes/probe-service';
 import type { Lifecycle } from '../platform/lifecycle';
 import type { ProcedureEngine } from '../procedures/procedure-engine';
 import type { QueueAccess } from '../queues/queue-access';
@@ -127,6 +130,11 @@ export interface Services {
   feeds: FeedService;
   /** Hand-off notices to the incoming and outgoing person (a step of the alert tick). */
   handoffs: HandoffNotices;
+  probes: ProbeService;
+  /** Runs due probes (bounded, never overlapping), records results and metrics, raises their alerts. */
+  probeRunner: ProbeRunner;
+  /** The built-in API-down check's probe of PUBLIC_URL. */
+  apiProbe: ApiProbe;
   /** One round of collection/evaluation, of the alert tick, of rollups: the loops' bodies (tests drive them). */
   monitoringRounds: MonitoringRounds;
   // operations

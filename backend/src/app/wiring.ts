@@ -28,6 +28,9 @@ import { Notifier } from '../notifications/notifier';
 import { FeedService } from '../oncall/feed-service';
 import { HandoffNotices } from '../oncall/handoff-notices';
 import { ScheduleService } from '../oncall/schedule-service';
+import { ApiProbe } from '../probes/api-probe';
+import { ProbeRunner } from '../probes/probe-runner';
+import { ProbeService } from '../probes/probe-service';
 import { Lifecycle } from '../platform/lifecycle';
 import { connectRedis, logConnectionErrors } from '../platform/redis';
 import { QueueAccess } from '../queues/queue-access';
@@ -46,7 +49,7 @@ import { MailFetcher } from '../mail/imap-fetcher';
 import { InboundProcessor } from '../mail/inbound-processor';
 import { Mailer } from '../mail/mailer';
 import { MailboxService } from '../mail/mailbox-service';
-import { SecretBox } from '../mail/secret-box';
+import { SecretBox } from '../platform/secret-box';
 import { TicketMail } from '../mail/ticket-mail';
 import { TicketMerge } from '../tickets/ticket-merge';
 import { TicketQuery } from '../tickets/ticket-query';
@@ -140,7 +143,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const ticketSearch = new TicketSearchIndex(database.dialect);
   const sla = new SlaPolicies(db, audit, clock);
   // The mailbox changes restart the fetcher, built after it: a callback breaks the cycle.
-  const mailboxes: MailboxService = new MailboxService(db, new SecretBox(config.JWT_SECRET), audit, clock, (queueId) => mailFetcher.refresh(queueId));
+  const mailboxes: MailboxService = new MailboxService(db, new SecretBox(config.JWT_SECRET, 'opsdesk mailbox credentials'), audit, clock, (queueId) => mailFetcher.refresh(queueId));
   const mailer = new Mailer(db, mailboxes, changes, events, clock, { maxAttempts: config.MAIL_MAX_ATTEMPTS, retryBaseMs: config.MAIL_RETRY_BASE_SECONDS * 1000, staleSendingMs: 120_000, globalSmtpUrl: config.SMTP_URL }, (round) => lifecycle.run('mail-outbound', round));
   const ticketMail = new TicketMail(clock, () => mailer.kick());
   const tickets = new TicketService(db, queueAccess, ticketSearch, sla, changes, events, clock, ticketMail);
@@ -194,7 +197,11 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const incidents = new IncidentService(db, clock, alerts, changes, events, audit, lifecycle.reporter('incidents.alert-timeline'));
   const reports = new ReportService(db, clock, metricStore);
   const handoffs = new HandoffNotices(db, clock, schedules, notifier);
-  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, schedules, feeds, handoffs };
+  // probes: a probe deleted or paused resolves its alert through the runner.
+  const probes: ProbeService = new ProbeService(db, clock, audit, new SecretBox(config.JWT_SECRET, 'probe-secrets'), (p) => probeRunner.removed(p));
+  const probeRunner: ProbeRunner = new ProbeRunner(db, clock, probes, metricStore, alerts, config.PROBE_CONCURRENCY, (what, err) => lifecycle.report(what, err));
+  const apiProbe = new ApiProbe(config.PUBLIC_URL, 5000);
+  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, schedules, feeds, handoffs, probes, probeRunner, apiProbe };
   const monitoringRounds = new MonitoringRounds({ config, clock, health, ...monitoring });
 
   collectors.register('host', hostCollector());

@@ -6,7 +6,7 @@ import type { Database } from '../platform/db/schema';
 import { AppError, notFound } from '../platform/http/errors';
 import { openImap } from './imap-connect';
 import { smtpTransport } from './smtp-transport';
-import type { SecretBox } from './secret-box';
+import type { SecretBox } from '../platform/secret-box';
 import type { QueueMailboxesTable } from './tables';
 
 export type MailboxRow = Selectable<QueueMailboxesTable>;

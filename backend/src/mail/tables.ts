@@ -8,7 +8,7 @@ export interface QueueMailboxesTable {
   imap_port: number;
   imap_tls: number;
   imap_user: string;
-  /** Sealed with the server's key (mail/secret-box.ts); never leaves the server in clear. */
+  /** Sealed with the server's key (platform/secret-box.ts); never leaves the server in clear. */
   imap_password: string;
   imap_folder: string;
   /** Where a processed message is moved; null: it stays and is marked \Seen. */

@@ -3,10 +3,10 @@ import type { Lifecycle } from '../platform/lifecycle';
 
 type Step = [name: string, run: () => Promise<unknown>];
 
-export type MonitoringRoundsDeps = Pick<Services, 'config' | 'clock' | 'health' | 'metricStore' | 'collectors' | 'silences' | 'alerts' | 'rules' | 'evaluator' | 'notifier' | 'escalator' | 'heartbeats' | 'incidents' | 'handoffs'>;
+export type MonitoringRoundsDeps = Pick<Services, 'config' | 'clock' | 'health' | 'metricStore' | 'collectors' | 'silences' | 'alerts' | 'rules' | 'evaluator' | 'notifier' | 'escalator' | 'heartbeats' | 'incidents' | 'handoffs' | 'apiProbe'>;
 
 /**
- * The bodies of the monitoring domain's background loops: collect + evaluate every
+ * The bodies of the monitoring domain's background loops: probe the API's public URL, collect + evaluate every
  * METRICS_INTERVAL_SECONDS; escalation, delivery retries, heartbeats, silence boundaries and
  * incident response targets every ALERT_TICK_SECONDS; rollups and retention every minute.
  * `register` hands them to the process lifecycle; with MONITORING_LOOPS=false nothing runs by
@@ -27,6 +27,8 @@ export class MonitoringRounds {
 
   /** Start-up work (defaults, interrupted deliveries) and the loops, on the given lifecycle. */
   register(lifecycle: Lifecycle): void {
+    // The API's own probe answers the `api` health check from its first start on.
+    lifecycle.onStart('api-probe', () => this.d.apiProbe.check());
     lifecycle.onStart('monitoring.init', async () => {
       await this.init();
       // Deliveries a previous process left mid-attempt are retried (counted as a failed attempt).
@@ -49,6 +51,7 @@ export class MonitoringRounds {
   /** Collection (each collector's failure is reported as `collector:<name>`), then rule evaluation. */
   private collectSteps(): Step[] {
     return [
+      ['api-probe', () => this.d.apiProbe.check()],
       ['collect', () => this.collect()],
       ['rule-evaluation', () => this.d.evaluator.evaluate()],
     ];
@@ -74,12 +77,13 @@ export class MonitoringRounds {
     this.lastTickAt = now;
   }
 
-  /** The check that the API answers, once the server listens. */
+  /**
+   * The check that the API answers, once the server listens: the last result of the API probe
+   * (PUBLIC_URL, else `baseUrl`), which the collection round runs before collecting.
+   */
   registerApiCheck(baseUrl: string): void {
-    this.d.health.register('api', async () => {
-      const res = await fetch(`${baseUrl}/api/v1/metrics/ping`, { signal: AbortSignal.timeout(2500) });
-      return { status: res.ok ? 'ok' : 'down', message: res.ok ? undefined : `HTTP ${res.status}` };
-    });
+    this.d.apiProbe.listeningAt(baseUrl);
+    this.d.health.register('api', this.d.apiProbe.healthCheck());
   }
 
   async collect(): Promise<number> {

@@ -26,6 +26,7 @@ import { RUNBOOK_ROUTES } from './runbooks';
 import { SERVICE_ROUTES } from './services';
 import { ONCALL_ROUTES } from './oncall';
 import { UPDATE_ROUTES } from './updates';
+import { PROBES_ROUTES } from './probes';
 
 /**
  * The HTTP API under /api/v1: every route, declared once. The backend registers a handler for
@@ -61,6 +62,7 @@ export const ROUTES = {
   ...MAINTENANCE_ROUTES,
   ...PROCEDURE_ROUTES,
   ...UPDATE_ROUTES,
+  ...PROBES_ROUTES,
 };
 
 export type Routes = typeof ROUTES;

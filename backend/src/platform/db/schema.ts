@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { OperationsTables } from '../../jobs/tables';
+import type { ProbeTables } from '../../probes/tables';
 import type { MonitoringTables } from '../../monitoring/tables';
 import type { OncallTables } from '../../oncall/tables';
 import type { MailTables } from '../../mail/tables';
@@ -120,7 +121,7 @@ export interface LeadershipTable {
   since: number;
 }
 
-export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables {
+export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables {
   server_secrets: ServerSecretsTable;
   leadership: LeadershipTable;
   changes: ChangesTable;

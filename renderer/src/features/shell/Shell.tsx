@@ -17,6 +17,7 @@ const Runbooks = lazy(() => import('../runbooks/RunbooksScreen'));
 const JobConsole = lazy(() => import('../jobs/JobConsole'));
 const Maintenance = lazy(() => import('../maintenance/MaintenanceScreen'));
 const Oncall = lazy(() => import('../oncall/OncallScreen'));
+const Probes = lazy(() => import('../probes/ProbesScreen'));
 const Dashboard = lazy(() => import('../dashboard/DashboardScreen'));
 const Backups = lazy(() => import('../backups/BackupsScreen'));
 const Admin = lazy(() => import('../admin/AdminScreen'));
@@ -61,6 +62,9 @@ export function Shell() {
       break;
     case 'oncall':
       content = <Oncall tab={route.id} />;
+      break;
+    case 'probes':
+      content = <Probes id={route.id} />;
       break;
     case 'dashboard':
       content = <Dashboard />;

@@ -9,6 +9,7 @@ export const SCREENS = [
   'job',
   'maintenance',
   'oncall',
+  'probes',
   'dashboard',
   'backups',
   'admin',

@@ -14,6 +14,7 @@ import { escalationPolicies } from './0041_escalation_policies';
 import { serverSecrets } from './0045_server_secrets';
 import { leadership } from './0046_leadership';
 import { helpdeskEmail } from './0050_helpdesk_email';
+import { probes } from './0060_probes';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -39,5 +40,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0045_server_secrets': serverSecrets(ctx),
     '0046_leadership': leadership(ctx),
     '0050_helpdesk_email': helpdeskEmail(ctx),
+    '0060_probes': probes(ctx),
   };
 }
