@@ -137,3 +137,38 @@ describe('two servers on one PostgreSQL database, escalating', () => {
     }
   });
 });
+
+describe('two servers on one PostgreSQL database, watching SLAs', () => {
+  it('a breach is announced once, however many ticks of however many instances race for it', { timeout: 60_000 }, async () => {
+    const { startServer } = await import('../app/server');
+    const { startTestServer } = await import('../../test-support/harness');
+    const { helpdeskFixture } = await import('../../test-support/helpdesk-fixture');
+    const { ManualClock } = await import('./clock');
+    const clock = new ManualClock(Date.UTC(2026, 2, 2, 9, 0, 0));
+    const env = { ACCESS_TOKEN_TTL_SECONDS: '86400', JWT_SECRET: 'a-shared-secret-for-two-instances-0123456789' };
+    const a = await startTestServer('postgres', { clock, env });
+    const b = await startServer(a.config, { clock });
+    try {
+      const f = await helpdeskFixture(a);
+      // Critical: a 15-minute first response (the manuals' P1); 20 minutes later nobody has answered.
+      const tickets = await Promise.all([1, 2, 3].map(() => f.createTicket(f.agentA.accessToken, { priority: 'critical' })));
+      clock.advance(20 * 60_000);
+      // Both instances tick at once (overlapping ticks of one instance share its pass, so one each).
+      const [fromA, fromB] = await Promise.all([a, b].map((s) => s.services.slaWatcher.tick()));
+      expect(fromA + fromB).toBe(tickets.length);
+      const breaches = await a.services.database.db
+        .selectFrom('ticket_events')
+        .select(['ticket_id', 'field'])
+        .where('kind', '=', 'sla_breached')
+        .where('ticket_id', 'in', tickets.map((t) => t.id))
+        .execute();
+      expect(breaches.map((e) => `${e.ticket_id}:${e.field}`).sort()).toEqual(tickets.map((t) => `${t.id}:first_response`).sort());
+      // Later ticks on either instance find nothing left to announce.
+      expect(await b.services.slaWatcher.tick()).toBe(0);
+      expect(await a.services.slaWatcher.tick()).toBe(0);
+    } finally {
+      await b.stop();
+      await a.dispose();
+    }
+  });
+});
