@@ -8,6 +8,7 @@ import type { SessionStore } from '../auth/session-store';
 import type { BackupScheduler } from '../backups/backup-scheduler';
 import type { BackupService } from '../backups/backup-service';
 import type { UpdateFeed } from '../updates/update-feed';
+import type { UpdateUploads } from '../updates/update-uploads';
 import type { Config } from '../platform/config/config';
 import type { DatabaseHandle } from '../platform/db/connect';
 import type { Escalator } from '../escalation/escalator';
@@ -149,6 +150,8 @@ export interface Services {
   backups: BackupService;
   /** The desktop update feed per channel (DATA_DIR/updates). */
   updates: UpdateFeed;
+  /** Installers uploaded from the app, waiting to be published (DATA_DIR/updates/.uploads). */
+  updateUploads: UpdateUploads;
   backupScheduler: BackupScheduler;
   opsIntegrations: OpsIntegrations;
   maintenanceWindows: MaintenanceWindows;

@@ -64,6 +64,7 @@ import { PgMaintenanceFlag } from '../maintenance/shared-maintenance';
 import { PgLeadership, SOLO_LEADERSHIP } from '../platform/leadership';
 import { wireOperations } from './wire-operations';
 import { UpdateFeed } from '../updates/update-feed';
+import { UpdateUploads } from '../updates/update-uploads';
 
 /** The services, plus what the process wiring needs to know about them. */
 export type WiredServices = Services & {
@@ -220,5 +221,6 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
 
   const operations = wireOperations({ ...core, ...monitoring });
   const updates = new UpdateFeed(path.join(config.DATA_DIR, 'updates'), clock);
-  return { ...core, ...helpdesk, ...monitoring, monitoringRounds, ...operations, updates, rooms };
+  const updateUploads = new UpdateUploads(path.join(config.DATA_DIR, 'updates', '.uploads'), clock);
+  return { ...core, ...helpdesk, ...monitoring, monitoringRounds, ...operations, updates, updateUploads, rooms };
 }

@@ -155,7 +155,7 @@ describe('two servers on one PostgreSQL database, watching SLAs', () => {
       clock.advance(20 * 60_000);
       // Both instances tick at once (overlapping ticks of one instance share its pass, so one each).
       const [fromA, fromB] = await Promise.all([a, b].map((s) => s.services.slaWatcher.tick()));
-      expect(fromA + fromB).toBe(tickets.length);
+      expect(fromA! + fromB!).toBe(tickets.length);
       const breaches = await a.services.database.db
         .selectFrom('ticket_events')
         .select(['ticket_id', 'field'])

@@ -3,6 +3,7 @@ import { CliUsageError } from '../cli/command';
 import { withServices } from '../cli/with-services';
 import { SYSTEM_ACTOR } from '../audit/audit-log';
 import { UpdateChannel, UpdatePlatform } from '../../../shared/domain/updates';
+import { publishedAudit } from './update-feed';
 
 /** `publish-update FILES --channel C --version V [--platform P] [--rollout PCT] [--notes TEXT]`. */
 export const publishUpdateCommand: CliCommand = {
@@ -29,7 +30,7 @@ export const publishUpdateCommand: CliCommand = {
         rollout,
         notes: typeof values.notes === 'string' ? values.notes : undefined,
       });
-      await s.audit.record(SYSTEM_ACTOR, { action: 'update.published', targetType: 'update', targetId: `${release.channel}/${release.platform}`, details: { version: release.version, files: release.files.map((f) => f.name), rollout: release.rolloutPercentage } });
+      await s.audit.record(SYSTEM_ACTOR, publishedAudit(release));
       out(`Published ${release.version} for ${release.platform} on ${release.channel} to ${release.rolloutPercentage}% of installs:`);
       for (const f of release.files) out(`  ${f.name}  ${f.size} bytes  sha512 ${f.sha512}`);
       return 0;

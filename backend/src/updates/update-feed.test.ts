@@ -94,3 +94,61 @@ describe('the update feed OpsDesk serves', () => {
     }
   });
 });
+
+describe('publishing from the app: installers uploaded in chunks', () => {
+  const CHUNK = 2 * 1024 * 1024;
+  const start = (token: string, name: string, size: number) => server.api('POST', '/api/v1/updates/uploads', { token, body: { name, size } });
+  const append = (token: string, id: string, offset: number, bytes: Buffer) =>
+    server.api('PUT', `/api/v1/updates/uploads/${id}`, { token, body: { offset, data: bytes.toString('base64') } });
+
+  it('an admin uploads a 5 MB installer chunk by chunk, resumes after a wrong offset, publishes it; the feed serves it with its sha512', { timeout: 60_000 }, async () => {
+    const bytes = randomBytes(5 * 1024 * 1024 + 123);
+    expect((await start(agent, 'OpsDesk-Setup-2.0.0.exe', bytes.length)).status).toBe(403);
+    expect((await start(admin, '../OpsDesk.exe', bytes.length)).status).toBe(400);
+    const started = await start(admin, 'OpsDesk-Setup-2.0.0.exe', bytes.length);
+    expect(started.status).toBe(201);
+    const id = started.body.id as string;
+    expect(started.body).toMatchObject({ name: 'OpsDesk-Setup-2.0.0.exe', size: bytes.length, received: 0 });
+
+    expect((await append(admin, id, 0, bytes.subarray(0, CHUNK))).body).toMatchObject({ received: CHUNK });
+    // A retried chunk (its answer was lost) must not be appended twice: the server names the offset it holds.
+    const retried = await append(admin, id, 0, bytes.subarray(0, CHUNK));
+    expect(retried.status).toBe(409);
+    expect(retried.body.details).toEqual({ received: CHUNK });
+    expect((await append(agent, id, CHUNK, bytes.subarray(CHUNK, 2 * CHUNK))).status).toBe(403);
+    // Publishing before the last byte is refused, and names what is missing.
+    const early = await server.api('POST', '/api/v1/updates/stable/releases', { token: admin, body: { version: '2.0.0', uploadIds: [id] } });
+    expect(early.status).toBe(400);
+    expect(early.body.message).toContain(`${CHUNK} of ${bytes.length} bytes`);
+    for (let offset = CHUNK; offset < bytes.length; offset += CHUNK) {
+      expect((await append(admin, id, offset, bytes.subarray(offset, offset + CHUNK))).status).toBe(200);
+    }
+    // Nothing beyond the announced size.
+    expect((await append(admin, id, bytes.length, Buffer.from('x'))).status).toBe(400);
+
+    const published = await server.api('POST', '/api/v1/updates/stable/releases', { token: admin, body: { version: '2.0.0', uploadIds: [id], rollout: 10, notes: 'From the app' } });
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    const sha512 = createHash('sha512').update(bytes).digest('base64');
+    expect(published.body).toMatchObject({ channel: 'stable', platform: 'windows', version: '2.0.0', rolloutPercentage: 10, files: [{ name: 'OpsDesk-Setup-2.0.0.exe', size: bytes.length, sha512 }] });
+    const { info } = await feed('stable', 'latest.yml');
+    expect(info).toMatchObject({ version: '2.0.0', stagingPercentage: 10 });
+    const [file] = resolveFiles(info!, new URL(`${server.url}/updates/stable/`));
+    expect(Buffer.from(await (await fetch(file!.url)).arrayBuffer()).equals(bytes)).toBe(true);
+    expect(file!.info.sha512).toBe(sha512);
+
+    // The upload is gone once published; the staging folder is never part of the feed.
+    expect((await append(admin, id, bytes.length, Buffer.from('x'))).status).toBe(404);
+    expect((await fetch(`${server.url}/updates/.uploads/${id}`)).status).toBe(404);
+    const audit = await server.api('GET', '/api/v1/audit?action=update.published', { token: admin });
+    expect(JSON.stringify(audit.body)).toContain('stable/windows');
+  });
+
+  it('refuses chunks over 2 MiB, data that is not base64 and unknown uploads', async () => {
+    const { body } = await start(admin, 'OpsDesk-2.1.0.dmg', 3 * CHUNK);
+    expect((await append(admin, body.id as string, 0, randomBytes(CHUNK + 1))).status).toBe(400);
+    expect((await server.api('PUT', `/api/v1/updates/uploads/${body.id}`, { token: admin, body: { offset: 0, data: 'not base64!' } })).status).toBe(400);
+    expect((await append(admin, '00000000-0000-4000-8000-000000000000', 0, Buffer.from('x'))).status).toBe(404);
+    expect((await server.api('DELETE', `/api/v1/updates/uploads/${body.id}`, { token: admin })).status).toBe(204);
+    expect((await append(admin, body.id as string, 0, Buffer.from('x'))).status).toBe(404);
+  });
+});

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import semver from 'semver';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
-import type { UpdateRelease } from '../../../shared/api/updates';
+import { SAFE_ARTIFACT, type UpdateRelease } from '../../../shared/api/updates';
 import { UPDATE_CHANNELS, UPDATE_PLATFORMS, type UpdateChannel, type UpdatePlatform } from '../../../shared/domain/updates';
 import { AppError } from '../platform/http/errors';
 import type { Clock } from '../platform/clock';
@@ -25,8 +25,6 @@ const UpdateInfo = z.object({
 });
 type UpdateInfo = z.infer<typeof UpdateInfo>;
 
-/** A file name the feed serves: no folders, no dot-files, nothing a URL or a shell would bend. */
-export const SAFE_ARTIFACT = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/;
 
 /** The platform an installer is for, from its extension; null when it cannot be told. */
 export function platformOf(file: string): UpdatePlatform | null {
@@ -131,6 +129,16 @@ export class UpdateFeed {
     const file = path.join(this.channelDir(channel as UpdateChannel), name);
     return existsSync(file) ? file : null;
   }
+}
+
+/** The audit entry of a publication, whoever published (an admin in the app, the CLI). */
+export function publishedAudit(release: UpdateRelease) {
+  return {
+    action: 'update.published',
+    targetType: 'update',
+    targetId: `${release.channel}/${release.platform}`,
+    details: { version: release.version, files: release.files.map((f) => f.name), rollout: release.rolloutPercentage },
+  } as const;
 }
 
 function toRelease(channel: UpdateChannel, platform: UpdatePlatform, info: UpdateInfo): UpdateRelease {

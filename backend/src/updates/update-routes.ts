@@ -5,11 +5,28 @@ import { UPDATE_ROUTES } from '../../../shared/api/routes/updates';
 import type { Services } from '../app/services';
 import { actorOf } from '../platform/http/guards';
 import { routePlugin } from '../platform/http/route-table';
+import { publishedAudit } from './update-feed';
 
-/** Admins see and steer the releases (API); the feed below serves them. */
-export function updateRoutes(s: Pick<Services, 'guard' | 'updates' | 'audit'>) {
+/** A chunk is at most 2 MiB, sent as base64 in JSON: 2.7 MiB plus the envelope. */
+const CHUNK_BODY_LIMIT = 4 * 1024 * 1024;
+
+/** Admins upload, publish and steer the releases (API); the feed below serves them. */
+export function updateRoutes(s: Pick<Services, 'guard' | 'updates' | 'updateUploads' | 'audit'>) {
   return routePlugin(UPDATE_ROUTES, s.guard, {
     'updates.releases.list': () => s.updates.releases(),
+    'updates.uploads.start': (req) => s.updateUploads.start(req.body, actorOf(req).id),
+    'updates.uploads.append': {
+      options: { fastify: { bodyLimit: CHUNK_BODY_LIMIT } },
+      handler: (req) => s.updateUploads.append(req.params.id, req.body.offset, Buffer.from(req.body.data, 'base64')),
+    },
+    'updates.uploads.discard': (req) => s.updateUploads.discard(req.params.id),
+    'updates.releases.publish': async (req) => {
+      const files = req.body.uploadIds.map((id) => s.updateUploads.completed(id));
+      const release = await s.updates.publish({ channel: req.params.channel, version: req.body.version, platform: req.body.platform, files, rollout: req.body.rollout, notes: req.body.notes });
+      for (const id of req.body.uploadIds) s.updateUploads.discard(id);
+      await s.audit.record(actorOf(req), publishedAudit(release));
+      return release;
+    },
     'updates.releases.rollout': async (req) => {
       const release = s.updates.setRollout(req.params.channel, req.params.platform, req.body.percentage);
       await s.audit.record(actorOf(req), { action: 'update.rollout_changed', targetType: 'update', targetId: `${release.channel}/${release.platform}`, details: { version: release.version, percentage: release.rolloutPercentage } });
