@@ -1,11 +1,16 @@
 // First run of a local workspace: the browser host with no profile, the UI creates the admin
 // account, the core starts the embedded backend, and the user lands signed in.
-import type { Browser } from 'playwright-core';
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium, screenshots, startBrowserHost, type Host } from './support';
+import { launchChromium, screenshots, startBrowserHost, tempDir, type Host } from './support';
 
 let host: Host;
 let browser: Browser;
+let page: Page;
 
 beforeAll(async () => {
   host = await startBrowserHost();
@@ -18,7 +23,7 @@ afterAll(async () => {
 });
 
 it('creates a local workspace with an admin password and signs in', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1360, height: 860 } })).newPage();
+  page = await (await browser.newContext({ viewport: { width: 1360, height: 860 } })).newPage();
   await page.goto(host.host.openUrl);
   await page.getByRole('heading', { name: 'Welcome to OpsDesk' }).waitFor();
   await page.getByLabel('Your name').fill('Lin Local');
@@ -47,4 +52,39 @@ it('creates a local workspace with an admin password and signs in', async () => 
   const profiles = (await page.evaluate(() => (window as any).opsdesk.invoke('profiles.list'))) as any;
   expect(profiles.value.profiles).toEqual([expect.objectContaining({ kind: 'local' })]);
   await screenshots(page, '00-local-workspace-ready');
+}, 150_000);
+
+it('the admin publishes a desktop release from the app: uploads the installer with progress, confirms, stages the rollout; the feed serves it', async () => {
+  const installer = path.join(tempDir('opsdesk-e2e-release-'), 'OpsDesk-9.1.0-x86_64.AppImage');
+  const bytes = randomBytes(7 * 1024 * 1024 + 5);
+  writeFileSync(installer, bytes);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Admin' }).click();
+  await page.getByRole('tab', { name: 'Updates' }).click();
+  await page.getByText('Nothing published yet').waitFor();
+  await page.getByRole('button', { name: 'Publish a release…' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Version').fill('9.1.0');
+  await dialog.getByLabel('Installers').setInputFiles(installer);
+  await dialog.getByLabel('Rollout (% of installs)').fill('20');
+  await dialog.getByLabel('Release notes').fill('Faster queue');
+  await dialog.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('heading', { name: 'Publish 9.1.0?' }).waitFor();
+  await expect.poll(() => page.getByRole('dialog').textContent()).toContain('20% of installs at first');
+  await screenshots(page, '01-publish-release-confirm');
+  await page.getByRole('button', { name: 'Publish to beta' }).click();
+  const row = page.getByRole('row', { name: /beta.*linux.*9\.1\.0/ });
+  await row.waitFor({ timeout: 60_000 });
+  const sha512 = createHash('sha512').update(bytes).digest('base64');
+  await expect.poll(() => row.textContent()).toContain(`sha512 ${sha512.slice(0, 12)}`);
+  await screenshots(page, '02-update-releases');
+
+  // The feed of the server the desktop is connected to offers it to 20 % of installs, then to all.
+  const profiles = (await page.evaluate(() => (window as any).opsdesk.invoke('profiles.list'))) as any;
+  const feedUrl = profiles.value.profiles[0].url as string;
+  const feed = async () => parse(await (await fetch(`${feedUrl}/updates/beta/latest-linux.yml`)).text());
+  expect(await feed()).toMatchObject({ version: '9.1.0', sha512, stagingPercentage: 20, releaseNotes: 'Faster queue' });
+  await row.getByLabel('Rollout percentage for beta/linux').fill('100');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('beta/linux now offered to 100% of installs').waitFor();
+  expect((await feed()).stagingPercentage).toBeUndefined();
 }, 150_000);

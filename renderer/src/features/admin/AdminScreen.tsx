@@ -5,9 +5,10 @@ import { MailboxesTab } from './MailboxesTab';
 import { QueuesTab } from './QueuesTab';
 import { SlaTab } from './SlaTab';
 import { TokensTab } from './TokensTab';
+import { UpdatesTab } from './UpdatesTab';
 import { UsersTab } from './UsersTab';
 
-const TABS = ['Users', 'Queues', 'Mailboxes', 'SLA policy', 'Alert rules', 'Channels', 'API tokens', 'Audit log'] as const;
+const TABS = ['Users', 'Queues', 'Mailboxes', 'SLA policy', 'Alert rules', 'Channels', 'API tokens', 'Updates', 'Audit log'] as const;
 type Tab = (typeof TABS)[number];
 
 const PANELS: Record<Tab, () => React.JSX.Element> = {
@@ -18,6 +19,7 @@ const PANELS: Record<Tab, () => React.JSX.Element> = {
   'Alert rules': RulesTab,
   Channels: ChannelsTab,
   'API tokens': TokensTab,
+  Updates: UpdatesTab,
   'Audit log': AuditTab,
 };
 
