@@ -92,7 +92,7 @@ export function openInfrastructure(config: Config, options: InfrastructureOption
   const metrics = new ServerMetrics();
   const database =
     options.database ??
-    openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, onQuery: (ms, failed) => metrics.observeQuery(ms, failed), onConnectionError: logConnectionErrors(options.logger, 'database pool') });
+    openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, sqliteReaders: config.SQLITE_READERS, onQuery: (ms, failed) => metrics.observeQuery(ms, failed), onConnectionError: logConnectionErrors(options.logger, 'database pool') });
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, options.logger, 'redis', { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : null;
   return { config, clock: options.clock ?? systemClock, logger: options.logger, database, redis, metrics };
 }
@@ -129,7 +129,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
     passwordMinLength: config.PASSWORD_MIN_LENGTH,
   });
   const apiTokens = new ApiTokenService(db, audit, clock);
-  const changes = new ChangeFeed(db, database.dialect, clock);
+  const changes = new ChangeFeed(db, database.dialect, clock, database.reader);
   const events = new EventHub();
   const userService = new UserService(db, users, sessions, apiTokens, audit, clock, config.PASSWORD_MIN_LENGTH, changes, events);
   const idempotency = new IdempotencyStore(db, clock);
@@ -163,7 +163,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
     queues: new QueueService(db, queueAccess, changes, events, audit, clock, rooms),
     slaWatcher: new SlaWatcher(db, changes, events, clock),
     tickets,
-    ticketQuery: new TicketQuery(db, queueAccess, ticketSearch, clock),
+    ticketQuery: new TicketQuery(database.reader, queueAccess, ticketSearch, clock),
     ticketMerge: new TicketMerge(db, queueAccess, ticketSearch, changes, events, clock),
     views: new ViewService(db, changes, clock),
     mailboxes,
@@ -196,7 +196,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const escalator: Escalator = new Escalator(db, clock, alerts, notifier, policies, pager, lifecycle.reporter('escalation'));
   const heartbeats = new HeartbeatService(db, clock, alerts);
   const incidents = new IncidentService(db, clock, alerts, changes, events, audit, lifecycle.reporter('incidents.alert-timeline'));
-  const reports = new ReportService(db, clock, metricStore);
+  const reports = new ReportService(database.reader, clock, metricStore);
   const handoffs = new HandoffNotices(db, clock, schedules, notifier);
   // probes: a probe deleted or paused resolves its alert through the runner.
   const probes: ProbeService = new ProbeService(db, clock, audit, new SecretBox(config.JWT_SECRET, 'probe-secrets'), (p) => probeRunner.removed(p));

@@ -53,6 +53,8 @@ export class ChangeFeed {
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
     private readonly clock: Clock,
+    /** Sync pages and the head are heavy, frequent reads: the reader threads on SQLite. */
+    private readonly reader: Kysely<Database> = db,
   ) {}
 
   /**
@@ -86,7 +88,7 @@ export class ChangeFeed {
   }
 
   async head(): Promise<number> {
-    const r = await this.db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
+    const r = await this.reader.selectFrom('changes').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
     return Number(r?.m ?? 0);
   }
 
@@ -132,7 +134,7 @@ export class ChangeFeed {
     // Reading the head first bounds the page to a committed prefix of the feed (see class comment).
     const head = await this.head();
     const seesAllQueues = principal.role !== 'agent';
-    const rows = await this.db
+    const rows = await this.reader
       .selectFrom('changes')
       .selectAll()
       .where('seq', '>', since)

@@ -19,6 +19,8 @@ export const ConfigSchema = z.object({
     .refine((v) => /^(postgres(ql)?:\/\/|sqlite:|file:)/.test(v), 'must start with postgres://, sqlite: or file:')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** SQLite: reader threads serving listings, search, sync pages and reports beside the writer (0: all on the writer). */
+  SQLITE_READERS: z.coerce.number().int().min(0).max(16).default(2),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),

@@ -5,6 +5,7 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, S
 import pg from 'pg';
 import type { DialectName } from './dialect';
 import type { Database } from './schema';
+import { readerKysely } from './sqlite-readers';
 
 // BIGINT columns hold epoch-ms timestamps and sequences, all well inside 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -63,7 +64,14 @@ function withStatementCache(sqlite: SqliteDatabase.Database) {
 }
 
 export interface DatabaseHandle {
+  /** The writer (and every transaction). */
   db: Kysely<Database>;
+  /**
+   * For heavy reads outside a transaction (listings, search, sync pages, reports): SQLite reader
+   * threads when the database is a file with readers configured; otherwise the writer itself (the
+   * PostgreSQL pool already runs queries beside each other). Sees every committed write.
+   */
+  reader: Kysely<Database>;
   dialect: DialectName;
   /** Where the SQLite file lives (undefined on PostgreSQL). */
   sqliteFile?: string;
@@ -76,6 +84,8 @@ export interface DatabaseHandle {
 
 export interface ConnectOptions {
   poolSize?: number;
+  /** SQLite reader threads (0 or absent: reads run on the writer). */
+  sqliteReaders?: number;
   onQuery?: (durationMs: number, failed: boolean) => void;
   /** A pooled PostgreSQL connection that broke (database stopped or restarted). */
   onConnectionError?: (err: Error) => void;
@@ -100,7 +110,13 @@ export function openDatabase(url: string, options: ConnectOptions = {}): Databas
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
     const db = new Kysely<Database>({ dialect: new OpsSqliteDialect({ database: withStatementCache(sqlite) }), log });
-    return { db, dialect: 'sqlite', sqliteFile: file, sqlite, close: () => db.destroy() };
+    const readers = file === ':memory:' ? 0 : (options.sqliteReaders ?? 0);
+    const reader = readers > 0 ? readerKysely(file, readers, log) : db;
+    const close = async () => {
+      if (reader !== db) await reader.destroy();
+      await db.destroy();
+    };
+    return { db, reader, dialect: 'sqlite', sqliteFile: file, sqlite, close };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
   // A client losing its connection (database stopped or restarted) must not crash the process:
@@ -109,7 +125,7 @@ export function openDatabase(url: string, options: ConnectOptions = {}): Databas
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
-  return { db, dialect: 'postgres', pool, close: () => db.destroy() };
+  return { db, reader: db, dialect: 'postgres', pool, close: () => db.destroy() };
 }
 
 export async function pingDatabase(db: Kysely<Database>): Promise<void> {

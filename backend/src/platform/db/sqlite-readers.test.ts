@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test-support/harness';
+import { openDatabase, type DatabaseHandle } from './connect';
+import { migrateToLatest } from './migrate';
+
+// A query that keeps SQLite busy for a while: counts to N in a recursive CTE.
+const SLOW = sql<{ n: number }>`with recursive c(x) as (select 1 union all select x + 1 from c where x < 4000000) select count(*) as n from c`;
+
+describe('SQLite reader threads', () => {
+  const open: DatabaseHandle[] = [];
+  afterEach(async () => {
+    for (const h of open.splice(0)) await h.close();
+  });
+  const database = async (readers = 2) => {
+    const h = openDatabase(`sqlite:${path.join(tempDir(), 'ops.db')}`, { sqliteReaders: readers });
+    open.push(h);
+    await migrateToLatest(h);
+    return h;
+  };
+
+  it('see every committed write at once, with the same query builder', async () => {
+    const h = await database();
+    expect(h.reader).not.toBe(h.db);
+    await h.db.insertInto('queues').values({ id: 'q1', name: 'Service Desk', created_at: 1, updated_at: 1 } as never).execute();
+    const row = await h.reader.selectFrom('queues').select(['id', 'name']).where('id', '=', 'q1').executeTakeFirst();
+    expect(row).toEqual({ id: 'q1', name: 'Service Desk' });
+    await h.db.updateTable('queues').set({ name: 'Desk' } as never).where('id', '=', 'q1').execute();
+    expect((await h.reader.selectFrom('queues').select('name').where('id', '=', 'q1').executeTakeFirstOrThrow()).name).toBe('Desk');
+  });
+
+  it('keep a slow query off the event loop: timers keep firing while it runs, unlike on the writer', async () => {
+    const h = await database();
+    const ticksDuring = async (run: () => Promise<unknown>) => {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      const started = Date.now();
+      await run();
+      clearInterval(timer);
+      return { ticks, ms: Date.now() - started };
+    };
+    const onWriter = await ticksDuring(() => SLOW.execute(h.db));
+    const onReader = await ticksDuring(() => SLOW.execute(h.reader));
+    expect((await SLOW.execute(h.reader)).rows[0]!.n).toBe(4_000_000);
+    // The writer's synchronous query blocks the loop for its whole run: at most a tick after it.
+    expect(onWriter.ticks).toBeLessThanOrEqual(1);
+    // On a reader the loop stays free: ticks roughly every 5 ms of the query's run.
+    expect(onReader.ticks).toBeGreaterThan(Math.min(10, onReader.ms / 20));
+  });
+
+  it('refuse writes and transactions, with a clear error', async () => {
+    const h = await database();
+    await expect(h.reader.insertInto('queues').values({ id: 'q2', name: 'X', created_at: 1, updated_at: 1 } as never).execute()).rejects.toThrow(/only runs queries that return rows|readonly/);
+    await expect(h.reader.transaction().execute(async () => undefined)).rejects.toThrow('do not run transactions');
+  });
+
+  it('answer errors from SQL as errors and keep serving', async () => {
+    const h = await database();
+    await expect(sql`select * from no_such_table`.execute(h.reader)).rejects.toThrow('no such table');
+    expect((await sql<{ one: number }>`select 1 as one`.execute(h.reader)).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('are not used for an in-memory database or with none configured', async () => {
+    const mem = openDatabase('sqlite::memory:', { sqliteReaders: 2 });
+    open.push(mem);
+    expect(mem.reader).toBe(mem.db);
+    const none = await database(0);
+    expect(none.reader).toBe(none.db);
+  });
+});

@@ -1,0 +1,173 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import {
+  Kysely,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type LogConfig,
+  type QueryCompiler,
+  type QueryResult,
+} from 'kysely';
+import type { Database } from './schema';
+
+/**
+ * The reader thread: one read-only better-sqlite3 connection on the WAL database, a statement
+ * cache, and a loop answering `{ id, sql, params }` with the rows or the error. Plain JavaScript
+ * evaluated as a worker (no build step, nothing a bundler or test runner has to transform).
+ */
+const READER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+const cache = new Map();
+parentPort.on('message', ({ id, sql, params }) => {
+  try {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      if (cache.size >= 500) cache.delete(cache.keys().next().value);
+      cache.set(sql, stmt);
+    }
+    if (!stmt.reader) throw new Error('A reader connection only runs queries that return rows');
+    parentPort.postMessage({ id, rows: stmt.all(params) });
+  } catch (err) {
+    parentPort.postMessage({ id, error: { message: err.message, code: err.code } });
+  }
+});
+`;
+
+interface Reply {
+  id: number;
+  rows?: unknown[];
+  error?: { message: string; code?: string };
+}
+
+interface Reader {
+  worker: Worker;
+  pending: Map<number, { resolve(rows: unknown[]): void; reject(err: Error): void }>;
+}
+
+/**
+ * Reader connections in worker threads for a SQLite database in WAL mode: readers run beside the
+ * one writer (and beside each other), so a slow listing or search never stalls the event loop that
+ * serves sockets, webhooks and escalation. A query goes to the reader with the fewest queries in
+ * flight. Writes never come here: the statements are opened read-only.
+ */
+export class SqliteReaderPool {
+  private readonly readers: Reader[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(file: string, size: number) {
+    const module = createRequire(import.meta.url).resolve('better-sqlite3');
+    for (let i = 0; i < size; i++) this.readers.push(this.spawn(file, module));
+  }
+
+  private spawn(file: string, module: string): Reader {
+    const worker = new Worker(READER_SOURCE, { eval: true, workerData: { file, module } });
+    const reader: Reader = { worker, pending: new Map() };
+    worker.on('message', (reply: Reply) => {
+      const waiting = reader.pending.get(reply.id);
+      if (!waiting) return;
+      reader.pending.delete(reply.id);
+      if (reply.error) waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+      else waiting.resolve(reply.rows ?? []);
+    });
+    // A reader that dies fails what it had in flight; the pool replaces it for the next query.
+    const fail = (err: Error) => {
+      for (const w of reader.pending.values()) w.reject(err);
+      reader.pending.clear();
+      const i = this.readers.indexOf(reader);
+      if (i >= 0 && !this.closed) this.readers[i] = this.spawn(file, module);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`SQLite reader thread exited (${code})`)));
+    // Idle readers must not keep the process alive.
+    worker.unref();
+    return reader;
+  }
+
+  get size(): number {
+    return this.readers.length;
+  }
+
+  query(sql: string, params: readonly unknown[]): Promise<unknown[]> {
+    if (this.closed) return Promise.reject(new Error('The database is closed'));
+    let reader = this.readers[0]!;
+    for (const r of this.readers) if (r.pending.size < reader.pending.size) reader = r;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      reader.pending.set(id, { resolve, reject });
+      reader.worker.postMessage({ id, sql, params });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.readers.map((r) => r.worker.terminate()));
+  }
+}
+
+class ReaderConnection implements DatabaseConnection {
+  constructor(private readonly pool: SqliteReaderPool) {}
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    return { rows: (await this.pool.query(compiled.sql, compiled.parameters)) as R[] };
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('Reader connections do not stream; page the query instead');
+  }
+}
+
+class ReaderDriver implements Driver {
+  private readonly connection: ReaderConnection;
+
+  constructor(private readonly pool: SqliteReaderPool) {
+    this.connection = new ReaderConnection(pool);
+  }
+
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return this.connection;
+  }
+  async beginTransaction(): Promise<void> {
+    throw new Error('Reader connections do not run transactions: use the writer');
+  }
+  async commitTransaction(): Promise<void> {}
+  async rollbackTransaction(): Promise<void> {}
+  async releaseConnection(): Promise<void> {}
+  async destroy(): Promise<void> {
+    await this.pool.close();
+  }
+}
+
+class ReaderDialect implements Dialect {
+  constructor(private readonly pool: SqliteReaderPool) {}
+  createAdapter(): DialectAdapter {
+    return new SqliteAdapter();
+  }
+  createDriver(): Driver {
+    return new ReaderDriver(this.pool);
+  }
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
+  }
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+}
+
+/** A Kysely instance whose queries run on the reader threads (the same query builder as the writer). */
+export function readerKysely(file: string, size: number, log?: LogConfig): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new ReaderDialect(new SqliteReaderPool(file, size)), log });
+}
