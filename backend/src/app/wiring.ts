@@ -115,7 +115,8 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   if (redis) lifecycle.onStop('redis', () => redis.disconnect());
 
   const health = new HealthChecks(VERSION);
-  health.register('database', async () => (await pingDatabase(db), { status: 'ok' }));
+  // The reader threads too (SQLite): a reader that cannot open the file makes the database unready.
+  health.register('database', async () => (await Promise.all([pingDatabase(db), database.reader === db ? null : pingDatabase(database.reader)]), { status: 'ok' }));
   health.register('storage', storageCheck(config.DATA_DIR));
   if (redis) health.register('redis', async () => ({ status: (await redis.ping()) === 'PONG' ? 'ok' : 'down' }));
 

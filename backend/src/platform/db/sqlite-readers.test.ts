@@ -69,3 +69,20 @@ describe('SQLite reader threads', () => {
     expect(none.reader).toBe(none.db);
   });
 });
+
+describe('a reader pool that cannot open its database', () => {
+  it('fails queries with the reason after a few respawns instead of spawning forever', async () => {
+    const { SqliteReaderPool } = await import('./sqlite-readers');
+    const pool = new SqliteReaderPool(path.join(tempDir(), 'missing.db'), 1);
+    try {
+      let last: unknown;
+      for (let i = 0; i < 20 && !String(last).includes('keep failing'); i++) {
+        last = await pool.query('select 1', []).catch((e: unknown) => e);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(String(last)).toMatch(/SQLite reader threads keep failing: .*(unable to open|does not exist|directory)/i);
+    } finally {
+      await pool.close();
+    }
+  });
+});

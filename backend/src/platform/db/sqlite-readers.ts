@@ -44,6 +44,8 @@ parentPort.on('message', ({ id, sql, params }) => {
 });
 `;
 
+const MAX_CRASHES_PER_MINUTE = 5;
+
 interface Reply {
   id: number;
   rows?: unknown[];
@@ -65,6 +67,9 @@ export class SqliteReaderPool {
   private readonly readers: Reader[] = [];
   private nextId = 1;
   private closed = false;
+  /** Set when readers keep dying (a broken install, an unreadable file): queries fail with it instead of respawning forever. */
+  private broken: Error | null = null;
+  private recentCrashes: number[] = [];
 
   constructor(file: string, size: number) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -86,7 +91,11 @@ export class SqliteReaderPool {
       for (const w of reader.pending.values()) w.reject(err);
       reader.pending.clear();
       const i = this.readers.indexOf(reader);
-      if (i >= 0 && !this.closed) this.readers[i] = this.spawn(file, module);
+      if (i < 0 || this.closed || this.broken) return;
+      const now = Date.now();
+      this.recentCrashes = [...this.recentCrashes.filter((t) => now - t < 60_000), now];
+      if (this.recentCrashes.length > MAX_CRASHES_PER_MINUTE) this.broken = new Error(`SQLite reader threads keep failing: ${err.message}`);
+      else this.readers[i] = this.spawn(file, module);
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`SQLite reader thread exited (${code})`)));
@@ -101,6 +110,7 @@ export class SqliteReaderPool {
 
   query(sql: string, params: readonly unknown[]): Promise<unknown[]> {
     if (this.closed) return Promise.reject(new Error('The database is closed'));
+    if (this.broken) return Promise.reject(this.broken);
     let reader = this.readers[0]!;
     for (const r of this.readers) if (r.pending.size < reader.pending.size) reader = r;
     const id = this.nextId++;
