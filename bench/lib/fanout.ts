@@ -1,0 +1,111 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BUCKET_MS } from './fanout-worker';
+
+const WORKER = path.join(import.meta.dirname, 'fanout-worker.ts');
+
+export function quantile(hist: number[], q: number): number {
+  const total = hist.reduce((s, n) => s + n, 0);
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    seen += hist[i]!;
+    if (seen >= total * q) return (i + 1) * BUCKET_MS;
+  }
+  return Infinity;
+}
+
+/** CPU % (of one core) and RSS of a process from /proc, sampled every second. */
+export function watchProcess(pid: number) {
+  const ticks = 100;
+  const read = () => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return { cpu: (Number(f[11]) + Number(f[12])) / ticks, rss: Number(f[21]) * 4096 };
+  };
+  const start = { ...read(), at: performance.now() };
+  let peakRss = start.rss;
+  const timer = setInterval(() => (peakRss = Math.max(peakRss, read().rss)), 1000);
+  return () => {
+    clearInterval(timer);
+    const end = { ...read(), at: performance.now() };
+    return { cpuPercent: ((end.cpu - start.cpu) / ((end.at - start.at) / 1000)) * 100, rssMiB: end.rss / 1048576, peakRssMiB: Math.max(peakRss, end.rss) / 1048576 };
+  };
+}
+
+function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env } });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (c) => reject(new Error(`fan-out ${env.ROLE} process exited ${c}`)));
+  });
+}
+
+function ask<T>(child: ChildProcess, message: object, answer: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: { type: string }) => {
+      if (m.type !== answer) return;
+      child.off('message', on);
+      resolve(m as T);
+    };
+    child.on('message', on);
+    child.send(message);
+  });
+}
+
+export interface FanoutRun {
+  rate: number;
+  p50: number;
+  p99: number;
+  receivedPercent: number;
+  failed: number;
+  failures: Record<string, number>;
+  postP99: number;
+  serverCpuPercent: number;
+  serverPeakRssMiB: number;
+}
+
+/**
+ * Fan-out: `clients` socket.io clients spread over `processes` processes, a load generator in a
+ * process of its own, and for each rate `seconds` of alerts fired through the generic webhook;
+ * fire → receipt latency over every client, received share, failed POSTs and the server's CPU.
+ */
+export async function fanout(o: { base: string; admin: string; ingest: string; serverPid: number; clients: number; processes: number; rates: number[]; seconds: number }): Promise<FanoutRun[]> {
+  const connectStart = performance.now();
+  const clientProcs = await Promise.all(
+    Array.from({ length: o.processes }, () => spawnWorker({ ROLE: 'clients', URL: o.base, TOKEN: o.admin, COUNT: String(Math.ceil(o.clients / o.processes)) })),
+  );
+  const generator = await spawnWorker({ ROLE: 'generator', URL: o.base, TOKEN: o.admin, INGEST: o.ingest });
+  const connected = Math.ceil(o.clients / o.processes) * o.processes;
+  console.log(`${connected} socket.io clients in ${o.processes} processes connected in ${((performance.now() - connectStart) / 1000).toFixed(1)} s`);
+  const runs: FanoutRun[] = [];
+  try {
+    for (const rate of o.rates) {
+      const watch = watchProcess(o.serverPid);
+      const fired = await ask<{ sent: number; failed: number; failures: Record<string, number>; latencies: number[] }>(generator, { type: 'fire', rate, seconds: o.seconds }, 'fired');
+      // Let the last events arrive before asking what was received.
+      await new Promise((r) => setTimeout(r, 1500));
+      const usage = watch();
+      const reports = await Promise.all(clientProcs.map((c) => ask<{ received: number; hist: number[] }>(c, { type: 'report' }, 'report')));
+      const hist = reports[0]!.hist.map((_, i) => reports.reduce((s, r) => s + r.hist[i]!, 0));
+      const received = reports.reduce((s, r) => s + r.received, 0);
+      const posts = fired.latencies.sort((a, b) => a - b);
+      const run: FanoutRun = {
+        rate,
+        p50: quantile(hist, 0.5),
+        p99: quantile(hist, 0.99),
+        receivedPercent: (received / (fired.sent * connected || 1)) * 100,
+        failed: fired.failed,
+        failures: fired.failures,
+        postP99: posts[Math.floor(posts.length * 0.99)] ?? NaN,
+        serverCpuPercent: usage.cpuPercent,
+        serverPeakRssMiB: usage.peakRssMiB,
+      };
+      runs.push(run);
+      console.log(`  ${rate} alerts/s: p50 ${run.p50} ms, p99 ${run.p99} ms, received ${run.receivedPercent.toFixed(1)} %, failed POSTs ${run.failed}, server CPU ${run.serverCpuPercent.toFixed(0)} %`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    for (const c of [...clientProcs, generator]) c.send({ type: 'close' });
+  }
+  return runs;
+}
