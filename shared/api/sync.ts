@@ -40,3 +40,30 @@ export type SyncPage = z.infer<typeof SyncPage>;
 export const SyncChangesQuery = SyncQuery.extend({
   queue: Id.optional(),
 });
+
+/**
+ * The writes the desktop's outbox may send together (POST /sync/batch): each runs as its own
+ * request of the named route, with its own Idempotency-Key, so a batch retried after a lost answer
+ * applies nothing twice.
+ */
+export const BATCHABLE_ROUTES = ['tickets.create', 'tickets.comments.create', 'tickets.update', 'alerts.ack', 'alerts.resolve'] as const;
+export const MAX_BATCH = 50;
+
+export const BatchRequest = z.object({
+  requests: z
+    .array(
+      z.object({
+        route: z.enum(BATCHABLE_ROUTES),
+        params: z.record(z.string(), z.string().max(200)).optional(),
+        body: z.unknown(),
+        idempotencyKey: z.string().min(8).max(200),
+      }),
+    )
+    .min(1)
+    .max(MAX_BATCH),
+});
+export type BatchRequest = z.infer<typeof BatchRequest>;
+
+/** Per request, in order: its status and JSON answer. Status 0: not run (the batch stopped at a server error). */
+export const BatchResponse = z.object({ results: z.array(z.object({ status: z.number().int(), body: z.unknown() })) });
+export type BatchResponse = z.infer<typeof BatchResponse>;

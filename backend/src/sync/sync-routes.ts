@@ -1,13 +1,20 @@
+import { ROUTES, routePath } from '../../../shared/api/routes';
 import { SYNC_ROUTES } from '../../../shared/api/routes/sync';
-import type { SyncPage } from '../../../shared/api/sync';
+import type { BatchResponse, SyncPage } from '../../../shared/api/sync';
 import type { Services } from '../app/services';
 import { notFound } from '../platform/http/errors';
+import { IDEMPOTENCY_HEADER } from '../platform/http/idempotency';
 import { principalOf } from '../platform/http/guards';
 import { routePlugin } from '../platform/http/route-table';
+
+/** A request answering one of these is a server-side trouble: the batch stops, the rest is not run. */
+const STOPS_BATCH = (status: number) => status >= 500 || status === 429;
 
 /**
  * Delta sync: every change the caller may see after `since`, in commit order, with tombstones for
  * deletes and for records that left the caller's queues; page until `done`, then keep `nextCursor`.
+ * The outbox's batch: each write runs as its own request of its route (same authentication, role
+ * and scope checks, validation and Idempotency-Key handling as when sent alone), one after another.
  */
 export function syncRoutes(s: Pick<Services, 'guard' | 'queueAccess' | 'changes'>) {
   return routePlugin(SYNC_ROUTES, s.guard, {
@@ -19,6 +26,31 @@ export function syncRoutes(s: Pick<Services, 'guard' | 'queueAccess' | 'changes'
       const body = await s.changes.readJson(principal, queueIds, since, limit, queue !== undefined ? { onlyQueue: queue } : {});
       // Already a serialized SyncPage (see ChangeFeed.readJson); a JSON string is sent as it is.
       return reply.header('content-type', 'application/json; charset=utf-8').send(body as unknown as SyncPage);
+    },
+    'sync.batch': async (req) => {
+      const results: BatchResponse['results'] = [];
+      let stopped = false;
+      for (const item of req.body.requests) {
+        if (stopped) {
+          results.push({ status: 0, body: null });
+          continue;
+        }
+        const res = await req.server.inject({
+          method: ROUTES[item.route].method,
+          url: routePath(item.route, item.params),
+          remoteAddress: req.ip,
+          headers: {
+            authorization: req.headers.authorization ?? '',
+            [IDEMPOTENCY_HEADER]: item.idempotencyKey,
+            ...(item.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(item.body === undefined ? {} : { payload: JSON.stringify(item.body) }),
+        });
+        const json = String(res.headers['content-type'] ?? '').includes('json') && res.body;
+        results.push({ status: res.statusCode, body: json ? (JSON.parse(res.body) as unknown) : res.body || null });
+        stopped = STOPS_BATCH(res.statusCode);
+      }
+      return { results };
     },
   });
 }

@@ -1,4 +1,4 @@
-import type { RouteDef } from '../route';
+import { fillPath, type RouteDef } from '../route';
 import { API_TOKEN_ROUTES } from './api-tokens';
 import { AUTH_ROUTES } from './auth';
 import { MAIL_ROUTES } from './mail';
@@ -68,6 +68,11 @@ export const ROUTES = {
 export type Routes = typeof ROUTES;
 export type RouteName = keyof Routes;
 export const ROUTE_NAMES = Object.keys(ROUTES) as RouteName[];
+
+/** A declared route's URL path under /api/v1: callers name routes, they do not spell paths. */
+export function routePath(name: RouteName, params?: Record<string, unknown>): string {
+  return `/api/v1${fillPath((ROUTES[name] as RouteDef).path, params)}`;
+}
 
 /** For code that walks the table without caring which route it has. */
 export const ROUTE_LIST: readonly (RouteDef & { name: RouteName; tag: string })[] = ROUTE_NAMES.map((name) => ({ ...(ROUTES[name] as RouteDef & { tag: string }), name }));

@@ -1,4 +1,4 @@
-import { SyncChangesQuery, SyncPage } from '../sync';
+import { BatchRequest, BatchResponse, SyncChangesQuery, SyncPage } from '../sync';
 import { defineRoutes } from '../route';
 
 /**
@@ -7,4 +7,5 @@ import { defineRoutes } from '../route';
  */
 export const SYNC_ROUTES = defineRoutes('sync', {
   'sync.changes': { method: 'GET', path: '/sync/changes', summary: 'The change feed after a cursor', access: { role: 'agent', scope: 'read' }, query: SyncChangesQuery, response: SyncPage },
+  'sync.batch': { method: 'POST', path: '/sync/batch', summary: 'Offline writes replayed together: each runs as its own request with its own Idempotency-Key; results in order', access: { role: 'agent', scope: 'write' }, body: BatchRequest, response: BatchResponse, client: 'core' },
 });
