@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { fillPath, queryString, type RouteDef } from '../../../shared/api/route';
-import { ROUTES, type RouteName } from '../../../shared/api/routes';
+import { ROUTES, routePath, type RouteName } from '../../../shared/api/routes';
 import { CoreError } from '../errors';
 import type { ApiClient } from './api-client';
 
@@ -11,10 +11,7 @@ export interface RouteCall {
   body?: unknown;
 }
 
-/** A declared route's URL path (under /api/v1): the core names routes, it does not spell paths. */
-export function routePath(name: RouteName, params?: Record<string, unknown>): string {
-  return `/api/v1${fillPath((ROUTES[name] as RouteDef).path, params)}`;
-}
+export { routePath };
 
 /**
  * The one typed forwarder behind every derived `api.*` channel: builds the URL from the route's

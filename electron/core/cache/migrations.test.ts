@@ -67,10 +67,19 @@ describe('cache migrations', () => {
 
   it('0005 gives comments a column for their email facts (source, sender, HTML, delivery)', () => {
     const db = new Database(':memory:');
-    migrateCache(db, 4);
-    expect(migrateCache(db)).toEqual([5]);
+    expect(migrateCache(db, 4)).toEqual([1, 2, 3, 4]);
+    expect(migrateCache(db, 5)).toEqual([5]);
     const cols = (db.prepare("SELECT name FROM pragma_table_info('comments')").all() as { name: string }[]).map((c) => c.name);
     expect(cols).toContain('email');
+  });
+
+  it('0006 indexes the outbox for the replay (no payloads read) and its counts', () => {
+    const db = new Database(':memory:');
+    migrateCache(db, 5);
+    expect(migrateCache(db, 6)).toEqual([6]);
+    const plan = (q: string) => (db.prepare(`EXPLAIN QUERY PLAN ${q}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan("SELECT id, target_id, state FROM outbox WHERE state IN ('pending', 'sending') ORDER BY id LIMIT 200")).toContain('COVERING INDEX outbox_state');
+    expect(plan("SELECT state, count(*) AS n FROM outbox WHERE state != 'done' GROUP BY state")).toContain('COVERING INDEX outbox_state');
   });
 
   it('running again applies nothing', () => {

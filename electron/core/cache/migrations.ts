@@ -186,6 +186,15 @@ export const CACHE_MIGRATIONS: CacheMigration[] = [
       db.exec(`ALTER TABLE comments ADD COLUMN email TEXT`);
     },
   },
+  {
+    version: 6,
+    name: 'outbox indexes for replay and counts',
+    up(db) {
+      db.exec(`
+        CREATE INDEX outbox_state ON outbox (state, id, target_id);
+      `);
+    },
+  },
 ];
 
 export const LATEST_CACHE_VERSION = CACHE_MIGRATIONS[CACHE_MIGRATIONS.length - 1]!.version;

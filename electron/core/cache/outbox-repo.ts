@@ -54,9 +54,9 @@ export class OutboxRepo {
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
-  /** The next items to send (pending, or still sending from before), oldest first. */
-  sendable(limit: number): OutboxRow[] {
-    return this.sql.stmt("SELECT * FROM outbox WHERE state IN ('pending', 'sending') ORDER BY id LIMIT ?").all(limit) as OutboxRow[];
+  /** The next items to send (pending, or still sending from before), oldest first: only what the replay decides on (the outbox_state index answers it without reading payloads). */
+  sendableHeads(limit: number): Pick<OutboxRow, 'id' | 'target_id' | 'state'>[] {
+    return this.sql.stmt("SELECT id, target_id, state FROM outbox WHERE state IN ('pending', 'sending') ORDER BY id LIMIT ?").all(limit) as Pick<OutboxRow, 'id' | 'target_id' | 'state'>[];
   }
 
   update(id: number, patch: OutboxPatch): void {

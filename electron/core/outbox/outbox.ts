@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Alert, FieldConflict, OutboxCounts, OutboxItem, TicketChanges, TicketSummary } from '../../../shared/ipc';
-import { httpError, type ApiClient } from '../api/api-client';
+import { httpError, type ApiClient, type ApiResponse } from '../api/api-client';
 import { routePath } from '../api/route-forwarder';
 import type { Cache } from '../cache/cache';
 import type { OutboxRow } from '../cache/outbox-repo';
@@ -12,8 +12,7 @@ import { commentRowFromServer, parseAlert, ticketRowFromServer, type TicketRow }
 import { CoreError } from '../errors';
 import type { Clock, Logger } from '../ports';
 import { silentLogger } from '../ports';
-
-export const REPLAY_CONCURRENCY = 6;
+import { WriteBatcher, type Write } from './write-batcher';
 
 /**
  * Offline writes. Each is applied to the cache and queued in the same transaction; `replay()`
@@ -25,6 +24,7 @@ export const REPLAY_CONCURRENCY = 6;
 export class Outbox extends EventEmitter {
   private replaying: Promise<void> | null = null;
   private localNumber = 0;
+  private readonly writes: WriteBatcher;
 
   constructor(
     private readonly cache: Cache,
@@ -33,6 +33,7 @@ export class Outbox extends EventEmitter {
     private readonly logger: Logger = silentLogger,
   ) {
     super();
+    this.writes = new WriteBatcher(api);
     // Sending rows left from a crash go back to pending: the idempotency key makes resending safe.
     cache.outbox.resetSending();
   }
@@ -183,23 +184,25 @@ export class Outbox extends EventEmitter {
   }
 
   /**
-   * Items for different targets go out concurrently (up to REPLAY_CONCURRENCY); items for the same
-   * ticket or alert keep their order, and anything aimed at a ticket still being created waits for it.
+   * Items for different targets go out concurrently (batched by the WriteBatcher, up to its
+   * concurrency); items for the same ticket or alert keep their order, and anything aimed at a
+   * ticket still being created waits for it.
    */
   private async replayLoop(): Promise<void> {
     const inFlight = new Map<string, Promise<void>>();
     let stop = false;
     for (;;) {
-      if (!stop) {
-        const rows = this.cache.outbox.sendable(200);
+      const limit = this.writes.concurrency;
+      if (!stop && inFlight.size < limit) {
         const blocked = new Set(inFlight.keys());
-        for (const row of rows) {
-          if (inFlight.size >= REPLAY_CONCURRENCY) break;
-          if (blocked.has(row.target_id) || row.state !== 'pending') {
-            blocked.add(row.target_id);
+        for (const head of this.cache.outbox.sendableHeads(limit * 2)) {
+          if (inFlight.size >= limit) break;
+          if (blocked.has(head.target_id) || head.state !== 'pending') {
+            blocked.add(head.target_id);
             continue;
           }
-          blocked.add(row.target_id);
+          blocked.add(head.target_id);
+          const row = this.cache.outbox.get(head.id)!;
           this.cache.outbox.markSending(row.id);
           const task = this.sendOne(row).then((ok) => {
             if (!ok) stop = true;
@@ -212,7 +215,21 @@ export class Outbox extends EventEmitter {
       }
       if (inFlight.size === 0) return;
       await Promise.race(inFlight.values());
+      // A batch answers many writes at once: let them all settle before looking for more work.
+      await new Promise((r) => setImmediate(r));
     }
+  }
+
+  /** Sends one write of an item (batched with others started in the same turn). */
+  private write(route: Write['route'], params: Record<string, string> | undefined, body: unknown, key: string): Promise<ApiResponse<unknown>> {
+    return this.writes.write({ route, ...(params ? { params } : {}), body, idempotencyKey: key });
+  }
+
+  /** Like write, but a non-2xx answer is thrown as the CoreError it stands for. */
+  private async writeOk(route: Write['route'], params: Record<string, string> | undefined, body: unknown, key: string): Promise<ApiResponse<unknown>> {
+    const res = await this.write(route, params, body, key);
+    if (res.status < 200 || res.status >= 300) throw httpError(res.status, res.data);
+    return res;
   }
 
   /** Sends one item; false when replay should stop (offline, signed out, server trouble). */
@@ -242,7 +259,7 @@ export class Outbox extends EventEmitter {
     switch (row.kind) {
       case 'ticket.create': {
         const { createdBy: _createdBy, ...body } = payload;
-        const res = await this.api.request('POST', routePath('tickets.create'), { body, idempotencyKey: key });
+        const res = await this.writeOk('tickets.create', undefined, body, key);
         const server = ticketRowFromServer(res.data);
         this.cache.transaction(() => {
           this.cache.tickets.remove(row.target_id);
@@ -260,7 +277,7 @@ export class Outbox extends EventEmitter {
         return;
       }
       case 'ticket.comment': {
-        const res = await this.api.request('POST', routePath('tickets.comments.create', { id: row.target_id }), { body: { body: payload.body, visibility: payload.visibility }, idempotencyKey: key });
+        const res = await this.writeOk('tickets.comments.create', { id: row.target_id }, { body: payload.body, visibility: payload.visibility }, key);
         const comment = commentRowFromServer(res.data);
         this.cache.transaction(() => {
           this.cache.tickets.removeComment(String(payload.localId));
@@ -276,7 +293,7 @@ export class Outbox extends EventEmitter {
       case 'alert.acknowledge':
       case 'alert.resolve': {
         const action = row.kind === 'alert.acknowledge' ? 'ack' : 'resolve';
-        const res = await this.api.send('POST', routePath(action === 'ack' ? 'alerts.ack' : 'alerts.resolve', { id: row.target_id }), { body: {}, idempotencyKey: key });
+        const res = await this.write(action === 'ack' ? 'alerts.ack' : 'alerts.resolve', { id: row.target_id }, {}, key);
         let data = res.data;
         if (res.status === 409) data = (await this.api.request('GET', routePath('alerts.get', { id: row.target_id }))).data;
         else if (res.status < 200 || res.status >= 300) throw httpError(res.status, res.data);
@@ -297,7 +314,7 @@ export class Outbox extends EventEmitter {
   private async sendUpdate(row: OutboxRow, payload: UpdatePayload): Promise<void> {
     const base = JSON.parse(row.base ?? '{}') as UpdateBase;
     const path = routePath('tickets.update', { id: row.target_id });
-    const res = await this.api.send('PATCH', path, { body: { ...payload.changes, version: base.version }, idempotencyKey: row.idempotency_key });
+    const res = await this.write('tickets.update', { id: row.target_id }, { ...payload.changes, version: base.version }, row.idempotency_key);
     if (res.status >= 200 && res.status < 300) {
       const server = ticketRowFromServer(res.data);
       this.cache.transaction(() => {
