@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyncChange } from '../../../shared/api/sync';
@@ -12,6 +13,15 @@ export function serverTicket(n: number, patch: Record<string, unknown> = {}) {
     sla: { state: 'ok', firstResponseDueAt: null, resolutionDueAt: 1000 + n, firstResponseWarnAt: null, resolutionWarnAt: null, firstRespondedAt: null, pausedAt: null, firstResponseBreachedAt: null, resolutionBreachedAt: null },
     ...patch,
   };
+}
+/** The ticket and comment indexes in a cache file, read through a connection of its own. */
+function indexesOf(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('tickets', 'comments') AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  } finally {
+    db.close();
+  }
 }
 const change = (seq: number, entity: SyncChange['entity'], id: string, data: unknown, op: 'upsert' | 'delete' = 'upsert'): SyncChange => ({ seq, entity, id, op, data, at: seq });
 
@@ -60,6 +70,35 @@ describe('Cache', () => {
     reopened.applyPage([change(2, 'ticket', 't2', serverTicket(2, { subject: 'Mouse missing' }))], 2, undefined, { deferIndex: true });
     reopened.finishDeferredIndex();
     expect(reopened.tickets.search('missing', 10)).toHaveLength(2);
+  });
+
+  it('an initial bulk sync builds the ticket and comment indexes once at the end; a crash in between rebuilds them at the next open', () => {
+    const file = path.join(tmpDir(), 'cache.db');
+    const { cache } = Cache.open(file);
+    const indexes = () => indexesOf(file);
+    const before = indexes();
+    expect(before).toEqual(expect.arrayContaining(['tickets_queue_status_updated', 'comments_ticket']));
+    cache.applyPage([change(1, 'ticket', 't1', serverTicket(1))], 1, undefined, { deferIndex: true });
+    expect(indexes()).toEqual([]);
+    // Later pages of the same run do not drop anything again; the end builds everything back.
+    cache.applyPage([change(2, 'ticket', 't2', serverTicket(2))], 2, undefined, { deferIndex: true });
+    cache.finishDeferredIndex();
+    expect(indexes()).toEqual(before);
+    expect(cache.tickets.list({ queueId: 'q1', status: ['open'] }, { field: 'updatedAt', dir: 'desc' }, 0, 10, null).items.map((t) => t.id)).toEqual(['t1']);
+
+    // A delta sync (cursor past 0) keeps its indexes while it defers search indexing.
+    cache.applyPage([change(3, 'ticket', 't3', serverTicket(3))], 3, undefined, { deferIndex: true });
+    expect(indexes()).toEqual(before);
+    cache.finishDeferredIndex();
+
+    // Killed during an initial sync: the next open puts the indexes back.
+    const second = path.join(tmpDir(), 'cache.db');
+    const first = Cache.open(second).cache;
+    first.applyPage([change(1, 'ticket', 't1', serverTicket(1))], 1, undefined, { deferIndex: true });
+    first.close();
+    const reopened = Cache.open(second).cache;
+    expect(indexesOf(second)).toEqual(before);
+    reopened.close();
   });
 
   it('moves a corrupt database aside, rebuilds it, and keeps the outbox rows it can read', () => {
