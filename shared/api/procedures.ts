@@ -75,6 +75,7 @@ export const ProcedureDefinitionInfo = z.object({
   levels: z.array(ProcedureLevel),
   steps: z.array(z.object({ key: z.string(), phase: z.string(), title: z.string(), kind: StepKind, instructions: z.string() })),
 });
+export type ProcedureDefinitionInfo = z.infer<typeof ProcedureDefinitionInfo>;
 
 export const StartProcedureRequest = z.object({
   procedure: z.string().min(1).max(100),

@@ -1,0 +1,54 @@
+import { useState } from 'react';
+import type { ProcedureDefinitionInfo } from '../../../../shared/api/procedures';
+import { titleCase } from '../../lib/format';
+import { FormDialog } from '../../ui/Dialog';
+import { useAction } from '../../ui/hooks';
+import { navigate } from '../shell/ui';
+import { startProcedure } from './slice';
+
+/** Starts a procedure: emergencies at one of the manual's levels (which sets the due time). */
+export function StartDialog({ def, onClose }: { def: ProcedureDefinitionInfo; onClose: () => void }) {
+  const [level, setLevel] = useState(def.levels[0]?.id ?? '');
+  const a = useAction();
+  const chosen = def.levels.find((l) => l.id === level);
+  return (
+    <FormDialog
+      title={`Start “${def.title}”`}
+      onClose={onClose}
+      error={a.error}
+      busy={a.busy}
+      submit="Start"
+      onSubmit={() =>
+        void a.run(async () => {
+          const run = await startProcedure(def.id, def.levels.length ? level : null);
+          onClose();
+          navigate({ screen: 'procedures', id: `run:${run.id}` });
+        })
+      }
+    >
+      <p className="muted" style={{ margin: 0 }}>
+        {def.description}
+      </p>
+      <p style={{ margin: 0 }}>
+        {def.steps.length} steps · assigned to {titleCase(def.assignedRole ?? 'anyone')}
+      </p>
+      {def.levels.length > 0 && (
+        <label>
+          Level
+          <select value={level} onChange={(e) => setLevel(e.target.value)}>
+            {def.levels.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+          <span className="field-hint">
+            {chosen
+              ? `Respond within ${chosen.responseMinutes < 60 ? `${chosen.responseMinutes} minutes` : `${chosen.responseMinutes / 60} hour(s)`}: the run is due then, and its role is reminded when it is not done.`
+              : ''}
+          </span>
+        </label>
+      )}
+    </FormDialog>
+  );
+}
