@@ -265,7 +265,12 @@ export class ProcedureEngine {
           return false;
         }
         const job = await this.jobs.get(step.jobId);
-        if (!isFinished(job.status)) return false;
+        if (!isFinished(job.status)) {
+          // Said on the step while it waits, so nobody wonders why a restore does not start.
+          const detail = job.status === 'awaiting_approval' ? `${job.runbook} waits for approval (Jobs)` : `${job.runbook} ${job.status}`;
+          if ((step.result as { detail?: string } | null)?.detail !== detail) await this.store.setStep(run.id, step.index, { result: JSON.stringify({ ok: false, detail, data: { jobId: job.id } }) });
+          return false;
+        }
         const ok = job.status === 'succeeded';
         await this.finishStep(run, step.index, { ok, detail: `${job.runbook} ${job.status}: ${job.summary ?? job.reason ?? ''}`, data: { jobId: job.id }, state: ok && def.onJobResult ? def.onJobResult(job.result) : undefined }, ok ? 'done' : 'failed', ok ? 'system (job)' : null);
         return true;

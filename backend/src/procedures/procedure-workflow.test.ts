@@ -153,6 +153,8 @@ describe.each(DATABASES)('procedures as people work them (%s)', (kind) => {
     const started = (await api(admin).post(`/procedures/runs/${run.id}/steps/restore/run`, { confirmation: 'restore-database' })).body;
     const job = (await api(admin).get(`/jobs/${stepOf(started, 'restore').jobId}`)).body;
     expect(job).toMatchObject({ runbook: 'restore-database', status: 'awaiting_approval', params: { backupId: r.state.candidate } });
+    const waiting = await until(() => api(admin).get(`/procedures/runs/${run.id}`).then((x) => x.body), (x) => /waits for approval/.test(stepOf(x, 'restore').result?.detail ?? ''));
+    expect(stepOf(waiting, 'restore').status).toBe('running');
     expect((await api(admin2).post(`/jobs/${job.id}/reject`, { reason: 'drill' })).status).toBe(200);
     const failed = await until(() => api(admin).get(`/procedures/runs/${run.id}`).then((x) => x.body), (x) => x.status === 'failed');
     expect(stepOf(failed, 'restore').result!.detail).toMatch(/restore-database cancelled: rejected by bob@example.com: drill/);

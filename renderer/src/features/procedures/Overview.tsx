@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ProcedureDefinitionInfo, ProcedureRun } from '../../../../shared/api/procedures';
-import { formatTime, titleCase } from '../../lib/format';
+import { formatTime } from '../../lib/format';
 import { DataTable, hiddenHeader, type Column } from '../../ui/DataTable';
 import { Progress, StateView } from '../../ui/feedback';
 import { useNow } from '../../ui/hooks';
@@ -8,7 +8,7 @@ import { currentUser, useSession } from '../auth/session';
 import { RunStatusBadge } from '../maintenance/RunStatusBadge';
 import { navigate } from '../shell/ui';
 import { DueBadge } from './RunView';
-import { loadHistory, loadOpen, loadOverview, progress, useProcedures } from './slice';
+import { loadHistory, loadOpen, loadOverview, progress, useProcedures, roleLabel } from './slice';
 import { StartDialog } from './StartDialog';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -46,7 +46,7 @@ function runColumns(now: number, defs: ProcedureDefinitionInfo[]): Column<Proced
         </>
       ),
     },
-    { id: 'role', header: 'Assigned to', cell: (r) => titleCase(r.assignedRole ?? 'anyone') },
+    { id: 'role', header: 'Assigned to', cell: (r) => roleLabel(r.assignedRole) },
     { id: 'due', header: 'Due', cell: (r) => <DueBadge run={r} now={now} /> },
     { id: 'started', header: 'Started', cell: (r) => formatTime(r.createdAt) },
     { id: 'status', header: 'Status', cell: (r) => <RunStatusBadge status={r.status} /> },
@@ -140,7 +140,7 @@ export function Overview({ starting }: { starting: string | null }) {
                     {d.description}
                   </div>
                   <div className="row">
-                    <span className="badge neutral">{titleCase(d.assignedRole ?? 'anyone')}</span>
+                    <span className="badge neutral">{roleLabel(d.assignedRole)}</span>
                     <span className="muted">{d.levels.map((l) => l.label.split(':')[0]).join(' · ')}</span>
                     <span className="spacer" />
                     <button
@@ -165,7 +165,7 @@ export function Overview({ starting }: { starting: string | null }) {
         columns={[
           { id: 'title', header: 'Checklist', cell: (d) => <strong>{d.title}</strong> },
           { id: 'when', header: 'Created', cell: (d) => (d.schedule ? scheduleText(d.schedule) : 'by hand') },
-          { id: 'role', header: 'Assigned to', cell: (d) => titleCase(d.assignedRole ?? 'anyone') },
+          { id: 'role', header: 'Assigned to', cell: (d) => roleLabel(d.assignedRole) },
           {
             id: 'steps',
             header: 'Steps',

@@ -18,6 +18,7 @@ import {
   progress,
   reloadRun,
   useProcedures,
+  roleLabel,
 } from './slice';
 import { StepItem } from './StepItem';
 
@@ -88,7 +89,7 @@ export function RunView({ runId }: { runId: string }) {
             </div>
             <div className="row" style={{ marginBottom: 8 }}>
               {run.level && <span className="badge bad">{levelLabel(def, run.level)}</span>}
-              <span className="badge neutral">Assigned to {titleCase(run.assignedRole ?? 'anyone')}</span>
+              <span className="badge neutral">Assigned to {roleLabel(run.assignedRole)}</span>
               <DueBadge run={run} now={now} />
               {def?.category === 'emergency' && live && (
                 <span className="badge warn" data-testid="escalation">
@@ -133,7 +134,7 @@ export function RunView({ runId }: { runId: string }) {
                         key={s.key}
                         runId={run.id}
                         step={s}
-                        live={live}
+                        live={run.status !== 'completed' && run.status !== 'aborted'}
                         actionable={mayAct && (!ordered || s.key === current?.key)}
                       />
                     ))}

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import type { ProcedureDefinitionInfo } from '../../../../shared/api/procedures';
-import { titleCase } from '../../lib/format';
 import { FormDialog } from '../../ui/Dialog';
 import { useAction } from '../../ui/hooks';
 import { navigate } from '../shell/ui';
-import { startProcedure } from './slice';
+import { startProcedure, roleLabel } from './slice';
 
 /** Starts a procedure: emergencies at one of the manual's levels (which sets the due time). */
 export function StartDialog({ def, onClose }: { def: ProcedureDefinitionInfo; onClose: () => void }) {
@@ -30,7 +29,7 @@ export function StartDialog({ def, onClose }: { def: ProcedureDefinitionInfo; on
         {def.description}
       </p>
       <p style={{ margin: 0 }}>
-        {def.steps.length} steps · assigned to {titleCase(def.assignedRole ?? 'anyone')}
+        {def.steps.length} steps · assigned to {roleLabel(def.assignedRole)}
       </p>
       {def.levels.length > 0 && (
         <label>

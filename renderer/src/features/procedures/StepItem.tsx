@@ -17,7 +17,8 @@ const STATUS_CLASS: Record<ProcedureStep['status'], string> = {
 };
 
 /**
- * One step as a person works it: what it says, what the app proved (an automatic tick shows as
+ * One step as a person works it (`live`: the run is not completed or aborted; a failed run is
+ * resolved step by step): what it says, what the app proved (an automatic tick shows as
  * such), the actions its state allows (tick, skip, not OK, re-check, run its runbook), and its notes.
  */
 export function StepItem({

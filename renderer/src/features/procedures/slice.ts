@@ -46,6 +46,8 @@ export function stepDetail(s: Pick<ProcedureStep, 'result'>): string | null {
 /** The escalation level an open emergency has reached by its age (the manual's escalation procedure). */
 export const escalationOf = (run: Pick<ProcedureRun, 'createdAt'>, now: number) =>
   escalationLevelAt(now - run.createdAt);
+export const roleLabel = (role: string | null) =>
+  role === 'oncall' ? 'On-call' : role === 'admin' ? 'Admin' : role === 'agent' ? 'Agent' : 'Anyone';
 export const levelLabel = (def: ProcedureDefinitionInfo | undefined, level: string | null) =>
   level === null ? null : (def?.levels.find((l) => l.id === level)?.label ?? level);
 
