@@ -4,7 +4,8 @@ import { SYSTEM_ACTOR, type Actor } from '../audit/audit-log';
 import type { BackupService } from '../backups/backup-service';
 import type { Services } from '../app/services';
 import type { Database } from '../platform/db/schema';
-import { AppError, notFound } from '../platform/http/errors';
+import { AppError, forbidden, notFound } from '../platform/http/errors';
+import { hasRole, type Role } from '../../../shared/domain/roles';
 import type { JobService, Requester } from '../jobs/job-service';
 import { isFinished } from '../jobs/job-runner';
 import { uuid } from '../platform/ids';
@@ -247,7 +248,9 @@ export class ProcedureEngine {
         if (!step.jobId) {
           const spec = def.runbook!(c);
           if (!spec) {
-            await this.finishStep(run, step.index, { ok: true, detail: 'nothing to run' }, 'done', 'system');
+            // An attended step with nothing to run (no backup confirmed before a restore) is a person's call.
+            if (def.attended) await this.finishStep(run, step.index, { ok: false, detail: `nothing to run ${def.runbookId ?? ''} with: skip it, or go back a step` }, 'waiting', null);
+            else await this.finishStep(run, step.index, { ok: true, detail: 'nothing to run' }, 'done', 'system');
             return true;
           }
           const starter = def.attended ? null : await this.starterOf(run);
@@ -293,8 +296,9 @@ export class ProcedureEngine {
   }
 
   /** The run and step a person acts on: the run still live, the step known and (in order) the current one. */
-  private async actionable(runId: string, key: string): Promise<{ run: ProcedureRun; step: ProcedureStep }> {
+  private async actionable(runId: string, key: string, role: Role): Promise<{ run: ProcedureRun; step: ProcedureStep }> {
     const run = await this.get(runId);
+    this.assertAssigned(run, role);
     if (run.status === 'completed' || run.status === 'aborted') throw new AppError('conflict', `This run is ${run.status}`);
     const step = run.steps.find((s) => s.key === key);
     if (!step) throw notFound(`Step ${key}`);
@@ -304,9 +308,15 @@ export class ProcedureEngine {
     return { run, step };
   }
 
+  /** A run assigned to a role is worked by that role and those above it; anyone may read it and add notes. */
+  private assertAssigned(run: ProcedureRun, role: Role): void {
+    const assigned = run.assignedRole as Role | null;
+    if (assigned && !hasRole(role, assigned)) throw forbidden(`${run.title} is assigned to ${assigned}s: you can add notes`);
+  }
+
   /** A person ticks a manual step (or resolves a waiting check / failed step). */
-  async completeStep(actor: Actor, runId: string, key: string, input: { note?: string; outcome: 'done' | 'skipped' | 'failed' }): Promise<ProcedureRun> {
-    const { step } = await this.actionable(runId, key);
+  async completeStep(actor: Requester, runId: string, key: string, input: { note?: string; outcome: 'done' | 'skipped' | 'failed' }): Promise<ProcedureRun> {
+    const { step } = await this.actionable(runId, key, actor.role);
     if (step.status === 'running' && step.kind !== 'manual') throw new AppError('conflict', `Step ${key} is running automatically`);
     await this.store.setStep(runId, step.index, { status: input.outcome, note: input.note ?? null, completed_by: actor.email, completed_at: this.ctx.clock.now() });
     if (input.outcome !== 'failed') await this.store.setRun(runId, 'running');
@@ -320,7 +330,7 @@ export class ProcedureEngine {
    * their role, the typed confirmation of a destructive runbook and the approval policy all apply.
    */
   async runStepJob(who: Requester, runId: string, key: string, confirmation: string | undefined): Promise<ProcedureRun> {
-    const { run, step } = await this.actionable(runId, key);
+    const { run, step } = await this.actionable(runId, key, who.role);
     const def = this.definition(run.procedure).steps(run.params)[step.index]!;
     if (def.kind !== 'runbook') throw new AppError('conflict', `Step ${key} runs no runbook`);
     if (step.jobId && step.status === 'running') throw new AppError('conflict', `Step ${key} already runs job ${step.jobId}`);
@@ -345,8 +355,9 @@ export class ProcedureEngine {
   }
 
   /** Re-runs a failed automatic step, or re-checks a waiting one now. */
-  async retryStep(actor: Actor, runId: string, key: string): Promise<ProcedureRun> {
+  async retryStep(actor: Requester, runId: string, key: string): Promise<ProcedureRun> {
     const run = await this.get(runId);
+    this.assertAssigned(run, actor.role);
     const step = run.steps.find((s) => s.key === key);
     if (!step) throw notFound(`Step ${key}`);
     if (step.status !== 'failed' && step.status !== 'waiting') throw new AppError('conflict', `Step ${key} is ${step.status}`);

@@ -147,6 +147,11 @@ describe.each(DATABASES)('procedures as people work them (%s)', (kind) => {
     const r = (await api(admin).get(`/procedures/runs/${run.id}`)).body;
     expect(stepOf(r, 'restore')).toMatchObject({ status: 'waiting', runbook: 'restore-database', confirmation: 'restore-database' });
     expect(stepOf(r, 'preserve-evidence').status).toBe('done');
+    // The run is assigned to admins: an on-call user reads it and adds notes, but does not act on it.
+    expect((await api(oncall.accessToken).post(`/procedures/runs/${run.id}/steps/restore/run`, { confirmation: 'restore-database' })).status).toBe(403);
+    expect((await api(oncall.accessToken).post(`/procedures/runs/${run.id}/steps/restore/complete`, { outcome: 'skipped' })).status).toBe(403);
+    expect((await api(oncall.accessToken).post(`/procedures/runs/${run.id}/steps/test-application/retry`)).status).toBe(403);
+    expect((await api(oncall.accessToken).post(`/procedures/runs/${run.id}/steps/restore/notes`, { body: 'seen from on-call' })).status).toBe(201);
     const unconfirmed = await api(admin).post(`/procedures/runs/${run.id}/steps/restore/run`, {});
     expect(unconfirmed.status).toBe(400);
     expect(unconfirmed.body.message).toMatch(/type "restore-database"/);
