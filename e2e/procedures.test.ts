@@ -69,7 +69,8 @@ describe('procedures', () => {
     await page.getByRole('combobox', { name: /Type a command/ }).press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Level').selectOption('high');
-    await expect.poll(() => dialog.textContent()).toMatch(/Respond within 1 hour/);
+    await expect.poll(() => dialog.textContent()).toMatch(/Respond within 1 hour:/);
+    await screenshots(page, 'procedures-start-level');
     await dialog.getByRole('button', { name: 'Start' }).click();
     await page.getByRole('heading', { name: 'Emergency: data loss' }).waitFor();
     expect(await page.getByTestId('due').textContent()).toMatch(/Due in/);

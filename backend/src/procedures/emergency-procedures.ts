@@ -39,7 +39,7 @@ export function emergencyProcedures(d: CatalogueDeps): ProcedureDefinition[] {
   const dataLoss: ProcedureDefinition = {
     id: 'data-loss',
     title: 'Emergency: data loss',
-    description: 'Operational documentation, Emergency Procedures → Data Loss: stop operations, preserve evidence, restore the last good backup (a second admin approves), roll service back out.',
+    description: 'Operational documentation, Emergency Procedures → Data Loss: stop operations, preserve evidence, restore the last good backup (approved as every restore is), roll service back out.',
     category: 'emergency',
     assignedRole: 'admin',
     levels: INCIDENT_SEVERITIES,
@@ -63,7 +63,7 @@ export function emergencyProcedures(d: CatalogueDeps): ProcedureDefinition[] {
           const chosen = backupId ?? list[0]?.id ?? null;
           return chosen ? fail(`candidate ${chosen}; others: ${list.slice(1, 5).map((b) => `${b.id} (${new Date(b.createdAt).toISOString()})`).join(', ') || 'none'}; confirm the one to restore`, { state: { candidate: chosen } }) : fail('no successful backup found before the evidence backup');
         }, 'wait'),
-        runbookStep('restore', 'recovery', 'Restore database', 'Run restore-database with the confirmed backup: type its name, a second admin approves it. Skip when nothing must be restored.', 'restore-database', (c) => (typeof c.state.candidate === 'string' ? { backupId: c.state.candidate } : null), { attended: true, confirm: true }),
+        runbookStep('restore', 'recovery', 'Restore database', 'Run restore-database with the confirmed backup: type its name; it then waits for approval as every restore does. Skip when nothing must be restored.', 'restore-database', (c) => (typeof c.state.candidate === 'string' ? { backupId: c.state.candidate } : null), { attended: true, confirm: true }),
         runbookStep('verify-integrity', 'recovery', 'Verify data integrity', 'Health checks, database consistency.', 'run-health-checks', () => ({})),
         check('test-application', 'recovery', 'Test application', 'Verify functionality.', checkHealth, 'wait'),
         action('gradual-rollout', 'recovery', 'Gradual rollout', 'Restore service: leave maintenance mode so writes are accepted again.', async () => {

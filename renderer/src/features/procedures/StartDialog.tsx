@@ -5,6 +5,17 @@ import { useAction } from '../../ui/hooks';
 import { navigate } from '../shell/ui';
 import { startProcedure, roleLabel } from './slice';
 
+/** "15 minutes", "1 hour", "4 hours", "1 day". */
+export function responseText(minutes: number): string {
+  const [n, unit] =
+    minutes % 1440 === 0
+      ? [minutes / 1440, 'day']
+      : minutes % 60 === 0
+        ? [minutes / 60, 'hour']
+        : [minutes, 'minute'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 /** Starts a procedure: emergencies at one of the manual's levels (which sets the due time). */
 export function StartDialog({ def, onClose }: { def: ProcedureDefinitionInfo; onClose: () => void }) {
   const [level, setLevel] = useState(def.levels[0]?.id ?? '');
@@ -43,7 +54,7 @@ export function StartDialog({ def, onClose }: { def: ProcedureDefinitionInfo; on
           </select>
           <span className="field-hint">
             {chosen
-              ? `Respond within ${chosen.responseMinutes < 60 ? `${chosen.responseMinutes} minutes` : `${chosen.responseMinutes / 60} hour(s)`}: the run is due then, and its role is reminded when it is not done.`
+              ? `Respond within ${responseText(chosen.responseMinutes)}: the run is due then, and its role is reminded when it is not done.`
               : ''}
           </span>
         </label>

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ProcedureRun } from '../../../../shared/api/procedures';
 import { TestBridge } from '../../test-support/fake-bridge';
 import { scheduleText } from './Overview';
+import { responseText } from './StartDialog';
 import {
   addNote,
   autoTicked,
@@ -60,6 +61,7 @@ describe('procedures slice', () => {
     expect(scheduleText('0 8 1 * *')).toBe('1st of each month at 08:00 UTC');
     expect(scheduleText('0 8 1 1,4,7,10 *')).toBe('1st of Jan, Apr, Jul, Oct at 08:00 UTC');
     expect(scheduleText('*/5 * * * *')).toBe('*/5 * * * *');
+    expect([15, 60, 240, 1440].map(responseText)).toEqual(['15 minutes', '1 hour', '4 hours', '1 day']);
   });
 
   it('starts at a level only when one is given, and lists the history of one procedure', async () => {
