@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ProcedureDefinitionInfo, ProcedureRun } from '../../../../shared/api/procedures';
+import { on } from '../../api';
 import { formatTime } from '../../lib/format';
 import { DataTable, hiddenHeader, type Column } from '../../ui/DataTable';
 import { Progress, StateView } from '../../ui/feedback';
@@ -87,10 +88,7 @@ export function Overview({ starting }: { starting: string | null }) {
   const [start, setStart] = useState<ProcedureDefinitionInfo | null>(null);
   const now = useNow(30_000);
   useEffect(() => void loadOverview(), []);
-  useEffect(() => {
-    const t = setInterval(() => void loadOpen(), 5000);
-    return () => clearInterval(t);
-  }, []);
+  useEffect(() => on('procedures.changed', () => void Promise.all([loadOpen(), loadHistory()])), []);
   const list = defs.data ?? [];
   // The palette opens #/procedures/start:<id>: the dialog shows until it closes (back to #/procedures).
   const shown = start ?? (starting ? (list.find((x) => x.id === starting) ?? null) : null);

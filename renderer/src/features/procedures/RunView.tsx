@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ProcedureRun } from '../../../../shared/api/procedures';
+import { on } from '../../api';
 import { formatTime, relativeTime, titleCase } from '../../lib/format';
 import { ConfirmDestructive } from '../../ui/Dialog';
 import { Progress, StateView } from '../../ui/feedback';
@@ -55,9 +56,11 @@ export function RunView({ runId }: { runId: string }) {
   const live = isLive(res.data);
   useEffect(() => void openRun(runId), [runId]);
   useEffect(() => void loadDefinitions(), []);
+  useEffect(() => on('procedures.changed', (e) => void (e.id === runId && reloadRun())), [runId]);
+  // Live events carry the changes; a slow poll covers a dropped connection while the run moves.
   useEffect(() => {
     if (!live) return;
-    const t = setInterval(() => void reloadRun(), 1500);
+    const t = setInterval(() => void reloadRun(), 10_000);
     return () => clearInterval(t);
   }, [live]);
   return (
