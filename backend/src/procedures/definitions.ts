@@ -18,6 +18,8 @@ export interface StepContext {
   state: Record<string, unknown>;
   /** The run's level (emergency procedures), else null. */
   level: string | null;
+  /** Who started the run (null: a schedule). */
+  startedBy: string | null;
   /** When the run (or its maintenance window) started: "since the window started". */
   startedAt: number;
 }

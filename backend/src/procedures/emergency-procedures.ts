@@ -1,12 +1,18 @@
 import type { ProcedureDefinition } from './definitions';
 import type { CatalogueDeps } from './procedure-catalogue';
-import { INCIDENT_SEVERITIES, SECURITY_LEVELS } from './procedure-levels';
+import { INCIDENT_LEVELS, SECURITY_LEVELS, severityOfLevel } from './procedure-levels';
 import { action, check, fail, manual, ok, runbookStep, stepChecks } from './step-kit';
 
 /** Operational documentation, Emergency Procedures (system outage, data loss) and Security Procedures → Incident Response. */
 export function emergencyProcedures(d: CatalogueDeps): ProcedureDefinition[] {
   const { ctx } = d;
   const { checkHealth } = stepChecks(d);
+  /** Operations manual, Incident Response Workflow → Acknowledge: declare the incident, the starter its commander. */
+  const declareIncident = (title: string) =>
+    action('declare-incident', 'immediate', 'Declare the incident', 'Opens an incident at the run\'s level with the person who started it as commander (Incidents).', async (c) => {
+      const incident = await ctx.incidents.create({ id: c.startedBy, email: `procedure ${c.runId}`, ip: null }, { title, description: `Opened by the ${title} procedure (run ${c.runId}).`, severity: severityOfLevel(c.level), commanderId: c.startedBy ?? undefined, alertIds: [], ticketIds: [] });
+      return ok(`incident opened (${incident.severity}): ${incident.id}`, { state: { incidentId: incident.id } });
+    });
 
   const outage: ProcedureDefinition = {
     id: 'system-outage',
@@ -14,9 +20,10 @@ export function emergencyProcedures(d: CatalogueDeps): ProcedureDefinition[] {
     description: 'Operational documentation, Emergency Procedures → System Outage: immediate response, then recovery. Severity and response time as the operations manual classifies incidents.',
     category: 'emergency',
     assignedRole: 'oncall',
-    levels: INCIDENT_SEVERITIES,
+    levels: INCIDENT_LEVELS,
     schedule: null,
     steps: () => [
+      declareIncident('System outage'),
       check('assess', 'immediate', 'Assess impact', 'Determine the scope of the outage: which checks and services are down.', checkHealth, 'wait'),
       action('notify', 'immediate', 'Notify stakeholders', 'Alert relevant teams.', async () => {
         const r = await d.integrations.announce('emergency.outage', 'System outage', 'An outage is being handled; updates follow.', {});
@@ -42,7 +49,7 @@ export function emergencyProcedures(d: CatalogueDeps): ProcedureDefinition[] {
     description: 'Operational documentation, Emergency Procedures → Data Loss: stop operations, preserve evidence, restore the last good backup (approved as every restore is), roll service back out.',
     category: 'emergency',
     assignedRole: 'admin',
-    levels: INCIDENT_SEVERITIES,
+    levels: INCIDENT_LEVELS,
     schedule: null,
     steps: (raw) => {
       const backupId = typeof raw.backupId === 'string' ? raw.backupId : null;
@@ -83,6 +90,7 @@ export function emergencyProcedures(d: CatalogueDeps): ProcedureDefinition[] {
     levels: SECURITY_LEVELS,
     schedule: null,
     steps: () => [
+      declareIncident('Security incident'),
       action('notify-security', 'immediate', 'Notify the security team', 'Every admin is told (desktop and email).', async (c) => {
         const level = SECURITY_LEVELS.find((l) => l.id === c.level)?.label ?? 'unclassified';
         const n = await d.notices.toRole('admin', { subject: `Security incident: ${level}`, text: `A security incident (${level}) is being handled in OpsDesk. Run ${c.runId}.` });

@@ -14,7 +14,7 @@ import type { RoleNotices } from './role-notices';
 import { action, check, ok, runbookStep, stepChecks } from './step-kit';
 
 export interface CatalogueDeps {
-  ctx: Pick<Services, 'health' | 'clock' | 'database' | 'metrics' | 'maintenance' | 'audit' | 'events' | 'config' | 'metricStore'>;
+  ctx: Pick<Services, 'health' | 'clock' | 'database' | 'metrics' | 'maintenance' | 'audit' | 'events' | 'config' | 'metricStore' | 'incidents'>;
   backups: BackupService;
   services: ServiceManager;
   integrations: OpsIntegrations;

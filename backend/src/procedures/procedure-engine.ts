@@ -140,7 +140,7 @@ export class ProcedureEngine {
   }
 
   private contextOf(run: ProcedureRun): StepContext {
-    return { runId: run.id, params: run.params, state: run.state, level: run.level, startedAt: Number(run.state.startedAt ?? run.createdAt) };
+    return { runId: run.id, params: run.params, state: run.state, level: run.level, startedBy: run.startedBy, startedAt: Number(run.state.startedAt ?? run.createdAt) };
   }
 
   private async setWaiting(run: ProcedureRun): Promise<void> {

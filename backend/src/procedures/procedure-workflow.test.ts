@@ -24,13 +24,16 @@ describe.each(DATABASES)('procedures as people work them (%s)', (kind) => {
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 7, 0));
   let s: TestServer;
   let admin: string;
+  let adminId: string;
   let admin2: string;
   let oncall: { id: string; accessToken: string };
   let oncallId: string;
 
   beforeAll(async () => {
     s = await startTestServer(kind, { clock, env: { OPS_SCHEDULERS: 'false', MONITORING_LOOPS: 'false', JOB_CONCURRENCY: '1' } });
-    admin = (await createUserAndLogin(s, ADMIN)).accessToken;
+    const a = await createUserAndLogin(s, ADMIN);
+    admin = a.accessToken;
+    adminId = a.id;
     admin2 = (await createUserAndLogin(s, ADMIN2)).accessToken;
     oncall = await createUserAndLogin(s, ONCALL);
     oncallId = oncall.id;
@@ -66,8 +69,13 @@ describe.each(DATABASES)('procedures as people work them (%s)', (kind) => {
     expect(run).toMatchObject({ level: '3', assignedRole: 'admin', dueAt: clock.now() + 60 * 60_000 });
     expect(stepOf(run, 'notify-security')).toMatchObject({ status: 'done', auto: true });
     expect(stepOf(run, 'notify-security').result!.detail).toMatch(/2 admin\(s\) notified/);
+    // The manual's workflow: acknowledge and declare the incident, at the level's severity, the starter commanding.
+    expect(stepOf(run, 'declare-incident').status).toBe('done');
+    const incident = (await api(admin).get(`/incidents/${run.state.incidentId}`)).body;
+    expect(incident).toMatchObject({ title: 'Security incident', severity: 'high', commanderId: adminId, state: 'detected' });
     const outage = (await api(oncall.accessToken).post('/procedures/runs', { procedure: 'system-outage' })).body;
     expect(outage).toMatchObject({ level: 'critical', dueAt: clock.now() + 15 * 60_000 });
+    expect((await api(oncall.accessToken).get(`/incidents/${outage.state.incidentId}`)).body).toMatchObject({ severity: 'critical', commanderId: oncallId });
   });
 
   it('keeps notes per step with their authors, oldest first, at any time', async () => {

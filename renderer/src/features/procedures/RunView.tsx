@@ -100,6 +100,14 @@ export function RunView({ runId }: { runId: string }) {
                 </span>
               )}
               {run.remindedAt && <span className="muted">Reminder sent {formatTime(run.remindedAt)}</span>}
+              {typeof run.state.incidentId === 'string' && (
+                <button
+                  className="small"
+                  onClick={() => navigate({ screen: 'incidents', id: String(run.state.incidentId) })}
+                >
+                  Open incident
+                </button>
+              )}
               <span className="spacer" />
               <span className="muted">
                 Started {formatTime(run.createdAt)}
