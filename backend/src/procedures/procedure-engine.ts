@@ -4,8 +4,8 @@ import { SYSTEM_ACTOR, type Actor } from '../audit/audit-log';
 import type { BackupService } from '../backups/backup-service';
 import type { Services } from '../app/services';
 import type { Database } from '../platform/db/schema';
-import { AppError, forbidden, notFound } from '../platform/http/errors';
-import { hasRole, type Role } from '../../../shared/domain/roles';
+import { AppError, notFound } from '../platform/http/errors';
+import type { Role } from '../../../shared/domain/roles';
 import type { JobService, Requester } from '../jobs/job-service';
 import { isFinished } from '../jobs/job-runner';
 import { uuid } from '../platform/ids';
@@ -18,6 +18,7 @@ import { dueAtFor, levelOf } from './procedure-levels';
 import { ProcedureReminders } from './procedure-reminders';
 import { ProcedureRunStore } from './procedure-run-store';
 import { RoleNotices } from './role-notices';
+import { assertAssigned, starterOf } from './run-people';
 
 /** How often the lifecycle advances running procedures. */
 export const PROCEDURE_TICK_MS = 1000;
@@ -218,13 +219,6 @@ export class ProcedureEngine {
     await this.ctx.audit.record(SYSTEM_ACTOR, { action: 'procedure.step', targetType: 'procedure', targetId: run.id, details: { step: run.steps[idx]!.key, status, detail: r.detail } });
   }
 
-  /** Who started the run, with the role they hold now: the engine requests its jobs as them. */
-  private async starterOf(run: ProcedureRun): Promise<Requester | null> {
-    if (!run.startedBy) return null;
-    const u = await this.db.selectFrom('users').select(['id', 'email', 'role', 'disabled']).where('id', '=', run.startedBy).executeTakeFirst();
-    return u && u.disabled === 0 ? { id: u.id, email: u.email, ip: null, role: u.role } : null;
-  }
-
   /** Returns true when the step finished and the next one may run now. */
   private async runStep(run: ProcedureRun, step: ProcedureStep, def: StepDefinition, c: StepContext, now: number): Promise<boolean> {
     if (step.status === 'pending') await this.store.setStep(run.id, step.index, { status: 'running', started_at: now });
@@ -253,7 +247,7 @@ export class ProcedureEngine {
             else await this.finishStep(run, step.index, { ok: true, detail: 'nothing to run' }, 'done', 'system');
             return true;
           }
-          const starter = def.attended ? null : await this.starterOf(run);
+          const starter = def.attended ? null : await starterOf(this.db, run);
           if (!starter) {
             await this.finishStep(run, step.index, { ok: false, detail: `run ${spec.runbook} to continue` }, 'waiting', null);
             return true;
@@ -298,7 +292,7 @@ export class ProcedureEngine {
   /** The run and step a person acts on: the run still live, the step known and (in order) the current one. */
   private async actionable(runId: string, key: string, role: Role): Promise<{ run: ProcedureRun; step: ProcedureStep }> {
     const run = await this.get(runId);
-    this.assertAssigned(run, role);
+    assertAssigned(run, role);
     if (run.status === 'completed' || run.status === 'aborted') throw new AppError('conflict', `This run is ${run.status}`);
     const step = run.steps.find((s) => s.key === key);
     if (!step) throw notFound(`Step ${key}`);
@@ -306,12 +300,6 @@ export class ProcedureEngine {
     const current = run.steps.find((s) => !FINISHED.includes(s.status));
     if (this.definition(run.procedure).schedule === null && current?.key !== key) throw new AppError('conflict', `Step ${key} is not the current step (${current?.key})`);
     return { run, step };
-  }
-
-  /** A run assigned to a role is worked by that role and those above it; anyone may read it and add notes. */
-  private assertAssigned(run: ProcedureRun, role: Role): void {
-    const assigned = run.assignedRole as Role | null;
-    if (assigned && !hasRole(role, assigned)) throw forbidden(`${run.title} is assigned to ${assigned}s: you can add notes`);
   }
 
   /** A person ticks a manual step (or resolves a waiting check / failed step). */
@@ -357,7 +345,7 @@ export class ProcedureEngine {
   /** Re-runs a failed automatic step, or re-checks a waiting one now. */
   async retryStep(actor: Requester, runId: string, key: string): Promise<ProcedureRun> {
     const run = await this.get(runId);
-    this.assertAssigned(run, actor.role);
+    assertAssigned(run, actor.role);
     const step = run.steps.find((s) => s.key === key);
     if (!step) throw notFound(`Step ${key}`);
     if (step.status !== 'failed' && step.status !== 'waiting') throw new AppError('conflict', `Step ${key} is ${step.status}`);
