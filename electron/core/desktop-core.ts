@@ -200,6 +200,8 @@ export class DesktopCore implements CoreContext {
       this.emit('incidents.changed', { id: String(e.data.id) });
     } else if (e.type.startsWith('maintenance.') && hasId(e.data)) {
       this.emit('maintenance.changed', { id: String(e.data.id) });
+    } else if (e.type.startsWith('procedure.') && hasId(e.data)) {
+      this.emit('procedures.changed', { id: String(e.data.id) });
     }
   }
 }

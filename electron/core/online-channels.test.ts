@@ -265,9 +265,9 @@ describe('online channels against a real backend', () => {
     expect(CHANNEL_NAMES.filter((c) => channelKind(c) === 'online' && !c.startsWith('api.') && !called.has(c))).toEqual([]);
   });
 
-  it('pushes job, incident and maintenance changes as contract events', async () => {
+  it('pushes job, incident, maintenance and procedure changes as contract events', async () => {
     const names = new Set(pushed.map((p) => p.event));
-    for (const name of ['jobs.changed', 'jobs.log', 'incidents.changed', 'maintenance.changed'] as const) expect(names).toContain(name);
+    for (const name of ['jobs.changed', 'jobs.log', 'incidents.changed', 'maintenance.changed', 'procedures.changed'] as const) expect(names).toContain(name);
     for (const { event, payload } of pushed) {
       const parsed = events[event].safeParse(payload);
       if (!parsed.success) throw new Error(`${event} pushed outside its contract: ${JSON.stringify(parsed.error.issues.slice(0, 3))}`);

@@ -33,6 +33,8 @@ export const MaintenanceWindow = z.object({
   currentEnd: Timestamp.nullable(),
   silenceIds: z.array(z.string()),
   silencing: z.string().nullable().describe('why alerts could not be silenced, when they could not'),
+  /** The manual's 48 hours' notice: when it went out for the current occurrence (null: not yet). */
+  noticeSentAt: Timestamp.nullable(),
   createdBy: z.string().nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

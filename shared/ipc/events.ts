@@ -16,6 +16,8 @@ export const events = {
   'jobs.changed': z.object({ job: Job }),
   'jobs.log': z.object({ subscriptionId: z.string(), jobId: Id, lines: z.array(JobLogLine), done: z.boolean() }),
   'maintenance.changed': z.object({ id: Id }),
+  /** A procedure run moved (a step ticked, checked, noted; the run finished): re-read it. */
+  'procedures.changed': z.object({ id: Id }),
   'outbox.changed': OutboxCounts,
   /** A popup was shown; the browser host turns this into a Web Notification. */
   'notification.shown': ShownNotification,

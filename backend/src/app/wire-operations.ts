@@ -25,7 +25,7 @@ import type { Services } from './services';
 
 type OperationsDeps = Pick<
   Services,
-  'config' | 'clock' | 'logger' | 'database' | 'metrics' | 'lifecycle' | 'health' | 'audit' | 'users' | 'maintenance' | 'changes' | 'events' | 'silences' | 'alerts' | 'notifier'
+  'config' | 'clock' | 'logger' | 'database' | 'metrics' | 'lifecycle' | 'health' | 'audit' | 'users' | 'maintenance' | 'changes' | 'events' | 'silences' | 'alerts' | 'notifier' | 'metricStore' | 'incidents'
 >;
 
 export type OperationsServices = Pick<

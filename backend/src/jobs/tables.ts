@@ -80,6 +80,9 @@ export interface MaintenanceWindowsTable {
   current_start: number | null;
   current_end: number | null;
   started_notified_for: number | null;
+  /** The occurrence (current_start) whose 48-hour notice went out (migration 0120). */
+  notice_sent_for: number | null;
+  notice_sent_at: number | null;
   silence_ids: string;
   silencing: string | null;
   created_by: string | null;
@@ -101,6 +104,19 @@ export interface ProcedureRunsTable {
   created_at: number;
   updated_at: number;
   finished_at: number | null;
+  /** The manuals' severity or security level of an emergency run (migration 0120). */
+  level: string | null;
+  due_at: number | null;
+  reminded_at: number | null;
+}
+
+export interface ProcedureStepNotesTable {
+  id: string;
+  run_id: string;
+  step_key: string;
+  author: string;
+  body: string;
+  created_at: number;
 }
 
 export interface ProcedureStepsTable {
@@ -130,4 +146,5 @@ export interface OperationsTables {
   maintenance_windows: MaintenanceWindowsTable;
   procedure_runs: ProcedureRunsTable;
   procedure_steps: ProcedureStepsTable;
+  procedure_step_notes: ProcedureStepNotesTable;
 }

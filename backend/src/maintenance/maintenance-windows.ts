@@ -10,6 +10,8 @@ import type { OpsIntegrations } from './integrations';
 
 /** How often the lifecycle runs `tick()` (with OPS_SCHEDULERS). */
 export const MAINTENANCE_TICK_MS = 5000;
+/** Operational documentation, Scheduled Maintenance: 48 hours' advance notice. */
+export const MAINTENANCE_NOTICE_MS = 48 * 3_600_000;
 
 function toWindow(r: Selectable<MaintenanceWindowsTable>): MaintenanceWindow {
   return {
@@ -27,6 +29,7 @@ function toWindow(r: Selectable<MaintenanceWindowsTable>): MaintenanceWindow {
     currentEnd: r.current_end === null ? null : Number(r.current_end),
     silenceIds: JSON.parse(r.silence_ids) as string[],
     silencing: r.silencing,
+    noticeSentAt: r.notice_sent_for !== null && r.current_start !== null && Number(r.notice_sent_for) === Number(r.current_start) ? Number(r.notice_sent_at ?? r.created_at) : null,
     createdBy: r.created_by,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
@@ -100,6 +103,9 @@ export class MaintenanceWindows {
       current_start: occ.start,
       current_end: occ.end,
       started_notified_for: null,
+      // Scheduled with less than 48 hours to go: the announcement now is the notice.
+      notice_sent_for: occ.start - now <= MAINTENANCE_NOTICE_MS ? occ.start : null,
+      notice_sent_at: occ.start - now <= MAINTENANCE_NOTICE_MS ? now : null,
       silence_ids: '[]',
       silencing: null,
       created_by: actor.id,
@@ -158,6 +164,10 @@ export class MaintenanceWindows {
         await this.integrations.announce('maintenance.ended', `Maintenance finished: ${w.title}`, `${w.title} has ended.`, { windowId: w.id });
         continue;
       }
+      if (now < w.currentStart && now >= w.currentStart - MAINTENANCE_NOTICE_MS && Number(r.notice_sent_for) !== w.currentStart) {
+        await this.sendNotice(w, now);
+        continue;
+      }
       if (now >= w.currentStart && r.started_notified_for !== w.currentStart) {
         const { ids, problem } = await this.silence(w);
         const window = await this.write(SYSTEM_ACTOR, w.id, 'maintenance.start', async (trx) => {
@@ -170,6 +180,15 @@ export class MaintenanceWindows {
         await this.integrations.announce('maintenance.started', `Maintenance started: ${w.title}`, `${w.title} is in progress until ${new Date(w.currentEnd).toISOString()}.\n\n${w.announcement}`, { window });
       }
     }
+  }
+
+  /** The 48-hour notice of the coming occurrence, once (the claim is written before the announcement). */
+  private async sendNotice(w: MaintenanceWindow, now: number): Promise<void> {
+    const claimed = await this.db.updateTable('maintenance_windows').set({ notice_sent_for: w.currentStart, notice_sent_at: now }).where('id', '=', w.id).where((eb) => eb.or([eb('notice_sent_for', 'is', null), eb('notice_sent_for', '!=', w.currentStart)])).executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) return;
+    const window = await this.write(SYSTEM_ACTOR, w.id, 'maintenance.notice', async () => undefined);
+    const hours = Math.round((w.currentStart! - now) / 3_600_000);
+    await this.integrations.announce('maintenance.notice', `Maintenance in ${hours} hours: ${w.title}`, `${w.title}\n${new Date(w.currentStart!).toISOString()} – ${new Date(w.currentEnd!).toISOString()}\n\n${w.announcement}`, { window });
   }
 
   /** Silences alerts of the services in scope (all alerts when no service is named) until the window ends. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ProcedureDefinitionInfo } from '../../../shared/api/procedures';
+import type { ProcedureDefinitionInfo, ProcedureLevel } from '../../../shared/api/procedures';
 import type { Role } from '../../../shared/domain/roles';
 
 export type StepKind = 'manual' | 'runbook' | 'check' | 'action' | 'watch';
@@ -16,6 +16,10 @@ export interface StepContext {
   runId: string;
   params: Record<string, unknown>;
   state: Record<string, unknown>;
+  /** The run's level (emergency procedures), else null. */
+  level: string | null;
+  /** Who started the run (null: a schedule). */
+  startedBy: string | null;
   /** When the run (or its maintenance window) started: "since the window started". */
   startedAt: number;
 }
@@ -28,6 +32,12 @@ export interface StepDefinition {
   instructions: string;
   /** runbook steps: which runbook with which parameters. */
   runbook?: (c: StepContext) => { runbook: string; params: Record<string, unknown> } | null;
+  /** runbook steps: the runbook's id (listed to people; the parameters come from `runbook`). */
+  runbookId?: string;
+  /** runbook steps a person starts (as themselves), never the engine: always so in checklists. */
+  attended?: boolean;
+  /** A destructive runbook: the person types the runbook's id to run it. */
+  confirm?: boolean;
   /** What a finished job contributes to the run's state. */
   onJobResult?: (result: unknown) => Record<string, unknown>;
   /** check/action steps. */
@@ -44,7 +54,10 @@ export interface ProcedureDefinition {
   id: string;
   title: string;
   description: string;
+  category: 'emergency' | 'checklist' | 'wizard';
   assignedRole: Extract<Role, 'oncall' | 'admin'> | null;
+  /** Emergency procedures: the manuals' levels, the default first; [] otherwise. */
+  levels: ProcedureLevel[];
   /** Recurring checklists: cron (UTC) at which a new run is created for the role. */
   schedule: string | null;
   /** Expands into steps; the maintenance wizard adds one step per chosen runbook. */
@@ -66,8 +79,10 @@ export function definitionInfo(d: ProcedureDefinition, log: { debug(obj: object,
     id: d.id,
     title: d.title,
     description: d.description,
+    category: d.category,
     assignedRole: d.assignedRole,
     schedule: d.schedule,
+    levels: d.levels,
     steps: steps.map((s) => ({ key: s.key, phase: s.phase, title: s.title, kind: s.kind, instructions: s.instructions })),
   };
 }

@@ -1,7 +1,7 @@
 import { Checkbox, FormActions, TextField } from '../../ui/form';
 import { useState } from 'react';
 import { ErrorBox } from '../../ui/feedback';
-import { useAction } from '../../ui/hooks';
+import { useAction, useNow } from '../../ui/hooks';
 import { toast } from '../../ui/toasts';
 import { navigate } from '../shell/ui';
 import { scheduleWindow } from './slice';
@@ -22,6 +22,7 @@ export function ScheduleForm() {
   const [services, setServices] = useState('');
   const [silence, setSilence] = useState(true);
   const a = useAction();
+  const now = useNow(60_000);
   const s = new Date(startsAt).getTime();
   const e = new Date(endsAt).getTime();
   const orderError =
@@ -97,6 +98,16 @@ export function ScheduleForm() {
           </label>
         </div>
         {orderError && <span className="field-error">{orderError}</span>}
+        {!orderError && Number.isFinite(s) && s - now < 48 * 3600_000 && (
+          <span className="field-hint" role="note">
+            Less than the manual&apos;s 48 hours&apos; notice: everyone is told when you schedule it.
+          </span>
+        )}
+        {!orderError && Number.isFinite(s) && s - now >= 48 * 3600_000 && (
+          <span className="field-hint" role="note">
+            Everyone is told now, and again 48 hours before it starts.
+          </span>
+        )}
         {recurring && (
           <label>
             Repeats (cron, for the start)

@@ -12,6 +12,9 @@ import { RunStatusBadge } from './RunStatusBadge';
 import { StartWizardDialog } from './StartWizardDialog';
 import { cancelWindow, isLive, loadWindowList, loadWindows, useMaintenance, wizardProgress } from './slice';
 
+/** The operational documentation's notice before scheduled maintenance (the backend sends it). */
+const NOTICE_MS = 48 * 3_600_000;
+
 function windowColumns(
   start: (w: MaintenanceWindow) => void,
   cancel: (w: MaintenanceWindow) => void,
@@ -34,6 +37,13 @@ function windowColumns(
       cell: (w) => (
         <>
           {formatTime(w.currentStart ?? w.startsAt)} – {formatTime(w.currentEnd ?? w.endsAt)}
+          {w.status === 'scheduled' && (
+            <div className="muted" data-testid="notice">
+              {w.noticeSentAt
+                ? `48-hour notice sent ${formatTime(w.noticeSentAt)}`
+                : `48-hour notice goes out ${formatTime((w.currentStart ?? w.startsAt) - NOTICE_MS)}`}
+            </div>
+          )}
         </>
       ),
     },

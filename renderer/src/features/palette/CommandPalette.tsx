@@ -1,7 +1,8 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../api';
 import { toast } from '../../ui/toasts';
 import { currentUser, useSession } from '../auth/session';
+import { loadDefinitions, useProcedures } from '../procedures/slice';
 import { setPalette } from '../shell/ui';
 import { commandsFor, type Command } from './commands';
 
@@ -9,7 +10,9 @@ export function CommandPalette() {
   const [query, setQuery] = useState('');
   const [index, setIndex] = useState(0);
   const isAdmin = useSession(currentUser)?.role === 'admin';
-  const items = useMemo(() => commandsFor(query, isAdmin), [query, isAdmin]);
+  const procedures = useProcedures((s) => s.definitions.data);
+  useEffect(() => void loadDefinitions(), []);
+  const items = useMemo(() => commandsFor(query, isAdmin, procedures), [query, isAdmin, procedures]);
   const sel = Math.min(index, Math.max(0, items.length - 1));
 
   async function run(c: Command | undefined) {

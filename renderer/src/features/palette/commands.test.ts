@@ -10,6 +10,7 @@ describe('command palette', () => {
       'Incidents',
       'Runbooks',
       'Maintenance',
+      'Procedures',
       'Dashboard',
       'Backups',
       'Admin',
@@ -26,6 +27,32 @@ describe('command palette', () => {
   });
   it('prefers a matching screen over a text search', () => {
     expect(commandsFor('dashboard', false)[0]!.title).toBe('Go to Dashboard');
+  });
+  it('starts the procedures a person may start, emergencies and checklists, never the wizard', () => {
+    const def = (id: string, category: 'emergency' | 'checklist' | 'wizard', assignedRole: string) => ({
+      id,
+      title: id,
+      description: '',
+      category,
+      assignedRole,
+      schedule: null,
+      levels: [],
+      steps: [],
+    });
+    const defs = [
+      def('data-loss', 'emergency', 'admin'),
+      def('daily-checklist', 'checklist', 'oncall'),
+      def('maintenance', 'wizard', 'admin'),
+    ];
+    expect(commandsFor('start procedure', true, defs).map((c) => c.id)).toEqual([
+      'procedure:data-loss',
+      'procedure:daily-checklist',
+      'search',
+    ]);
+    expect(commandsFor('start procedure', false, defs).map((c) => c.id)).toEqual([
+      'procedure:daily-checklist',
+      'search',
+    ]);
   });
   it('matches every word of the query', () => {
     expect(commandsFor('theme dark', false).map((c) => c.id)).toEqual(['theme:dark', 'search']);

@@ -1,3 +1,4 @@
+import type { ProcedureDefinitionInfo } from '../../../../shared/api/procedures';
 import { logout, updateSettings } from '../auth/session';
 import { backUpNow } from '../backups/slice';
 import { setText } from '../queues/actions';
@@ -16,8 +17,12 @@ export interface Command {
   run: () => void | Promise<unknown>;
 }
 
-/** Every screen and the app-wide actions; a number opens that ticket, other text searches. */
-export function commandsFor(query: string, isAdmin: boolean): Command[] {
+/** Every screen, the app-wide actions and the procedures to start; a number opens that ticket, other text searches. */
+export function commandsFor(
+  query: string,
+  isAdmin: boolean,
+  procedures: readonly ProcedureDefinitionInfo[] = [],
+): Command[] {
   const base: Command[] = [
     ...NAV.filter((n) => !n.adminOnly || isAdmin).map((n) => ({
       id: `go:${n.screen}`,
@@ -57,6 +62,15 @@ export function commandsFor(query: string, isAdmin: boolean): Command[] {
       hint: 'Action',
       run: () => navigate({ screen: 'maintenance', id: 'new' }),
     },
+    // Every procedure the person may start (the palette loads the list when it opens).
+    ...procedures
+      .filter((d) => d.category !== 'wizard' && (d.assignedRole !== 'admin' || isAdmin))
+      .map((d) => ({
+        id: `procedure:${d.id}`,
+        title: `Start procedure: ${d.title}`,
+        hint: d.category === 'emergency' ? 'Emergency' : 'Checklist',
+        run: () => navigate({ screen: 'procedures', id: `start:${d.id}` }),
+      })),
     {
       id: 'backup:now',
       title: 'Back up the database now',

@@ -16,6 +16,7 @@ const Incidents = lazy(() => import('../incidents/IncidentsScreen'));
 const Runbooks = lazy(() => import('../runbooks/RunbooksScreen'));
 const JobConsole = lazy(() => import('../jobs/JobConsole'));
 const Maintenance = lazy(() => import('../maintenance/MaintenanceScreen'));
+const Procedures = lazy(() => import('../procedures/ProceduresScreen'));
 const Oncall = lazy(() => import('../oncall/OncallScreen'));
 const Probes = lazy(() => import('../probes/ProbesScreen'));
 const Dashboard = lazy(() => import('../dashboard/DashboardScreen'));
@@ -59,6 +60,9 @@ export function Shell() {
       break;
     case 'maintenance':
       content = <Maintenance id={route.id} />;
+      break;
+    case 'procedures':
+      content = <Procedures id={route.id} />;
       break;
     case 'oncall':
       content = <Oncall tab={route.id} />;

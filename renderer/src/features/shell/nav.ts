@@ -7,6 +7,7 @@ export const NAV: { screen: Screen; label: string; adminOnly?: boolean }[] = [
   { screen: 'oncall', label: 'On-call' },
   { screen: 'runbooks', label: 'Runbooks' },
   { screen: 'maintenance', label: 'Maintenance' },
+  { screen: 'procedures', label: 'Procedures' },
   { screen: 'probes', label: 'Probes' },
   { screen: 'dashboard', label: 'Dashboard' },
   { screen: 'backups', label: 'Backups' },

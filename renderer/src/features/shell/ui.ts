@@ -8,6 +8,7 @@ export const SCREENS = [
   'runbooks',
   'job',
   'maintenance',
+  'procedures',
   'oncall',
   'probes',
   'dashboard',
