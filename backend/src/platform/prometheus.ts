@@ -42,6 +42,11 @@ export class ServerMetrics {
     help: 'Connected socket.io clients',
     registers: [this.registry],
   });
+  readonly slowSocketsDropped = new Counter({
+    name: 'opsdesk_socket_slow_clients_dropped_total',
+    help: 'Socket.io clients disconnected because they fell too far behind (they reconnect and resume from their cursor)',
+    registers: [this.registry],
+  });
 
   /** Failed rounds of background loops (platform/lifecycle.ts), by loop name. */
   readonly backgroundFailures = new Counter({

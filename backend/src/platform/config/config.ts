@@ -19,6 +19,8 @@ export const ConfigSchema = z.object({
     .refine((v) => /^(postgres(ql)?:\/\/|sqlite:|file:)/.test(v), 'must start with postgres://, sqlite: or file:')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Live events a socket may have queued unsent before it is dropped as too slow (it reconnects and resumes). */
+  LIVE_MAX_BUFFERED_PACKETS: z.coerce.number().int().min(10).max(1_000_000).default(2000),
   /** SQLite: reader threads serving listings, search, sync pages and reports beside the writer (0: all on the writer). */
   SQLITE_READERS: z.coerce.number().int().min(0).max(16).default(2),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { AuthService, Principal } from '../../auth/auth-service';
 import type { Clock } from '../clock';
+import type { Config } from '../config/config';
 import type { ServerMetrics } from '../prometheus';
 import type { EventHub } from './event-hub';
 import { AppError } from '../http/errors';
@@ -33,6 +34,8 @@ export function roomsFor(audience: Audience): string[] {
   }
 }
 
+const SLOW_CLIENT_SWEEP_MS = 1000;
+
 export type ConnectHook = (socket: Socket, principal: Principal) => Promise<void> | void;
 
 /**
@@ -45,7 +48,7 @@ export class LiveServer implements QueueRooms {
   readonly io: Server;
   private readonly hooks: ConnectHook[] = [];
 
-  constructor(private readonly ctx: { auth: AuthService; events: EventHub; metrics: ServerMetrics; clock: Clock }) {
+  constructor(private readonly ctx: { auth: AuthService; events: EventHub; metrics: ServerMetrics; clock: Clock; config: Pick<Config, 'LIVE_MAX_BUFFERED_PACKETS'> }) {
     this.io = new Server({ path: '/socket.io', serveClient: false, cors: { origin: false } });
     this.io.use((socket, next) => {
       const token: unknown = socket.handshake.auth?.token;
@@ -65,9 +68,30 @@ export class LiveServer implements QueueRooms {
     this.detach = ctx.events.attach((event, audience) => {
       this.io.to(roomsFor(audience)).emit(event.type, event);
     });
+    this.sweep = setInterval(() => this.dropSlowClients(), SLOW_CLIENT_SWEEP_MS);
+    this.sweep.unref();
   }
 
   private readonly detach: () => void;
+  private readonly sweep: NodeJS.Timeout;
+
+  /**
+   * A broadcast is encoded once and queued on every socket of its rooms; a client that stops
+   * reading (a suspended laptop on a half-open connection) would make its queue, and the server's
+   * memory, grow without bound. Past LIVE_MAX_BUFFERED_PACKETS its connection is closed; the client
+   * reconnects and resumes from its sync cursor, so it misses nothing.
+   */
+  dropSlowClients(): number {
+    let dropped = 0;
+    for (const socket of this.io.of('/').sockets.values()) {
+      // A connection already closing is not counted twice.
+      if (socket.conn.readyState !== 'open' || queuedPackets(socket) <= this.ctx.config.LIVE_MAX_BUFFERED_PACKETS) continue;
+      socket.conn.close();
+      this.ctx.metrics.slowSocketsDropped.inc();
+      dropped++;
+    }
+    return dropped;
+  }
 
   join(userId: string, queueId: string): void {
     this.io.in(userRoom(userId)).socketsJoin(queueRoom(queueId));
@@ -108,9 +132,15 @@ export class LiveServer implements QueueRooms {
   /** Disconnects every client; the HTTP server itself is closed by Fastify. */
   disconnectAll(): void {
     this.detach();
+    clearInterval(this.sweep);
     this.io.local.disconnectSockets(true);
     this.io.engine.close();
   }
+}
+
+/** engine.io's queue of packets not yet written to the transport (public in behaviour, private in its types). */
+function queuedPackets(socket: Socket): number {
+  return (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
 }
 
 function accessTokenExpiry(token: string): number | undefined {
