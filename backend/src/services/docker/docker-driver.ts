@@ -1,0 +1,160 @@
+import type { DockerTarget, ServiceSpec, ServiceStatus } from '../../../../shared/api/services';
+import { waitUntilHealthy, type ServiceDriver, type ServiceLogLine, lastByTime } from '../service-driver';
+import { DockerApi, DockerApiError, type ContainerInspect } from './docker-api';
+import { byNumber, cloneBody, containerName, containerNumber, PROJECT_LABEL, SERVICE_LABEL, statusOf } from './docker-status';
+
+type Log = (line: string) => void;
+const quiet: Log = () => {};
+/** Lines of each new replica's output copied into the job log after a restart or scale. */
+const RECENT_LINES = 20;
+
+/**
+ * Services as Docker containers, through the Engine API on the local socket. A compose service is
+ * every container labelled with its project and service; a plain service is one named container.
+ * Restart recreates each replica in turn (graceful stop, then a new container from the same
+ * definition: new ids); scale creates replicas from the service's definition and removes the
+ * newest first, as `docker compose up -d --scale` does.
+ */
+export class DockerDriver implements ServiceDriver {
+  readonly name = 'docker';
+  readonly external = true;
+  readonly api: DockerApi;
+  /** The definition of each compose service last seen, to scale up again from 0. */
+  private readonly templates = new Map<string, ContainerInspect>();
+  /** Plain containers: what the last scale asked for (0 = stopped on purpose). */
+  private readonly desired = new Map<string, number>();
+
+  constructor(socketPath: string) {
+    this.api = new DockerApi(socketPath);
+  }
+
+  private target(spec: ServiceSpec): DockerTarget {
+    if (!spec.docker) throw new Error(`service ${spec.name}: the docker driver needs "docker": { "project" } or { "container" }`);
+    return spec.docker;
+  }
+
+  /** The service's containers, inspected, in compose order. */
+  async containers(spec: ServiceSpec): Promise<ContainerInspect[]> {
+    const t = this.target(spec);
+    if (t.container) {
+      try {
+        return [await this.api.inspect(t.container)];
+      } catch (e) {
+        if (e instanceof DockerApiError && e.status === 404) return [];
+        throw e;
+      }
+    }
+    const list = await this.api.list([`${PROJECT_LABEL}=${t.project}`, `${SERVICE_LABEL}=${t.service ?? spec.name}`]);
+    const all = await Promise.all(list.map((c) => this.api.inspect(c.Id)));
+    all.sort(byNumber);
+    if (all[0]) this.templates.set(spec.name, all[0]);
+    return all;
+  }
+
+  private stopSeconds(spec: ServiceSpec): number {
+    return Math.max(1, Math.ceil(spec.stopTimeoutMs / 1000));
+  }
+
+  async status(spec: ServiceSpec): Promise<ServiceStatus> {
+    const t = this.target(spec);
+    const containers = await this.containers(spec);
+    // A compose service is as many replicas as it has containers; a plain one is wanted unless scaled to 0.
+    const desired = t.container ? (this.desired.get(spec.name) ?? containers.length) : containers.length;
+    return statusOf(spec, containers, desired, t.container ? Math.min(1, spec.maxReplicas) : spec.maxReplicas);
+  }
+
+  async start(spec: ServiceSpec, log: Log = quiet): Promise<void> {
+    const containers = await this.containers(spec);
+    if (containers.length === 0) throw new Error(`${spec.name}: no container to start (create it with docker compose up first)`);
+    for (const c of containers) if (!c.State.Running) await this.startContainer(c.Id, containerName(c), log);
+    if (this.target(spec).container) this.desired.set(spec.name, 1);
+    await this.settle(spec, containers.length, containers.map((c) => c.Id), log);
+  }
+
+  async stop(spec: ServiceSpec, log: Log = quiet): Promise<void> {
+    for (const c of (await this.containers(spec)).reverse()) await this.stopContainer(spec, c, log);
+    if (this.target(spec).container) this.desired.set(spec.name, 0);
+  }
+
+  async restart(spec: ServiceSpec, log: Log = quiet): Promise<void> {
+    const containers = await this.containers(spec);
+    if (containers.length === 0) throw new Error(`${spec.name} has no containers to restart`);
+    log(`recreating ${containers.length} container(s) of ${spec.name} one at a time (stop timeout ${this.stopSeconds(spec)} s)`);
+    const fresh: string[] = [];
+    for (const c of containers) {
+      await this.stopContainer(spec, c, log);
+      await this.api.remove(c.Id);
+      fresh.push(await this.createFrom(c, containerName(c), c.Config.Labels?.['com.docker.compose.container-number'] ? containerNumber(c) : null, log));
+    }
+    if (this.target(spec).container) this.desired.set(spec.name, 1);
+    await this.settle(spec, containers.length, fresh, log);
+  }
+
+  async scale(spec: ServiceSpec, replicas: number, log: Log = quiet): Promise<void> {
+    const t = this.target(spec);
+    if (t.container) {
+      if (replicas > 1) throw new Error(`${spec.name} is the single container ${t.container}; scale it to 0 or 1, or declare it as a compose service`);
+      return replicas === 0 ? this.stop(spec, log) : this.start(spec, log);
+    }
+    const containers = await this.containers(spec);
+    const fresh: string[] = [];
+    for (const c of containers.slice(0, replicas)) if (!c.State.Running) await this.startContainer(c.Id, containerName(c), log).then(() => fresh.push(c.Id));
+    if (replicas > containers.length) {
+      const tpl = containers[0] ?? this.templates.get(spec.name);
+      if (!tpl) throw new Error(`${spec.name} has no container to copy its definition from; run docker compose up once`);
+      let next = Math.max(0, ...containers.map(containerNumber));
+      const service = t.service ?? spec.name;
+      log(`scaling ${spec.name} from ${containers.length} to ${replicas}: ${replicas - containers.length} new replica(s) of ${tpl.Config.Image}`);
+      for (let i = containers.length; i < replicas; i++) {
+        next++;
+        fresh.push(await this.createFrom(tpl, `${t.project}-${service}-${next}`, next, log));
+      }
+    } else if (replicas < containers.length) {
+      const surplus = containers.slice(replicas).reverse();
+      log(`scaling ${spec.name} from ${containers.length} to ${replicas}: removing ${surplus.map(containerName).join(', ')} (newest first)`);
+      for (const c of surplus) {
+        await this.stopContainer(spec, c, log);
+        await this.api.remove(c.Id);
+      }
+    } else log(`${spec.name} already has ${replicas} replica(s)`);
+    await this.settle(spec, replicas, fresh, log);
+  }
+
+  async logs(spec: ServiceSpec, lines: number): Promise<ServiceLogLine[]> {
+    const out: ServiceLogLine[] = [];
+    for (const c of await this.containers(spec)) for (const line of await this.api.logs(c.Id, lines)) out.push({ replica: containerName(c), line });
+    return lastByTime(out, lines);
+  }
+
+  async close(): Promise<void> {}
+
+  private async createFrom(tpl: ContainerInspect, name: string, number: number | null, log: Log): Promise<string> {
+    const { Id } = await this.api.create(name, cloneBody(tpl, number));
+    await this.startContainer(Id, name, log);
+    return Id;
+  }
+
+  private async startContainer(id: string, name: string, log: Log): Promise<void> {
+    await this.api.start(id);
+    log(`started ${name} (${id.slice(0, 12)})`);
+  }
+
+  private async stopContainer(spec: ServiceSpec, c: ContainerInspect, log: Log): Promise<void> {
+    if (!c.State.Running) return;
+    const started = Date.now();
+    await this.api.stop(c.Id, this.stopSeconds(spec));
+    log(`stopped ${containerName(c)} (${c.Id.slice(0, 12)}) in ${Date.now() - started} ms`);
+  }
+
+  /** Waits for health, then copies the new replicas' recent output into the job log. */
+  private async settle(spec: ServiceSpec, desired: number, fresh: string[], log: Log): Promise<void> {
+    try {
+      await waitUntilHealthy(this, spec, desired, log);
+    } finally {
+      for (const id of fresh) {
+        const lines = await this.api.logs(id, RECENT_LINES).catch((e: unknown) => [`(logs of ${id.slice(0, 12)} unavailable: ${(e as Error).message})`]);
+        for (const line of lines) log(`[${id.slice(0, 12)}] ${line}`);
+      }
+    }
+  }
+}
