@@ -10,6 +10,7 @@ export const SCREENS = [
   'maintenance',
   'oncall',
   'probes',
+  'services',
   'dashboard',
   'backups',
   'admin',
