@@ -90,8 +90,9 @@ export class ServiceManager {
     return this.drivers[spec.driver]!.status(spec);
   }
 
+  /** Every service; one whose platform cannot be asked (Docker down, cluster unreachable) is `unknown` with the reason. */
   async statusAll(): Promise<ServiceStatus[]> {
-    return Promise.all(this.startOrder().map((s) => this.drivers[s.driver]!.status(s)));
+    return Promise.all(this.startOrder().map((s) => this.drivers[s.driver]!.status(s).catch((err: unknown) => unknownStatus(s, err))));
   }
 
   async logs(name: string, lines: number): Promise<ServiceLogs> {
@@ -125,4 +126,18 @@ export function loadServiceSpecs(file: string | undefined, defaults: ServiceSpec
     throw new Error(`SERVICES_FILE ${file}: ${i.path.join('.')}: ${i.message}`);
   }
   return parsed.data.services;
+}
+
+function unknownStatus(spec: ServiceSpec, err: unknown): ServiceStatus {
+  return {
+    name: spec.name,
+    description: spec.description,
+    driver: spec.driver,
+    desiredReplicas: spec.replicas,
+    maxReplicas: spec.maxReplicas,
+    dependsOn: spec.dependsOn,
+    health: 'unknown',
+    healthMessage: `status unavailable: ${err instanceof Error ? err.message : String(err)}`,
+    replicas: [],
+  };
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceSpec } from '../../../../shared/api/services';
 import { composeUp, REPLICA_SCRIPT, startDockerd, TEST_IMAGE, type Dockerd } from '../../../test-support/dockerd';
+import { MemoryDesiredStore } from '../desired-store';
+import { ServiceManager } from '../service-manager';
 import { DockerDriver } from './docker-driver';
 
 const dockerd = await startDockerd();
@@ -8,9 +10,10 @@ const dockerd = await startDockerd();
 describe.skipIf(!dockerd)('DockerDriver against a real dockerd', () => {
   let d: Dockerd;
   let driver: DockerDriver;
+  const store = new MemoryDesiredStore();
   beforeAll(() => {
     d = dockerd!;
-    driver = new DockerDriver(d.socket);
+    driver = new DockerDriver(d.socket, store);
   });
   afterAll(() => d.stop(), 60_000);
 
@@ -61,11 +64,19 @@ describe.skipIf(!dockerd)('DockerDriver against a real dockerd', () => {
     await driver.scale(spec, 1);
     expect(await running(spec)).toEqual([first]);
     expect((await driver.status(spec)).replicas).toHaveLength(1);
-    // From 0 the remembered definition makes the replica again.
-    await driver.scale(spec, 0);
-    expect(await driver.status(spec)).toMatchObject({ health: 'stopped', desiredReplicas: 0, replicas: [] });
+    // At 0 the first replica stays, stopped, as the definition; the count is kept in the store, so
+    // another driver (another backend instance, or after a restart) sees it stopped, not failed.
     await driver.scale(spec, 2);
-    expect((await driver.status(spec)).replicas.map((r) => r.state)).toEqual(['running', 'running']);
+    await driver.scale(spec, 0);
+    expect((await driver.containers(spec)).map((c) => [c.Id, c.State.Running])).toEqual([[first, false]]);
+    const again = new DockerDriver(d.socket, store);
+    expect(await again.status(spec)).toMatchObject({ health: 'stopped', desiredReplicas: 0, replicas: [{ state: 'stopped' }] });
+    expect(await new DockerDriver(d.socket).status(spec)).toMatchObject({ health: 'unhealthy', desiredReplicas: 1 });
+    await again.scale(spec, 2);
+    expect((await again.status(spec)).replicas.map((r) => [r.index, r.state])).toEqual([
+      [1, 'running'],
+      [2, 'running'],
+    ]);
   });
 
   it('a container stopped behind its back makes the service unhealthy; so does a failing HEALTHCHECK', async () => {
@@ -115,5 +126,8 @@ describe.skipIf(!dockerd)('DockerDriver against a real dockerd', () => {
   it('says which socket it cannot reach', async () => {
     const lost = new DockerDriver('/nonexistent/docker.sock');
     await expect(lost.status(compose('web'))).rejects.toThrow('Docker is not reachable on /nonexistent/docker.sock (ENOENT)');
+    // The services list still answers: that service is unknown, with the reason.
+    const manager = new ServiceManager([compose('web')], { docker: lost });
+    expect(await manager.statusAll()).toMatchObject([{ name: 'web', health: 'unknown', healthMessage: 'status unavailable: Docker is not reachable on /nonexistent/docker.sock (ENOENT)' }]);
   });
 });

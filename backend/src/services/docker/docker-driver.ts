@@ -1,4 +1,5 @@
 import type { DockerTarget, ServiceSpec, ServiceStatus } from '../../../../shared/api/services';
+import { MemoryDesiredStore, type DesiredStore } from '../desired-store';
 import { waitUntilHealthy, type ServiceDriver, type ServiceLogLine, lastByTime } from '../service-driver';
 import { DockerApi, DockerApiError, type ContainerInspect } from './docker-api';
 import { byNumber, cloneBody, containerName, containerNumber, PROJECT_LABEL, SERVICE_LABEL, statusOf } from './docker-status';
@@ -13,18 +14,19 @@ const RECENT_LINES = 20;
  * every container labelled with its project and service; a plain service is one named container.
  * Restart recreates each replica in turn (graceful stop, then a new container from the same
  * definition: new ids); scale creates replicas from the service's definition and removes the
- * newest first, as `docker compose up -d --scale` does.
+ * newest first, as `docker compose up -d --scale` does; at 0 the first replica is kept, stopped,
+ * as the definition to scale up from (compose would remove it and need the compose file again).
  */
 export class DockerDriver implements ServiceDriver {
   readonly name = 'docker';
   readonly external = true;
   readonly api: DockerApi;
-  /** The definition of each compose service last seen, to scale up again from 0. */
-  private readonly templates = new Map<string, ContainerInspect>();
-  /** Plain containers: what the last scale asked for (0 = stopped on purpose). */
-  private readonly desired = new Map<string, number>();
 
-  constructor(socketPath: string) {
+  /** `desired` keeps what the platform cannot say: scaled to 0 on purpose. */
+  constructor(
+    socketPath: string,
+    private readonly desired: DesiredStore = new MemoryDesiredStore(),
+  ) {
     this.api = new DockerApi(socketPath);
   }
 
@@ -46,9 +48,7 @@ export class DockerDriver implements ServiceDriver {
     }
     const list = await this.api.list([`${PROJECT_LABEL}=${t.project}`, `${SERVICE_LABEL}=${t.service ?? spec.name}`]);
     const all = await Promise.all(list.map((c) => this.api.inspect(c.Id)));
-    all.sort(byNumber);
-    if (all[0]) this.templates.set(spec.name, all[0]);
-    return all;
+    return all.sort(byNumber);
   }
 
   private stopSeconds(spec: ServiceSpec): number {
@@ -58,8 +58,9 @@ export class DockerDriver implements ServiceDriver {
   async status(spec: ServiceSpec): Promise<ServiceStatus> {
     const t = this.target(spec);
     const containers = await this.containers(spec);
-    // A compose service is as many replicas as it has containers; a plain one is wanted unless scaled to 0.
-    const desired = t.container ? (this.desired.get(spec.name) ?? containers.length) : containers.length;
+    // As many replicas as there are containers, unless OpsDesk scaled it to 0 and nothing has started it since.
+    const anyRunning = containers.some((c) => c.State.Running);
+    const desired = !anyRunning && (await this.desired.get(spec.name)) === 0 ? 0 : containers.length;
     return statusOf(spec, containers, desired, t.container ? Math.min(1, spec.maxReplicas) : spec.maxReplicas);
   }
 
@@ -67,13 +68,13 @@ export class DockerDriver implements ServiceDriver {
     const containers = await this.containers(spec);
     if (containers.length === 0) throw new Error(`${spec.name}: no container to start (create it with docker compose up first)`);
     for (const c of containers) if (!c.State.Running) await this.startContainer(c.Id, containerName(c), log);
-    if (this.target(spec).container) this.desired.set(spec.name, 1);
+    await this.desired.set(spec.name, this.name, containers.length);
     await this.settle(spec, containers.length, containers.map((c) => c.Id), log);
   }
 
   async stop(spec: ServiceSpec, log: Log = quiet): Promise<void> {
     for (const c of (await this.containers(spec)).reverse()) await this.stopContainer(spec, c, log);
-    if (this.target(spec).container) this.desired.set(spec.name, 0);
+    await this.desired.set(spec.name, this.name, 0);
   }
 
   async restart(spec: ServiceSpec, log: Log = quiet): Promise<void> {
@@ -82,11 +83,10 @@ export class DockerDriver implements ServiceDriver {
     log(`recreating ${containers.length} container(s) of ${spec.name} one at a time (stop timeout ${this.stopSeconds(spec)} s)`);
     const fresh: string[] = [];
     for (const c of containers) {
-      await this.stopContainer(spec, c, log);
-      await this.api.remove(c.Id);
+      await this.removeReplica(spec, c, log);
       fresh.push(await this.createFrom(c, containerName(c), c.Config.Labels?.['com.docker.compose.container-number'] ? containerNumber(c) : null, log));
     }
-    if (this.target(spec).container) this.desired.set(spec.name, 1);
+    await this.desired.set(spec.name, this.name, containers.length);
     await this.settle(spec, containers.length, fresh, log);
   }
 
@@ -97,10 +97,18 @@ export class DockerDriver implements ServiceDriver {
       return replicas === 0 ? this.stop(spec, log) : this.start(spec, log);
     }
     const containers = await this.containers(spec);
+    if (replicas === 0) {
+      if (containers.length === 0) return log(`${spec.name} has no containers`);
+      const [keep, ...rest] = containers;
+      log(`scaling ${spec.name} to 0: removing ${rest.map(containerName).join(', ') || 'no other replica'} (newest first), keeping ${containerName(keep!)} stopped as the definition`);
+      for (const c of rest.reverse()) await this.removeReplica(spec, c, log);
+      await this.stopContainer(spec, keep!, log);
+      return this.desired.set(spec.name, this.name, 0);
+    }
     const fresh: string[] = [];
     for (const c of containers.slice(0, replicas)) if (!c.State.Running) await this.startContainer(c.Id, containerName(c), log).then(() => fresh.push(c.Id));
     if (replicas > containers.length) {
-      const tpl = containers[0] ?? this.templates.get(spec.name);
+      const tpl = containers[0];
       if (!tpl) throw new Error(`${spec.name} has no container to copy its definition from; run docker compose up once`);
       let next = Math.max(0, ...containers.map(containerNumber));
       const service = t.service ?? spec.name;
@@ -112,11 +120,9 @@ export class DockerDriver implements ServiceDriver {
     } else if (replicas < containers.length) {
       const surplus = containers.slice(replicas).reverse();
       log(`scaling ${spec.name} from ${containers.length} to ${replicas}: removing ${surplus.map(containerName).join(', ')} (newest first)`);
-      for (const c of surplus) {
-        await this.stopContainer(spec, c, log);
-        await this.api.remove(c.Id);
-      }
+      for (const c of surplus) await this.removeReplica(spec, c, log);
     } else log(`${spec.name} already has ${replicas} replica(s)`);
+    await this.desired.set(spec.name, this.name, replicas);
     await this.settle(spec, replicas, fresh, log);
   }
 
@@ -132,6 +138,11 @@ export class DockerDriver implements ServiceDriver {
     const { Id } = await this.api.create(name, cloneBody(tpl, number));
     await this.startContainer(Id, name, log);
     return Id;
+  }
+
+  private async removeReplica(spec: ServiceSpec, c: ContainerInspect, log: Log): Promise<void> {
+    await this.stopContainer(spec, c, log);
+    await this.api.remove(c.Id);
   }
 
   private async startContainer(id: string, name: string, log: Log): Promise<void> {

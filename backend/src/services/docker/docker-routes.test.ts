@@ -18,7 +18,7 @@ describe.skipIf(!dockerd)('docker services through the API', () => {
   beforeAll(async () => {
     d = dockerd!;
     await composeUp(d.api, 'shop', 'api', 2);
-    [stoppedId] = await composeUp(d.api, 'shop', 'cron', 1);
+    stoppedId = (await composeUp(d.api, 'shop', 'cron', 1))[0]!;
     await d.api.stop(stoppedId!, 2);
     const file = path.join(tempDir('opsdesk-docker-svc-'), 'services.json');
     writeFileSync(
