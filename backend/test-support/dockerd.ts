@@ -56,8 +56,9 @@ export async function startDockerd(): Promise<Dockerd | null> {
   }
   const rootfs = path.join(dir, 'rootfs');
   mkdirSync(path.join(rootfs, 'bin'), { recursive: true });
+  mkdirSync(path.join(rootfs, 'tmp'), { recursive: true });
   copyFileSync(BUSYBOX!, path.join(rootfs, 'bin/busybox'));
-  for (const applet of ['sh', 'sleep', 'echo', 'cat', 'true', 'false', 'date']) symlinkSync('busybox', path.join(rootfs, 'bin', applet));
+  for (const applet of ['sh', 'sleep', 'echo', 'cat', 'true', 'false', 'date', 'touch', 'test']) symlinkSync('busybox', path.join(rootfs, 'bin', applet));
   await run('tar', ['-C', rootfs, '-cf', path.join(dir, 'rootfs.tar'), '.']);
   await run('docker', ['import', path.join(dir, 'rootfs.tar'), TEST_IMAGE], { env: { ...process.env, DOCKER_HOST: `unix://${socket}` } });
   return {
@@ -79,14 +80,15 @@ export async function startDockerd(): Promise<Dockerd | null> {
 export const REPLICA_SCRIPT = 'echo "replica $(cat /etc/hostname) up"; trap "echo stopping; exit 0" TERM; while :; do sleep 1 & wait $!; done';
 
 /** What `docker compose up -d` makes for a service: numbered containers with the compose labels. */
-export async function composeUp(api: DockerApi, project: string, service: string, replicas: number, options: { healthy?: boolean } = {}): Promise<string[]> {
+export async function composeUp(api: DockerApi, project: string, service: string, replicas: number, options: { healthy?: boolean; script?: string; healthTest?: string[] } = {}): Promise<string[]> {
+  const test = options.healthTest ?? (options.healthy === undefined ? undefined : ['CMD', options.healthy ? '/bin/true' : '/bin/false']);
   const ids: string[] = [];
   for (let n = 1; n <= replicas; n++) {
     const { Id } = await api.create(`${project}-${service}-${n}`, {
       Image: TEST_IMAGE,
-      Cmd: ['/bin/sh', '-c', REPLICA_SCRIPT],
+      Cmd: ['/bin/sh', '-c', options.script ?? REPLICA_SCRIPT],
       Labels: { [PROJECT_LABEL]: project, [SERVICE_LABEL]: service, [NUMBER_LABEL]: String(n) },
-      Healthcheck: options.healthy === undefined ? undefined : { Test: ['CMD', options.healthy ? '/bin/true' : '/bin/false'], Interval: 200_000_000, Timeout: 1_000_000_000, Retries: 1, StartPeriod: 0 },
+      Healthcheck: test ? { Test: test, Interval: 200_000_000, Timeout: 1_000_000_000, Retries: 1, StartPeriod: 0 } : undefined,
       HostConfig: { NetworkMode: 'none' },
     });
     await api.start(Id);

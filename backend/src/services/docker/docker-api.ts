@@ -109,10 +109,75 @@ export class DockerApi {
     return this.request('DELETE', `/containers/${encodeURIComponent(id)}?force=true`);
   }
 
+  /** Follows a container's output written since `sinceMs`, line by line, until `stop()`. */
+  follow(id: string, sinceMs: number, onLine: (line: string) => void, onError: (e: Error) => void): { stop(): void } {
+    const splitter = new LogStreamSplitter(onLine);
+    let stopped = false;
+    const req = http.request({ socketPath: this.socketPath, method: 'GET', path: `${API}/containers/${encodeURIComponent(id)}/logs?stdout=1&stderr=1&follow=1&since=${Math.floor(sinceMs / 1000)}` }, (res) => {
+      if ((res.statusCode ?? 0) >= 400) {
+        res.resume();
+        return onError(new DockerApiError(res.statusCode ?? 0, `docker logs of ${id.slice(0, 12)}: ${res.statusCode}`));
+      }
+      res.on('data', (c: Buffer) => splitter.push(c));
+      res.on('end', () => splitter.end());
+      res.on('error', (e) => stopped || onError(e));
+    });
+    req.on('error', (e) => stopped || onError(e));
+    req.end();
+    return {
+      stop: () => {
+        stopped = true;
+        splitter.end();
+        req.destroy();
+      },
+    };
+  }
+
   /** The last `tail` lines of stdout and stderr (a container without a TTY multiplexes both). */
   async logs(id: string, tail: number): Promise<string[]> {
     const buf = await this.raw('GET', `/containers/${encodeURIComponent(id)}/logs?stdout=1&stderr=1&timestamps=1&tail=${tail}`, undefined, 30_000);
     return splitLines(demultiplex(buf));
+  }
+}
+
+/**
+ * Splits a live logs stream into lines as it arrives: frames (8-byte header, then the payload)
+ * and lines may both be cut anywhere between two chunks.
+ */
+export class LogStreamSplitter {
+  private pending = Buffer.alloc(0);
+  private text = '';
+  private framed: boolean | null = null;
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: Buffer): void {
+    this.pending = Buffer.concat([this.pending, chunk]);
+    if (this.framed === null && this.pending.length >= 4) this.framed = this.pending[0]! <= 2 && this.pending[1] === 0 && this.pending[2] === 0 && this.pending[3] === 0;
+    if (this.framed === null) return;
+    if (!this.framed) {
+      this.emit(this.pending.toString('utf8'));
+      this.pending = Buffer.alloc(0);
+      return;
+    }
+    while (this.pending.length >= 8) {
+      const size = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + size) break;
+      this.emit(this.pending.subarray(8, 8 + size).toString('utf8'));
+      this.pending = this.pending.subarray(8 + size);
+    }
+  }
+
+  /** The last line, when the stream ends without a newline. */
+  end(): void {
+    if (this.text) this.onLine(this.text);
+    this.text = '';
+  }
+
+  private emit(text: string): void {
+    const parts = (this.text + text).split('\n');
+    this.text = parts.pop()!;
+    for (const p of parts) if (p) this.onLine(p);
   }
 }
 

@@ -3,6 +3,7 @@ import { ServiceSpec } from '../../../../shared/api/services';
 import { composeUp, REPLICA_SCRIPT, startDockerd, TEST_IMAGE, type Dockerd } from '../../../test-support/dockerd';
 import { MemoryDesiredStore } from '../desired-store';
 import { ServiceManager } from '../service-manager';
+import { LogStreamSplitter } from './docker-api';
 import { DockerDriver } from './docker-driver';
 
 const dockerd = await startDockerd();
@@ -102,6 +103,20 @@ describe.skipIf(!dockerd)('DockerDriver against a real dockerd', () => {
     await expect(driver.restart({ ...spec, startTimeoutMs: 1500 })).rejects.toThrow(/sick did not become healthy within 1500 ms \(0\/1 running; shop-sick-1 unhealthy/);
   });
 
+  it('streams the output of new replicas into the log while it waits for them to become healthy', async () => {
+    const warmUp = 'i=0; while [ $i -lt 4 ]; do echo "warming $i"; i=$((i+1)); sleep 0.3; done; touch /tmp/ready; echo ready; while :; do sleep 1 & wait $!; done';
+    await composeUp(d.api, 'shop', 'slow', 1, { script: warmUp, healthTest: ['CMD', '/bin/test', '-f', '/tmp/ready'] });
+    const spec = compose('slow', { stopTimeoutMs: 1000 });
+    const log: string[] = [];
+    await driver.restart(spec, (l) => log.push(l));
+    const id = (await driver.containers(spec))[0]!.Id.slice(0, 12);
+    const healthyAt = log.indexOf('slow: 1/1 running; opsdesk-busybox:test');
+    const output = log.filter((l) => l.startsWith(`[${id}] `));
+    expect(output.slice(0, 4)).toEqual([0, 1, 2, 3].map((i) => `[${id}] warming ${i}`));
+    // The warm-up lines arrived before the service was healthy: they were streamed, not copied after.
+    expect(log.indexOf(`[${id}] warming 0`)).toBeLessThan(healthyAt);
+  });
+
   it('reads recent log lines of every replica, oldest first', async () => {
     await composeUp(d.api, 'shop', 'beat', 2);
     await new Promise((r) => setTimeout(r, 300));
@@ -129,5 +144,30 @@ describe.skipIf(!dockerd)('DockerDriver against a real dockerd', () => {
     // The services list still answers: that service is unknown, with the reason.
     const manager = new ServiceManager([compose('web')], { docker: lost });
     expect(await manager.statusAll()).toMatchObject([{ name: 'web', health: 'unknown', healthMessage: 'status unavailable: Docker is not reachable on /nonexistent/docker.sock (ENOENT)' }]);
+  });
+});
+
+describe('LogStreamSplitter', () => {
+  const frame = (stream: number, text: string) => {
+    const payload = Buffer.from(text);
+    const head = Buffer.alloc(8);
+    head[0] = stream;
+    head.writeUInt32BE(payload.length, 4);
+    return Buffer.concat([head, payload]);
+  };
+  it('reassembles frames and lines cut anywhere between chunks', () => {
+    const lines: string[] = [];
+    const s = new LogStreamSplitter((l) => lines.push(l));
+    const all = Buffer.concat([frame(1, 'one\ntw'), frame(2, 'o\nthr'), frame(1, 'ee\n'), frame(1, 'tail')]);
+    for (let i = 0; i < all.length; i += 3) s.push(all.subarray(i, i + 3));
+    s.end();
+    expect(lines).toEqual(['one', 'two', 'three', 'tail']);
+  });
+  it('passes a TTY stream (no frames) through as lines', () => {
+    const lines: string[] = [];
+    const s = new LogStreamSplitter((l) => lines.push(l));
+    s.push(Buffer.from('hello\nwor'));
+    s.push(Buffer.from('ld\n'));
+    expect(lines).toEqual(['hello', 'world']);
   });
 });

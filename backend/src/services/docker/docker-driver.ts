@@ -6,8 +6,13 @@ import { byNumber, cloneBody, containerName, containerNumber, PROJECT_LABEL, SER
 
 type Log = (line: string) => void;
 const quiet: Log = () => {};
-/** Lines of each new replica's output copied into the job log after a restart or scale. */
-const RECENT_LINES = 20;
+/** A replica this operation started: its output is followed into the job log until the service settles. */
+interface Fresh {
+  id: string;
+  since: number;
+}
+/** After the service is healthy, how long the last lines in flight may take to arrive. */
+const FLUSH_MS = 300;
 
 /**
  * Services as Docker containers, through the Engine API on the local socket. A compose service is
@@ -67,9 +72,10 @@ export class DockerDriver implements ServiceDriver {
   async start(spec: ServiceSpec, log: Log = quiet): Promise<void> {
     const containers = await this.containers(spec);
     if (containers.length === 0) throw new Error(`${spec.name}: no container to start (create it with docker compose up first)`);
-    for (const c of containers) if (!c.State.Running) await this.startContainer(c.Id, containerName(c), log);
+    const fresh: Fresh[] = [];
+    for (const c of containers) if (!c.State.Running) fresh.push(await this.startContainer(c.Id, containerName(c), log));
     await this.desired.set(spec.name, this.name, containers.length);
-    await this.settle(spec, containers.length, containers.map((c) => c.Id), log);
+    await this.settle(spec, containers.length, fresh, log);
   }
 
   async stop(spec: ServiceSpec, log: Log = quiet): Promise<void> {
@@ -81,7 +87,7 @@ export class DockerDriver implements ServiceDriver {
     const containers = await this.containers(spec);
     if (containers.length === 0) throw new Error(`${spec.name} has no containers to restart`);
     log(`recreating ${containers.length} container(s) of ${spec.name} one at a time (stop timeout ${this.stopSeconds(spec)} s)`);
-    const fresh: string[] = [];
+    const fresh: Fresh[] = [];
     for (const c of containers) {
       await this.removeReplica(spec, c, log);
       fresh.push(await this.createFrom(c, containerName(c), c.Config.Labels?.['com.docker.compose.container-number'] ? containerNumber(c) : null, log));
@@ -105,8 +111,8 @@ export class DockerDriver implements ServiceDriver {
       await this.stopContainer(spec, keep!, log);
       return this.desired.set(spec.name, this.name, 0);
     }
-    const fresh: string[] = [];
-    for (const c of containers.slice(0, replicas)) if (!c.State.Running) await this.startContainer(c.Id, containerName(c), log).then(() => fresh.push(c.Id));
+    const fresh: Fresh[] = [];
+    for (const c of containers.slice(0, replicas)) if (!c.State.Running) fresh.push(await this.startContainer(c.Id, containerName(c), log));
     if (replicas > containers.length) {
       const tpl = containers[0];
       if (!tpl) throw new Error(`${spec.name} has no container to copy its definition from; run docker compose up once`);
@@ -134,10 +140,9 @@ export class DockerDriver implements ServiceDriver {
 
   async close(): Promise<void> {}
 
-  private async createFrom(tpl: ContainerInspect, name: string, number: number | null, log: Log): Promise<string> {
+  private async createFrom(tpl: ContainerInspect, name: string, number: number | null, log: Log): Promise<Fresh> {
     const { Id } = await this.api.create(name, cloneBody(tpl, number));
-    await this.startContainer(Id, name, log);
-    return Id;
+    return this.startContainer(Id, name, log);
   }
 
   private async removeReplica(spec: ServiceSpec, c: ContainerInspect, log: Log): Promise<void> {
@@ -145,9 +150,11 @@ export class DockerDriver implements ServiceDriver {
     await this.api.remove(c.Id);
   }
 
-  private async startContainer(id: string, name: string, log: Log): Promise<void> {
+  private async startContainer(id: string, name: string, log: Log): Promise<Fresh> {
+    const since = Date.now();
     await this.api.start(id);
     log(`started ${name} (${id.slice(0, 12)})`);
+    return { id, since };
   }
 
   private async stopContainer(spec: ServiceSpec, c: ContainerInspect, log: Log): Promise<void> {
@@ -157,15 +164,17 @@ export class DockerDriver implements ServiceDriver {
     log(`stopped ${containerName(c)} (${c.Id.slice(0, 12)}) in ${Date.now() - started} ms`);
   }
 
-  /** Waits for health, then copies the new replicas' recent output into the job log. */
-  private async settle(spec: ServiceSpec, desired: number, fresh: string[], log: Log): Promise<void> {
+  /** Waits for health, streaming the output of the replicas it started into the job log meanwhile. */
+  private async settle(spec: ServiceSpec, desired: number, fresh: Fresh[], log: Log): Promise<void> {
+    const followers = fresh.map((f) => {
+      const tag = f.id.slice(0, 12);
+      return this.api.follow(f.id, f.since, (line) => log(`[${tag}] ${line}`), (e) => log(`(output of ${tag} not followed: ${e.message})`));
+    });
     try {
       await waitUntilHealthy(this, spec, desired, log);
+      if (followers.length) await new Promise((r) => setTimeout(r, FLUSH_MS));
     } finally {
-      for (const id of fresh) {
-        const lines = await this.api.logs(id, RECENT_LINES).catch((e: unknown) => [`(logs of ${id.slice(0, 12)} unavailable: ${(e as Error).message})`]);
-        for (const line of lines) log(`[${id.slice(0, 12)}] ${line}`);
-      }
+      for (const f of followers) f.stop();
     }
   }
 }
