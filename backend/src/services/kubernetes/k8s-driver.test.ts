@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { V1Deployment, V1PodList } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { ServiceSpec } from '../../../../shared/api/services';
-import { startReplay } from '../../../test-support/k8s-replay';
+import { startReplay, type RecordedRequest } from '../../../test-support/k8s-replay';
 import { KubernetesDriver } from './k8s-driver';
 import { RESTARTED_AT, rolloutState, selectorString } from './k8s-status';
 
@@ -103,5 +104,36 @@ describe('KubernetesDriver against recorded API responses', () => {
     expect(rec.restart_rollout.map((d) => rolloutState(d).done)).toEqual([false, false, false, false, true]);
     expect(selectorString({ matchLabels: { app: 'x' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'canary', operator: 'DoesNotExist' }] })).toBe('app=x,tier in (a,b),!canary');
     expect(() => selectorString({})).toThrow('the deployment has an empty selector');
+  });
+});
+
+/** The RBAC resource and verb of one request, as the API server's authorizer sees it. */
+function permission(r: RecordedRequest): string {
+  const m = /^\/(?:api\/v1|apis\/(apps)\/v1)\/namespaces\/[^/]+\/([a-z]+)(?:\/([^/]+)(?:\/([a-z]+))?)?$/.exec(r.path);
+  if (!m) throw new Error(`unexpected request path ${r.path}`);
+  const [, group = '', resource, name, sub] = m;
+  const verb = r.method === 'PATCH' ? 'patch' : name ? 'get' : 'list';
+  return `${group}:${resource}${sub ? `/${sub}` : ''}:${verb}`;
+}
+
+describe('the shipped RBAC role', () => {
+  it('grants every call the driver makes, and nothing else', async () => {
+    const file = path.join(import.meta.dirname, '../../../deploy/kubernetes/opsdesk-services-rbac.yaml');
+    const role = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS()).find((d) => d.kind === 'Role');
+    const granted = new Set<string>();
+    for (const rule of role.rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[])
+      for (const g of rule.apiGroups) for (const res of rule.resources) for (const v of rule.verbs) granted.add(`${g}:${res}:${v}`);
+    const { driver, requests } = await driverFor({
+      [DEPLOY]: [rec.steady],
+      'PATCH /apis/apps/v1/namespaces/shop/deployments/celery': [rec.steady],
+      'PATCH /apis/apps/v1/namespaces/shop/deployments/celery/scale': [rec.scale],
+      [PODS]: [rec.pods],
+      ...logs,
+    });
+    await driver.status(spec);
+    await driver.restart(spec);
+    await driver.scale(spec, 2);
+    await driver.logs(spec, 5);
+    expect(new Set(requests.map(permission))).toEqual(granted);
   });
 });
