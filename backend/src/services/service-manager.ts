@@ -87,12 +87,12 @@ export class ServiceManager {
 
   async status(name: string): Promise<ServiceStatus> {
     const spec = this.spec(name);
-    return this.drivers[spec.driver]!.status(spec);
+    return withHistory(await this.drivers[spec.driver]!.status(spec));
   }
 
   /** Every service; one whose platform cannot be asked (Docker down, cluster unreachable) is `unknown` with the reason. */
   async statusAll(): Promise<ServiceStatus[]> {
-    return Promise.all(this.startOrder().map((s) => this.drivers[s.driver]!.status(s).catch((err: unknown) => unknownStatus(s, err))));
+    return Promise.all(this.startOrder().map((s) => this.drivers[s.driver]!.status(s).then(withHistory, (err: unknown) => unknownStatus(s, err))));
   }
 
   async logs(name: string, lines: number): Promise<ServiceLogs> {
@@ -139,5 +139,16 @@ function unknownStatus(spec: ServiceSpec, err: unknown): ServiceStatus {
     health: 'unknown',
     healthMessage: `status unavailable: ${err instanceof Error ? err.message : String(err)}`,
     replicas: [],
+  };
+}
+
+/** Last restart and crash from the replicas, for drivers that do not say them (process, systemd). */
+function withHistory(st: ServiceStatus): ServiceStatus {
+  const starts = st.replicas.map((r) => r.startedAt).filter((t): t is number => t !== null);
+  const crashed = st.replicas.find((r) => (r.state === 'crashed' || r.state === 'backoff' || r.restarts > 0) && r.lastExit);
+  return {
+    ...st,
+    lastRestartAt: st.lastRestartAt !== undefined ? st.lastRestartAt : starts.length ? Math.max(...starts) : null,
+    lastCrash: st.lastCrash !== undefined ? st.lastCrash : crashed ? { at: null, message: `replica ${crashed.index} ${crashed.lastExit}` } : null,
   };
 }
