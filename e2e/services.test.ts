@@ -105,6 +105,22 @@ describe.skipIf(!dockerd)('services screen with Docker', () => {
     await screenshots(page, 'services-04-scale-job-log');
   }, 120_000);
 
+  it('restarts the unhealthy web service from the screen: new containers, healthy again', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Services' }).click();
+    await row('web').getByRole('button', { name: 'web' }).click();
+    await expect.poll(() => page.getByTestId('replica-row').count(), { timeout: 10_000 }).toBe(2);
+    const before = await page.getByTestId('replica-row').locator('td:first-child').allTextContents();
+    await row('web').getByRole('button', { name: 'Restart…' }).click();
+    await page.getByRole('dialog').getByText(/stopped gracefully and started again as a new container/).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Restart' }).click();
+    await expect.poll(() => row('web').getAttribute('data-health'), { timeout: 30_000 }).toBe('healthy');
+    expect(await count('web')).toBe('2 / 2');
+    await expect.poll(async () => (await page.getByTestId('replica-row').locator('td:first-child').allTextContents()).filter((id) => before.includes(id)).length, { timeout: 10_000 }).toBe(0);
+    expect(await running('web')).toEqual(['/shop-web-1', '/shop-web-2']);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'restart of web' }).textContent(), { timeout: 30_000 }).toContain('job succeeded');
+    await screenshots(page, 'services-06-restarted');
+  }, 90_000);
+
   it('the scale-service runbook form picks the service from the declared list', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Runbooks' }).click();
     await page.getByRole('article').filter({ has: page.getByRole('heading', { name: 'Scale a service' }) }).getByRole('button', { name: 'Run…' }).click();
