@@ -117,6 +117,24 @@ describe.skipIf(!dockerd)('DockerDriver against a real dockerd', () => {
     expect(log.indexOf(`[${id}] warming 0`)).toBeLessThan(healthyAt);
   });
 
+  it('new replicas join the compose network under the service alias', async () => {
+    await d.api.request('POST', '/networks/create', { Name: 'shop_default', Driver: 'bridge', Labels: { 'com.docker.compose.project': 'shop' } });
+    const { Id } = await d.api.create('shop-db-1', {
+      Image: TEST_IMAGE,
+      Cmd: ['/bin/sh', '-c', REPLICA_SCRIPT],
+      Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'db', 'com.docker.compose.container-number': '1' },
+      HostConfig: { NetworkMode: 'shop_default' },
+      NetworkingConfig: { EndpointsConfig: { shop_default: { Aliases: ['db'] } } },
+    });
+    await d.api.start(Id);
+    const spec = compose('db', { stopTimeoutMs: 1000 });
+    await driver.scale(spec, 2);
+    const [, second] = await driver.containers(spec);
+    expect(second!.HostConfig.NetworkMode).toBe('shop_default');
+    expect(second!.NetworkSettings.Networks?.shop_default?.Aliases).toContain('db');
+    expect(second!.NetworkSettings.Networks?.shop_default?.Aliases).not.toContain(Id.slice(0, 12));
+  });
+
   it('reads recent log lines of every replica, oldest first', async () => {
     await composeUp(d.api, 'shop', 'beat', 2);
     await new Promise((r) => setTimeout(r, 300));
