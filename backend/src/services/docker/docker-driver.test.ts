@@ -72,6 +72,7 @@ describe.skipIf(!dockerd)('DockerDriver against a real dockerd', () => {
     expect((await driver.containers(spec)).map((c) => [c.Id, c.State.Running])).toEqual([[first, false]]);
     const again = new DockerDriver(d.socket, store);
     expect(await again.status(spec)).toMatchObject({ health: 'stopped', desiredReplicas: 0, replicas: [{ state: 'stopped' }] });
+    await expect(again.restart(spec)).rejects.toThrow('celery is scaled to 0; scale it up instead of restarting it');
     expect(await new DockerDriver(d.socket).status(spec)).toMatchObject({ health: 'unhealthy', desiredReplicas: 1 });
     await again.scale(spec, 2);
     expect((await again.status(spec)).replicas.map((r) => [r.index, r.state])).toEqual([

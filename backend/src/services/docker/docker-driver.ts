@@ -86,6 +86,7 @@ export class DockerDriver implements ServiceDriver {
   async restart(spec: ServiceSpec, log: Log = quiet): Promise<void> {
     const containers = await this.containers(spec);
     if (containers.length === 0) throw new Error(`${spec.name} has no containers to restart`);
+    if (!containers.some((c) => c.State.Running) && (await this.desired.get(spec.name)) === 0) throw new Error(`${spec.name} is scaled to 0; scale it up instead of restarting it`);
     log(`recreating ${containers.length} container(s) of ${spec.name} one at a time (stop timeout ${this.stopSeconds(spec)} s)`);
     const fresh: Fresh[] = [];
     for (const c of containers) {
