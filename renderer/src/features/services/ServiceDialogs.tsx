@@ -35,6 +35,12 @@ export function RestartDialog({ service, onClose }: { service: ServiceStatus; on
   );
 }
 
+const SCALE_HINT: Record<string, string> = {
+  docker: "; new replicas copy the service's definition, the newest go first",
+  kubernetes: '; through the scale subresource, then the rollout is awaited',
+  process: '; new processes from the declared command, the newest stopped first',
+};
+
 /** Scale within the service's maximum; 0 stops the service and asks for the typed confirmation. */
 export function ScaleDialog({ service, onClose }: { service: ServiceStatus; onClose: () => void }) {
   const [value, setValue] = useState(String(service.desiredReplicas));
@@ -94,7 +100,7 @@ export function ScaleDialog({ service, onClose }: { service: ServiceStatus; onCl
           aria-describedby="scale-replicas-msg"
         />
         <span id="scale-replicas-msg" className={error ? 'field-error' : 'field-hint'}>
-          {error ?? `0 to ${service.maxReplicas}; new replicas copy the service's definition, the newest go first`}
+          {error ?? `0 to ${service.maxReplicas}${SCALE_HINT[service.driver] ?? ''}`}
         </span>
       </label>
     </FormDialog>
