@@ -1,6 +1,19 @@
-import http from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import { tempDir } from './harness';
+
+/** A self-signed certificate for 127.0.0.1 (Debian's openssl), so the client talks TLS as to a real API server. */
+function loopbackCert(): { key: string; cert: string } {
+  const dir = tempDir('opsdesk-k8s-tls-');
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=kube-apiserver', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+}
 
 export interface RecordedRequest {
   method: string;
@@ -15,14 +28,15 @@ export interface RecordedRequest {
 export type Answer = unknown;
 
 /**
- * A stand-in Kubernetes API server on 127.0.0.1 that replays recorded responses: each
+ * A stand-in Kubernetes API server on 127.0.0.1 (HTTPS, its CA in the kubeconfig) that replays recorded responses: each
  * `METHOD /path` answers its list in turn, then keeps repeating the last; every request is kept
  * for the test to check what the client sent. Unknown routes answer 404 with a Status object.
  */
 export async function startReplay(routes: Record<string, Answer[]>) {
   const requests: RecordedRequest[] = [];
   const served = new Map<string, number>();
-  const server = http.createServer((req, res) => {
+  const tls = loopbackCert();
+  const server = https.createServer(tls, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -45,15 +59,14 @@ export async function startReplay(routes: Record<string, Answer[]>) {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     requests,
     kubeConfig(namespace = 'default'): KubeConfig {
       const kc = new KubeConfig();
       kc.loadFromOptions({
-        // Plain HTTP on loopback: the client allows it only with skipTLSVerify.
-        clusters: [{ name: 'replay', server: url, skipTLSVerify: true }],
+        clusters: [{ name: 'replay', server: url, caData: Buffer.from(tls.cert).toString('base64') }],
         users: [{ name: 'ops', token: 'replay-token' }],
         contexts: [{ name: 'replay', cluster: 'replay', user: 'ops', namespace }],
         currentContext: 'replay',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { V1Deployment, V1PodList } from '@kubernetes/client-node';
+import { KubeConfig, type V1Deployment, type V1PodList } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ServiceSpec } from '../../../../shared/api/services';
@@ -98,6 +98,14 @@ describe('KubernetesDriver against recorded API responses', () => {
     await replay!.close();
     const lost = await driverFor({ 'GET /apis/apps/v1/namespaces/shop/deployments/nope': [{ replayStatus: 404, body: rec.not_found }] });
     await expect(lost.driver.status({ ...spec, kubernetes: { namespace: 'shop', deployment: 'nope' } })).rejects.toThrow('kubernetes read deployment shop/nope: 404 deployments.apps "nope" not found');
+  });
+
+  it('verifies the API server\'s certificate against the kubeconfig\'s CA', async () => {
+    await driverFor({ [DEPLOY]: [rec.steady], [PODS]: [rec.pods] });
+    const kc = new KubeConfig();
+    kc.loadFromOptions({ clusters: [{ name: 'c', server: replay!.url }], users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+    await expect(new KubernetesDriver(kc).status(spec)).rejects.toThrow(/self[- ]signed certificate|unable to verify/i);
+    expect(replay!.requests).toEqual([]);
   });
 
   it('interprets rollouts and selectors as kubectl does', () => {

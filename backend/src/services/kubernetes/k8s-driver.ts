@@ -20,6 +20,8 @@ export async function k8s<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (e) {
+    // undici says only "fetch failed"; the reason (refused, certificate, DNS) is its cause.
+    if (e instanceof Error && e.message === 'fetch failed' && e.cause instanceof Error) throw new Error(`kubernetes ${what}: ${e.cause.message}`, { cause: e });
     if (!(e instanceof ApiException)) throw e;
     const body: unknown = typeof e.body === 'string' ? safeJson(e.body) : e.body;
     const message = body && typeof body === 'object' && 'message' in body ? String((body as { message: unknown }).message) : String(e.body).slice(0, 300);
