@@ -10,11 +10,35 @@ export const ServiceHealthSpec = z.discriminatedUnion('kind', [
 ]);
 export type ServiceHealthSpec = z.infer<typeof ServiceHealthSpec>;
 
+/**
+ * docker driver: a compose service (containers labelled com.docker.compose.project/service; the
+ * service defaults to the declared name) or one named container.
+ */
+export const DockerTarget = z
+  .object({
+    project: z.string().min(1).max(200).optional(),
+    service: z.string().min(1).max(200).optional(),
+    container: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((t) => Boolean(t.project) !== Boolean(t.container), 'name either a compose project (and service) or a container');
+export type DockerTarget = z.infer<typeof DockerTarget>;
+
+/** kubernetes driver: a Deployment; the kubeconfig context defaults to the current one (or in-cluster). */
+export const KubernetesTarget = z
+  .object({
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63).default('default'),
+    deployment: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/).max(253),
+    context: z.string().min(1).optional(),
+  })
+  .strict();
+export type KubernetesTarget = z.infer<typeof KubernetesTarget>;
+
 /** One service as declared in SERVICES_FILE. */
 export const ServiceSpec = z.object({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/),
   description: z.string().default(''),
-  driver: z.enum(['process', 'systemd']).default('process'),
+  driver: z.enum(['process', 'systemd', 'docker', 'kubernetes']).default('process'),
   /** process driver: argv of one replica. `{{replica}}` is replaced by the replica index. */
   command: z.array(z.string()).min(1).optional(),
   env: z.record(z.string(), z.string()).default({}),
@@ -27,6 +51,8 @@ export const ServiceSpec = z.object({
   stopTimeoutMs: z.number().int().min(100).default(10_000),
   /** systemd driver: the unit name. */
   unit: z.string().optional(),
+  docker: DockerTarget.optional(),
+  kubernetes: KubernetesTarget.optional(),
 });
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 export const ServicesFile = z.object({ services: z.array(ServiceSpec) });
@@ -38,6 +64,11 @@ export const ReplicaState = z.object({
   startedAt: Timestamp.nullable(),
   restarts: z.number().int(),
   lastExit: z.string().nullable(),
+  /** Container id or pod name, where the driver has one. */
+  id: z.string().optional(),
+  image: z.string().optional(),
+  /** The replica's own health check (Docker HEALTHCHECK, pod readiness) where it has one. */
+  health: z.enum(['healthy', 'unhealthy', 'starting', 'none']).optional(),
 });
 
 export const ServiceStatus = z.object({
@@ -50,7 +81,13 @@ export const ServiceStatus = z.object({
   health: z.enum(['healthy', 'unhealthy', 'starting', 'stopped', 'unknown']),
   healthMessage: z.string().nullable(),
   replicas: z.array(ReplicaState),
+  /** When the newest replica started (the last restart), and the last crash seen, where known. */
+  lastRestartAt: Timestamp.nullable().optional(),
+  lastCrash: z.object({ at: Timestamp.nullable(), message: z.string() }).nullable().optional(),
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 export const ServiceNameParams = z.object({ name: z.string().min(1).max(100) });
 export const ScaleServiceRequest = z.object({ replicas: z.number().int().min(0).max(1000), confirmation: z.string().max(200).optional() });
+export const ServiceLogsQuery = z.object({ lines: z.coerce.number().int().min(1).max(500).default(50) });
+export const ServiceLogs = z.object({ name: z.string(), lines: z.array(z.object({ replica: z.string(), line: z.string() })), supported: z.boolean() });
+export type ServiceLogs = z.infer<typeof ServiceLogs>;

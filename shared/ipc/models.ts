@@ -208,6 +208,7 @@ export { Runbook } from '../api/runbooks';
 export { Job, JobLogLine } from '../api/jobs';
 export { MaintenanceWindow } from '../api/maintenance';
 export { Backup } from '../api/backups';
+export { ServiceStatus, ServiceLogs } from '../api/services';
 export { SeriesResponse } from '../api/metrics';
 
 // ── desktop state ──────────────────────────────────────────────────────────────────────────────

@@ -18,9 +18,9 @@ import { logConnectionErrors } from '../platform/redis';
 import { ProcedureEngine } from '../procedures/procedure-engine';
 import { builtinRunbooks } from '../runbooks/builtin-runbooks';
 import { RunbookCatalogue } from '../runbooks/catalogue';
-import { ProcessDriver } from '../services/process-driver';
 import { loadServiceSpecs, ServiceManager } from '../services/service-manager';
-import { SystemdDriver } from '../services/systemd-driver';
+import { DbDesiredStore } from '../services/desired-store';
+import { serviceDrivers } from '../services/drivers';
 import type { Services } from './services';
 
 type OperationsDeps = Pick<
@@ -48,7 +48,7 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
   const jobRunner = new JobRunner(db, jobRepo, runbooks, jobEvents, jobLogs, clock, { worker: `${os.hostname()}:${process.pid}`, cancelGraceMs: config.JOB_CANCEL_GRACE_MS, onError: (what, err) => lifecycle.report(what, err) });
   const specs = loadServiceSpecs(config.SERVICES_FILE, defaultServices(config));
   const workerService = specs.some((s) => s.name === 'job-workers' && s.driver === 'process' && !config.SERVICES_FILE);
-  const serviceManager = new ServiceManager(specs, { process: new ProcessDriver(), systemd: new SystemdDriver() });
+  const serviceManager = new ServiceManager(specs, serviceDrivers(config, specs, new DbDesiredStore(db, clock)));
   const accepts = (runbook: string) => !workerService || !(PORTABLE_BUILTINS.has(runbook) || !runbooks.isBuiltin(runbook));
   const jobQueue: JobQueue = config.REDIS_URL
     ? new BullJobQueue(config.REDIS_URL, jobRepo, jobRunner, config.JOB_CONCURRENCY, () => true, logConnectionErrors(d.logger, 'job queue (BullMQ)'))

@@ -105,6 +105,9 @@ describe('jobs, runbooks and services (sqlite)', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(st.body.replicas[0].restarts).toBeGreaterThanOrEqual(1);
+    // The services list says when it last (re)started and how it last crashed.
+    expect(st.body.lastCrash).toEqual({ at: null, message: 'replica 0 killed by SIGKILL' });
+    expect(st.body.lastRestartAt).toBe(st.body.replicas[0].startedAt);
   });
 
   it('admin command runbooks pass shell metacharacters as one literal argument', async () => {

@@ -22,7 +22,7 @@ export interface BuiltinDeps {
 }
 
 const MIN = 60_000;
-const ServiceName = z.string().min(1).max(100).describe('service name as declared in SERVICES_FILE');
+const ServiceName = z.string().min(1).max(100).describe('service name as declared in SERVICES_FILE').meta({ 'x-picker': 'services' });
 const BackupRef = z.string().min(1).max(1000).describe('backup id from the catalogue, or a backup file path');
 
 type Defaulted = 'destructive' | 'destructiveWhen' | 'lockKey';
@@ -92,8 +92,9 @@ export function builtinRunbooks(d: BuiltinDeps): AnyRunbook[] {
       async run(exec) {
         const before = await d.services.status(exec.params.service);
         const st = await d.services.restart(exec.params.service, (l) => exec.log(l));
-        const pids = st.replicas.map((r) => r.pid);
-        return { summary: `${st.name} restarted: ${st.health}, pids ${pids.join(', ') || 'none'}`, result: { before: before.replicas.map((r) => r.pid), after: pids, health: st.health } };
+        // A container id or pod name where the driver has one, else the process id.
+        const ids = (s: typeof st) => s.replicas.map((r) => r.id ?? r.pid);
+        return { summary: `${st.name} restarted: ${st.health}, replicas ${ids(st).join(', ') || 'none'}`, result: { before: ids(before), after: ids(st), health: st.health } };
       },
     }),
     define({
@@ -109,7 +110,7 @@ export function builtinRunbooks(d: BuiltinDeps): AnyRunbook[] {
       precheck: (p) => d.services.checkScale(p.service, p.replicas),
       async run(exec) {
         const st = await d.services.scale(exec.params.service, exec.params.replicas, (l) => exec.log(l));
-        return { summary: `${st.name} at ${st.replicas.length} replica(s): ${st.health}`, result: { replicas: st.replicas.length, pids: st.replicas.map((r) => r.pid), health: st.health } };
+        return { summary: `${st.name} at ${st.replicas.length} replica(s): ${st.health}`, result: { replicas: st.replicas.length, pids: st.replicas.map((r) => r.pid), ids: st.replicas.map((r) => r.id ?? null), health: st.health } };
       },
     }),
     define({

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ServicesFile, type ServiceSpec, type ServiceStatus } from '../../../shared/api/services';
+import { ServicesFile, type ServiceLogs, type ServiceSpec, type ServiceStatus } from '../../../shared/api/services';
 import { AppError, notFound } from '../platform/http/errors';
 import type { ServiceDriver } from './service-driver';
 
@@ -18,6 +18,8 @@ export class ServiceManager {
       if (this.specs.has(s.name)) throw new Error(`service ${s.name} is declared twice`);
       if (!drivers[s.driver]) throw new Error(`service ${s.name}: no ${s.driver} driver available`);
       if (s.driver === 'process' && !s.command) throw new Error(`service ${s.name}: the process driver needs a command`);
+      if (s.driver === 'docker' && !s.docker) throw new Error(`service ${s.name}: the docker driver needs "docker": { "project": … } or { "container": … }`);
+      if (s.driver === 'kubernetes' && !s.kubernetes) throw new Error(`service ${s.name}: the kubernetes driver needs "kubernetes": { "deployment": … }`);
       if (s.replicas > s.maxReplicas) throw new Error(`service ${s.name}: replicas ${s.replicas} exceed maxReplicas ${s.maxReplicas}`);
       this.specs.set(s.name, s);
     }
@@ -55,8 +57,10 @@ export class ServiceManager {
     return order;
   }
 
+  /** Starts what OpsDesk runs itself; services on an external platform (Docker, Kubernetes) are left as they are. */
   async startAll(log: (line: string) => void = () => {}): Promise<void> {
     for (const spec of this.startOrder()) {
+      if (this.drivers[spec.driver]!.external) continue;
       log(`starting ${spec.name}${spec.dependsOn.length ? ` (after ${spec.dependsOn.join(', ')})` : ''}`);
       await this.drivers[spec.driver]!.start(spec, log);
     }
@@ -83,18 +87,26 @@ export class ServiceManager {
 
   async status(name: string): Promise<ServiceStatus> {
     const spec = this.spec(name);
-    return this.drivers[spec.driver]!.status(spec);
+    return withHistory(await this.drivers[spec.driver]!.status(spec));
   }
 
+  /** Every service; one whose platform cannot be asked (Docker down, cluster unreachable) is `unknown` with the reason. */
   async statusAll(): Promise<ServiceStatus[]> {
-    return Promise.all(this.startOrder().map((s) => this.drivers[s.driver]!.status(s)));
+    return Promise.all(this.startOrder().map((s) => this.drivers[s.driver]!.status(s).then(withHistory, (err: unknown) => unknownStatus(s, err))));
   }
 
-  /** Stops in reverse start order. */
+  async logs(name: string, lines: number): Promise<ServiceLogs> {
+    const spec = this.spec(name);
+    const driver = this.drivers[spec.driver]!;
+    if (!driver.logs) return { name, lines: [], supported: false };
+    return { name, lines: await driver.logs(spec, lines), supported: true };
+  }
+
+  /** Stops in reverse start order (only what OpsDesk runs itself). */
   async close(): Promise<void> {
     // Every service is asked to stop even when one fails; the failures are thrown together after.
     const failures: unknown[] = [];
-    for (const spec of this.startOrder().reverse()) await this.drivers[spec.driver]!.stop(spec).catch((err: unknown) => failures.push(err));
+    for (const spec of this.startOrder().reverse()) if (!this.drivers[spec.driver]!.external) await this.drivers[spec.driver]!.stop(spec).catch((err: unknown) => failures.push(err));
     for (const d of Object.values(this.drivers)) await d.close().catch((err: unknown) => failures.push(err));
     if (failures.length) throw new AggregateError(failures, `${failures.length} service(s) did not stop cleanly`);
   }
@@ -114,4 +126,29 @@ export function loadServiceSpecs(file: string | undefined, defaults: ServiceSpec
     throw new Error(`SERVICES_FILE ${file}: ${i.path.join('.')}: ${i.message}`);
   }
   return parsed.data.services;
+}
+
+function unknownStatus(spec: ServiceSpec, err: unknown): ServiceStatus {
+  return {
+    name: spec.name,
+    description: spec.description,
+    driver: spec.driver,
+    desiredReplicas: spec.replicas,
+    maxReplicas: spec.maxReplicas,
+    dependsOn: spec.dependsOn,
+    health: 'unknown',
+    healthMessage: `status unavailable: ${err instanceof Error ? err.message : String(err)}`,
+    replicas: [],
+  };
+}
+
+/** Last restart and crash from the replicas, for drivers that do not say them (process, systemd). */
+function withHistory(st: ServiceStatus): ServiceStatus {
+  const starts = st.replicas.map((r) => r.startedAt).filter((t): t is number => t !== null);
+  const crashed = st.replicas.find((r) => (r.state === 'crashed' || r.state === 'backoff' || r.restarts > 0) && r.lastExit);
+  return {
+    ...st,
+    lastRestartAt: st.lastRestartAt !== undefined ? st.lastRestartAt : starts.length ? Math.max(...starts) : null,
+    lastCrash: st.lastCrash !== undefined ? st.lastCrash : crashed ? { at: null, message: `replica ${crashed.index} ${crashed.lastExit}` } : null,
+  };
 }

@@ -15,6 +15,8 @@ export interface FieldSchema {
   pattern?: string;
   format?: string;
   anyOf?: FieldSchema[];
+  /** Where the form offers the values from (the backend marks service names with 'services'). */
+  'x-picker'?: string;
 }
 export interface ObjectSchema {
   type?: string;
@@ -29,6 +31,8 @@ export interface Field {
   options: string[];
   required: boolean;
   schema: FieldSchema;
+  /** The list this field's value is picked from, when the schema names one. */
+  picker?: string;
 }
 
 const typeOf = (s: FieldSchema): string | undefined =>
@@ -61,6 +65,7 @@ export function fieldsOf(schema: unknown): Field[] {
       options: (merged.enum ?? []).map(String),
       required: req.has(name) && merged.default === undefined,
       schema: merged,
+      picker: merged['x-picker'],
     };
   });
 }
@@ -127,4 +132,10 @@ export function toParams(fields: Field[], values: Record<string, string | boolea
     else out[f.name] = String(v).trim();
   }
   return out;
+}
+
+/** Fields picked from a list (e.g. the declared services) become selects once the list is known. */
+export function withPickerOptions(fields: Field[], picker: string, options: string[] | undefined): Field[] {
+  if (!options) return fields;
+  return fields.map((f) => (f.picker === picker ? { ...f, kind: 'select', options } : f));
 }

@@ -42,6 +42,10 @@ export const ConfigSchema = z.object({
   JOB_CANCEL_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   APPROVAL_REQUIRED_RUNBOOKS: z.string().default('restore-database'),
   SERVICES_FILE: z.string().optional(),
+  /** The Docker Engine API socket the docker service driver talks to. */
+  DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
+  /** A kubeconfig for the kubernetes driver; unset: KUBECONFIG, ~/.kube/config, then the in-cluster service account. */
+  KUBECONFIG_FILE: z.string().min(1).optional(),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_SCHEDULES: z.string().default('hourly=0 * * * *;daily=30 2 * * *'),
   BACKUP_RETENTION: z.string().regex(/^\d+h\/\d+d\/\d+w\/\d+m$/, 'must look like 24h/30d/12w/12m').default('24h/30d/12w/12m'),

@@ -114,6 +114,13 @@ export interface ServerSecretsTable {
   created_at: number;
 }
 
+export interface ServiceStateTable {
+  service: string;
+  driver: string;
+  desired_replicas: number;
+  updated_at: number;
+}
+
 export interface LeadershipTable {
   name: string;
   term: number;
@@ -124,6 +131,7 @@ export interface LeadershipTable {
 export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables {
   server_secrets: ServerSecretsTable;
   leadership: LeadershipTable;
+  service_state: ServiceStateTable;
   changes: ChangesTable;
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;

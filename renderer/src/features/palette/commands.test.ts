@@ -9,6 +9,7 @@ describe('command palette', () => {
       'Alerts',
       'Incidents',
       'Runbooks',
+      'Services',
       'Maintenance',
       'Procedures',
       'Dashboard',

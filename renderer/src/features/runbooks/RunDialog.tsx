@@ -1,6 +1,7 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Runbook } from '../../../../shared/ipc';
-import { fieldsOf, initialValues, toParams, validate, type Field } from '../../lib/schema-form';
+import { fieldsOf, initialValues, toParams, validate, withPickerOptions, type Field } from '../../lib/schema-form';
+import { serviceNames } from '../services/slice';
 import { ConfirmDestructive, Dialog } from '../../ui/Dialog';
 import { EnumSelect } from '../../ui/EnumSelect';
 import { ErrorBox } from '../../ui/feedback';
@@ -78,9 +79,27 @@ export function SchemaFields({
   );
 }
 
+/** The declared services when a field picks from them; a failed load leaves the field as free text and says why. */
+function useServicePicker(wanted: boolean): { names: string[] | undefined; error: string | null } {
+  const [state, setState] = useState<{ names: string[] | undefined; error: string | null }>({ names: undefined, error: null });
+  useEffect(() => {
+    if (!wanted) return;
+    serviceNames().then(
+      (names) => setState({ names, error: null }),
+      (e: unknown) => setState({ names: undefined, error: `Could not list the services (${(e as Error).message}); type the name.` }),
+    );
+  }, [wanted]);
+  return state;
+}
+
 export function RunDialog({ runbook, onClose }: { runbook: Runbook; onClose: () => void }) {
-  const fields = useMemo(() => fieldsOf(runbook.parameters), [runbook]);
-  const [values, setValues] = useState(() => initialValues(fields));
+  const declared = useMemo(() => fieldsOf(runbook.parameters), [runbook]);
+  const picker = useServicePicker(declared.some((f) => f.picker === 'services'));
+  const fields = useMemo(() => withPickerOptions(declared, 'services', picker.names), [declared, picker.names]);
+  const [typed, setValues] = useState(() => initialValues(fields));
+  // Once the services are known, an untouched picker shows (and sends) the first one.
+  const first = picker.names?.[0];
+  const values = first ? { ...typed, ...Object.fromEntries(declared.filter((f) => f.picker === 'services' && typed[f.name] === '').map((f) => [f.name, first])) } : typed;
   const [touched, setTouched] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const a = useAction();
@@ -131,6 +150,8 @@ export function RunDialog({ runbook, onClose }: { runbook: Runbook; onClose: () 
         <p className="muted" style={{ margin: 0 }}>
           {runbook.description}
         </p>
+        {picker.error && <p className="field-error">{picker.error}</p>}
+        {picker.names?.length === 0 && <p className="field-error">No services are declared (SERVICES_FILE).</p>}
         <SchemaFields
           fields={fields}
           values={values}

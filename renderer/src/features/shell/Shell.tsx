@@ -21,6 +21,7 @@ const Oncall = lazy(() => import('../oncall/OncallScreen'));
 const Probes = lazy(() => import('../probes/ProbesScreen'));
 const Dashboard = lazy(() => import('../dashboard/DashboardScreen'));
 const Backups = lazy(() => import('../backups/BackupsScreen'));
+const Services = lazy(() => import('../services/ServicesScreen'));
 const Admin = lazy(() => import('../admin/AdminScreen'));
 const SettingsScreen = lazy(() => import('../settings/SettingsScreen'));
 
@@ -66,6 +67,9 @@ export function Shell() {
       break;
     case 'oncall':
       content = <Oncall tab={route.id} />;
+      break;
+    case 'services':
+      content = <Services id={route.id} />;
       break;
     case 'probes':
       content = <Probes id={route.id} />;

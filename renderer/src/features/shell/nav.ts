@@ -6,6 +6,7 @@ export const NAV: { screen: Screen; label: string; adminOnly?: boolean }[] = [
   { screen: 'incidents', label: 'Incidents' },
   { screen: 'oncall', label: 'On-call' },
   { screen: 'runbooks', label: 'Runbooks' },
+  { screen: 'services', label: 'Services' },
   { screen: 'maintenance', label: 'Maintenance' },
   { screen: 'procedures', label: 'Procedures' },
   { screen: 'probes', label: 'Probes' },

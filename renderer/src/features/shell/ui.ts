@@ -11,6 +11,7 @@ export const SCREENS = [
   'procedures',
   'oncall',
   'probes',
+  'services',
   'dashboard',
   'backups',
   'admin',

@@ -15,6 +15,7 @@ import { serverSecrets } from './0045_server_secrets';
 import { leadership } from './0046_leadership';
 import { helpdeskEmail } from './0050_helpdesk_email';
 import { probes } from './0060_probes';
+import { serviceState } from './0100_service_state';
 import { procedureWorkflow } from './0120_procedure_workflow';
 
 export interface MigrationContext {
@@ -42,6 +43,7 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0046_leadership': leadership(ctx),
     '0050_helpdesk_email': helpdeskEmail(ctx),
     '0060_probes': probes(ctx),
+    '0100_service_state': serviceState(ctx),
     '0120_procedure_workflow': procedureWorkflow(ctx),
   };
 }
