@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { fillPath, queryString, type RouteDef } from '../../../shared/api/route';
-import { ROUTES, routePath, type RouteName } from '../../../shared/api/routes';
+import { routePath } from '../../../shared/api/routes';
 import { CoreError } from '../errors';
 import type { ApiClient } from './api-client';
 
