@@ -48,7 +48,8 @@ describe('a backend killed between fetching a message and committing its ticket'
   }, 60_000);
   afterAll(() => dovecot?.stop());
 
-  it('the message becomes exactly one ticket after the restart', async () => {
+  // Two backend start-ups and a 20 s ingest delay: generous for a loaded machine.
+  it('the message becomes exactly one ticket after the restart', { timeout: 120_000 }, async () => {
     await dovecot.deliver('support', mail({ from: 'rita@example.test', subject: 'Survives a crash', messageId: 'crash@customer.example' }));
     const first = backend(dataDir, { PORT: String(await freePort()), MAIL_INGEST_DELAY_MS: '20000' });
     await waitFor(async () => first.lines.some((l) => l.includes('mail: fetched')), 30_000, 'the fetch');

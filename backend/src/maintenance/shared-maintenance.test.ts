@@ -50,3 +50,21 @@ describe('maintenance mode across instances on PostgreSQL', () => {
     }
   });
 });
+
+describe('maintenance mode of one deployment on a shared PostgreSQL server', () => {
+  it('is not seen by another deployment whose database lives on the same server', { timeout: 60_000 }, async () => {
+    const { PgMaintenanceFlag } = await import('./shared-maintenance');
+    const pino = (await import('pino')).default;
+    const logger = pino({ level: 'silent' });
+    const staging = new PgMaintenanceFlag(await createPgDatabase(), logger);
+    const production = new PgMaintenanceFlag(await createPgDatabase(), logger);
+    try {
+      await staging.raise('restoring staging');
+      expect(await staging.read()).toMatchObject({ reason: 'restoring staging' });
+      expect(await production.read()).toBeNull();
+    } finally {
+      await staging.close();
+      await production.close();
+    }
+  });
+});

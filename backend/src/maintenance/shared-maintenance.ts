@@ -66,9 +66,11 @@ export class PgMaintenanceFlag implements SharedMaintenanceFlag {
       await client.connect();
       this.reader = client;
     }
+    // pg_locks lists every database of the server: only this deployment's database counts.
     const r = await this.reader.query<{ name: string; since: Date }>(
       `select a.application_name as name, a.backend_start as since from pg_locks l join pg_stat_activity a on a.pid = l.pid
-       where l.locktype = 'advisory' and l.objid = $1 and l.granted limit 1`,
+       where l.locktype = 'advisory' and l.objid = $1 and l.granted
+         and l.database = (select oid from pg_database where datname = current_database()) limit 1`,
       [MAINTENANCE_LOCK_KEY],
     );
     const row = r.rows[0];

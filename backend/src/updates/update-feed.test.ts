@@ -62,7 +62,8 @@ describe('the update feed OpsDesk serves', () => {
     expect((await feed('beta', 'latest.yml')).status).toBe(404);
   });
 
-  it('refuses a version that is not newer, bad names and unknown platforms, with clear errors', () => {
+  // Six runs of the compiled CLI, each opening the database.
+  it('refuses a version that is not newer, bad names and unknown platforms, with clear errors', { timeout: 120_000 }, () => {
     const dir = tempDir();
     const same = path.join(dir, 'OpsDesk-1.2.0-x86_64.AppImage');
     writeFileSync(same, 'x');
