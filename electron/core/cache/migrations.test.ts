@@ -68,7 +68,7 @@ describe('cache migrations', () => {
   it('0005 gives comments a column for their email facts (source, sender, HTML, delivery)', () => {
     const db = new Database(':memory:');
     migrateCache(db, 4);
-    expect(migrateCache(db)).toEqual([5]);
+    expect(migrateCache(db, 5)).toEqual([5]);
     const cols = (db.prepare("SELECT name FROM pragma_table_info('comments')").all() as { name: string }[]).map((c) => c.name);
     expect(cols).toContain('email');
   });
@@ -77,5 +77,14 @@ describe('cache migrations', () => {
     const db = new Database(':memory:');
     migrateCache(db);
     expect(migrateCache(db)).toEqual([]);
+  });
+
+  it('0006 gives outbox items their author: the user the cache synced for (seeded at version 5)', () => {
+    const db = new Database(':memory:');
+    migrateCache(db, 5);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('sync.userId', 'u-1')").run();
+    db.prepare("INSERT INTO outbox (idempotency_key, kind, target_id, payload, summary, created_at) VALUES ('k1', 'ticket.comment', 't1', '{}', 'reply', 1)").run();
+    expect(migrateCache(db, 6)).toEqual([6]);
+    expect(db.prepare('SELECT author_id FROM outbox').all()).toEqual([{ author_id: 'u-1' }]);
   });
 });

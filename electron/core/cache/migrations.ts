@@ -186,6 +186,15 @@ export const CACHE_MIGRATIONS: CacheMigration[] = [
       db.exec(`ALTER TABLE comments ADD COLUMN email TEXT`);
     },
   },
+  {
+    version: 6,
+    name: 'outbox items carry their author',
+    up(db) {
+      // Items written before this belong to the user the cache was syncing for (none: they stay held).
+      db.exec(`ALTER TABLE outbox ADD COLUMN author_id TEXT`);
+      db.exec(`UPDATE outbox SET author_id = (SELECT value FROM meta WHERE key = 'sync.userId')`);
+    },
+  },
 ];
 
 export const LATEST_CACHE_VERSION = CACHE_MIGRATIONS[CACHE_MIGRATIONS.length - 1]!.version;

@@ -30,6 +30,8 @@ export class Outbox extends EventEmitter {
     private readonly cache: Cache,
     private readonly api: ApiClient,
     private readonly clock: Clock,
+    /** The signed-in user's id: items are written as, and only ever sent under, their author. */
+    private readonly author: () => string | null,
     private readonly logger: Logger = silentLogger,
   ) {
     super();
@@ -101,11 +103,11 @@ export class Outbox extends EventEmitter {
 
   // ── reading ──────────────────────────────────────────────────────────────────────────────────
   list(): OutboxItem[] {
-    return this.cache.outbox.open().map(toItem);
+    return this.cache.outbox.open(this.author()).map(toItem);
   }
 
   counts(): OutboxCounts {
-    const by = this.cache.outbox.countsByState();
+    const by = this.cache.outbox.countsByState(this.author());
     return { pending: (by.pending ?? 0) + (by.sending ?? 0), failed: by.failed ?? 0, conflicts: by.conflict ?? 0 };
   }
 
@@ -191,7 +193,8 @@ export class Outbox extends EventEmitter {
     let stop = false;
     for (;;) {
       if (!stop) {
-        const rows = this.cache.outbox.sendable(200);
+        // Under this user's token only this user's items go out; another user's wait for them.
+        const rows = this.cache.outbox.sendable(200, this.author());
         const blocked = new Set(inFlight.keys());
         for (const row of rows) {
           if (inFlight.size >= REPLAY_CONCURRENCY) break;
@@ -351,7 +354,9 @@ export class Outbox extends EventEmitter {
 
   // ── helpers ──────────────────────────────────────────────────────────────────────────────────
   private insert(kind: string, targetId: string, payload: unknown, base: unknown, summary: string): void {
-    this.cache.outbox.insert({ idempotency_key: newKey(), kind, target_id: targetId, payload: JSON.stringify(payload), base: base === null ? null : JSON.stringify(base), summary, created_at: this.clock.now() });
+    const author = this.author();
+    if (!author) throw new CoreError('not_signed_in', 'Sign in to make changes: offline changes are sent as the person who made them');
+    this.cache.outbox.insert({ author_id: author, idempotency_key: newKey(), kind, target_id: targetId, payload: JSON.stringify(payload), base: base === null ? null : JSON.stringify(base), summary, created_at: this.clock.now() });
   }
 
   private done(id: number): void {
@@ -374,7 +379,7 @@ export class Outbox extends EventEmitter {
 
   private row(id: number): OutboxRow {
     const row = this.cache.outbox.get(id);
-    if (!row) throw new CoreError('not_found', 'No such outbox item');
+    if (!row || row.author_id !== this.author()) throw new CoreError('not_found', 'No such outbox item');
     return row;
   }
 

@@ -24,7 +24,7 @@ const session = new Session('driver', api, secrets, {
   rememberUser: (user, email) => writeFileSync(userFile, JSON.stringify({ user, email })),
   lastUser: () => (existsSync(userFile) ? JSON.parse(readFileSync(userFile, 'utf8')) : { user: null, email: null }),
 }, systemClock);
-const outbox = new Outbox(cache, api, systemClock);
+const outbox = new Outbox(cache, api, systemClock, () => session.owner);
 const sync = new SyncEngine(cache, api, outbox, { pageSize: 200 });
 const out = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -14,7 +14,7 @@ export async function coreStack(url: string, email: string, password: string, op
   const { cache } = Cache.open(path.join(dir, 'cache.db'));
   const api = new ApiClient(url, { backoffMs: 20, maxRetries: 1 });
   const session = new Session('p', api, fileSecrets(dir), memoryPersistence(), systemClock);
-  const outbox = new Outbox(cache, api, systemClock);
+  const outbox = new Outbox(cache, api, systemClock, () => session.owner);
   const sync = new SyncEngine(cache, api, outbox, { pageSize: options.pageSize ?? 500 });
   const live = new LiveFeed({ baseUrl: url, token: () => session.freshAccessToken(), tokenRejected: () => session.invalidateAccessToken(), cursor: () => cache.syncCursor }, { minDelayMs: 100, maxDelayMs: 500 });
   live.on('catchUp', () => void sync.run().catch(() => undefined));
