@@ -98,12 +98,17 @@ export class Mailer {
         transports.set(row.queue_id, transport);
       }
       const references = JSON.parse(row.references_ids) as string[];
+      // A reply's files go with it, read at send time (the same bytes on every retry).
+      const files = row.comment_id
+        ? await this.db.selectFrom('attachments').select(['filename', 'content_type', 'data']).where('comment_id', '=', row.comment_id).orderBy('created_at').execute()
+        : [];
       await transport.sendMail({
         from: { name: mailbox.display_name || mailbox.address, address: mailbox.address },
         to: JSON.parse(row.to_addresses) as string[],
         cc: JSON.parse(row.cc_addresses) as string[],
         subject: row.subject,
         text: row.body,
+        attachments: files.map((f) => ({ filename: f.filename, contentType: f.content_type, content: Buffer.from(f.data) })),
         messageId: `<${row.message_id}>`,
         inReplyTo: row.in_reply_to ? `<${row.in_reply_to}>` : undefined,
         references: references.length ? references.map((r) => `<${r}>`) : undefined,
