@@ -87,4 +87,13 @@ describe('cache migrations', () => {
     expect(migrateCache(db, 6)).toEqual([6]);
     expect(db.prepare('SELECT author_id FROM outbox').all()).toEqual([{ author_id: 'u-1' }]);
   });
+
+  it('0007 adds attachment metadata columns to tickets and comments (seeded at version 6)', () => {
+    const db = new Database(':memory:');
+    migrateCache(db, 6);
+    expect(migrateCache(db, 7)).toEqual([7]);
+    for (const t of ['tickets', 'comments']) {
+      expect((db.prepare(`SELECT name FROM pragma_table_info('${t}')`).all() as { name: string }[]).map((c) => c.name)).toContain('attachments');
+    }
+  });
 });

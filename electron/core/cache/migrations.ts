@@ -195,6 +195,14 @@ export const CACHE_MIGRATIONS: CacheMigration[] = [
       db.exec(`UPDATE outbox SET author_id = (SELECT value FROM meta WHERE key = 'sync.userId')`);
     },
   },
+  {
+    version: 7,
+    name: 'attachment metadata of tickets and comments',
+    up(db) {
+      // JSON arrays of Attachment; the content is fetched on demand.
+      db.exec(`ALTER TABLE tickets ADD COLUMN attachments TEXT; ALTER TABLE comments ADD COLUMN attachments TEXT`);
+    },
+  },
 ];
 
 export const LATEST_CACHE_VERSION = CACHE_MIGRATIONS[CACHE_MIGRATIONS.length - 1]!.version;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Alert, FieldConflict, OutboxCounts, OutboxItem, TicketChanges, TicketSummary } from '../../../shared/ipc';
+import type { Alert, AttachmentUpload, FieldConflict, OutboxCounts, OutboxItem, TicketChanges, TicketSummary } from '../../../shared/ipc';
 import { httpError, type ApiClient } from '../api/api-client';
 import { routePath } from '../api/route-forwarder';
 import type { Cache } from '../cache/cache';
 import type { OutboxRow } from '../cache/outbox-repo';
 import { ticketFieldValue, toSummary } from '../cache/tickets-repo';
-import { label, localTicketRow, newKey, toItem, truncate, type NewTicket } from './items';
+import { label, localAttachments, localTicketRow, newKey, toItem, truncate, type NewTicket } from './items';
 import { mergeEdit, type UpdateBase, type UpdatePayload } from './merge';
 import { commentRowFromServer, parseAlert, ticketRowFromServer, type TicketRow } from '../cache/records';
 import { CoreError } from '../errors';
@@ -52,18 +52,19 @@ export class Outbox extends EventEmitter {
     return toSummary(this.cache.tickets.row({ id })!);
   }
 
-  comment(ticketId: string, body: string, internal: boolean, me: { id: string; name: string } | null) {
+  comment(ticketId: string, body: string, internal: boolean, me: { id: string; name: string } | null, attachments: AttachmentUpload[] = []) {
     const ticket = this.requireTicket(ticketId);
     const id = `local-${randomUUID()}`;
     const now = this.clock.now();
+    const files = localAttachments(attachments);
     this.cache.transaction(() => {
-      this.cache.tickets.upsertComment({ id, ticket_id: ticketId, author_id: me?.id ?? null, author_name: me?.name ?? '', body, internal: internal ? 1 : 0, created_at: now, pending: 1 });
-      this.insert('ticket.comment', ticketId, { body, visibility: internal ? 'internal' : 'public', localId: id }, null, `${label(ticket)} ${internal ? 'note' : 'reply'}`);
+      this.cache.tickets.upsertComment({ id, ticket_id: ticketId, author_id: me?.id ?? null, author_name: me?.name ?? '', body, internal: internal ? 1 : 0, created_at: now, pending: 1, attachments: files });
+      this.insert('ticket.comment', ticketId, { body, visibility: internal ? 'internal' : 'public', localId: id, attachments }, null, `${label(ticket)} ${internal ? 'note' : 'reply'}`);
       this.cache.tickets.saveDraft(ticketId, '', false, now);
       this.markTicket(ticketId);
     });
     this.changed([ticketId]);
-    return { id, ticketId, authorId: me?.id ?? null, authorName: me?.name ?? '', body, internal, createdAt: now, pending: true, email: null };
+    return this.cache.tickets.detail({ id: ticketId })!.comments.find((c) => c.id === id)!;
   }
 
   updateTickets(ticketIds: string[], changes: TicketChanges): TicketSummary[] {
@@ -263,7 +264,7 @@ export class Outbox extends EventEmitter {
         return;
       }
       case 'ticket.comment': {
-        const res = await this.api.request('POST', routePath('tickets.comments.create', { id: row.target_id }), { body: { body: payload.body, visibility: payload.visibility }, idempotencyKey: key });
+        const res = await this.api.request('POST', routePath('tickets.comments.create', { id: row.target_id }), { body: { body: payload.body, visibility: payload.visibility, attachments: payload.attachments ?? [] }, idempotencyKey: key });
         const comment = commentRowFromServer(res.data);
         this.cache.transaction(() => {
           this.cache.tickets.removeComment(String(payload.localId));

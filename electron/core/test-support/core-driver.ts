@@ -51,7 +51,7 @@ function write(i: number): void {
       break;
     case 6:
     case 7:
-      outbox.createTicket({ queueId: t.queueId!, subject: `offline-ticket-${i}`, description: `made offline #${i}`, priority: 'medium', requester: { name: 'Offline Olga', email: 'olga@example.com' }, tags: [] }, me);
+      outbox.createTicket({ queueId: t.queueId!, subject: `offline-ticket-${i}`, description: `made offline #${i}`, priority: 'medium', requester: { name: 'Offline Olga', email: 'olga@example.com' }, tags: [], attachments: [] }, me);
       break;
     case 8:
       outbox.updateTickets([t.id], { tags: [...new Set([...t.tags, `t${i}`])] });
