@@ -44,12 +44,33 @@ describe('ticket composer', () => {
     });
     await waitFor(() => expect(useTicket.getState().draft).toBe(''));
     expect(bridge.requests('tickets.comment')).toEqual([
-      { ticketId: 't-7', body: 'Rebooted the printer', internal: true },
+      { ticketId: 't-7', body: 'Rebooted the printer', internal: true, attachments: [] },
     ]);
     expect(bridge.requests('tickets.saveDraft').at(-1)).toEqual({
       ticketId: 't-7',
       body: '',
       internal: true,
     });
+  });
+
+  it('attaches picked files to the reply (base64), refuses one over the limit, and lets one be removed', async () => {
+    render(<Composer ref={null} />);
+    const input = document.getElementById('composer-files') as HTMLInputElement;
+    const small = new File(['hello printer'], 'log.txt', { type: 'text/plain' });
+    const extra = new File(['x'], 'extra.txt', { type: 'text/plain' });
+    const big = new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'huge.iso');
+    await act(async () => {
+      fireEvent.change(input, { target: { files: [small, extra, big] } });
+    });
+    await waitFor(() => expect(screen.getAllByTestId('picked-file')).toHaveLength(2));
+    expect(screen.getByRole('alert').textContent).toMatch(/huge\.iso: larger than 10/);
+    fireEvent.click(screen.getByRole('button', { name: 'Remove extra.txt' }));
+    fireEvent.change(screen.getByPlaceholderText('Reply to the requester…'), { target: { value: 'Log attached' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    });
+    await waitFor(() => expect(bridge.requests('tickets.comment')).toHaveLength(1));
+    expect(bridge.requests('tickets.comment')[0]).toEqual({ ticketId: 't-7', body: 'Log attached', internal: false, attachments: [{ filename: 'log.txt', data: Buffer.from('hello printer').toString('base64') }] });
+    expect(useTicket.getState().files).toEqual([]);
   });
 });

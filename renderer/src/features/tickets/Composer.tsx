@@ -1,5 +1,6 @@
 import { errorMessage } from '../../api';
 import { toast } from '../../ui/toasts';
+import { FilePicker } from './Attachments';
 import { sendComment, setDraft, useTicket } from './slice';
 
 /** The reply / internal-note composer; the draft autosaves into the cache. */
@@ -8,6 +9,7 @@ export function Composer({ ref }: { ref: React.Ref<HTMLTextAreaElement> }) {
   const internal = useTicket((s) => s.internal);
   const savedAt = useTicket((s) => s.draftSavedAt);
   const sending = useTicket((s) => s.sending);
+  const files = useTicket((s) => s.files);
   const submit = async () => {
     try {
       await sendComment();
@@ -55,6 +57,7 @@ export function Composer({ ref }: { ref: React.Ref<HTMLTextAreaElement> }) {
           }}
         />
       </label>
+      <FilePicker id="composer-files" files={files} onChange={(f) => useTicket.setState({ files: f })} />
       <div className="row end">
         <span className="muted" style={{ fontSize: 12 }}>
           <kbd>Ctrl</kbd>+<kbd>Enter</kbd> to send
