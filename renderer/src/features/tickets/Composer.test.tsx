@@ -70,7 +70,7 @@ describe('ticket composer', () => {
       fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
     });
     await waitFor(() => expect(bridge.requests('tickets.comment')).toHaveLength(1));
-    expect(bridge.requests('tickets.comment')[0]).toEqual({ ticketId: 't-7', body: 'Log attached', internal: false, attachments: [{ filename: 'log.txt', data: Buffer.from('hello printer').toString('base64') }] });
+    expect(bridge.requests('tickets.comment')[0]).toEqual({ ticketId: 't-7', body: 'Log attached', internal: false, attachments: [{ filename: 'log.txt', data: btoa('hello printer') }] });
     expect(useTicket.getState().files).toEqual([]);
   });
 });
