@@ -55,6 +55,7 @@ import { TicketMerge } from '../tickets/ticket-merge';
 import { TicketQuery } from '../tickets/ticket-query';
 import { TicketService } from '../tickets/ticket-service';
 import { AttachmentStore } from '../attachments/attachment-store';
+import { CannedReplies } from '../canned/canned-service';
 import { UserRepository } from '../users/user-repository';
 import { UserService } from '../users/user-service';
 import { parseWebhookPolicy, readWebhookCa } from '../platform/outbound/address-policy';
@@ -171,6 +172,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
     mailer,
     inboundMail,
     attachments,
+    canned: new CannedReplies(db, audit, clock),
     mailFetcher,
   };
 

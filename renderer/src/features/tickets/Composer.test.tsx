@@ -7,7 +7,7 @@ import { Composer } from './Composer';
 import { useTicket } from './slice';
 
 const detail = {
-  ticket: { id: 't-7', number: 7 },
+  ticket: { id: 't-7', number: 7, subject: 'Printer jammed', requester: 'Rita Requester', requesterEmail: 'rita@example.com' },
   comments: [],
   history: [],
   pendingFields: [],
@@ -20,6 +20,10 @@ beforeEach(() => {
     'tickets.saveDraft': null as never,
     'tickets.get': detail,
     'outbox.list': [],
+    'api.canned.list': [
+      { id: 'c1', name: 'Printer reboot', body: 'Hi {{requester.name}}, please restart the printer (#{{ticket.number}}). — {{agent.name}}', shared: true, ownerId: null, updatedAt: 1 },
+      { id: 'c2', name: 'Closing', body: 'Closing #{{ticket.number}}.', shared: false, ownerId: 'u1', updatedAt: 1 },
+    ] as never,
   });
   bridge.install();
   useTicket.setState({ ...useTicket.getInitialState(), number: 7, detail });
@@ -72,5 +76,17 @@ describe('ticket composer', () => {
     await waitFor(() => expect(bridge.requests('tickets.comment')).toHaveLength(1));
     expect(bridge.requests('tickets.comment')[0]).toEqual({ ticketId: 't-7', body: 'Log attached', internal: false, attachments: [{ filename: 'log.txt', data: btoa('hello printer') }] });
     expect(useTicket.getState().files).toEqual([]);
+  });
+
+  it('inserts a canned reply from the search picker with its placeholders filled (keyboard only)', async () => {
+    render(<Composer ref={null} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Canned reply…' }));
+    const search = await screen.findByPlaceholderText('Search canned replies…');
+    await waitFor(() => expect(screen.getAllByRole('option')).toHaveLength(2));
+    fireEvent.change(search, { target: { value: 'print' } });
+    await waitFor(() => expect(bridge.requests('api.canned.list').at(-1)).toEqual({ query: { q: 'print' } }));
+    fireEvent.keyDown(search, { key: 'Enter' });
+    await waitFor(() => expect(useTicket.getState().draft).toBe('Hi Rita Requester, please restart the printer (#7). — '));
+    expect(screen.queryByPlaceholderText('Search canned replies…')).toBeNull();
   });
 });

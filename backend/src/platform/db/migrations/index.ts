@@ -16,6 +16,7 @@ import { leadership } from './0046_leadership';
 import { helpdeskEmail } from './0050_helpdesk_email';
 import { probes } from './0060_probes';
 import { attachments } from './0070_attachments';
+import { cannedReplies } from './0071_canned_replies';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -43,5 +44,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0050_helpdesk_email': helpdeskEmail(ctx),
     '0060_probes': probes(ctx),
     '0070_attachments': attachments(ctx),
+    '0071_canned_replies': cannedReplies(ctx),
   };
 }
