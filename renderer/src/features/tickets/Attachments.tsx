@@ -27,7 +27,7 @@ export function AttachmentList({ items }: { items: Attachment[] }) {
     <ul className="attachments" aria-label="Attachments">
       {items.map((a) => (
         <li key={a.id} className="attachment" data-testid="attachment">
-          <span aria-hidden>📎</span> <span className="name">{a.filename}</span>{' '}
+          <span className="name">{a.filename}</span>{' '}
           <span className="muted small">
             {formatBytes(a.size)}
             {!a.pending && ` · ${a.contentType}`}
@@ -44,6 +44,9 @@ export function AttachmentList({ items }: { items: Attachment[] }) {
     </ul>
   );
 }
+
+/** The decoded size of base64 text. */
+export const base64Bytes = (b64: string) => Math.floor((b64.length * 3) / 4) - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
 
 function readBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -78,7 +81,7 @@ export function FilePicker({ files, onChange, id }: { files: AttachmentUpload[];
       <input id={id} type="file" multiple className="sr-only" onChange={(e) => void add(e.target.files).then(() => (e.target.value = ''))} />
       {files.map((f, i) => (
         <span key={`${f.filename}-${i}`} className="chip" data-testid="picked-file">
-          {f.filename} <span className="muted small">{formatBytes(Math.floor((f.data.length * 3) / 4))}</span>
+          {f.filename} <span className="muted small">{formatBytes(base64Bytes(f.data))}</span>
           <button type="button" className="ghost small" aria-label={`Remove ${f.filename}`} onClick={() => onChange(files.filter((_, j) => j !== i))}>
             ×
           </button>

@@ -77,7 +77,7 @@ export function Composer({ ref }: { ref: React.Ref<HTMLTextAreaElement> }) {
       </label>
       <div className="row">
         <FilePicker id="composer-files" files={files} onChange={(f) => useTicket.setState({ files: f })} />
-        <button type="button" className="small" onClick={() => setPicking(true)} disabled={!detail} aria-haspopup="dialog">
+        <button type="button" onClick={() => setPicking(true)} disabled={!detail} aria-haspopup="dialog">
           Canned reply…
         </button>
       </div>
