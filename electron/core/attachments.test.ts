@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../backend/test-support/harness';
-import { helpdeskFixture, type HelpdeskFixture } from '../../backend/test-support/helpdesk-fixture';
+import type { TestServer } from '../../backend/test-support/harness';
+import type { HelpdeskFixture } from '../../backend/test-support/helpdesk-fixture';
 import { routePath } from './api/route-forwarder';
 import { saveDownload } from './downloads';
-import { coreStack } from './test-support/stack';
+import { coreStack, fixtureServer } from './test-support/stack';
 import { tmpDir } from './test-support/fixtures';
 
 let server: TestServer;
@@ -14,9 +14,7 @@ let n = 0;
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 beforeAll(async () => {
-  server = await startTestServer('sqlite', { env: { LOGIN_IP_MAX_PER_MINUTE: '100000' } });
-  f = await helpdeskFixture(server);
-  n = Number((await server.api('GET', '/api/v1/me', { token: f.agentA.accessToken })).body.email.replace(/^a(\d+)@.*/, '$1'));
+  ({ server, f, n } = await fixtureServer());
 }, 60_000);
 afterAll(() => server?.dispose());
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../backend/test-support/harness';
-import { helpdeskFixture, type HelpdeskFixture } from '../../backend/test-support/helpdesk-fixture';
+import type { TestServer } from '../../backend/test-support/harness';
+import type { HelpdeskFixture } from '../../backend/test-support/helpdesk-fixture';
 import { DesktopCore } from './desktop-core';
 import { APP_ROOT } from './test-support/backend-process';
 import { fileSecrets, tmpDir } from './test-support/fixtures';
 import { NoopUpdater } from './updates/update-scheduler';
-import { coreStack } from './test-support/stack';
+import { coreStack, fixtureServer } from './test-support/stack';
 
 let server: TestServer;
 let f: HelpdeskFixture;
@@ -14,9 +14,7 @@ const PASSWORD = 'a-long-test-password-1';
 const cores: DesktopCore[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer('sqlite', { env: { LOGIN_IP_MAX_PER_MINUTE: '100000' } });
-  f = await helpdeskFixture(server);
-  n = Number((await server.api('GET', '/api/v1/me', { token: f.agentA.accessToken })).body.email.replace(/^a(\d+)@.*/, '$1'));
+  ({ server, f, n } = await fixtureServer());
 }, 60_000);
 afterAll(async () => {
   for (const c of cores) await c.shutdown();
