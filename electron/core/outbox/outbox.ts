@@ -102,7 +102,6 @@ export class Outbox extends EventEmitter {
     return { ...updated, pending: true };
   }
 
-  // ── reading ──────────────────────────────────────────────────────────────────────────────────
   list(): OutboxItem[] {
     return this.cache.outbox.open(this.author()).map(toItem);
   }
@@ -353,7 +352,6 @@ export class Outbox extends EventEmitter {
     for (const id of ids) if (withItems.has(id)) this.rebase(id);
   }
 
-  // ── helpers ──────────────────────────────────────────────────────────────────────────────────
   private insert(kind: string, targetId: string, payload: unknown, base: unknown, summary: string): void {
     const author = this.author();
     if (!author) throw new CoreError('not_signed_in', 'Sign in to make changes: offline changes are sent as the person who made them');
