@@ -45,7 +45,7 @@ try {
   let remembered: { user: never; email: string | null } = { user: null as never, email: null };
   const session = new Session('bench', api, secrets, { rememberUser: (user, email) => (remembered = { user: user as never, email }), lastUser: () => remembered }, systemClock);
   await session.login('admin@opsdesk.local', passwordOf('admin@opsdesk.local'));
-  const outbox = new Outbox(cache, api, systemClock);
+  const outbox = new Outbox(cache, api, systemClock, () => session.owner);
   const sync = new SyncEngine(cache, api, outbox, { pageSize: 5000 });
   const syncStart = performance.now();
   let changes = 0;

@@ -6,7 +6,7 @@ import { Outbox } from '../../electron/core/outbox/outbox';
 import { systemClock } from '../../electron/core/ports';
 
 const { cache } = Cache.open(process.argv[2]!);
-new Outbox(cache, new ApiClient('http://127.0.0.1:9'), systemClock);
+new Outbox(cache, new ApiClient('http://127.0.0.1:9'), systemClock, () => null);
 const page = cache.tickets.list({ status: ['open'] }, { field: 'updatedAt', dir: 'desc' }, 0, 100, null);
 const hits = cache.tickets.search('printer', 50);
 for (let i = 0; i < 200; i++) cache.tickets.list({ status: ['open', 'new'] }, { field: 'priority', dir: 'desc' }, i * 100, 100, null);

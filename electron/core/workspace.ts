@@ -74,7 +74,7 @@ export class Workspace extends EventEmitter {
       deps.clock,
       deps.logger,
     );
-    this.outbox = new Outbox(this.cache, this.api, deps.clock, deps.logger);
+    this.outbox = new Outbox(this.cache, this.api, deps.clock, () => this.session.owner, deps.logger);
     this.sync = new SyncEngine(this.cache, this.api, this.outbox, { pageSize: deps.syncPageSize, logger: deps.logger });
     this.live = new LiveFeed({
       baseUrl,
@@ -134,11 +134,8 @@ export class Workspace extends EventEmitter {
   /** Signed in: sync, live feed, periodic outbox replay. */
   private begin(): void {
     const user = this.session.user;
-    if (user && this.cache.getMeta('sync.userId') !== user.id) {
-      // Another person on this profile: do not show them the previous user's cached records.
-      if (this.cache.getMeta('sync.userId')) this.cache.clearSynced();
-      this.cache.setMeta('sync.userId', user.id);
-    }
+    // Another person on this profile, or a changed role: never show records they may no longer see.
+    if (user && this.cache.adoptViewer(user)) this.emit('tickets', { ids: [], full: true });
     if (this.started) return;
     this.started = true;
     this.live.start();

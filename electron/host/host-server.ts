@@ -86,7 +86,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     send(res, 200, TYPES['.html']!, injectBridge(html));
   };
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 40 * 1024 * 1024 });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const okSecret = sameSecret(url.searchParams.get('token') ?? '', secret);

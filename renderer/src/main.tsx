@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles.css';
+import './helpdesk.css';
 import { App } from './App';
 import { hasBridge } from './api';
 import { wireEvents } from './events';

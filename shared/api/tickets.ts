@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AttachmentMeta, AttachmentUploads } from './attachments';
 import { Cursor, Email, Id, Timestamp } from './common';
 
 import { PRIORITIES, Priority, SlaState, TicketStatus } from '../domain/tickets';
@@ -73,6 +74,8 @@ export const Ticket = z.object({
   cc: z.array(z.string()).default([]),
   /** Set when this ticket was merged into another: that ticket carries its comments and history now. */
   mergedIntoId: Id.nullable().default(null),
+  /** Files that came with the ticket (the form or the first email); comments list their own. */
+  attachments: z.array(AttachmentMeta).default([]),
 });
 export type Ticket = z.infer<typeof Ticket>;
 
@@ -84,6 +87,7 @@ export const CreateTicketRequest = z.object({
   priority: TicketPriority.default('medium'),
   assigneeId: Id.nullable().default(null),
   tags: Tags.default([]),
+  attachments: AttachmentUploads,
 });
 export type CreateTicketRequest = z.infer<typeof CreateTicketRequest>;
 
@@ -135,6 +139,7 @@ export const Comment = z.object({
   flags: z.array(z.enum(COMMENT_FLAGS)).default([]),
   /** A public reply's email to the requester; null for notes and for comments that came in by email. */
   delivery: CommentDelivery.nullable().default(null),
+  attachments: z.array(AttachmentMeta).default([]),
 });
 export type Comment = z.infer<typeof Comment>;
 
@@ -145,6 +150,7 @@ export const CommentParams = z.object({ id: Id, commentId: Id });
 export const CreateCommentRequest = z.object({
   body: z.string().trim().min(1).max(LIMITS.comment),
   visibility: z.enum(COMMENT_VISIBILITIES).default('public'),
+  attachments: AttachmentUploads,
 });
 
 export const TicketEvent = z.object({

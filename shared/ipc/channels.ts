@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   Alert,
+  AttachmentUpload,
   Comment,
   Connectivity,
   Id,
@@ -170,13 +171,20 @@ const handWritten = {
       priority: Priority.default('medium'),
       requester: z.object({ name: z.string().trim().min(1).max(120), email: Email }),
       tags: z.array(Tag).max(30).default([]),
+      attachments: z.array(AttachmentUpload).max(10).default([]),
     }),
     response: TicketSummary,
   },
   'tickets.comment': {
     kind: 'outbox',
-    request: z.object({ ticketId: Id, body: z.string().trim().min(1).max(100_000), internal: z.boolean() }),
+    request: z.object({ ticketId: Id, body: z.string().trim().min(1).max(100_000), internal: z.boolean(), attachments: z.array(AttachmentUpload).max(10).default([]) }),
     response: Comment,
+  },
+  /** Fetches an attachment's content from the server and saves it in the downloads folder. */
+  'attachments.save': {
+    kind: 'online',
+    request: z.object({ id: Id, filename: z.string().min(1).max(200) }),
+    response: z.object({ path: z.string(), size: z.number().int() }),
   },
   'tickets.update': {
     kind: 'outbox',

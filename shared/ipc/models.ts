@@ -80,6 +80,21 @@ export const CommentEmail = z.object({
 });
 export type CommentEmail = z.infer<typeof CommentEmail>;
 
+/** A file on a ticket or comment: its metadata is cached, its content fetched on demand. */
+export const Attachment = z.object({
+  id: Id,
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  /** Uploaded offline: waits in the outbox with its comment or ticket. */
+  pending: z.boolean().default(false),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+/** A file picked in the app, base64 (sent with its ticket or comment, offline through the outbox). */
+export const AttachmentUpload = z.object({ filename: z.string().trim().min(1).max(200), data: z.string().max(14_000_000) });
+export type AttachmentUpload = z.infer<typeof AttachmentUpload>;
+
 export const Comment = z.object({
   id: Id,
   ticketId: Id,
@@ -91,6 +106,7 @@ export const Comment = z.object({
   createdAt: Timestamp,
   pending: z.boolean(),
   email: CommentEmail.nullable().default(null),
+  attachments: z.array(Attachment).default([]),
 });
 export type Comment = z.infer<typeof Comment>;
 
@@ -106,7 +122,7 @@ export const HistoryEntry = z.object({
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 export const TicketDetail = z.object({
-  ticket: TicketSummary.extend({ description: z.string() }),
+  ticket: TicketSummary.extend({ description: z.string(), attachments: z.array(Attachment).default([]) }),
   comments: z.array(Comment),
   history: z.array(HistoryEntry),
   /** Fields with a local change not yet accepted by the server. */

@@ -58,6 +58,8 @@ import type { ChangeFeed } from '../sync/change-feed';
 import type { MailFetcher } from '../mail/imap-fetcher';
 import type { InboundProcessor } from '../mail/inbound-processor';
 import type { Mailer } from '../mail/mailer';
+import type { AttachmentStore } from '../attachments/attachment-store';
+import type { CannedReplies } from '../canned/canned-service';
 import type { MailboxService } from '../mail/mailbox-service';
 import type { TicketMerge } from '../tickets/ticket-merge';
 import type { TicketQuery } from '../tickets/ticket-query';
@@ -109,6 +111,8 @@ export interface Services {
   mailFetcher: MailFetcher;
   inboundMail: InboundProcessor;
   mailer: Mailer;
+  attachments: AttachmentStore;
+  canned: CannedReplies;
   views: ViewService;
   // monitoring, alerting, incidents
   metricStore: MetricStore;

@@ -54,6 +54,8 @@ import { TicketMail } from '../mail/ticket-mail';
 import { TicketMerge } from '../tickets/ticket-merge';
 import { TicketQuery } from '../tickets/ticket-query';
 import { TicketService } from '../tickets/ticket-service';
+import { AttachmentStore } from '../attachments/attachment-store';
+import { CannedReplies } from '../canned/canned-service';
 import { UserRepository } from '../users/user-repository';
 import { UserService } from '../users/user-service';
 import { parseWebhookPolicy, readWebhookCa } from '../platform/outbound/address-policy';
@@ -148,8 +150,9 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const mailboxes: MailboxService = new MailboxService(db, new SecretBox(config.JWT_SECRET, 'opsdesk mailbox credentials'), audit, clock, (queueId) => mailFetcher.refresh(queueId));
   const mailer = new Mailer(db, mailboxes, changes, events, clock, { maxAttempts: config.MAIL_MAX_ATTEMPTS, retryBaseMs: config.MAIL_RETRY_BASE_SECONDS * 1000, staleSendingMs: 120_000, globalSmtpUrl: config.SMTP_URL }, (round) => lifecycle.run('mail-outbound', round));
   const ticketMail = new TicketMail(clock, () => mailer.kick());
-  const tickets = new TicketService(db, queueAccess, ticketSearch, sla, changes, events, clock, ticketMail);
-  const inboundMail = new InboundProcessor(db, tickets, ticketMail, clock);
+  const attachments = new AttachmentStore(db, queueAccess, clock, config.ATTACHMENT_MAX_BYTES);
+  const tickets = new TicketService(db, queueAccess, ticketSearch, sla, changes, events, clock, ticketMail, attachments);
+  const inboundMail = new InboundProcessor(db, tickets, ticketMail, clock, attachments);
   const mailFetcher: MailFetcher = new MailFetcher(mailboxes, inboundMail, logger, {
     pollMs: config.MAIL_POLL_SECONDS * 1000,
     idleRecheckMs: config.MAIL_IDLE_RECHECK_SECONDS * 1000,
@@ -170,6 +173,8 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
     mailboxes,
     mailer,
     inboundMail,
+    attachments,
+    canned: new CannedReplies(db, audit, clock),
     mailFetcher,
   };
 

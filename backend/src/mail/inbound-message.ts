@@ -22,6 +22,8 @@ export interface InboundMessage {
   /** Kept when the MIME could not be parsed. */
   raw: string | null;
   size: number;
+  /** The files it carried (checked and stored by the inbound processor). */
+  attachments: { filename: string; data: Buffer }[];
 }
 
 const MAX_TEXT = 20_000;
@@ -119,7 +121,14 @@ export async function parseInbound(raw: Buffer, options: { maxBytes: number; own
     autoReason: reason,
     raw: defect ? raw.toString('latin1').slice(0, MAX_RAW_KEPT) : null,
     size,
+    attachments: oversized || defect ? [] : parsed.attachments.map((a, i) => ({ filename: safeFilename(a.filename, i), data: a.content })),
   };
+}
+
+/** A sender's file name without paths or control characters; `attachment-N` when it has none. */
+export function safeFilename(name: string | undefined, i: number): string {
+  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/\p{Cc}/gu, '').trim().slice(0, 200);
+  return base || `attachment-${i + 1}`;
 }
 
 function malformed(raw: Buffer, hash: string, why: string): InboundMessage {
@@ -138,6 +147,7 @@ function malformed(raw: Buffer, hash: string, why: string): InboundMessage {
     autoReason: null,
     raw: raw.toString('latin1').slice(0, MAX_RAW_KEPT),
     size: raw.length,
+    attachments: [],
   };
 }
 

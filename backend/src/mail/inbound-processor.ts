@@ -4,6 +4,7 @@ import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/db/schema';
 import { uuid } from '../platform/ids';
 import { SYSTEM_ACTOR, type TicketService } from '../tickets/ticket-service';
+import type { AttachmentStore, PreparedFile } from '../attachments/attachment-store';
 import type { InboundMessage } from './inbound-message';
 import type { MailboxRow } from './mailbox-service';
 import { renderTemplate, type TicketMail } from './ticket-mail';
@@ -28,7 +29,15 @@ export class InboundProcessor {
     private readonly tickets: TicketService,
     private readonly mail: TicketMail,
     private readonly clock: Clock,
+    private readonly files: AttachmentStore | null = null,
   ) {}
+
+  /** The message's files that may be kept, and a note naming those refused (appended to its text). */
+  private async filesOf(msg: InboundMessage): Promise<{ files: PreparedFile[]; note: string }> {
+    if (!msg.attachments.length || !this.files) return { files: [], note: '' };
+    const { files, refused } = await this.files.accept(msg.attachments);
+    return { files, note: refused.length ? `\n\n[Attachments refused: ${refused.join('; ')}. Ask the sender for a smaller file or a link.]` : '' };
+  }
 
   async ingest(mailbox: MailboxRow, msg: InboundMessage): Promise<IngestOutcome> {
     const seen = await this.db.selectFrom('mail_messages').select('ticket_id').where('queue_id', '=', mailbox.queue_id).where('direction', '=', 'in').where('message_id', '=', msg.messageId).executeTakeFirst();
@@ -38,6 +47,7 @@ export class InboundProcessor {
     if (own) return this.ignore(mailbox, msg, `sent by OpsDesk's own address ${own.address}`);
 
     const target = await this.threadTarget(msg, msg.from.email);
+    const { files, note } = await this.filesOf(msg);
     const record = async (trx: Kysely<Database>, ticketId: string, commentId: string | null) => {
       await trx
         .insertInto('mail_messages')
@@ -48,11 +58,11 @@ export class InboundProcessor {
     if (target && target.status !== 'closed') {
       // An auto-reply or a bounce to our mail lands as an internal note and never reopens the ticket.
       const auto = msg.autoReason !== null;
-      const body = auto ? `${msg.autoReason} from ${msg.from.email}:\n\n${msg.text}` : msg.text || '(no text)';
+      const body = (auto ? `${msg.autoReason} from ${msg.from.email}:\n\n${msg.text}` : msg.text || '(no text)').slice(0, LIMITS.comment - note.length) + note;
       const { comment } = await this.tickets.comment(
         SYSTEM_ACTOR,
         target.id,
-        { body: body.slice(0, LIMITS.comment), visibility: auto ? 'internal' : 'public', fromRequester: auto ? undefined : { email: msg.from.email, html: msg.html, flags: msg.flags } },
+        { body, files, visibility: auto ? 'internal' : 'public', fromRequester: auto ? undefined : { email: msg.from.email, html: msg.html, flags: msg.flags } },
         (trx, r) => record(trx, r.ticket.id, r.comment.id),
       );
       return { kind: 'comment', ticketId: target.id, commentId: comment.id };
@@ -65,15 +75,17 @@ export class InboundProcessor {
       {
         queueId: mailbox.queue_id,
         subject: (msg.subject.replace(TAG, '').trim() || '(no subject)').slice(0, LIMITS.subject),
-        description: `${followUp}${msg.text}`.slice(0, LIMITS.description),
+        description: `${followUp}${msg.text}`.slice(0, LIMITS.description - note.length) + note,
         requester: { name: (msg.from.name || msg.from.email).slice(0, LIMITS.requesterName), email: msg.from.email },
         priority: 'medium',
         assigneeId: null,
         // The flags show on the ticket as tags; the description carries the note.
         tags: msg.flags.map((f) => FLAG_TAGS[f]),
+        attachments: [],
       },
       {
         source: 'email',
+        files,
         cc: msg.cc,
         within: async (trx, t) => {
           await record(trx, t.id, null);

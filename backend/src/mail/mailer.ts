@@ -58,11 +58,12 @@ export class Mailer {
         .orderBy('created_at')
         .limit(50)
         .execute();
-      const transports = new Map<string, Transporter>();
+      // Per round and queue: the mailbox (unsealed once) and one pooled SMTP connection.
+      const transports = new Map<string, { mailbox: MailboxSecrets | null; transport: Transporter | null }>();
       try {
         for (const row of due) await this.sendOne(row, transports);
       } finally {
-        for (const t of transports.values()) t.close();
+        for (const t of transports.values()) t.transport?.close();
       }
     } while (this.again);
   }
@@ -78,7 +79,7 @@ export class Mailer {
     this.kick();
   }
 
-  private async sendOne(row: OutboundMailRow, transports: Map<string, Transporter>): Promise<void> {
+  private async sendOne(row: OutboundMailRow, transports: Map<string, { mailbox: MailboxSecrets | null; transport: Transporter | null }>): Promise<void> {
     const now = this.clock.now();
     const claimed = await this.db
       .updateTable('outbound_mail')
@@ -90,20 +91,27 @@ export class Mailer {
     if (Number(claimed.numUpdatedRows) !== 1) return;
     const attempts = row.attempts + 1;
     try {
-      const mailbox: MailboxSecrets | null = await this.mailboxes.secrets(row.queue_id);
-      if (!mailbox) throw new PermanentFailure("The queue has no mailbox any more: there is no address to send from");
-      let transport = transports.get(row.queue_id);
-      if (!transport) {
-        transport = smtpTransport(mailbox, this.options.globalSmtpUrl);
-        transports.set(row.queue_id, transport);
+      let entry = transports.get(row.queue_id);
+      if (!entry) {
+        entry = { mailbox: await this.mailboxes.secrets(row.queue_id), transport: null };
+        transports.set(row.queue_id, entry);
       }
+      const mailbox = entry.mailbox;
+      if (!mailbox) throw new PermanentFailure("The queue has no mailbox any more: there is no address to send from");
+      entry.transport ??= smtpTransport(mailbox, this.options.globalSmtpUrl);
+      const transport = entry.transport;
       const references = JSON.parse(row.references_ids) as string[];
+      // A reply's files go with it, read at send time (the same bytes on every retry).
+      const files = row.comment_id
+        ? await this.db.selectFrom('attachments').select(['filename', 'content_type', 'data']).where('comment_id', '=', row.comment_id).orderBy('created_at').execute()
+        : [];
       await transport.sendMail({
         from: { name: mailbox.display_name || mailbox.address, address: mailbox.address },
         to: JSON.parse(row.to_addresses) as string[],
         cc: JSON.parse(row.cc_addresses) as string[],
         subject: row.subject,
         text: row.body,
+        attachments: files.map((f) => ({ filename: f.filename, contentType: f.content_type, content: Buffer.from(f.data) })),
         messageId: `<${row.message_id}>`,
         inReplyTo: row.in_reply_to ? `<${row.in_reply_to}>` : undefined,
         references: references.length ? references.map((r) => `<${r}>`) : undefined,

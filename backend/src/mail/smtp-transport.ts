@@ -17,6 +17,9 @@ export function smtpTransport(s: SmtpSettings, globalSmtpUrl: string | undefined
       port: s.smtp_port ?? (s.smtp_tls ? 465 : 25),
       secure: s.smtp_tls === 1,
       auth: s.smtp_auth ? { user: s.imap_user, pass: s.password } : undefined,
+      // One connection reused for a round's messages (closed at the end of the round).
+      pool: true,
+      maxConnections: 1,
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 60_000,

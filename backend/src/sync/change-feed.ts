@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { SyncChange, SyncEntity, SyncPage } from '../../../shared/api/sync';
 import type { Principal } from '../auth/auth-service';
 import type { DialectName } from '../platform/db/dialect';
@@ -30,7 +30,10 @@ export interface ChangeInput {
 }
 
 export interface ReadOptions {
-  /** Only the records of this queue (a member who just joined it backfills its history). */
+  /**
+   * Backfill of one queue (a member who just joined it): the queue's current rows, each once, as
+   * last recorded; never an older snapshot of a ticket or comment that has since moved elsewhere.
+   */
   onlyQueue?: string;
 }
 
@@ -39,6 +42,24 @@ export interface ReadOptions {
  * queue); `read` hands it out as a delete with reason `left_visibility`.
  */
 export const REVOKE_OP = 'revoke';
+
+/** The latest record of each ticket, comment or queue that is in `queueId` now (see ReadOptions). */
+function backfillOf(eb: ExpressionBuilder<Database, 'changes'>, queueId: string) {
+  const latest = eb.not(
+    eb.exists(eb.selectFrom('changes as later').select('later.seq').whereRef('later.entity', '=', 'changes.entity').whereRef('later.entity_id', '=', 'changes.entity_id').whereRef('later.seq', '>', 'changes.seq')),
+  );
+  const ticketHere = eb.exists(eb.selectFrom('tickets').select('tickets.id').whereRef('tickets.id', '=', 'changes.entity_id').where('tickets.queue_id', '=', queueId));
+  const commentHere = eb.exists(
+    eb.selectFrom('ticket_comments').innerJoin('tickets', 'tickets.id', 'ticket_comments.ticket_id').select('ticket_comments.id').whereRef('ticket_comments.id', '=', 'changes.entity_id').where('tickets.queue_id', '=', queueId),
+  );
+  return eb.and([
+    eb('audience', '=', 'queue'),
+    eb('queue_id', '=', queueId),
+    eb('op', '=', 'upsert'),
+    latest,
+    eb.or([eb.and([eb('entity', '=', 'ticket'), ticketHere]), eb.and([eb('entity', '=', 'comment'), commentHere]), eb.and([eb('entity', '=', 'queue'), eb('entity_id', '=', queueId)])]),
+  ]);
+}
 
 // Any constant; PostgreSQL transactions that append to the feed take it until commit.
 const FEED_LOCK_KEY = 7_270_041;
@@ -146,10 +167,7 @@ export class ChangeFeed {
         ];
         if (seesAllQueues) visible.push(eb('audience', 'in', ['queue', 'oncall']));
         if (principal.role === 'admin') visible.push(eb('audience', '=', 'admin'));
-        if (options.onlyQueue !== undefined) {
-          // Backfill of one queue: only that queue's records (see ReadOptions).
-          return eb.and([eb('audience', '=', 'queue'), eb.or([eb('queue_id', '=', options.onlyQueue), eb('prev_queue_id', '=', options.onlyQueue)])]);
-        }
+        if (options.onlyQueue !== undefined) return backfillOf(eb, options.onlyQueue);
         if (!seesAllQueues && queueIds.length) {
           visible.push(
             eb.and([eb('audience', '=', 'queue'), eb.or([eb('queue_id', 'in', queueIds), eb('prev_queue_id', 'in', queueIds)])]),

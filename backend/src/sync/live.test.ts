@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../../shared/api/events';
 import type { SyncPage } from '../../../shared/api/sync';
 import type { Ticket } from '../../../shared/api/tickets';
-import { DATABASES, makeApiCaller, startRedis, startTestServer, type TestServer } from '../../test-support/harness';
+import { DATABASES, createUserAndLogin, makeApiCaller, startRedis, startTestServer, type TestServer } from '../../test-support/harness';
 import { startServer, type RunningServer } from '../app/server';
 import { helpdeskFixture, startHelpdesk, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
 
@@ -43,6 +43,34 @@ describe.each(DATABASES)('live events on %s', (kind) => {
     await expect.poll(() => oncall.events.length).toBe(3);
     expect(b.events).toHaveLength(0);
     for (const c of [a, b, oncall]) c.socket.close();
+  });
+
+  it('a ticket moved to another queue sends the old queue’s room only a tombstone, never its new content', async () => {
+    const both = await createUserAndLogin(server, { email: `both-${kind}@example.com`, password: 'a-long-test-password-1', role: 'agent' });
+    for (const q of [f.q1, f.q2]) await server.api('POST', `/api/v1/queues/${q.id}/members`, { token: f.admin.accessToken, body: { userId: both.id } });
+    const t = await f.createTicket(f.agentA.accessToken, { subject: 'Plain subject' });
+    const a = await connect(server.url, { token: f.agentA.accessToken });
+    const b = await connect(server.url, { token: f.agentB.accessToken });
+    const ab = await connect(server.url, { token: both.accessToken });
+    const everything = (c: { socket: Socket }) => {
+      const got: LiveEvent[] = [];
+      c.socket.onAny((_type: string, e: LiveEvent) => got.push(e));
+      return got;
+    };
+    const [gotA, gotB, gotAB] = [everything(a), everything(b), everything(ab)];
+    const moved = await server.api<Ticket>('PATCH', `/api/v1/tickets/${t.id}`, { token: f.agentA.accessToken, body: { version: 1, queueId: f.q2.id, subject: 'Now confidential to the DBAs' } });
+    expect(moved.status).toBe(200);
+    await expect.poll(() => gotB.map((e) => e.type)).toContain('ticket.updated');
+    await expect.poll(() => gotA.length).toBeGreaterThan(0);
+    await expect.poll(() => gotAB.length).toBeGreaterThan(0);
+    // The old queue's member hears only that the ticket left, with no content.
+    expect(gotA).toEqual([expect.objectContaining({ type: 'ticket.removed', seq: expect.any(Number), data: { id: t.id, reason: 'left_visibility' } })]);
+    expect(JSON.stringify(gotA)).not.toContain('confidential');
+    expect(gotB.find((e) => e.type === 'ticket.updated')).toMatchObject({ data: { id: t.id, queueId: f.q2.id } });
+    // A member of both queues still sees it: the update, never a tombstone.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(gotAB.map((e) => e.type)).toEqual(['ticket.updated']);
+    for (const c of [a, b, ab]) c.socket.close();
   });
 
   it('rejects a socket without a valid token', async () => {

@@ -136,6 +136,27 @@ describe.each(DATABASES)('delta sync on %s', (kind) => {
     expect(foreign.status).toBe(404);
   });
 
+  it('a queue backfill is built from the queue’s current rows: no pre-move snapshot of a ticket now elsewhere', async () => {
+    const t = await f.createTicket(f.admin.accessToken, { subject: 'Salary review for Bob', queueId: f.q2.id });
+    const c = await server.api('POST', `/api/v1/tickets/${t.id}/comments`, { token: f.admin.accessToken, body: { body: 'Bob earns too little', visibility: 'internal' } });
+    expect(c.status).toBe(201);
+    const stays = await f.createTicket(f.admin.accessToken, { subject: 'Stays in the queue', queueId: f.q2.id });
+    expect((await server.api('PATCH', `/api/v1/tickets/${t.id}`, { token: f.admin.accessToken, body: { version: 1, queueId: f.q1.id } })).status).toBe(200);
+    const joiner = await createUserAndLogin(server, { email: `joiner-${kind}@example.com`, password: 'a-long-test-password-1', role: 'agent' });
+    await server.api('POST', `/api/v1/queues/${f.q2.id}/members`, { token: f.admin.accessToken, body: { userId: joiner.id } });
+    const { changes } = await pullAll(server, joiner.accessToken, 0, `&queue=${f.q2.id}`);
+    const text = JSON.stringify(changes);
+    expect(text).not.toContain('Salary review');
+    expect(text).not.toContain('Bob earns');
+    expect(changes.some((x) => x.id === t.id || x.id === c.body.id)).toBe(false);
+    const current = await server.services.database.db.selectFrom('tickets').select(['id', 'version']).where('queue_id', '=', f.q2.id).execute();
+    const tickets = changes.filter((x) => x.entity === 'ticket');
+    expect(tickets.map((x) => x.id).sort()).toEqual(current.map((r) => r.id).sort());
+    // One record per ticket, as it is now.
+    for (const r of current) expect(tickets.find((x) => x.id === r.id)?.data).toMatchObject({ version: r.version, queueId: f.q2.id });
+    expect(tickets.find((x) => x.id === stays.id)).toBeDefined();
+  });
+
   it('sends users’ public fields to everyone, never secrets', async () => {
     const { cursor } = await pullAll(server, f.agentA.accessToken, 0);
     const created = await server.api('POST', '/api/v1/users', { token: f.admin.accessToken, body: { email: 'newbie@example.com', name: 'New Bie', role: 'agent', password: 'a-long-test-password-9' } });

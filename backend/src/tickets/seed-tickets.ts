@@ -336,12 +336,13 @@ export async function seedTickets(ctx: SeedTicketsDeps, options: SeedTicketsOpti
               source: 'app',
               cc: '[]',
               merged_into_id: null,
+              attachments: '[]',
             };
             tickets.push(row);
             for (const tag of tagList) tags.push({ ticket_id: row.id, tag });
             events.push({ ticket_id: row.id, actor_id: null, kind: 'created', field: null, old_value: null, new_value: JSON.stringify({ queueId: row.queue_id, priority, status: 'new' }), at: created });
             if (status !== 'new') events.push({ ticket_id: row.id, actor_id: row.assignee_id, kind: 'changed', field: 'status', old_value: '"new"', new_value: JSON.stringify(status), at: updated });
-            const commentRows = ticketComments.map((c) => ({ id: uuid7((idClock += 1)), ticket_id: row.id, author_id: row.assignee_id, visibility: c.visibility, body: c.body, created_at: c.at, source: 'app', author_email: null, html: null, flags: '[]' }));
+            const commentRows = ticketComments.map((c) => ({ id: uuid7((idClock += 1)), ticket_id: row.id, author_id: row.assignee_id, visibility: c.visibility, body: c.body, created_at: c.at, source: 'app', author_email: null, html: null, flags: '[]', attachments: '[]' }));
             for (const c of commentRows) {
               comments.push(c);
               events.push({ ticket_id: row.id, actor_id: c.author_id, kind: 'commented', field: null, old_value: null, new_value: JSON.stringify({ commentId: c.id, visibility: c.visibility }), at: c.created_at });

@@ -59,6 +59,8 @@ export interface TicketsTable {
   cc: Generated<string>;
   /** Set when this ticket was merged into another (0050). */
   merged_into_id: string | null;
+  /** JSON array of the ticket's own attachments' metadata (0070). */
+  attachments: Generated<string>;
 }
 
 export interface TicketTagsTable {
@@ -81,6 +83,8 @@ export interface TicketCommentsTable {
   html: string | null;
   /** JSON array: malformed, oversized, auto (0050). */
   flags: Generated<string>;
+  /** JSON array of the comment's attachments' metadata (0070). */
+  attachments: Generated<string>;
 }
 
 export interface TicketEventsTable {

@@ -46,7 +46,7 @@ export class TicketMerge {
       await trx.updateTable('outbound_mail').set({ ticket_id: into.id }).where('ticket_id', '=', source.id).execute();
       // The duplicate's description survives as a note on the target.
       const noteId = crypto.randomUUID();
-      const note = { id: noteId, ticket_id: into.id, author_id: actor.userId, visibility: 'internal', body: `Merged from #${source.number} "${source.subject}" (${source.requester_name} <${source.requester_email}>):\n\n${source.description}`, created_at: now, source: 'app', author_email: null, html: null, flags: '[]' };
+      const note = { id: noteId, ticket_id: into.id, author_id: actor.userId, visibility: 'internal', body: `Merged from #${source.number} "${source.subject}" (${source.requester_name} <${source.requester_email}>):\n\n${source.description}`, created_at: now, source: 'app', author_email: null, html: null, flags: '[]', attachments: '[]' };
       // The closed duplicate says where it went.
       const link = { ...note, id: crypto.randomUUID(), ticket_id: source.id, body: `Merged into #${into.number} "${into.subject}". Its conversation continues there.` };
       await trx.insertInto('ticket_comments').values([note, link]).execute();

@@ -45,6 +45,7 @@ export const TICKET_COLUMNS = [
   'source',
   'cc',
   'merged_into_id',
+  'attachments',
 ] as const satisfies readonly (keyof TicketsTable)[];
 
 export function toTicket(r: TicketRow, now: number): Ticket {
@@ -80,6 +81,7 @@ export function toTicket(r: TicketRow, now: number): Ticket {
     source: r.source as Ticket['source'],
     cc: JSON.parse(r.cc) as string[],
     mergedIntoId: r.merged_into_id,
+    attachments: JSON.parse(r.attachments) as Ticket['attachments'],
   };
 }
 
@@ -96,6 +98,7 @@ export function toComment(r: CommentRow, delivery: OutboundMailRow | null = null
     html: r.html,
     flags: JSON.parse(r.flags) as Comment['flags'],
     delivery: delivery ? toDelivery(delivery) : null,
+    attachments: JSON.parse(r.attachments) as Comment['attachments'],
   };
 }
 

@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TICKET_ROUTES } from '../../../shared/api/routes/tickets';
 import type { Ticket, TicketFilter } from '../../../shared/api/tickets';
+import { ATTACHMENT_BODY_LIMIT } from '../../../shared/api/attachments';
 import type { Services } from '../app/services';
+import { AttachmentStore } from '../attachments/attachment-store';
 import { AppError } from '../platform/http/errors';
 import { principalOf } from '../platform/http/guards';
 import { plainJson, routePlugin } from '../platform/http/route-table';
@@ -22,7 +24,15 @@ function withEtag(reply: FastifyReply, ticket: Ticket): Ticket {
 }
 
 /** Tickets: list/search, read, create, edit with optimistic concurrency, comments, history, bulk. */
-export function ticketRoutes(s: Pick<Services, 'guard' | 'tickets' | 'ticketQuery' | 'ticketMerge' | 'mailer' | 'views'>) {
+/** `attachment; filename="…"` with an ASCII fallback and the exact name in RFC 5987 form. */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+const withFiles = { fastify: { bodyLimit: ATTACHMENT_BODY_LIMIT } };
+
+export function ticketRoutes(s: Pick<Services, 'guard' | 'tickets' | 'ticketQuery' | 'ticketMerge' | 'mailer' | 'views' | 'attachments'>) {
   return routePlugin(TICKET_ROUTES, s.guard, {
     'tickets.list': {
       options: { fastify: { serializerCompiler: plainJson } },
@@ -40,7 +50,7 @@ export function ticketRoutes(s: Pick<Services, 'guard' | 'tickets' | 'ticketQuer
         return s.ticketQuery.list(principal, filter, { sort: sort ?? viewSort, cursor, limit });
       },
     },
-    'tickets.create': async (req, reply) => withEtag(reply, await s.tickets.create(principalOf(req), req.body)),
+    'tickets.create': { options: withFiles, handler: async (req, reply) => withEtag(reply, await s.tickets.create(principalOf(req), req.body)) },
     'tickets.bulk': (req) => s.tickets.bulk(principalOf(req), req.body.ids, req.body.action),
     'tickets.get': async (req, reply) => withEtag(reply, await s.ticketQuery.get(principalOf(req), req.params.id)),
     'tickets.update': async (req, reply) => {
@@ -55,7 +65,19 @@ export function ticketRoutes(s: Pick<Services, 'guard' | 'tickets' | 'ticketQuer
       return withEtag(reply, await s.tickets.update(principalOf(req), req.params.id, changes, version));
     },
     'tickets.comments.list': (req) => s.ticketQuery.comments(principalOf(req), req.params.id),
-    'tickets.comments.create': async (req) => (await s.tickets.comment(principalOf(req), req.params.id, req.body)).comment,
+    'tickets.comments.create': { options: withFiles, handler: async (req) => (await s.tickets.comment(principalOf(req), req.params.id, req.body)).comment },
+    'attachments.download': async (req, reply) => {
+      const file = await s.attachments.read(principalOf(req), req.params.id);
+      // Never rendered by a browser as a page: a download, its type never guessed, no script.
+      return reply
+        .header('content-type', AttachmentStore.servedType(file.contentType))
+        .header('content-disposition', contentDisposition(file.filename))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "sandbox; default-src 'none'")
+        .header('cache-control', 'private, no-store')
+        .header('etag', `"${file.sha256}"`)
+        .send(file.data);
+    },
     'tickets.events.list': (req) => s.ticketQuery.events(principalOf(req), req.params.id),
     'tickets.merge': (req) => s.ticketMerge.merge(principalOf(req), req.params.id, req.body.intoId),
     'tickets.comments.retryDelivery': async (req) => {

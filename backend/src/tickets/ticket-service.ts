@@ -12,6 +12,8 @@ import {
   type TicketPriority,
   type TicketStatus,
 } from '../../../shared/api/tickets';
+import type { AttachmentUpload } from '../../../shared/api/attachments';
+import type { AttachmentStore, PreparedFile } from '../attachments/attachment-store';
 import type { Principal } from '../auth/auth-service';
 import type { Database } from '../platform/db/schema';
 import { AppError, notFound } from '../platform/http/errors';
@@ -39,6 +41,8 @@ export interface TicketMailHooks {
 
 export interface CreateOptions {
   source?: 'app' | 'email';
+  /** Files already checked (the mail fetcher's); the request's own uploads are checked here. */
+  files?: PreparedFile[];
   cc?: string[];
   /** Runs inside the ticket's transaction (the mail fetcher records the message there). */
   within?: (trx: Kysely<Database>, ticket: Ticket) => Promise<void>;
@@ -47,6 +51,9 @@ export interface CreateOptions {
 export interface CommentInput {
   body: string;
   visibility: 'public' | 'internal';
+  /** Uploads from the app (checked here) or files the mail fetcher checked. */
+  attachments?: AttachmentUpload[];
+  files?: PreparedFile[];
   /** By email from the requester: no outbound mail, no first-response stop, reopens a resolved or pending ticket. */
   fromRequester?: { email: string; html: string | null; flags: string[] };
 }
@@ -75,9 +82,30 @@ export class TicketService {
     private readonly events: EventHub,
     private readonly clock: Clock,
     private readonly mail: TicketMailHooks | null = null,
+    private readonly files: AttachmentStore | null = null,
   ) {}
 
+  /** The files of a write: already prepared ones, plus uploads checked now (before any transaction). */
+  private async filesOf(uploads: AttachmentUpload[] | undefined, prepared: PreparedFile[] | undefined): Promise<PreparedFile[]> {
+    const all = [...(prepared ?? [])];
+    if (uploads?.length) {
+      if (!this.files) throw new AppError('unprocessable', 'Attachments are not enabled on this server', { field: 'attachments' });
+      all.push(...(await this.files.prepare(uploads)));
+    }
+    return all;
+  }
+
+  /** Stores a write's files and lists them on its ticket or comment row (inside its transaction). */
+  private async storeFiles(trx: Kysely<Database>, ticketId: string, commentId: string | null, files: PreparedFile[], actor: Actor, source: 'app' | 'email'): Promise<string> {
+    if (!files.length || !this.files) return '[]';
+    const metas = JSON.stringify(await this.files.insert(trx, ticketId, commentId, files, { userId: actor.userId, source }));
+    if (commentId) await trx.updateTable('ticket_comments').set({ attachments: metas }).where('id', '=', commentId).execute();
+    else await trx.updateTable('tickets').set({ attachments: metas }).where('id', '=', ticketId).execute();
+    return metas;
+  }
+
   async create(actor: Actor, input: CreateTicketRequest, options: CreateOptions = {}): Promise<Ticket> {
+    const files = await this.filesOf(input.attachments, options.files);
     const now = this.clock.now();
     const out: Published[] = [];
     const ticket = await this.db.transaction().execute(async (trx) => {
@@ -117,8 +145,10 @@ export class TicketService {
         source: options.source ?? 'app',
         cc: JSON.stringify(options.cc ?? []),
         merged_into_id: null,
+        attachments: '[]',
       };
       await trx.insertInto('tickets').values(row).execute();
+      row.attachments = await this.storeFiles(trx, row.id, null, files, actor, options.source ?? 'app');
       if (tags.length) await trx.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: row.id, tag }))).execute();
       await this.search.index(trx, row);
       await trx
@@ -248,6 +278,7 @@ export class TicketService {
   ): Promise<{ comment: Comment; ticket: Ticket }> {
     const out: Published[] = [];
     let queued = false;
+    const files = await this.filesOf(input.attachments, input.files);
     const result = await this.db.transaction().execute(async (trx) => {
       await this.changes.lock(trx);
       const before = await this.visibleRowForWrite(trx, actor, ticketId);
@@ -256,9 +287,10 @@ export class TicketService {
       const req = input.fromRequester;
       const row: CommentRow = {
         id: uuid(), ticket_id: ticketId, author_id: actor.userId, visibility: input.visibility, body: input.body, created_at: now,
-        source: req ? 'email' : 'app', author_email: req?.email ?? null, html: req?.html ?? null, flags: JSON.stringify(req?.flags ?? []),
+        source: req ? 'email' : 'app', author_email: req?.email ?? null, html: req?.html ?? null, flags: JSON.stringify(req?.flags ?? []), attachments: '[]',
       };
       await trx.insertInto('ticket_comments').values(row).execute();
+      row.attachments = await this.storeFiles(trx, ticketId, row.id, files, actor, req ? 'email' : 'app');
       await this.search.appendComment(trx, before, input.body);
       let next: TicketRow = { ...before, updated_at: now };
       const history: { field: string; from: unknown; to: unknown }[] = [];

@@ -20,6 +20,8 @@ export interface RequestOptions {
   retries?: number;
   timeoutMs?: number;
   headers?: Record<string, string>;
+  /** Binary answers (attachment downloads) come back as a Buffer. */
+  responseType?: 'arraybuffer';
 }
 
 export interface ApiResponse<T> {
@@ -92,7 +94,7 @@ export class ApiClient extends EventEmitter {
       let status: number;
       let data: unknown;
       try {
-        const res = await this.http.request({ method: upper, url: path, data: options.body, params: options.query, headers, timeout: options.timeoutMs });
+        const res = await this.http.request({ method: upper, url: path, data: options.body, params: options.query, headers, timeout: options.timeoutMs, ...(options.responseType && { responseType: options.responseType }) });
         status = res.status;
         data = res.data;
         this.setOnline(true);

@@ -286,6 +286,23 @@ export class Cache {
     return (this.sql.stmt(sql).all(...args) as { data: string }[]).map((r) => JSON.parse(r.data) as T);
   }
 
+  /**
+   * Who the cache syncs for. Another user, or the same user with another role (what a role sees
+   * differs, and the feed never replays older records to a wider view), drops everything synced
+   * and starts over from cursor 0; the outbox stays (items carry their author). True when cleared.
+   */
+  adoptViewer(user: { id: string; role: string }): boolean {
+    const was = { id: this.getMeta('sync.userId'), role: this.getMeta('sync.role') };
+    if (was.id === user.id && was.role === user.role) return false;
+    const clear = was.id !== null && (was.id !== user.id || was.role !== user.role);
+    this.transaction(() => {
+      if (clear) this.clearSynced();
+      this.setMeta('sync.userId', user.id);
+      this.setMeta('sync.role', user.role);
+    });
+    return clear;
+  }
+
   /** Everything synced is dropped (the outbox stays): used when the server's feed was reset. */
   clearSynced(): void {
     this.transaction(() => {

@@ -73,18 +73,36 @@ describe('cache migrations', () => {
     expect(cols).toContain('email');
   });
 
-  it('0006 indexes the outbox for the replay (no payloads read) and its counts', () => {
+  it('0008 indexes the outbox for the replay (no payloads read) and its counts, per author', () => {
     const db = new Database(':memory:');
-    migrateCache(db, 5);
-    expect(migrateCache(db, 6)).toEqual([6]);
+    migrateCache(db, 7);
+    expect(migrateCache(db, 8)).toEqual([8]);
     const plan = (q: string) => (db.prepare(`EXPLAIN QUERY PLAN ${q}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
-    expect(plan("SELECT id, target_id, state FROM outbox WHERE state IN ('pending', 'sending') ORDER BY id LIMIT 200")).toContain('COVERING INDEX outbox_state');
-    expect(plan("SELECT state, count(*) AS n FROM outbox WHERE state != 'done' GROUP BY state")).toContain('COVERING INDEX outbox_state');
+    expect(plan("SELECT id, target_id, state FROM outbox WHERE state IN ('pending', 'sending') AND author_id = 'u1' ORDER BY id LIMIT 200")).toContain('COVERING INDEX outbox_author_state');
+    expect(plan("SELECT state, count(*) AS n FROM outbox WHERE state != 'done' AND author_id = 'u1' GROUP BY state")).toContain('COVERING INDEX outbox_author_state');
   });
 
   it('running again applies nothing', () => {
     const db = new Database(':memory:');
     migrateCache(db);
     expect(migrateCache(db)).toEqual([]);
+  });
+
+  it('0006 gives outbox items their author: the user the cache synced for (seeded at version 5)', () => {
+    const db = new Database(':memory:');
+    migrateCache(db, 5);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('sync.userId', 'u-1')").run();
+    db.prepare("INSERT INTO outbox (idempotency_key, kind, target_id, payload, summary, created_at) VALUES ('k1', 'ticket.comment', 't1', '{}', 'reply', 1)").run();
+    expect(migrateCache(db, 6)).toEqual([6]);
+    expect(db.prepare('SELECT author_id FROM outbox').all()).toEqual([{ author_id: 'u-1' }]);
+  });
+
+  it('0007 adds attachment metadata columns to tickets and comments (seeded at version 6)', () => {
+    const db = new Database(':memory:');
+    migrateCache(db, 6);
+    expect(migrateCache(db, 7)).toEqual([7]);
+    for (const t of ['tickets', 'comments']) {
+      expect((db.prepare(`SELECT name FROM pragma_table_info('${t}')`).all() as { name: string }[]).map((c) => c.name)).toContain('attachments');
+    }
   });
 });

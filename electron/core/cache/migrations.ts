@@ -188,11 +188,26 @@ export const CACHE_MIGRATIONS: CacheMigration[] = [
   },
   {
     version: 6,
-    name: 'outbox indexes for replay and counts',
+    name: 'outbox items carry their author',
     up(db) {
-      db.exec(`
-        CREATE INDEX outbox_state ON outbox (state, id, target_id);
-      `);
+      // Items written before this belong to the user the cache was syncing for (none: they stay held).
+      db.exec(`ALTER TABLE outbox ADD COLUMN author_id TEXT`);
+      db.exec(`UPDATE outbox SET author_id = (SELECT value FROM meta WHERE key = 'sync.userId')`);
+    },
+  },
+  {
+    version: 7,
+    name: 'attachment metadata of tickets and comments',
+    up(db) {
+      // JSON arrays of Attachment; the content is fetched on demand.
+      db.exec(`ALTER TABLE tickets ADD COLUMN attachments TEXT; ALTER TABLE comments ADD COLUMN attachments TEXT`);
+      },
+    },
+    {
+      version: 8,
+      name: 'outbox indexes for replay and counts',
+      up(db) {
+        db.exec(`CREATE INDEX outbox_author_state ON outbox (author_id, state, id, target_id)`);
     },
   },
 ];

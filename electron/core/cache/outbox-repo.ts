@@ -15,48 +15,56 @@ export interface OutboxRow {
   error: string | null;
   conflicts: string;
   created_at: number;
+  /** Who wrote it: it is only ever sent, listed and counted while this user is signed in. */
+  author_id: string | null;
 }
 
 /** The columns an item's update may set. */
 export type OutboxPatch = Partial<Pick<OutboxRow, 'state' | 'payload' | 'base' | 'idempotency_key' | 'attempts' | 'error' | 'conflicts'>>;
 const PATCHABLE = new Set<keyof OutboxPatch>(['state', 'payload', 'base', 'idempotency_key', 'attempts', 'error', 'conflicts']);
 
-export type NewOutboxItem = Pick<OutboxRow, 'idempotency_key' | 'kind' | 'target_id' | 'payload' | 'base' | 'summary' | 'created_at'>;
+export type NewOutboxItem = Pick<OutboxRow, 'idempotency_key' | 'kind' | 'target_id' | 'payload' | 'base' | 'summary' | 'created_at'> & { author_id: string };
 
 const INSERT_ROW =
-  'INSERT INTO outbox (idempotency_key, kind, target_id, payload, base, summary, state, attempts, error, conflicts, created_at) VALUES (@idempotency_key, @kind, @target_id, @payload, @base, @summary, @state, @attempts, @error, @conflicts, @created_at)';
+  'INSERT INTO outbox (idempotency_key, kind, target_id, payload, base, summary, state, attempts, error, conflicts, created_at, author_id) VALUES (@idempotency_key, @kind, @target_id, @payload, @base, @summary, @state, @attempts, @error, @conflicts, @created_at, @author_id)';
 
 /** The outbox table: local writes waiting to be sent, in order. */
 export class OutboxRepo {
   constructor(private readonly sql: Sql) {}
 
   insert(item: NewOutboxItem): void {
-    this.sql.stmt('INSERT INTO outbox (idempotency_key, kind, target_id, payload, base, summary, created_at) VALUES (@idempotency_key, @kind, @target_id, @payload, @base, @summary, @created_at)').run(item);
+    this.sql.stmt('INSERT INTO outbox (idempotency_key, kind, target_id, payload, base, summary, created_at, author_id) VALUES (@idempotency_key, @kind, @target_id, @payload, @base, @summary, @created_at, @author_id)').run(item);
   }
 
   /** Rows salvaged from a corrupt cache file, put back as they were. */
   restore(rows: OutboxRow[]): void {
     const insert = this.sql.stmt(INSERT_ROW);
-    this.sql.transaction(() => rows.forEach((r) => insert.run(r)));
+    this.sql.transaction(() => rows.forEach((r) => insert.run({ ...r, author_id: r.author_id ?? null })));
   }
 
   get(id: number): OutboxRow | undefined {
     return this.sql.stmt('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
   }
 
-  /** Every item not yet done, oldest first. */
-  open(): OutboxRow[] {
-    return this.sql.stmt("SELECT * FROM outbox WHERE state != 'done' ORDER BY id").all() as OutboxRow[];
+  /** Every item not yet done, oldest first: the author's, or everyone's when no author is given. */
+  open(author?: string | null): OutboxRow[] {
+    if (author === undefined) return this.sql.stmt("SELECT * FROM outbox WHERE state != 'done' ORDER BY id").all() as OutboxRow[];
+    return this.sql.stmt("SELECT * FROM outbox WHERE state != 'done' AND author_id = ? ORDER BY id").all(author) as OutboxRow[];
   }
 
-  countsByState(): Partial<Record<OutboxState, number>> {
-    const rows = this.sql.stmt("SELECT state, count(*) AS n FROM outbox WHERE state != 'done' GROUP BY state").all() as { state: OutboxState; n: number }[];
+  /** The author's items by state (no author: none). */
+  countsByState(author: string | null): Partial<Record<OutboxState, number>> {
+    const rows = this.sql.stmt("SELECT state, count(*) AS n FROM outbox WHERE state != 'done' AND author_id = ? GROUP BY state").all(author) as { state: OutboxState; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
-  /** The next items to send (pending, or still sending from before), oldest first: only what the replay decides on (the outbox_state index answers it without reading payloads). */
-  sendableHeads(limit: number): Pick<OutboxRow, 'id' | 'target_id' | 'state'>[] {
-    return this.sql.stmt("SELECT id, target_id, state FROM outbox WHERE state IN ('pending', 'sending') ORDER BY id LIMIT ?").all(limit) as Pick<OutboxRow, 'id' | 'target_id' | 'state'>[];
+  /**
+   * The author's next items to send (pending, or still sending from before), oldest first; never
+   * another user's. Only what the replay decides on: the outbox_author_state index answers it
+   * without reading payloads.
+   */
+  sendableHeads(limit: number, author: string | null): Pick<OutboxRow, 'id' | 'target_id' | 'state'>[] {
+    return this.sql.stmt("SELECT id, target_id, state FROM outbox WHERE state IN ('pending', 'sending') AND author_id = ? ORDER BY id LIMIT ?").all(author, limit) as Pick<OutboxRow, 'id' | 'target_id' | 'state'>[];
   }
 
   update(id: number, patch: OutboxPatch): void {

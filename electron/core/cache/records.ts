@@ -31,6 +31,7 @@ export const ServerTicket = z
     slaState: SlaState.optional(),
     sla: z.object({ state: SlaState.optional(), firstResponseDueAt: optTs, resolutionDueAt: optTs }).passthrough().nullish(),
     version: num.int().default(0),
+    attachments: z.array(z.object({ id: str, filename: str, contentType: str, size: num.int() })).nullish(),
   })
   .passthrough();
 export type ServerTicket = z.infer<typeof ServerTicket>;
@@ -56,6 +57,8 @@ export interface TicketRow {
   version: number;
   pending: number;
   conflict: number;
+  /** JSON Attachment[] (cache migration 7). */
+  attachments?: string | null;
 }
 
 export function ticketRowFromServer(data: unknown): TicketRow {
@@ -81,6 +84,7 @@ export function ticketRowFromServer(data: unknown): TicketRow {
     version: t.version,
     pending: 0,
     conflict: 0,
+    attachments: t.attachments?.length ? JSON.stringify(t.attachments) : null,
   };
 }
 
@@ -96,6 +100,7 @@ export const ServerComment = z
     kind: z.enum(['reply', 'note', 'public', 'internal']).optional(),
     visibility: z.enum(['public', 'internal']).optional(),
     createdAt: num,
+    attachments: z.array(z.object({ id: str, filename: str, contentType: str, size: num.int() })).nullish(),
   })
   .passthrough();
 
@@ -110,6 +115,8 @@ export interface CommentRow {
   pending: number;
   /** JSON CommentEmail (cache migration 5), null for comments without email facts. */
   email?: string | null;
+  /** JSON Attachment[] (cache migration 7). */
+  attachments?: string | null;
 }
 
 export function commentRowFromServer(data: unknown): CommentRow {
@@ -125,6 +132,7 @@ export function commentRowFromServer(data: unknown): CommentRow {
     created_at: c.createdAt,
     pending: 0,
     email: emailFacts(c),
+    attachments: c.attachments?.length ? JSON.stringify(c.attachments) : null,
   };
 }
 

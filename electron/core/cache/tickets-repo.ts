@@ -1,4 +1,4 @@
-import { CommentEmail, PRIORITIES, type Comment, type HistoryEntry, type TicketDetail, type TicketFilter, type TicketSort, type TicketSummary } from '../../../shared/ipc';
+import { CommentEmail, PRIORITIES, type Attachment, type Comment, type HistoryEntry, type TicketDetail, type TicketFilter, type TicketSort, type TicketSummary } from '../../../shared/ipc';
 import type { OutboxRepo } from './outbox-repo';
 import { ticketEventRowFromServer, type CommentRow, type TicketRow } from './records';
 import type { Sql } from './sql';
@@ -34,25 +34,25 @@ export class TicketsRepo {
   upsertRow(row: TicketRow): void {
     this.sql
       .stmt(
-        `INSERT INTO tickets (id, number, subject, description, status, priority, priority_rank, queue_id, requester, requester_email, assignee_id, tags, created_at, updated_at, first_response_due_at, resolution_due_at, sla_state, version, pending, conflict)
-         VALUES (@id, @number, @subject, @description, @status, @priority, @priority_rank, @queue_id, @requester, @requester_email, @assignee_id, @tags, @created_at, @updated_at, @first_response_due_at, @resolution_due_at, @sla_state, @version, @pending, @conflict)
+        `INSERT INTO tickets (id, number, subject, description, status, priority, priority_rank, queue_id, requester, requester_email, assignee_id, tags, created_at, updated_at, first_response_due_at, resolution_due_at, sla_state, version, pending, conflict, attachments)
+         VALUES (@id, @number, @subject, @description, @status, @priority, @priority_rank, @queue_id, @requester, @requester_email, @assignee_id, @tags, @created_at, @updated_at, @first_response_due_at, @resolution_due_at, @sla_state, @version, @pending, @conflict, @attachments)
          ON CONFLICT(id) DO UPDATE SET number = excluded.number, subject = excluded.subject, description = excluded.description, status = excluded.status,
            priority = excluded.priority, priority_rank = excluded.priority_rank, queue_id = excluded.queue_id, requester = excluded.requester, requester_email = excluded.requester_email,
            assignee_id = excluded.assignee_id, tags = excluded.tags, created_at = excluded.created_at, updated_at = excluded.updated_at,
            first_response_due_at = excluded.first_response_due_at, resolution_due_at = excluded.resolution_due_at, sla_state = excluded.sla_state,
-           version = excluded.version`,
+           version = excluded.version, attachments = excluded.attachments`,
       )
-      .run(row);
+      .run({ ...row, attachments: row.attachments ?? null });
   }
 
   upsertComment(row: CommentRow): void {
     this.sql
       .stmt(
-        `INSERT INTO comments (id, ticket_id, author_id, author_name, body, internal, created_at, pending, email) VALUES (@id, @ticket_id, @author_id, @author_name, @body, @internal, @created_at, @pending, @email)
+        `INSERT INTO comments (id, ticket_id, author_id, author_name, body, internal, created_at, pending, email, attachments) VALUES (@id, @ticket_id, @author_id, @author_name, @body, @internal, @created_at, @pending, @email, @attachments)
          ON CONFLICT(id) DO UPDATE SET ticket_id = excluded.ticket_id, author_id = excluded.author_id, author_name = excluded.author_name, body = excluded.body,
-           internal = excluded.internal, created_at = excluded.created_at, pending = excluded.pending, email = excluded.email`,
+           internal = excluded.internal, created_at = excluded.created_at, pending = excluded.pending, email = excluded.email, attachments = excluded.attachments`,
       )
-      .run({ ...row, email: row.email ?? null });
+      .run({ ...row, email: row.email ?? null, attachments: row.attachments ?? null });
   }
 
   /** One history entry as the server sent it; the actor's name comes from the cached users when missing. */
@@ -182,7 +182,7 @@ export class TicketsRepo {
     if (!row) return null;
     const comments = (
       this.sql
-        .stmt("SELECT c.rid, c.id, c.ticket_id, c.author_id, COALESCE(NULLIF(c.author_name, ''), u.name, '') AS author_name, c.body, c.internal, c.created_at, c.pending, c.email FROM comments c LEFT JOIN users u ON u.id = c.author_id WHERE c.ticket_id = ? ORDER BY c.created_at, c.rid")
+        .stmt("SELECT c.rid, c.id, c.ticket_id, c.author_id, COALESCE(NULLIF(c.author_name, ''), u.name, '') AS author_name, c.body, c.internal, c.created_at, c.pending, c.email, c.attachments FROM comments c LEFT JOIN users u ON u.id = c.author_id WHERE c.ticket_id = ? ORDER BY c.created_at, c.rid")
         .all(row.id) as CommentRow[]
     ).map(toComment);
     const history = (
@@ -190,7 +190,7 @@ export class TicketsRepo {
     ).map(
       (e): HistoryEntry => ({ id: e.id, ticketId: e.ticket_id, at: e.at, actorName: e.actor_name, field: e.field, from: JSON.parse(e.from_value) as unknown, to: JSON.parse(e.to_value) as unknown }),
     );
-    return { ticket: { ...toSummary(row), description: row.description }, comments, history, pendingFields: this.outbox.pendingFields(row.id) };
+    return { ticket: { ...toSummary(row), description: row.description, attachments: attachmentsOf(row.attachments, row.pending === 1 && row.version === 0) }, comments, history, pendingFields: this.outbox.pendingFields(row.id) };
   }
 
   count(): number {
@@ -254,7 +254,13 @@ export function toSummary(r: TicketRow): TicketSummary {
 function toComment(c: CommentRow): Comment {
   const email = c.email ? CommentEmail.parse(JSON.parse(c.email)) : null;
   const authorName = c.author_name || (email?.authorEmail ?? '');
-  return { id: c.id, ticketId: c.ticket_id, authorId: c.author_id, authorName, body: c.body, internal: c.internal === 1, createdAt: c.created_at, pending: c.pending === 1, email };
+  return { id: c.id, ticketId: c.ticket_id, authorId: c.author_id, authorName, body: c.body, internal: c.internal === 1, createdAt: c.created_at, pending: c.pending === 1, email, attachments: attachmentsOf(c.attachments, c.pending === 1) };
+}
+
+/** The cached metadata list; files of a record not yet on the server are pending. */
+function attachmentsOf(json: string | null | undefined, pending: boolean): Attachment[] {
+  if (!json) return [];
+  return (JSON.parse(json) as Omit<Attachment, 'pending'>[]).map((a) => ({ ...a, pending }));
 }
 
 /** About 120 characters around the first matching word, the word in [brackets]. */

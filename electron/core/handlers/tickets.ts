@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { saveDownload } from '../downloads';
 import { OPEN_TICKET_STATUSES } from '../../../shared/domain/tickets';
 import type { SavedView } from '../../../shared/ipc';
 import { routePath } from '../api/route-forwarder';
@@ -7,7 +9,7 @@ import type { Workspace } from '../workspace';
 import { write, type CoreContext, type DomainChannels, type Handlers } from './context';
 
 /** Tickets, queues, users and saved views: read from the cache, written through the outbox. */
-export function ticketHandlers(core: CoreContext): Handlers<DomainChannels<'tickets' | 'queues' | 'users' | 'views'>> {
+export function ticketHandlers(core: CoreContext): Handlers<DomainChannels<'tickets' | 'queues' | 'users' | 'views' | 'attachments'>> {
   const tickets = () => core.ws().cache.tickets;
   const cache = () => core.ws().cache;
   return {
@@ -30,11 +32,17 @@ export function ticketHandlers(core: CoreContext): Handlers<DomainChannels<'tick
     },
     'tickets.search': ({ query, limit }) => ({ items: tickets().search(query, limit) }),
     'tickets.create': (input) => write(core, (ws) => ws.outbox.createTicket(input, ws.session.user)),
-    'tickets.comment': ({ ticketId, body, internal }) => write(core, (ws) => ws.outbox.comment(ticketId, body, internal, ws.session.user)),
+    'tickets.comment': ({ ticketId, body, internal, attachments }) => write(core, (ws) => ws.outbox.comment(ticketId, body, internal, ws.session.user, attachments)),
     'tickets.update': ({ ticketId, changes }) => write(core, (ws) => ws.outbox.updateTickets([ticketId], changes)[0]!),
     'tickets.bulkUpdate': ({ ticketIds, changes }) => write(core, (ws) => ({ updated: ws.outbox.updateTickets(ticketIds, changes).length })),
     'tickets.saveDraft': ({ ticketId, body, internal }) => (tickets().saveDraft(ticketId, body, internal, core.clock.now()), null),
     'tickets.getDraft': ({ ticketId }) => tickets().draft(ticketId),
+
+    'attachments.save': async ({ id, filename }) => {
+      const ws = core.signedIn();
+      const res = await ws.api.request<Buffer>('GET', routePath('attachments.download', { id }), { responseType: 'arraybuffer', timeoutMs: 120_000 });
+      return saveDownload(path.join(core.deps.paths.userData, 'downloads'), filename, Buffer.from(res.data));
+    },
 
     'queues.list': () => cache().queues(),
     'users.list': () => cache().users(),

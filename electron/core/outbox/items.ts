@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PRIORITIES, type FieldConflict, type OutboxItem, type TicketSummary } from '../../../shared/ipc';
+import { PRIORITIES, type AttachmentUpload, type FieldConflict, type OutboxItem, type TicketSummary } from '../../../shared/ipc';
 import type { OutboxRow } from '../cache/outbox-repo';
 import type { TicketRow } from '../cache/records';
 
@@ -10,6 +10,13 @@ export interface NewTicket {
   priority: TicketSummary['priority'];
   requester: { name: string; email: string };
   tags: string[];
+  attachments: AttachmentUpload[];
+}
+
+/** The metadata a file picked offline shows until the server stores (and sniffs) it. */
+export function localAttachments(uploads: AttachmentUpload[]): string | null {
+  if (!uploads.length) return null;
+  return JSON.stringify(uploads.map((u, i) => ({ id: `local-${i}-${randomUUID()}`, filename: u.filename, contentType: 'application/octet-stream', size: Math.floor((u.data.length * 3) / 4) - (u.data.endsWith('==') ? 2 : u.data.endsWith('=') ? 1 : 0) })));
 }
 
 /** The cached row of a ticket created offline: pending, numbered below zero until the server numbers it. */
@@ -18,6 +25,7 @@ export function localTicketRow(id: string, number: number, input: NewTicket, now
     id, number, subject: input.subject, description: input.description, status: 'new', priority: input.priority, priority_rank: PRIORITIES.indexOf(input.priority),
     queue_id: input.queueId, requester: input.requester.name, requester_email: input.requester.email, assignee_id: null, tags: JSON.stringify(input.tags),
     created_at: now, updated_at: now, first_response_due_at: null, resolution_due_at: null, sla_state: 'none', version: 0, pending: 1, conflict: 0,
+    attachments: localAttachments(input.attachments),
   };
 }
 

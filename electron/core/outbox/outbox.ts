@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Alert, FieldConflict, OutboxCounts, OutboxItem, TicketChanges, TicketSummary } from '../../../shared/ipc';
+import type { Alert, AttachmentUpload, FieldConflict, OutboxCounts, OutboxItem, TicketChanges, TicketSummary } from '../../../shared/ipc';
 import { httpError, type ApiClient, type ApiResponse } from '../api/api-client';
 import { routePath } from '../api/route-forwarder';
 import type { Cache } from '../cache/cache';
 import type { OutboxRow } from '../cache/outbox-repo';
 import { ticketFieldValue, toSummary } from '../cache/tickets-repo';
-import { label, localTicketRow, newKey, toItem, truncate, type NewTicket } from './items';
+import { label, localAttachments, localTicketRow, newKey, toItem, truncate, type NewTicket } from './items';
 import { mergeEdit, type UpdateBase, type UpdatePayload } from './merge';
 import { commentRowFromServer, parseAlert, ticketRowFromServer, type TicketRow } from '../cache/records';
 import { CoreError } from '../errors';
@@ -30,6 +30,8 @@ export class Outbox extends EventEmitter {
     private readonly cache: Cache,
     private readonly api: ApiClient,
     private readonly clock: Clock,
+    /** The signed-in user's id: items are written as, and only ever sent under, their author. */
+    private readonly author: () => string | null,
     private readonly logger: Logger = silentLogger,
   ) {
     super();
@@ -51,18 +53,19 @@ export class Outbox extends EventEmitter {
     return toSummary(this.cache.tickets.row({ id })!);
   }
 
-  comment(ticketId: string, body: string, internal: boolean, me: { id: string; name: string } | null) {
+  comment(ticketId: string, body: string, internal: boolean, me: { id: string; name: string } | null, attachments: AttachmentUpload[] = []) {
     const ticket = this.requireTicket(ticketId);
     const id = `local-${randomUUID()}`;
     const now = this.clock.now();
+    const files = localAttachments(attachments);
     this.cache.transaction(() => {
-      this.cache.tickets.upsertComment({ id, ticket_id: ticketId, author_id: me?.id ?? null, author_name: me?.name ?? '', body, internal: internal ? 1 : 0, created_at: now, pending: 1 });
-      this.insert('ticket.comment', ticketId, { body, visibility: internal ? 'internal' : 'public', localId: id }, null, `${label(ticket)} ${internal ? 'note' : 'reply'}`);
+      this.cache.tickets.upsertComment({ id, ticket_id: ticketId, author_id: me?.id ?? null, author_name: me?.name ?? '', body, internal: internal ? 1 : 0, created_at: now, pending: 1, attachments: files });
+      this.insert('ticket.comment', ticketId, { body, visibility: internal ? 'internal' : 'public', localId: id, attachments }, null, `${label(ticket)} ${internal ? 'note' : 'reply'}`);
       this.cache.tickets.saveDraft(ticketId, '', false, now);
       this.markTicket(ticketId);
     });
     this.changed([ticketId]);
-    return { id, ticketId, authorId: me?.id ?? null, authorName: me?.name ?? '', body, internal, createdAt: now, pending: true, email: null };
+    return this.cache.tickets.detail({ id: ticketId })!.comments.find((c) => c.id === id)!;
   }
 
   updateTickets(ticketIds: string[], changes: TicketChanges): TicketSummary[] {
@@ -100,13 +103,12 @@ export class Outbox extends EventEmitter {
     return { ...updated, pending: true };
   }
 
-  // ── reading ──────────────────────────────────────────────────────────────────────────────────
   list(): OutboxItem[] {
-    return this.cache.outbox.open().map(toItem);
+    return this.cache.outbox.open(this.author()).map(toItem);
   }
 
   counts(): OutboxCounts {
-    const by = this.cache.outbox.countsByState();
+    const by = this.cache.outbox.countsByState(this.author());
     return { pending: (by.pending ?? 0) + (by.sending ?? 0), failed: by.failed ?? 0, conflicts: by.conflict ?? 0 };
   }
 
@@ -194,8 +196,9 @@ export class Outbox extends EventEmitter {
     for (;;) {
       const limit = this.writes.concurrency;
       if (!stop && inFlight.size < limit) {
+        // Under this user's token only this user's items go out; another user's wait for them.
         const blocked = new Set(inFlight.keys());
-        for (const head of this.cache.outbox.sendableHeads(limit * 2)) {
+        for (const head of this.cache.outbox.sendableHeads(limit * 2, this.author())) {
           if (inFlight.size >= limit) break;
           if (blocked.has(head.target_id) || head.state !== 'pending') {
             blocked.add(head.target_id);
@@ -277,7 +280,7 @@ export class Outbox extends EventEmitter {
         return;
       }
       case 'ticket.comment': {
-        const res = await this.writeOk('tickets.comments.create', { id: row.target_id }, { body: payload.body, visibility: payload.visibility }, key);
+        const res = await this.writeOk('tickets.comments.create', { id: row.target_id }, { body: payload.body, visibility: payload.visibility, attachments: payload.attachments ?? [] }, key);
         const comment = commentRowFromServer(res.data);
         this.cache.transaction(() => {
           this.cache.tickets.removeComment(String(payload.localId));
@@ -366,9 +369,10 @@ export class Outbox extends EventEmitter {
     for (const id of ids) if (withItems.has(id)) this.rebase(id);
   }
 
-  // ── helpers ──────────────────────────────────────────────────────────────────────────────────
   private insert(kind: string, targetId: string, payload: unknown, base: unknown, summary: string): void {
-    this.cache.outbox.insert({ idempotency_key: newKey(), kind, target_id: targetId, payload: JSON.stringify(payload), base: base === null ? null : JSON.stringify(base), summary, created_at: this.clock.now() });
+    const author = this.author();
+    if (!author) throw new CoreError('not_signed_in', 'Sign in to make changes: offline changes are sent as the person who made them');
+    this.cache.outbox.insert({ author_id: author, idempotency_key: newKey(), kind, target_id: targetId, payload: JSON.stringify(payload), base: base === null ? null : JSON.stringify(base), summary, created_at: this.clock.now() });
   }
 
   private done(id: number): void {
@@ -391,7 +395,7 @@ export class Outbox extends EventEmitter {
 
   private row(id: number): OutboxRow {
     const row = this.cache.outbox.get(id);
-    if (!row) throw new CoreError('not_found', 'No such outbox item');
+    if (!row || row.author_id !== this.author()) throw new CoreError('not_found', 'No such outbox item');
     return row;
   }
 

@@ -3,6 +3,9 @@ import { BatchResponse, MAX_BATCH, type BATCHABLE_ROUTES } from '../../../shared
 import { httpError, type ApiClient, type ApiResponse } from '../api/api-client';
 import { CoreError } from '../errors';
 
+/** Bodies larger than this (attachments) are sent on their own, never in a batch. */
+const MAX_BATCHED_BODY = 16 * 1024;
+
 export type BatchableRoute = (typeof BATCHABLE_ROUTES)[number];
 
 export interface Write {
@@ -37,7 +40,8 @@ export class WriteBatcher {
   }
 
   write(write: Write): Promise<ApiResponse<unknown>> {
-    if (!this.batching) return this.direct(write);
+    // A write carrying files goes alone: a batch stays a small request.
+    if (!this.batching || JSON.stringify(write.body).length > MAX_BATCHED_BODY) return this.direct(write);
     return new Promise((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
       if (this.queue.length >= MAX_BATCH) void this.flush();

@@ -48,6 +48,11 @@ export class Session extends EventEmitter implements TokenSource {
     return this.state.status === 'signed_in' ? this.state.user : null;
   }
 
+  /** Whose work this profile holds: the signed-in user, else the one remembered (offline writes wait for them). */
+  get owner(): string | null {
+    return this.user?.id ?? this.persistence.lastUser().user?.id ?? null;
+  }
+
   private set(state: SessionState): SessionState {
     this.state = state;
     this.emit('change', state);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../backend/test-support/harness';
-import { helpdeskFixture, type HelpdeskFixture } from '../../../backend/test-support/helpdesk-fixture';
-import { coreStack, waitFor } from '../test-support/stack';
+import type { TestServer } from '../../../backend/test-support/harness';
+import type { HelpdeskFixture } from '../../../backend/test-support/helpdesk-fixture';
+import { coreStack, fixtureServer, waitFor } from '../test-support/stack';
 
 let server: TestServer;
 let f: HelpdeskFixture;
@@ -9,9 +9,7 @@ const PASSWORD = 'a-long-test-password-1';
 let n = 0;
 
 beforeAll(async () => {
-  server = await startTestServer('sqlite', { env: { LOGIN_IP_MAX_PER_MINUTE: '100000' } });
-  f = await helpdeskFixture(server);
-  n = Number((await server.api('GET', '/api/v1/me', { token: f.agentA.accessToken })).body.email.replace(/^a(\d+)@.*/, '$1'));
+  ({ server, f, n } = await fixtureServer());
 }, 60_000);
 afterAll(async () => {
   await server?.dispose();

@@ -24,7 +24,7 @@ const session = new Session('driver', api, secrets, {
   rememberUser: (user, email) => writeFileSync(userFile, JSON.stringify({ user, email })),
   lastUser: () => (existsSync(userFile) ? JSON.parse(readFileSync(userFile, 'utf8')) : { user: null, email: null }),
 }, systemClock);
-const outbox = new Outbox(cache, api, systemClock);
+const outbox = new Outbox(cache, api, systemClock, () => session.owner);
 const sync = new SyncEngine(cache, api, outbox, { pageSize: 200 });
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -51,7 +51,7 @@ function write(i: number): void {
       break;
     case 6:
     case 7:
-      outbox.createTicket({ queueId: t.queueId!, subject: `offline-ticket-${i}`, description: `made offline #${i}`, priority: 'medium', requester: { name: 'Offline Olga', email: 'olga@example.com' }, tags: [] }, me);
+      outbox.createTicket({ queueId: t.queueId!, subject: `offline-ticket-${i}`, description: `made offline #${i}`, priority: 'medium', requester: { name: 'Offline Olga', email: 'olga@example.com' }, tags: [], attachments: [] }, me);
       break;
     case 8:
       outbox.updateTickets([t.id], { tags: [...new Set([...t.tags, `t${i}`])] });

@@ -17,5 +17,6 @@ export const TICKET_ROUTES = defineRoutes('tickets', {
   'tickets.merge': { method: 'POST', path: '/tickets/:id/merge', summary: 'Merge this ticket into another: its comments and history move there, it is closed with a link; answers the ticket merged into', access: agent, params: IdParams, body: MergeTicketRequest, response: Ticket },
   'tickets.comments.retryDelivery': { method: 'POST', path: '/tickets/:id/comments/:commentId/delivery/retry', summary: "Send a public reply's failed email again (same Message-ID; a sent one is never sent twice)", access: agent, params: CommentParams, response: Comment },
   'requesters.list': { method: 'GET', path: '/requesters', summary: 'Known requesters of the tickets the caller may see (completion in the new-ticket form)', access: agent, query: RequesterQuery, response: z.array(Requester.extend({ tickets: z.number().int() })) },
+  'attachments.download': { method: 'GET', path: '/attachments/:id/content', summary: 'The bytes of an attachment, as a download (agents of its queue only)', access: agent, params: IdParams, produces: 'file' },
   'tickets.events.list': { method: 'GET', path: '/tickets/:id/events', summary: "A ticket's history", access: agent, params: IdParams, response: z.array(TicketEvent) },
 });

@@ -84,6 +84,8 @@ export const ConfigSchema = z.object({
   MAIL_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Fault injection for crash tests: wait this long between fetching a message and committing its ticket. */
   MAIL_INGEST_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  /** The largest attachment accepted, from the app or by email (bytes; at most 10 MB). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(10 * 1024 * 1024),
   // Probes (issue 15).
   /** The URL users reach the API at; the built-in API-down check probes it (default: the listening address). */
   PUBLIC_URL: z.string().url().regex(/^https?:\/\//, 'must start with http:// or https://').optional(),

@@ -1,6 +1,8 @@
 import type { Generated } from 'kysely';
 import type { OperationsTables } from '../../jobs/tables';
 import type { ProbeTables } from '../../probes/tables';
+import type { AttachmentTables } from '../../attachments/tables';
+import type { CannedTables } from '../../canned/tables';
 import type { MonitoringTables } from '../../monitoring/tables';
 import type { OncallTables } from '../../oncall/tables';
 import type { MailTables } from '../../mail/tables';
@@ -128,7 +130,7 @@ export interface LeadershipTable {
   since: number;
 }
 
-export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables {
+export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables, AttachmentTables, CannedTables {
   server_secrets: ServerSecretsTable;
   leadership: LeadershipTable;
   service_state: ServiceStateTable;

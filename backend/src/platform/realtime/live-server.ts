@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import type { LiveEvent } from '../../../../shared/api/events';
 import { Server, type Socket } from 'socket.io';
 import type { AuthService, Principal } from '../../auth/auth-service';
 import type { Clock } from '../clock';
@@ -18,13 +19,16 @@ export const userRoom = (userId: string) => `user:${userId}`;
 export const roleRoom = (role: string) => `role:${role}`;
 export const queueRoom = (queueId: string) => `queue:${queueId}`;
 
-/** The rooms that together make up an audience (oncall and admin see every queue). */
+/**
+ * The rooms that together make up an audience (oncall and admin see every queue). A record that
+ * moved (`prevQueueId`) goes to its new queue only: the old queue's room gets `tombstoneOf` instead.
+ */
 export function roomsFor(audience: Audience): string[] {
   switch (audience.kind) {
     case 'all':
       return [roleRoom('agent'), roleRoom('oncall'), roleRoom('admin')];
     case 'queue':
-      return [queueRoom(audience.queueId), ...(audience.prevQueueId ? [queueRoom(audience.prevQueueId)] : []), roleRoom('oncall'), roleRoom('admin')];
+      return [queueRoom(audience.queueId), roleRoom('oncall'), roleRoom('admin')];
     case 'oncall':
       return [roleRoom('oncall'), roleRoom('admin')];
     case 'admin':
@@ -35,6 +39,13 @@ export function roomsFor(audience: Audience): string[] {
 }
 
 const SLOW_CLIENT_SWEEP_MS = 1000;
+
+/** What members of a record's old queue hear when it moves away: its id, never its content. */
+export function tombstoneOf(event: LiveEvent): LiveEvent {
+  const entity = event.type.split('.')[0] ?? 'record';
+  const id = (event.data as { id?: unknown } | null)?.id;
+  return { type: `${entity}.removed`, seq: event.seq, actor: null, data: { id: typeof id === 'string' ? id : null, reason: 'left_visibility' }, at: event.at };
+}
 
 export type ConnectHook = (socket: Socket, principal: Principal) => Promise<void> | void;
 
@@ -67,6 +78,11 @@ export class LiveServer implements QueueRooms {
     this.io.on('connection', (socket) => void this.onConnection(socket));
     this.detach = ctx.events.attach((event, audience) => {
       this.io.to(roomsFor(audience)).emit(event.type, event);
+      if (audience.kind === 'queue' && audience.prevQueueId && audience.prevQueueId !== audience.queueId) {
+        // Sockets in both queues got the event above; the others of the old queue only a tombstone.
+        const tombstone = tombstoneOf(event);
+        this.io.to(queueRoom(audience.prevQueueId)).except(queueRoom(audience.queueId)).emit(tombstone.type, tombstone);
+      }
     });
     this.sweep = setInterval(() => this.dropSlowClients(), SLOW_CLIENT_SWEEP_MS);
     this.sweep.unref();

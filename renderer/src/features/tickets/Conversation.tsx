@@ -3,6 +3,7 @@ import type { Comment, TicketDetail } from '../../../../shared/ipc';
 import { call, errorMessage } from '../../api';
 import { formatTime, relativeTime } from '../../lib/format';
 import { toast } from '../../ui/toasts';
+import { AttachmentList, MailHtml } from './Attachments';
 import { changeTicket, reloadTicket } from './slice';
 
 const DELIVERY_LABEL = { queued: 'Email queued', sending: 'Sending…', sent: 'Email sent', retrying: 'Retrying', failed: 'Email failed' } as const;
@@ -27,8 +28,8 @@ export function Conversation({ detail, now }: { detail: TicketDetail; now: numbe
               </span>
             ))}
           </div>
-          <div className="body">{c.body}</div>
-          {c.email?.html && <p className="muted small">Sent as HTML; shown as text.</p>}
+          {c.email?.html ? <MailHtml html={c.email.html} text={c.body} /> : <div className="body">{c.body}</div>}
+          <AttachmentList items={c.attachments} />
           {c.email?.delivery && <Delivery ticketId={t.id} comment={c} now={now} />}
         </div>
       ))}
@@ -91,7 +92,10 @@ function Description({ detail }: { detail: TicketDetail }) {
         )}
       </div>
       {editing === null ? (
-        <div className="body">{t.description || <span className="muted">No description.</span>}</div>
+        <>
+          <div className="body">{t.description || <span className="muted">No description.</span>}</div>
+          <AttachmentList items={t.attachments} />
+        </>
       ) : (
         <form
           className="form"

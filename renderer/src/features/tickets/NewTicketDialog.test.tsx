@@ -43,7 +43,7 @@ describe('the new-ticket form', () => {
       fireEvent.click(screen.getByRole('button', { name: 'Create ticket' }));
     });
     expect(bridge.requests('tickets.create')).toEqual([
-      { queueId: 'q2', subject: 'Backup failed', description: 'Nightly job', priority: 'high', requester: { name: 'Rita Requester', email: 'rita@example.com' }, tags: ['backup', 'db'] },
+      { queueId: 'q2', subject: 'Backup failed', description: 'Nightly job', priority: 'high', requester: { name: 'Rita Requester', email: 'rita@example.com' }, tags: ['backup', 'db'], attachments: [] },
     ]);
     expect(useUi.getState().newTicketOpen).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { PRIORITIES, type Priority } from '../../../../shared/ipc';
+import { PRIORITIES, type AttachmentUpload, type Priority } from '../../../../shared/ipc';
 import { call, errorMessage } from '../../api';
 import { Dialog } from '../../ui/Dialog';
 import { EnumSelect } from '../../ui/EnumSelect';
@@ -8,6 +8,7 @@ import { toast } from '../../ui/toasts';
 import { loadQueueMeta } from '../queues/actions';
 import { useTickets } from '../queues/store';
 import { navigate, setNewTicket } from '../shell/ui';
+import { FilePicker } from './Attachments';
 
 interface Known {
   name: string;
@@ -46,6 +47,7 @@ export function NewTicketDialog() {
   const [description, setDescription] = useState('');
   const [priority, setPriority] = useState<Priority>('medium');
   const [tags, setTags] = useState('');
+  const [files, setFiles] = useState<AttachmentUpload[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const suggestions = useRequesterSuggestions(email || name);
@@ -72,7 +74,7 @@ export function NewTicketDialog() {
           setBusy(true);
           setError(null);
           try {
-            const t = await call('tickets.create', { queueId, subject, description, priority, requester: { name: name.trim() || email, email }, tags: splitTags(tags) });
+            const t = await call('tickets.create', { queueId, subject, description, priority, requester: { name: name.trim() || email, email }, tags: splitTags(tags), attachments: files });
             close();
             toast(t.number > 0 ? `Ticket #${t.number} created` : 'Ticket saved; it gets its number when it syncs', 'ok');
             if (t.number > 0) navigate({ screen: 'ticket', id: String(t.number) });
@@ -118,6 +120,7 @@ export function NewTicketDialog() {
             <EnumSelect values={PRIORITIES} value={priority} onChange={setPriority} aria-label="Priority" />
           </label>
           <TextField label="Tags" value={tags} onChange={setTags} placeholder="vpn, laptop" hint="Comma-separated" />
+          <FilePicker id="new-ticket-files" files={files} onChange={setFiles} />
         </div>
         {error && (
           <div className="alert-box error" role="alert">

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { OutboxItem, TicketChanges, TicketDetail } from '../../../../shared/ipc';
+import type { AttachmentUpload, OutboxItem, TicketChanges, TicketDetail } from '../../../../shared/ipc';
 import { call, errorMessage } from '../../api';
 import { toast } from '../../ui/toasts';
 
@@ -14,6 +14,8 @@ interface TicketSlice {
   sending: boolean;
   /** Outbox items of this ticket waiting for keep mine / take theirs. */
   conflicts: OutboxItem[];
+  /** Files picked for the reply being written. */
+  files: AttachmentUpload[];
 }
 
 export const useTicket = create<TicketSlice>(() => ({
@@ -26,6 +28,7 @@ export const useTicket = create<TicketSlice>(() => ({
   draftSavedAt: null,
   sending: false,
   conflicts: [],
+  files: [],
 }));
 
 export async function openTicket(number: number): Promise<void> {
@@ -34,7 +37,7 @@ export async function openTicket(number: number): Promise<void> {
     number,
     loading: true,
     error: null,
-    ...(same ? {} : { detail: null, draft: '', internal: false, draftSavedAt: null, conflicts: [] }),
+    ...(same ? {} : { detail: null, draft: '', internal: false, draftSavedAt: null, conflicts: [], files: [] }),
   });
   try {
     const detail = await call('tickets.get', { number });
@@ -88,7 +91,8 @@ export async function sendComment(): Promise<void> {
   if (!id || !s.draft.trim()) return;
   useTicket.setState({ sending: true });
   try {
-    await call('tickets.comment', { ticketId: id, body: s.draft, internal: s.internal });
+    await call('tickets.comment', { ticketId: id, body: s.draft, internal: s.internal, attachments: s.files });
+    useTicket.setState({ files: [] });
     if (draftTimer) clearTimeout(draftTimer);
     await call('tickets.saveDraft', { ticketId: id, body: '', internal: s.internal });
     useTicket.setState({ draft: '', draftSavedAt: null });

@@ -15,6 +15,8 @@ import { serverSecrets } from './0045_server_secrets';
 import { leadership } from './0046_leadership';
 import { helpdeskEmail } from './0050_helpdesk_email';
 import { probes } from './0060_probes';
+import { attachments } from './0070_attachments';
+import { cannedReplies } from './0071_canned_replies';
 import { serviceState } from './0100_service_state';
 import { procedureWorkflow } from './0120_procedure_workflow';
 
@@ -43,6 +45,8 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0046_leadership': leadership(ctx),
     '0050_helpdesk_email': helpdeskEmail(ctx),
     '0060_probes': probes(ctx),
+    '0070_attachments': attachments(ctx),
+    '0071_canned_replies': cannedReplies(ctx),
     '0100_service_state': serviceState(ctx),
     '0120_procedure_workflow': procedureWorkflow(ctx),
   };
