@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ServiceScrapeSpec } from './scrape';
 import { Timestamp } from './common';
 
 export const ServiceHealthSpec = z.discriminatedUnion('kind', [
@@ -27,6 +28,8 @@ export const ServiceSpec = z.object({
   stopTimeoutMs: z.number().int().min(100).default(10_000),
   /** systemd driver: the unit name. */
   unit: z.string().optional(),
+  /** The service's Prometheus metrics endpoint: OpsDesk scrapes it as a target (job = the service's name). */
+  scrape: ServiceScrapeSpec.optional(),
 });
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 export const ServicesFile = z.object({ services: z.array(ServiceSpec) });

@@ -1,4 +1,5 @@
 import type { CreateRuleRequest } from '../../../shared/api/alerts';
+import { EXPORTER_RULES } from './exporter-rules';
 
 export type DefaultRule = CreateRuleRequest & { id: string; summary: string };
 
@@ -67,4 +68,5 @@ export const DEFAULT_RULES: DefaultRule[] = [
   down('builtin-redis-down', 'redis', 'Redis down', 'warning', 'medium', 60),
   down('builtin-smtp-down', 'smtp', 'SMTP down', 'warning', 'medium', 120),
   down('builtin-storage-down', 'storage', 'Storage down', 'critical', 'critical', 60),
+  ...EXPORTER_RULES,
 ];

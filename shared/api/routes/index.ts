@@ -27,6 +27,7 @@ import { SERVICE_ROUTES } from './services';
 import { ONCALL_ROUTES } from './oncall';
 import { UPDATE_ROUTES } from './updates';
 import { PROBES_ROUTES } from './probes';
+import { SCRAPE_ROUTES } from './scrape';
 
 /**
  * The HTTP API under /api/v1: every route, declared once. The backend registers a handler for
@@ -63,6 +64,7 @@ export const ROUTES = {
   ...PROCEDURE_ROUTES,
   ...UPDATE_ROUTES,
   ...PROBES_ROUTES,
+  ...SCRAPE_ROUTES,
 };
 
 export type Routes = typeof ROUTES;

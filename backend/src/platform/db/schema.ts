@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { OperationsTables } from '../../jobs/tables';
 import type { ProbeTables } from '../../probes/tables';
+import type { ScrapeTables } from '../../scrape/tables';
 import type { MonitoringTables } from '../../monitoring/tables';
 import type { OncallTables } from '../../oncall/tables';
 import type { MailTables } from '../../mail/tables';
@@ -121,7 +122,7 @@ export interface LeadershipTable {
   since: number;
 }
 
-export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables {
+export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables, ScrapeTables {
   server_secrets: ServerSecretsTable;
   leadership: LeadershipTable;
   changes: ChangesTable;
