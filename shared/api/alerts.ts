@@ -148,7 +148,17 @@ function thresholdsInOrder(r: { comparison?: Comparison; warning?: number | null
 
 export const CreateRuleRequest = RuleFields.refine((r) => r.warning !== null || r.critical !== null, 'set a warning or a critical level');
 export type CreateRuleRequest = z.infer<typeof CreateRuleRequest>;
-export const UpdateRuleRequest = RuleFields.partial().refine((v) => Object.keys(v).length > 0, 'nothing to change');
+/** Defaults apply on create only: a PATCH changes just the fields it names. */
+export const UpdateRuleRequest = RuleFields.extend({
+  labels: RuleFields.shape.labels.unwrap(),
+  warningSeverity: Severity,
+  criticalSeverity: Severity,
+  forSeconds: RuleFields.shape.forSeconds.unwrap(),
+  hysteresis: RuleFields.shape.hysteresis.unwrap(),
+  enabled: RuleFields.shape.enabled.unwrap(),
+})
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
 export type UpdateRuleRequest = z.infer<typeof UpdateRuleRequest>;
 export { thresholdsInOrder };
 
@@ -160,6 +170,28 @@ export const Rule = RuleFields.extend({
   updatedAt: Timestamp,
 });
 export type Rule = z.infer<typeof Rule>;
+
+/** A draft rule's condition, checked against the current data ("would fire now on: …"). */
+export const RulePreviewRequest = RuleFields.pick({ metric: true, labels: true, comparison: true, warning: true, critical: true });
+export const RulePreview = z.object({
+  evaluatedAt: Timestamp,
+  /** Matching series seen within the staleness window, with the level each would reach now. */
+  series: z.array(z.object({ labels: z.record(z.string(), z.string()), value: z.number(), level: z.enum(['warning', 'critical']).nullable() })),
+});
+export type RulePreview = z.infer<typeof RulePreview>;
+
+/** The rule's state over time: each alert it raised, from firing to resolved. */
+export const RuleHistoryEntry = z.object({
+  alertId: Id,
+  startsAt: Timestamp,
+  resolvedAt: Timestamp.nullable(),
+  status: z.string(),
+  severity: Severity,
+  level: z.string().nullable(),
+  summary: z.string(),
+  labels: z.record(z.string(), z.string()),
+});
+export const RuleHistoryQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
 /* ---------------------------------------------------------------- channels and deliveries */
 

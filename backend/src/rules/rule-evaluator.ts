@@ -1,4 +1,4 @@
-import type { Rule, Severity } from '../../../shared/api/alerts';
+import type { Rule, RulePreview, Severity } from '../../../shared/api/alerts';
 import type { AlertService } from '../alerts/alert-service';
 import { fingerprintOf, type LabelSet } from '../alerts/labels';
 import type { Clock } from '../platform/clock';
@@ -55,6 +55,17 @@ export class RuleEvaluator {
     private readonly staleAfterMs: () => number,
   ) {}
 
+  /** The series a draft condition matches now and the level each would reach (no `for` wait, no hysteresis). */
+  preview(draft: Pick<Rule, 'metric' | 'labels' | 'comparison' | 'warning' | 'critical'>): RulePreview {
+    const rule = { ...draft, hysteresis: 0 } as Rule;
+    const series = this.matching(rule).map((s) => ({ labels: s.labels, value: s.value, level: levelOf(rule, s.value, null) }));
+    return { evaluatedAt: this.clock.now(), series: series.sort((a, b) => rank(b.level) - rank(a.level)) };
+  }
+
+  private matching(rule: Pick<Rule, 'metric' | 'labels'>) {
+    return this.store.current(rule.metric, this.staleAfterMs()).filter((s) => Object.entries(rule.labels).every(([k, v]) => s.labels[k] === v));
+  }
+
   async evaluate(): Promise<{ fired: number; resolved: number }> {
     const now = this.clock.now();
     await this.pending.load(now);
@@ -66,7 +77,7 @@ export class RuleEvaluator {
     for (const rule of rules) {
       if (!rule.enabled) continue;
       activeRuleIds.add(rule.id);
-      const series = this.store.current(rule.metric, this.staleAfterMs()).filter((s) => Object.entries(rule.labels).every(([k, v]) => s.labels[k] === v));
+      const series = this.matching(rule);
       for (const s of series) {
         const fp = ruleFingerprint(rule.id, s.labels);
         const alert = open.get(fp);

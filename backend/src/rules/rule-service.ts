@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { thresholdsInOrder, type CreateRuleRequest, type Rule, type Severity, type UpdateRuleRequest } from '../../../shared/api/alerts';
+import type { RuleHistoryEntry } from '../../../shared/api/alerts';
+import type { z } from 'zod';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { Database } from '../platform/db/schema';
 import { AppError, notFound } from '../platform/http/errors';
@@ -115,6 +117,22 @@ export class RuleService {
     });
     this.cache = null;
     return toRule(row);
+  }
+
+  /** The alerts the rule raised, newest first: its state over time. */
+  async history(id: string, limit: number): Promise<z.infer<typeof RuleHistoryEntry>[]> {
+    await this.get(id);
+    const rows = await this.db.selectFrom('alerts').select(['id', 'starts_at', 'resolved_at', 'status', 'severity', 'annotations', 'summary', 'labels']).where('rule_id', '=', id).orderBy('starts_at', 'desc').limit(limit).execute();
+    return rows.map((r) => ({
+      alertId: r.id,
+      startsAt: Number(r.starts_at),
+      resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
+      status: r.status,
+      severity: r.severity as Severity,
+      level: parseJson<Record<string, string>>(r.annotations, {}).level ?? null,
+      summary: r.summary,
+      labels: parseJson(r.labels, {}),
+    }));
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
