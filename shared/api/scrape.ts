@@ -77,3 +77,18 @@ export const ServiceScrapeSpec = z.object({
   intervalSeconds: defaults.intervalSeconds,
   labels: defaults.labels,
 });
+
+/** One row of the monitoring overview: a scrape target, a probe or a health check, with its state. */
+export const OverviewEntry = z.object({
+  kind: z.enum(['target', 'probe', 'health']),
+  id: z.string(),
+  name: z.string(),
+  /** warning: up, but an alert of it is open. */
+  state: z.enum(['up', 'down', 'warning', 'pending', 'paused']),
+  detail: z.string(),
+  lastError: z.string().nullable(),
+  lastErrorAt: Timestamp.nullable(),
+  lastCheckedAt: Timestamp.nullable(),
+  openAlerts: z.number().int(),
+});
+export type OverviewEntry = z.infer<typeof OverviewEntry>;

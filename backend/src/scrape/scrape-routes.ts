@@ -2,8 +2,9 @@ import { SCRAPE_ROUTES } from '../../../shared/api/routes/scrape';
 import type { Services } from '../app/services';
 import { actorOf } from '../platform/http/guards';
 import { routePlugin } from '../platform/http/route-table';
+import { monitoringOverview } from './overview';
 
-export function scrapeRoutes(s: Pick<Services, 'guard' | 'scrapeTargets' | 'scrapeRunner'>) {
+export function scrapeRoutes(s: Pick<Services, 'guard' | 'scrapeTargets' | 'scrapeRunner' | 'probes' | 'alerts' | 'health'>) {
   return routePlugin(SCRAPE_ROUTES, s.guard, {
     'scrape.targets.list': () => s.scrapeTargets.list(),
     'scrape.targets.get': (req) => s.scrapeTargets.get(req.params.id),
@@ -12,6 +13,7 @@ export function scrapeRoutes(s: Pick<Services, 'guard' | 'scrapeTargets' | 'scra
     'scrape.targets.delete': async (req) => {
       await s.scrapeTargets.remove(actorOf(req), req.params.id);
     },
+    'monitoring.overview': () => monitoringOverview(s),
     'scrape.targets.scrape': (req) => s.scrapeRunner.runNow(req.params.id),
   });
 }
