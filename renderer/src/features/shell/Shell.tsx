@@ -18,6 +18,7 @@ const JobConsole = lazy(() => import('../jobs/JobConsole'));
 const Maintenance = lazy(() => import('../maintenance/MaintenanceScreen'));
 const Oncall = lazy(() => import('../oncall/OncallScreen'));
 const Probes = lazy(() => import('../probes/ProbesScreen'));
+const Monitoring = lazy(() => import('../monitoring/MonitoringScreen'));
 const Dashboard = lazy(() => import('../dashboard/DashboardScreen'));
 const Backups = lazy(() => import('../backups/BackupsScreen'));
 const Admin = lazy(() => import('../admin/AdminScreen'));
@@ -65,6 +66,9 @@ export function Shell() {
       break;
     case 'probes':
       content = <Probes id={route.id} />;
+      break;
+    case 'monitoring':
+      content = <Monitoring id={route.id} />;
       break;
     case 'dashboard':
       content = <Dashboard />;

@@ -8,6 +8,7 @@ export const NAV: { screen: Screen; label: string; adminOnly?: boolean }[] = [
   { screen: 'runbooks', label: 'Runbooks' },
   { screen: 'maintenance', label: 'Maintenance' },
   { screen: 'probes', label: 'Probes' },
+  { screen: 'monitoring', label: 'Monitoring' },
   { screen: 'dashboard', label: 'Dashboard' },
   { screen: 'backups', label: 'Backups' },
   { screen: 'admin', label: 'Admin', adminOnly: true },

@@ -10,6 +10,7 @@ export const SCREENS = [
   'maintenance',
   'oncall',
   'probes',
+  'monitoring',
   'dashboard',
   'backups',
   'admin',
