@@ -19,10 +19,11 @@ function scaled(data: SeriesResponse, k: number): SeriesResponse {
 
 function Panel({ panel, labels, range }: { panel: TargetPanel; labels: Record<string, string>; range: RangeKey }) {
   const res = useMonitoring((s) => s.series[panel.metric]);
+  const data = res?.data;
   const rules = useMonitoring((s) => s.rules.data);
   const th = useMemo(() => thresholdsFor(panel, rules ?? [], labels), [panel, rules, labels]);
-  const config = useMemo(() => (res?.data ? (lineConfig(scaled(res.data, panel.scale), { ...panel, ...th }, RANGES[range], colorsNow()) as ChartConfiguration) : null), [res?.data, panel, th, range]);
-  const empty = !!res?.data && res.data.series.every((s) => s.points.length === 0);
+  const config = useMemo(() => (data ? (lineConfig(scaled(data, panel.scale), { ...panel, ...th }, RANGES[range], colorsNow()) as ChartConfiguration) : null), [data, panel, th, range]);
+  const empty = !!data && data.series.every((s) => s.points.length === 0);
   return (
     <figure className="chart-card" style={{ margin: 0 }} data-panel={panel.metric}>
       <h3>
