@@ -65,6 +65,7 @@ import type { Services } from './services';
 import { PgMaintenanceFlag } from '../maintenance/shared-maintenance';
 import { PgLeadership, SOLO_LEADERSHIP } from '../platform/leadership';
 import { wireOperations } from './wire-operations';
+import { registerDomainMetrics } from '../monitoring/domain-metrics';
 import { UpdateFeed } from '../updates/update-feed';
 
 /** The services, plus what the process wiring needs to know about them. */
@@ -225,6 +226,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   if (smtp) health.register('smtp', async () => (await smtp.verify(), { status: 'ok' }));
 
   const operations = wireOperations({ ...core, ...monitoring });
+  registerDomainMetrics(metrics.registry, db, { version: VERSION, queue: () => operations.jobQueue.kind });
   const updates = new UpdateFeed(path.join(config.DATA_DIR, 'updates'), clock);
   return { ...core, ...helpdesk, ...monitoring, monitoringRounds, ...operations, updates, rooms };
 }
