@@ -1,10 +1,10 @@
-import { spawn, spawnSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { fork, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { api, startBenchServer, watchProcess } from './lib/measure';
 import { io, type Socket } from 'socket.io-client';
 
 /**
@@ -66,15 +66,6 @@ async function clientWorker(): Promise<void> {
 
 /* ------------------------------------------------------------------ main */
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function quantile(hist: number[], q: number): number {
   const total = hist.reduce((s, n) => s + n, 0);
@@ -86,33 +77,7 @@ function quantile(hist: number[], q: number): number {
   return Infinity;
 }
 
-/** CPU % (of one core) and RSS of a process from /proc, sampled every second. */
-function watchProcess(pid: number) {
-  const ticks = 100;
-  const read = () => {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return { cpu: (Number(f[11]) + Number(f[12])) / ticks, rss: Number(f[21]) * 4096 };
-  };
-  const start = { ...read(), at: performance.now() };
-  let peakRss = start.rss;
-  const timer = setInterval(() => (peakRss = Math.max(peakRss, read().rss)), 1000);
-  return () => {
-    clearInterval(timer);
-    const end = { ...read(), at: performance.now() };
-    return { cpuPercent: ((end.cpu - start.cpu) / ((end.at - start.at) / 1000)) * 100, rssMiB: end.rss / 1048576, peakRssMiB: Math.max(peakRss, end.rss) / 1048576 };
-  };
-}
 
-async function api<T>(base: string, method: string, url: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 function amPayload(n: number, prefix: string, severity = 'warning') {
   return {
@@ -138,29 +103,9 @@ function amPayload(n: number, prefix: string, severity = 'warning') {
 
 async function main(): Promise<void> {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-alerts-'));
-  const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'error', ACCESS_TOKEN_TTL_SECONDS: '7200', WEBHOOK_MAX_BYTES: '4194304' };
-  const email = 'bench-admin@example.com';
-  const password = 'zephyr-marmalade-8812';
-  const created = spawnSync(process.execPath, ['--import', 'tsx', 'backend/src/cli.ts', 'create-admin', '--email', email, '--password-stdin'], { cwd: root, input: password, env });
-  if (created.status !== 0) throw new Error(created.stderr.toString());
-
-  const port = await freePort();
-  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      await (await fetch(`${base}/api/v1/metrics/ping`)).arrayBuffer();
-      break;
-    } catch {
-      if (i > 300) throw new Error('server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const { base, server, token: admin, dataDir } = await startBenchServer(root, 'alerts', { WEBHOOK_MAX_BYTES: '4194304' });
   const rows: Record<string, string | number>[] = [];
   try {
-    const session = await api<{ accessToken: string }>(base, 'POST', '/api/v1/auth/login', null, { email, password });
-    const admin = session.accessToken;
     const ingest = (await api<{ token: string }>(base, 'POST', '/api/v1/api-tokens', admin, { name: 'bench', scopes: ['alerts:ingest'] })).token;
 
     /* 1. fan-out latency */

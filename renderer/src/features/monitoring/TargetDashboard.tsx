@@ -27,7 +27,7 @@ function Panel({ panel, labels, range }: { panel: TargetPanel; labels: Record<st
   return (
     <figure className="chart-card" style={{ margin: 0 }} data-panel={panel.metric}>
       <h3>
-        {panel.title} <span className="muted">({panel.unit})</span>
+        {panel.title} {panel.unit && <span className="muted">({panel.unit})</span>}
         {th.rule && <span className="muted"> · lines from “{th.rule}”</span>}
       </h3>
       {res?.error && <div className="state error">{res.error}</div>}

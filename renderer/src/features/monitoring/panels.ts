@@ -14,10 +14,10 @@ const raw = (metric: string, title: string, unit: string): TargetPanel => ({ met
 
 /** Panels by the kind of exporter, recognised by the recorded series each one yields. */
 export const PANELS_BY_KIND: Record<'host' | 'database' | 'redis' | 'any', TargetPanel[]> = {
-  host: [pct('node_cpu_usage_ratio', 'CPU'), pct('node_memory_used_ratio', 'Memory'), pct('node_filesystem_used_ratio', 'Disk'), raw('node_load1_per_cpu', 'Load per CPU', 'load'), raw('node_network_receive_bytes_per_second', 'Network in', 'B/s')],
-  database: [raw('pg_up', 'PostgreSQL up', '0/1'), pct('pg_connections_used_ratio', 'Connections vs max'), pct('pg_cache_hit_ratio', 'Cache hit ratio'), raw('pg_replication_lag', 'Replication lag', 's')],
-  redis: [raw('redis_up', 'Redis up', '0/1'), pct('redis_memory_used_ratio', 'Memory vs maxmemory'), pct('redis_keyspace_hit_ratio', 'Hit ratio'), raw('redis_evictions_per_second', 'Evictions', '/s'), pct('redis_clients_used_ratio', 'Clients vs maxclients')],
-  any: [raw('up', 'Up', '0/1'), raw('scrape_duration_seconds', 'Scrape duration', 's')],
+  host: [pct('node_cpu_usage_ratio', 'CPU'), pct('node_memory_used_ratio', 'Memory'), pct('node_filesystem_used_ratio', 'Disk'), raw('node_load1_per_cpu', 'Load per CPU', ''), raw('node_network_receive_bytes_per_second', 'Network in', 'B/s')],
+  database: [raw('pg_up', 'PostgreSQL up (1 = up)', ''), pct('pg_connections_used_ratio', 'Connections vs max'), pct('pg_cache_hit_ratio', 'Cache hit ratio'), raw('pg_replication_lag', 'Replication lag', 's')],
+  redis: [raw('redis_up', 'Redis up (1 = up)', ''), pct('redis_memory_used_ratio', 'Memory vs maxmemory'), pct('redis_keyspace_hit_ratio', 'Hit ratio'), raw('redis_evictions_per_second', 'Evictions', '/s'), pct('redis_clients_used_ratio', 'Clients vs maxclients')],
+  any: [raw('up', 'Target up (1 = up)', ''), raw('scrape_duration_seconds', 'Scrape duration', 's')],
 };
 
 /** Host, database or Redis by the job name's usual words; every target gets `up` and scrape duration. */
