@@ -207,7 +207,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   // scrape targets: a target deleted or paused makes its series stale through the runner.
   const scrapeTargets: ScrapeService = new ScrapeService(db, clock, audit, (t) => scrapeRunner.retired(t));
   const ruleMetrics = async () => new Set((await rules.list()).filter((r) => r.enabled).map((r) => r.metric));
-  const scrapeRunner: ScrapeRunner = new ScrapeRunner(db, clock, scrapeTargets, metricStore, ruleMetrics, config.SCRAPE_CONCURRENCY, (what, err) => lifecycle.report(what, err));
+  const scrapeRunner: ScrapeRunner = new ScrapeRunner(db, clock, scrapeTargets, metricStore, alerts, ruleMetrics, config.SCRAPE_CONCURRENCY, (what, err) => lifecycle.report(what, err));
   const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, schedules, feeds, handoffs, probes, probeRunner, apiProbe, scrapeTargets, scrapeRunner };
   const monitoringRounds = new MonitoringRounds({ config, clock, health, ...monitoring });
 

@@ -47,6 +47,15 @@ describe('the monitoring overview and the health paths', () => {
     expect(list.filter((e) => e.kind === 'health').map((e) => [e.name, e.state])).toEqual(expect.arrayContaining([['health: database', 'up'], ['health: redis', 'up'], ['health: storage', 'up']]));
   });
 
+  it("a deleted target's rule alerts resolve with its series", async () => {
+    const open = () => env.server.services.alerts.openByRule().then((l) => l.filter((a) => a.labels.job === 'node'));
+    expect(await open()).toHaveLength(1);
+    const target = (await env.server.api('GET', '/api/v1/scrape-targets', { token: env.admin.accessToken })).body[0] as { id: string };
+    expect((await env.server.api('DELETE', `/api/v1/scrape-targets/${target.id}`, { token: env.admin.accessToken })).status).toBe(204);
+    expect(await open()).toEqual([]);
+    expect((await overview()).filter((e) => e.kind === 'target')).toEqual([]);
+  });
+
   it('Redis down: the health check fails with its error, the overview shows it, "Redis down" fires and resolves', async () => {
     const m = monitoringOf(env.server);
     await redis.stop();

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ScrapeTarget } from '../../../shared/api/scrape';
 import { canonicalLabels, type LabelSet } from '../alerts/labels';
+import type { AlertService } from '../alerts/alert-service';
 import type { MetricStore, Sample } from '../monitoring/metric-store';
 import type { Database } from '../platform/db/schema';
 import type { Clock } from '../platform/clock';
@@ -69,6 +70,7 @@ export class ScrapeRunner {
     private readonly clock: Clock,
     private readonly targets: ScrapeService,
     private readonly store: MetricStore,
+    private readonly alerts: AlertService,
     /** Metric names the rules read: stored as points too. */
     private readonly ruleMetrics: () => Promise<Set<string>>,
     private readonly concurrency: number,
@@ -152,9 +154,14 @@ export class ScrapeRunner {
     }
   }
 
-  /** A deleted, paused or re-identified target: every series of it goes stale, `up` included. */
+  /**
+   * A deleted, paused or re-identified target: every series of it goes stale, `up` included, and the
+   * rule alerts on its series resolve (with no series left they would otherwise stay open).
+   */
   async retired(t: ScrapeTarget): Promise<void> {
     this.memory.delete(`${t.job} ${t.instance}`);
     this.store.forget((_, labels) => labels.job === t.job && labels.instance === t.instance);
+    const open = (await this.alerts.openByRule()).filter((a) => a.labels.job === t.job && a.labels.instance === t.instance);
+    await this.alerts.resolveFingerprints(open.map((a) => a.fingerprint), 'scrape target removed');
   }
 }
