@@ -1,7 +1,9 @@
 import type { CreateRuleRequest } from '../../../shared/api/alerts';
 import { EXPORTER_RULES } from './exporter-rules';
 
-export type DefaultRule = CreateRuleRequest & { id: string; summary: string };
+/** A rule as the code declares it: aggregation and grouping are optional (none). */
+export type RuleDefinition = Omit<CreateRuleRequest, 'aggregation' | 'groupBy'> & Partial<Pick<CreateRuleRequest, 'aggregation' | 'groupBy'>>;
+export type DefaultRule = RuleDefinition & { id: string; summary: string };
 
 const threshold = (id: string, name: string, metric: string, warning: number, critical: number, hysteresis: number, unit: string, forSeconds = 120): DefaultRule => ({
   id,

@@ -43,6 +43,20 @@ describe.each(DATABASES)('editing rules, preview and history on %s', (kind) => {
     expect(scoped.series).toEqual([{ labels: { job: 'node', instance: 'db1:9100' }, value: 0.6, level: null }]);
   });
 
+  it('aggregates the matching series per group: max memory of the job fires once', async () => {
+    const preview = (await call('POST', '/api/v1/rules/preview', { metric: 'node_memory_used_ratio', labels: {}, comparison: 'gt', warning: 0.9, critical: null, aggregation: 'max', groupBy: ['job'] })).body as RulePreview;
+    expect(preview.series).toEqual([{ labels: { job: 'node' }, value: 0.93, level: 'warning' }]);
+    const avg = (await call('POST', '/api/v1/rules/preview', { metric: 'node_memory_used_ratio', labels: {}, comparison: 'gt', warning: 0.9, critical: null, aggregation: 'avg', groupBy: [] })).body as RulePreview;
+    expect(avg.series).toEqual([{ labels: {}, value: 0.765, level: null }]);
+    const created = (await call('POST', '/api/v1/rules', { name: 'Fleet memory', metric: 'node_memory_used_ratio', comparison: 'gt', warning: 0.9, critical: null, aggregation: 'max', groupBy: ['job'] })).body as Rule;
+    expect(created).toMatchObject({ aggregation: 'max', groupBy: ['job'] });
+    await monitoringOf(env.server).evaluator.evaluate();
+    const fired = (await env.server.services.alerts.openByRule()).filter((a) => a.ruleId === created.id);
+    expect(fired.map((a) => a.labels)).toEqual([{ job: 'node', metric: 'node_memory_used_ratio' }]);
+    expect((await call('PATCH', `/api/v1/rules/${created.id}`, { enabled: false })).body).toMatchObject({ aggregation: 'max', groupBy: ['job'] });
+    await monitoringOf(env.server).evaluator.evaluate();
+  });
+
   it("keeps the rule's history: fired, then resolved", async () => {
     const created = (await call('POST', '/api/v1/rules', { name: 'Web memory', metric: 'node_memory_used_ratio', labels: { instance: 'web1:9100' }, comparison: 'gt', warning: 0.9, critical: null })).body as Rule;
     const m = monitoringOf(env.server);

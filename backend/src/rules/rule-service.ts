@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { thresholdsInOrder, type CreateRuleRequest, type Rule, type Severity, type UpdateRuleRequest } from '../../../shared/api/alerts';
+import { thresholdsInOrder, type CreateRuleRequest, type Rule, type RuleAggregation, type Severity, type UpdateRuleRequest } from '../../../shared/api/alerts';
 import type { RuleHistoryEntry } from '../../../shared/api/alerts';
 import type { z } from 'zod';
 import type { Actor, AuditLog } from '../audit/audit-log';
@@ -8,7 +8,7 @@ import { AppError, notFound } from '../platform/http/errors';
 import type { Clock } from '../platform/clock';
 import { uuid } from '../platform/ids';
 import { canonicalLabels, parseJson } from '../alerts/labels';
-import { DEFAULT_RULES } from './default-rules';
+import { DEFAULT_RULES, type RuleDefinition } from './default-rules';
 
 type Row = Database['alert_rules'];
 
@@ -28,6 +28,8 @@ export function toRule(r: Row): Rule {
     enabled: r.enabled === 1,
     builtin: r.builtin === 1,
     summary: r.summary,
+    aggregation: r.aggregation as RuleAggregation,
+    groupBy: parseJson<string[]>(r.group_by, []),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -61,7 +63,7 @@ export class RuleService {
     this.cache = null;
   }
 
-  private toRow(id: string, r: CreateRuleRequest, summary: string, builtin: number, now: number): Row {
+  private toRow(id: string, r: RuleDefinition, summary: string, builtin: number, now: number): Row {
     return {
       id,
       name: r.name,
@@ -79,6 +81,8 @@ export class RuleService {
       summary,
       created_at: now,
       updated_at: now,
+      aggregation: r.aggregation ?? 'none',
+      group_by: JSON.stringify(r.groupBy ?? []),
     };
   }
 

@@ -12,7 +12,7 @@ import { useMonitoring } from './slice';
 
 const entry = (i: number, state: OverviewEntry['state']): OverviewEntry => ({ kind: 'target', id: `t${i}`, name: `node/host-${String(i).padStart(4, '0')}:9100`, state, detail: 'node', lastError: state === 'down' ? 'connection refused' : null, lastErrorAt: null, lastCheckedAt: 1000 + i, openAlerts: 0 });
 
-const rule: Rule = { id: 'r1', name: 'Host memory usage', metric: 'node_memory_used_ratio', labels: {}, comparison: 'gt', warning: 0.8, critical: 0.95, warningSeverity: 'medium', criticalSeverity: 'critical', forSeconds: 120, hysteresis: 0.05, enabled: true, builtin: true, summary: 's', createdAt: 1, updatedAt: 1 };
+const rule: Rule = { id: 'r1', name: 'Host memory usage', metric: 'node_memory_used_ratio', labels: {}, comparison: 'gt', warning: 0.8, critical: 0.95, warningSeverity: 'medium', criticalSeverity: 'critical', forSeconds: 120, hysteresis: 0.05, enabled: true, aggregation: 'none', groupBy: [], builtin: true, summary: 's', createdAt: 1, updatedAt: 1 };
 
 beforeEach(() => useMonitoring.setState(useMonitoring.getInitialState()));
 afterEach(cleanup);
@@ -54,7 +54,7 @@ describe('rule editor', () => {
     fireEvent.change(screen.getByLabelText(/^Critical at/), { target: { value: '0.97' } });
     fireEvent.change(screen.getByLabelText(/^Label matchers/), { target: { value: 'job=node' } });
     expect(await screen.findByText('Would fire now on 1 of 1 series:', {}, { timeout: 2000 })).toBeTruthy();
-    expect(bridge.requests('api.rules.preview').at(-1)).toEqual({ body: { metric: 'node_memory_used_ratio', labels: { job: 'node' }, comparison: 'gt', warning: 0.8, critical: 0.97 } });
+    expect(bridge.requests('api.rules.preview').at(-1)).toEqual({ body: { metric: 'node_memory_used_ratio', labels: { job: 'node' }, comparison: 'gt', warning: 0.8, critical: 0.97, aggregation: 'none', groupBy: [] } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save rule' })));
     expect(bridge.requests('api.rules.update')).toEqual([{ params: { id: 'r1' }, body: expect.objectContaining({ critical: 0.97, labels: { job: 'node' } }) }]);
     expect(saved).toBe(1);

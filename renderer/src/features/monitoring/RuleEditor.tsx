@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { CreateRuleRequest, type Rule } from '../../../../shared/api/alerts';
+import { CreateRuleRequest, RULE_AGGREGATIONS, type Rule } from '../../../../shared/api/alerts';
 import { SEVERITIES } from '../../../../shared/domain/alerts';
 import { formatTime } from '../../lib/format';
 import { FormDialog } from '../../ui/Dialog';
@@ -24,6 +24,8 @@ function draftOf(r: Rule | null) {
     hysteresis: String(r?.hysteresis ?? 0),
     enabled: r?.enabled ?? true,
     summary: r?.summary ?? '',
+    aggregation: r?.aggregation ?? 'none',
+    groupBy: (r?.groupBy ?? []).join(', '),
   };
 }
 type Draft = ReturnType<typeof draftOf>;
@@ -43,6 +45,8 @@ function requestOf(d: Draft, labels: Record<string, string>): CreateRuleRequest 
     forSeconds: Number(d.forSeconds),
     hysteresis: Number(d.hysteresis),
     enabled: d.enabled,
+    aggregation: d.aggregation,
+    groupBy: d.groupBy.split(',').map((l) => l.trim()).filter(Boolean),
     ...(d.summary.trim() && { summary: d.summary.trim() }),
   };
 }
@@ -110,10 +114,10 @@ export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onCl
   // The preview follows the draft's condition (debounced), whenever it is complete enough to ask.
   useEffect(() => {
     if (!body.metric.trim() || parsed.error || (body.warning === null && body.critical === null) || Number.isNaN(body.warning) || Number.isNaN(body.critical)) return;
-    const t = setTimeout(() => void loadPreview({ metric: body.metric, labels: body.labels, comparison: body.comparison, warning: body.warning, critical: body.critical }), 300);
+    const t = setTimeout(() => void loadPreview({ metric: body.metric, labels: body.labels, comparison: body.comparison, warning: body.warning, critical: body.critical, aggregation: body.aggregation, groupBy: body.groupBy }), 300);
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [d.metric, d.labels, d.comparison, d.warning, d.critical]);
+  }, [d.metric, d.labels, d.comparison, d.warning, d.critical, d.aggregation, d.groupBy]);
   const set =
     <K extends keyof Draft>(k: K) =>
     (v: Draft[K]) => {
@@ -146,6 +150,13 @@ export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onCl
         {field('metric', 'Metric', { className: 'mono', placeholder: 'node_cpu_usage_ratio' })}
       </div>
       {field('labels', 'Label matchers (target scope)', { className: 'mono', placeholder: 'job=node, instance=db1:9100', hint: 'Only series with these labels; empty: every target.' })}
+      <div className="row">
+        <label>
+          Aggregation
+          <EnumSelect values={RULE_AGGREGATIONS} value={d.aggregation} onChange={set('aggregation')} label={(a) => (a === 'none' ? 'none (each series)' : a)} />
+        </label>
+        {d.aggregation !== 'none' && field('groupBy', 'Group by labels', { className: 'mono', placeholder: 'job, instance', hint: 'One value (and alert) per group; empty: one for all.' })}
+      </div>
       <div className="row">
         <label>
           Fires when the value is

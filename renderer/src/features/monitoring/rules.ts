@@ -17,7 +17,7 @@ const loadHistoryOf = (id: string) => call('api.rules.history', { params: { id }
 export const loadHistory = (id: string) => loadInto(useRuleEditor, 'history', () => loadHistoryOf(id), { fresh: true });
 
 /** "Would fire now on: …" for the draft's condition. */
-export const loadPreview = (draft: Pick<CreateRuleRequest, 'metric' | 'labels' | 'comparison' | 'warning' | 'critical'>) =>
+export const loadPreview = (draft: Pick<CreateRuleRequest, 'metric' | 'labels' | 'comparison' | 'warning' | 'critical' | 'aggregation' | 'groupBy'>) =>
   loadInto(useRuleEditor, 'preview', () => call('api.rules.preview', { body: draft }), { fresh: false });
 
 export function resetRuleEditor(): void {

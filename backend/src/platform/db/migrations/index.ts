@@ -16,6 +16,7 @@ import { leadership } from './0046_leadership';
 import { helpdeskEmail } from './0050_helpdesk_email';
 import { probes } from './0060_probes';
 import { scrapeTargets } from './0090_scrape_targets';
+import { ruleAggregation } from './0091_rule_aggregation';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -43,5 +44,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0050_helpdesk_email': helpdeskEmail(ctx),
     '0060_probes': probes(ctx),
     '0090_scrape_targets': scrapeTargets(ctx),
+    '0091_rule_aggregation': ruleAggregation(ctx),
   };
 }
