@@ -36,7 +36,7 @@ export const RANGES = {
 } as const;
 export type RangeKey = keyof typeof RANGES;
 
-/** The manuals' thresholds (ARCHITECTURE.md): warning and critical lines drawn on each chart. */
+/** The manuals' thresholds: shown until the rules are read (then each panel's lines are its rule's), and to agents. */
 export const PANELS: {
   metric: string;
   title: string;
