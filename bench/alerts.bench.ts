@@ -1,11 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort } from '../backend/test-support/postgres-cluster';
 import { fanout } from './lib/fanout';
+import { api, startBenchServer } from './lib/measure';
 
 /**
  * The alerts benchmark, standalone: `npx tsx bench/alerts.bench.ts` (also run by `npm run bench`),
@@ -24,17 +23,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CLIENT_PROCESSES = 2;
 
 await main();
-
-async function api<T>(base: string, method: string, url: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 function amPayload(n: number, prefix: string, severity = 'warning') {
   return {
@@ -60,31 +48,9 @@ function amPayload(n: number, prefix: string, severity = 'warning') {
 
 async function main(): Promise<void> {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-alerts-'));
-  const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'error', ACCESS_TOKEN_TTL_SECONDS: '7200', WEBHOOK_MAX_BYTES: '4194304' };
-  const email = 'bench-admin@example.com';
-  const password = 'zephyr-marmalade-8812';
-  const built = spawnSync('npm', ['run', '-s', 'build:backend'], { cwd: root, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('npm run build:backend failed');
-  const created = spawnSync(process.execPath, ['out/backend/cli.js', 'create-admin', '--email', email, '--password-stdin'], { cwd: root, input: password, env });
-  if (created.status !== 0) throw new Error(created.stderr.toString());
-
-  const port = await freePort();
-  const server: ChildProcess = spawn(process.execPath, ['out/backend/main.js'], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      await (await fetch(`${base}/api/v1/metrics/ping`)).arrayBuffer();
-      break;
-    } catch {
-      if (i > 300) throw new Error('server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const { base, server, token: admin, dataDir } = await startBenchServer(root, 'alerts', { WEBHOOK_MAX_BYTES: '4194304' });
   const rows: Record<string, string | number>[] = [];
   try {
-    const session = await api<{ accessToken: string }>(base, 'POST', '/api/v1/auth/login', null, { email, password });
-    const admin = session.accessToken;
     const ingest = (await api<{ token: string }>(base, 'POST', '/api/v1/api-tokens', admin, { name: 'bench', scopes: ['alerts:ingest'] })).token;
 
     /* 1. fan-out latency */

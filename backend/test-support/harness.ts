@@ -106,9 +106,9 @@ export async function createUserAndLogin(
   return { id: created.id, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
 }
 
-/** A redis-server on a free loopback port, no persistence. */
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
+/** A redis-server on a free loopback port (or the given one, to restart it), no persistence. */
+export async function startRedis(onPort?: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = onPort ?? (await freePort());
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   const { Redis } = await import('ioredis');

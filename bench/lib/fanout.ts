@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUCKET_MS } from './fanout-worker';
+import { watchProcess } from './measure';
 
 const WORKER = path.join(import.meta.dirname, 'fanout-worker.ts');
 
@@ -13,23 +13,6 @@ export function quantile(hist: number[], q: number): number {
     if (seen >= total * q) return (i + 1) * BUCKET_MS;
   }
   return Infinity;
-}
-
-/** CPU % (of one core) and RSS of a process from /proc, sampled every second. */
-export function watchProcess(pid: number) {
-  const ticks = 100;
-  const read = () => {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return { cpu: (Number(f[11]) + Number(f[12])) / ticks, rss: Number(f[21]) * 4096 };
-  };
-  const start = { ...read(), at: performance.now() };
-  let peakRss = start.rss;
-  const timer = setInterval(() => (peakRss = Math.max(peakRss, read().rss)), 1000);
-  return () => {
-    clearInterval(timer);
-    const end = { ...read(), at: performance.now() };
-    return { cpuPercent: ((end.cpu - start.cpu) / ((end.at - start.at) / 1000)) * 100, rssMiB: end.rss / 1048576, peakRssMiB: Math.max(peakRss, end.rss) / 1048576 };
-  };
 }
 
 function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {

@@ -1,4 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -64,4 +68,66 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
 export function startServerProcess(args: string[], env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return waitForHttp(healthUrl).then(() => child);
+}
+
+/** A free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU % (of one core) and RSS of a process from /proc, sampled every second. */
+export function watchProcess(pid: number) {
+  const ticks = 100;
+  const read = () => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return { cpu: (Number(f[11]) + Number(f[12])) / ticks, rss: Number(f[21]) * 4096 };
+  };
+  const start = { ...read(), at: performance.now() };
+  let peakRss = start.rss;
+  const timer = setInterval(() => (peakRss = Math.max(peakRss, read().rss)), 1000);
+  return () => {
+    clearInterval(timer);
+    const end = { ...read(), at: performance.now() };
+    return { cpuPercent: ((end.cpu - start.cpu) / ((end.at - start.at) / 1000)) * 100, rssMiB: end.rss / 1048576, peakRssMiB: Math.max(peakRss, end.rss) / 1048576 };
+  };
+}
+
+/** A JSON call to the server under test; throws on a non-2xx answer. */
+export async function api<T>(base: string, method: string, url: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/**
+ * The backend under test in its own process (`backend/src/main.ts`, SQLite in a fresh DATA_DIR) with
+ * an admin made by the CLI; resolves once it answers, with the admin's access token.
+ */
+export async function startBenchServer(root: string, name: string, extraEnv: Record<string, string> = {}): Promise<{ base: string; server: ChildProcess; token: string; dataDir: string }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `opsdesk-bench-${name}-`));
+  const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'error', ACCESS_TOKEN_TTL_SECONDS: '7200', ...extraEnv };
+  const email = 'bench-admin@example.com';
+  const password = 'zephyr-marmalade-8812';
+  // The compiled server and CLI: what ships.
+  const built = spawnSync('npm', ['run', '-s', 'build:backend'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('npm run build:backend failed');
+  const created = spawnSync(process.execPath, ['out/backend/cli.js', 'create-admin', '--email', email, '--password-stdin'], { cwd: root, input: password, env });
+  if (created.status !== 0) throw new Error(created.stderr.toString());
+  const port = await freePort();
+  const server = spawn(process.execPath, ['out/backend/main.js'], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/api/v1/metrics/ping`);
+  const token = (await api<{ accessToken: string }>(base, 'POST', '/api/v1/auth/login', null, { email, password })).accessToken;
+  return { base, server, token, dataDir };
 }

@@ -126,6 +126,9 @@ export const SilenceQuery = z.object({ state: SilenceState.optional() });
 export const Comparison = z.enum(['gt', 'lt']);
 export type Comparison = z.infer<typeof Comparison>;
 
+export const RULE_AGGREGATIONS = ['none', 'avg', 'min', 'max', 'sum', 'count'] as const;
+export type RuleAggregation = (typeof RULE_AGGREGATIONS)[number];
+
 const RuleFields = z.object({
   name: z.string().trim().min(1).max(200),
   metric: z.string().trim().min(1).max(200),
@@ -139,6 +142,8 @@ const RuleFields = z.object({
   hysteresis: z.number().min(0).default(0).describe('how far past the threshold the value must fall back before the alert clears'),
   enabled: z.boolean().default(true),
   summary: z.string().max(500).optional().describe('template: {value} {threshold} {labels.x}'),
+  aggregation: z.enum(RULE_AGGREGATIONS).default('none').describe('none: each series on its own; else one value per group of the matching series'),
+  groupBy: z.array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'is not a label name')).max(10).default([]).describe('label names the aggregation keeps, e.g. ["job"]'),
 });
 
 function thresholdsInOrder(r: { comparison?: Comparison; warning?: number | null; critical?: number | null }): boolean {
@@ -148,7 +153,19 @@ function thresholdsInOrder(r: { comparison?: Comparison; warning?: number | null
 
 export const CreateRuleRequest = RuleFields.refine((r) => r.warning !== null || r.critical !== null, 'set a warning or a critical level');
 export type CreateRuleRequest = z.infer<typeof CreateRuleRequest>;
-export const UpdateRuleRequest = RuleFields.partial().refine((v) => Object.keys(v).length > 0, 'nothing to change');
+/** Defaults apply on create only: a PATCH changes just the fields it names. */
+export const UpdateRuleRequest = RuleFields.extend({
+  labels: RuleFields.shape.labels.unwrap(),
+  warningSeverity: Severity,
+  criticalSeverity: Severity,
+  forSeconds: RuleFields.shape.forSeconds.unwrap(),
+  hysteresis: RuleFields.shape.hysteresis.unwrap(),
+  enabled: RuleFields.shape.enabled.unwrap(),
+  aggregation: RuleFields.shape.aggregation.unwrap(),
+  groupBy: RuleFields.shape.groupBy.unwrap(),
+})
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
 export type UpdateRuleRequest = z.infer<typeof UpdateRuleRequest>;
 export { thresholdsInOrder };
 
@@ -160,6 +177,28 @@ export const Rule = RuleFields.extend({
   updatedAt: Timestamp,
 });
 export type Rule = z.infer<typeof Rule>;
+
+/** A draft rule's condition, checked against the current data ("would fire now on: …"). */
+export const RulePreviewRequest = RuleFields.pick({ metric: true, labels: true, comparison: true, warning: true, critical: true, aggregation: true, groupBy: true });
+export const RulePreview = z.object({
+  evaluatedAt: Timestamp,
+  /** Matching series seen within the staleness window, with the level each would reach now. */
+  series: z.array(z.object({ labels: z.record(z.string(), z.string()), value: z.number(), level: z.enum(['warning', 'critical']).nullable() })),
+});
+export type RulePreview = z.infer<typeof RulePreview>;
+
+/** The rule's state over time: each alert it raised, from firing to resolved. */
+export const RuleHistoryEntry = z.object({
+  alertId: Id,
+  startsAt: Timestamp,
+  resolvedAt: Timestamp.nullable(),
+  status: z.string(),
+  severity: Severity,
+  level: z.string().nullable(),
+  summary: z.string(),
+  labels: z.record(z.string(), z.string()),
+});
+export const RuleHistoryQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
 /* ---------------------------------------------------------------- channels and deliveries */
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ServiceScrapeSpec } from './scrape';
 import { Timestamp } from './common';
 
 export const ServiceHealthSpec = z.discriminatedUnion('kind', [
@@ -53,6 +54,8 @@ export const ServiceSpec = z.object({
   unit: z.string().optional(),
   docker: DockerTarget.optional(),
   kubernetes: KubernetesTarget.optional(),
+  /** The service's Prometheus metrics endpoint: OpsDesk scrapes it as a target (job = the service's name). */
+  scrape: ServiceScrapeSpec.optional(),
 });
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 export const ServicesFile = z.object({ services: z.array(ServiceSpec) });

@@ -322,6 +322,11 @@ export class AlertService {
     return Number(r?.n ?? 0);
   }
 
+  /** Every open alert, whatever its source (the monitoring overview's warnings). */
+  async openAlerts(): Promise<Alert[]> {
+    return (await this.db.selectFrom('alerts').selectAll().where(sql<SqlBool>`status <> 'resolved'`).execute()).map(toAlert);
+  }
+
   async openByRule(): Promise<Alert[]> {
     const rows = await this.db.selectFrom('alerts').selectAll().where('source', '=', 'rule').where(sql<SqlBool>`status <> 'resolved'`).execute();
     return rows.map(toAlert);

@@ -9,6 +9,7 @@ import { LiveServer } from '../platform/realtime/live-server';
 import { SLA_WATCH_INTERVAL_MS } from '../sla/sla-watcher';
 import { wireLive } from '../sync/live-wiring';
 import { registerProbes } from '../probes/register';
+import { registerScrapes } from '../scrape/register';
 import type { Services } from './services';
 import { openInfrastructure, wireServices, type InfrastructureOptions } from './wiring';
 
@@ -33,6 +34,7 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   lifecycle.onStart('config.audit', () => auditConfigChanges(services.database.db, services.audit, config));
   services.monitoringRounds.register(lifecycle);
   registerProbes(services);
+  registerScrapes(services, services.serviceManager.declared());
   lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick(), { once: true });
   const syncEvery = services.maintenance.syncEveryMs;
   if (syncEvery) lifecycle.every('maintenance-mode', syncEvery, () => services.maintenance.sync(), { immediate: true });

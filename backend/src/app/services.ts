@@ -40,6 +40,8 @@ import type { ScheduleService } from '../oncall/schedule-service';
 import type { ApiProbe } from '../probes/api-probe';
 import type { ProbeRunner } from '../probes/probe-runner';
 import type { ProbeService } from '../probes/probe-service';
+import type { ScrapeRunner } from '../scrape/scrape-runner';
+import type { ScrapeService } from '../scrape/scrape-service';
 import type { Lifecycle } from '../platform/lifecycle';
 import type { ProcedureEngine } from '../procedures/procedure-engine';
 import type { QueueAccess } from '../queues/queue-access';
@@ -140,6 +142,10 @@ export interface Services {
   probeRunner: ProbeRunner;
   /** The built-in API-down check's probe of PUBLIC_URL. */
   apiProbe: ApiProbe;
+  /** Prometheus exposition targets (the app's and SERVICES_FILE's). */
+  scrapeTargets: ScrapeService;
+  /** Scrapes due targets (bounded), stores up, scrape_* and recordings, keeps the rest as latest values. */
+  scrapeRunner: ScrapeRunner;
   /** One round of collection/evaluation, of the alert tick, of rollups: the loops' bodies (tests drive them). */
   monitoringRounds: MonitoringRounds;
   // operations

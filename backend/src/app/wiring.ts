@@ -31,6 +31,8 @@ import { ScheduleService } from '../oncall/schedule-service';
 import { ApiProbe } from '../probes/api-probe';
 import { ProbeRunner } from '../probes/probe-runner';
 import { ProbeService } from '../probes/probe-service';
+import { ScrapeRunner } from '../scrape/scrape-runner';
+import { ScrapeService } from '../scrape/scrape-service';
 import { Lifecycle } from '../platform/lifecycle';
 import { connectRedis, logConnectionErrors } from '../platform/redis';
 import { QueueAccess } from '../queues/queue-access';
@@ -65,6 +67,7 @@ import type { Services } from './services';
 import { PgMaintenanceFlag } from '../maintenance/shared-maintenance';
 import { PgLeadership, SOLO_LEADERSHIP } from '../platform/leadership';
 import { wireOperations } from './wire-operations';
+import { registerDomainMetrics } from '../monitoring/domain-metrics';
 import { UpdateFeed } from '../updates/update-feed';
 import { UpdateUploads } from '../updates/update-uploads';
 
@@ -208,7 +211,11 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const probes: ProbeService = new ProbeService(db, clock, audit, new SecretBox(config.JWT_SECRET, 'probe-secrets'), (p) => probeRunner.removed(p));
   const probeRunner: ProbeRunner = new ProbeRunner(db, clock, probes, metricStore, alerts, config.PROBE_CONCURRENCY, (what, err) => lifecycle.report(what, err));
   const apiProbe = new ApiProbe(config.PUBLIC_URL, 5000);
-  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, schedules, feeds, handoffs, probes, probeRunner, apiProbe };
+  // scrape targets: a target deleted or paused makes its series stale through the runner.
+  const scrapeTargets: ScrapeService = new ScrapeService(db, clock, audit, (t) => scrapeRunner.retired(t));
+  const ruleMetrics = async () => new Set((await rules.list()).filter((r) => r.enabled).map((r) => r.metric));
+  const scrapeRunner: ScrapeRunner = new ScrapeRunner(db, clock, scrapeTargets, metricStore, alerts, ruleMetrics, config.SCRAPE_CONCURRENCY, (what, err) => lifecycle.report(what, err));
+  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, schedules, feeds, handoffs, probes, probeRunner, apiProbe, scrapeTargets, scrapeRunner };
   const monitoringRounds = new MonitoringRounds({ config, clock, health, ...monitoring });
 
   collectors.register('host', hostCollector());
@@ -226,6 +233,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   if (smtp) health.register('smtp', async () => (await smtp.verify(), { status: 'ok' }));
 
   const operations = wireOperations({ ...core, ...monitoring });
+  registerDomainMetrics(metrics.registry, db, { version: VERSION, queue: () => operations.jobQueue.kind });
   const updates = new UpdateFeed(path.join(config.DATA_DIR, 'updates'), clock);
   const updateUploads = new UpdateUploads(path.join(config.DATA_DIR, 'updates', '.uploads'), clock);
   return { ...core, ...helpdesk, ...monitoring, monitoringRounds, ...operations, updates, updateUploads, rooms };

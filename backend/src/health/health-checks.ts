@@ -27,6 +27,8 @@ async function timed(name: string, check: HealthCheck): Promise<HealthCheckResul
 export class HealthChecks {
   private readonly checks = new Map<string, HealthCheck>();
   private readonly startedAt = Date.now();
+  private latest: { at: number; report: HealthReport } | null = null;
+  private readonly lastErrors = new Map<string, { message: string; at: number }>();
 
   constructor(private readonly version: string) {}
 
@@ -41,7 +43,20 @@ export class HealthChecks {
   async run(): Promise<HealthReport> {
     const checks = await Promise.all([...this.checks].map(([name, check]) => timed(name, check)));
     const status = checks.some((c) => c.status === 'down') ? 'down' : checks.some((c) => c.status === 'degraded') ? 'degraded' : 'ok';
-    return { status, version: this.version, uptimeSeconds: this.uptimeSeconds(), checks };
+    const at = Date.now();
+    for (const c of checks) if (c.status !== 'ok') this.lastErrors.set(c.name, { message: c.message ?? c.status, at });
+    this.latest = { at, report: { status, version: this.version, uptimeSeconds: this.uptimeSeconds(), checks } };
+    return this.latest.report;
+  }
+
+  /** The last report (the collection round runs the checks every interval) and when it ran. */
+  last(): { at: number; report: HealthReport } | null {
+    return this.latest;
+  }
+
+  /** Each check's last failure (message and time), kept after it recovers. */
+  lastError(name: string): { message: string; at: number } | null {
+    return this.lastErrors.get(name) ?? null;
   }
 }
 

@@ -145,8 +145,34 @@ export class BullJobQueue implements JobQueue {
     return this.queue ? await this.queue.count() : 0;
   }
 
+  /**
+   * Closes the worker, then the queue. With Redis down (or after it was down) BullMQ's close can wait
+   * forever on its blocking connection: after BULL_CLOSE_GRACE_MS the connections are dropped instead.
+   */
   async stop(): Promise<void> {
-    await this.worker?.close();
-    await this.queue?.close();
+    for (const part of [this.worker, this.queue]) {
+      if (!part) continue;
+      if (await within(part.close(), BULL_CLOSE_GRACE_MS, this.onRedisError)) continue;
+      this.onRedisError(new Error(`BullMQ ${part === this.worker ? 'worker' : 'queue'} did not close within ${BULL_CLOSE_GRACE_MS} ms; dropping its connections`));
+      // disconnect() can wait on the same dead connection: it is bounded the same way.
+      await within(part.disconnect(), BULL_CLOSE_GRACE_MS, this.onRedisError);
+    }
   }
 }
+
+/** Whether `p` settled within `ms`; its failure is reported and counts as settled (the caller moves on either way). */
+async function within(p: Promise<unknown>, ms: number, onError: (err: Error) => void): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = p.then(
+    () => true,
+    (err: unknown) => {
+      onError(err as Error);
+      return true;
+    },
+  );
+  const result = await Promise.race([settled, new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)))]);
+  clearTimeout(timer);
+  return result;
+}
+
+const BULL_CLOSE_GRACE_MS = 3000;

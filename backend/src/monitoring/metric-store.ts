@@ -10,6 +10,12 @@ export interface Sample {
   value: number;
 }
 
+interface Latest {
+  labels: LabelSet;
+  value: number;
+  at: number;
+}
+
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 /** Retention per resolution: raw 24 h, 1-minute rollups 7 days, 1-hour rollups 90 days. */
@@ -20,8 +26,8 @@ export const RETENTION = { raw: 24 * HOUR, minute: 7 * 24 * HOUR, hour: 90 * 24 
  * minutes into complete hours; old points are dropped per resolution.
  */
 export class MetricStore {
-  /** The latest raw value per series, for the rule evaluator (no query per evaluation). */
-  private readonly latest = new Map<string, { name: string; labels: LabelSet; value: number; at: number }>();
+  /** The latest raw value per series by metric name, for the rule evaluator (no query per evaluation). */
+  private readonly latest = new Map<string, Map<string, Latest>>();
   private rolledMinute: number | null = null;
   private rolledHour: number | null = null;
 
@@ -34,17 +40,48 @@ export class MetricStore {
     const rows = samples
       .filter((s) => Number.isFinite(s.value))
       .map((s) => {
-        const labels = canonicalLabels(s.labels ?? {});
-        this.latest.set(`${s.name}${labels}`, { name: s.name, labels: s.labels ?? {}, value: s.value, at });
+        const labels = this.remember(s, at);
         return { name: s.name, labels, res: 0, at, value: s.value, min: s.value, max: s.value, count: 1 };
       });
     for (let i = 0; i < rows.length; i += 200) await this.db.insertInto('metric_points').values(rows.slice(i, i + 200)).execute();
   }
 
+  /** Keeps samples as the series' latest values (rules and previews read them) without storing points. */
+  observe(samples: Sample[], at = this.clock.now()): void {
+    for (const s of samples) if (Number.isFinite(s.value)) this.remember(s, at);
+  }
+
+  private remember(s: Sample, at: number): string {
+    const labels = canonicalLabels(s.labels ?? {});
+    let byLabels = this.latest.get(s.name);
+    if (!byLabels) this.latest.set(s.name, (byLabels = new Map()));
+    byLabels.set(labels, { labels: s.labels ?? {}, value: s.value, at });
+    return labels;
+  }
+
+  /** Staleness: drops the latest values of the series `stale` picks (a target gone or a series no longer exposed). */
+  forget(stale: (name: string, labels: LabelSet, at: number) => boolean): number {
+    let dropped = 0;
+    for (const [name, byLabels] of this.latest) {
+      for (const [key, s] of byLabels) {
+        if (!stale(name, s.labels, s.at)) continue;
+        byLabels.delete(key);
+        dropped++;
+      }
+      if (byLabels.size === 0) this.latest.delete(name);
+    }
+    return dropped;
+  }
+
   /** Latest value of each series of a metric seen within `maxAgeMs`. */
   current(name: string, maxAgeMs: number): { labels: LabelSet; value: number; at: number }[] {
     const now = this.clock.now();
-    return [...this.latest.values()].filter((s) => s.name === name && now - s.at <= maxAgeMs);
+    return [...(this.latest.get(name)?.values() ?? [])].filter((s) => now - s.at <= maxAgeMs);
+  }
+
+  /** Names of the metrics with a latest value (for the rule editor's picker). */
+  currentNames(): string[] {
+    return [...this.latest.keys()].sort();
   }
 
   /** Rolls complete minutes and hours up, then drops points past retention. */

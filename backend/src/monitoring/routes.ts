@@ -6,8 +6,9 @@ import { channelRoutes } from '../notifications/channel-routes';
 import { reportRoutes } from '../reports/report-routes';
 import { ruleRoutes } from '../rules/rule-routes';
 import { probeRoutes } from '../probes/probe-routes';
+import { scrapeRoutes } from '../scrape/scrape-routes';
 import { silenceRoutes } from '../silences/silence-routes';
 import { metricsRoutes } from './metrics-routes';
 
 /** Route plugins of the monitoring, alerting and incident domain (mounted under /api/v1). */
-export const MONITORING_ROUTES = [alertRoutes, silenceRoutes, ruleRoutes, channelRoutes, escalationRoutes, integrationRoutes, incidentRoutes, reportRoutes, metricsRoutes, probeRoutes];
+export const MONITORING_ROUTES = [alertRoutes, silenceRoutes, ruleRoutes, channelRoutes, escalationRoutes, integrationRoutes, incidentRoutes, reportRoutes, metricsRoutes, probeRoutes, scrapeRoutes];

@@ -31,6 +31,10 @@ export interface AlertRulesTable {
   summary: string;
   created_at: number;
   updated_at: number;
+  /** Migration 0091: 'none' or avg/min/max/sum/count across the matching series. */
+  aggregation: string;
+  /** Migration 0091: JSON array of the label names kept by the aggregation. */
+  group_by: string;
 }
 
 export interface AlertsTable {

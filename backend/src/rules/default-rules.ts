@@ -1,6 +1,9 @@
 import type { CreateRuleRequest } from '../../../shared/api/alerts';
+import { EXPORTER_RULES } from './exporter-rules';
 
-export type DefaultRule = CreateRuleRequest & { id: string; summary: string };
+/** A rule as the code declares it: aggregation and grouping are optional (none). */
+export type RuleDefinition = Omit<CreateRuleRequest, 'aggregation' | 'groupBy'> & Partial<Pick<CreateRuleRequest, 'aggregation' | 'groupBy'>>;
+export type DefaultRule = RuleDefinition & { id: string; summary: string };
 
 const threshold = (id: string, name: string, metric: string, warning: number, critical: number, hysteresis: number, unit: string, forSeconds = 120): DefaultRule => ({
   id,
@@ -67,4 +70,5 @@ export const DEFAULT_RULES: DefaultRule[] = [
   down('builtin-redis-down', 'redis', 'Redis down', 'warning', 'medium', 60),
   down('builtin-smtp-down', 'smtp', 'SMTP down', 'warning', 'medium', 120),
   down('builtin-storage-down', 'storage', 'Storage down', 'critical', 'critical', 60),
+  ...EXPORTER_RULES,
 ];

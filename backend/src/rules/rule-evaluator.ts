@@ -1,4 +1,4 @@
-import type { Rule, Severity } from '../../../shared/api/alerts';
+import type { Rule, RulePreview, Severity } from '../../../shared/api/alerts';
 import type { AlertService } from '../alerts/alert-service';
 import { fingerprintOf, type LabelSet } from '../alerts/labels';
 import type { Clock } from '../platform/clock';
@@ -23,6 +23,21 @@ export function levelOf(rule: Rule, value: number, current: Level | null): Level
   if (rule.warning !== null && breaches(rule, value, rule.warning, current ? rule.hysteresis : 0)) return 'warning';
   // A critical-only rule whose value is within the margin keeps firing.
   return null;
+}
+
+function aggregate(kind: Exclude<Rule['aggregation'], 'none'>, values: number[]): number {
+  switch (kind) {
+    case 'min':
+      return Math.min(...values);
+    case 'max':
+      return Math.max(...values);
+    case 'sum':
+      return values.reduce((a, b) => a + b, 0);
+    case 'count':
+      return values.length;
+    case 'avg':
+      return values.reduce((a, b) => a + b, 0) / values.length;
+  }
 }
 
 export function ruleFingerprint(ruleId: string, labels: LabelSet): string {
@@ -55,6 +70,29 @@ export class RuleEvaluator {
     private readonly staleAfterMs: () => number,
   ) {}
 
+  /** The series a draft condition matches now and the level each would reach (no `for` wait, no hysteresis). */
+  preview(draft: Pick<Rule, 'metric' | 'labels' | 'comparison' | 'warning' | 'critical'> & Partial<Pick<Rule, 'aggregation' | 'groupBy'>>): RulePreview {
+    const rule = { aggregation: 'none', groupBy: [], ...draft, hysteresis: 0 } as Rule;
+    const series = this.matching(rule).map((s) => ({ labels: s.labels, value: s.value, level: levelOf(rule, s.value, null) }));
+    return { evaluatedAt: this.clock.now(), series: series.sort((a, b) => rank(b.level) - rank(a.level)) };
+  }
+
+  /** The matching series, or with an aggregation one value per group of them (labels: the groupBy ones). */
+  private matching(rule: Pick<Rule, 'metric' | 'labels' | 'aggregation' | 'groupBy'>): { labels: LabelSet; value: number }[] {
+    const series = this.store.current(rule.metric, this.staleAfterMs()).filter((s) => Object.entries(rule.labels).every(([k, v]) => s.labels[k] === v));
+    if (!rule.aggregation || rule.aggregation === 'none') return series;
+    const groups = new Map<string, { labels: LabelSet; values: number[] }>();
+    for (const s of series) {
+      const labels = Object.fromEntries((rule.groupBy ?? []).filter((k) => s.labels[k] !== undefined).map((k) => [k, s.labels[k]!]));
+      const key = JSON.stringify(labels);
+      const g = groups.get(key) ?? { labels, values: [] };
+      g.values.push(s.value);
+      groups.set(key, g);
+    }
+    const kind = rule.aggregation;
+    return [...groups.values()].map((g) => ({ labels: g.labels, value: aggregate(kind, g.values) }));
+  }
+
   async evaluate(): Promise<{ fired: number; resolved: number }> {
     const now = this.clock.now();
     await this.pending.load(now);
@@ -66,7 +104,7 @@ export class RuleEvaluator {
     for (const rule of rules) {
       if (!rule.enabled) continue;
       activeRuleIds.add(rule.id);
-      const series = this.store.current(rule.metric, this.staleAfterMs()).filter((s) => Object.entries(rule.labels).every(([k, v]) => s.labels[k] === v));
+      const series = this.matching(rule);
       for (const s of series) {
         const fp = ruleFingerprint(rule.id, s.labels);
         const alert = open.get(fp);

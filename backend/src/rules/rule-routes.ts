@@ -3,7 +3,7 @@ import type { Services } from '../app/services';
 import { actorOf } from '../platform/http/guards';
 import { routePlugin } from '../platform/http/route-table';
 
-export function ruleRoutes(s: Pick<Services, 'guard' | 'rules'>) {
+export function ruleRoutes(s: Pick<Services, 'guard' | 'rules' | 'evaluator'>) {
   return routePlugin(RULES_ROUTES, s.guard, {
     'rules.list': () => s.rules.list(),
     'rules.get': (req) => s.rules.get(req.params.id),
@@ -12,5 +12,7 @@ export function ruleRoutes(s: Pick<Services, 'guard' | 'rules'>) {
     'rules.delete': async (req) => {
       await s.rules.remove(actorOf(req), req.params.id);
     },
+    'rules.preview': (req) => s.evaluator.preview({ ...req.body, labels: req.body.labels ?? {} }),
+    'rules.history': (req) => s.rules.history(req.params.id, req.query.limit),
   });
 }

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
-import { thresholdsInOrder, type CreateRuleRequest, type Rule, type Severity, type UpdateRuleRequest } from '../../../shared/api/alerts';
+import { thresholdsInOrder, type CreateRuleRequest, type Rule, type RuleAggregation, type Severity, type UpdateRuleRequest } from '../../../shared/api/alerts';
+import type { RuleHistoryEntry } from '../../../shared/api/alerts';
+import type { z } from 'zod';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { Database } from '../platform/db/schema';
 import { AppError, notFound } from '../platform/http/errors';
 import type { Clock } from '../platform/clock';
 import { uuid } from '../platform/ids';
 import { canonicalLabels, parseJson } from '../alerts/labels';
-import { DEFAULT_RULES } from './default-rules';
+import { DEFAULT_RULES, type RuleDefinition } from './default-rules';
 
 type Row = Database['alert_rules'];
 
@@ -26,6 +28,8 @@ export function toRule(r: Row): Rule {
     enabled: r.enabled === 1,
     builtin: r.builtin === 1,
     summary: r.summary,
+    aggregation: r.aggregation as RuleAggregation,
+    groupBy: parseJson<string[]>(r.group_by, []),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -59,7 +63,7 @@ export class RuleService {
     this.cache = null;
   }
 
-  private toRow(id: string, r: CreateRuleRequest, summary: string, builtin: number, now: number): Row {
+  private toRow(id: string, r: RuleDefinition, summary: string, builtin: number, now: number): Row {
     return {
       id,
       name: r.name,
@@ -77,6 +81,8 @@ export class RuleService {
       summary,
       created_at: now,
       updated_at: now,
+      aggregation: r.aggregation ?? 'none',
+      group_by: JSON.stringify(r.groupBy ?? []),
     };
   }
 
@@ -115,6 +121,22 @@ export class RuleService {
     });
     this.cache = null;
     return toRule(row);
+  }
+
+  /** The alerts the rule raised, newest first: its state over time. */
+  async history(id: string, limit: number): Promise<z.infer<typeof RuleHistoryEntry>[]> {
+    await this.get(id);
+    const rows = await this.db.selectFrom('alerts').select(['id', 'starts_at', 'resolved_at', 'status', 'severity', 'annotations', 'summary', 'labels']).where('rule_id', '=', id).orderBy('starts_at', 'desc').limit(limit).execute();
+    return rows.map((r) => ({
+      alertId: r.id,
+      startsAt: Number(r.starts_at),
+      resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
+      status: r.status,
+      severity: r.severity as Severity,
+      level: parseJson<Record<string, string>>(r.annotations, {}).level ?? null,
+      summary: r.summary,
+      labels: parseJson(r.labels, {}),
+    }));
   }
 
   async remove(actor: Actor, id: string): Promise<void> {

@@ -27,6 +27,11 @@ export class ServiceManager {
     this.startOrder();
   }
 
+  /** Every declared service (the scrape targets some of them declare). */
+  declared(): ServiceSpec[] {
+    return [...this.specs.values()];
+  }
+
   names(): string[] {
     return [...this.specs.keys()];
   }

@@ -28,6 +28,7 @@ import { ONCALL_ROUTES } from './oncall';
 import { UPDATE_ROUTES } from './updates';
 import { PROBES_ROUTES } from './probes';
 import { CANNED_ROUTES } from './canned';
+import { SCRAPE_ROUTES } from './scrape';
 
 /**
  * The HTTP API under /api/v1: every route, declared once. The backend registers a handler for
@@ -65,6 +66,7 @@ export const ROUTES = {
   ...UPDATE_ROUTES,
   ...PROBES_ROUTES,
   ...CANNED_ROUTES,
+  ...SCRAPE_ROUTES,
 };
 
 export type Routes = typeof ROUTES;

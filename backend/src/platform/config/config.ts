@@ -90,6 +90,8 @@ export const ConfigSchema = z.object({
   /** The URL users reach the API at; the built-in API-down check probes it (default: the listening address). */
   PUBLIC_URL: z.string().url().regex(/^https?:\/\//, 'must start with http:// or https://').optional(),
   PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** Scrapes of Prometheus exposition targets running at once (issue 15). */
+  SCRAPE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   CONFIG_FILE: z.string().optional(),
 });
 

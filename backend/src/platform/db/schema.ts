@@ -3,6 +3,7 @@ import type { OperationsTables } from '../../jobs/tables';
 import type { ProbeTables } from '../../probes/tables';
 import type { AttachmentTables } from '../../attachments/tables';
 import type { CannedTables } from '../../canned/tables';
+import type { ScrapeTables } from '../../scrape/tables';
 import type { MonitoringTables } from '../../monitoring/tables';
 import type { OncallTables } from '../../oncall/tables';
 import type { MailTables } from '../../mail/tables';
@@ -130,7 +131,7 @@ export interface LeadershipTable {
   since: number;
 }
 
-export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables, AttachmentTables, CannedTables {
+export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables, AttachmentTables, CannedTables, ScrapeTables {
   server_secrets: ServerSecretsTable;
   leadership: LeadershipTable;
   service_state: ServiceStateTable;

@@ -1,10 +1,11 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { Channel, Rule } from '../../../../shared/api/alerts';
 import { SEVERITIES } from '../../../../shared/ipc';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { ErrorBox, StateView } from '../../ui/feedback';
 import { CheckboxGroup } from '../../ui/form';
 import { useAction } from '../../ui/hooks';
+import { RuleEditor } from '../monitoring/RuleEditor';
 import { loadChannels, loadRules, setRuleEnabled, updateChannel, useAdmin } from './slice';
 
 type Run = (fn: () => Promise<unknown>) => unknown;
@@ -23,7 +24,7 @@ function enabledBox<R extends { name: string; enabled: boolean }>(
   );
 }
 
-function ruleColumns(run: Run): Column<Rule>[] {
+function ruleColumns(run: Run, edit: (r: Rule) => void): Column<Rule>[] {
   return [
     {
       id: 'rule',
@@ -47,20 +48,47 @@ function ruleColumns(run: Run): Column<Rule>[] {
     { id: 'warning', header: 'Warning', cell: (r) => r.warning ?? '—' },
     { id: 'critical', header: 'Critical', cell: (r) => r.critical ?? '—' },
     { id: 'for', header: 'For', cell: (r) => `${r.forSeconds}s` },
+    { id: 'scope', header: 'Scope', td: () => ({ className: 'mono' }), cell: (r) => Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(', ') || <span className="muted">all</span> },
     { id: 'enabled', header: 'Enabled', cell: enabledBox(run, (r, on) => setRuleEnabled(r.id, on)) },
+    {
+      id: 'edit',
+      header: '',
+      cell: (r) => (
+        <button onClick={() => edit(r)} aria-label={`Edit ${r.name}`}>
+          Edit
+        </button>
+      ),
+    },
   ];
 }
 
 export function RulesTab() {
   const res = useAdmin((s) => s.rules);
   const a = useAction();
+  // undefined: closed; null: a new rule.
+  const [editing, setEditing] = useState<Rule | null | undefined>(undefined);
   useEffect(() => void loadRules(), []);
   return (
     <>
+      <div className="row end">
+        <button className="primary" onClick={() => setEditing(null)}>
+          New rule
+        </button>
+      </div>
       <ErrorBox error={a.error} />
       <StateView res={res} retry={() => void loadRules({ fresh: false })} empty="No alert rules.">
-        {(list) => <DataTable columns={ruleColumns(a.run)} rows={list} rowKey={(r) => r.id} />}
+        {(list) => <DataTable columns={ruleColumns(a.run, setEditing)} rows={list} rowKey={(r) => r.id} />}
       </StateView>
+      {editing !== undefined && (
+        <RuleEditor
+          rule={editing}
+          onClose={() => setEditing(undefined)}
+          onSaved={() => {
+            setEditing(undefined);
+            void loadRules({ fresh: false });
+          }}
+        />
+      )}
     </>
   );
 }

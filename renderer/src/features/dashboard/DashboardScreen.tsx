@@ -4,6 +4,8 @@ import { useStore } from 'zustand';
 import { ChartCanvas } from './ChartCanvas';
 import { colorsNow, lineConfig, PANELS, RANGES, slaConfig, volumeConfig, type RangeKey } from './charts';
 import { loadDashboard, openDashboard, seriesStore, setRange, useDashboard } from './slice';
+import { thresholdsFor } from '../monitoring/panels';
+import { loadRulesForPanels, useMonitoring } from '../monitoring/slice';
 
 function Loading() {
   return (
@@ -16,7 +18,11 @@ function Loading() {
 export default function Dashboard() {
   const range = useDashboard((s) => s.range);
   const [theme, setTheme] = useState(document.documentElement.dataset.theme);
-  useEffect(() => void openDashboard(), []);
+  useEffect(() => {
+    void openDashboard();
+    // Threshold lines come from the rules (an agent, who cannot read rules, sees the manuals' defaults).
+    void loadRulesForPanels();
+  }, []);
   useEffect(() => {
     const t = setInterval(() => void loadDashboard(), range === '1h' ? 15_000 : 60_000);
     return () => clearInterval(t);
@@ -66,11 +72,17 @@ function MetricPanel({
 }) {
   const res = useStore(seriesStore(panel.metric), (s) => s.series);
   const data = res.data;
+  const rules = useMonitoring((s) => s.rules.data);
+  const lines = useMemo(() => {
+    if (!rules) return panel;
+    const th = thresholdsFor({ ...panel, scale: 1 }, rules, {});
+    return { ...panel, warn: th.warn, crit: th.crit };
+  }, [rules, panel]);
   // Recomputed for a new answer or a theme switch (the colours come from the theme's CSS variables).
   const config = useMemo(
-    () => (data ? (lineConfig(data, panel, RANGES[range], colorsNow()) as ChartConfiguration) : null),
+    () => (data ? (lineConfig(data, lines, RANGES[range], colorsNow()) as ChartConfiguration) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [data, panel, range, theme],
+    [data, lines, range, theme],
   );
   const empty = !!data && data.series.every((s) => s.points.length === 0);
   return (

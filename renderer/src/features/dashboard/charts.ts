@@ -36,7 +36,7 @@ export const RANGES = {
 } as const;
 export type RangeKey = keyof typeof RANGES;
 
-/** The manuals' thresholds (ARCHITECTURE.md): warning and critical lines drawn on each chart. */
+/** The manuals' thresholds: shown until the rules are read (then each panel's lines are its rule's), and to agents. */
 export const PANELS: {
   metric: string;
   title: string;
@@ -72,9 +72,9 @@ export function lineConfig(
   colors: ChartColors,
 ): ChartConfiguration<'line'> {
   const palette = [colors.accent, '#8e5bd6', '#2a9d8f', '#d06a2b'];
-  const xs = data.series.flatMap((s) => s.points.map((p) => p[0]));
-  const minX = xs.length ? Math.min(...xs) : data.from;
-  const maxX = xs.length ? Math.max(...xs) : data.to;
+  // Threshold lines span the whole range, so they show even while a new series has few points.
+  const minX = data.from;
+  const maxX = data.to;
   const datasets: ChartConfiguration<'line'>['data']['datasets'] = data.series.map((s, i) => ({
     label: Object.values(s.labels).join(' ') || panel.title,
     data: s.points.map((p) => ({ x: p[0], y: p[1] })),

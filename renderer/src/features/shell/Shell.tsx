@@ -19,6 +19,7 @@ const Maintenance = lazy(() => import('../maintenance/MaintenanceScreen'));
 const Procedures = lazy(() => import('../procedures/ProceduresScreen'));
 const Oncall = lazy(() => import('../oncall/OncallScreen'));
 const Probes = lazy(() => import('../probes/ProbesScreen'));
+const Monitoring = lazy(() => import('../monitoring/MonitoringScreen'));
 const Dashboard = lazy(() => import('../dashboard/DashboardScreen'));
 const Backups = lazy(() => import('../backups/BackupsScreen'));
 const Services = lazy(() => import('../services/ServicesScreen'));
@@ -73,6 +74,9 @@ export function Shell() {
       break;
     case 'probes':
       content = <Probes id={route.id} />;
+      break;
+    case 'monitoring':
+      content = <Monitoring id={route.id} />;
       break;
     case 'dashboard':
       content = <Dashboard />;

@@ -10,6 +10,7 @@ export const NAV: { screen: Screen; label: string; adminOnly?: boolean }[] = [
   { screen: 'maintenance', label: 'Maintenance' },
   { screen: 'procedures', label: 'Procedures' },
   { screen: 'probes', label: 'Probes' },
+  { screen: 'monitoring', label: 'Monitoring' },
   { screen: 'dashboard', label: 'Dashboard' },
   { screen: 'backups', label: 'Backups' },
   { screen: 'admin', label: 'Admin', adminOnly: true },

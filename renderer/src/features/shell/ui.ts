@@ -12,6 +12,7 @@ export const SCREENS = [
   'oncall',
   'probes',
   'services',
+  'monitoring',
   'dashboard',
   'backups',
   'admin',

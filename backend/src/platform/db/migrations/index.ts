@@ -17,6 +17,8 @@ import { helpdeskEmail } from './0050_helpdesk_email';
 import { probes } from './0060_probes';
 import { attachments } from './0070_attachments';
 import { cannedReplies } from './0071_canned_replies';
+import { scrapeTargets } from './0090_scrape_targets';
+import { ruleAggregation } from './0091_rule_aggregation';
 import { serviceState } from './0100_service_state';
 import { procedureWorkflow } from './0120_procedure_workflow';
 
@@ -47,6 +49,8 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0060_probes': probes(ctx),
     '0070_attachments': attachments(ctx),
     '0071_canned_replies': cannedReplies(ctx),
+    '0090_scrape_targets': scrapeTargets(ctx),
+    '0091_rule_aggregation': ruleAggregation(ctx),
     '0100_service_state': serviceState(ctx),
     '0120_procedure_workflow': procedureWorkflow(ctx),
   };
