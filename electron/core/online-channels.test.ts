@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserAndLogin, startTestServer, type TestServer } from '../../backend/test-support/harness';
 import { CHANNEL_NAMES, channelKind, channels, events, type ChannelName, type ChannelRequest, type ChannelResponse, type EventName, type EventPayload } from '../../shared/ipc';
@@ -258,6 +259,18 @@ describe('online channels against a real backend', () => {
     const page = await call(admin, 'api.audit.list', { query: { action: 'user.create', limit: 1 } });
     expect(page.items.every((e) => e.action === 'user.create')).toBe(true);
     if (page.nextCursor) await call(admin, 'api.audit.list', { query: { action: 'user.create', limit: 1, cursor: page.nextCursor } });
+  });
+
+  it('saves a ticket attachment to the downloads folder with the bytes the server holds', async () => {
+    const queue = await call(admin, 'api.queues.create', { body: { name: 'Attachments desk', memberIds: [] } });
+    const bytes = Buffer.from('Printer error log\nE-07 paper jam\n');
+    const ticket = await call(admin, 'api.tickets.create', {
+      body: { queueId: queue.id, subject: 'Printer log attached', description: 'see the log', requester: { name: 'Rita', email: 'rita@example.com' }, attachments: [{ filename: 'printer.log', data: bytes.toString('base64') }] },
+    });
+    const [file] = ticket.attachments;
+    const saved = await call(admin, 'attachments.save', { id: file!.id, filename: 'printer.log' });
+    expect(saved.size).toBe(bytes.length);
+    expect(readFileSync(saved.path).equals(bytes)).toBe(true);
   });
 
   it('called every hand-written online channel of the contract', () => {
