@@ -86,7 +86,7 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
       let n = 0;
       for (const id of ids) {
         try {
-          await jobs.cancel({ ...SYSTEM_ACTOR, email: 'purge-queue', role: 'admin' }, id);
+          await jobs.cancel({ ...SYSTEM_ACTOR, email: 'purge-queue' }, id);
           n++;
         } catch (err) {
           d.logger.info({ err, jobId: id }, 'purge-queue: job not cancelled (it started meanwhile)');

@@ -49,7 +49,7 @@ export class BackupScheduler {
 
   async runScheduled(name: string): Promise<void> {
     try {
-      const job = await this.jobs.request({ ...SYSTEM_ACTOR, email: `schedule:${name}`, role: 'admin' }, { runbook: 'backup-database', params: { kind: 'manual' } }, { preApproved: true });
+      const job = await this.jobs.request({ ...SYSTEM_ACTOR, email: `schedule:${name}` }, { runbook: 'backup-database', params: { kind: 'manual' } }, { via: 'schedule' });
       const done = await this.jobs.waitFor(job.id, 6 * 3_600_000, 1000);
       if (done.status === 'succeeded') await this.backups.prune();
     } catch (e) {

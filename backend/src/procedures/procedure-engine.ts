@@ -283,7 +283,7 @@ export class ProcedureEngine {
             return true;
           }
           try {
-            const job = await this.jobs.request({ id: run.startedBy, email: `procedure:${run.procedure}`, ip: null, role: 'admin' }, { runbook: spec.runbook, params: spec.params }, { preApproved: true });
+            const job = await this.jobs.request({ id: run.startedBy, email: `procedure:${run.procedure}`, ip: null }, { runbook: spec.runbook, params: spec.params }, { via: 'procedure' });
             await this.setStep(run.id, step.index, { job_id: job.id });
           } catch (e) {
             await this.finishStep(run, step.index, { ok: false, detail: `could not start ${spec.runbook}: ${(e as Error).message}` }, 'failed', null);
@@ -369,7 +369,7 @@ export class ProcedureEngine {
     let rollbackJobId: string | null = null;
     if (input.rollback) {
       if (!run.rollbackBackupId) throw new AppError('conflict', 'No pre-maintenance backup was taken in this run: nothing to roll back to');
-      const job = await this.jobs.request(who, { runbook: 'restore-database', params: { backupId: run.rollbackBackupId }, confirmation: 'restore-database' });
+      const job = await this.jobs.request(who, { runbook: 'restore-database', params: { backupId: run.rollbackBackupId }, confirmation: 'restore-database' }, { via: 'procedure' });
       rollbackJobId = job.id;
     }
     await this.ctx.audit.record(who, { action: 'procedure.abort', targetType: 'procedure', targetId: runId, details: { rollback: input.rollback, rollbackJobId, reason: input.reason, silenceIds } });
