@@ -22,6 +22,8 @@ export const BackupManifest = z.object({
   verified: z.boolean(),
   verification: z.string(),
   appVersion: z.string(),
+  /** HMAC-SHA256 (hex) of the rest of the manifest under the backup key: a planted file is refused. */
+  hmac: z.string().optional(),
 });
 export type BackupManifest = z.infer<typeof BackupManifest>;
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { SYSTEM_ACTOR } from '../audit/audit-log';
 import { BackupScheduler } from '../backups/backup-scheduler';
+import { BackupKeys } from '../backups/backup-keys';
 import { BackupService, type BackupNotifier } from '../backups/backup-service';
 import { parseRetention } from '../backups/retention';
 import { JobEvents } from '../jobs/job-events';
@@ -71,7 +72,7 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
   };
   const backupDir = config.BACKUP_DIR ?? path.join(config.DATA_DIR, 'backups');
   mkdirSync(backupDir, { recursive: true });
-  const backups = new BackupService(database, config.DATABASE_URL, backupDir, clock, d.audit, d.maintenance, parseRetention(config.BACKUP_RETENTION), config.BACKUP_MIN_FREE_MB * 1048576, notifier);
+  const backups = new BackupService(database, config.DATABASE_URL, backupDir, clock, d.audit, d.maintenance, parseRetention(config.BACKUP_RETENTION), config.BACKUP_MIN_FREE_MB * 1048576, new BackupKeys(config.BACKUP_KEY ?? config.JWT_SECRET), notifier);
   for (const r of builtinRunbooks({
     handle: database,
     backups,

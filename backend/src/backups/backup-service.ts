@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely, Selectable } from 'kysely';
-import { BackupManifest, type Backup, type BackupClass, type BackupKind, type BackupOverview } from '../../../shared/api/backups';
+import type { BackupManifest, Backup, BackupClass, BackupKind, BackupOverview } from '../../../shared/api/backups';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { DatabaseHandle } from '../platform/db/connect';
 import { migrateToLatest } from '../platform/db/migrate';
@@ -13,12 +13,16 @@ import { uuid } from '../platform/ids';
 import type { MaintenanceMode } from '../maintenance/maintenance-mode';
 import { VERSION } from '../version';
 import type { BackupsTable } from '../jobs/tables';
+import type { BackupKeys } from './backup-keys';
+import { BackupRefused, BackupSources, type BackupSource } from './backup-source';
 import { freeBytes, gunzipTo, gzipWithHash, sha256File } from './files';
 import { pgApply, pgDump, pgList, pgRowCounts } from './pg-engine';
 import { classify, type RetentionPolicy } from './retention';
+import { rebuildFromOwnSchema } from './sqlite-rebuild';
 import { applySqliteCopy, inspectSqliteFile, PRESERVED_TABLES, sqliteOnlineBackup, verifyLiveSqlite } from './sqlite-engine';
 
 export type Log = (line: string) => void;
+export { BackupRefused } from './backup-source';
 
 export interface BackupNotifier {
   /** Success and failure of backups and restores: live event + alert/notification where available. */
@@ -27,13 +31,6 @@ export interface BackupNotifier {
   restoreFinished(outcome: { backupId: string; ok: boolean; message: string }): void;
   /** A failure the caller does not see (the record of a failed backup could not be written). */
   reportError(what: 'backups.record-failure' | 'backups.read-record', err: unknown): void;
-}
-
-export class BackupRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackupRefused';
-  }
 }
 
 function toBackup(r: Selectable<BackupsTable>, keptBy: BackupClass[] = []): Backup {
@@ -67,6 +64,7 @@ function stamp(t: number): string {
  */
 export class BackupService {
   private readonly db: Kysely<Database>;
+  private readonly sources: BackupSources;
 
   constructor(
     private readonly handle: DatabaseHandle,
@@ -77,10 +75,12 @@ export class BackupService {
     private readonly maintenance: MaintenanceMode,
     private readonly retention: RetentionPolicy,
     private readonly minFreeBytes: number,
+    private readonly keys: BackupKeys,
     private readonly notifier: BackupNotifier | null = null,
   ) {
     this.db = handle.db;
     mkdirSync(dir, { recursive: true });
+    this.sources = new BackupSources(this.db, dir, keys, (err) => this.notifier?.reportError('backups.read-record', err));
   }
 
   async list(limit = 100, status?: Backup['status']): Promise<Backup[]> {
@@ -142,6 +142,7 @@ export class BackupService {
         log(verification);
         manifest = { format: 'opsdesk-backup/1', id, createdAt, dialect, kind, file: fileName, compression: 'pg_custom', sizeBytes: statSync(dest).size, sha256, schemaVersion, rowCounts, verified: true, verification, appVersion: VERSION };
       }
+      manifest = this.keys.sign(manifest);
       writeFileSync(`${dest}.manifest.json`, JSON.stringify(manifest, null, 2));
       log(`sha256 ${manifest.sha256}, ${manifest.sizeBytes} bytes → ${dest}`);
       await this.db
@@ -182,55 +183,14 @@ export class BackupService {
     if (free < need) throw new Error(`not enough free space in ${this.dir}: ${Math.round(free / 1048576)} MiB free, about ${Math.round(need / 1048576)} MiB needed`);
   }
 
-  /** Finds a backup by catalogue id, by file path, or by a manifest on disk (database lost). */
-  resolve(idOrFile: string): Promise<{ manifest: BackupManifest; file: string }> {
-    return this.resolveSource(idOrFile);
+  /** Finds a backup by catalogue id, by manifest id, or by a file inside the backup folder. */
+  resolve(ref: string): Promise<BackupSource> {
+    return this.sources.resolve(ref);
   }
 
-  private async resolveSource(idOrFile: string): Promise<{ manifest: BackupManifest; file: string }> {
-    let file: string | undefined;
-    // A restore must work on a damaged database: an unreadable backups table falls back to the file.
-    const row = await this.db
-      .selectFrom('backups')
-      .selectAll()
-      .where('id', '=', idOrFile)
-      .executeTakeFirst()
-      .catch((err: unknown) => void this.notifier?.reportError('backups.read-record', err));
-    if (row) {
-      if (row.status !== 'ok' || !row.file) throw new BackupRefused(`backup ${idOrFile} is ${row.status}${row.error ? ` (${row.error})` : ''}; it cannot be restored`);
-      file = row.file;
-    } else if (idOrFile.includes('/') || idOrFile.includes('.')) {
-      file = path.resolve(idOrFile.endsWith('.manifest.json') ? idOrFile.slice(0, -'.manifest.json'.length) : idOrFile);
-    } else {
-      const found = this.scanManifests().find((m) => m.manifest.id === idOrFile);
-      if (!found) throw new AppError('not_found', `Backup ${idOrFile} not found in the catalogue or in ${this.dir}`);
-      file = found.file;
-    }
-    const manifestFile = `${file}.manifest.json`;
-    if (!existsSync(file)) throw new BackupRefused(`backup file ${file} does not exist`);
-    if (!existsSync(manifestFile)) throw new BackupRefused(`no manifest beside ${file}: its checksum cannot be checked`);
-    let manifest: BackupManifest;
-    try {
-      manifest = BackupManifest.parse(JSON.parse(readFileSync(manifestFile, 'utf8')));
-    } catch (e) {
-      throw new BackupRefused(`manifest ${manifestFile} is not valid: ${(e as Error).message}`);
-    }
-    return { manifest, file };
-  }
-
-  /** Every manifest in the backup folder (how the CLI lists backups when the catalogue is gone). */
-  scanManifests(): { manifest: BackupManifest; file: string }[] {
-    if (!existsSync(this.dir)) return [];
-    const out: { manifest: BackupManifest; file: string }[] = [];
-    for (const f of readdirSync(this.dir).filter((f) => f.endsWith('.manifest.json'))) {
-      try {
-        const manifest = BackupManifest.parse(JSON.parse(readFileSync(path.join(this.dir, f), 'utf8')));
-        out.push({ manifest, file: path.join(this.dir, f.slice(0, -'.manifest.json'.length)) });
-      } catch {
-        /* not ours or damaged: ignored in listings, refused at restore */
-      }
-    }
-    return out.sort((a, b) => b.manifest.createdAt - a.manifest.createdAt);
+  /** Every signed manifest in the backup folder (how the CLI lists backups when the catalogue is gone). */
+  scanManifests(): BackupSource[] {
+    return this.sources.scan();
   }
 
   /**
@@ -239,7 +199,7 @@ export class BackupService {
    * Returns the decompressed copy for SQLite (caller removes it).
    */
   async verify(idOrFile: string, log: Log = () => {}): Promise<{ manifest: BackupManifest; file: string; copy: string | null; message: string }> {
-    const { manifest, file } = await this.resolveSource(idOrFile);
+    const { manifest, file } = await this.resolve(idOrFile);
     if (manifest.dialect !== this.handle.dialect) throw new BackupRefused(`backup ${manifest.id} is a ${manifest.dialect} backup; this server runs ${this.handle.dialect}`);
     const latest = Object.keys(allMigrations({ dialect: this.handle.dialect })).sort().at(-1) ?? '';
     if (manifest.schemaVersion && manifest.schemaVersion > latest) {
@@ -320,7 +280,17 @@ export class BackupService {
 
   private async apply(file: string, copy: string | null, manifest: BackupManifest, log: Log): Promise<void> {
     log(`4/7 restoring ${path.basename(file)} (live tables kept: ${PRESERVED_TABLES.filter((t) => !t.startsWith('schema_')).join(', ')})`);
-    if (this.handle.dialect === 'sqlite') await applySqliteCopy(this.handle, copy!);
+    if (this.handle.dialect === 'sqlite') {
+      // The backup's rows go into a schema OpsDesk's migrations build; that copy replaces the live tables.
+      const rebuilt = `${copy!}.rebuilt`;
+      try {
+        const skipped = await rebuildFromOwnSchema(copy!, rebuilt, manifest.schemaVersion, log);
+        if (skipped.length) log(`tables OpsDesk does not define were left out: ${skipped.join(', ')}`);
+        await applySqliteCopy(this.handle, rebuilt);
+      } finally {
+        for (const f of [rebuilt, `${rebuilt}-wal`, `${rebuilt}-shm`]) rmSync(f, { force: true });
+      }
+    }
     else await pgApply(this.handle, this.databaseUrl, file, this.dir);
     log('5/7 verifying the restored data against the manifest');
     const problems = this.handle.dialect === 'sqlite' ? await verifyLiveSqlite(this.handle, manifest.rowCounts) : await this.verifyLivePg(manifest.rowCounts);
