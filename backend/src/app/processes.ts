@@ -27,7 +27,7 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   const services = wireServices(infra, (core) => new LiveServer(core));
   const live = services.rooms;
   wireLive(live, services);
-  live.onConnect(jobLogSubscriptions(services.jobRepo, services.jobLogs, (what, err) => services.lifecycle.report(what, err)));
+  live.onConnect(jobLogSubscriptions(services.jobRepo, services.jobLogs, (role, runbook) => services.jobs.canReadLog(role, runbook), (what, err) => services.lifecycle.report(what, err)));
   const { lifecycle } = services;
   lifecycle.onStart('metrics-token.audit', () => auditMetricsToken(services.database.db, services.audit, config.METRICS_TOKEN));
   lifecycle.onStart('config.audit', () => auditConfigChanges(services.database.db, services.audit, config));

@@ -213,17 +213,29 @@ export class JobService {
     return (await this.repo.list(query)).map(toJob);
   }
 
-  /** Log lines after `after`; `done` once the job has finished and its last line was read. */
-  async logPage(jobId: string, after: number, limit: number): Promise<JobLogPage> {
+  /** A runbook's log is for those who may run it: 403 for a lower role. */
+  async canReadLog(role: Role, runbookId: string): Promise<boolean> {
+    const runbook = await this.catalogue.find(runbookId);
+    return hasRole(role, runbook?.minRole ?? 'admin');
+  }
+
+  private async readable(who: { role: Role }, jobId: string): Promise<Job> {
     const job = await this.get(jobId);
+    if (!(await this.canReadLog(who.role, job.runbook))) throw new AppError('forbidden', `The log of ${job.runbook} needs the role that runs it`);
+    return job;
+  }
+
+  /** Log lines after `after`; `done` once the job has finished and its last line was read. */
+  async logPage(who: { role: Role }, jobId: string, after: number, limit: number): Promise<JobLogPage> {
+    const job = await this.readable(who, jobId);
     const lines = await this.repo.logs(job.id, after, limit);
     const lastSeq = lines.length ? lines[lines.length - 1]!.seq : after;
     return { jobId: job.id, lines, lastSeq, done: isFinished(job.status) && lastSeq >= job.logSeq };
   }
 
   /** The whole log as text lines (`<ISO time> <stream> <line>`), read page by page: a 404 comes before the first chunk. */
-  async logText(jobId: string): Promise<{ job: Job; chunks: AsyncIterable<string> }> {
-    const job = await this.get(jobId);
+  async logText(who: { role: Role }, jobId: string): Promise<{ job: Job; chunks: AsyncIterable<string> }> {
+    const job = await this.readable(who, jobId);
     const repo = this.repo;
     async function* chunks(): AsyncGenerator<string> {
       let after = 0;
