@@ -7,6 +7,7 @@ import { jobLogSubscriptions } from '../jobs/log-subscriptions';
 import { NO_ROOMS } from '../queues/queue-service';
 import { LiveServer } from '../platform/realtime/live-server';
 import { SLA_WATCH_INTERVAL_MS } from '../sla/sla-watcher';
+import { COMPACTION_EVERY_MS } from '../platform/compaction';
 import { wireLive } from '../sync/live-wiring';
 import { registerProbes } from '../probes/register';
 import type { Services } from './services';
@@ -33,6 +34,7 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   lifecycle.onStart('config.audit', () => auditConfigChanges(services.database.db, services.audit, config));
   services.monitoringRounds.register(lifecycle);
   registerProbes(services);
+  lifecycle.every('compaction', COMPACTION_EVERY_MS, () => services.compaction.run(), { once: true });
   lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick(), { once: true });
   const syncEvery = services.maintenance.syncEveryMs;
   if (syncEvery) lifecycle.every('maintenance-mode', syncEvery, () => services.maintenance.sync(), { immediate: true });

@@ -108,6 +108,12 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+export interface CompactionMarksTable {
+  name: string;
+  value: number;
+  at: number;
+}
+
 export interface ServerSecretsTable {
   name: string;
   value: string;
@@ -123,6 +129,7 @@ export interface LeadershipTable {
 
 export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables {
   server_secrets: ServerSecretsTable;
+  compaction_marks: CompactionMarksTable;
   leadership: LeadershipTable;
   changes: ChangesTable;
   idempotency_keys: IdempotencyKeysTable;
