@@ -6,6 +6,7 @@ import { BackupScheduler } from '../backups/backup-scheduler';
 import { BackupKeys } from '../backups/backup-keys';
 import { BackupService, type BackupNotifier } from '../backups/backup-service';
 import { parseRetention } from '../backups/retention';
+import { ApprovalRule } from '../jobs/approval-policy';
 import { JobEvents } from '../jobs/job-events';
 import { BullJobQueue, LocalJobQueue, type JobQueue } from '../jobs/job-queue';
 import { JobRepository } from '../jobs/job-repository';
@@ -54,7 +55,7 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
   const jobQueue: JobQueue = config.REDIS_URL
     ? new BullJobQueue(config.REDIS_URL, jobRepo, jobRunner, config.JOB_CONCURRENCY, () => true, logConnectionErrors(d.logger, 'job queue (BullMQ)'))
     : new LocalJobQueue(jobRepo, jobRunner, config.JOB_CONCURRENCY, accepts, (what, err) => lifecycle.report(what, err));
-  const jobs = new JobService(db, jobRepo, runbooks, jobEvents, jobRunner, () => jobQueue, clock, { approvalRequired });
+  const jobs = new JobService(db, jobRepo, runbooks, jobEvents, jobRunner, () => jobQueue, clock, { approvalRequired, approvals: new ApprovalRule(db) });
   const opsIntegrations = new OpsIntegrations({ clock, events, silences: d.silences, alerts: d.alerts, users: d.users, smtp: d.notifier.smtp(), onError: (what, err) => lifecycle.report(what, err) });
   const notifier: BackupNotifier = {
     backupFinished: (b) =>

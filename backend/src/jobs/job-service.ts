@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { Job, JobLogPage, JobRequest } from '../../../shared/api/jobs';
+import type { ApprovalPolicy, Job, JobLogPage, JobRequest } from '../../../shared/api/jobs';
+import type { ApprovalRule } from './approval-policy';
 import { hasRole, type Role } from '../../../shared/domain/roles';
 import type { Actor } from '../audit/audit-log';
 import type { Database } from '../platform/db/schema';
@@ -29,6 +30,8 @@ export interface JobOrigin {
 export interface JobPolicy {
   /** Runbooks whose runs need a second admin's approval. */
   approvalRequired: Set<string>;
+  /** Who may approve (a second admin, or a solo admin with their password). */
+  approvals: ApprovalRule;
 }
 
 /** Requesting, approving, cancelling and retrying jobs; permissions, confirmation and locks. */
@@ -137,18 +140,28 @@ export class JobService {
     }
   }
 
-  async approve(who: Requester, jobId: string): Promise<Job> {
+  approvalPolicy(): Promise<ApprovalPolicy> {
+    return this.policy.approvals.policy();
+  }
+
+  async approve(who: Requester, jobId: string, password?: string): Promise<Job> {
     const actor = await this.resolve(who);
     if (actor.role !== 'admin') throw new AppError('forbidden', 'Only admins approve jobs');
     const row = await this.repo.get(jobId);
     if (!row) throw notFound('Job');
-    if (row.requested_by === actor.id) throw new AppError('forbidden', 'A job must be approved by a different admin than the one who requested it');
     if (row.status !== 'awaiting_approval') throw new AppError('conflict', `Job ${jobId} is ${row.status}, not awaiting approval`);
+    const rule = row.requested_by === actor.id ? await this.policy.approvals.selfApproval(actor.id!, password) : 'second-admin';
     const now = this.clock.now();
-    const job = await this.jobEvents.transition(jobId, 'approved', actor, async (trx) => {
-      const r = await trx.updateTable('jobs').set({ status: 'queued', approved_by: actor.id, approved_at: now, updated_at: now }).where('id', '=', jobId).where('status', '=', 'awaiting_approval').executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw new AppError('conflict', `Job ${jobId} is no longer awaiting approval`);
-    });
+    const job = await this.jobEvents.transition(
+      jobId,
+      'approved',
+      actor,
+      async (trx) => {
+        const r = await trx.updateTable('jobs').set({ status: 'queued', approved_by: actor.id, approved_at: now, updated_at: now }).where('id', '=', jobId).where('status', '=', 'awaiting_approval').executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) throw new AppError('conflict', `Job ${jobId} is no longer awaiting approval`);
+      },
+      { rule },
+    );
     await this.queue().enqueue(jobId);
     return job;
   }
