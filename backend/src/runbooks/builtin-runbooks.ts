@@ -73,6 +73,7 @@ export function builtinRunbooks(d: BuiltinDeps): AnyRunbook[] {
       minRole: 'admin',
       destructive: () => true,
       approvalByDefault: false,
+      holdsShutdown: true,
       timeoutMs: 240 * MIN,
       lockKey: () => 'database',
       async run(exec) {
