@@ -16,7 +16,8 @@ import type { BackupsTable } from '../jobs/tables';
 import type { BackupKeys } from './backup-keys';
 import { BackupRefused, BackupSources, type BackupSource } from './backup-source';
 import { freeBytes, gunzipTo, gzipWithHash, sha256File } from './files';
-import { pgApply, pgDump, pgList, pgRowCounts } from './pg-engine';
+import { pgRestoreStaged } from './pg-restore';
+import { pgDump, pgList, pgRowCounts } from './pg-engine';
 import { classify, type RetentionPolicy } from './retention';
 import { rebuildFromOwnSchema } from './sqlite-rebuild';
 import { applySqliteCopy, inspectSqliteFile, PRESERVED_TABLES, sqliteOnlineBackup, verifyLiveSqlite } from './sqlite-engine';
@@ -291,7 +292,7 @@ export class BackupService {
         for (const f of [rebuilt, `${rebuilt}-wal`, `${rebuilt}-shm`]) rmSync(f, { force: true });
       }
     }
-    else await pgApply(this.handle, this.databaseUrl, file, this.dir);
+    else await pgRestoreStaged(this.handle, this.databaseUrl, file, manifest.schemaVersion, manifest.rowCounts, log);
     log('5/7 verifying the restored data against the manifest');
     const problems = this.handle.dialect === 'sqlite' ? await verifyLiveSqlite(this.handle, manifest.rowCounts) : await this.verifyLivePg(manifest.rowCounts);
     if (problems.length) throw new Error(`verification after restore failed: ${problems.slice(0, 5).join('; ')}`);

@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../platform/db/connect';
 import { childEnv } from '../jobs/child-process';
 import { pgCredentials } from './pg-credentials';
-import { PRESERVED_TABLES } from './sqlite-engine';
 
 const exec = promisify(execFile);
 
@@ -87,31 +86,4 @@ export async function pgList(file: string): Promise<string[]> {
   const lines = out.split('\n').filter((l) => l && !l.startsWith(';'));
   if (!lines.some((l) => / TABLE DATA /.test(l))) throw new Error('archive lists no table data');
   return lines;
-}
-
-function touchesPreserved(tocLine: string): boolean {
-  // The public schema itself holds the preserved tables: never drop or recreate it.
-  if (/ SCHEMA - public\b|COMMENT - SCHEMA public\b/.test(tocLine)) return true;
-  const m = /^\d+; \d+ \d+ [A-Z ]+? public (\S+)(?: (\S+))?/.exec(tocLine);
-  if (!m) return false;
-  return [m[1], m[2]].some((n) => n !== undefined && PRESERVED_TABLES.some((t) => n === t || n.startsWith(`${t}_`)));
-}
-
-/**
- * Replaces the database's contents with the archive's: drops every table that is not preserved
- * (so tables newer than the backup go too), then pg_restore in one transaction.
- */
-export async function pgApply(handle: DatabaseHandle, url: string, file: string, workDir: string): Promise<void> {
-  const toc = await pgList(file);
-  const listFile = path.join(workDir, `.restore-${process.pid}-${Date.now()}.list`);
-  writeFileSync(listFile, toc.filter((l) => !touchesPreserved(l)).join('\n') + '\n');
-  try {
-    await handle.db.transaction().execute(async (trx) => {
-      const tables = await sql<{ t: string }>`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`.execute(trx);
-      for (const { t } of tables.rows) if (!PRESERVED_TABLES.includes(t)) await sql`drop table if exists ${sql.table(t)} cascade`.execute(trx);
-    });
-    await tool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', '-L', listFile, file], url);
-  } finally {
-    rmSync(listFile, { force: true });
-  }
 }

@@ -12,9 +12,10 @@ export class MigrationError extends Error {
   }
 }
 
-function migrator(handle: DatabaseHandle): Migrator {
+function migrator(handle: Pick<DatabaseHandle, 'db' | 'dialect'>, schema?: string): Migrator {
   return new Migrator({
     db: handle.db,
+    migrationTableSchema: schema,
     provider: { getMigrations: async () => allMigrations({ dialect: handle.dialect }) },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
@@ -27,9 +28,10 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
 }
 
 /** Applies migrations up to and including `target` (a restore builds a backup's schema this way). */
-export async function migrateUpTo(handle: DatabaseHandle, target: string): Promise<string[]> {
+export async function migrateUpTo(handle: Pick<DatabaseHandle, 'db' | 'dialect'>, target: string | null, schema?: string): Promise<string[]> {
+  if (target === null) return outcome(await migrator(handle, schema).migrateToLatest());
   if (!(target in allMigrations({ dialect: handle.dialect }))) throw new MigrationError(`unknown schema version ${target}`, target);
-  return outcome(await migrator(handle).migrateTo(target));
+  return outcome(await migrator(handle, schema).migrateTo(target));
 }
 
 function outcome(result: MigrationResultSet): string[] {
