@@ -32,7 +32,7 @@ describe('kill -9 of the backend during a PostgreSQL restore', () => {
     const env = { DATABASE_URL: url, DATA_DIR: dataDir, BACKUP_KEY: KEY };
     const setup = await startTestServer('postgres', { env: { ...env, OPS_SCHEDULERS: 'false', MONITORING_LOOPS: 'false' } });
     const admin = await createUserAndLogin(setup, { email: 'admin@example.com', password: 'correct-horse-battery-1', role: 'admin' });
-    const admin2 = await createUserAndLogin(setup, { email: 'admin2@example.com', password: 'correct-horse-battery-2', role: 'admin' });
+    await createUserAndLogin(setup, { email: 'admin2@example.com', password: 'correct-horse-battery-2', role: 'admin' });
     // Enough rows that copying them takes a while.
     await sql`insert into changes (entity, entity_id, op, audience, data, at) select 'ticket', 'bulk-' || g, 'upsert', 'all', repeat('x', 200), 1 from generate_series(1, 300000) g`.execute(setup.services.database.db);
     const b = await setup.api('POST', '/api/v1/backups', { token: admin.accessToken });
