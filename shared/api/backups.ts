@@ -22,6 +22,8 @@ export const BackupManifest = z.object({
   verified: z.boolean(),
   verification: z.string(),
   appVersion: z.string(),
+  /** Sealed with AES-256-GCM under the backup key (older backups: absent, stored in clear). */
+  encryption: z.literal('aes-256-gcm').optional(),
   /** HMAC-SHA256 (hex) of the rest of the manifest under the backup key: a planted file is refused. */
   hmac: z.string().optional(),
 });

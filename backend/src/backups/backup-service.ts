@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely, Selectable } from 'kysely';
 import type { BackupManifest, Backup, BackupClass, BackupKind, BackupOverview } from '../../../shared/api/backups';
@@ -15,7 +15,7 @@ import { VERSION } from '../version';
 import type { BackupsTable } from '../jobs/tables';
 import type { BackupKeys } from './backup-keys';
 import { BackupRefused, BackupSources, type BackupSource } from './backup-source';
-import { freeBytes, gunzipTo, gzipWithHash, sha256File } from './files';
+import { freeBytes, gunzipTo, openSealed, sealFile, sha256File } from './files';
 import { pgRestoreStaged } from './pg-restore';
 import { pgDump, pgList, pgRowCounts } from './pg-engine';
 import { classify, type RetentionPolicy } from './retention';
@@ -80,7 +80,8 @@ export class BackupService {
     private readonly notifier: BackupNotifier | null = null,
   ) {
     this.db = handle.db;
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
     this.sources = new BackupSources(this.db, dir, keys, (err) => this.notifier?.reportError('backups.read-record', err));
   }
 
@@ -128,23 +129,24 @@ export class BackupService {
         const check = inspectSqliteFile(tmp);
         if (!check.ok) throw new Error(`verification of the copy failed: ${check.message}`);
         log(check.message);
-        log('compressing (gzip) and hashing (sha256)');
-        const { sha256, size } = await gzipWithHash(tmp, `${dest}.partial`);
+        log('compressing (gzip), encrypting (AES-256-GCM) and hashing (sha256)');
+        const { sha256, size } = await sealFile(tmp, `${dest}.partial`, this.keys.encryption, true);
         renameSync(`${dest}.partial`, dest);
-        manifest = { format: 'opsdesk-backup/1', id, createdAt, dialect, kind, file: fileName, compression: 'gzip', sizeBytes: size, sha256, schemaVersion: check.schemaVersion, rowCounts: check.rowCounts, verified: true, verification: check.message, appVersion: VERSION };
+        manifest = { format: 'opsdesk-backup/1', id, createdAt, dialect, kind, file: fileName, compression: 'gzip', encryption: 'aes-256-gcm', sizeBytes: size, sha256, schemaVersion: check.schemaVersion, rowCounts: check.rowCounts, verified: true, verification: check.message, appVersion: VERSION };
       } else {
         log('pg_dump -Fc of an exported snapshot');
-        const { rowCounts, schemaVersion } = await pgDump(this.handle, this.databaseUrl, `${dest}.partial`);
-        renameSync(`${dest}.partial`, dest);
+        const { rowCounts, schemaVersion } = await pgDump(this.handle, this.databaseUrl, tmp);
         log('verifying with pg_restore --list');
-        const toc = await pgList(dest);
-        const sha256 = await sha256File(dest);
+        const toc = await pgList(tmp);
+        log('encrypting (AES-256-GCM) and hashing (sha256)');
+        const { sha256, size } = await sealFile(tmp, `${dest}.partial`, this.keys.encryption, false);
+        renameSync(`${dest}.partial`, dest);
         const verification = `pg_restore --list ok (${toc.length} entries); ${Object.keys(rowCounts).length} tables, ${Object.values(rowCounts).reduce((a, b) => a + b, 0)} rows`;
         log(verification);
-        manifest = { format: 'opsdesk-backup/1', id, createdAt, dialect, kind, file: fileName, compression: 'pg_custom', sizeBytes: statSync(dest).size, sha256, schemaVersion, rowCounts, verified: true, verification, appVersion: VERSION };
+        manifest = { format: 'opsdesk-backup/1', id, createdAt, dialect, kind, file: fileName, compression: 'pg_custom', encryption: 'aes-256-gcm', sizeBytes: size, sha256, schemaVersion, rowCounts, verified: true, verification, appVersion: VERSION };
       }
       manifest = this.keys.sign(manifest);
-      writeFileSync(`${dest}.manifest.json`, JSON.stringify(manifest, null, 2));
+      writeFileSync(`${dest}.manifest.json`, JSON.stringify(manifest, null, 2), { mode: 0o600 });
       log(`sha256 ${manifest.sha256}, ${manifest.sizeBytes} bytes → ${dest}`);
       await this.db
         .insertInto('backups')
@@ -211,22 +213,17 @@ export class BackupService {
     log('checking sha256');
     const sha = await sha256File(file);
     if (sha !== manifest.sha256) throw new BackupRefused(`backup ${manifest.id} fails its checksum (sha256 ${sha.slice(0, 12)}…, manifest ${manifest.sha256.slice(0, 12)}…): corrupt or altered`);
+    const copy = await this.openCopy(manifest, file, log);
     if (manifest.dialect === 'postgres') {
       try {
-        const toc = await pgList(file);
-        return { manifest, file, copy: null, message: `checksum ok; pg_restore --list ok (${toc.length} entries)` };
+        const toc = await pgList(copy ?? file);
+        return { manifest, file, copy, message: `checksum ok; pg_restore --list ok (${toc.length} entries)` };
       } catch (e) {
+        if (copy) rmSync(copy, { force: true });
         throw new BackupRefused(`backup ${manifest.id} is not a readable archive: ${(e as Error).message}`);
       }
     }
-    const copy = path.join(this.dir, `.verify-${manifest.id}-${process.pid}-${Date.now()}.sqlite`);
-    try {
-      log('decompressing and opening the copy');
-      await gunzipTo(file, copy);
-    } catch (e) {
-      rmSync(copy, { force: true });
-      throw new BackupRefused(`backup ${manifest.id} does not decompress: ${(e as Error).message}`);
-    }
+    if (!copy) throw new BackupRefused(`backup ${manifest.id}: no decompressed copy`);
     const check = inspectSqliteFile(copy);
     const mismatch = Object.entries(manifest.rowCounts).filter(([t, n]) => check.rowCounts[t] !== n);
     if (!check.ok || mismatch.length) {
@@ -234,6 +231,27 @@ export class BackupService {
       throw new BackupRefused(`backup ${manifest.id} fails verification: ${check.ok ? `row counts differ (${mismatch.slice(0, 3).map(([t, n]) => `${t} ${check.rowCounts[t]} vs ${n}`).join(', ')})` : check.message}`);
     }
     return { manifest, file, copy, message: `checksum ok; ${check.message}; row counts match the manifest` };
+  }
+
+  /**
+   * The plain copy a check or restore reads (0600, in the 0700 folder): decrypted (and for SQLite
+   * decompressed); a wrong key or an altered byte fails GCM authentication here. PostgreSQL
+   * archives stored in clear (older backups) are read where they are (null).
+   */
+  private async openCopy(manifest: BackupManifest, file: string, log: Log): Promise<string | null> {
+    const sqlite = manifest.dialect === 'sqlite';
+    if (!manifest.encryption && !sqlite) return null;
+    const copy = path.join(this.dir, `.verify-${manifest.id}-${process.pid}-${Date.now()}.${sqlite ? 'sqlite' : 'pgdump'}`);
+    try {
+      log(manifest.encryption ? 'decrypting (AES-256-GCM) into a private copy' : 'decompressing and opening the copy');
+      if (manifest.encryption) await openSealed(file, copy, this.keys.encryption, sqlite);
+      else await gunzipTo(file, copy);
+      return copy;
+    } catch (e) {
+      rmSync(copy, { force: true });
+      if (manifest.encryption) throw new BackupRefused(`backup ${manifest.id} cannot be decrypted: authentication failed (wrong key or altered file: ${(e as Error).message})`);
+      throw new BackupRefused(`backup ${manifest.id} does not decompress: ${(e as Error).message}`);
+    }
   }
 
   /**
@@ -292,7 +310,7 @@ export class BackupService {
         for (const f of [rebuilt, `${rebuilt}-wal`, `${rebuilt}-shm`]) rmSync(f, { force: true });
       }
     }
-    else await pgRestoreStaged(this.handle, this.databaseUrl, file, manifest.schemaVersion, manifest.rowCounts, log);
+    else await pgRestoreStaged(this.handle, this.databaseUrl, copy ?? file, manifest.schemaVersion, manifest.rowCounts, log);
     log('5/7 verifying the restored data against the manifest');
     const problems = this.handle.dialect === 'sqlite' ? await verifyLiveSqlite(this.handle, manifest.rowCounts) : await this.verifyLivePg(manifest.rowCounts);
     if (problems.length) throw new Error(`verification after restore failed: ${problems.slice(0, 5).join('; ')}`);
