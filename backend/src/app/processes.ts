@@ -31,6 +31,7 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   live.onConnect(jobLogSubscriptions(services.jobRepo, services.jobLogs, (role, runbook) => services.jobs.canReadLog(role, runbook), (what, err) => services.lifecycle.report(what, err)));
   const { lifecycle } = services;
   lifecycle.onStart('metrics-token.audit', () => auditMetricsToken(services.database.db, services.audit, config.METRICS_TOKEN));
+  lifecycle.onStart('auth.seal-totp-seeds', async () => void (await services.auth.sealTotpSeeds()));
   lifecycle.onStart('config.audit', () => auditConfigChanges(services.database.db, services.audit, config));
   services.monitoringRounds.register(lifecycle);
   registerProbes(services);

@@ -124,7 +124,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const users = new UserRepository(db);
   const sessions = new SessionStore(db, clock, config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
   const throttle = new LoginThrottle(db, clock, config.LOGIN_MAX_FAILURES, config.LOGIN_LOCKOUT_MINUTES * 60_000);
-  const auth = new AuthService(db, users, sessions, throttle, new JwtSigner(config.JWT_SECRET, clock), new Totp(clock), audit, clock, {
+  const auth = new AuthService(db, users, sessions, throttle, new JwtSigner(config.JWT_SECRET, clock), new Totp(clock), new SecretBox(config.JWT_SECRET, 'opsdesk totp seeds'), audit, clock, {
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     passwordMinLength: config.PASSWORD_MIN_LENGTH,
   });
