@@ -106,10 +106,11 @@ export async function createUserAndLogin(
   return { id: created.id, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
 }
 
-/** A redis-server on a free loopback port, no persistence. */
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+/** A redis-server on a free loopback port, no automatic persistence; `dir` is where a BGSAVE writes dump.rdb. */
+export async function startRedis(options: { dir?: string } = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const dir = options.dir ?? tempDir('opsdesk-redis-');
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   const { Redis } = await import('ioredis');
   const deadline = Date.now() + 10_000;

@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from '../audit/audit-log';
 import { BackupScheduler } from '../backups/backup-scheduler';
 import { BackupKeys } from '../backups/backup-keys';
 import { BackupService, type BackupNotifier } from '../backups/backup-service';
+import { redisBackupRunbook } from '../backups/redis-backup';
 import { parseRetention } from '../backups/retention';
 import { ApprovalRule } from '../jobs/approval-policy';
 import { JobEvents } from '../jobs/job-events';
@@ -71,9 +72,10 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
     reportError: (what, err) => lifecycle.report(what, err),
     restoreFinished: (o) => events.publish({ type: o.ok ? 'backup.restored' : 'backup.restore_failed', seq: null, actor: null, data: o, at: clock.now() }, { kind: 'all' }),
   };
+  const backupKeys = new BackupKeys(config.BACKUP_KEY ?? config.JWT_SECRET);
   const backupDir = config.BACKUP_DIR ?? path.join(config.DATA_DIR, 'backups');
   mkdirSync(backupDir, { recursive: true });
-  const backups = new BackupService(database, config.DATABASE_URL, backupDir, clock, d.audit, d.maintenance, parseRetention(config.BACKUP_RETENTION), config.BACKUP_MIN_FREE_MB * 1048576, new BackupKeys(config.BACKUP_KEY ?? config.JWT_SECRET), notifier);
+  const backups = new BackupService(database, config.DATABASE_URL, backupDir, clock, d.audit, d.maintenance, parseRetention(config.BACKUP_RETENTION), config.BACKUP_MIN_FREE_MB * 1048576, backupKeys, notifier);
   for (const r of builtinRunbooks({
     handle: database,
     backups,
@@ -98,6 +100,7 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
     },
   }))
     runbooks.register(r);
+  runbooks.register(redisBackupRunbook({ url: config.REDIS_BACKUP_URL ?? config.REDIS_URL, dir: backupDir, key: backupKeys.encryption, clock }));
   const backupScheduler = new BackupScheduler(d, jobs, backups);
   const maintenanceWindows = new MaintenanceWindows(d, opsIntegrations);
   const procedures = new ProcedureEngine(d, jobs, backups, serviceManager, opsIntegrations, maintenanceWindows);

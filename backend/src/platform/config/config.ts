@@ -41,6 +41,8 @@ export const ConfigSchema = z.object({
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_SCHEDULES: z.string().default('hourly=0 * * * *;daily=30 2 * * *'),
   BACKUP_RETENTION: z.string().regex(/^\d+h\/\d+d\/\d+w\/\d+m$/, 'must look like 24h/30d/12w/12m').default('24h/30d/12w/12m'),
+  /** The Redis the backup-redis runbook saves (BGSAVE + copy of dump.rdb; same host); default REDIS_URL. */
+  REDIS_BACKUP_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   /** Signs manifests and encrypts backups (HKDF, one key per purpose); default JWT_SECRET. Keep a copy off the machine. */
   BACKUP_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   BACKUP_MIN_FREE_MB: z.coerce.number().int().min(0).default(256),
