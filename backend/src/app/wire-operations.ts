@@ -7,6 +7,7 @@ import { BackupKeys } from '../backups/backup-keys';
 import { BackupService, type BackupNotifier } from '../backups/backup-service';
 import { redisBackupRunbook } from '../backups/redis-backup';
 import { parseRetention } from '../backups/retention';
+import { testRestoreRunbook } from '../backups/test-restore';
 import { ApprovalRule } from '../jobs/approval-policy';
 import { JobEvents } from '../jobs/job-events';
 import { BullJobQueue, LocalJobQueue, type JobQueue } from '../jobs/job-queue';
@@ -100,6 +101,7 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
     },
   }))
     runbooks.register(r);
+  runbooks.register(testRestoreRunbook({ backups, handle: database, url: config.DATABASE_URL }));
   runbooks.register(redisBackupRunbook({ url: config.REDIS_BACKUP_URL ?? config.REDIS_URL, dir: backupDir, key: backupKeys.encryption, clock }));
   const backupScheduler = new BackupScheduler(d, jobs, backups);
   const maintenanceWindows = new MaintenanceWindows(d, opsIntegrations);

@@ -168,7 +168,7 @@ export class BackupService {
       this.notifier?.backupFailed(kind, message);
       throw e;
     } finally {
-      rmSync(tmp, { force: true });
+      for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
     }
   }
 

@@ -35,6 +35,14 @@ async function columnsOf(db: Kysely<Database>, schema: string, table: string): P
  * staged ones into `public`, and drops the old. A kill before that commit leaves the old data.
  */
 export async function pgRestoreStaged(handle: DatabaseHandle, url: string, file: string, schemaVersion: string | null, expected: Record<string, number>, log: Log): Promise<void> {
+  await pgStage(handle, url, file, schemaVersion, expected, log, (tables) => swap(handle.db, tables));
+}
+
+/**
+ * Builds and verifies the stage, then hands its tables to `use` (the swap, or nothing for a test
+ * restoration); the stage schema is dropped in every case.
+ */
+export async function pgStage(handle: DatabaseHandle, url: string, file: string, schemaVersion: string | null, expected: Record<string, number>, log: Log, use: (tables: string[]) => Promise<void>): Promise<void> {
   const db = handle.db;
   await sql`drop schema if exists ${sql.id(STAGE_SCHEMA)} cascade`.execute(db);
   await sql`create schema ${sql.id(STAGE_SCHEMA)}`.execute(db);
@@ -67,8 +75,8 @@ export async function pgRestoreStaged(handle: DatabaseHandle, url: string, file:
       }
     }
     if (problems.length) throw new Error(`the staged copy fails verification: ${problems.slice(0, 5).join('; ')}`);
-    log('staged copy verified; swapping it in (one transaction)');
-    await swap(db, [...staged, 'schema_migrations']);
+    log(`staged copy verified: ${staged.length} tables, row counts equal the manifest`);
+    await use([...staged, 'schema_migrations']);
   } finally {
     await stage.destroy();
     await sql`drop schema if exists ${sql.id(STAGE_SCHEMA)} cascade`.execute(db);
@@ -149,6 +157,7 @@ async function resetSequences(db: Kysely<Database>, tables: string[]): Promise<v
 }
 
 async function swap(db: Kysely<Database>, tables: string[]): Promise<void> {
+  // One transaction: a kill before its commit leaves every live table as it was.
   await db.transaction().execute(async (trx) => {
     await sql`create schema ${sql.id(REPLACED_SCHEMA)}`.execute(trx);
     const live = new Set(await tablesOf(trx, 'public'));

@@ -262,7 +262,7 @@ export function procedureCatalogue(d: CatalogueDeps): ProcedureDefinition[] {
       manual('performance', 'monthly', 'Performance analysis & tuning', 'Slow queries, indexes, cache hit rate.'),
       manual('security', 'monthly', 'Security updates / full security scanning', ''),
       manual('capacity', 'monthly', 'Capacity planning review', 'Disk, CPU, memory trends against the resource allocation table.'),
-      manual('dr-drill', 'monthly', 'Disaster recovery drill', 'Restore a recent backup into a scratch environment and verify it.'),
+      runbookStep('dr-drill', 'monthly', 'Test restoration', 'The latest backup restored into a scratch database and verified against its manifest (test-restore).', 'test-restore', () => ({})),
     ],
   };
   const quarterly: ProcedureDefinition = {
