@@ -29,6 +29,10 @@ export const BackupManifest = z.object({
 });
 export type BackupManifest = z.infer<typeof BackupManifest>;
 
+/** A copy on the off-site SFTP server (listed from its signed manifest). */
+export const OffsiteCopy = z.object({ id: z.string(), name: z.string(), createdAt: Timestamp, kind: BackupKind, dialect: DatabaseDialect, sizeBytes: z.number().int() });
+export const OffsiteList = z.object({ configured: z.boolean(), where: z.string().nullable(), items: z.array(OffsiteCopy) });
+
 export const Backup = z.object({
   id: z.string(),
   createdAt: Timestamp,

@@ -6,6 +6,8 @@ import { BackupScheduler } from '../backups/backup-scheduler';
 import { BackupKeys } from '../backups/backup-keys';
 import { BackupService, type BackupNotifier } from '../backups/backup-service';
 import { redisBackupRunbook } from '../backups/redis-backup';
+import { OffsiteStore } from '../backups/offsite';
+import { offsiteSyncRunbook } from '../backups/offsite-runbook';
 import { parseRetention } from '../backups/retention';
 import { testRestoreRunbook } from '../backups/test-restore';
 import { ApprovalRule } from '../jobs/approval-policy';
@@ -76,7 +78,7 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
   const backupKeys = new BackupKeys(config.BACKUP_KEY ?? config.JWT_SECRET);
   const backupDir = config.BACKUP_DIR ?? path.join(config.DATA_DIR, 'backups');
   mkdirSync(backupDir, { recursive: true });
-  const backups = new BackupService(database, config.DATABASE_URL, backupDir, clock, d.audit, d.maintenance, parseRetention(config.BACKUP_RETENTION), config.BACKUP_MIN_FREE_MB * 1048576, backupKeys, notifier);
+  const backups = new BackupService(database, config.DATABASE_URL, backupDir, clock, d.audit, d.maintenance, parseRetention(config.BACKUP_RETENTION), config.BACKUP_MIN_FREE_MB * 1048576, backupKeys, notifier, offsiteStore(config, backupKeys, clock));
   for (const r of builtinRunbooks({
     handle: database,
     backups,
@@ -101,10 +103,18 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
     },
   }))
     runbooks.register(r);
+  runbooks.register(offsiteSyncRunbook(backups));
   runbooks.register(testRestoreRunbook({ backups, handle: database, url: config.DATABASE_URL }));
   runbooks.register(redisBackupRunbook({ url: config.REDIS_BACKUP_URL ?? config.REDIS_URL, dir: backupDir, key: backupKeys.encryption, clock }));
   const backupScheduler = new BackupScheduler(d, jobs, backups);
   const maintenanceWindows = new MaintenanceWindows(d, opsIntegrations);
   const procedures = new ProcedureEngine(d, jobs, backups, serviceManager, opsIntegrations, maintenanceWindows);
   return { runbooks, jobRepo, jobRunner, jobQueue, jobs, jobLogs, jobEvents, serviceManager, backups, backupScheduler, opsIntegrations, maintenanceWindows, procedures, workerService };
+}
+
+/** The off-site SFTP store when all three OFFSITE_SFTP_* settings are given; none when any is missing. */
+function offsiteStore(config: OperationsDeps['config'], keys: BackupKeys, clock: OperationsDeps['clock']): OffsiteStore | null {
+  const { OFFSITE_SFTP_URL: url, OFFSITE_SFTP_KEY_FILE: privateKeyFile, OFFSITE_SFTP_HOST_KEY: hostKeySha256 } = config;
+  if (!url || !privateKeyFile || !hostKeySha256) return null;
+  return new OffsiteStore({ url, privateKeyFile, hostKeySha256 }, keys, parseRetention(config.BACKUP_RETENTION), clock);
 }

@@ -15,6 +15,7 @@ import { VERSION } from '../version';
 import type { BackupsTable } from '../jobs/tables';
 import type { BackupKeys } from './backup-keys';
 import { BackupRefused, BackupSources, type BackupSource } from './backup-source';
+import type { OffsiteStore } from './offsite';
 import { freeBytes, gunzipTo, openSealed, sealFile, sha256File } from './files';
 import { pgRestoreStaged } from './pg-restore';
 import { pgDump, pgList, pgRowCounts } from './pg-engine';
@@ -78,6 +79,7 @@ export class BackupService {
     private readonly minFreeBytes: number,
     private readonly keys: BackupKeys,
     private readonly notifier: BackupNotifier | null = null,
+    readonly offsite: OffsiteStore | null = null,
   ) {
     this.db = handle.db;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -186,9 +188,15 @@ export class BackupService {
     if (free < need) throw new Error(`not enough free space in ${this.dir}: ${Math.round(free / 1048576)} MiB free, about ${Math.round(need / 1048576)} MiB needed`);
   }
 
-  /** Finds a backup by catalogue id, by manifest id, or by a file inside the backup folder. */
-  resolve(ref: string): Promise<BackupSource> {
-    return this.sources.resolve(ref);
+  /** Finds a backup by catalogue id, by manifest id, or by a file inside the backup folder; else fetches the off-site copy with that id. */
+  async resolve(ref: string, log: Log = () => {}): Promise<BackupSource> {
+    try {
+      return await this.sources.resolve(ref);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'not_found' || !this.offsite || /[/.]/.test(ref)) throw e;
+      if (!(await this.offsite.fetch(ref, this.dir, log))) throw e;
+      return this.sources.resolve(ref);
+    }
   }
 
   /** Every signed manifest in the backup folder (how the CLI lists backups when the catalogue is gone). */
@@ -202,7 +210,7 @@ export class BackupService {
    * Returns the decompressed copy for SQLite (caller removes it).
    */
   async verify(idOrFile: string, log: Log = () => {}): Promise<{ manifest: BackupManifest; file: string; copy: string | null; message: string }> {
-    const { manifest, file } = await this.resolve(idOrFile);
+    const { manifest, file } = await this.resolve(idOrFile, log);
     if (manifest.dialect !== this.handle.dialect) throw new BackupRefused(`backup ${manifest.id} is a ${manifest.dialect} backup; this server runs ${this.handle.dialect}`);
     const latest = Object.keys(allMigrations({ dialect: this.handle.dialect })).sort().at(-1) ?? '';
     if (manifest.schemaVersion && manifest.schemaVersion > latest) {
