@@ -25,7 +25,13 @@ export function ApprovalsInbox({ jobs, userId }: { jobs: Job[]; userId: string }
       {jobs.length === 0 ? (
         <p className="muted">No job waits for approval.</p>
       ) : (
-        jobs.map((j) => <ApprovalRow key={j.id} job={j} solo={policy?.mode === 'solo-password' && j.requestedBy === userId} />)
+        jobs.map((j) => (
+          <ApprovalRow
+            key={j.id}
+            job={j}
+            solo={policy?.mode === 'solo-password' && j.requestedBy === userId}
+          />
+        ))
       )}
     </>
   );
@@ -44,17 +50,31 @@ function ApprovalRow({ job, solo }: { job: Job; solo: boolean }) {
       {solo && (
         <label className="inline">
           <span className="sr-only">Your password</span>
-          <input type="password" placeholder="Your password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            type="password"
+            placeholder="Your password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
       )}
-      <button className="primary small" disabled={a.busy || (solo && !password)} onClick={() => a.run(() => approveJob(job.id, solo ? password : undefined))}>
+      <button
+        className="primary small"
+        disabled={a.busy || (solo && !password)}
+        onClick={() => a.run(() => approveJob(job.id, solo ? password : undefined))}
+      >
         {solo ? 'Approve with password' : 'Approve'}
       </button>
       <label className="inline">
         <span className="sr-only">Reason for rejecting</span>
         <input placeholder="Reason to reject" value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
-      <button className="small" disabled={a.busy || !reason.trim()} onClick={() => a.run(() => rejectJob(job.id, reason))}>
+      <button
+        className="small"
+        disabled={a.busy || !reason.trim()}
+        onClick={() => a.run(() => rejectJob(job.id, reason))}
+      >
         Reject
       </button>
       <ErrorBox error={a.error} />

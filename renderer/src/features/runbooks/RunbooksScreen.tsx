@@ -11,13 +11,7 @@ import { JobStatusBadge } from '../jobs/JobStatusBadge';
 import { navigate } from '../shell/ui';
 import { RunDialog } from './RunDialog';
 import { ApprovalsInbox } from './ApprovalsInbox';
-import {
-  awaitingApproval,
-  dangerOf,
-  loadCatalogue,
-  loadJobs,
-  useRunbooks,
-} from './slice';
+import { awaitingApproval, dangerOf, loadCatalogue, loadJobs, useRunbooks } from './slice';
 
 type JobRow = Job;
 
