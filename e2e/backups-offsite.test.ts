@@ -5,10 +5,29 @@ import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, type Sshd } from '../backend/test-support/sshd';
-import { createUser, launchChromium, screenshots, startBackend, startBrowserHost, until, type Backend, type Host } from './support';
+import {
+  createUser,
+  launchChromium,
+  screenshots,
+  startBackend,
+  startBrowserHost,
+  until,
+  type Backend,
+  type Host,
+} from './support';
 
-const ADMIN = { email: 'ada@example.com', password: 'quartz-lantern-velvet-42', name: 'Ada Admin', role: 'admin' as const };
-const BOB = { email: 'bob@example.com', password: 'granite-harbor-comet-77', name: 'Bob Admin', role: 'admin' as const };
+const ADMIN = {
+  email: 'ada@example.com',
+  password: 'quartz-lantern-velvet-42',
+  name: 'Ada Admin',
+  role: 'admin' as const,
+};
+const BOB = {
+  email: 'bob@example.com',
+  password: 'granite-harbor-comet-77',
+  name: 'Bob Admin',
+  role: 'admin' as const,
+};
 
 describe('backups off-site: restore from the SFTP copy in the app', () => {
   let sshd: Sshd;
@@ -21,7 +40,14 @@ describe('backups off-site: restore from the SFTP copy in the app', () => {
 
   beforeAll(async () => {
     sshd = await startSshd();
-    backend = await startBackend({ JOB_WORKERS: '0', OPS_SCHEDULERS: 'false', MONITORING_LOOPS: 'false', OFFSITE_SFTP_URL: sshd.url('opsdesk'), OFFSITE_SFTP_KEY_FILE: sshd.keyFile, OFFSITE_SFTP_HOST_KEY: sshd.hostKeySha256 });
+    backend = await startBackend({
+      JOB_WORKERS: '0',
+      OPS_SCHEDULERS: 'false',
+      MONITORING_LOOPS: 'false',
+      OFFSITE_SFTP_URL: sshd.url('opsdesk'),
+      OFFSITE_SFTP_KEY_FILE: sshd.keyFile,
+      OFFSITE_SFTP_HOST_KEY: sshd.hostKeySha256,
+    });
     admin = await createUser(backend, ADMIN);
     bob = await createUser(backend, BOB);
     host = await startBrowserHost();
@@ -38,56 +64,86 @@ describe('backups off-site: restore from the SFTP copy in the app', () => {
 
   const job = async (runbook: string) => {
     const r = await backend.api('POST', '/api/v1/jobs', { runbook }, admin.token);
-    return until(async () => {
-      const j = (await backend.api('GET', `/api/v1/jobs/${r.body.id}`, undefined, admin.token)).body;
-      return ['succeeded', 'failed'].includes(j.status) && j;
-    }, 60_000, runbook);
+    return until(
+      async () => {
+        const j = (await backend.api('GET', `/api/v1/jobs/${r.body.id}`, undefined, admin.token)).body;
+        return ['succeeded', 'failed'].includes(j.status) && j;
+      },
+      60_000,
+      runbook,
+    );
   };
-  const emails = async () => (await backend.api('GET', '/api/v1/users', undefined, admin.token)).body.map((u: { email: string }) => u.email).sort();
+  const emails = async () =>
+    (await backend.api('GET', '/api/v1/users', undefined, admin.token)).body
+      .map((u: { email: string }) => u.email)
+      .sort();
 
-  it('lists the off-site copy, restores it after the local one is lost, with the typed confirmation and a second admin', { timeout: 180_000 }, async () => {
-    // Signed in before the backup: the session is part of what the restore brings back.
-    await page.goto(host.host.openUrl);
-    await page.getByRole('button', { name: /Connect to a server/ }).click();
-    await page.getByLabel('Server URL').fill(backend.url);
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    const backup = await job('backup-database');
-    expect(backup.status).toBe('succeeded');
-    expect((await job('offsite-sync')).status).toBe('succeeded');
-    const snapshot = await emails();
-    await createUser(backend, { email: 'after-backup@example.com', password: 'copper-meadow-lantern-9', name: 'Later', role: 'agent' });
-    // The machine's copy is gone; only the off-site one is left.
-    rmSync(backup.result.file);
-    rmSync(`${backup.result.file}.manifest.json`);
-    await backend.server.services.database.db.deleteFrom('backups').where('id', '=', backup.result.backupId).execute();
+  it(
+    'lists the off-site copy, restores it after the local one is lost, with the typed confirmation and a second admin',
+    { timeout: 180_000 },
+    async () => {
+      // Signed in before the backup: the session is part of what the restore brings back.
+      await page.goto(host.host.openUrl);
+      await page.getByRole('button', { name: /Connect to a server/ }).click();
+      await page.getByLabel('Server URL').fill(backend.url);
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      await page.getByLabel('Email').fill(ADMIN.email);
+      await page.getByLabel('Password').fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      const backup = await job('backup-database');
+      expect(backup.status).toBe('succeeded');
+      expect((await job('offsite-sync')).status).toBe('succeeded');
+      const snapshot = await emails();
+      await createUser(backend, {
+        email: 'after-backup@example.com',
+        password: 'copper-meadow-lantern-9',
+        name: 'Later',
+        role: 'agent',
+      });
+      // The machine's copy is gone; only the off-site one is left.
+      rmSync(backup.result.file);
+      rmSync(`${backup.result.file}.manifest.json`);
+      await backend.server.services.database.db
+        .deleteFrom('backups')
+        .where('id', '=', backup.result.backupId)
+        .execute();
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Backups' }).first().click();
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('button', { name: 'Backups' })
+        .first()
+        .click();
 
-    const row = page.getByTestId('offsite-row');
-    await row.waitFor();
-    expect(await row.getAttribute('data-backup-id')).toBe(backup.result.backupId);
-    await page.getByText(/At sftp:\/\//).waitFor();
-    await screenshots(page, 'offsite-01-list');
-    await row.getByRole('button', { name: 'Restore from off-site…' }).click();
-    const confirm = page.getByRole('button', { name: 'Restore', exact: true });
-    expect(await confirm.isDisabled()).toBe(true);
-    await page.getByLabel(/Type .* to confirm/).fill(backup.result.backupId);
-    await screenshots(page, 'offsite-02-confirm');
-    await confirm.click();
-    await page.getByRole('log', { name: 'Job log' }).waitFor();
-    await expect.poll(() => page.getByTestId('job-status').first().textContent(), { timeout: 15_000 }).toBe('Awaiting approval');
-    const jobId = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2]!);
-    expect((await backend.api('POST', `/api/v1/jobs/${jobId}/approve`, {}, admin.token)).status).toBe(403); // not the requester
-    expect((await backend.api('POST', `/api/v1/jobs/${jobId}/approve`, {}, bob.token)).status).toBe(200);
-    await expect.poll(() => page.getByTestId('job-status').first().textContent(), { timeout: 90_000 }).toMatch(/^(Succeeded|Failed)$/);
-    await page.getByText(/fetching .* from sftp:\/\//).first().waitFor();
-    await screenshots(page, 'offsite-03-restored');
-    const done = (await backend.api('GET', `/api/v1/jobs/${jobId}`, undefined, admin.token)).body;
-    expect(done.status, done.reason ?? done.summary).toBe('succeeded');
-    expect(await emails()).toEqual(snapshot);
-  });
+      const row = page.getByTestId('offsite-row');
+      await row.waitFor();
+      expect(await row.getAttribute('data-backup-id')).toBe(backup.result.backupId);
+      await page.getByText(/At sftp:\/\//).waitFor();
+      await screenshots(page, 'offsite-01-list');
+      await row.getByRole('button', { name: 'Restore from off-site…' }).click();
+      const confirm = page.getByRole('button', { name: 'Restore', exact: true });
+      expect(await confirm.isDisabled()).toBe(true);
+      await page.getByLabel(/Type .* to confirm/).fill(backup.result.backupId);
+      await screenshots(page, 'offsite-02-confirm');
+      await confirm.click();
+      await page.getByRole('log', { name: 'Job log' }).waitFor();
+      await expect
+        .poll(() => page.getByTestId('job-status').first().textContent(), { timeout: 15_000 })
+        .toBe('Awaiting approval');
+      const jobId = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2]!);
+      expect((await backend.api('POST', `/api/v1/jobs/${jobId}/approve`, {}, admin.token)).status).toBe(403); // not the requester
+      expect((await backend.api('POST', `/api/v1/jobs/${jobId}/approve`, {}, bob.token)).status).toBe(200);
+      await expect
+        .poll(() => page.getByTestId('job-status').first().textContent(), { timeout: 90_000 })
+        .toMatch(/^(Succeeded|Failed)$/);
+      await page
+        .getByText(/fetching .* from sftp:\/\//)
+        .first()
+        .waitFor();
+      await screenshots(page, 'offsite-03-restored');
+      const done = (await backend.api('GET', `/api/v1/jobs/${jobId}`, undefined, admin.token)).body;
+      expect(done.status, done.reason ?? done.summary).toBe('succeeded');
+      expect(await emails()).toEqual(snapshot);
+    },
+  );
 });
