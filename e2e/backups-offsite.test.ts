@@ -130,7 +130,22 @@ describe('backups off-site: restore from the SFTP copy in the app', () => {
       await expect
         .poll(() => page.getByTestId('job-status').first().textContent(), { timeout: 15_000 })
         .toBe('Awaiting approval');
-      const jobId = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2]!);
+      const hash = await page.evaluate(() => location.hash);
+      const jobId = decodeURIComponent(hash.split('/')[2]!);
+      // The approvals inbox says which rule is in force here (two admins: another admin approves).
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('button', { name: 'Runbooks' })
+        .first()
+        .click();
+      await expect
+        .poll(() => page.getByTestId('approval-policy').textContent())
+        .toMatch(/other than the one who requested/);
+      await page.getByText('restore-database').first().waitFor();
+      expect(await page.getByRole('button', { name: 'Approve', exact: true }).isDisabled()).toBe(true); // her own request
+      await screenshots(page, 'offsite-03-approvals-inbox');
+      await page.evaluate((h) => (location.hash = h), hash);
+      await page.getByRole('log', { name: 'Job log' }).waitFor();
       expect((await backend.api('POST', `/api/v1/jobs/${jobId}/approve`, {}, admin.token)).status).toBe(403); // not the requester
       expect((await backend.api('POST', `/api/v1/jobs/${jobId}/approve`, {}, bob.token)).status).toBe(200);
       await expect
@@ -140,7 +155,7 @@ describe('backups off-site: restore from the SFTP copy in the app', () => {
         .getByText(/fetching .* from sftp:\/\//)
         .first()
         .waitFor();
-      await screenshots(page, 'offsite-03-restored');
+      await screenshots(page, 'offsite-04-restored');
       const done = (await backend.api('GET', `/api/v1/jobs/${jobId}`, undefined, admin.token)).body;
       expect(done.status, done.reason ?? done.summary).toBe('succeeded');
       expect(await emails()).toEqual(snapshot);

@@ -29,7 +29,8 @@ export function ApprovalsInbox({ jobs, userId }: { jobs: Job[]; userId: string }
           <ApprovalRow
             key={j.id}
             job={j}
-            solo={policy?.mode === 'solo-password' && j.requestedBy === userId}
+            own={j.requestedBy === userId}
+            solo={policy?.mode === 'solo-password'}
           />
         ))
       )}
@@ -37,7 +38,10 @@ export function ApprovalsInbox({ jobs, userId }: { jobs: Job[]; userId: string }
   );
 }
 
-function ApprovalRow({ job, solo }: { job: Job; solo: boolean }) {
+/** `own`: the signed-in admin requested it; they approve it only in a solo workspace, with their password. */
+function ApprovalRow({ job, own, solo: soloWorkspace }: { job: Job; own: boolean; solo: boolean }) {
+  const solo = own && soloWorkspace;
+  const blocked = own && !soloWorkspace;
   const [reason, setReason] = useState('');
   const [password, setPassword] = useState('');
   const a = useAction();
@@ -45,7 +49,10 @@ function ApprovalRow({ job, solo }: { job: Job; solo: boolean }) {
     <div className="step row">
       <strong>{job.runbook}</strong>
       <span className="mono muted">{JSON.stringify(job.params)}</span>
-      <span className="muted">by {job.requestedByEmail ?? 'unknown'}</span>
+      <span className="muted">
+        by {job.requestedByEmail ?? 'unknown'}
+        {blocked && ' (you: another admin approves it)'}
+      </span>
       <span className="spacer" />
       {solo && (
         <label className="inline">
@@ -61,7 +68,8 @@ function ApprovalRow({ job, solo }: { job: Job; solo: boolean }) {
       )}
       <button
         className="primary small"
-        disabled={a.busy || (solo && !password)}
+        disabled={a.busy || blocked || (solo && !password)}
+        title={blocked ? 'You requested it: another admin approves it' : undefined}
         onClick={() => a.run(() => approveJob(job.id, solo ? password : undefined))}
       >
         {solo ? 'Approve with password' : 'Approve'}
