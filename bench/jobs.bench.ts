@@ -66,7 +66,7 @@ async function backupBench() {
   const b = await ctx.backups.create('manual', { log: (l) => { phases.push(`${l.slice(0, 40)} @${Date.now() - last}ms`); last = Date.now(); } });
   const ourMs = Date.now() - t;
   await ctx.lifecycle.stop();
-  rows.push(['SQLite database size (MiB)', (size / 1048576).toFixed(0)], ['sqlite3 CLI .backup (s)', (cliMs / 1000).toFixed(1)], ['OpsDesk backup: online copy + integrity_check + counts + gzip + sha256 (s)', (ourMs / 1000).toFixed(1)], ['ratio OpsDesk / sqlite3 .backup', (ourMs / cliMs).toFixed(1)], ['backup file (MiB)', ((b.sizeBytes ?? 0) / 1048576).toFixed(0)]);
+  rows.push(['SQLite database size (MiB)', (size / 1048576).toFixed(0)], ['sqlite3 CLI .backup (s)', (cliMs / 1000).toFixed(1)], ['OpsDesk backup: online copy + integrity_check + counts + gzip + AES-256-GCM + sha256 (s)', (ourMs / 1000).toFixed(1)], ['ratio OpsDesk / sqlite3 .backup', (ourMs / cliMs).toFixed(1)], ['backup file (MiB)', ((b.sizeBytes ?? 0) / 1048576).toFixed(0)]);
   console.log(phases.join('\n'));
 }
 

@@ -23,11 +23,17 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
+    // A running restore is waited for (it holds shutdown); anything else gets SHUTDOWN_TIMEOUT_MS.
+    const force = (): void => {
+      if (server.services.jobRunner.holdingShutdown) {
+        logger.warn('waiting for a running restore to finish before exiting');
+        setTimeout(force, config.SHUTDOWN_TIMEOUT_MS).unref();
+        return;
+      }
       logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS);
-    force.unref();
+    };
+    setTimeout(force, config.SHUTDOWN_TIMEOUT_MS).unref();
     server.stop().then(
       () => {
         logger.info('stopped cleanly');

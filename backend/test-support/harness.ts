@@ -106,10 +106,11 @@ export async function createUserAndLogin(
   return { id: created.id, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
 }
 
-/** A redis-server on a free loopback port (or the given one, to restart it), no persistence. */
-export async function startRedis(onPort?: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = onPort ?? (await freePort());
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+/** A redis-server on a free loopback port (or `port`, to restart it), no automatic persistence; `dir` is where a BGSAVE writes dump.rdb. */
+export async function startRedis(options: { port?: number; dir?: string } = {}): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = options.port ?? (await freePort());
+  const dir = options.dir ?? tempDir('opsdesk-redis-');
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   const { Redis } = await import('ioredis');
   const deadline = Date.now() + 10_000;

@@ -80,7 +80,7 @@ export async function restoreBackup({ page, backend, admin, go }: Session): Prom
   await expect
     .poll(() => page.getByTestId('job-status').first().textContent(), { timeout: 15_000 })
     .toBe('Awaiting approval');
-  await page.getByText('waits for another admin').waitFor();
+  await page.getByText('waits for approval').waitFor();
   const jobId = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2]!);
   const bob = await createUser(backend, {
     email: 'bob@example.com',

@@ -22,8 +22,16 @@ export const BackupManifest = z.object({
   verified: z.boolean(),
   verification: z.string(),
   appVersion: z.string(),
+  /** Sealed with AES-256-GCM under the backup key (older backups: absent, stored in clear). */
+  encryption: z.literal('aes-256-gcm').optional(),
+  /** HMAC-SHA256 (hex) of the rest of the manifest under the backup key: a planted file is refused. */
+  hmac: z.string().optional(),
 });
 export type BackupManifest = z.infer<typeof BackupManifest>;
+
+/** A copy on the off-site SFTP server (listed from its signed manifest). */
+export const OffsiteCopy = z.object({ id: z.string(), name: z.string(), createdAt: Timestamp, kind: BackupKind, dialect: DatabaseDialect, sizeBytes: z.number().int() });
+export const OffsiteList = z.object({ configured: z.boolean(), where: z.string().nullable(), items: z.array(OffsiteCopy) });
 
 export const Backup = z.object({
   id: z.string(),

@@ -71,6 +71,14 @@ export type JobLogBatch = z.infer<typeof JobLogBatch>;
 export const JobLogEnd = z.object({ jobId: z.string(), status: JobStatus, lastSeq: z.number().int() });
 
 export const JobList = z.object({ items: z.array(Job) });
+/** A solo admin approves their own job with their password (see ApprovalPolicy). */
+export const ApproveJobRequest = z.object({ password: z.string().max(1000).optional() }).nullish();
+export const ApprovalPolicy = z.object({
+  mode: z.enum(['second-admin', 'solo-password']),
+  admins: z.number().int(),
+  description: z.string(),
+});
+export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
 export const RejectJobRequest = z.object({ reason: z.string().max(2000).optional() }).nullish();
 /** Retrying a destructive job asks for the confirmation again. */
 export const RetryJobRequest = z.object({ confirmation: z.string().max(200).optional() }).nullish();

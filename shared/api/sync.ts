@@ -33,6 +33,8 @@ export const SyncPage = z.object({
   nextCursor: z.number().int(),
   /** True when the caller has reached the end of the feed as of this read. */
   done: z.boolean(),
+  /** The cursor is older than what the server compacted away: drop synced records and sync from 0. */
+  resync: z.literal(true).optional(),
 });
 export type SyncPage = z.infer<typeof SyncPage>;
 

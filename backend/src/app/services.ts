@@ -17,6 +17,7 @@ import type { PolicyStore } from '../escalation/policy-store';
 import type { HealthChecks } from '../health/health-checks';
 import type { Guard } from '../platform/http/guards';
 import type { IdempotencyStore } from '../platform/http/idempotency';
+import type { Compaction } from '../platform/compaction';
 import type { IncidentService } from '../incidents/incident-service';
 import type { HeartbeatService } from '../integrations/heartbeat-service';
 import type { JobEvents } from '../jobs/job-events';
@@ -93,6 +94,7 @@ export interface Services {
   apiTokens: ApiTokenService;
   guard: Guard;
   idempotency: IdempotencyStore;
+  compaction: Compaction;
   /** Set while a restore runs: writes get 503. */
   maintenance: MaintenanceMode;
   /** The delta-sync feed: record changes inside write transactions. */

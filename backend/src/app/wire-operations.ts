@@ -3,8 +3,14 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { SYSTEM_ACTOR } from '../audit/audit-log';
 import { BackupScheduler } from '../backups/backup-scheduler';
+import { BackupKeys } from '../backups/backup-keys';
 import { BackupService, type BackupNotifier } from '../backups/backup-service';
+import { redisBackupRunbook } from '../backups/redis-backup';
+import { OffsiteStore } from '../backups/offsite';
+import { offsiteSyncRunbook } from '../backups/offsite-runbook';
 import { parseRetention } from '../backups/retention';
+import { testRestoreRunbook } from '../backups/test-restore';
+import { ApprovalRule } from '../jobs/approval-policy';
 import { JobEvents } from '../jobs/job-events';
 import { BullJobQueue, LocalJobQueue, type JobQueue } from '../jobs/job-queue';
 import { JobRepository } from '../jobs/job-repository';
@@ -53,7 +59,7 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
   const jobQueue: JobQueue = config.REDIS_URL
     ? new BullJobQueue(config.REDIS_URL, jobRepo, jobRunner, config.JOB_CONCURRENCY, () => true, logConnectionErrors(d.logger, 'job queue (BullMQ)'))
     : new LocalJobQueue(jobRepo, jobRunner, config.JOB_CONCURRENCY, accepts, (what, err) => lifecycle.report(what, err));
-  const jobs = new JobService(db, jobRepo, runbooks, jobEvents, jobRunner, () => jobQueue, clock, { approvalRequired });
+  const jobs = new JobService(db, jobRepo, runbooks, jobEvents, jobRunner, () => jobQueue, clock, { approvalRequired, approvals: new ApprovalRule(db) });
   const opsIntegrations = new OpsIntegrations({ clock, events, silences: d.silences, alerts: d.alerts, users: d.users, smtp: d.notifier.smtp(), onError: (what, err) => lifecycle.report(what, err) });
   const notifier: BackupNotifier = {
     backupFinished: (b) =>
@@ -69,9 +75,10 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
     reportError: (what, err) => lifecycle.report(what, err),
     restoreFinished: (o) => events.publish({ type: o.ok ? 'backup.restored' : 'backup.restore_failed', seq: null, actor: null, data: o, at: clock.now() }, { kind: 'all' }),
   };
+  const backupKeys = new BackupKeys(config.BACKUP_KEY ?? config.JWT_SECRET);
   const backupDir = config.BACKUP_DIR ?? path.join(config.DATA_DIR, 'backups');
   mkdirSync(backupDir, { recursive: true });
-  const backups = new BackupService(database, config.DATABASE_URL, backupDir, clock, d.audit, d.maintenance, parseRetention(config.BACKUP_RETENTION), config.BACKUP_MIN_FREE_MB * 1048576, notifier);
+  const backups = new BackupService(database, config.DATABASE_URL, backupDir, clock, d.audit, d.maintenance, parseRetention(config.BACKUP_RETENTION), config.BACKUP_MIN_FREE_MB * 1048576, backupKeys, notifier, offsiteStore(config, backupKeys, clock));
   for (const r of builtinRunbooks({
     handle: database,
     backups,
@@ -86,7 +93,7 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
       let n = 0;
       for (const id of ids) {
         try {
-          await jobs.cancel({ ...SYSTEM_ACTOR, email: 'purge-queue', role: 'admin' }, id);
+          await jobs.cancel({ ...SYSTEM_ACTOR, email: 'purge-queue' }, id);
           n++;
         } catch (err) {
           d.logger.info({ err, jobId: id }, 'purge-queue: job not cancelled (it started meanwhile)');
@@ -96,8 +103,18 @@ export function wireOperations(d: OperationsDeps): OperationsServices {
     },
   }))
     runbooks.register(r);
+  runbooks.register(offsiteSyncRunbook(backups));
+  runbooks.register(testRestoreRunbook({ backups, handle: database, url: config.DATABASE_URL }));
+  runbooks.register(redisBackupRunbook({ url: config.REDIS_BACKUP_URL ?? config.REDIS_URL, dir: backupDir, key: backupKeys.encryption, clock }));
   const backupScheduler = new BackupScheduler(d, jobs, backups);
   const maintenanceWindows = new MaintenanceWindows(d, opsIntegrations);
   const procedures = new ProcedureEngine(d, jobs, backups, serviceManager, opsIntegrations, maintenanceWindows);
   return { runbooks, jobRepo, jobRunner, jobQueue, jobs, jobLogs, jobEvents, serviceManager, backups, backupScheduler, opsIntegrations, maintenanceWindows, procedures, workerService };
+}
+
+/** The off-site SFTP store when all three OFFSITE_SFTP_* settings are given; none when any is missing. */
+function offsiteStore(config: OperationsDeps['config'], keys: BackupKeys, clock: OperationsDeps['clock']): OffsiteStore | null {
+  const { OFFSITE_SFTP_URL: url, OFFSITE_SFTP_KEY_FILE: privateKeyFile, OFFSITE_SFTP_HOST_KEY: hostKeySha256 } = config;
+  if (!url || !privateKeyFile || !hostKeySha256) return null;
+  return new OffsiteStore({ url, privateKeyFile, hostKeySha256 }, keys, parseRetention(config.BACKUP_RETENTION), clock);
 }

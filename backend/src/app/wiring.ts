@@ -16,6 +16,7 @@ import { PolicyStore } from '../escalation/policy-store';
 import { HealthChecks, storageCheck } from '../health/health-checks';
 import { makeGuard } from '../platform/http/guards';
 import { IdempotencyStore } from '../platform/http/idempotency';
+import { Compaction } from '../platform/compaction';
 import { IncidentService } from '../incidents/incident-service';
 import { HeartbeatService } from '../integrations/heartbeat-service';
 import { systemClock, type Clock } from '../platform/clock';
@@ -80,7 +81,7 @@ export type WiredServices = Services & {
 /** Accounts, access, the change feed and live events: what everything else is built on. */
 export type CoreServices = Pick<
   Services,
-  'config' | 'clock' | 'logger' | 'database' | 'redis' | 'metrics' | 'lifecycle' | 'health' | 'audit' | 'users' | 'userService' | 'sessions' | 'auth' | 'apiTokens' | 'guard' | 'idempotency' | 'maintenance' | 'changes' | 'events'
+  'config' | 'clock' | 'logger' | 'database' | 'redis' | 'metrics' | 'lifecycle' | 'health' | 'audit' | 'users' | 'userService' | 'sessions' | 'auth' | 'apiTokens' | 'guard' | 'idempotency' | 'compaction' | 'maintenance' | 'changes' | 'events'
 >;
 
 /** What every service is built from: configuration, the clock, logging, the database, Redis and the process's Prometheus registry (the database reports query timings into it). */
@@ -130,7 +131,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const users = new UserRepository(db);
   const sessions = new SessionStore(db, clock, config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
   const throttle = new LoginThrottle(db, clock, config.LOGIN_MAX_FAILURES, config.LOGIN_LOCKOUT_MINUTES * 60_000);
-  const auth = new AuthService(db, users, sessions, throttle, new JwtSigner(config.JWT_SECRET, clock), new Totp(clock), audit, clock, {
+  const auth = new AuthService(db, users, sessions, throttle, new JwtSigner(config.JWT_SECRET, clock), new Totp(clock), new SecretBox(config.JWT_SECRET, 'opsdesk totp seeds'), audit, clock, {
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     passwordMinLength: config.PASSWORD_MIN_LENGTH,
   });
@@ -139,10 +140,11 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const events = new EventHub();
   const userService = new UserService(db, users, sessions, apiTokens, audit, clock, config.PASSWORD_MIN_LENGTH, changes, events);
   const idempotency = new IdempotencyStore(db, clock);
+  const compaction = new Compaction(db, clock, idempotency);
   // Shared by every instance on one PostgreSQL database (a restore refuses writes on all of them).
   const maintenance = new MaintenanceMode(clock, database.dialect === 'postgres' ? new PgMaintenanceFlag(config.DATABASE_URL, logger) : null);
   lifecycle.onStop('maintenance-mode', () => maintenance.close());
-  const core: CoreServices = { config, clock, logger, database, redis, metrics, lifecycle, health, audit, users, userService, sessions, auth, apiTokens, guard: makeGuard(auth, apiTokens, idempotency), idempotency, maintenance, changes, events };
+  const core: CoreServices = { config, clock, logger, database, redis, metrics, lifecycle, health, audit, users, userService, sessions, auth, apiTokens, guard: makeGuard(auth, apiTokens, idempotency), idempotency, compaction, maintenance, changes, events };
 
   // helpdesk
   const rooms = roomsOf(core);

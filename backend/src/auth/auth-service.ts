@@ -5,6 +5,7 @@ import type { Actor, AuditLog } from '../audit/audit-log';
 import type { Database } from '../platform/db/schema';
 import { AppError } from '../platform/http/errors';
 import type { Clock } from '../platform/clock';
+import type { SecretBox } from '../platform/secret-box';
 import { randomSecret, uuid } from '../platform/ids';
 import { toUserPublic, type UserRepository, type UserRow } from '../users/user-repository';
 import type { AccessClaims, JwtSigner } from './jwt';
@@ -48,6 +49,8 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly jwt: JwtSigner,
     private readonly totp: Totp,
+    /** Seals TOTP seeds in the database (a backup or a dump alone does not give second factors away). */
+    private readonly seeds: SecretBox,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly settings: AuthSettings,
@@ -98,7 +101,7 @@ export class AuthService {
 
   /** Accepts a fresh TOTP code (each time step once) or an unused recovery code. */
   private async acceptSecondFactor(user: UserRow, code: string): Promise<'totp' | 'recovery' | null> {
-    const step = this.totp.verify(user.mfa_secret!, code);
+    const step = this.totp.verify(this.openSeed(user.mfa_secret!), code);
     if (step !== null) {
       const claimed = await this.db
         .updateTable('users')
@@ -204,18 +207,31 @@ export class AuthService {
     );
   }
 
+  /** A seed as stored: sealed (`v1:`), or in clear from a version before sealing. */
+  private openSeed(stored: string): string {
+    return stored.startsWith('v1:') ? this.seeds.open(stored) : stored;
+  }
+
+  /** Seals the seeds an older version stored in clear (at start); returns how many. */
+  async sealTotpSeeds(): Promise<number> {
+    const rows = await this.db.selectFrom('users').select(['id', 'mfa_secret', 'mfa_pending_secret']).where((eb) => eb.or([eb('mfa_secret', 'not like', 'v1:%'), eb('mfa_pending_secret', 'not like', 'v1:%')])).execute();
+    const seal = (v: string | null) => (v === null || v.startsWith('v1:') ? v : this.seeds.seal(v));
+    for (const r of rows) await this.db.updateTable('users').set({ mfa_secret: seal(r.mfa_secret), mfa_pending_secret: seal(r.mfa_pending_secret) }).where('id', '=', r.id).execute();
+    return rows.length;
+  }
+
   async beginMfaEnrolment(principal: Principal): Promise<MfaEnrolment> {
     const user = await this.requireUser(principal.userId);
     if (user.mfa_enabled === 1) throw new AppError('conflict', 'MFA is already enabled; reset it first');
     const secret = this.totp.generateSecret();
-    await this.users.update(user.id, { mfa_pending_secret: secret, updated_at: this.clock.now() });
+    await this.users.update(user.id, { mfa_pending_secret: this.seeds.seal(secret), updated_at: this.clock.now() });
     return { secret, otpauthUri: this.totp.uri(user.email, secret) };
   }
 
   async confirmMfaEnrolment(principal: Principal, code: string, meta: ClientMeta): Promise<string[]> {
     const user = await this.requireUser(principal.userId);
     if (!user.mfa_pending_secret) throw new AppError('conflict', 'Start MFA enrolment first');
-    const step = this.totp.verify(user.mfa_pending_secret, code);
+    const step = this.totp.verify(this.openSeed(user.mfa_pending_secret), code);
     if (step === null) throw new AppError('mfa_invalid', 'The code is not valid; check the device clock and try again');
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => randomSecret(8).replace(/[-_]/g, 'x').slice(0, 10).toLowerCase());
     await this.db.transaction().execute(async (trx) => {

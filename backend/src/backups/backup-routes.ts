@@ -20,6 +20,13 @@ export function backupRoutes(s: Pick<Services, 'guard' | 'backups' | 'backupSche
       await s.backups.get(req.params.id);
       return s.jobs.request(requesterOf(req), { runbook: 'restore-database', params: { backupId: req.params.id }, confirmation: req.body?.confirmation });
     },
+    'backups.offsite.list': async () => {
+      const store = s.backups.offsite;
+      if (!store) return { configured: false, where: null, items: [] };
+      const copies = await store.list();
+      return { configured: true, where: store.where, items: copies.map((c) => ({ id: c.manifest.id, name: c.name, createdAt: c.manifest.createdAt, kind: c.manifest.kind, dialect: c.manifest.dialect, sizeBytes: c.manifest.sizeBytes })) };
+    },
+    'backups.offsite.restore': (req) => s.jobs.request(requesterOf(req), { runbook: 'restore-database', params: { backupId: req.params.id }, confirmation: req.body?.confirmation }),
     'backups.prune': (req) => s.backups.pruneFor(actorOf(req)),
   });
 }

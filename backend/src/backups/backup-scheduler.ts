@@ -49,9 +49,12 @@ export class BackupScheduler {
 
   async runScheduled(name: string): Promise<void> {
     try {
-      const job = await this.jobs.request({ ...SYSTEM_ACTOR, email: `schedule:${name}`, role: 'admin' }, { runbook: 'backup-database', params: { kind: 'manual' } }, { preApproved: true });
+      const job = await this.jobs.request({ ...SYSTEM_ACTOR, email: `schedule:${name}` }, { runbook: 'backup-database', params: { kind: 'manual' } }, { via: 'schedule' });
       const done = await this.jobs.waitFor(job.id, 6 * 3_600_000, 1000);
-      if (done.status === 'succeeded') await this.backups.prune();
+      if (done.status !== 'succeeded') return;
+      await this.backups.prune();
+      // The fresh backup goes off-site too (the retention applies there in the same run).
+      if (this.backups.offsite) await this.jobs.request({ ...SYSTEM_ACTOR, email: `schedule:${name}` }, { runbook: 'offsite-sync', params: {} }, { via: 'schedule' });
     } catch (e) {
       this.ctx.events.publish({ type: 'backup.failed', seq: null, actor: null, data: { schedule: name, error: (e as Error).message }, at: this.ctx.clock.now() }, { kind: 'oncall' });
       throw e; // logged and counted by the lifecycle

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely, Selectable } from 'kysely';
-import { BackupManifest, type Backup, type BackupClass, type BackupKind, type BackupOverview } from '../../../shared/api/backups';
+import type { BackupManifest, Backup, BackupClass, BackupKind, BackupOverview } from '../../../shared/api/backups';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { DatabaseHandle } from '../platform/db/connect';
 import { migrateToLatest } from '../platform/db/migrate';
@@ -13,12 +13,18 @@ import { uuid } from '../platform/ids';
 import type { MaintenanceMode } from '../maintenance/maintenance-mode';
 import { VERSION } from '../version';
 import type { BackupsTable } from '../jobs/tables';
-import { freeBytes, gunzipTo, gzipWithHash, sha256File } from './files';
-import { pgApply, pgDump, pgList, pgRowCounts } from './pg-engine';
+import type { BackupKeys } from './backup-keys';
+import { BackupRefused, BackupSources, type BackupSource } from './backup-source';
+import type { OffsiteStore } from './offsite';
+import { freeBytes, gunzipTo, openSealed, sealFile, sha256File } from './files';
+import { pgRestoreStaged } from './pg-restore';
+import { pgDump, pgList, pgRowCounts } from './pg-engine';
 import { classify, type RetentionPolicy } from './retention';
+import { rebuildFromOwnSchema } from './sqlite-rebuild';
 import { applySqliteCopy, inspectSqliteFile, PRESERVED_TABLES, sqliteOnlineBackup, verifyLiveSqlite } from './sqlite-engine';
 
 export type Log = (line: string) => void;
+export { BackupRefused } from './backup-source';
 
 export interface BackupNotifier {
   /** Success and failure of backups and restores: live event + alert/notification where available. */
@@ -27,13 +33,6 @@ export interface BackupNotifier {
   restoreFinished(outcome: { backupId: string; ok: boolean; message: string }): void;
   /** A failure the caller does not see (the record of a failed backup could not be written). */
   reportError(what: 'backups.record-failure' | 'backups.read-record', err: unknown): void;
-}
-
-export class BackupRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackupRefused';
-  }
 }
 
 function toBackup(r: Selectable<BackupsTable>, keptBy: BackupClass[] = []): Backup {
@@ -67,6 +66,7 @@ function stamp(t: number): string {
  */
 export class BackupService {
   private readonly db: Kysely<Database>;
+  private readonly sources: BackupSources;
 
   constructor(
     private readonly handle: DatabaseHandle,
@@ -77,10 +77,14 @@ export class BackupService {
     private readonly maintenance: MaintenanceMode,
     private readonly retention: RetentionPolicy,
     private readonly minFreeBytes: number,
+    private readonly keys: BackupKeys,
     private readonly notifier: BackupNotifier | null = null,
+    readonly offsite: OffsiteStore | null = null,
   ) {
     this.db = handle.db;
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+    this.sources = new BackupSources(this.db, dir, keys, (err) => this.notifier?.reportError('backups.read-record', err));
   }
 
   async list(limit = 100, status?: Backup['status']): Promise<Backup[]> {
@@ -127,22 +131,24 @@ export class BackupService {
         const check = inspectSqliteFile(tmp);
         if (!check.ok) throw new Error(`verification of the copy failed: ${check.message}`);
         log(check.message);
-        log('compressing (gzip) and hashing (sha256)');
-        const { sha256, size } = await gzipWithHash(tmp, `${dest}.partial`);
+        log('compressing (gzip), encrypting (AES-256-GCM) and hashing (sha256)');
+        const { sha256, size } = await sealFile(tmp, `${dest}.partial`, this.keys.encryption, true);
         renameSync(`${dest}.partial`, dest);
-        manifest = { format: 'opsdesk-backup/1', id, createdAt, dialect, kind, file: fileName, compression: 'gzip', sizeBytes: size, sha256, schemaVersion: check.schemaVersion, rowCounts: check.rowCounts, verified: true, verification: check.message, appVersion: VERSION };
+        manifest = { format: 'opsdesk-backup/1', id, createdAt, dialect, kind, file: fileName, compression: 'gzip', encryption: 'aes-256-gcm', sizeBytes: size, sha256, schemaVersion: check.schemaVersion, rowCounts: check.rowCounts, verified: true, verification: check.message, appVersion: VERSION };
       } else {
         log('pg_dump -Fc of an exported snapshot');
-        const { rowCounts, schemaVersion } = await pgDump(this.handle, this.databaseUrl, `${dest}.partial`);
-        renameSync(`${dest}.partial`, dest);
+        const { rowCounts, schemaVersion } = await pgDump(this.handle, this.databaseUrl, tmp);
         log('verifying with pg_restore --list');
-        const toc = await pgList(dest);
-        const sha256 = await sha256File(dest);
+        const toc = await pgList(tmp);
+        log('encrypting (AES-256-GCM) and hashing (sha256)');
+        const { sha256, size } = await sealFile(tmp, `${dest}.partial`, this.keys.encryption, false);
+        renameSync(`${dest}.partial`, dest);
         const verification = `pg_restore --list ok (${toc.length} entries); ${Object.keys(rowCounts).length} tables, ${Object.values(rowCounts).reduce((a, b) => a + b, 0)} rows`;
         log(verification);
-        manifest = { format: 'opsdesk-backup/1', id, createdAt, dialect, kind, file: fileName, compression: 'pg_custom', sizeBytes: statSync(dest).size, sha256, schemaVersion, rowCounts, verified: true, verification, appVersion: VERSION };
+        manifest = { format: 'opsdesk-backup/1', id, createdAt, dialect, kind, file: fileName, compression: 'pg_custom', encryption: 'aes-256-gcm', sizeBytes: size, sha256, schemaVersion, rowCounts, verified: true, verification, appVersion: VERSION };
       }
-      writeFileSync(`${dest}.manifest.json`, JSON.stringify(manifest, null, 2));
+      manifest = this.keys.sign(manifest);
+      writeFileSync(`${dest}.manifest.json`, JSON.stringify(manifest, null, 2), { mode: 0o600 });
       log(`sha256 ${manifest.sha256}, ${manifest.sizeBytes} bytes → ${dest}`);
       await this.db
         .insertInto('backups')
@@ -164,7 +170,7 @@ export class BackupService {
       this.notifier?.backupFailed(kind, message);
       throw e;
     } finally {
-      rmSync(tmp, { force: true });
+      for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
     }
   }
 
@@ -182,55 +188,20 @@ export class BackupService {
     if (free < need) throw new Error(`not enough free space in ${this.dir}: ${Math.round(free / 1048576)} MiB free, about ${Math.round(need / 1048576)} MiB needed`);
   }
 
-  /** Finds a backup by catalogue id, by file path, or by a manifest on disk (database lost). */
-  resolve(idOrFile: string): Promise<{ manifest: BackupManifest; file: string }> {
-    return this.resolveSource(idOrFile);
-  }
-
-  private async resolveSource(idOrFile: string): Promise<{ manifest: BackupManifest; file: string }> {
-    let file: string | undefined;
-    // A restore must work on a damaged database: an unreadable backups table falls back to the file.
-    const row = await this.db
-      .selectFrom('backups')
-      .selectAll()
-      .where('id', '=', idOrFile)
-      .executeTakeFirst()
-      .catch((err: unknown) => void this.notifier?.reportError('backups.read-record', err));
-    if (row) {
-      if (row.status !== 'ok' || !row.file) throw new BackupRefused(`backup ${idOrFile} is ${row.status}${row.error ? ` (${row.error})` : ''}; it cannot be restored`);
-      file = row.file;
-    } else if (idOrFile.includes('/') || idOrFile.includes('.')) {
-      file = path.resolve(idOrFile.endsWith('.manifest.json') ? idOrFile.slice(0, -'.manifest.json'.length) : idOrFile);
-    } else {
-      const found = this.scanManifests().find((m) => m.manifest.id === idOrFile);
-      if (!found) throw new AppError('not_found', `Backup ${idOrFile} not found in the catalogue or in ${this.dir}`);
-      file = found.file;
-    }
-    const manifestFile = `${file}.manifest.json`;
-    if (!existsSync(file)) throw new BackupRefused(`backup file ${file} does not exist`);
-    if (!existsSync(manifestFile)) throw new BackupRefused(`no manifest beside ${file}: its checksum cannot be checked`);
-    let manifest: BackupManifest;
+  /** Finds a backup by catalogue id, by manifest id, or by a file inside the backup folder; else fetches the off-site copy with that id. */
+  async resolve(ref: string, log: Log = () => {}): Promise<BackupSource> {
     try {
-      manifest = BackupManifest.parse(JSON.parse(readFileSync(manifestFile, 'utf8')));
+      return await this.sources.resolve(ref);
     } catch (e) {
-      throw new BackupRefused(`manifest ${manifestFile} is not valid: ${(e as Error).message}`);
+      if (!(e instanceof AppError) || e.code !== 'not_found' || !this.offsite || /[/.]/.test(ref)) throw e;
+      if (!(await this.offsite.fetch(ref, this.dir, log))) throw e;
+      return this.sources.resolve(ref);
     }
-    return { manifest, file };
   }
 
-  /** Every manifest in the backup folder (how the CLI lists backups when the catalogue is gone). */
-  scanManifests(): { manifest: BackupManifest; file: string }[] {
-    if (!existsSync(this.dir)) return [];
-    const out: { manifest: BackupManifest; file: string }[] = [];
-    for (const f of readdirSync(this.dir).filter((f) => f.endsWith('.manifest.json'))) {
-      try {
-        const manifest = BackupManifest.parse(JSON.parse(readFileSync(path.join(this.dir, f), 'utf8')));
-        out.push({ manifest, file: path.join(this.dir, f.slice(0, -'.manifest.json'.length)) });
-      } catch {
-        /* not ours or damaged: ignored in listings, refused at restore */
-      }
-    }
-    return out.sort((a, b) => b.manifest.createdAt - a.manifest.createdAt);
+  /** Every signed manifest in the backup folder (how the CLI lists backups when the catalogue is gone). */
+  scanManifests(): BackupSource[] {
+    return this.sources.scan();
   }
 
   /**
@@ -239,7 +210,7 @@ export class BackupService {
    * Returns the decompressed copy for SQLite (caller removes it).
    */
   async verify(idOrFile: string, log: Log = () => {}): Promise<{ manifest: BackupManifest; file: string; copy: string | null; message: string }> {
-    const { manifest, file } = await this.resolveSource(idOrFile);
+    const { manifest, file } = await this.resolve(idOrFile, log);
     if (manifest.dialect !== this.handle.dialect) throw new BackupRefused(`backup ${manifest.id} is a ${manifest.dialect} backup; this server runs ${this.handle.dialect}`);
     const latest = Object.keys(allMigrations({ dialect: this.handle.dialect })).sort().at(-1) ?? '';
     if (manifest.schemaVersion && manifest.schemaVersion > latest) {
@@ -250,22 +221,17 @@ export class BackupService {
     log('checking sha256');
     const sha = await sha256File(file);
     if (sha !== manifest.sha256) throw new BackupRefused(`backup ${manifest.id} fails its checksum (sha256 ${sha.slice(0, 12)}…, manifest ${manifest.sha256.slice(0, 12)}…): corrupt or altered`);
+    const copy = await this.openCopy(manifest, file, log);
     if (manifest.dialect === 'postgres') {
       try {
-        const toc = await pgList(file);
-        return { manifest, file, copy: null, message: `checksum ok; pg_restore --list ok (${toc.length} entries)` };
+        const toc = await pgList(copy ?? file);
+        return { manifest, file, copy, message: `checksum ok; pg_restore --list ok (${toc.length} entries)` };
       } catch (e) {
+        if (copy) rmSync(copy, { force: true });
         throw new BackupRefused(`backup ${manifest.id} is not a readable archive: ${(e as Error).message}`);
       }
     }
-    const copy = path.join(this.dir, `.verify-${manifest.id}-${process.pid}-${Date.now()}.sqlite`);
-    try {
-      log('decompressing and opening the copy');
-      await gunzipTo(file, copy);
-    } catch (e) {
-      rmSync(copy, { force: true });
-      throw new BackupRefused(`backup ${manifest.id} does not decompress: ${(e as Error).message}`);
-    }
+    if (!copy) throw new BackupRefused(`backup ${manifest.id}: no decompressed copy`);
     const check = inspectSqliteFile(copy);
     const mismatch = Object.entries(manifest.rowCounts).filter(([t, n]) => check.rowCounts[t] !== n);
     if (!check.ok || mismatch.length) {
@@ -273,6 +239,27 @@ export class BackupService {
       throw new BackupRefused(`backup ${manifest.id} fails verification: ${check.ok ? `row counts differ (${mismatch.slice(0, 3).map(([t, n]) => `${t} ${check.rowCounts[t]} vs ${n}`).join(', ')})` : check.message}`);
     }
     return { manifest, file, copy, message: `checksum ok; ${check.message}; row counts match the manifest` };
+  }
+
+  /**
+   * The plain copy a check or restore reads (0600, in the 0700 folder): decrypted (and for SQLite
+   * decompressed); a wrong key or an altered byte fails GCM authentication here. PostgreSQL
+   * archives stored in clear (older backups) are read where they are (null).
+   */
+  private async openCopy(manifest: BackupManifest, file: string, log: Log): Promise<string | null> {
+    const sqlite = manifest.dialect === 'sqlite';
+    if (!manifest.encryption && !sqlite) return null;
+    const copy = path.join(this.dir, `.verify-${manifest.id}-${process.pid}-${Date.now()}.${sqlite ? 'sqlite' : 'pgdump'}`);
+    try {
+      log(manifest.encryption ? 'decrypting (AES-256-GCM) into a private copy' : 'decompressing and opening the copy');
+      if (manifest.encryption) await openSealed(file, copy, this.keys.encryption, sqlite);
+      else await gunzipTo(file, copy);
+      return copy;
+    } catch (e) {
+      rmSync(copy, { force: true });
+      if (manifest.encryption) throw new BackupRefused(`backup ${manifest.id} cannot be decrypted: authentication failed (wrong key or altered file: ${(e as Error).message})`);
+      throw new BackupRefused(`backup ${manifest.id} does not decompress: ${(e as Error).message}`);
+    }
   }
 
   /**
@@ -320,8 +307,18 @@ export class BackupService {
 
   private async apply(file: string, copy: string | null, manifest: BackupManifest, log: Log): Promise<void> {
     log(`4/7 restoring ${path.basename(file)} (live tables kept: ${PRESERVED_TABLES.filter((t) => !t.startsWith('schema_')).join(', ')})`);
-    if (this.handle.dialect === 'sqlite') await applySqliteCopy(this.handle, copy!);
-    else await pgApply(this.handle, this.databaseUrl, file, this.dir);
+    if (this.handle.dialect === 'sqlite') {
+      // The backup's rows go into a schema OpsDesk's migrations build; that copy replaces the live tables.
+      const rebuilt = `${copy!}.rebuilt`;
+      try {
+        const skipped = await rebuildFromOwnSchema(copy!, rebuilt, manifest.schemaVersion, log);
+        if (skipped.length) log(`tables OpsDesk does not define were left out: ${skipped.join(', ')}`);
+        await applySqliteCopy(this.handle, rebuilt);
+      } finally {
+        for (const f of [rebuilt, `${rebuilt}-wal`, `${rebuilt}-shm`]) rmSync(f, { force: true });
+      }
+    }
+    else await pgRestoreStaged(this.handle, this.databaseUrl, copy ?? file, manifest.schemaVersion, manifest.rowCounts, log);
     log('5/7 verifying the restored data against the manifest');
     const problems = this.handle.dialect === 'sqlite' ? await verifyLiveSqlite(this.handle, manifest.rowCounts) : await this.verifyLivePg(manifest.rowCounts);
     if (problems.length) throw new Error(`verification after restore failed: ${problems.slice(0, 5).join('; ')}`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, createUserAndLogin, startTestServer, type TestServer } from '../../test-support/harness';
 import { waitJob } from '../../test-support/wait-job';
+import { BackupKeys } from './backup-keys';
 import { classify } from './retention';
 
 describe.each(DATABASES)('backups and restore on %s', (kind) => {
@@ -109,7 +110,7 @@ describe.each(DATABASES)('backups and restore on %s', (kind) => {
     const { MaintenanceMode } = await import('../maintenance/maintenance-mode');
     const ctx = server.services;
     const failures: string[] = [];
-    const tooBig = new BackupService(ctx.database, ctx.config.DATABASE_URL, path.join(ctx.config.DATA_DIR, 'backups'), ctx.clock, ctx.audit, new MaintenanceMode(ctx.clock), { hourlyHours: 24, dailyDays: 30, weeklyWeeks: 12, monthlyMonths: 12 }, Number.MAX_SAFE_INTEGER, {
+    const tooBig = new BackupService(ctx.database, ctx.config.DATABASE_URL, path.join(ctx.config.DATA_DIR, 'backups'), ctx.clock, ctx.audit, new MaintenanceMode(ctx.clock), { hourlyHours: 24, dailyDays: 30, weeklyWeeks: 12, monthlyMonths: 12 }, Number.MAX_SAFE_INTEGER, new BackupKeys(ctx.config.JWT_SECRET), {
       backupFinished: () => {},
       backupFailed: (_k, e) => failures.push(e),
       restoreFinished: () => {},

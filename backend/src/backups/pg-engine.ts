@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../platform/db/connect';
-import { PRESERVED_TABLES } from './sqlite-engine';
+import { childEnv } from '../jobs/child-process';
+import { pgCredentials } from './pg-credentials';
 
 const exec = promisify(execFile);
 
@@ -21,14 +22,24 @@ export function pgTool(name: 'pg_dump' | 'pg_restore'): string {
   return name;
 }
 
-async function tool(name: 'pg_dump' | 'pg_restore', args: string[]): Promise<string> {
+/** Runs a client tool; with `url`, `--dbname` carries it without the password (a PGPASSFILE holds that). */
+async function tool(name: 'pg_dump' | 'pg_restore', args: string[], url?: string): Promise<string> {
+  const creds = url ? pgCredentials(url) : null;
   try {
-    const { stdout } = await exec(pgTool(name), args, { maxBuffer: 64 * 1024 * 1024 });
+    const argv = creds ? [`--dbname=${creds.dbname}`, ...args] : args;
+    const { stdout } = await exec(pgTool(name), argv, { maxBuffer: 64 * 1024 * 1024, env: childEnv({ ...pgEnv(), ...(creds?.env ?? {}) }) });
     return stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`${name} failed: ${(err.stderr || err.message).trim().split('\n').slice(-3).join(' ')}`, { cause: e });
+  } finally {
+    creds?.cleanup();
   }
+}
+
+/** libpq's own settings of this process (PGSSLMODE, PGHOST…) still apply; nothing else is inherited. */
+function pgEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('PG') && e[0] !== 'PGPASSWORD' && e[1] !== undefined));
 }
 
 export async function pgRowCounts(db: DatabaseHandle['db']): Promise<Record<string, number>> {
@@ -56,7 +67,7 @@ export async function pgDump(handle: DatabaseHandle, url: string, dest: string):
     const schemaVersion = tables.some((t) => t.t === 'schema_migrations')
       ? ((await client.query<{ v: string | null }>('select max(name) as v from schema_migrations')).rows[0]!.v ?? null)
       : null;
-    await tool('pg_dump', ['-Fc', '--no-owner', '--no-privileges', `--snapshot=${snap}`, '-f', dest, `--dbname=${url}`]);
+    await tool('pg_dump', ['-Fc', '--no-owner', '--no-privileges', `--snapshot=${snap}`, '-f', dest], url);
     await client.query('COMMIT');
     return { rowCounts, schemaVersion };
   } catch (e) {
@@ -75,31 +86,4 @@ export async function pgList(file: string): Promise<string[]> {
   const lines = out.split('\n').filter((l) => l && !l.startsWith(';'));
   if (!lines.some((l) => / TABLE DATA /.test(l))) throw new Error('archive lists no table data');
   return lines;
-}
-
-function touchesPreserved(tocLine: string): boolean {
-  // The public schema itself holds the preserved tables: never drop or recreate it.
-  if (/ SCHEMA - public\b|COMMENT - SCHEMA public\b/.test(tocLine)) return true;
-  const m = /^\d+; \d+ \d+ [A-Z ]+? public (\S+)(?: (\S+))?/.exec(tocLine);
-  if (!m) return false;
-  return [m[1], m[2]].some((n) => n !== undefined && PRESERVED_TABLES.some((t) => n === t || n.startsWith(`${t}_`)));
-}
-
-/**
- * Replaces the database's contents with the archive's: drops every table that is not preserved
- * (so tables newer than the backup go too), then pg_restore in one transaction.
- */
-export async function pgApply(handle: DatabaseHandle, url: string, file: string, workDir: string): Promise<void> {
-  const toc = await pgList(file);
-  const listFile = path.join(workDir, `.restore-${process.pid}-${Date.now()}.list`);
-  writeFileSync(listFile, toc.filter((l) => !touchesPreserved(l)).join('\n') + '\n');
-  try {
-    await handle.db.transaction().execute(async (trx) => {
-      const tables = await sql<{ t: string }>`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`.execute(trx);
-      for (const { t } of tables.rows) if (!PRESERVED_TABLES.includes(t)) await sql`drop table if exists ${sql.table(t)} cascade`.execute(trx);
-    });
-    await tool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', '-L', listFile, `--dbname=${url}`, file]);
-  } finally {
-    rmSync(listFile, { force: true });
-  }
 }

@@ -19,6 +19,15 @@ export interface ChildResult {
   forced: boolean;
 }
 
+/** What a runbook child inherits from the backend: the basics a program needs, never its secrets. */
+export const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TERM', 'SHELL'];
+
+export function childEnv(own: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && (INHERITED_ENV.includes(k) || k.startsWith('LC_'))) env[k] = v;
+  return { ...env, ...own };
+}
+
 /**
  * Runs argv directly (never through a shell), streaming stdout and stderr line by line into the job
  * log with back-pressure. On abort the whole process group gets SIGTERM, then SIGKILL after the grace.
@@ -29,7 +38,7 @@ export function runChild(argv: string[], options: SpawnOptions): Promise<ChildRe
     const [file, ...args] = argv;
     const child = spawn(file!, args, {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: childEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
       shell: false,

@@ -17,6 +17,8 @@ interface ActiveJob {
   controller: AbortController;
   reason: 'cancel' | 'timeout' | 'shutdown' | null;
   done: Promise<void>;
+  /** Runs to its end through a shutdown (a restore half done is worse than a slow stop). */
+  holdsShutdown?: boolean;
 }
 
 export interface JobRunnerOptions {
@@ -71,15 +73,21 @@ export class JobRunner {
     return true;
   }
 
-  /** Stops every job in this process and marks it interrupted. */
+  /** Whether a job that shutdown waits for (a restore) is running here. */
+  get holdingShutdown(): boolean {
+    return [...this.active.values()].some((e) => e.holdsShutdown);
+  }
+
+  /** Stops every job in this process and marks it interrupted; waits for those that hold shutdown. */
   async shutdown(): Promise<void> {
     const entries = [...this.active.entries()];
-    for (const [id] of entries) this.abort(id, 'shutdown');
+    for (const [id, e] of entries) if (!e.holdsShutdown) this.abort(id, 'shutdown');
     await Promise.all(entries.map(([, e]) => e.done));
   }
 
   private async execute(jobId: string, entry: ActiveJob): Promise<void> {
     const row = (await this.repo.get(jobId))!;
+    entry.holdsShutdown = (await this.catalogue.find(row.runbook))?.holdsShutdown ?? false;
     const requester: Actor = { id: row.requested_by, email: row.requested_by_email, ip: null };
     const writer = new JobLogWriter(this.db, jobId, Number(row.log_seq), this.clock, this.bus);
     const started = await this.jobEvents.transition(jobId, 'started', SYSTEM_ACTOR, async () => {}, { worker: this.options.worker });

@@ -16,7 +16,7 @@ const MAX_BUFFERED_PACKETS = 64;
  * fromSeq, then follows new ones as they are stored, then sends `job.log.end`. The database is the
  * only source, so resuming from a sequence never loses or repeats a line, whichever process wrote it.
  */
-export function jobLogSubscriptions(repo: JobRepository, bus: LogBus, onError: (what: 'job-log-tail', err: unknown) => void) {
+export function jobLogSubscriptions(repo: JobRepository, bus: LogBus, canRead: (role: Principal['role'], runbook: string) => Promise<boolean>, onError: (what: 'job-log-tail', err: unknown) => void) {
   return (socket: Socket, principal: Principal) => {
     const tails = new Map<string, { stop: () => void }>();
     socket.on('job.subscribe', async (payload: unknown, ack?: (r: unknown) => void) => {
@@ -27,6 +27,7 @@ export function jobLogSubscriptions(repo: JobRepository, bus: LogBus, onError: (
       const { jobId, fromSeq } = parsed.data;
       const job = await repo.get(jobId);
       if (!job) return reply({ ok: false, error: 'not_found', message: `Job ${jobId} not found` });
+      if (!(await canRead(principal.role, job.runbook))) return reply({ ok: false, error: 'forbidden', message: `The log of ${job.runbook} needs the role that runs it` });
       tails.get(jobId)?.stop();
       tails.set(jobId, follow(socket, repo, bus, jobId, fromSeq, onError));
       reply({ ok: true, status: job.status, lastSeq: Number(job.log_seq) });

@@ -1,33 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, MAIL_PASSWORD, type Dovecot } from '../../test-support/dovecot';
+import { backendProcess } from '../../test-support/backend-process';
 import { createUserAndLogin, startTestServer, tempDir } from '../../test-support/harness';
 import { mail, MAIL_USERS, waitFor } from '../../test-support/mail-fixture';
 import { freePort } from '../../test-support/postgres-cluster';
 import { openDatabase } from '../platform/db/connect';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** The real backend process on `dataDir`; resolves its log lines as they come. */
-function backend(dataDir: string, env: Record<string, string>): { child: ChildProcess; lines: string[]; exited: Promise<number | null> } {
-  const lines: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', MONITORING_LOOPS: 'false', OPS_SCHEDULERS: 'false', JOB_WORKERS: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    const parts = buf.split('\n');
-    buf = parts.pop() ?? '';
-    lines.push(...parts);
-  });
-  child.stderr!.on('data', (d: Buffer) => lines.push(d.toString()));
-  return { child, lines, exited: new Promise((r) => child.once('exit', (code) => r(code))) };
-}
+const backend = backendProcess;
 
 describe('a backend killed between fetching a message and committing its ticket', () => {
   let dovecot: Dovecot;

@@ -33,7 +33,7 @@ export function checklists(d: CatalogueDeps): ProcedureDefinition[] {
       manual('performance', 'monthly', 'Performance analysis & tuning', 'Slow queries, indexes, cache hit rate.'),
       manual('security', 'monthly', 'Security updates / full security scanning', 'Apply the month\'s security updates and run the full scan.'),
       manual('capacity', 'monthly', 'Capacity planning review', 'Disk, CPU, memory trends against the resource allocation table.'),
-      manual('dr-drill', 'monthly', 'Disaster recovery drill', 'Restore a recent backup into a scratch environment and verify it.'),
+      runbookStep('dr-drill', 'monthly', 'Test restoration', 'The latest backup restored into a scratch database and verified against its manifest (test-restore).', 'test-restore', () => ({}), { attended: true }),
     ]),
     list('quarterly-checklist', 'Quarterly tasks', 'Regular maintenance, quarterly.', 'admin', '0 8 1 1,4,7,10 *', () => [
       manual('upgrades', 'quarterly', 'Major version upgrades', 'Plan and apply the quarter\'s major upgrades in a maintenance window.'),

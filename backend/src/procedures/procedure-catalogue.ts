@@ -23,10 +23,16 @@ export interface CatalogueDeps {
   notices: RoleNotices;
 }
 
+/** Runbooks a maintenance wizard may run as tasks: routine, non-destructive built-ins only. */
+export const MAINTENANCE_TASKS = ['backup-database', 'verify-backup', 'vacuum-analyze', 'cleanup-logs', 'run-health-checks', 'restart-service', 'scale-service'] as const;
+const MaintenanceTask = z.string().min(1).refine((r) => (MAINTENANCE_TASKS as readonly string[]).includes(r), {
+  message: `not allowed as a maintenance task (allowed: ${MAINTENANCE_TASKS.join(', ')}); run it from the runbooks screen`,
+});
+
 export const MaintenanceParams = z.object({
   title: z.string().max(200).default('Scheduled maintenance'),
   /** The manual's zero-downtime tasks etc.: runbooks chosen for the "tasks" phase. */
-  tasks: z.array(z.object({ runbook: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}) })).max(20).default([]),
+  tasks: z.array(z.object({ runbook: MaintenanceTask, params: z.record(z.string(), z.unknown()).default({}) })).max(20).default([]),
   services: z.array(z.string()).max(50).default([]),
   watchMinutes: z.number().int().min(0).max(24 * 60).default(60),
   /** Error-rate rise (percentage points) and p95 latency factor that raise an alert after maintenance. */

@@ -20,6 +20,9 @@ import { ProcedureRunStore } from './procedure-run-store';
 import { RoleNotices } from './role-notices';
 import { assertAssigned, starterOf } from './run-people';
 
+/** Someone working a run: their role decides which runs they may work. */
+type Person = Requester & { role: Role };
+
 /** How often the lifecycle advances running procedures. */
 export const PROCEDURE_TICK_MS = 1000;
 /** How often overdue runs are looked for (their role is reminded once). */
@@ -253,7 +256,7 @@ export class ProcedureEngine {
             return true;
           }
           try {
-            const job = await this.jobs.request(starter, { runbook: spec.runbook, params: spec.params });
+            const job = await this.jobs.request(starter, { runbook: spec.runbook, params: spec.params }, { via: 'procedure' });
             await this.store.setStep(run.id, step.index, { job_id: job.id });
           } catch (e) {
             await this.finishStep(run, step.index, { ok: false, detail: `could not start ${spec.runbook}: ${(e as Error).message}` }, 'failed', null);
@@ -303,7 +306,7 @@ export class ProcedureEngine {
   }
 
   /** A person ticks a manual step (or resolves a waiting check / failed step). */
-  async completeStep(actor: Requester, runId: string, key: string, input: { note?: string; outcome: 'done' | 'skipped' | 'failed' }): Promise<ProcedureRun> {
+  async completeStep(actor: Person, runId: string, key: string, input: { note?: string; outcome: 'done' | 'skipped' | 'failed' }): Promise<ProcedureRun> {
     const { step } = await this.actionable(runId, key, actor.role);
     if (step.status === 'running' && step.kind !== 'manual') throw new AppError('conflict', `Step ${key} is running automatically`);
     await this.store.setStep(runId, step.index, { status: input.outcome, note: input.note ?? null, completed_by: actor.email, completed_at: this.ctx.clock.now() });
@@ -317,14 +320,14 @@ export class ProcedureEngine {
    * A person runs a runbook step's job as themselves, through the job service's one request path:
    * their role, the typed confirmation of a destructive runbook and the approval policy all apply.
    */
-  async runStepJob(who: Requester, runId: string, key: string, confirmation: string | undefined): Promise<ProcedureRun> {
+  async runStepJob(who: Person, runId: string, key: string, confirmation: string | undefined): Promise<ProcedureRun> {
     const { run, step } = await this.actionable(runId, key, who.role);
     const def = this.definition(run.procedure).steps(run.params)[step.index]!;
     if (def.kind !== 'runbook') throw new AppError('conflict', `Step ${key} runs no runbook`);
     if (step.jobId && step.status === 'running') throw new AppError('conflict', `Step ${key} already runs job ${step.jobId}`);
     const spec = def.runbook!(this.contextOf(run));
     if (!spec) throw new AppError('unprocessable', `Step ${key} has nothing to run yet: finish the steps before it`);
-    const job = await this.jobs.request(who, { runbook: spec.runbook, params: spec.params, confirmation });
+    const job = await this.jobs.request(who, { runbook: spec.runbook, params: spec.params, confirmation }, { via: 'procedure' });
     await this.store.setStep(runId, step.index, { status: 'running', job_id: job.id, result: null, started_at: this.ctx.clock.now(), completed_at: null });
     await this.store.setRun(runId, 'running');
     await this.ctx.audit.record(who, { action: 'procedure.run_step', targetType: 'procedure', targetId: runId, details: { step: key, runbook: spec.runbook, jobId: job.id, jobStatus: job.status } });
@@ -343,7 +346,7 @@ export class ProcedureEngine {
   }
 
   /** Re-runs a failed automatic step, or re-checks a waiting one now. */
-  async retryStep(actor: Requester, runId: string, key: string): Promise<ProcedureRun> {
+  async retryStep(actor: Person, runId: string, key: string): Promise<ProcedureRun> {
     const run = await this.get(runId);
     assertAssigned(run, actor.role);
     const step = run.steps.find((s) => s.key === key);
@@ -375,7 +378,7 @@ export class ProcedureEngine {
     let rollbackJobId: string | null = null;
     if (input.rollback) {
       if (!run.rollbackBackupId) throw new AppError('conflict', 'No pre-maintenance backup was taken in this run: nothing to roll back to');
-      const job = await this.jobs.request(who, { runbook: 'restore-database', params: { backupId: run.rollbackBackupId }, confirmation: 'restore-database' });
+      const job = await this.jobs.request(who, { runbook: 'restore-database', params: { backupId: run.rollbackBackupId }, confirmation: 'restore-database' }, { via: 'procedure' });
       rollbackJobId = job.id;
     }
     await this.ctx.audit.record(who, { action: 'procedure.abort', targetType: 'procedure', targetId: runId, details: { rollback: input.rollback, rollbackJobId, reason: input.reason, silenceIds } });

@@ -23,7 +23,7 @@ export interface BuiltinDeps {
 
 const MIN = 60_000;
 const ServiceName = z.string().min(1).max(100).describe('service name as declared in SERVICES_FILE').meta({ 'x-picker': 'services' });
-const BackupRef = z.string().min(1).max(1000).describe('backup id from the catalogue, or a backup file path');
+const BackupRef = z.string().min(1).max(1000).describe('backup id from the catalogue, or the name of a file in the backup folder');
 
 type Defaulted = 'destructive' | 'destructiveWhen' | 'lockKey';
 
@@ -73,6 +73,7 @@ export function builtinRunbooks(d: BuiltinDeps): AnyRunbook[] {
       minRole: 'admin',
       destructive: () => true,
       approvalByDefault: false,
+      holdsShutdown: true,
       timeoutMs: 240 * MIN,
       lockKey: () => 'database',
       async run(exec) {

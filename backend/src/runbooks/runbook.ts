@@ -46,6 +46,8 @@ export interface RunbookDefinition<P = Record<string, unknown>> {
   /** Approval by a second admin; the policy names runbooks (APPROVAL_REQUIRED_RUNBOOKS). */
   approvalByDefault?: boolean;
   timeoutMs: number;
+  /** Shutdown waits for it instead of interrupting it (restore-database). */
+  holdsShutdown?: boolean;
   /** Jobs holding the same key never overlap. */
   lockKey(params: P): string | null;
   /** Checks that need state (unknown service → 404, too many replicas → 422). Throws AppError. */

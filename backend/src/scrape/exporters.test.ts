@@ -103,7 +103,7 @@ describe('scraping Debian exporters', () => {
     await m.evaluator.evaluate();
     const down = (await env.server.services.alerts.openByRule()).find((a) => a.ruleId === 'builtin-redis-exporter-down');
     expect(down?.summary).toContain(targets.redis!.instance);
-    redis = await startRedis(Number(new URL(redis.url).port));
+    redis = await startRedis({ port: Number(new URL(redis.url).port) });
     env.clock.advance(15_000);
     await scrapeAll();
     await m.evaluator.evaluate();

@@ -67,7 +67,7 @@ describe('the monitoring overview and the health paths', () => {
     await m.collectAndEvaluate();
     const alert = (await env.server.services.alerts.openByRule()).find((a) => a.ruleId === 'builtin-redis-down');
     expect(alert).toMatchObject({ name: 'Redis down', severity: 'medium' });
-    redis = await startRedis(Number(new URL(redis.url).port));
+    redis = await startRedis({ port: Number(new URL(redis.url).port) });
     // ioredis reconnects on its own backoff.
     await expect.poll(async () => (await env.server.services.health.run()).checks.find((c) => c.name === 'redis')?.status, { timeout: 15_000 }).toBe('ok');
     await m.collectAndEvaluate();

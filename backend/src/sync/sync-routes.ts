@@ -16,13 +16,15 @@ const STOPS_BATCH = (status: number) => status >= 500 || status === 429;
  * The outbox's batch: each write runs as its own request of its route (same authentication, role
  * and scope checks, validation and Idempotency-Key handling as when sent alone), one after another.
  */
-export function syncRoutes(s: Pick<Services, 'guard' | 'queueAccess' | 'changes'>) {
+export function syncRoutes(s: Pick<Services, 'guard' | 'queueAccess' | 'changes' | 'compaction'>) {
   return routePlugin(SYNC_ROUTES, s.guard, {
     'sync.changes': async (req, reply) => {
       const principal = principalOf(req);
       const queueIds = principal.role === 'agent' ? await s.queueAccess.memberships(principal.userId) : [];
       const { since, limit, queue } = req.query;
       if (queue !== undefined && principal.role === 'agent' && !queueIds.includes(queue)) throw notFound('Queue');
+      // Below what compaction removed, this cursor would miss deletes: the client starts over from 0.
+      if (since > 0 && since < (await s.compaction.horizon())) return { changes: [], nextCursor: 0, done: true, resync: true as const };
       const body = await s.changes.readJson(principal, queueIds, since, limit, queue !== undefined ? { onlyQueue: queue } : {});
       // Already a serialized SyncPage (see ChangeFeed.readJson); a JSON string is sent as it is.
       return reply.header('content-type', 'application/json; charset=utf-8').send(body as unknown as SyncPage);

@@ -73,9 +73,9 @@ export class SyncEngine extends EventEmitter {
       let next = fetchPage(this.cache.syncCursor);
       for (;;) {
         const { since, page } = await next;
-        if (page.nextCursor < since) {
-          // The server's feed restarted (restored backup, new database): start over, keep the outbox.
-          (this.options.logger ?? silentLogger).warn('sync cursor ahead of the server; resyncing from scratch', { since, next: page.nextCursor });
+        if (page.resync || page.nextCursor < since) {
+          // The server's feed restarted (restored backup, new database) or was compacted past our cursor: start over, keep the outbox.
+          (this.options.logger ?? silentLogger).warn(page.resync ? 'sync cursor older than the server keeps; resyncing from scratch' : 'sync cursor ahead of the server; resyncing from scratch', { since, next: page.nextCursor });
           this.cache.clearSynced();
           next = fetchPage(0);
           continue;

@@ -49,6 +49,14 @@ export const ConfigSchema = z.object({
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_SCHEDULES: z.string().default('hourly=0 * * * *;daily=30 2 * * *'),
   BACKUP_RETENTION: z.string().regex(/^\d+h\/\d+d\/\d+w\/\d+m$/, 'must look like 24h/30d/12w/12m').default('24h/30d/12w/12m'),
+  /** The Redis the backup-redis runbook saves (BGSAVE + copy of dump.rdb; same host); default REDIS_URL. */
+  REDIS_BACKUP_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** Off-site copies over SFTP (all three or none): sftp://user@host:port/folder, a private key file, the pinned host key SHA-256. */
+  OFFSITE_SFTP_URL: z.string().regex(/^sftp:\/\/[^@/]+@[^/]+\/.+/, 'must look like sftp://user@host:port/folder').optional(),
+  OFFSITE_SFTP_KEY_FILE: z.string().min(1).optional(),
+  OFFSITE_SFTP_HOST_KEY: z.string().regex(/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/, 'must be the SHA256 fingerprint ssh-keygen -lf prints').optional(),
+  /** Signs manifests and encrypts backups (HKDF, one key per purpose); default JWT_SECRET. Keep a copy off the machine. */
+  BACKUP_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   BACKUP_MIN_FREE_MB: z.coerce.number().int().min(0).default(256),
   OPS_SCHEDULERS: bool.default(true),
   // Monitoring and alerting (issue 5).

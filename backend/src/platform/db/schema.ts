@@ -111,6 +111,12 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+export interface CompactionMarksTable {
+  name: string;
+  value: number;
+  at: number;
+}
+
 export interface ServerSecretsTable {
   name: string;
   value: string;
@@ -133,6 +139,7 @@ export interface LeadershipTable {
 
 export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables, AttachmentTables, CannedTables, ScrapeTables {
   server_secrets: ServerSecretsTable;
+  compaction_marks: CompactionMarksTable;
   leadership: LeadershipTable;
   service_state: ServiceStateTable;
   changes: ChangesTable;

@@ -7,6 +7,8 @@ import { AppError } from './errors';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const RETENTION_MS = 8 * 86_400_000; // kept at least 7 days, as offline desktops may replay late
+/** A claim without an answer this old was left by a backend that died mid-request: it is released. */
+export const CLAIM_TIMEOUT_MS = 5 * 60_000;
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 declare module 'fastify' {
@@ -42,7 +44,10 @@ export class IdempotencyStore {
       .where('principal', '=', principal)
       .where('key', '=', key)
       .executeTakeFirst();
-    if (existing) return this.replay(existing, requestHash, reply);
+    if (existing && existing.status === null && Number(existing.created_at) < this.clock.now() - CLAIM_TIMEOUT_MS) {
+      // Only this exact stale claim goes: a request that claimed the key meanwhile keeps it.
+      await this.db.deleteFrom('idempotency_keys').where('principal', '=', principal).where('key', '=', key).where('status', 'is', null).where('created_at', '=', existing.created_at).execute();
+    } else if (existing) return this.replay(existing, requestHash, reply);
     const claimed = await this.db
       .insertInto('idempotency_keys')
       .values({ key, principal, method: request.method, path, request_hash: requestHash, status: null, response: null, created_at: this.clock.now() })
@@ -77,6 +82,7 @@ export class IdempotencyStore {
     await q.set({ status, response: typeof payload === 'string' ? payload : payload == null ? '' : String(payload) }).execute();
   }
 
+  /** Answers kept past the replay window and claims nobody will finish go. */
   async prune(): Promise<number> {
     const res = await this.db.deleteFrom('idempotency_keys').where('created_at', '<', this.clock.now() - RETENTION_MS).executeTakeFirst();
     return Number(res.numDeletedRows);

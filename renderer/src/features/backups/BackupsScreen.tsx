@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import type { Backup } from '../../../../shared/ipc';
-import { ConfirmDestructive } from '../../ui/Dialog';
 import { ErrorBox, StateView } from '../../ui/feedback';
 import { useAction, useNow } from '../../ui/hooks';
 import { DataTable, hiddenHeader, type Column } from '../../ui/DataTable';
@@ -10,6 +9,7 @@ import { formatBytes, formatTime, relativeTime } from '../../lib/format';
 import { currentUser, useSession } from '../auth/session';
 import { navigate } from '../shell/ui';
 import { toast } from '../../ui/toasts';
+import { OffsiteCopies, RestoreDialog } from './OffsiteCopies';
 
 function saveJson(name: string, value: unknown): void {
   const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));
@@ -154,21 +154,14 @@ export default function Backups() {
         )}
       </StateView>
       {restoring && (
-        <ConfirmDestructive
-          title="Restore the database"
-          target={restoring.id}
-          description={
-            <>
-              Replaces the whole database with the backup of{' '}
-              <strong>{formatTime(restoring.createdAt)}</strong>. The server enters maintenance mode and takes
-              a safety backup first; changes made since this backup are lost.
-            </>
-          }
-          action="Restore"
+        <RestoreDialog
+          id={restoring.id}
+          createdAt={restoring.createdAt}
           onConfirm={async () => navigate({ screen: 'job', id: (await restoreBackup(restoring.id)).id })}
           onClose={() => setRestoring(null)}
         />
       )}
+      <OffsiteCopies isAdmin={isAdmin} />
     </section>
   );
 }

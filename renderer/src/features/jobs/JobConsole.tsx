@@ -121,7 +121,7 @@ export default function JobConsole({ id }: { id: string }) {
       )}
       {job?.status === 'awaiting_approval' && (
         <div className="alert-box info" role="status" style={{ marginBottom: 8 }}>
-          This job waits for another admin to approve it (Runbooks → Approvals inbox). It starts as soon as it
+          This job waits for approval (Runbooks → Approvals inbox says who may approve here). It starts as soon as it
           is approved.
         </div>
       )}

@@ -4,21 +4,14 @@ import type { Job, Runbook } from '../../../../shared/ipc';
 import { on } from '../../api';
 import { formatDuration, relativeTime } from '../../lib/format';
 import { DataTable, type Column } from '../../ui/DataTable';
-import { ErrorBox, StateView } from '../../ui/feedback';
-import { useAction, useNow } from '../../ui/hooks';
+import { StateView } from '../../ui/feedback';
+import { useNow } from '../../ui/hooks';
 import { currentUser, useSession } from '../auth/session';
 import { JobStatusBadge } from '../jobs/JobStatusBadge';
 import { navigate } from '../shell/ui';
 import { RunDialog } from './RunDialog';
-import {
-  approveJob,
-  awaitingApproval,
-  dangerOf,
-  loadCatalogue,
-  loadJobs,
-  rejectJob,
-  useRunbooks,
-} from './slice';
+import { ApprovalsInbox } from './ApprovalsInbox';
+import { awaitingApproval, dangerOf, loadCatalogue, loadJobs, useRunbooks } from './slice';
 
 type JobRow = Job;
 
@@ -84,11 +77,7 @@ export default function Runbooks() {
           <h2>
             Approvals inbox {awaiting.length > 0 && <span className="badge warn">{awaiting.length}</span>}
           </h2>
-          {awaiting.length === 0 ? (
-            <p className="muted">No job waits for approval.</p>
-          ) : (
-            awaiting.map((j) => <ApprovalRow key={j.id} job={j} />)
-          )}
+          <ApprovalsInbox jobs={awaiting} userId={user.id} />
         </>
       )}
       <h2>Catalogue</h2>
@@ -151,33 +140,5 @@ export default function Runbooks() {
       </StateView>
       {running && <RunDialog runbook={running} onClose={() => setRunning(null)} />}
     </section>
-  );
-}
-
-function ApprovalRow({ job }: { job: Job }) {
-  const [reason, setReason] = useState('');
-  const a = useAction();
-  return (
-    <div className="step row">
-      <strong>{job.runbook}</strong>
-      <span className="mono muted">{JSON.stringify(job.params)}</span>
-      <span className="muted">by {job.requestedByEmail ?? 'unknown'}</span>
-      <span className="spacer" />
-      <button className="primary small" disabled={a.busy} onClick={() => a.run(() => approveJob(job.id))}>
-        Approve
-      </button>
-      <label className="inline">
-        <span className="sr-only">Reason for rejecting</span>
-        <input placeholder="Reason to reject" value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
-      <button
-        className="small"
-        disabled={a.busy || !reason.trim()}
-        onClick={() => a.run(() => rejectJob(job.id, reason))}
-      >
-        Reject
-      </button>
-      <ErrorBox error={a.error} />
-    </div>
   );
 }

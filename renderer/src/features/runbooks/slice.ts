@@ -27,8 +27,8 @@ export const loadJobs = (opts = { fresh: false }) =>
 export const awaitingApproval = (s: RunbooksState) =>
   (s.jobs.data ?? []).filter((j) => j.status === 'awaiting_approval');
 
-export async function approveJob(id: string): Promise<void> {
-  await call('api.jobs.approve', { params: { id } });
+export async function approveJob(id: string, password?: string): Promise<void> {
+  await call('api.jobs.approve', { params: { id }, body: password ? { password } : {} });
   await loadJobs();
 }
 export async function rejectJob(id: string, reason: string): Promise<void> {

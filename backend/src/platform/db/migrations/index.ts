@@ -20,6 +20,7 @@ import { cannedReplies } from './0071_canned_replies';
 import { scrapeTargets } from './0090_scrape_targets';
 import { ruleAggregation } from './0091_rule_aggregation';
 import { serviceState } from './0100_service_state';
+import { compaction } from './0110_compaction';
 import { procedureWorkflow } from './0120_procedure_workflow';
 
 export interface MigrationContext {
@@ -52,6 +53,7 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0090_scrape_targets': scrapeTargets(ctx),
     '0091_rule_aggregation': ruleAggregation(ctx),
     '0100_service_state': serviceState(ctx),
+    '0110_compaction': compaction(ctx),
     '0120_procedure_workflow': procedureWorkflow(ctx),
   };
 }
