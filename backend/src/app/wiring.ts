@@ -121,7 +121,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   // accounts and access
   const audit = new AuditLog(db, clock);
   const users = new UserRepository(db);
-  const sessions = new SessionStore(db, clock, config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
+  const sessions = new SessionStore(db, clock, config.REFRESH_TOKEN_TTL_DAYS * 86_400_000, config.REFRESH_REUSE_GRACE_SECONDS * 1000);
   const throttle = new LoginThrottle(db, clock, config.LOGIN_MAX_FAILURES, config.LOGIN_LOCKOUT_MINUTES * 60_000);
   const auth = new AuthService(db, users, sessions, throttle, new JwtSigner(config.JWT_SECRET, clock), new Totp(clock), audit, clock, {
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,

@@ -155,11 +155,16 @@ describe('a lost refresh response', () => {
     expect((await server.api('GET', '/api/v1/me', { token: retry.body.accessToken })).status).toBe(200);
     const next = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: retry.body.refreshToken } });
     expect(next.status).toBe(200);
+    const after = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: next.body.refreshToken } });
+    expect(after.status).toBe(200);
 
-    // The successor was used, so presenting its parent again is theft, grace or not.
+    // The token that replaced it was used already, so presenting it again is theft, grace or not.
     const stolen = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: retry.body.refreshToken } });
     expect(stolen.status).toBe(401);
     expect(stolen.body.error).toBe('token_revoked');
+    expect((await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: after.body.refreshToken } })).status).toBe(401);
+    // The token the lost response carried never reached the client: presented, it is reuse.
+    expect((await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: lost.body.refreshToken } })).status).toBe(401);
     await server.dispose();
   });
 

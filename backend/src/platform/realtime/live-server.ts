@@ -1,6 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { AuthService, Principal } from '../../auth/auth-service';
+import type { RevokedSessions } from '../../auth/session-revocations';
+import type { SessionStore } from '../../auth/session-store';
 import type { Clock } from '../clock';
 import type { ServerMetrics } from '../prometheus';
 import type { EventHub } from './event-hub';
@@ -16,6 +18,7 @@ export interface LiveSocketData {
 export const userRoom = (userId: string) => `user:${userId}`;
 export const roleRoom = (role: string) => `role:${role}`;
 export const queueRoom = (queueId: string) => `queue:${queueId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 /** The rooms that together make up an audience (oncall and admin see every queue). */
 export function roomsFor(audience: Audience): string[] {
@@ -45,7 +48,7 @@ export class LiveServer implements QueueRooms {
   readonly io: Server;
   private readonly hooks: ConnectHook[] = [];
 
-  constructor(private readonly ctx: { auth: AuthService; events: EventHub; metrics: ServerMetrics; clock: Clock }) {
+  constructor(private readonly ctx: { auth: AuthService; sessions: SessionStore; events: EventHub; metrics: ServerMetrics; clock: Clock }) {
     this.io = new Server({ path: '/socket.io', serveClient: false, cors: { origin: false } });
     this.io.use((socket, next) => {
       const token: unknown = socket.handshake.auth?.token;
@@ -62,12 +65,29 @@ export class LiveServer implements QueueRooms {
         });
     });
     this.io.on('connection', (socket) => void this.onConnection(socket));
-    this.detach = ctx.events.attach((event, audience) => {
+    const detachEvents = ctx.events.attach((event, audience) => {
       this.io.to(roomsFor(audience)).emit(event.type, event);
     });
+    const detachRevocations = ctx.sessions.revocations.attach((revoked) => this.closeRevoked(revoked));
+    this.detach = () => {
+      detachEvents();
+      detachRevocations();
+    };
   }
 
   private readonly detach: () => void;
+
+  /** Closes the sockets of revoked sessions on every instance (through the adapter), telling them why first. */
+  private closeRevoked(revoked: RevokedSessions): void {
+    const target =
+      'sessionId' in revoked
+        ? this.io.in(sessionRoom(revoked.sessionId))
+        : revoked.exceptSessionId
+          ? this.io.in(userRoom(revoked.userId)).except(sessionRoom(revoked.exceptSessionId))
+          : this.io.in(userRoom(revoked.userId));
+    target.emit('session.expired', { reason: 'token_revoked' });
+    target.disconnectSockets(true);
+  }
 
   join(userId: string, queueId: string): void {
     this.io.in(userRoom(userId)).socketsJoin(queueRoom(queueId));
@@ -90,7 +110,13 @@ export class LiveServer implements QueueRooms {
     const principal = (socket.data as LiveSocketData).principal;
     this.ctx.metrics.connectedSockets.inc();
     socket.on('disconnect', () => this.ctx.metrics.connectedSockets.dec());
-    await socket.join([userRoom(principal.userId), roleRoom(principal.role)]);
+    await socket.join([userRoom(principal.userId), roleRoom(principal.role), ...(principal.sessionId ? [sessionRoom(principal.sessionId)] : [])]);
+    // A revocation that landed between the token check and the joins found no socket to close.
+    if (principal.sessionId && !(await this.ctx.sessions.isActive(principal.sessionId))) {
+      socket.emit('session.expired', { reason: 'token_revoked' });
+      socket.disconnect(true);
+      return;
+    }
     const token = socket.handshake.auth.token as string;
     const expiresAt = accessTokenExpiry(token);
     if (expiresAt) {

@@ -15,6 +15,7 @@ import { serverSecrets } from './0045_server_secrets';
 import { leadership } from './0046_leadership';
 import { helpdeskEmail } from './0050_helpdesk_email';
 import { probes } from './0060_probes';
+import { refreshGrace } from './0080_refresh_grace';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -41,5 +42,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0046_leadership': leadership(ctx),
     '0050_helpdesk_email': helpdeskEmail(ctx),
     '0060_probes': probes(ctx),
+    '0080_refresh_grace': refreshGrace(ctx),
   };
 }
