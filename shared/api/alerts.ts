@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common';
+import { TimeZone } from './oncall';
 
 import { ALERT_SOURCES, ALERT_STATUSES, AlertSource, AlertStatus, SEVERITIES, Severity } from '../domain/alerts';
 import { Role } from '../domain/roles';
@@ -194,7 +195,21 @@ export const NotificationPreference = z.object({
 export type NotificationPreference = z.infer<typeof NotificationPreference>;
 export const UpdatePreferencesRequest = z.object({ preferences: z.array(NotificationPreference).max(4) });
 
-export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24-hour)');
+/** A user's do-not-disturb window, decided on the server: held notifications arrive as one summary when it ends. */
+export const QuietHours = z.object({
+  enabled: z.boolean(),
+  from: HHMM,
+  to: HHMM,
+  /** Checked on the server (an IANA zone). */
+  timeZone: TimeZone,
+  /** Critical alerts page through the window. */
+  allowCritical: z.boolean(),
+});
+export type QuietHours = z.infer<typeof QuietHours>;
+
+/** held: kept back by the user's quiet hours; summarized: delivered in the summary when they ended. */
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'held', 'summarized'] as const;
 export const Delivery = z.object({
   id: Id,
   alertId: z.string().nullable(),
@@ -263,6 +278,10 @@ export const HeartbeatPingQuery = z.object({
  */
 export const ALERT_NOTIFY_EVENT = 'alert.notify';
 export const AlertNotification = z.object({
+  /** The delivery this popup is (null for a test notification sent outside the delivery queue). */
+  deliveryId: z.string().nullable(),
+  /** The person it is for: a desktop shows it only when signed in as them. */
+  userId: z.string(),
   title: z.string().describe('"[SEVERITY] name: summary", at most 250 characters'),
   body: z.string().describe('plain text, one fact per line'),
   severity: Severity,

@@ -24,7 +24,10 @@ import { ServerMetrics } from '../platform/prometheus';
 import { CollectorRegistry, hostCollector, jobBacklogCollector, redisCollector, serverCollector } from '../monitoring/collectors';
 import { MetricStore } from '../monitoring/metric-store';
 import { MonitoringRounds } from '../monitoring/monitoring';
+import { HeldRelease } from '../notifications/held-release';
 import { Notifier } from '../notifications/notifier';
+import { PreferenceStore } from '../notifications/preference-store';
+import type { DesktopPush } from '../notifications/senders';
 import { FeedService } from '../oncall/feed-service';
 import { HandoffNotices } from '../oncall/handoff-notices';
 import { ScheduleService } from '../oncall/schedule-service';
@@ -103,7 +106,7 @@ export function openInfrastructure(config: Config, options: InfrastructureOption
  * membership: the socket.io server built from the core services, or nothing outside the server. Background work is only
  * registered with the lifecycle here; the process decides whether to start it.
  */
-export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsOf: (core: CoreServices) => R): WiredServices & { rooms: R } {
+export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastructure, roomsOf: (core: CoreServices) => R): WiredServices & { rooms: R } {
   const { config, clock, logger, database, redis, metrics } = infra;
   const db = database.db;
   // Several instances on one PostgreSQL database elect the one that runs the once-per-deployment loops.
@@ -183,8 +186,12 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const alerts: AlertService = new AlertService(db, clock, changes, events, silences, audit, database.dialect, () => escalator.planner());
   const rules = new RuleService(db, clock, audit);
   const evaluator = new RuleEvaluator(rules, new PendingConditions(db), metricStore, alerts, clock, () => config.METRICS_INTERVAL_SECONDS * 3000);
-  const notifier = new Notifier(db, clock, config, events, audit, {
+  const notificationPrefs = new PreferenceStore(db, clock);
+  // Desktop popups go to the user's sockets through the socket.io server (`rooms`), each confirmed by the desktop.
+  const notifier = new Notifier(db, clock, config, rooms, notificationPrefs, audit, {
     timeoutMs: config.NOTIFY_TIMEOUT_MS,
+    desktopAckMs: config.NOTIFY_DESKTOP_ACK_MS,
+    desktopFallbackMs: config.NOTIFY_DESKTOP_FALLBACK_SECONDS * 1000,
     maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
     retryBaseMs: config.NOTIFY_RETRY_BASE_SECONDS * 1000,
     webhooks: parseWebhookPolicy({ ...config, ca: readWebhookCa(config.WEBHOOK_CA_FILE) }),
@@ -197,11 +204,12 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const incidents = new IncidentService(db, clock, alerts, changes, events, audit, lifecycle.reporter('incidents.alert-timeline'));
   const reports = new ReportService(db, clock, metricStore);
   const handoffs = new HandoffNotices(db, clock, schedules, notifier);
+  const heldRelease = new HeldRelease(db, clock, notificationPrefs, notifier);
   // probes: a probe deleted or paused resolves its alert through the runner.
   const probes: ProbeService = new ProbeService(db, clock, audit, new SecretBox(config.JWT_SECRET, 'probe-secrets'), (p) => probeRunner.removed(p));
   const probeRunner: ProbeRunner = new ProbeRunner(db, clock, probes, metricStore, alerts, config.PROBE_CONCURRENCY, (what, err) => lifecycle.report(what, err));
   const apiProbe = new ApiProbe(config.PUBLIC_URL, 5000);
-  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, schedules, feeds, handoffs, probes, probeRunner, apiProbe };
+  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, schedules, feeds, handoffs, notificationPrefs, heldRelease, probes, probeRunner, apiProbe };
   const monitoringRounds = new MonitoringRounds({ config, clock, health, ...monitoring });
 
   collectors.register('host', hostCollector());

@@ -131,6 +131,19 @@ export interface NotificationDeliveriesTable {
   sent_at: number | null;
   /** When the attempt in flight started (status pending); migration 0022. */
   attempt_started_at: number | null;
+  /** The person it is for (0081); null for Slack and for deliveries recorded before. */
+  user_id: string | null;
+}
+
+/** A user's do-not-disturb window (0081). */
+export interface NotificationQuietHoursTable {
+  user_id: string;
+  enabled: number;
+  from_time: string;
+  to_time: string;
+  time_zone: string;
+  allow_critical: number;
+  updated_at: number;
 }
 
 /** A threshold condition waiting out its rule's `for` duration (migration 0022). */
@@ -214,6 +227,7 @@ export interface MonitoringTables {
   notification_channels: NotificationChannelsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_deliveries: NotificationDeliveriesTable;
+  notification_quiet_hours: NotificationQuietHoursTable;
   escalation_policies: EscalationPoliciesTable;
   alert_pages: AlertPagesTable;
   heartbeats: HeartbeatsTable;

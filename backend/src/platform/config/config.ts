@@ -56,6 +56,10 @@ export const ConfigSchema = z.object({
   NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** How long a desktop has to confirm an alert.notify before the attempt counts as failed. */
+  NOTIFY_DESKTOP_ACK_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** An unconfirmed desktop delivery falls back to the person's email/SMS once its next retry would come later than this. */
+  NOTIFY_DESKTOP_FALLBACK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Outbound webhooks: hosts reachable over plain http, private ranges (CIDR) they may reach, extra CAs. */
   WEBHOOK_ALLOW_HTTP: z.string().default(''),
   WEBHOOK_ALLOW_PRIVATE: z.string().default(''),

@@ -7,6 +7,7 @@ import type { Clock } from '../clock';
 import type { ServerMetrics } from '../prometheus';
 import type { EventHub } from './event-hub';
 import { AppError } from '../http/errors';
+import type { DesktopPush } from '../../notifications/senders';
 import type { QueueRooms } from '../../queues/queue-service';
 import type { Audience } from '../../sync/change-feed';
 
@@ -44,7 +45,7 @@ export type ConnectHook = (socket: Socket, principal: Principal) => Promise<void
  * refreshes and reconnects.
  */
 /** Also where agents' sockets follow their queue memberships live (QueueRooms). */
-export class LiveServer implements QueueRooms {
+export class LiveServer implements QueueRooms, DesktopPush {
   readonly io: Server;
   private readonly hooks: ConnectHook[] = [];
 
@@ -97,6 +98,16 @@ export class LiveServer implements QueueRooms {
     this.io.in(userRoom(userId)).socketsLeave(queueRoom(queueId));
   }
 
+  /** An event to the user's sockets with an acknowledgement each; resolves with how many acknowledged in time. */
+  push(userId: string, event: string, payload: unknown, timeoutMs: number): Promise<number> {
+    return new Promise((resolve) => {
+      this.io
+        .to(userRoom(userId))
+        .timeout(timeoutMs)
+        .emit(event, payload, (_err: Error | null, answers: unknown[] | undefined) => resolve((answers ?? []).filter((a) => isReceipt(a)).length));
+    });
+  }
+
   /** Serves socket.io on the HTTP server (once it exists: the app builds it after the services). */
   attach(httpServer: HttpServer): void {
     this.io.attach(httpServer);
@@ -137,6 +148,11 @@ export class LiveServer implements QueueRooms {
     this.io.local.disconnectSockets(true);
     this.io.engine.close();
   }
+}
+
+/** A desktop's acknowledgement of an alert.notify: `{ received: true }`. */
+function isReceipt(answer: unknown): boolean {
+  return typeof answer === 'object' && answer !== null && (answer as { received?: unknown }).received === true;
 }
 
 function accessTokenExpiry(token: string): number | undefined {

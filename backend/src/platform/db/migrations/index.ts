@@ -16,6 +16,7 @@ import { leadership } from './0046_leadership';
 import { helpdeskEmail } from './0050_helpdesk_email';
 import { probes } from './0060_probes';
 import { refreshGrace } from './0080_refresh_grace';
+import { notifyRouting } from './0081_notify_routing';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -43,5 +44,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0050_helpdesk_email': helpdeskEmail(ctx),
     '0060_probes': probes(ctx),
     '0080_refresh_grace': refreshGrace(ctx),
+    '0081_notify_routing': notifyRouting(ctx),
   };
 }
