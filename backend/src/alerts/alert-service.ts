@@ -201,13 +201,14 @@ export class AlertService {
     return out.map((o) => o.alert);
   }
 
-  /** Acknowledging records who and when, and stops escalation. */
+  /** Acknowledging records who and when, and stops escalation; an alert nobody owns yet becomes the acknowledger's. */
   async acknowledge(actor: Actor & { id: string }, id: string): Promise<Alert> {
     const row = await this.row(id);
     if (row.status === 'resolved') throw new AppError('conflict', 'Alert is already resolved');
     if (row.status === 'acknowledged') return toAlert(row);
     const now = this.clock.now();
-    const patch = { status: 'acknowledged', acked_at: now, acked_by: actor.id, next_escalation_at: null, updated_at: now };
+    const owner = row.owner_id ? null : await this.db.selectFrom('users').select('name').where('id', '=', actor.id).executeTakeFirst();
+    const patch = { status: 'acknowledged', acked_at: now, acked_by: actor.id, next_escalation_at: null, updated_at: now, ...(owner && { owner_id: actor.id, owner_name: owner.name, owned_at: now }) };
     return this.update(row, patch, actor, 'acknowledged', async (trx) => {
       await this.audit.record(actor, { action: 'alert.acknowledged', targetType: 'alert', targetId: id }, trx);
     });

@@ -53,6 +53,9 @@ describe.each(DATABASES)('server-routed popups on %s', (kind) => {
     const [d] = (await deliveries(id)).filter((x) => x.channel === 'desktop');
     expect(d).toMatchObject({ status: 'sent', attempts: 1, target: env.oncall.id });
     expect(oncall.popups[0]!.deliveryId).toBe(d.id);
+    // Acknowledging makes the acknowledger the owner everyone sees.
+    const acked = await env.server.api('POST', `/api/v1/alerts/${id}/ack`, { token: env.oncall.accessToken });
+    expect(acked.body).toMatchObject({ status: 'acknowledged', ownerId: env.oncall.id, ownerName: 'Omar Oncall' });
     oncall.socket.close();
     admin.socket.close();
   });
