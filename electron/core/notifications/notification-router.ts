@@ -1,5 +1,5 @@
 import { AlertNotification } from '../../../shared/api/alerts';
-import type { Alert, DeepLink, NotificationPrefs, ShownNotification } from '../../../shared/ipc';
+import { parseAlertAction, type Alert, type DeepLink, type NotificationPrefs, type ShownNotification } from '../../../shared/ipc';
 import { parseAlert } from '../cache/records';
 import type { Clock, Logger, Notifier } from '../ports';
 import type { Workspace } from '../workspace';
@@ -75,9 +75,26 @@ export class NotificationRouter {
   /** "Acknowledge" on a popup goes through the outbox: works offline, syncs later. */
   acknowledge(id: string): void {
     const n = this.history.find((x) => x.id === id);
+    if (n) this.acknowledgeAlerts(n.alertIds);
+  }
+
+  /**
+   * A popup's activation link (a Windows toast's buttons, a deep link): `opsdesk://alerts/<id>/ack`
+   * acknowledges through the outbox and opens the alert; `opsdesk://alerts/<id>` opens it.
+   * Answers false for a link that is not an alert action.
+   */
+  activated(url: string): boolean {
+    const link = parseAlertAction(url);
+    if (!link) return false;
+    if (link.action === 'ack') this.acknowledgeAlerts([link.alertId]);
+    this.deps.navigate({ kind: 'alert', id: link.alertId });
+    return true;
+  }
+
+  private acknowledgeAlerts(alertIds: string[]): void {
     const ws = this.deps.workspace();
-    if (!n || !ws) return;
-    for (const alertId of n.alertIds) {
+    if (!ws) return;
+    for (const alertId of alertIds) {
       try {
         ws.outbox.alertAction(alertId, 'acknowledge', ws.session.user);
         this.policy.forget(alertId);

@@ -57,6 +57,20 @@ export function Alerts({ focusId }: { focusId: string | null }) {
   useEffect(() => {
     if (focusedId) document.getElementById(`alert-${focusedId}`)?.scrollIntoView({ block: 'center' });
   }, [focusedId, all.length]);
+  // A popup click opens its alert focused (Linux popups have no buttons): one key, `a`, acknowledges it.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLElement && e.target.closest('input, textarea, select, [contenteditable="true"]');
+      if (e.key !== 'a' || e.ctrlKey || e.metaKey || e.altKey || typing || focused?.status !== 'firing') return;
+      e.preventDefault();
+      acknowledge(focused.id).then(
+        () => toast('Acknowledged', 'ok'),
+        (err: unknown) => toast(errorMessage(err), 'error'),
+      );
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [focused?.id, focused?.status]);
 
   const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
