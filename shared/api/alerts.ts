@@ -80,6 +80,19 @@ export const AlertNote = z.object({ id: Id, alertId: Id, authorId: z.string().nu
 export type AlertNote = z.infer<typeof AlertNote>;
 export const AddNoteRequest = z.object({ body: z.string().trim().min(1).max(10_000) });
 export const ResolveRequest = z.object({ reason: z.string().trim().max(1000).optional() }).default({});
+
+/** Many alerts at once (a selection, a group): each is done on its own; one that cannot be is reported, not fatal. */
+export const BulkAlertRequest = z.object({
+  ids: z.array(Id).min(1).max(500),
+  action: z.enum(['acknowledge', 'resolve']),
+  reason: z.string().trim().max(1000).optional(),
+});
+export type BulkAlertRequest = z.infer<typeof BulkAlertRequest>;
+export const BulkAlertResult = z.object({
+  done: z.array(z.object({ id: Id, status: z.string() })),
+  failed: z.array(z.object({ id: Id, error: z.string(), message: z.string() })),
+});
+export type BulkAlertResult = z.infer<typeof BulkAlertResult>;
 export const CreateAlertRequest = z.object({
   name: z.string().trim().min(1).max(200),
   severity: Severity,

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import type { Alert, AlertNote, AlertQuery, Severity } from '../../../shared/api/alerts';
+import type { Alert, AlertNote, AlertQuery, BulkAlertRequest, BulkAlertResult, Severity } from '../../../shared/api/alerts';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { DialectName } from '../platform/db/dialect';
 import type { Database } from '../platform/db/schema';
@@ -212,6 +212,21 @@ export class AlertService {
     return this.update(row, patch, actor, 'acknowledged', async (trx) => {
       await this.audit.record(actor, { action: 'alert.acknowledged', targetType: 'alert', targetId: id }, trx);
     });
+  }
+
+  /** Acknowledges or resolves each alert on its own; an alert that is missing or already resolved is reported in `failed`. */
+  async bulk(actor: Actor & { id: string }, req: BulkAlertRequest): Promise<BulkAlertResult> {
+    const result: BulkAlertResult = { done: [], failed: [] };
+    for (const id of [...new Set(req.ids)]) {
+      try {
+        const alert = req.action === 'acknowledge' ? await this.acknowledge(actor, id) : await this.resolve(actor, id, req.reason);
+        result.done.push({ id, status: alert.status });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        result.failed.push({ id, error: err.code, message: err.message });
+      }
+    }
+    return result;
   }
 
   /** "I'm on it": the caller owns the alert, everyone sees it, and escalation pages only the owner from now on. */
