@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import type { Alert, AlertNote, AlertQuery, BulkAlertRequest, BulkAlertResult, Severity } from '../../../shared/api/alerts';
+import type { Alert, AlertNote, AlertQuery, Severity } from '../../../shared/api/alerts';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { DialectName } from '../platform/db/dialect';
 import type { Database } from '../platform/db/schema';
@@ -94,6 +94,7 @@ export class AlertService {
             summary: input.summary ?? open.summary,
             description: input.description ?? open.description,
             annotations: input.annotations ? canonicalLabels(input.annotations) : open.annotations,
+            ends_at: input.endsAt ?? null,
             updated_at: now,
           };
           let updated: Row;
@@ -152,6 +153,7 @@ export class AlertService {
           owner_name: null,
           owned_at: null,
           ack_expires_at: null,
+          ends_at: input.endsAt ?? null,
         };
         inserts.set(fingerprint, row);
         openRows.set(fingerprint, row);
@@ -214,19 +216,10 @@ export class AlertService {
     });
   }
 
-  /** Acknowledges or resolves each alert on its own; an alert that is missing or already resolved is reported in `failed`. */
-  async bulk(actor: Actor & { id: string }, req: BulkAlertRequest): Promise<BulkAlertResult> {
-    const result: BulkAlertResult = { done: [], failed: [] };
-    for (const id of [...new Set(req.ids)]) {
-      try {
-        const alert = req.action === 'acknowledge' ? await this.acknowledge(actor, id) : await this.resolve(actor, id, req.reason);
-        result.done.push({ id, status: alert.status });
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        result.failed.push({ id, error: err.code, message: err.message });
-      }
-    }
-    return result;
+  /** Open alerts whose sender's end time (Alertmanager's endsAt) passed without a repeat: resolved (the alert tick). */
+  async resolveEnded(): Promise<number> {
+    const rows = await this.db.selectFrom('alerts').selectAll().where('status', 'in', ACTIVE).where('ends_at', 'is not', null).where('ends_at', '<=', this.clock.now()).limit(500).execute();
+    return (await this.resolveRows(rows, 'endsAt passed without a resolved message', null)).length;
   }
 
   /** "I'm on it": the caller owns the alert, everyone sees it, and escalation pages only the owner from now on. */

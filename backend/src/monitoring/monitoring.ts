@@ -62,6 +62,7 @@ export class MonitoringRounds {
     return [
       ['silences', () => this.silenceBoundaries()],
       ['heartbeats', () => this.d.heartbeats.check()],
+      ['alerts-ended', () => this.d.alerts.resolveEnded()],
       ['incident-response-targets', () => this.d.incidents.checkResponseTargets()],
       ['escalation', () => this.d.escalator.tick()],
       ['delivery-recovery', () => this.d.notifier.recoverInterrupted()],

@@ -69,6 +69,8 @@ export interface AlertsTable {
   owner_name: string | null;
   owned_at: number | null;
   ack_expires_at: number | null;
+  /** Alertmanager's endsAt (0082): resolved by the alert tick once passed. */
+  ends_at: number | null;
 }
 
 /** Who was paged for which alert at which level (migration 0041): nobody twice per level. */

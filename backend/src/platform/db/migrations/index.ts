@@ -17,6 +17,7 @@ import { helpdeskEmail } from './0050_helpdesk_email';
 import { probes } from './0060_probes';
 import { refreshGrace } from './0080_refresh_grace';
 import { notifyRouting } from './0081_notify_routing';
+import { alertEndsAt } from './0082_alert_ends_at';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -45,5 +46,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0060_probes': probes(ctx),
     '0080_refresh_grace': refreshGrace(ctx),
     '0081_notify_routing': notifyRouting(ctx),
+    '0082_alert_ends_at': alertEndsAt(ctx),
   };
 }
