@@ -2,6 +2,7 @@
 // three desktops (browser hosts with the built renderer in Chromium), each signed in as one person.
 // Ana is on call on a weekly rotation, Ben is level 2, Cleo covers Ana with an override later.
 import ICAL from 'ical.js';
+import { generateSync } from 'otplib';
 import { DateTime } from 'luxon';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,6 +167,29 @@ describe('on-call paging', () => {
     expect(ana.some(([, start, end]) => start === cover.endsAt && (end as number) >= weekStart + 7 * 86_400_000)).toBe(true);
     expect(spans.every(([who]) => /Ana Alves|Cleo Chen/.test(String(who)))).toBe(true);
   });
+
+  it('self-service security: MFA set up with the password, a QR code, a code, then recovery codes; own sessions listed', async () => {
+    const { ana } = desktops;
+    await ana.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings', exact: false }).first().click();
+    const security = ana.page.getByTestId('security');
+    await security.getByRole('table', { name: 'Your sessions' }).getByText('this device').waitFor();
+    const setup = ana.page.getByRole('form', { name: 'Set up two-step verification' });
+    await setup.getByLabel('Current password (to set it up)').fill('not-my-password-at-all');
+    await setup.getByRole('button', { name: 'Set up two-step verification' }).click();
+    await setup.getByText('Current password is incorrect').waitFor();
+    await setup.getByLabel('Current password (to set it up)').fill(people.ana.password);
+    await setup.getByRole('button', { name: 'Set up two-step verification' }).click();
+    const confirm = ana.page.getByRole('form', { name: 'Confirm two-step verification' });
+    await confirm.getByTestId('mfa-qr').waitFor();
+    const secret = await confirm.locator('code').innerText();
+    await security.scrollIntoViewIfNeeded();
+    await screenshots(ana.page, '43-paging-security');
+    // The server's clock runs ahead by the test's skew: the code is for its time.
+    await confirm.getByLabel('6-digit code').fill(generateSync({ secret, epoch: Math.floor(clock.now() / 1000) }));
+    await confirm.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => ana.page.getByTestId('recovery-codes').locator('li').count(), { timeout: 10_000 }).toBe(10);
+    expect((await backend.api('GET', `/api/v1/users/${ana.id}`, undefined, admin.token)).body.mfaEnabled).toBe(true);
+  }, 60_000);
 
   it('a demoted user’s socket is closed within a second', async () => {
     const { cleo } = desktops;
