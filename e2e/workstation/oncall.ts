@@ -72,6 +72,8 @@ export async function notificationClick({ page, backend, admin, invoke, go }: Se
   await invoke('notifications.clicked', { notificationId: shown.id });
   await page.waitForFunction((id) => location.hash === `#/alerts/${id}`, fired.body.id);
   await page.locator(`.alert-card.focused[data-alert-id="${fired.body.id}"]`).waitFor();
+  // The policy was for this step only: later steps edit the default policy.
+  expect((await backend.api('DELETE', `/api/v1/escalation-policies/${policy.body.id}`, undefined, admin.token)).status).toBe(204);
 }
 
 /** The dashboard draws its charts and the command palette reaches screens and actions. */
