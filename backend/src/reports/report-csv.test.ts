@@ -14,7 +14,8 @@ const report = (patch: Partial<Report> = {}): Report =>
 
 describe('report CSV', () => {
   it('escapes spreadsheet formulas in text cells (=, +, -, @, tab, CR), never numbers', () => {
-    const csv = reportToCsv(report({ uptime: [{ check: '=HYPERLINK("http://evil.example","x")', percent: 99 }, { check: '+1+1', percent: 1 }, { check: '-2', percent: 1 }, { check: '@SUM(A1)', percent: 1 }, { check: '\tx', percent: 1 }] }));
+    const checks = ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2', '@SUM(A1)', '\tx'];
+    const csv = reportToCsv(report({ uptime: checks.map((check, i) => ({ check, percent: i === 0 ? 99 : 1, samples: 10 })) }));
     const lines = csv.trim().split('\n');
     expect(lines).toContain(`uptime_percent,"'=HYPERLINK(""http://evil.example"",""x"")",99`);
     expect(lines).toContain("uptime_percent,'+1+1,1");
