@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Clock } from '../backend/src/platform/clock';
 import { parseConfig, type Config } from '../backend/src/platform/config/config';
 import { resolveConfig } from '../backend/src/platform/config/secrets';
 import { startServer, type RunningServer } from '../backend/src/app/server';
@@ -117,8 +118,8 @@ export interface Backend {
   behindTheAppsBack(fn: (api: Backend['api']) => Promise<void>): Promise<void>;
 }
 
-/** A real backend on a fixed port with a fresh data folder, so it can be stopped and restarted. */
-export async function startBackend(env: Record<string, string> = {}): Promise<Backend> {
+/** A real backend on a fixed port with a fresh data folder, so it can be stopped and restarted (optionally on a test's clock). */
+export async function startBackend(env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<Backend> {
   const port = await freePort();
   const dataDir = tempDir('opsdesk-e2e-backend-');
   const config = resolveConfig(
@@ -134,7 +135,7 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ba
   const b: Backend = {
     url: `http://127.0.0.1:${port}`,
     config,
-    server: await startServer(config),
+    server: await startServer(config, options),
     async api(method, url, body, token) {
       const headers: Record<string, string> = {};
       if (token) headers.authorization = `Bearer ${token}`;
@@ -157,7 +158,7 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ba
       await b.server.stop();
     },
     async start() {
-      b.server = await startServer(config);
+      b.server = await startServer(config, options);
     },
     async behindTheAppsBack(fn) {
       const other = await startServer({ ...config, PORT: await freePort() });
@@ -203,10 +204,11 @@ export interface Host {
   close(): Promise<void>;
 }
 
-/** The browser host on a fresh app data folder (no profile: the UI starts at first run). */
-export async function startBrowserHost(): Promise<Host> {
+/** The browser host on a fresh app data folder (no profile: the UI starts at first run; with `serverUrl`, at sign-in to it). */
+export async function startBrowserHost(serverUrl?: string): Promise<Host> {
   ensureRendererBuilt();
   const { core, notifier } = await createHostCore({ dataDir: tempDir('opsdesk-e2e-host-'), quiet: true });
+  if (serverUrl) core.profiles.setActive(core.profiles.add({ name: 'Team server', kind: 'server', url: serverUrl }, Date.now()).id);
   await core.start();
   const host = await startHost({ core, rendererDir: RENDERER_OUT });
   return {

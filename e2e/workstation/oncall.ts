@@ -35,9 +35,16 @@ export async function alertLiveAndAck({ page, backend, admin, go }: Session): Pr
   await expect.poll(() => card.getAttribute('data-status')).toBe('acknowledged');
 }
 
-/** A notification click opens the alert. */
+/** A notification click opens the alert (the server pages the signed-in admin through a policy naming her). */
 export async function notificationClick({ page, backend, admin, invoke, go }: Session): Promise<void> {
   await go('Queues');
+  const policy = await backend.api(
+    'POST',
+    '/api/v1/escalation-policies',
+    { name: 'Pages Ada', match: { pages: 'ada' }, levels: [{ name: 'Ada', afterMinutes: 0, userIds: [admin.id] }] },
+    admin.token,
+  );
+  expect(policy.status).toBe(201);
   const fired = await backend.api(
     'POST',
     '/api/v1/alerts',
@@ -45,7 +52,7 @@ export async function notificationClick({ page, backend, admin, invoke, go }: Se
       name: 'db_down',
       severity: 'critical',
       summary: 'Primary database is down',
-      labels: { host: 'db-1' },
+      labels: { host: 'db-1', pages: 'ada' },
     },
     admin.token,
   );
@@ -65,6 +72,8 @@ export async function notificationClick({ page, backend, admin, invoke, go }: Se
   await invoke('notifications.clicked', { notificationId: shown.id });
   await page.waitForFunction((id) => location.hash === `#/alerts/${id}`, fired.body.id);
   await page.locator(`.alert-card.focused[data-alert-id="${fired.body.id}"]`).waitFor();
+  // The policy was for this step only: later steps edit the default policy.
+  expect((await backend.api('DELETE', `/api/v1/escalation-policies/${policy.body.id}`, undefined, admin.token)).status).toBe(204);
 }
 
 /** The dashboard draws its charts and the command palette reaches screens and actions. */

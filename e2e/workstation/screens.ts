@@ -28,7 +28,7 @@ export async function mfaSignIn({ page, backend }: Session): Promise<void> {
     name: 'Mia Agent',
     role: 'agent',
   });
-  const enrol = await backend.api<{ secret: string }>('POST', '/api/v1/me/mfa/enrol', {}, mia.token);
+  const enrol = await backend.api<{ secret: string }>('POST', '/api/v1/me/mfa/enrol', { currentPassword: 'meadow-signal-copper-58' }, mia.token);
   const code = (offsetSteps: number) =>
     generateSync({ secret: enrol.body.secret, epoch: Math.floor((Date.now() + offsetSteps * 30_000) / 1000) });
   expect(

@@ -7,6 +7,7 @@ import { createDispatcher, type Dispatch } from './ipc/dispatcher';
 import { updateFeedUrl } from './updates/update-feed';
 import { JobLogTails } from './jobs/job-log-tails';
 import { NotificationRouter } from './notifications/notification-router';
+import { QuietHoursMirror } from './notifications/quiet-hours-mirror';
 import type { Clock, Logger } from './ports';
 import { silentLogger, systemClock } from './ports';
 import { ProfileStore, toPublicProfile } from './profiles/profile-store';
@@ -31,6 +32,7 @@ export class DesktopCore implements CoreContext {
   readonly updates: UpdateScheduler;
   readonly notices: Notice[];
   readonly notifications: NotificationRouter;
+  readonly quietHours: QuietHoursMirror;
   readonly jobLogs: JobLogTails;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -54,6 +56,12 @@ export class DesktopCore implements CoreContext {
       navigate: (link) => this.emit('navigate', link),
       alertChanged: (alert) => this.emit('alerts.changed', { alert }),
       unackedCount: (count) => this.emit('alerts.unackedCount', count),
+    });
+    this.quietHours = new QuietHoursMirror({
+      workspace: () => this.current,
+      settings: this.settings,
+      logger: this.logger,
+      timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
     });
     this.jobLogs = new JobLogTails(() => this.current?.live ?? null, (batch) => this.emit('jobs.log', batch), this.logger);
     this.updates = new UpdateScheduler(deps.updater);
@@ -167,7 +175,10 @@ export class DesktopCore implements CoreContext {
 
   /** The workspace's events, pushed to the window as contract events. */
   private wire(ws: Workspace): void {
-    ws.on('session', (s: SessionState) => this.emit('session.changed', s));
+    ws.on('session', (s: SessionState) => {
+      this.emit('session.changed', s);
+      if (s.status === 'signed_in') this.syncQuietHours('pull');
+    });
     let live: string | null = null;
     ws.on('connectivity', (c: Connectivity) => {
       this.emit('connectivity.changed', c);
@@ -182,6 +193,13 @@ export class DesktopCore implements CoreContext {
     for (const n of ws.startupNotices) this.notice(n);
     ws.on('alertChanges', (alerts: Alert[], meta?: { fromOutbox?: boolean }) => this.notifications.alertsChanged(alerts, Boolean(meta?.fromOutbox)));
     ws.on('live', (e: { type: string; data: unknown }) => this.onLiveEvent(e));
+    ws.on('notify', (n: unknown) => this.notifications.notified(n, ws.session.user?.id ?? null));
+  }
+
+  /** Reads the server's quiet hours into the settings (sign-in) or sends the settings' (save); offline, the mirror waits. */
+  syncQuietHours(direction: 'pull' | 'push'): void {
+    const run = direction === 'pull' ? this.quietHours.pull() : this.quietHours.push();
+    run.catch((err: unknown) => this.logger.warn(`quiet hours ${direction} failed`, { error: (err as Error).message }));
   }
 
   private notice(n: Notice): void {

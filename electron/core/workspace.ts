@@ -28,7 +28,7 @@ export interface WorkspaceDeps {
 /**
  * Everything that belongs to one server profile: its cache, API client, session, outbox, sync,
  * live feed and (for a local workspace) the embedded backend. The core holds one at a time.
- * Events: 'session', 'connectivity', 'syncProgress', 'tickets', 'alert', 'alertChanges', 'outbox', 'live', 'notice'.
+ * Events: 'session', 'connectivity', 'syncProgress', 'tickets', 'alert', 'alertChanges', 'outbox', 'live', 'notify' (an alert.notify for this user), 'notice'.
  */
 export class Workspace extends EventEmitter {
   readonly cache: Cache;
@@ -111,6 +111,7 @@ export class Workspace extends EventEmitter {
     this.live.on('state', () => this.emitConnectivity());
     this.live.on('catchUp', () => void this.syncNow());
     this.live.on('event', (e) => this.emit('live', e));
+    this.live.on('notify', (n: unknown) => this.emit('notify', n));
   }
 
   /** Opens a profile; a local workspace starts its embedded backend first. */

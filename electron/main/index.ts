@@ -52,13 +52,15 @@ function focus(): void {
   win.focus();
 }
 
+/** opsdesk:// links: a toast's Acknowledge/Open (alerts/<id>/ack, alerts/<id>) or a ticket/alert link; the single-instance lock brings them here. */
 function openLink(url: string): void {
-  const link = parseDeepLink(url);
-  if (!link) return;
   if (!core) {
     pendingLink = url;
     return;
   }
+  if (core.notifications.activated(url)) return focus();
+  const link = parseDeepLink(url);
+  if (!link) return;
   core.openDeepLink(link);
   focus();
 }

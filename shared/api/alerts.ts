@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common';
+import { TimeZone } from './oncall';
 
 import { ALERT_SOURCES, ALERT_STATUSES, AlertSource, AlertStatus, SEVERITIES, Severity } from '../domain/alerts';
 import { Role } from '../domain/roles';
@@ -79,6 +80,19 @@ export const AlertNote = z.object({ id: Id, alertId: Id, authorId: z.string().nu
 export type AlertNote = z.infer<typeof AlertNote>;
 export const AddNoteRequest = z.object({ body: z.string().trim().min(1).max(10_000) });
 export const ResolveRequest = z.object({ reason: z.string().trim().max(1000).optional() }).default({});
+
+/** Many alerts at once (a selection, a group): each is done on its own; one that cannot be is reported, not fatal. */
+export const BulkAlertRequest = z.object({
+  ids: z.array(Id).min(1).max(500),
+  action: z.enum(['acknowledge', 'resolve']),
+  reason: z.string().trim().max(1000).optional(),
+});
+export type BulkAlertRequest = z.infer<typeof BulkAlertRequest>;
+export const BulkAlertResult = z.object({
+  done: z.array(z.object({ id: Id, status: z.string() })),
+  failed: z.array(z.object({ id: Id, error: z.string(), message: z.string() })),
+});
+export type BulkAlertResult = z.infer<typeof BulkAlertResult>;
 export const CreateAlertRequest = z.object({
   name: z.string().trim().min(1).max(200),
   severity: Severity,
@@ -233,7 +247,21 @@ export const NotificationPreference = z.object({
 export type NotificationPreference = z.infer<typeof NotificationPreference>;
 export const UpdatePreferencesRequest = z.object({ preferences: z.array(NotificationPreference).max(4) });
 
-export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24-hour)');
+/** A user's do-not-disturb window, decided on the server: held notifications arrive as one summary when it ends. */
+export const QuietHours = z.object({
+  enabled: z.boolean(),
+  from: HHMM,
+  to: HHMM,
+  /** Checked on the server (an IANA zone). */
+  timeZone: TimeZone,
+  /** Critical alerts page through the window. */
+  allowCritical: z.boolean(),
+});
+export type QuietHours = z.infer<typeof QuietHours>;
+
+/** held: kept back by the user's quiet hours; summarized: delivered in the summary when they ended. */
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'held', 'summarized'] as const;
 export const Delivery = z.object({
   id: Id,
   alertId: z.string().nullable(),
@@ -302,6 +330,10 @@ export const HeartbeatPingQuery = z.object({
  */
 export const ALERT_NOTIFY_EVENT = 'alert.notify';
 export const AlertNotification = z.object({
+  /** The delivery this popup is (null for a test notification sent outside the delivery queue). */
+  deliveryId: z.string().nullable(),
+  /** The person it is for: a desktop shows it only when signed in as them. */
+  userId: z.string(),
   title: z.string().describe('"[SEVERITY] name: summary", at most 250 characters'),
   body: z.string().describe('plain text, one fact per line'),
   severity: Severity,

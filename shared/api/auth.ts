@@ -50,6 +50,9 @@ export type RefreshRequest = z.infer<typeof RefreshRequest>;
 
 export const LogoutRequest = z.object({ refreshToken: z.string().min(1).max(512).optional() });
 
+export const MfaEnrolRequest = z.object({ currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH) });
+export type MfaEnrolRequest = z.infer<typeof MfaEnrolRequest>;
+
 export const MfaEnrolment = z.object({ secret: z.string(), otpauthUri: z.string() });
 export type MfaEnrolment = z.infer<typeof MfaEnrolment>;
 

@@ -23,6 +23,8 @@ export interface RaiseInput {
   value?: number | null;
   generatorUrl?: string | null;
   startsAt?: number;
+  /** The sender's end time (Alertmanager's endsAt): the alert resolves once it passes without a repeat. */
+  endsAt?: number | null;
 }
 
 export interface RaiseOutcome {

@@ -2,6 +2,7 @@ import { ALERTS_ROUTES } from '../../../shared/api/routes/alerts';
 import type { Services } from '../app/services';
 import { actorOf } from '../platform/http/guards';
 import { plainJson, routePlugin } from '../platform/http/route-table';
+import { bulkAlerts } from './alert-bulk';
 
 export function alertRoutes(s: Pick<Services, 'guard' | 'alerts' | 'notifier'>) {
   return routePlugin(ALERTS_ROUTES, s.guard, {
@@ -15,6 +16,7 @@ export function alertRoutes(s: Pick<Services, 'guard' | 'alerts' | 'notifier'>) 
     'alerts.get': async (req) => ({ ...(await s.alerts.get(req.params.id)), notes: await s.alerts.notes(req.params.id) }),
     'alerts.ack': (req) => s.alerts.acknowledge(actorOf(req), req.params.id),
     'alerts.own': (req) => s.alerts.own(actorOf(req), req.params.id),
+    'alerts.bulk': (req) => bulkAlerts(s.alerts, actorOf(req), req.body),
     'alerts.resolve': (req) => s.alerts.resolve(actorOf(req), req.params.id, req.body?.reason),
     'alerts.notes.create': (req) => s.alerts.addNote(actorOf(req), req.params.id, req.body.body),
     'alerts.deliveries.list': async (req) => {

@@ -94,6 +94,7 @@ export class AlertService {
             summary: input.summary ?? open.summary,
             description: input.description ?? open.description,
             annotations: input.annotations ? canonicalLabels(input.annotations) : open.annotations,
+            ends_at: input.endsAt ?? null,
             updated_at: now,
           };
           let updated: Row;
@@ -152,6 +153,7 @@ export class AlertService {
           owner_name: null,
           owned_at: null,
           ack_expires_at: null,
+          ends_at: input.endsAt ?? null,
         };
         inserts.set(fingerprint, row);
         openRows.set(fingerprint, row);
@@ -201,16 +203,23 @@ export class AlertService {
     return out.map((o) => o.alert);
   }
 
-  /** Acknowledging records who and when, and stops escalation. */
+  /** Acknowledging records who and when, and stops escalation; an alert nobody owns yet becomes the acknowledger's. */
   async acknowledge(actor: Actor & { id: string }, id: string): Promise<Alert> {
     const row = await this.row(id);
     if (row.status === 'resolved') throw new AppError('conflict', 'Alert is already resolved');
     if (row.status === 'acknowledged') return toAlert(row);
     const now = this.clock.now();
-    const patch = { status: 'acknowledged', acked_at: now, acked_by: actor.id, next_escalation_at: null, updated_at: now };
+    const owner = row.owner_id ? null : await this.db.selectFrom('users').select('name').where('id', '=', actor.id).executeTakeFirst();
+    const patch = { status: 'acknowledged', acked_at: now, acked_by: actor.id, next_escalation_at: null, updated_at: now, ...(owner && { owner_id: actor.id, owner_name: owner.name, owned_at: now }) };
     return this.update(row, patch, actor, 'acknowledged', async (trx) => {
       await this.audit.record(actor, { action: 'alert.acknowledged', targetType: 'alert', targetId: id }, trx);
     });
+  }
+
+  /** Open alerts whose sender's end time (Alertmanager's endsAt) passed without a repeat: resolved (the alert tick). */
+  async resolveEnded(): Promise<number> {
+    const rows = await this.db.selectFrom('alerts').selectAll().where('status', 'in', ACTIVE).where('ends_at', 'is not', null).where('ends_at', '<=', this.clock.now()).limit(500).execute();
+    return (await this.resolveRows(rows, 'endsAt passed without a resolved message', null)).length;
   }
 
   /** "I'm on it": the caller owns the alert, everyone sees it, and escalation pages only the owner from now on. */

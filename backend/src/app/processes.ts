@@ -4,7 +4,11 @@ import { auditConfigChanges } from '../audit/config-audit';
 import { auditMetricsToken } from '../health/metrics-access';
 import { LocalJobQueue } from '../jobs/job-queue';
 import { jobLogSubscriptions } from '../jobs/log-subscriptions';
+import { NO_DESKTOPS } from '../notifications/senders';
 import { NO_ROOMS } from '../queues/queue-service';
+
+/** Processes without a socket.io server: no queue rooms to follow, no desktop to reach. */
+const NO_LIVE = { ...NO_ROOMS, ...NO_DESKTOPS };
 import { LiveServer } from '../platform/realtime/live-server';
 import { SLA_WATCH_INTERVAL_MS } from '../sla/sla-watcher';
 import { COMPACTION_EVERY_MS } from '../platform/compaction';
@@ -58,7 +62,7 @@ function registerMail(services: Services): void {
 
 /** A CLI command: the services without background work. */
 export function cliServices(config: Config, options: InfrastructureOptions): Services {
-  return wireServices(openInfrastructure(config, options), () => NO_ROOMS);
+  return wireServices(openInfrastructure(config, options), () => NO_LIVE);
 }
 
 /**
@@ -66,7 +70,7 @@ export function cliServices(config: Config, options: InfrastructureOptions): Ser
  * (`concurrency` at a time, polling every 500 ms) and runs them.
  */
 export function workerServices(config: Config, options: InfrastructureOptions & { concurrency: number }): Services & { workerQueue: LocalJobQueue } {
-  const services = wireServices(openInfrastructure(config, options), () => NO_ROOMS);
+  const services = wireServices(openInfrastructure(config, options), () => NO_LIVE);
   const { lifecycle, jobRepo, jobRunner, runbooks } = services;
   const workerQueue = new LocalJobQueue(jobRepo, jobRunner, options.concurrency, (r) => PORTABLE_BUILTINS.has(r) || !runbooks.isBuiltin(r), (what, err) => lifecycle.report(what, err));
   lifecycle.onStart('job-queue.start', () => workerQueue.start());

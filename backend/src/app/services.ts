@@ -34,7 +34,9 @@ import type { ServerMetrics } from '../platform/prometheus';
 import type { CollectorRegistry } from '../monitoring/collectors';
 import type { MetricStore } from '../monitoring/metric-store';
 import type { MonitoringRounds } from '../monitoring/monitoring';
+import type { HeldRelease } from '../notifications/held-release';
 import type { Notifier } from '../notifications/notifier';
+import type { PreferenceStore } from '../notifications/preference-store';
 import type { FeedService } from '../oncall/feed-service';
 import type { HandoffNotices } from '../oncall/handoff-notices';
 import type { ScheduleService } from '../oncall/schedule-service';
@@ -139,6 +141,10 @@ export interface Services {
   feeds: FeedService;
   /** Hand-off notices to the incoming and outgoing person (a step of the alert tick). */
   handoffs: HandoffNotices;
+  /** Channel preferences and quiet hours per user. */
+  notificationPrefs: PreferenceStore;
+  /** Summaries of the notifications quiet hours held, when they end. */
+  heldRelease: HeldRelease;
   probes: ProbeService;
   /** Runs due probes (bounded, never overlapping), records results and metrics, raises their alerts. */
   probeRunner: ProbeRunner;

@@ -25,7 +25,10 @@ import { ServerMetrics } from '../platform/prometheus';
 import { CollectorRegistry, hostCollector, jobBacklogCollector, redisCollector, serverCollector } from '../monitoring/collectors';
 import { MetricStore } from '../monitoring/metric-store';
 import { MonitoringRounds } from '../monitoring/monitoring';
+import { HeldRelease } from '../notifications/held-release';
 import { Notifier } from '../notifications/notifier';
+import { PreferenceStore } from '../notifications/preference-store';
+import type { DesktopPush } from '../notifications/senders';
 import { FeedService } from '../oncall/feed-service';
 import { HandoffNotices } from '../oncall/handoff-notices';
 import { ScheduleService } from '../oncall/schedule-service';
@@ -110,7 +113,7 @@ export function openInfrastructure(config: Config, options: InfrastructureOption
  * membership: the socket.io server built from the core services, or nothing outside the server. Background work is only
  * registered with the lifecycle here; the process decides whether to start it.
  */
-export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsOf: (core: CoreServices) => R): WiredServices & { rooms: R } {
+export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastructure, roomsOf: (core: CoreServices) => R): WiredServices & { rooms: R } {
   const { config, clock, logger, database, redis, metrics } = infra;
   const db = database.db;
   // Several instances on one PostgreSQL database elect the one that runs the once-per-deployment loops.
@@ -129,7 +132,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   // accounts and access
   const audit = new AuditLog(db, clock);
   const users = new UserRepository(db);
-  const sessions = new SessionStore(db, clock, config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
+  const sessions = new SessionStore(db, clock, config.REFRESH_TOKEN_TTL_DAYS * 86_400_000, config.REFRESH_REUSE_GRACE_SECONDS * 1000);
   const throttle = new LoginThrottle(db, clock, config.LOGIN_MAX_FAILURES, config.LOGIN_LOCKOUT_MINUTES * 60_000);
   const auth = new AuthService(db, users, sessions, throttle, new JwtSigner(config.JWT_SECRET, clock), new Totp(clock), new SecretBox(config.JWT_SECRET, 'opsdesk totp seeds'), audit, clock, {
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -195,8 +198,12 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const alerts: AlertService = new AlertService(db, clock, changes, events, silences, audit, database.dialect, () => escalator.planner());
   const rules = new RuleService(db, clock, audit);
   const evaluator = new RuleEvaluator(rules, new PendingConditions(db), metricStore, alerts, clock, () => config.METRICS_INTERVAL_SECONDS * 3000);
-  const notifier = new Notifier(db, clock, config, events, audit, {
+  const notificationPrefs = new PreferenceStore(db, clock);
+  // Desktop popups go to the user's sockets through the socket.io server (`rooms`), each confirmed by the desktop.
+  const notifier = new Notifier(db, clock, config, rooms, notificationPrefs, audit, {
     timeoutMs: config.NOTIFY_TIMEOUT_MS,
+    desktopAckMs: config.NOTIFY_DESKTOP_ACK_MS,
+    desktopFallbackMs: config.NOTIFY_DESKTOP_FALLBACK_SECONDS * 1000,
     maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
     retryBaseMs: config.NOTIFY_RETRY_BASE_SECONDS * 1000,
     webhooks: parseWebhookPolicy({ ...config, ca: readWebhookCa(config.WEBHOOK_CA_FILE) }),
@@ -209,6 +216,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const incidents = new IncidentService(db, clock, alerts, changes, events, audit, lifecycle.reporter('incidents.alert-timeline'));
   const reports = new ReportService(database.reader, clock, metricStore);
   const handoffs = new HandoffNotices(db, clock, schedules, notifier);
+  const heldRelease = new HeldRelease(db, clock, notificationPrefs, notifier);
   // probes: a probe deleted or paused resolves its alert through the runner.
   const probes: ProbeService = new ProbeService(db, clock, audit, new SecretBox(config.JWT_SECRET, 'probe-secrets'), (p) => probeRunner.removed(p));
   const probeRunner: ProbeRunner = new ProbeRunner(db, clock, probes, metricStore, alerts, config.PROBE_CONCURRENCY, (what, err) => lifecycle.report(what, err));
@@ -217,7 +225,7 @@ export function wireServices<R extends QueueRooms>(infra: Infrastructure, roomsO
   const scrapeTargets: ScrapeService = new ScrapeService(db, clock, audit, (t) => scrapeRunner.retired(t));
   const ruleMetrics = async () => new Set((await rules.list()).filter((r) => r.enabled).map((r) => r.metric));
   const scrapeRunner: ScrapeRunner = new ScrapeRunner(db, clock, scrapeTargets, metricStore, alerts, ruleMetrics, config.SCRAPE_CONCURRENCY, (what, err) => lifecycle.report(what, err));
-  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, schedules, feeds, handoffs, probes, probeRunner, apiProbe, scrapeTargets, scrapeRunner };
+  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, schedules, feeds, handoffs, notificationPrefs, heldRelease, probes, probeRunner, apiProbe, scrapeTargets, scrapeRunner };
   const monitoringRounds = new MonitoringRounds({ config, clock, health, ...monitoring });
 
   collectors.register('host', hostCollector());

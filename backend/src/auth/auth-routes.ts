@@ -27,7 +27,7 @@ export function authRoutes(s: Pick<Services, 'guard' | 'config' | 'auth' | 'user
     'auth.password.change': async (req) => {
       await s.auth.changePassword(principalOf(req), req.body.currentPassword, req.body.newPassword, clientMeta(req));
     },
-    'auth.mfa.enrol': (req) => s.auth.beginMfaEnrolment(principalOf(req)),
+    'auth.mfa.enrol': (req) => s.auth.beginMfaEnrolment(principalOf(req), req.body.currentPassword),
     'auth.mfa.confirm': async (req) => ({ recoveryCodes: await s.auth.confirmMfaEnrolment(principalOf(req), req.body.code, clientMeta(req)) }),
     'auth.sessions.list': (req) => s.auth.listSessions(principalOf(req)),
     'auth.sessions.revoke': async (req) => {

@@ -9,7 +9,7 @@ import type { SecretBox } from '../platform/secret-box';
 import { randomSecret, uuid } from '../platform/ids';
 import { toUserPublic, type UserRepository, type UserRow } from '../users/user-repository';
 import type { AccessClaims, JwtSigner } from './jwt';
-import type { LoginThrottle } from './login-throttle';
+import { LoginThrottle } from './login-throttle';
 import { decoyHash, hashPassword, verifyPassword } from './password-hasher';
 import { assertStrongPassword } from './password-policy';
 import type { SessionStore } from './session-store';
@@ -57,13 +57,12 @@ export class AuthService {
   ) {}
 
   async login(email: string, password: string, meta: ClientMeta): Promise<LoginResponse> {
-    const key = `email:${email.toLowerCase()}`;
-    await this.throttle.assertNotLocked(key);
+    const attempt = await this.throttle.charge(LoginThrottle.keyFor(email, meta.ip));
     const user = await this.users.byEmail(email);
     const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), password);
     const actor: Actor = { id: user?.id ?? null, email, ip: meta.ip };
     if (!user || !ok || user.disabled === 1) {
-      const locked = await this.throttle.recordFailure(key);
+      const locked = await this.throttle.failed(attempt);
       await this.audit.record(actor, {
         action: locked ? 'auth.lockout' : 'auth.login_failed',
         targetType: 'user',
@@ -76,7 +75,7 @@ export class AuthService {
       const { token } = await this.jwt.sign('mfa', { sub: user.id }, MFA_TOKEN_TTL_SECONDS);
       return { mfaRequired: true, mfaToken: token };
     }
-    await this.throttle.clear(key);
+    await this.throttle.clear(attempt.key);
     return this.startSession(user, meta, 'auth.login');
   }
 
@@ -84,18 +83,17 @@ export class AuthService {
     const claims = await this.jwt.verify<{ sub: string }>('mfa', mfaToken);
     const user = await this.users.byId(claims.sub);
     if (!user || user.disabled === 1 || user.mfa_enabled !== 1 || !user.mfa_secret) throw invalidCredentials();
-    const key = `email:${user.email}`;
-    await this.throttle.assertNotLocked(key);
+    const attempt = await this.throttle.charge(LoginThrottle.keyFor(user.email, meta.ip));
     const accepted = await this.acceptSecondFactor(user, code);
     if (!accepted) {
-      await this.throttle.recordFailure(key);
+      await this.throttle.failed(attempt);
       await this.audit.record(
         { id: user.id, email: user.email, ip: meta.ip },
         { action: 'auth.mfa_failed', targetType: 'user', targetId: user.id },
       );
       throw new AppError('mfa_invalid', 'The code is not valid');
     }
-    await this.throttle.clear(key);
+    await this.throttle.clear(attempt.key);
     return this.startSession(user, meta, 'auth.login', { mfa: accepted });
   }
 
@@ -220,8 +218,9 @@ export class AuthService {
     return rows.length;
   }
 
-  async beginMfaEnrolment(principal: Principal): Promise<MfaEnrolment> {
-    const user = await this.requireUser(principal.userId);
+  /** Needs the current password: a borrowed unlocked session must not bind its own authenticator. */
+  async beginMfaEnrolment(principal: Principal, currentPassword: string): Promise<MfaEnrolment> {
+    const user = await this.requireCurrentPassword(principal, currentPassword);
     if (user.mfa_enabled === 1) throw new AppError('conflict', 'MFA is already enabled; reset it first');
     const secret = this.totp.generateSecret();
     await this.users.update(user.id, { mfa_pending_secret: this.seeds.seal(secret), updated_at: this.clock.now() });
@@ -245,28 +244,31 @@ export class AuthService {
         .insertInto('recovery_codes')
         .values(codes.map((c) => ({ id: uuid(), user_id: user.id, code_hash: sha256(c), used_at: null })))
         .execute();
+      // Sessions opened without the second factor end: other devices sign in again with it.
+      await this.sessions.revokeAllForUser(user.id, 'MFA enabled', trx, principal.sessionId);
       await this.audit.record({ id: user.id, email: user.email, ip: meta.ip }, { action: 'auth.mfa_enabled', targetType: 'user', targetId: user.id }, trx);
     });
+    this.sessions.revocations.announce({ userId: user.id, exceptSessionId: principal.sessionId });
     return codes;
   }
 
   async changePassword(principal: Principal, current: string, next: string, meta: ClientMeta): Promise<void> {
-    const user = await this.requireUser(principal.userId);
-    if (!(await verifyPassword(user.password_hash, current))) throw new AppError('invalid_credentials', 'Current password is incorrect');
+    const user = await this.requireCurrentPassword(principal, current);
     assertStrongPassword(next, this.settings.passwordMinLength, user.email);
     const password_hash = await hashPassword(next);
     await this.db.transaction().execute(async (trx) => {
       await this.users.update(user.id, { password_hash, updated_at: this.clock.now() }, trx);
       // Other devices must sign in again with the new password.
-      await trx
-        .updateTable('sessions')
-        .set({ revoked_at: this.clock.now(), revoked_reason: 'password changed' })
-        .where('user_id', '=', user.id)
-        .where('id', '!=', principal.sessionId ?? '')
-        .where('revoked_at', 'is', null)
-        .execute();
+      await this.sessions.revokeAllForUser(user.id, 'password changed', trx, principal.sessionId);
       await this.audit.record({ id: user.id, email: user.email, ip: meta.ip }, { action: 'auth.password_changed', targetType: 'user', targetId: user.id }, trx);
     });
+    this.sessions.revocations.announce({ userId: user.id, exceptSessionId: principal.sessionId });
+  }
+
+  private async requireCurrentPassword(principal: Principal, current: string): Promise<UserRow> {
+    const user = await this.requireUser(principal.userId);
+    if (!(await verifyPassword(user.password_hash, current))) throw new AppError('invalid_credentials', 'Current password is incorrect');
+    return user;
   }
 
   private async requireUser(id: string): Promise<UserRow> {

@@ -46,13 +46,16 @@ describe.each(DATABASES)('auth on %s', (kind) => {
     const first = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
     expect(first.status).toBe(200);
     expect(first.body.refreshToken).not.toBe(user.refreshToken);
+    // The holder refreshes again, so the first token's replacement is used: presenting it now is theft.
+    const second = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } });
+    expect(second.status).toBe(200);
     const reuse = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
     expect(reuse.status).toBe(401);
     expect(reuse.body.error).toBe('token_revoked');
     // The thief's reuse also kills the legitimate holder's newer token and access token.
-    const next = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } });
+    const next = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: second.body.refreshToken } });
     expect(next.status).toBe(401);
-    const me = await server.api('GET', '/api/v1/me', { token: first.body.accessToken });
+    const me = await server.api('GET', '/api/v1/me', { token: second.body.accessToken });
     expect(me.status).toBe(401);
     const audit = await server.api('GET', '/api/v1/audit?action=auth.refresh_reuse_detected', { token: admin.accessToken });
     expect(audit.body.items.some((e: { actorId: string }) => e.actorId === user.id)).toBe(true);
@@ -69,7 +72,7 @@ describe.each(DATABASES)('auth on %s', (kind) => {
   it('enrols TOTP, then requires the code at login, accepts a recovery code once', async () => {
     const creds = { email: 'mfa@example.com', password: 'mfa-password-long', role: 'oncall' as const };
     const user = await createUserAndLogin(server, creds);
-    const enrol = await server.api('POST', '/api/v1/me/mfa/enrol', { token: user.accessToken });
+    const enrol = await server.api('POST', '/api/v1/me/mfa/enrol', { token: user.accessToken, body: { currentPassword: creds.password } });
     expect(enrol.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/OpsDesk:/);
     const bad = await server.api('POST', '/api/v1/me/mfa/confirm', { token: user.accessToken, body: { code: '000000' } });
     expect(bad.status).toBe(401);

@@ -4,6 +4,7 @@ import type { Database } from '../platform/db/schema';
 import { AppError } from '../platform/http/errors';
 import type { Clock } from '../platform/clock';
 import { randomSecret, uuid } from '../platform/ids';
+import { SessionRevocations } from './session-revocations';
 import { hashesEqual, sha256, splitToken } from './token-hash';
 
 export interface RotationResult {
@@ -24,6 +25,10 @@ export class SessionStore {
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly ttlMs: number,
+    /** How long a used refresh token may be presented again after a lost response (REFRESH_REUSE_GRACE_SECONDS). */
+    private readonly reuseGraceMs: number = 0,
+    /** Told after each revocation commits; callers revoking inside their own transaction announce after it. */
+    readonly revocations: SessionRevocations = new SessionRevocations(),
   ) {}
 
   async create(userId: string, meta: { userAgent: string | null; ip: string | null }): Promise<RotationResult> {
@@ -54,11 +59,16 @@ export class SessionStore {
     const secret = randomSecret(32);
     await trx
       .insertInto('refresh_tokens')
-      .values({ id, session_id: sessionId, token_hash: sha256(secret), created_at: now, used_at: null })
+      .values({ id, session_id: sessionId, token_hash: sha256(secret), created_at: now, used_at: null, replaced_by: null })
       .execute();
     return `${id}.${secret}`;
   }
 
+  /**
+   * Trades a refresh token for the next one. A token used before is reuse (the family is revoked),
+   * unless it is a lost response's retry: presented within the grace and its replacement never used,
+   * in which case the replacement is retired and a new token issued.
+   */
   async rotate(refreshToken: string, onReuse: ReuseListener): Promise<RotationResult> {
     const invalid = () => new AppError('unauthorized', 'Refresh token is not valid');
     const parts = splitToken(refreshToken);
@@ -67,41 +77,38 @@ export class SessionStore {
     const row = await this.db
       .selectFrom('refresh_tokens')
       .innerJoin('sessions', 'sessions.id', 'refresh_tokens.session_id')
-      .select([
-        'refresh_tokens.token_hash',
-        'refresh_tokens.used_at',
-        'sessions.id as session_id',
-        'sessions.user_id',
-        'sessions.revoked_at',
-        'sessions.expires_at',
-      ])
+      .select(['refresh_tokens.token_hash', 'sessions.id as session_id', 'sessions.user_id', 'sessions.revoked_at', 'sessions.expires_at'])
       .where('refresh_tokens.id', '=', parts.id)
       .executeTakeFirst();
     if (!row || !hashesEqual(row.token_hash, sha256(parts.secret))) throw invalid();
     if (row.revoked_at !== null) throw new AppError('token_revoked', 'Session has been revoked; sign in again');
     if (row.expires_at <= now) throw new AppError('token_expired', 'Session has expired; sign in again');
-    if (row.used_at !== null) {
-      await this.revoke(row.session_id, 'refresh token reuse detected');
-      onReuse(row.session_id, row.user_id);
-      throw new AppError('token_revoked', 'Refresh token was already used; the session has been revoked');
-    }
-    return this.db.transaction().execute(async (trx) => {
-      // The conditional update makes two racing refreshes with one token count as reuse.
-      const claimed = await trx
-        .updateTable('refresh_tokens')
-        .set({ used_at: now })
-        .where('id', '=', parts.id)
-        .where('used_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) {
-        await this.revokeWith(trx, row.session_id, 'refresh token reuse detected');
-        onReuse(row.session_id, row.user_id);
-        throw new AppError('token_revoked', 'Refresh token was already used; the session has been revoked');
-      }
+    const rotated = await this.db.transaction().execute(async (trx) => {
+      // Conditional updates: of two racing refreshes with one token, one wins and the other is a retry or reuse.
+      const claimed = await trx.updateTable('refresh_tokens').set({ used_at: now }).where('id', '=', parts.id).where('used_at', 'is', null).executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1 && !(await this.retireUnusedReplacement(trx, parts.id, now))) return null;
       await trx.updateTable('sessions').set({ last_used_at: now }).where('id', '=', row.session_id).execute();
       const next = await this.issue(trx, row.session_id, now);
+      await trx.updateTable('refresh_tokens').set({ replaced_by: next.split('.')[0]! }).where('id', '=', parts.id).execute();
       return { sessionId: row.session_id, userId: row.user_id, refreshToken: next };
     });
+    if (rotated) return rotated;
+    await this.revoke(row.session_id, 'refresh token reuse detected');
+    onReuse(row.session_id, row.user_id);
+    throw new AppError('token_revoked', 'Refresh token was already used; the session has been revoked');
+  }
+
+  /** A used token within the grace whose replacement was never used: retires the replacement (true), else false. */
+  private async retireUnusedReplacement(trx: Kysely<Database>, tokenId: string, now: number): Promise<boolean> {
+    const used = await trx.selectFrom('refresh_tokens').select(['used_at', 'replaced_by']).where('id', '=', tokenId).executeTakeFirst();
+    if (!used?.used_at || !used.replaced_by || now - used.used_at > this.reuseGraceMs) return false;
+    const retired = await trx
+      .updateTable('refresh_tokens')
+      .set({ used_at: now })
+      .where('id', '=', used.replaced_by)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    return Number(retired.numUpdatedRows) === 1;
   }
 
   /** The session a refresh token belongs to, if the token is genuine. */
@@ -127,8 +134,9 @@ export class SessionStore {
     return !!row && row.revoked_at === null && row.expires_at > this.clock.now();
   }
 
-  revoke(sessionId: string, reason: string): Promise<void> {
-    return this.revokeWith(this.db, sessionId, reason);
+  async revoke(sessionId: string, reason: string): Promise<void> {
+    await this.revokeWith(this.db, sessionId, reason);
+    this.revocations.announce({ sessionId });
   }
 
   private async revokeWith(trx: Kysely<Database>, sessionId: string, reason: string): Promise<void> {
@@ -140,13 +148,16 @@ export class SessionStore {
       .execute();
   }
 
-  async revokeAllForUser(userId: string, reason: string, trx: Kysely<Database> = this.db): Promise<void> {
-    await trx
+  /** Revokes every session of a user but `exceptSessionId`; inside a caller's transaction, the caller announces after commit. */
+  async revokeAllForUser(userId: string, reason: string, trx?: Kysely<Database>, exceptSessionId?: string | null): Promise<void> {
+    let update = (trx ?? this.db)
       .updateTable('sessions')
       .set({ revoked_at: this.clock.now(), revoked_reason: reason })
       .where('user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .execute();
+      .where('revoked_at', 'is', null);
+    if (exceptSessionId) update = update.where('id', '!=', exceptSessionId);
+    await update.execute();
+    if (!trx) this.revocations.announce({ userId, exceptSessionId });
   }
 
   async listForUser(userId: string, currentSessionId: string | null): Promise<SessionInfo[]> {

@@ -16,11 +16,18 @@ export function mapSeverity(raw: string | undefined, fallback: Severity = 'mediu
   return fallback;
 }
 
+/** Alertmanager's endsAt; its zero time (0001-01-01, "no end") and anything unparsable are none. */
+function endTime(raw: string | undefined): number | null {
+  const t = raw ? Date.parse(raw) : NaN;
+  return Number.isFinite(t) && t > 0 ? t : null;
+}
+
 interface ExternalAlert {
   status: 'firing' | 'resolved';
   labels: Record<string, string>;
   annotations: Record<string, string>;
   startsAt: string;
+  endsAt?: string;
   generatorURL?: string;
   fingerprint?: string;
   value?: number | null;
@@ -54,6 +61,7 @@ async function ingestExternal(alerts: AlertService, source: 'alertmanager' | 'gr
       value: a.value ?? null,
       generatorUrl: a.generatorURL || null,
       startsAt: Date.parse(a.startsAt) || undefined,
+      endsAt: endTime(a.endsAt),
     });
   }
   const raised = await alerts.raise(firing, actor);

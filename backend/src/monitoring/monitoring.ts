@@ -3,7 +3,7 @@ import type { Lifecycle } from '../platform/lifecycle';
 
 type Step = [name: string, run: () => Promise<unknown>];
 
-export type MonitoringRoundsDeps = Pick<Services, 'config' | 'clock' | 'health' | 'metricStore' | 'collectors' | 'silences' | 'alerts' | 'rules' | 'evaluator' | 'notifier' | 'escalator' | 'heartbeats' | 'incidents' | 'handoffs' | 'apiProbe'>;
+export type MonitoringRoundsDeps = Pick<Services, 'config' | 'clock' | 'health' | 'metricStore' | 'collectors' | 'silences' | 'alerts' | 'rules' | 'evaluator' | 'notifier' | 'escalator' | 'heartbeats' | 'incidents' | 'handoffs' | 'heldRelease' | 'apiProbe'>;
 
 /**
  * The bodies of the monitoring domain's background loops: probe the API's public URL, collect + evaluate every
@@ -62,11 +62,13 @@ export class MonitoringRounds {
     return [
       ['silences', () => this.silenceBoundaries()],
       ['heartbeats', () => this.d.heartbeats.check()],
+      ['alerts-ended', () => this.d.alerts.resolveEnded()],
       ['incident-response-targets', () => this.d.incidents.checkResponseTargets()],
       ['escalation', () => this.d.escalator.tick()],
       ['delivery-recovery', () => this.d.notifier.recoverInterrupted()],
       ['delivery-retries', () => this.d.notifier.retryDue()],
       ['oncall-handoffs', () => this.d.handoffs.tick()],
+      ['quiet-hours-summaries', () => this.d.heldRelease.release()],
     ];
   }
 

@@ -73,6 +73,8 @@ export interface AlertsTable {
   owner_name: string | null;
   owned_at: number | null;
   ack_expires_at: number | null;
+  /** Alertmanager's endsAt (0082): resolved by the alert tick once passed. */
+  ends_at: number | null;
 }
 
 /** Who was paged for which alert at which level (migration 0041): nobody twice per level. */
@@ -135,6 +137,19 @@ export interface NotificationDeliveriesTable {
   sent_at: number | null;
   /** When the attempt in flight started (status pending); migration 0022. */
   attempt_started_at: number | null;
+  /** The person it is for (0081); null for Slack and for deliveries recorded before. */
+  user_id: string | null;
+}
+
+/** A user's do-not-disturb window (0081). */
+export interface NotificationQuietHoursTable {
+  user_id: string;
+  enabled: number;
+  from_time: string;
+  to_time: string;
+  time_zone: string;
+  allow_critical: number;
+  updated_at: number;
 }
 
 /** A threshold condition waiting out its rule's `for` duration (migration 0022). */
@@ -218,6 +233,7 @@ export interface MonitoringTables {
   notification_channels: NotificationChannelsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_deliveries: NotificationDeliveriesTable;
+  notification_quiet_hours: NotificationQuietHoursTable;
   escalation_policies: EscalationPoliciesTable;
   alert_pages: AlertPagesTable;
   heartbeats: HeartbeatsTable;

@@ -1,38 +1,13 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertNotification } from '../../../shared/api/alerts';
 import { DATABASES, createUserAndLogin } from '../../test-support/harness';
 import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
+import { startSmtp } from '../../test-support/smtp-capture';
 import { testAlertsCommand } from './test-alerts-command';
 import { LOOPBACK_WEBHOOKS, startReceiver, type Receiver } from '../../test-support/webhook-receivers';
-
-interface Mail {
-  to: string[];
-  data: string;
-}
-
-async function startSmtp(): Promise<{ url: string; mails: Mail[]; close(): Promise<void> }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    authOptional: true,
-    logger: false,
-    onData(stream, session, callback) {
-      let data = '';
-      stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise((r) => server.close(() => r())) };
-}
 
 /** Slack and the SMS gateway: a real receiver on 127.0.0.1 (allow-listed by LOOPBACK_WEBHOOKS). */
 function startWebhook(status = 200): Promise<Receiver> {
@@ -42,7 +17,8 @@ function startWebhook(status = 200): Promise<Receiver> {
 async function connect(url: string, token: string, events: string[]): Promise<{ socket: Socket; got: { type: string; event: any }[] }> {
   const got: { type: string; event: any }[] = [];
   const socket = io(url, { auth: { token }, transports: ['websocket'] });
-  for (const type of events) socket.on(type, (event: unknown) => got.push({ type, event }));
+  // A desktop confirms each alert.notify (the server counts the delivery as sent only then).
+  for (const type of events) socket.on(type, (event: unknown, ack?: (r: unknown) => void) => (got.push({ type, event }), ack?.({ received: true })));
   await new Promise<void>((resolve, reject) => {
     socket.once('ready', () => resolve());
     socket.once('connect_error', reject);

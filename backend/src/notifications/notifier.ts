@@ -1,20 +1,20 @@
 import type { Kysely } from 'kysely';
-import { CHANNEL_TYPES, severityRank, type Alert, type Channel, type ChannelType, type Delivery, type NotificationPreference, type Severity } from '../../../shared/api/alerts';
+import { severityRank, type Alert, type Channel, type ChannelType, type Delivery, type Severity } from '../../../shared/api/alerts';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { Config } from '../platform/config/config';
 import type { Database } from '../platform/db/schema';
 import { AppError, notFound } from '../platform/http/errors';
 import type { Clock } from '../platform/clock';
 import { uuid } from '../platform/ids';
-import type { EventHub } from '../platform/realtime/event-hub';
 import { parseJson } from '../alerts/labels';
 import { checkWebhookUrl, maskUrl, type WebhookPolicy } from '../platform/outbound/address-policy';
-import { DesktopSender, EmailSender, SlackSender, SmsSender, type Message, type Sender } from './senders';
+import type { PreferenceStore } from './preference-store';
+import { holdsNotification } from './quiet-hours';
+import { sendTestMessage, type TestResult } from './test-send';
+import { DesktopSender, EmailSender, SlackSender, SmsSender, type DesktopPush, type Message, type Sender } from './senders';
 
 type ChannelRow = Database['notification_channels'];
 type DeliveryRow = Database['notification_deliveries'];
-/** One channel's outcome of a test send: the receiver's HTTP status for webhooks, a short reason on failure. */
-type TestResult = { channel: ChannelType; target: string; ok: boolean; status: number | null; error: string | null };
 
 /** Routing by severity, as the manuals say: desktop for all, email for high and critical, SMS for critical only. */
 export const DEFAULT_CHANNELS: { id: string; type: ChannelType; name: string; severities: Severity[] }[] = [
@@ -36,6 +36,10 @@ export interface NotifierOptions {
   retryBaseMs: number;
   /** Where Slack and SMS webhooks may post (https, public addresses, unless allow-listed). */
   webhooks: WebhookPolicy;
+  /** How long a desktop has to confirm an `alert.notify` (NOTIFY_DESKTOP_ACK_MS). */
+  desktopAckMs: number;
+  /** A desktop delivery unconfirmed this long falls back to the person's email and SMS (NOTIFY_DESKTOP_FALLBACK_SECONDS). */
+  desktopFallbackMs: number;
   /** An attempt's outcome that could not be stored (the delivery is recovered as interrupted later). */
   onError: (what: 'notifications.record-attempt', err: unknown) => void;
 }
@@ -73,19 +77,18 @@ export class Notifier {
   private readonly email: EmailSender | null;
   private readonly inflight = new Set<Promise<void>>();
   private channelCache: { at: number; rows: ChannelRow[] } | null = null;
-  /** Every user's preferences (a small table), so an alert storm does not read them per alert. */
-  private prefCache: { at: number; rows: Database['notification_preferences'][] } | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly config: Config,
-    events: EventHub,
+    desktop: DesktopPush,
+    private readonly prefs: PreferenceStore,
     private readonly audit: AuditLog,
     private readonly options: NotifierOptions,
   ) {
     this.email = config.SMTP_URL ? new EmailSender(config.SMTP_URL, config.SMTP_FROM, options.timeoutMs) : null;
-    this.senders = { desktop: new DesktopSender(events, () => clock.now()), ...(this.email && { email: this.email }) };
+    this.senders = { desktop: new DesktopSender(desktop, () => clock.now(), options.desktopAckMs), ...(this.email && { email: this.email }) };
   }
 
   private senderFor(channel: ChannelRow): Sender | null {
@@ -155,40 +158,15 @@ export class Notifier {
     return this.toChannel({ ...row, ...set });
   }
 
-  async preferences(userId: string): Promise<NotificationPreference[]> {
-    const rows = await this.db.selectFrom('notification_preferences').selectAll().where('user_id', '=', userId).execute();
-    const byChannel = new Map(rows.map((r) => [r.channel, r]));
-    return CHANNEL_TYPES.map((channel) => {
-      const r = byChannel.get(channel);
-      return { channel, enabled: r ? r.enabled === 1 : true, address: r?.address ?? null, minSeverity: (r?.min_severity as Severity) ?? 'low' };
-    });
-  }
-
-  async setPreferences(userId: string, prefs: NotificationPreference[]): Promise<NotificationPreference[]> {
-    for (const p of prefs) {
-      if (p.channel === 'sms' && p.address && !/^\+?[0-9 ()-]{5,20}$/.test(p.address)) throw new AppError('unprocessable', 'SMS address must be a phone number');
-      if (p.channel === 'email' && p.address && !/^[^@\s]+@[^@\s]+$/.test(p.address)) throw new AppError('unprocessable', 'email address is not valid');
-    }
-    this.prefCache = null;
-    await this.db.transaction().execute(async (trx) => {
-      for (const p of prefs) {
-        const values = { user_id: userId, channel: p.channel, enabled: p.enabled ? 1 : 0, address: p.address, min_severity: p.minSeverity };
-        await trx
-          .insertInto('notification_preferences')
-          .values(values)
-          .onConflict((oc) => oc.columns(['user_id', 'channel']).doUpdateSet({ enabled: values.enabled, address: values.address, min_severity: values.min_severity }))
-          .execute();
-      }
-    });
-    this.prefCache = null;
-    return this.preferences(userId);
-  }
-
-  /** Records and starts the deliveries of one escalation level for an alert. */
+  /**
+   * Records and starts the deliveries of one escalation level for an alert. A person inside their
+   * quiet hours gets theirs held (summarised when the hours end), unless critical may pass.
+   */
   async notify(alert: Alert, level: number, levelName: string | null, recipients: Recipient[]): Promise<string[]> {
     const channels = (await this.channelRows()).filter((c) => c.enabled === 1 && parseJson<string[]>(c.severities, []).includes(alert.severity) && this.senderFor(c));
     if (channels.length === 0) return [];
-    const prefs = recipients.length ? await this.allPreferences() : [];
+    const prefs = recipients.length ? await this.prefs.all() : [];
+    const quiet = recipients.length ? await this.prefs.allQuietHours() : new Map();
     const pref = (userId: string, channel: string) => prefs.find((p) => p.user_id === userId && p.channel === channel);
     const wants = (userId: string, channel: string) => {
       const p = pref(userId, channel);
@@ -197,66 +175,63 @@ export class Notifier {
     const message = renderMessage(alert, levelName);
     const now = this.clock.now();
     const rows: DeliveryRow[] = [];
-    const add = (channel: string, target: string) =>
-      rows.push({ id: uuid(), alert_id: alert.id, channel, target, status: 'pending', attempts: 0, error: null, next_attempt_at: null, escalation_level: level, payload: JSON.stringify(message), created_at: now, sent_at: null, attempt_started_at: now });
     for (const c of channels) {
-      if (c.type === 'slack') add('slack', 'slack');
+      if (c.type === 'slack') {
+        rows.push(this.row(alert.id, 'slack', 'slack', null, level, message));
+        continue;
+      }
       for (const r of recipients) {
         if (!wants(r.id, c.type)) continue;
-        if (c.type === 'desktop') add('desktop', r.id);
-        if (c.type === 'email') add('email', pref(r.id, 'email')?.address ?? r.email);
-        if (c.type === 'sms') {
-          const phone = pref(r.id, 'sms')?.address;
-          if (phone) add('sms', phone);
-        }
+        const q = quiet.get(r.id);
+        const held = q !== undefined && holdsNotification(q, alert.severity, now);
+        const target = c.type === 'desktop' ? r.id : c.type === 'email' ? (pref(r.id, 'email')?.address ?? r.email) : pref(r.id, 'sms')?.address;
+        if (target) rows.push(this.row(alert.id, c.type, target, r.id, level, message, held));
       }
     }
-    return this.dispatch(rows, channels, message);
+    return this.dispatch(rows, channels);
   }
 
   /**
-   * A notice about no alert (an on-call hand-off): desktop and email, per each person's channel
-   * preferences (severity routing does not apply), recorded and retried like alert deliveries.
+   * A notice about no alert (an on-call hand-off, a quiet-hours summary): desktop and email, per
+   * each person's channel preferences (severity routing does not apply), recorded and retried like alert deliveries.
    */
   async notice(recipients: Recipient[], message: Message): Promise<string[]> {
     const channels = (await this.channelRows()).filter((c) => c.enabled === 1 && (c.type === 'desktop' || c.type === 'email') && this.senderFor(c));
-    const prefs = await this.allPreferences();
-    const now = this.clock.now();
+    const prefs = await this.prefs.all();
     const rows: DeliveryRow[] = [];
     for (const c of channels) {
       for (const r of recipients) {
         const p = prefs.find((x) => x.user_id === r.id && x.channel === c.type);
         if (p && p.enabled !== 1) continue;
-        const target = c.type === 'desktop' ? r.id : (p?.address ?? r.email);
-        rows.push({ id: uuid(), alert_id: null, channel: c.type, target, status: 'pending', attempts: 0, error: null, next_attempt_at: null, escalation_level: -1, payload: JSON.stringify(message), created_at: now, sent_at: null, attempt_started_at: now });
+        rows.push(this.row(null, c.type, c.type === 'desktop' ? r.id : (p?.address ?? r.email), r.id, -1, message));
       }
     }
-    return this.dispatch(rows, channels, message);
+    return this.dispatch(rows, channels);
   }
 
-  /** Sends the immediate deliveries inline, records all, and starts the others in the background. */
-  private async dispatch(rows: DeliveryRow[], channels: ChannelRow[], message: Message): Promise<string[]> {
+  private row(alertId: string | null, channel: string, target: string, userId: string | null, level: number, message: Message, held = false): DeliveryRow {
+    const now = this.clock.now();
+    return { id: uuid(), alert_id: alertId, channel, target, user_id: userId, status: held ? 'held' : 'pending', attempts: 0, error: null, next_attempt_at: null, escalation_level: level, payload: JSON.stringify(message), created_at: now, sent_at: null, attempt_started_at: held ? null : now };
+  }
+
+  /** Sends the immediate deliveries inline, records all, and starts the others (held ones wait) in the background. */
+  private async dispatch(rows: DeliveryRow[], channels: ChannelRow[]): Promise<string[]> {
     if (rows.length === 0) return [];
     const later: DeliveryRow[] = [];
     for (const row of rows) {
+      if (row.status === 'held') continue;
       const sender = this.senderFor(channels.find((c) => c.type === row.channel)!);
       if (!sender?.immediate) {
         later.push(row);
         continue;
       }
       let error: string | null = null;
-      await sender.send(row.target, message).catch((err: unknown) => void (error = (err as Error).message || String(err)));
+      await sender.send(row.target, JSON.parse(row.payload) as Message, row.id).catch((err: unknown) => void (error = (err as Error).message || String(err)));
       Object.assign(row, this.outcome(1, error));
     }
     await this.db.insertInto('notification_deliveries').values(rows).execute();
     for (const row of later) this.track(this.attempt(row, channels.find((c) => c.type === row.channel)!));
     return rows.map((r) => r.id);
-  }
-
-  private async allPreferences(): Promise<Database['notification_preferences'][]> {
-    const now = Date.now();
-    if (!this.prefCache || now - this.prefCache.at > 5000) this.prefCache = { at: now, rows: await this.db.selectFrom('notification_preferences').selectAll().execute() };
-    return this.prefCache.rows;
   }
 
   private track(p: Promise<void>): void {
@@ -270,16 +245,48 @@ export class Notifier {
     let error: string | null = null;
     try {
       if (!sender) throw new Error(`${row.channel} channel is not configured`);
-      await sender.send(row.target, JSON.parse(row.payload) as Message);
+      await sender.send(row.target, JSON.parse(row.payload) as Message, row.id);
     } catch (err) {
       error = (err as Error).message || String(err);
     }
+    let outcome = this.outcome(attempts, error);
+    // A desktop that did not confirm before the fallback deadline: the person's email and SMS instead.
+    const fallBack = error !== null && row.channel === 'desktop' && row.user_id !== null && (outcome.next_attempt_at ?? Infinity) > Number(row.created_at) + this.options.desktopFallbackMs;
+    if (fallBack) outcome = { ...outcome, next_attempt_at: null, error: `${error}; fell back to email/SMS` };
     await this.db
       .updateTable('notification_deliveries')
-      .set(this.outcome(attempts, error))
+      .set(outcome)
       .where('id', '=', row.id)
       .execute()
       .catch((err: unknown) => this.options.onError('notifications.record-attempt', err));
+    if (fallBack) await this.fallback(row).catch((err: unknown) => this.options.onError('notifications.record-attempt', err));
+  }
+
+  /** Email (and SMS when the person has a number) for a desktop delivery nobody confirmed, unless the level already sent them. */
+  private async fallback(row: DeliveryRow): Promise<void> {
+    const user = await this.db.selectFrom('users').select(['id', 'email']).where('id', '=', row.user_id!).executeTakeFirst();
+    if (!user) return;
+    const already = await this.db
+      .selectFrom('notification_deliveries')
+      .select('channel')
+      .where('user_id', '=', user.id)
+      .where('channel', 'in', ['email', 'sms'])
+      .where('escalation_level', '=', row.escalation_level)
+      .where(row.alert_id ? (eb) => eb('alert_id', '=', row.alert_id) : (eb) => eb('alert_id', 'is', null))
+      .where('created_at', '>=', Number(row.created_at))
+      .execute();
+    const prefs = (await this.prefs.all()).filter((p) => p.user_id === user.id);
+    const channels = (await this.channelRows()).filter((c) => (c.type === 'email' || c.type === 'sms') && this.senderFor(c));
+    const message = JSON.parse(row.payload) as Message;
+    const rows: DeliveryRow[] = [];
+    for (const c of channels) {
+      if (already.some((a) => a.channel === c.type)) continue;
+      const p = prefs.find((x) => x.channel === c.type);
+      if (p && p.enabled !== 1) continue;
+      const target = c.type === 'email' ? (p?.address ?? user.email) : p?.address;
+      if (target) rows.push(this.row(row.alert_id, c.type, target, user.id, Number(row.escalation_level), message));
+    }
+    await this.dispatch(rows, channels);
   }
 
   /** The row after an attempt: sent, or failed and retried with exponential backoff until maxAttempts. */
@@ -361,37 +368,7 @@ export class Notifier {
 
   /** `test-alerts`: one test message through every configured channel, awaited, with each result. */
   async sendTest(recipients: Recipient[], options: { desktop: boolean } = { desktop: true }): Promise<TestResult[]> {
-    const results: TestResult[] = [];
-    const push = (channel: string, target: string, ok: boolean, error: string | null, status: number | null = null) => void results.push({ channel: channel as ChannelType, target, ok, status, error });
-    const message: Message = { subject: '[TEST] OpsDesk test alert', text: 'This is a test notification from OpsDesk (npm run cli -- test-alerts).', severity: 'low', alertId: null };
-    const jobs: Promise<void>[] = [];
-    for (const c of await this.channelRows()) {
-      const sender = this.senderFor(c);
-      if (!sender) {
-        push(c.type, '-', false, 'not configured');
-        continue;
-      }
-      if (c.type === 'desktop' && !options.desktop) {
-        push('desktop', '-', false, 'skipped: popups go out from the running server (POST /api/v1/channels/test)');
-        continue;
-      }
-      const targets = c.type === 'slack' ? ['slack'] : c.type === 'email' ? recipients.map((r) => r.email) : c.type === 'desktop' ? recipients.map((r) => r.id) : [];
-      if (c.type === 'sms') {
-        const phones = await this.db.selectFrom('notification_preferences').select('address').where('channel', '=', 'sms').where('address', 'is not', null).execute();
-        targets.push(...phones.map((p) => p.address!));
-        if (!targets.length) push('sms', '-', false, 'no user has an SMS number in their preferences');
-      } else if (!targets.length) push(c.type, '-', false, 'no recipients (no on-call or admin users)');
-      for (const t of targets) {
-        jobs.push(
-          sender.send(t, message).then(
-            (r) => push(c.type, t, true, null, r?.status ?? null),
-            (err: unknown) => push(c.type, t, false, (err as Error).message, (err as { status?: number | null }).status ?? null),
-          ),
-        );
-      }
-    }
-    await Promise.all(jobs);
-    return results;
+    return sendTestMessage(this.db, await this.channelRows(), (c) => this.senderFor(c), recipients, options);
   }
 
   close(): void {

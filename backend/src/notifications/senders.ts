@@ -2,7 +2,6 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { ALERT_NOTIFY_EVENT, type AlertNotification, type Alert, type ChannelType, type Severity } from '../../../shared/api/alerts';
 import type { WebhookPolicy } from '../platform/outbound/address-policy';
 import { postWebhook } from '../platform/outbound/webhook-post';
-import type { EventHub } from '../platform/realtime/event-hub';
 
 /** Where a webhook sender may post (platform/outbound) and how long an attempt may take. */
 export interface WebhookOptions {
@@ -23,7 +22,7 @@ export interface Message {
 
 export interface Sender {
   /** Resolves with the receiver's HTTP status for webhooks. */
-  send(target: string, message: Message): Promise<void | { status: number }>;
+  send(target: string, message: Message, deliveryId?: string): Promise<void | { status: number }>;
   /** Completes at once (no I/O to wait for): sent inline, its delivery row written once, final. */
   readonly immediate?: boolean;
 }
@@ -78,16 +77,30 @@ export class SmsSender implements Sender {
   }
 }
 
-/** Desktop: an `alert.notify` socket.io event to the user's sockets; the desktop shows a native popup. */
+/** Where desktop popups go: the user's live sockets (the socket.io server), each confirming receipt. */
+export interface DesktopPush {
+  /** Emits `event` to every socket of the user; resolves with how many confirmed receipt within `timeoutMs`. */
+  push(userId: string, event: string, payload: unknown, timeoutMs: number): Promise<number>;
+}
+
+/** Processes without a socket.io server reach no desktop. */
+export const NO_DESKTOPS: DesktopPush = { push: async () => 0 };
+
+/**
+ * Desktop: an `alert.notify` to the user's sockets. It counts as sent only when a desktop
+ * confirms receipt (the socket.io acknowledgement); otherwise the attempt fails and is retried,
+ * then falls back to email/SMS (Notifier).
+ */
 export class DesktopSender implements Sender {
-  readonly immediate = true;
   constructor(
-    private readonly events: EventHub,
+    private readonly desktops: DesktopPush,
     private readonly now: () => number,
+    private readonly ackMs: number,
   ) {}
-  async send(userId: string, m: Message): Promise<void> {
-    const data: AlertNotification = { title: m.subject, body: m.text, severity: m.severity as Severity, alertId: m.alertId, alert: (m.data as Alert | undefined) ?? null };
-    this.events.publish({ type: ALERT_NOTIFY_EVENT, seq: null, actor: null, data, at: this.now() }, { kind: 'user', userId });
+  async send(userId: string, m: Message, deliveryId?: string): Promise<void> {
+    const data: AlertNotification = { deliveryId: deliveryId ?? null, userId, title: m.subject, body: m.text, severity: m.severity as Severity, alertId: m.alertId, alert: (m.data as Alert | undefined) ?? null };
+    const confirmed = await this.desktops.push(userId, ALERT_NOTIFY_EVENT, { type: ALERT_NOTIFY_EVENT, seq: null, actor: null, data, at: this.now() }, this.ackMs);
+    if (confirmed === 0) throw new Error(`no desktop confirmed receipt within ${this.ackMs} ms`);
   }
 }
 

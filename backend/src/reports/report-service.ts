@@ -111,7 +111,12 @@ export function reportToCsv(r: Report): string {
   for (const [k, v] of Object.entries(r.incidents.byState)) rows.push(['incidents_by_state', k, v]);
   for (const u of r.uptime) rows.push(['uptime_percent', u.check, u.percent]);
   rows.push(['tickets', 'available', String(r.tickets.available)], ['tickets', 'created', r.tickets.created], ['tickets', 'resolved', r.tickets.resolved], ['tickets', 'sla_compliance_percent', r.tickets.slaCompliancePercent]);
-  const cell = (v: string | number | null) => (v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  const cell = (v: string | number | null) => {
+    if (v === null) return '';
+    // A text cell a spreadsheet would run as a formula gets a leading apostrophe (numbers stay numbers).
+    const text = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
   return rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
 }
 

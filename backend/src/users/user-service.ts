@@ -109,6 +109,7 @@ export class UserService {
       await this.audit.record(actor, { action: 'user.updated', targetType: 'user', targetId: id, details: changes }, trx);
       return this.recordPublic(trx, actor, id);
     });
+    if (patch.disabled || (patch.role && patch.role !== before.role)) this.sessions.revocations.announce({ userId: id });
     publish?.();
     return this.get(id);
   }

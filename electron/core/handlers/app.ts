@@ -23,6 +23,7 @@ export function appHandlers(core: CoreContext): Handlers<DomainChannels<'app' | 
     'settings.update': (patch) => {
       const s = core.settings.update(patch);
       core.applyUpdateFeed();
+      if (patch.notifications?.dnd) core.syncQuietHours('push');
       return s;
     },
     'updates.status': () => deps.updater.status(),

@@ -48,6 +48,8 @@ export interface CoreContext {
   /** Opens a profile's workspace (closing the current one) and resumes its session. */
   activate(id: string): Promise<SessionState>;
   applyUpdateFeed(): void;
+  /** Mirrors the do-not-disturb settings with the server's quiet hours. */
+  syncQuietHours(direction: 'pull' | 'push'): void;
   closeWorkspace(): Promise<void>;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   emitProfiles(): void;

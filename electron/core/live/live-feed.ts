@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { io, type Socket } from 'socket.io-client';
+import { ALERT_NOTIFY_EVENT } from '../../../shared/api/alerts';
 import type { LiveEvent } from '../../../shared/api/events';
 
 export interface LiveFeedDeps {
@@ -17,7 +18,7 @@ export interface LiveFeedDeps {
  * applied directly: they trigger a delta sync from the last applied cursor, so nothing is lost
  * across a disconnect and order follows the feed. Reconnects with backoff; after every (re)connect
  * it asks for a catch-up.
- * Events: 'state' ('connected' | 'connecting' | 'disconnected'), 'catchUp', 'event' (LiveEvent).
+ * Events: 'state' ('connected' | 'connecting' | 'disconnected'), 'catchUp', 'event' (LiveEvent), 'notify' (an alert.notify's payload, already confirmed to the server).
  */
 export class LiveFeed extends EventEmitter {
   private socket: Socket | null = null;
@@ -75,8 +76,13 @@ export class LiveFeed extends EventEmitter {
       if (!socket.active) this.reconnectLater();
     });
     socket.on('session.expired', () => this.deps.tokenRejected());
+    // A page for this user: confirmed at once (the server counts it as delivered), then handed on.
+    socket.on(ALERT_NOTIFY_EVENT, (event: LiveEvent, ack?: (answer: { received: true }) => void) => {
+      ack?.({ received: true });
+      this.emit('notify', event?.data);
+    });
     socket.onAny((type: string, payload: unknown) => {
-      if (type === 'ready' || type === 'session.expired') return;
+      if (type === 'ready' || type === 'session.expired' || type === ALERT_NOTIFY_EVENT) return;
       const event = payload as LiveEvent;
       this.emit('event', { ...event, type: event?.type ?? type });
       if (typeof event?.seq === 'number' && event.seq > this.deps.cursor()) this.emit('catchUp');

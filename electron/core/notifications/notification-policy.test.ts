@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, NotificationPrefs, ShownNotification } from '../../../shared/ipc';
-import { DEFAULT_NOTIFICATION_PREFS, NotificationPolicy, REPEAT_QUIET_MS } from './notification-policy';
+import { DEFAULT_NOTIFICATION_PREFS, NotificationPolicy } from './notification-policy';
 
 function alert(id: string, severity: Alert['severity'], patch: Partial<Alert> = {}): Alert {
   return {
@@ -9,14 +9,13 @@ function alert(id: string, severity: Alert['severity'], patch: Partial<Alert> = 
   };
 }
 
-function setup(prefs: Partial<NotificationPrefs> = {}, opts: { minutes?: number; silenced?: string[] } = {}) {
+function setup(prefs: Partial<NotificationPrefs> = {}, opts: { silenced?: string[] } = {}) {
   let now = 1_700_000_000_000;
   const shown: ShownNotification[] = [];
   const timers: (() => void)[] = [];
   const policy = new NotificationPolicy({
     clock: { now: () => now },
     prefs: () => ({ ...DEFAULT_NOTIFICATION_PREFS, ...prefs }),
-    localMinutes: () => opts.minutes ?? 12 * 60,
     isSilenced: (a) => (opts.silenced ?? []).includes(a.id),
     schedule: (fn) => void timers.push(fn),
     show: (n) => void shown.push(n),
@@ -25,19 +24,26 @@ function setup(prefs: Partial<NotificationPrefs> = {}, opts: { minutes?: number;
 }
 
 describe('NotificationPolicy', () => {
-  it('pops up high and critical by default, not low or medium', () => {
+  it('pops up whatever the server paged (severity and quiet hours are its decision), with the server’s title', () => {
     const { policy, shown } = setup();
-    expect(policy.offer(alert('a', 'low'))).toEqual({ action: 'suppressed', reason: 'severity' });
-    expect(policy.offer(alert('b', 'medium'))).toEqual({ action: 'suppressed', reason: 'severity' });
-    expect(policy.offer(alert('c', 'high')).action).toBe('shown');
-    expect(policy.offer(alert('d', 'critical')).action).toBe('shown');
-    expect(shown.map((n) => n.alertId)).toEqual(['c', 'd']);
+    expect(policy.offer(alert('a', 'low'), { deliveryId: 'd1', title: '[LOW] Alert a: disk', body: 'disk\nStatus: firing' }).action).toBe('shown');
+    expect(policy.offer(alert('b', 'medium')).action).toBe('shown');
+    expect(shown.map((n) => [n.alertId, n.title])).toEqual([
+      ['a', '[LOW] Alert a: disk'],
+      ['b', 'MEDIUM: Alert b'],
+    ]);
   });
 
-  it('follows the chosen severities', () => {
-    const { policy } = setup({ severities: ['medium'] });
-    expect(policy.offer(alert('a', 'medium')).action).toBe('shown');
-    expect(policy.offer(alert('b', 'critical'))).toEqual({ action: 'suppressed', reason: 'severity' });
+  it('a delivery re-sent after a lost confirmation pops up once', () => {
+    const { policy, shown } = setup();
+    const page = { deliveryId: 'd7', title: 't', body: 'b' };
+    expect(policy.offer(alert('a', 'high'), page).action).toBe('shown');
+    expect(policy.offer(alert('a', 'high'), page)).toEqual({ action: 'suppressed', reason: 'duplicate' });
+    // The next level's page for the same alert is another delivery: it pops up.
+    expect(policy.offer(alert('a', 'high'), { ...page, deliveryId: 'd8' }).action).toBe('shown');
+    expect(policy.notice({ deliveryId: 'd9', title: 'While you were in do-not-disturb: 2 alerts', body: '…', severity: 'high' })).toMatchObject({ alertId: null, alertIds: [] });
+    expect(policy.notice({ deliveryId: 'd9', title: 'again', body: '…', severity: 'high' })).toBeNull();
+    expect(shown).toHaveLength(3);
   });
 
   it('plays a sound for critical only, and only with sound on', () => {
@@ -48,17 +54,6 @@ describe('NotificationPolicy', () => {
     const quiet = setup({ sound: false });
     quiet.policy.offer(alert('c', 'critical'));
     expect(quiet.shown[0]!.sound).toBe(false);
-  });
-
-  it('holds popups during do-not-disturb hours across midnight, letting critical through when allowed', () => {
-    const dnd = { enabled: true, from: '22:00', to: '07:00', allowCritical: true };
-    const night = setup({ dnd }, { minutes: 23 * 60 + 30 });
-    expect(night.policy.offer(alert('a', 'high'))).toEqual({ action: 'suppressed', reason: 'dnd' });
-    expect(night.policy.offer(alert('b', 'critical')).action).toBe('shown');
-    const early = setup({ dnd: { ...dnd, allowCritical: false } }, { minutes: 6 * 60 });
-    expect(early.policy.offer(alert('c', 'critical'))).toEqual({ action: 'suppressed', reason: 'dnd' });
-    const day = setup({ dnd }, { minutes: 7 * 60 });
-    expect(day.policy.offer(alert('d', 'high')).action).toBe('shown');
   });
 
   it('never pops up silenced or acknowledged alerts', () => {
@@ -88,14 +83,5 @@ describe('NotificationPolicy', () => {
     // After the window, single popups again.
     advance(11_000);
     expect(policy.offer(alert('g', 'high')).action).toBe('shown');
-  });
-
-  it('does not repeat the same alert within ten minutes unless it gets worse', () => {
-    const { policy, advance } = setup();
-    expect(policy.offer(alert('a', 'high')).action).toBe('shown');
-    expect(policy.offer(alert('a', 'high'))).toEqual({ action: 'suppressed', reason: 'repeat' });
-    expect(policy.offer(alert('a', 'critical')).action).toBe('shown');
-    advance(REPEAT_QUIET_MS + 1);
-    expect(policy.offer(alert('a', 'critical')).action).toBe('shown');
   });
 });

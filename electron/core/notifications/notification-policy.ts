@@ -10,17 +10,22 @@ export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = {
 export const GROUP_WINDOW_MS = 10_000;
 /** More than this many popups within GROUP_WINDOW_MS become one summary popup. */
 export const GROUP_THRESHOLD = 3;
-/** The same alert does not pop up again within this time unless its severity rises. */
-export const REPEAT_QUIET_MS = 10 * 60_000;
+/** Delivery ids remembered so a re-sent delivery (its confirmation was lost) never pops up twice. */
+const SEEN_DELIVERIES = 500;
 
-export type Suppression = 'severity' | 'dnd' | 'not_firing' | 'silenced' | 'repeat';
+export type Suppression = 'not_firing' | 'silenced' | 'duplicate';
 export type Offer = { action: 'shown'; notification: ShownNotification } | { action: 'grouped' } | { action: 'suppressed'; reason: Suppression };
+
+/** What the server's `alert.notify` said: who was paged is decided there (levels, preferences, quiet hours). */
+export interface Page {
+  deliveryId: string | null;
+  title: string;
+  body: string;
+}
 
 export interface PolicyDeps {
   clock: Clock;
   prefs(): NotificationPrefs;
-  /** Minutes since local midnight for a timestamp (injected so DND is testable in any zone). */
-  localMinutes?(epochMs: number): number;
   /** True when an active silence matches the alert (the server also marks such alerts 'silenced'). */
   isSilenced?(alert: Alert): boolean;
   /** Timer for the summary popup; tests pass a manual one. */
@@ -32,29 +37,27 @@ export interface PolicyDeps {
 const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 /**
- * Decides which alerts pop up: severities from the user's preferences (default high and
- * critical), do-not-disturb hours (critical may pass), never for silenced or acknowledged alerts,
- * and more than three within ten seconds collapse into one summary popup. Sound for critical.
+ * Turns the server's pages into popups. Whom to page, on which channel, and quiet hours are the
+ * server's decision (the settings mirror them there); here: a delivery pops up once, an alert
+ * acknowledged, resolved or silenced before its page arrived does not pop up, and more than three
+ * within ten seconds collapse into one summary popup. Sound for critical when sound is on.
  */
 export class NotificationPolicy {
   private recent: number[] = [];
   private group: Alert[] = [];
   private groupTimer = false;
-  private lastShown = new Map<string, { at: number; severity: Severity }>();
+  private seen: string[] = [];
   private seq = 0;
 
   constructor(private readonly deps: PolicyDeps) {}
 
-  offer(alert: Alert): Offer {
+  /** A page about an alert. */
+  offer(alert: Alert, page?: Page): Offer {
     const now = this.deps.clock.now();
     const prefs = this.deps.prefs();
+    if (page?.deliveryId && this.alreadySeen(page.deliveryId)) return { action: 'suppressed', reason: 'duplicate' };
     if (alert.status !== 'firing' || alert.acknowledgedAt) return { action: 'suppressed', reason: alert.status === 'silenced' ? 'silenced' : 'not_firing' };
     if (this.deps.isSilenced?.(alert)) return { action: 'suppressed', reason: 'silenced' };
-    if (!prefs.severities.includes(alert.severity)) return { action: 'suppressed', reason: 'severity' };
-    if (this.inDnd(prefs, now) && !(prefs.dnd.allowCritical && alert.severity === 'critical')) return { action: 'suppressed', reason: 'dnd' };
-    const previous = this.lastShown.get(alert.id);
-    if (previous && now - previous.at < REPEAT_QUIET_MS && RANK[alert.severity] <= RANK[previous.severity]) return { action: 'suppressed', reason: 'repeat' };
-    this.lastShown.set(alert.id, { at: now, severity: alert.severity });
 
     this.recent = this.recent.filter((t) => now - t < GROUP_WINDOW_MS);
     if (this.recent.length >= GROUP_THRESHOLD || this.groupTimer) {
@@ -69,8 +72,8 @@ export class NotificationPolicy {
     const notification: ShownNotification = {
       id: this.nextId(),
       at: now,
-      title: `${alert.severity.toUpperCase()}: ${alert.title}`,
-      body: alert.description || alert.source || '',
+      title: page?.title ?? `${alert.severity.toUpperCase()}: ${alert.title}`,
+      body: alert.description || alert.source || page?.body.split('\n')[0] || '',
       severity: alert.severity,
       sound: prefs.sound && alert.severity === 'critical',
       alertId: alert.id,
@@ -112,26 +115,22 @@ export class NotificationPolicy {
     this.group = this.group.filter((a) => a.id !== alertId);
   }
 
-  private inDnd(prefs: NotificationPrefs, now: number): boolean {
-    if (!prefs.dnd.enabled) return false;
-    const minutes = (this.deps.localMinutes ?? defaultLocalMinutes)(now);
-    const from = toMinutes(prefs.dnd.from);
-    const to = toMinutes(prefs.dnd.to);
-    // A window like 22:00–07:00 crosses midnight.
-    return from <= to ? minutes >= from && minutes < to : minutes >= from || minutes < to;
+  /** A page about no alert (the summary of what quiet hours held): shown as it came, once. */
+  notice(page: Page & { severity: Severity }): ShownNotification | null {
+    if (page.deliveryId && this.alreadySeen(page.deliveryId)) return null;
+    const notification: ShownNotification = { id: this.nextId(), at: this.deps.clock.now(), title: page.title, body: page.body, severity: page.severity, sound: false, alertId: null, alertIds: [] };
+    this.deps.show(notification);
+    return notification;
+  }
+
+  private alreadySeen(deliveryId: string): boolean {
+    if (this.seen.includes(deliveryId)) return true;
+    this.seen.push(deliveryId);
+    if (this.seen.length > SEEN_DELIVERIES) this.seen.shift();
+    return false;
   }
 
   private nextId(): string {
     return this.deps.newId?.() ?? `n${Date.now().toString(36)}${(this.seq++).toString(36)}`;
   }
-}
-
-function toMinutes(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-}
-
-function defaultLocalMinutes(epochMs: number): number {
-  const d = new Date(epochMs);
-  return d.getHours() * 60 + d.getMinutes();
 }

@@ -1,4 +1,6 @@
-import type { Alert, DeepLink, NotificationPrefs, ShownNotification } from '../../../shared/ipc';
+import { AlertNotification } from '../../../shared/api/alerts';
+import { parseAlertAction, type Alert, type DeepLink, type NotificationPrefs, type ShownNotification } from '../../../shared/ipc';
+import { parseAlert } from '../cache/records';
 import type { Clock, Logger, Notifier } from '../ports';
 import type { Workspace } from '../workspace';
 import { NotificationPolicy } from './notification-policy';
@@ -20,9 +22,10 @@ export interface NotificationRouterDeps {
 }
 
 /**
- * From alert changes to popups and back: offers each alert to the policy, shows what it lets
- * through on the platform's notifier, and routes a click (open the alert) or an "Acknowledge"
- * (through the outbox, so it works offline) back into the app.
+ * From the server's pages to popups and back: popups come only from `alert.notify` addressed to
+ * the signed-in user (the server decides who is paged; raw alert changes never pop up), go through
+ * the policy, show on the platform's notifier, and route a click (open the alert) or an
+ * "Acknowledge" (through the outbox, so it works offline) back into the app.
  */
 export class NotificationRouter {
   /** Popups shown this run, newest first. */
@@ -38,15 +41,28 @@ export class NotificationRouter {
     });
   }
 
-  /** Alerts changed in the cache: a change that came from our own outbox never pops up. */
+  /** Alerts changed in the cache: the window follows; one we acted on leaves a pending summary. */
   alertsChanged(alerts: Alert[], fromOutbox: boolean): void {
     for (const a of alerts) {
       this.deps.alertChanged(a);
-      if (!fromOutbox) this.policy.offer(a);
-      else this.policy.forget(a.id);
+      if (fromOutbox || a.status !== 'firing') this.policy.forget(a.id);
     }
     const ws = this.deps.workspace();
     if (ws) this.deps.unackedCount(ws.cache.unackedAlertCount());
+  }
+
+  /** An `alert.notify` the live feed received (and confirmed): shown when it is for the signed-in user. */
+  notified(payload: unknown, signedInUserId: string | null): 'shown' | 'ignored' {
+    const parsed = AlertNotification.safeParse(payload);
+    if (!parsed.success) {
+      this.deps.logger.warn('alert.notify with an unexpected shape', { error: parsed.error.message });
+      return 'ignored';
+    }
+    const n = parsed.data;
+    if (!signedInUserId || n.userId !== signedInUserId) return 'ignored';
+    const page = { deliveryId: n.deliveryId, title: n.title, body: n.body };
+    if (!n.alert) return this.policy.notice({ ...page, severity: n.severity }) ? 'shown' : 'ignored';
+    return this.policy.offer(parseAlert(n.alert), page).action === 'suppressed' ? 'ignored' : 'shown';
   }
 
   clicked(id: string): void {
@@ -59,9 +75,26 @@ export class NotificationRouter {
   /** "Acknowledge" on a popup goes through the outbox: works offline, syncs later. */
   acknowledge(id: string): void {
     const n = this.history.find((x) => x.id === id);
+    if (n) this.acknowledgeAlerts(n.alertIds);
+  }
+
+  /**
+   * A popup's activation link (a Windows toast's buttons, a deep link): `opsdesk://alerts/<id>/ack`
+   * acknowledges through the outbox and opens the alert; `opsdesk://alerts/<id>` opens it.
+   * Answers false for a link that is not an alert action.
+   */
+  activated(url: string): boolean {
+    const link = parseAlertAction(url);
+    if (!link) return false;
+    if (link.action === 'ack') this.acknowledgeAlerts([link.alertId]);
+    this.deps.navigate({ kind: 'alert', id: link.alertId });
+    return true;
+  }
+
+  private acknowledgeAlerts(alertIds: string[]): void {
     const ws = this.deps.workspace();
-    if (!n || !ws) return;
-    for (const alertId of n.alertIds) {
+    if (!ws) return;
+    for (const alertId of alertIds) {
       try {
         ws.outbox.alertAction(alertId, 'acknowledge', ws.session.user);
         this.policy.forget(alertId);

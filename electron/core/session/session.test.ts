@@ -68,7 +68,7 @@ describe('Session against the real backend', () => {
 
   it('asks for the MFA step and completes it with a TOTP code', async () => {
     const u = await createUserAndLogin(server, { email: 'oncall@example.com', password: 'pager-duty-secret-9', role: 'oncall' });
-    const enrol = await server.api<{ secret: string }>('POST', '/api/v1/me/mfa/enrol', { token: u.accessToken });
+    const enrol = await server.api<{ secret: string }>('POST', '/api/v1/me/mfa/enrol', { token: u.accessToken, body: { currentPassword: 'pager-duty-secret-9' } });
     const confirm = await server.api('POST', '/api/v1/me/mfa/confirm', { token: u.accessToken, body: { code: generateSync({ secret: enrol.body.secret }) } });
     expect(confirm.status).toBe(200);
     const { session } = newSession();

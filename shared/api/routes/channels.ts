@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Channel, Delivery, NotificationPreference, UpdateChannelRequest, UpdatePreferencesRequest } from '../alerts';
+import { Channel, Delivery, NotificationPreference, QuietHours, UpdateChannelRequest, UpdatePreferencesRequest } from '../alerts';
 import { IdParams } from '../common';
 import { defineRoutes } from '../route';
 
@@ -19,5 +19,7 @@ export const CHANNELS_ROUTES = defineRoutes('channels', {
   'channels.test': { method: 'POST', path: '/channels/test', summary: 'Sends a test notification to the caller on every enabled channel', access: admin, response: ChannelTestResult },
   'channels.preferences.get': { method: 'GET', path: '/channels/preferences', access: signedIn, response: z.array(NotificationPreference) },
   'channels.preferences.update': { method: 'PUT', path: '/channels/preferences', access: signedIn, body: UpdatePreferencesRequest, response: z.array(NotificationPreference) },
+  'channels.quiet.get': { method: 'GET', path: '/channels/quiet-hours', summary: "The caller's quiet hours (do not disturb)", access: signedIn, response: QuietHours },
+  'channels.quiet.update': { method: 'PUT', path: '/channels/quiet-hours', summary: 'Sets the caller\'s quiet hours: notifications inside them are held and summarised when they end', access: signedIn, body: QuietHours, response: QuietHours },
   'channels.deliveries.list': { method: 'GET', path: '/channels/deliveries', access: oncall, query: DeliveryListQuery, response: z.array(Delivery) },
 });

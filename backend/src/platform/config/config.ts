@@ -27,6 +27,8 @@ export const ConfigSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** A used refresh token presented again within this many seconds, its replacement unused, is a lost response's retry, not theft. */
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
@@ -70,6 +72,10 @@ export const ConfigSchema = z.object({
   NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** How long a desktop has to confirm an alert.notify before the attempt counts as failed. */
+  NOTIFY_DESKTOP_ACK_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** An unconfirmed desktop delivery falls back to the person's email/SMS once its next retry would come later than this. */
+  NOTIFY_DESKTOP_FALLBACK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Outbound webhooks: hosts reachable over plain http, private ranges (CIDR) they may reach, extra CAs. */
   WEBHOOK_ALLOW_HTTP: z.string().default(''),
   WEBHOOK_ALLOW_PRIVATE: z.string().default(''),

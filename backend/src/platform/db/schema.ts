@@ -51,6 +51,8 @@ export interface RefreshTokensTable {
   token_hash: string;
   created_at: number;
   used_at: number | null;
+  /** The token issued when this one was used (0080): a lost response may be retried within the grace. */
+  replaced_by: string | null;
 }
 
 export interface LoginFailuresTable {

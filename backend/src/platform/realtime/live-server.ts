@@ -2,11 +2,14 @@ import type { Server as HttpServer } from 'node:http';
 import type { LiveEvent } from '../../../../shared/api/events';
 import { Server, type Socket } from 'socket.io';
 import type { AuthService, Principal } from '../../auth/auth-service';
+import type { RevokedSessions } from '../../auth/session-revocations';
+import type { SessionStore } from '../../auth/session-store';
 import type { Clock } from '../clock';
 import type { Config } from '../config/config';
 import type { ServerMetrics } from '../prometheus';
 import type { EventHub } from './event-hub';
 import { AppError } from '../http/errors';
+import type { DesktopPush } from '../../notifications/senders';
 import type { QueueRooms } from '../../queues/queue-service';
 import type { Audience } from '../../sync/change-feed';
 
@@ -18,6 +21,7 @@ export interface LiveSocketData {
 export const userRoom = (userId: string) => `user:${userId}`;
 export const roleRoom = (role: string) => `role:${role}`;
 export const queueRoom = (queueId: string) => `queue:${queueId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 /**
  * The rooms that together make up an audience (oncall and admin see every queue). A record that
@@ -55,11 +59,11 @@ export type ConnectHook = (socket: Socket, principal: Principal) => Promise<void
  * refreshes and reconnects.
  */
 /** Also where agents' sockets follow their queue memberships live (QueueRooms). */
-export class LiveServer implements QueueRooms {
+export class LiveServer implements QueueRooms, DesktopPush {
   readonly io: Server;
   private readonly hooks: ConnectHook[] = [];
 
-  constructor(private readonly ctx: { auth: AuthService; events: EventHub; metrics: ServerMetrics; clock: Clock; config: Pick<Config, 'LIVE_MAX_BUFFERED_PACKETS'> }) {
+  constructor(private readonly ctx: { auth: AuthService; sessions: SessionStore; events: EventHub; metrics: ServerMetrics; clock: Clock; config: Pick<Config, 'LIVE_MAX_BUFFERED_PACKETS'> }) {
     this.io = new Server({ path: '/socket.io', serveClient: false, cors: { origin: false } });
     this.io.use((socket, next) => {
       const token: unknown = socket.handshake.auth?.token;
@@ -76,7 +80,7 @@ export class LiveServer implements QueueRooms {
         });
     });
     this.io.on('connection', (socket) => void this.onConnection(socket));
-    this.detach = ctx.events.attach((event, audience) => {
+    const detachEvents = ctx.events.attach((event, audience) => {
       this.io.to(roomsFor(audience)).emit(event.type, event);
       if (audience.kind === 'queue' && audience.prevQueueId && audience.prevQueueId !== audience.queueId) {
         // Sockets in both queues got the event above; the others of the old queue only a tombstone.
@@ -86,6 +90,11 @@ export class LiveServer implements QueueRooms {
     });
     this.sweep = setInterval(() => this.dropSlowClients(), SLOW_CLIENT_SWEEP_MS);
     this.sweep.unref();
+    const detachRevocations = ctx.sessions.revocations.attach((revoked) => this.closeRevoked(revoked));
+    this.detach = () => {
+      detachEvents();
+      detachRevocations();
+    };
   }
 
   private readonly detach: () => void;
@@ -109,12 +118,34 @@ export class LiveServer implements QueueRooms {
     return dropped;
   }
 
+  /** Closes the sockets of revoked sessions on every instance (through the adapter), telling them why first. */
+  private closeRevoked(revoked: RevokedSessions): void {
+    const target =
+      'sessionId' in revoked
+        ? this.io.in(sessionRoom(revoked.sessionId))
+        : revoked.exceptSessionId
+          ? this.io.in(userRoom(revoked.userId)).except(sessionRoom(revoked.exceptSessionId))
+          : this.io.in(userRoom(revoked.userId));
+    target.emit('session.expired', { reason: 'token_revoked' });
+    target.disconnectSockets(true);
+  }
+
   join(userId: string, queueId: string): void {
     this.io.in(userRoom(userId)).socketsJoin(queueRoom(queueId));
   }
 
   leave(userId: string, queueId: string): void {
     this.io.in(userRoom(userId)).socketsLeave(queueRoom(queueId));
+  }
+
+  /** An event to the user's sockets with an acknowledgement each; resolves with how many acknowledged in time. */
+  push(userId: string, event: string, payload: unknown, timeoutMs: number): Promise<number> {
+    return new Promise((resolve) => {
+      this.io
+        .to(userRoom(userId))
+        .timeout(timeoutMs)
+        .emit(event, payload, (_err: Error | null, answers: unknown[] | undefined) => resolve((answers ?? []).filter((a) => isReceipt(a)).length));
+    });
   }
 
   /** Serves socket.io on the HTTP server (once it exists: the app builds it after the services). */
@@ -130,7 +161,13 @@ export class LiveServer implements QueueRooms {
     const principal = (socket.data as LiveSocketData).principal;
     this.ctx.metrics.connectedSockets.inc();
     socket.on('disconnect', () => this.ctx.metrics.connectedSockets.dec());
-    await socket.join([userRoom(principal.userId), roleRoom(principal.role)]);
+    await socket.join([userRoom(principal.userId), roleRoom(principal.role), ...(principal.sessionId ? [sessionRoom(principal.sessionId)] : [])]);
+    // A revocation that landed between the token check and the joins found no socket to close.
+    if (principal.sessionId && !(await this.ctx.sessions.isActive(principal.sessionId))) {
+      socket.emit('session.expired', { reason: 'token_revoked' });
+      socket.disconnect(true);
+      return;
+    }
     const token = socket.handshake.auth.token as string;
     const expiresAt = accessTokenExpiry(token);
     if (expiresAt) {
@@ -157,6 +194,11 @@ export class LiveServer implements QueueRooms {
 /** engine.io's queue of packets not yet written to the transport (public in behaviour, private in its types). */
 function queuedPackets(socket: Socket): number {
   return (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+}
+
+/** A desktop's acknowledgement of an alert.notify: `{ received: true }`. */
+function isReceipt(answer: unknown): boolean {
+  return typeof answer === 'object' && answer !== null && (answer as { received?: unknown }).received === true;
 }
 
 function accessTokenExpiry(token: string): number | undefined {

@@ -13,6 +13,8 @@ import {
   resolveAlert,
   setAlertFilter,
   setSound,
+  toggleGroup,
+  toggleSelected,
   useAlerts,
   visibleAlerts,
 } from './slice';
@@ -21,6 +23,7 @@ import { navigate } from '../shell/ui';
 import { toast } from '../../ui/toasts';
 import { loadQueueMeta } from '../queues/actions';
 import { useTickets } from '../queues/store';
+import { BulkBar } from './BulkBar';
 import { SilenceDialog } from './SilenceDialog';
 
 export function Alerts({ focusId }: { focusId: string | null }) {
@@ -32,6 +35,7 @@ export function Alerts({ focusId }: { focusId: string | null }) {
   const text = useAlerts((s) => s.text);
   const sound = useAlerts((s) => s.sound);
   const focusedId = useAlerts((s) => s.focusedId);
+  const selected = useAlerts((s) => s.selected);
   const [silencing, setSilencing] = useState<Alert | null>(null);
   const now = useNow(10_000);
   const visible = visibleAlerts({
@@ -57,6 +61,23 @@ export function Alerts({ focusId }: { focusId: string | null }) {
   useEffect(() => {
     if (focusedId) document.getElementById(`alert-${focusedId}`)?.scrollIntoView({ block: 'center' });
   }, [focusedId, all.length]);
+  // A popup click opens its alert focused (Linux popups have no buttons): one key, `a`, acknowledges it.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing =
+        e.target instanceof HTMLElement &&
+        e.target.closest('input, textarea, select, [contenteditable="true"]');
+      if (e.key !== 'a' || e.ctrlKey || e.metaKey || e.altKey || typing || focused?.status !== 'firing')
+        return;
+      e.preventDefault();
+      acknowledge(focused.id).then(
+        () => toast('Acknowledged', 'ok'),
+        (err: unknown) => toast(errorMessage(err), 'error'),
+      );
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [focused?.id, focused?.status]);
 
   const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
@@ -135,15 +156,28 @@ export function Alerts({ focusId }: { focusId: string | null }) {
       {focused && !visible.includes(focused) && (
         <>
           <h2>Opened alert</h2>
-          <AlertCard a={focused} now={now} focused onSilence={setSilencing} />
+          <AlertCard
+            a={focused}
+            now={now}
+            focused
+            selected={selected.includes(focused.id)}
+            onSilence={setSilencing}
+          />
         </>
       )}
+      <BulkBar />
       {!loading && !error && groups.length === 0 && (
         <div className="state">No alerts match these filters. New alerts appear here as they fire.</div>
       )}
       {groups.map((g) => (
         <section key={g.severity} className="sev-group" aria-label={`${g.severity} alerts`}>
           <h2>
+            <input
+              type="checkbox"
+              aria-label={`Select all ${g.severity} alerts`}
+              checked={g.alerts.every((a) => selected.includes(a.id))}
+              onChange={() => toggleGroup(g.alerts.map((a) => a.id))}
+            />
             <span className={`sev sev-${g.severity}`}>
               <span className="sev-dot" aria-hidden /> {g.severity}
             </span>
@@ -152,7 +186,14 @@ export function Alerts({ focusId }: { focusId: string | null }) {
             </span>
           </h2>
           {g.alerts.map((a) => (
-            <AlertCard key={a.id} a={a} now={now} focused={a.id === focusedId} onSilence={setSilencing} />
+            <AlertCard
+              key={a.id}
+              a={a}
+              now={now}
+              focused={a.id === focusedId}
+              selected={selected.includes(a.id)}
+              onSilence={setSilencing}
+            />
           ))}
         </section>
       ))}
@@ -165,11 +206,13 @@ function AlertCard({
   a,
   now,
   focused,
+  selected,
   onSilence,
 }: {
   a: Alert;
   now: number;
   focused: boolean;
+  selected: boolean;
   onSilence: (a: Alert) => void;
 }) {
   const [busy, setBusy] = useState(false);
@@ -196,6 +239,12 @@ function AlertCard({
     >
       <div style={{ minWidth: 0 }}>
         <div className="row">
+          <input
+            type="checkbox"
+            aria-label={`Select ${a.title}`}
+            checked={selected}
+            onChange={() => toggleSelected(a.id)}
+          />
           <strong>{a.title}</strong>
           <span
             className={`badge ${a.status === 'firing' ? 'bad' : a.status === 'acknowledged' ? 'warn' : a.status === 'resolved' ? 'ok' : 'neutral'}`}
@@ -232,7 +281,11 @@ function AlertCard({
           </button>
         )}
         {a.status !== 'resolved' && (
-          <button className="small" disabled={busy} onClick={() => act(() => ownAlert(a), "You own it: escalation pages only you")}>
+          <button
+            className="small"
+            disabled={busy}
+            onClick={() => act(() => ownAlert(a), 'You own it: escalation pages only you')}
+          >
             I'm on it
           </button>
         )}

@@ -1,6 +1,16 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../../shared/ipc';
-import { groupBySeverity, onAlertChanged, useAlerts, visibleAlerts } from './slice';
+import { TestBridge } from '../../test-support/fake-bridge';
+import {
+  bulkAct,
+  groupBySeverity,
+  onAlertChanged,
+  toggleGroup,
+  toggleSelected,
+  useAlerts,
+  visibleAlerts,
+} from './slice';
 
 const alert = (
   id: string,
@@ -55,5 +65,32 @@ describe('alerts slice', () => {
       text: 'h-c',
     });
     expect(visibleAlerts(useAlerts.getState()).map((a) => a.id)).toEqual(['c']);
+  });
+
+  it('bulk work acts on the selection through the outbox channels, keeping the ones refused selected', async () => {
+    useAlerts.setState({ alerts: [alert('a', 'high'), alert('b', 'high'), alert('c', 'low')], selected: [] });
+    toggleGroup(['a', 'b']);
+    toggleSelected('c');
+    expect(useAlerts.getState().selected).toEqual(['a', 'b', 'c']);
+    toggleGroup(['a', 'b']);
+    expect(useAlerts.getState().selected).toEqual(['c']);
+    toggleGroup(['a', 'b']);
+    const bridge = new TestBridge({
+      'alerts.acknowledge': ({ id }) => {
+        if (id === 'b') throw new Error('Alert is already resolved');
+        return { ...alert(id, 'high'), status: 'acknowledged' };
+      },
+    });
+    bridge.install();
+    const r = await bulkAct('acknowledge');
+    expect(
+      bridge
+        .requests('alerts.acknowledge')
+        .map((q) => q.id)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
+    expect(r).toMatchObject({ done: 2, failed: 1 });
+    expect(useAlerts.getState().selected).toEqual(['b']);
+    expect(useAlerts.getState().alerts.find((x) => x.id === 'a')?.status).toBe('acknowledged');
   });
 });

@@ -13,6 +13,8 @@ interface AlertSlice {
   text: string;
   focusedId: string | null;
   sound: boolean;
+  /** Alerts picked for bulk work (a selection, or a whole group). */
+  selected: string[];
 }
 
 export const useAlerts = create<AlertSlice>(() => ({
@@ -24,10 +26,11 @@ export const useAlerts = create<AlertSlice>(() => ({
   text: '',
   focusedId: null,
   sound: false,
+  selected: [],
 }));
 
 // ── derived ─────────────────────────────────────────────────────────────────────────────────────
-export function visibleAlerts(s: AlertSlice): Alert[] {
+export function visibleAlerts(s: Omit<AlertSlice, 'selected'>): Alert[] {
   const q = s.text.trim().toLowerCase();
   return s.alerts.filter(
     (a) =>
@@ -90,6 +93,45 @@ export async function ownAlert(alert: Alert): Promise<void> {
 }
 export async function resolveAlert(id: string): Promise<void> {
   onAlertChanged({ alert: await call('alerts.resolve', { id }) });
+}
+
+// ── bulk work ───────────────────────────────────────────────────────────────────────────────────
+export const toggleSelected = (id: string) =>
+  useAlerts.setState((s) => ({
+    selected: s.selected.includes(id) ? s.selected.filter((x) => x !== id) : [...s.selected, id],
+  }));
+/** Selects every one of `ids`, or clears them when all are selected already (a group's checkbox). */
+export const toggleGroup = (ids: string[]) =>
+  useAlerts.setState((s) => {
+    const all = ids.every((id) => s.selected.includes(id));
+    return {
+      selected: all ? s.selected.filter((x) => !ids.includes(x)) : [...new Set([...s.selected, ...ids])],
+    };
+  });
+export const clearSelection = () => useAlerts.setState({ selected: [] });
+
+/**
+ * Acknowledges or resolves the selected alerts, each through the outbox (works offline, like one
+ * alert's button); answers how many were done and the first refusal. Done ones leave the selection.
+ */
+export async function bulkAct(
+  action: 'acknowledge' | 'resolve',
+): Promise<{ done: number; failed: number; firstError: string | null }> {
+  const ids = useAlerts.getState().selected;
+  let done = 0;
+  let firstError: string | null = null;
+  for (const id of ids) {
+    try {
+      onAlertChanged({
+        alert: await call(action === 'acknowledge' ? 'alerts.acknowledge' : 'alerts.resolve', { id }),
+      });
+      done++;
+      useAlerts.setState((s) => ({ selected: s.selected.filter((x) => x !== id) }));
+    } catch (e) {
+      firstError ??= errorMessage(e);
+    }
+  }
+  return { done, failed: ids.length - done, firstError };
 }
 
 export const setAlertFilter = (

@@ -62,8 +62,12 @@ export function weekDays(start: number, zone: string): number[] {
 }
 
 // ── schedules ───────────────────────────────────────────────────────────────────────────────────
-export const loadSchedules = (opts = { fresh: false }) =>
-  loadInto(useOncall, 'schedules', () => call('api.oncall.schedules.list'), opts);
+/** The schedules, and the status bar's "on call" with them (an override made elsewhere shows at once). */
+export const loadSchedules = (opts = { fresh: false }) => {
+  // A failed refresh is shown in the bar itself (nowError).
+  void loadOnCallNow().catch(() => undefined);
+  return loadInto(useOncall, 'schedules', () => call('api.oncall.schedules.list'), opts);
+};
 
 export function loadPeople(isAdmin: boolean): Promise<void> {
   return loadInto(useOncall, 'people', async () =>

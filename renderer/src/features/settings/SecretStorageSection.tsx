@@ -13,14 +13,14 @@ function Status({ s }: { s: SecretStorageStatus }) {
   return (
     <div className={`alert-box ${s.osProtected ? 'info' : 'warning'}`} data-testid="secret-storage">
       <p style={{ margin: 0 }}>
-        The OS keychain is not available{s.fallbackReason ? ` (${s.fallbackReason})` : ''}. Sign-in tokens are kept in{' '}
-        {s.description} instead.
+        The OS keychain is not available{s.fallbackReason ? ` (${s.fallbackReason})` : ''}. Sign-in tokens are
+        kept in {s.description} instead.
       </p>
       {!s.osProtected && (
         <p style={{ margin: '6px 0 0' }}>
-          <strong>They are not protected by the OS:</strong> anyone who can read this computer account’s app data folder
-          can use them. Install and unlock a keyring (GNOME Keyring or KWallet on Linux) and restart OpsDesk to protect
-          them.
+          <strong>They are not protected by the OS:</strong> anyone who can read this computer account’s app
+          data folder can use them. Install and unlock a keyring (GNOME Keyring or KWallet on Linux) and
+          restart OpsDesk to protect them.
         </p>
       )}
       {s.problem && (
@@ -37,7 +37,12 @@ export function SecretStorageSection() {
   const res = useSettingsScreen((s) => s.secretStorage);
   useEffect(() => void loadSecretStorage(), []);
   return (
-    <StateView res={res} retry={() => void loadSecretStorage({ fresh: false })} empty="" isEmpty={() => false}>
+    <StateView
+      res={res}
+      retry={() => void loadSecretStorage({ fresh: false })}
+      empty=""
+      isEmpty={() => false}
+    >
       {(s) => <Status s={s} />}
     </StateView>
   );

@@ -14,6 +14,7 @@ import { checkForUpdates, installUpdate, loadUpdates, removeProfile, useSettings
 import { toast } from '../../ui/toasts';
 import { FirstRun } from '../auth/FirstRun';
 import { SecretStorageSection } from './SecretStorageSection';
+import { SecuritySection } from './SecuritySection';
 
 type Profile = ReturnType<typeof useSession.getState>['profiles'][number];
 
@@ -60,6 +61,7 @@ export default function Settings() {
   const profiles = useSession((s) => s.profiles);
   const activeId = useSession((s) => s.activeProfileId);
   const runtime = useSession((s) => s.runtime);
+  const session = useSession((s) => s.session);
   const updates = useSettingsScreen((s) => s.updates);
   const [adding, setAdding] = useState(false);
   const a = useAction();
@@ -86,6 +88,8 @@ export default function Settings() {
           </label>
         ))}
       </fieldset>
+
+      {session.status === 'signed_in' && <SecuritySection mfaEnabled={session.user.mfaEnabled} />}
 
       <h2>Notifications</h2>
       <div className="form">

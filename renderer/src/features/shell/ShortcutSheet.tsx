@@ -8,7 +8,7 @@ const SHORTCUTS: [string, string][] = [
   ['j / k', 'Next / previous ticket'],
   ['Enter', 'Open ticket'],
   ['/', 'Search the queue'],
-  ['a', 'Assign to me'],
+  ['a', 'Assign to me (Queues); acknowledge the focused alert (Alerts)'],
   ['r', 'Reply'],
   ['n', 'Internal note'],
   ['e', 'Resolve'],

@@ -17,6 +17,9 @@ import { helpdeskEmail } from './0050_helpdesk_email';
 import { probes } from './0060_probes';
 import { attachments } from './0070_attachments';
 import { cannedReplies } from './0071_canned_replies';
+import { refreshGrace } from './0080_refresh_grace';
+import { notifyRouting } from './0081_notify_routing';
+import { alertEndsAt } from './0082_alert_ends_at';
 import { scrapeTargets } from './0090_scrape_targets';
 import { ruleAggregation } from './0091_rule_aggregation';
 import { serviceState } from './0100_service_state';
@@ -50,6 +53,9 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0060_probes': probes(ctx),
     '0070_attachments': attachments(ctx),
     '0071_canned_replies': cannedReplies(ctx),
+    '0080_refresh_grace': refreshGrace(ctx),
+    '0081_notify_routing': notifyRouting(ctx),
+    '0082_alert_ends_at': alertEndsAt(ctx),
     '0090_scrape_targets': scrapeTargets(ctx),
     '0091_rule_aggregation': ruleAggregation(ctx),
     '0100_service_state': serviceState(ctx),
