@@ -20,7 +20,7 @@ describe('TOTP seeds are sealed in the database, so backups never carry them in 
 
   it('enrolment stores the seed sealed, pending and confirmed (the confirm code is checked against the sealed seed)', async () => {
     const u = await createUserAndLogin(server, { email: 'mfa@example.com', password: 'correct-horse-battery-1', role: 'agent' });
-    const enrol = await server.api('POST', '/api/v1/me/mfa/enrol', { token: u.accessToken });
+    const enrol = await server.api('POST', '/api/v1/me/mfa/enrol', { token: u.accessToken, body: { currentPassword: 'correct-horse-battery-1' } });
     const secret = enrol.body.secret as string;
     const pending = (await seedOf(u.id)).mfa_pending_secret!;
     expect(pending).toMatch(/^v1:/);
