@@ -7,7 +7,7 @@ import { load, startProcess, startServerProcess, stop, table } from './lib/measu
 
 /**
  * The tickets benchmark, on SQLite with 1,000,000 seeded tickets (BENCH_TICKETS to change), against
- * the compiled server (what ships) with its reader threads (SQLITE_READERS, default 2):
+ * the compiled server (what ships); BENCH_SQLITE_READERS=2 runs it with reader threads:
  * - GET /api/v1/tickets?queue=…&status=open&limit=50 at 50 connections, beside a bare node:http +
  *   better-sqlite3 process running the same listing SQL (target: ratio ≥ 0.8, p99 ≤ 1.5× the bare p99);
  * - full-text search at 1, 10 and 50 connections (target: p99 at 50 ≤ 4× the 1-connection p99, 0 errors);
@@ -17,7 +17,7 @@ import { load, startProcess, startServerProcess, stop, table } from './lib/measu
 const root = path.resolve(import.meta.dirname, '..');
 const tickets = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-tickets-'));
-const env = { DATA_DIR: dataDir, SQLITE_READERS: process.env.BENCH_SQLITE_READERS ?? '2', LOG_LEVEL: 'error', LOGIN_IP_MAX_PER_MINUTE: '100000', ACCESS_TOKEN_TTL_SECONDS: '3600' };
+const env = { DATA_DIR: dataDir, SQLITE_READERS: process.env.BENCH_SQLITE_READERS ?? '0', LOG_LEVEL: 'error', LOGIN_IP_MAX_PER_MINUTE: '100000', ACCESS_TOKEN_TTL_SECONDS: '3600' };
 
 const seedStart = Date.now();
 const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'backend/src/cli.ts', 'seed-demo', '--tickets', String(tickets)], {
@@ -108,7 +108,7 @@ table([
   { case: 'GET /me, 2 connections, during 50 searches', ...lightMe },
   { case: 'GET /alerts, 2 connections, during 50 searches', ...lightAlerts },
 ]);
-console.log(`SQLite reader threads: ${env.SQLITE_READERS} (BENCH_SQLITE_READERS=0 runs every read on the writer)`);
+console.log(`SQLite reader threads: ${env.SQLITE_READERS} (BENCH_SQLITE_READERS=N to compare)`);
 console.log(`tickets: ${tickets.toLocaleString('en-US')}, seeded in ${seedSeconds.toFixed(1)} s (target < 180 s); load average at the end ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
 console.log(`listing throughput ratio OpsDesk/bare: ${(list.reqPerSec / listBare.reqPerSec).toFixed(2)} (target ≥ 0.8); p99 ${list.p99} vs ${listBare.p99} ms bare = ${(list.p99 / listBare.p99).toFixed(2)}× (target ≤ 1.5×)`);
 console.log(`FTS p99: ${search1.p99} ms at 1 connection, ${search10.p99} ms at 10, ${search.p99} ms at 50 = ${(search.p99 / search1.p99).toFixed(1)}× (target ≤ 4×); errors ${search.errors + search.non2xx} (target 0)`);
