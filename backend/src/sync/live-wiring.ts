@@ -22,6 +22,15 @@ export function wireLive(live: LiveServer, ctx: Pick<Services, 'config' | 'logge
   if (ctx.config.REDIS_URL) {
     const pub = connectRedis(ctx.config.REDIS_URL, ctx.logger, 'socket.io adapter (pub)', { maxRetriesPerRequest: 2 });
     const sub = connectRedis(ctx.config.REDIS_URL, ctx.logger, 'socket.io adapter (sub)', { maxRetriesPerRequest: 2 });
+    // The adapter discards publish()'s promise (socketio/socket.io-redis-emitter#139 is the same
+    // pattern): with Redis down each broadcast would end in an unhandled rejection. Log it instead;
+    // the event still reaches this instance's sockets, and other instances' clients resume on reconnect.
+    const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
+    pub.publish = ((channel: string, message: string | Buffer) =>
+      publish(channel, message).catch((err: unknown) => {
+        ctx.logger.warn({ err }, 'a live event could not be sent to the other instances (Redis unavailable)');
+        return 0;
+      })) as typeof pub.publish;
     live.io.adapter(createAdapter(pub, sub));
     ctx.lifecycle.onStop('socket.io adapter', () => {
       pub.disconnect();
