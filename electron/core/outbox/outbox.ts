@@ -224,13 +224,14 @@ export class Outbox extends EventEmitter {
   }
 
   /** Sends one write of an item (batched with others started in the same turn). */
-  private write(route: Write['route'], params: Record<string, string> | undefined, body: unknown, key: string): Promise<ApiResponse<unknown>> {
-    return this.writes.write({ route, ...(params ? { params } : {}), body, idempotencyKey: key });
+  private write(row: OutboxRow, route: Write['route'], params: Record<string, string> | undefined, body: unknown): Promise<ApiResponse<unknown>> {
+    // The stored payload's length tells the batcher the body's size without serializing it again.
+    return this.writes.write({ route, ...(params ? { params } : {}), body, idempotencyKey: row.idempotency_key }, row.payload.length);
   }
 
   /** Like write, but a non-2xx answer is thrown as the CoreError it stands for. */
-  private async writeOk(route: Write['route'], params: Record<string, string> | undefined, body: unknown, key: string): Promise<ApiResponse<unknown>> {
-    const res = await this.write(route, params, body, key);
+  private async writeOk(row: OutboxRow, route: Write['route'], params: Record<string, string> | undefined, body: unknown): Promise<ApiResponse<unknown>> {
+    const res = await this.write(row, route, params, body);
     if (res.status < 200 || res.status >= 300) throw httpError(res.status, res.data);
     return res;
   }
@@ -258,11 +259,10 @@ export class Outbox extends EventEmitter {
 
   private async send(row: OutboxRow): Promise<void> {
     const payload = JSON.parse(row.payload) as Record<string, unknown>;
-    const key = row.idempotency_key;
     switch (row.kind) {
       case 'ticket.create': {
         const { createdBy: _createdBy, ...body } = payload;
-        const res = await this.writeOk('tickets.create', undefined, body, key);
+        const res = await this.writeOk(row, 'tickets.create', undefined, body);
         const server = ticketRowFromServer(res.data);
         this.cache.transaction(() => {
           this.cache.tickets.remove(row.target_id);
@@ -280,7 +280,7 @@ export class Outbox extends EventEmitter {
         return;
       }
       case 'ticket.comment': {
-        const res = await this.writeOk('tickets.comments.create', { id: row.target_id }, { body: payload.body, visibility: payload.visibility, attachments: payload.attachments ?? [] }, key);
+        const res = await this.writeOk(row, 'tickets.comments.create', { id: row.target_id }, { body: payload.body, visibility: payload.visibility, attachments: payload.attachments ?? [] });
         const comment = commentRowFromServer(res.data);
         this.cache.transaction(() => {
           this.cache.tickets.removeComment(String(payload.localId));
@@ -296,7 +296,7 @@ export class Outbox extends EventEmitter {
       case 'alert.acknowledge':
       case 'alert.resolve': {
         const action = row.kind === 'alert.acknowledge' ? 'ack' : 'resolve';
-        const res = await this.write(action === 'ack' ? 'alerts.ack' : 'alerts.resolve', { id: row.target_id }, {}, key);
+        const res = await this.write(row, action === 'ack' ? 'alerts.ack' : 'alerts.resolve', { id: row.target_id }, {});
         let data = res.data;
         if (res.status === 409) data = (await this.api.request('GET', routePath('alerts.get', { id: row.target_id }))).data;
         else if (res.status < 200 || res.status >= 300) throw httpError(res.status, res.data);
@@ -317,7 +317,7 @@ export class Outbox extends EventEmitter {
   private async sendUpdate(row: OutboxRow, payload: UpdatePayload): Promise<void> {
     const base = JSON.parse(row.base ?? '{}') as UpdateBase;
     const path = routePath('tickets.update', { id: row.target_id });
-    const res = await this.write('tickets.update', { id: row.target_id }, { ...payload.changes, version: base.version }, row.idempotency_key);
+    const res = await this.write(row, 'tickets.update', { id: row.target_id }, { ...payload.changes, version: base.version });
     if (res.status >= 200 && res.status < 300) {
       const server = ticketRowFromServer(res.data);
       this.cache.transaction(() => {

@@ -39,9 +39,10 @@ export class WriteBatcher {
     return this.batching ? 2 * MAX_BATCH : 6;
   }
 
-  write(write: Write): Promise<ApiResponse<unknown>> {
+  /** `size`: about how large the body is in JSON (the caller usually has it serialized already). */
+  write(write: Write, size: number): Promise<ApiResponse<unknown>> {
     // A write carrying files goes alone: a batch stays a small request.
-    if (!this.batching || JSON.stringify(write.body).length > MAX_BATCHED_BODY) return this.direct(write);
+    if (!this.batching || size > MAX_BATCHED_BODY) return this.direct(write);
     return new Promise((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
       if (this.queue.length >= MAX_BATCH) void this.flush();
