@@ -4,6 +4,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/**
+ * The line main.ts logs once the server is up and its start hooks ran (jobs left running marked
+ * interrupted, loops started). Fastify's own "Server listening at" comes before those hooks.
+ */
+export const READY_LINE = 'OpsDesk backend listening';
+
 export interface BackendProcess {
   child: ChildProcess;
   lines: string[];

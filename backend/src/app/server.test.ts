@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig, ConfigError } from '../platform/config/config';
 import { startServer } from './server';
 import { makeApiCaller, startTestServer, tempDir, testConfig } from '../../test-support/harness';
+import { READY_LINE } from '../../test-support/backend-process';
 import { freePort, startPgCluster } from '../../test-support/postgres-cluster';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -140,7 +141,7 @@ describe('graceful shutdown', () => {
     child.stdout.on('data', (d) => (stdout += d));
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`server did not start: ${stdout}`)), 60_000);
-      child.stdout.on('data', () => stdout.includes('listening') && (clearTimeout(t), resolve()));
+      child.stdout.on('data', () => stdout.includes(READY_LINE) && (clearTimeout(t), resolve()));
     });
     const api = makeApiCaller(`http://127.0.0.1:${port}`);
     // Password hashing keeps each login busy for tens of milliseconds. Signal only once the server has

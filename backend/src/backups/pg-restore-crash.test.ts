@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { backendProcess, type BackendProcess } from '../../test-support/backend-process';
+import { READY_LINE, backendProcess, type BackendProcess } from '../../test-support/backend-process';
 import { createPgDatabase, createUserAndLogin, makeApiCaller, startTestServer, tempDir } from '../../test-support/harness';
 import { waitFor } from '../../test-support/mail-fixture';
 import { freePort } from '../../test-support/postgres-cluster';
@@ -59,7 +59,7 @@ describe('kill -9 of the backend during a PostgreSQL restore', () => {
     const port = await freePort();
     const first = backendProcess(dataDir, { ...env, PORT: String(port) });
     running.push(first);
-    await waitFor(async () => first.lines.some((l) => l.includes('listening')), 60_000, 'the backend');
+    await waitFor(async () => first.lines.some((l) => l.includes(READY_LINE)), 60_000, 'the backend');
     const api = makeApiCaller(`http://127.0.0.1:${port}`);
     const login = async (email: string, password: string) => (await api('POST', '/api/v1/auth/login', { body: { email, password } })).body.accessToken as string;
     const t1 = await login('admin@example.com', 'correct-horse-battery-1');
@@ -75,7 +75,7 @@ describe('kill -9 of the backend during a PostgreSQL restore', () => {
     expect(await counts()).toEqual(before);
     const second = backendProcess(dataDir, { ...env, PORT: String(port) });
     running.push(second);
-    await waitFor(async () => second.lines.some((l) => l.includes('listening')), 60_000, 'the restarted backend');
+    await waitFor(async () => second.lines.some((l) => l.includes(READY_LINE)), 60_000, 'the restarted backend');
     const t3 = await login('admin@example.com', 'correct-horse-battery-1');
     const users = (await api('GET', '/api/v1/users', { token: t3 })).body.map((u: { email: string }) => u.email);
     expect(users).toContain('after-backup@example.com');
