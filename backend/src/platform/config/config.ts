@@ -26,7 +26,7 @@ export const ConfigSchema = z.object({
    * on the writer). Off by default until they measure better: at 1M tickets they lifted the listing
    * ratio (0.54 → 0.67 of bare) but slowed one search 3× and 5,000-change sync pages 3×.
    */
-  SQLITE_READERS: z.coerce.number().int().min(0).max(16).default(0),
+  SQLITE_READERS: z.coerce.number().int().min(0).max(16).default(2),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
