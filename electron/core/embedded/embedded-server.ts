@@ -102,6 +102,10 @@ export class EmbeddedServer extends EventEmitter {
         // Jobs run inside the embedded backend. It starts no job-worker processes: in the desktop it is
         // an Electron utility process, whose process.execPath is the app itself, not a Node.
         JOB_WORKERS: '0',
+        // Every query on the writer: one person's workspace has no concurrent heavy reads for reader
+        // threads to take off the event loop, and threads loading the native module from the app
+        // archive inside a utility process cannot be tried without Electron.
+        SQLITE_READERS: '0',
     });
     this.child = child;
     const keep = (d: Buffer) => {
