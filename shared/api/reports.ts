@@ -97,6 +97,8 @@ export const OpsReport = z.object({
   byPolicy: z.array(MttRow),
   /** Alerts whose escalation policy pages the schedule at some level. */
   bySchedule: z.array(MttRow),
+  /** The most frequent alert names (at most 10). */
+  topAlerts: z.array(MttRow),
   bySource: z.array(z.object({ source: z.string(), alerts: z.number().int() })),
   /** Alerts started per local day of the range. */
   perDay: z.array(z.object({ day: Day, from: Timestamp, alerts: z.number().int(), pages: z.number().int() })),

@@ -55,6 +55,7 @@ export function opsSections(r: OpsReport): { title: string; key: string; header:
     mtt('MTTA / MTTR by severity', 'by_severity', r.bySeverity),
     mtt('MTTA / MTTR by escalation policy', 'by_policy', r.byPolicy),
     mtt('MTTA / MTTR by schedule', 'by_schedule', r.bySchedule),
+    mtt('Most frequent alerts', 'top_alerts', r.topAlerts),
     { title: 'Alert volume by source', key: 'by_source', header: ['source', 'alerts'], rows: r.bySource.map((s) => [s.source, s.alerts]) },
     { title: 'Per day', key: 'per_day', header: ['day', 'alerts', 'pages'], rows: r.perDay.map((d) => [d.day, d.alerts, d.pages]) },
     { title: 'Pages per person (on-call load)', key: 'pages_per_person', header: ['person', 'email', 'pages', 'alerts', 'notifications', 'acknowledged'], rows: r.pagesPerPerson.map((p) => [p.name, p.email, p.pages, p.alerts, p.notifications, p.acknowledged]) },

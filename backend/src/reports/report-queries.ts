@@ -17,9 +17,10 @@ type MttSql = { k: string; alerts: unknown; acknowledged: unknown; resolved: unk
 /**
  * Mean time to acknowledge and to resolve, per group, in one aggregate over the alerts that started
  * in the span (an acknowledgement or resolution after its end does not count). `key` groups the
- * rows; `join` may bring in a table the key comes from; `cte` is put in front of the statement.
+ * rows; `join` may bring in a table the key comes from; `cte` is put in front of the statement;
+ * `limit` keeps the largest groups.
  */
-export async function mttBy(db: Kysely<Database>, span: Span, key: RawBuilder<unknown>, parts: { cte?: RawBuilder<unknown>; join?: RawBuilder<unknown> } = {}): Promise<Omit<MttRow, 'label'>[]> {
+export async function mttBy(db: Kysely<Database>, span: Span, key: RawBuilder<unknown>, parts: { cte?: RawBuilder<unknown>; join?: RawBuilder<unknown>; limit?: number } = {}): Promise<Omit<MttRow, 'label'>[]> {
   const acked = sql`a.acked_at is not null and a.acked_at < ${span.to}`;
   const resolved = sql`a.resolved_at is not null and a.resolved_at < ${span.to}`;
   const rows = await sql<MttSql>`${parts.cte ?? sql``}
@@ -31,7 +32,8 @@ export async function mttBy(db: Kysely<Database>, span: Span, key: RawBuilder<un
     from alerts a ${parts.join ?? sql``}
     where a.starts_at >= ${span.from} and a.starts_at < ${span.to}
     group by 1
-    order by count(*) desc, 1`.execute(db);
+    order by count(*) desc, 1
+    ${parts.limit ? sql`limit ${sql.lit(parts.limit)}` : sql``}`.execute(db);
   return rows.rows.map((r) => ({ key: String(r.k), alerts: num(r.alerts), acknowledged: num(r.acknowledged), resolved: num(r.resolved), mttaSeconds: seconds(r.mtta_ms), mttrSeconds: seconds(r.mttr_ms) }));
 }
 

@@ -9,6 +9,8 @@ import { bySource, mttBy, mttBySchedule, pagesPerPerson, perDay, policyKey, slaB
 import { reportRange, type ReportRange } from './report-range';
 
 const DAY = 86_400_000;
+/** How many of the most frequent alert names a range report lists. */
+export const TOP_ALERTS = 10;
 
 function countBy<T>(items: T[], key: (t: T) => string, count: (t: T) => number): Record<string, number> {
   const out: Record<string, number> = {};
@@ -48,11 +50,12 @@ export class ReportService {
     const policies = await this.policies.list();
     const policy = policyKey(policies.map((p) => p.id), DEFAULT_POLICY_ID);
     const pairs = policies.flatMap((p) => [...new Set(p.levels.flatMap((l) => l.scheduleIds))].map((sid) => [p.id, sid] as [string, string]));
-    const [summary, severity, byPolicy, bySchedule, sources, days, load, sla, schedules] = await Promise.all([
+    const [summary, severity, byPolicy, bySchedule, noisiest, sources, days, load, sla, schedules] = await Promise.all([
       this.summary(range),
       mttBy(this.db, range, sql`a.severity`),
       mttBy(this.db, range, policy),
       mttBySchedule(this.db, range, pairs, policy),
+      mttBy(this.db, range, sql`a.name`, { limit: TOP_ALERTS }),
       bySource(this.db, range),
       perDay(this.db, range.days),
       pagesPerPerson(this.db, range),
@@ -72,6 +75,7 @@ export class ReportService {
       bySeverity: severity.map((r) => ({ ...r, label: r.key })),
       byPolicy: byPolicy.map((r) => ({ ...r, label: policyName.get(r.key) ?? r.key })),
       bySchedule: bySchedule.map((r) => ({ ...r, label: scheduleName.get(r.key) ?? '(deleted schedule)' })),
+      topAlerts: noisiest.map((r) => ({ ...r, label: r.key })),
       bySource: sources,
       perDay: days,
       pagesPerPerson: load,
