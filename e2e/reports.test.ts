@@ -18,13 +18,14 @@ let host: Host;
 let browser: Browser;
 let page: Page;
 let token: string;
+let omarId: string;
 
 beforeAll(async () => {
   smtp = await startSmtp();
   backend = await startBackend({ SMTP_URL: smtp.url, REPORT_EMAIL_POLL_SECONDS: '1' });
   token = (await createUser(backend, ADMIN)).token;
   // The default policy's first level pages the on-call role: Omar's pages are the on-call load.
-  await createUser(backend, { email: 'omar@example.com', password: 'tangerine-falcon-7731', name: 'Omar Oncall', role: 'oncall' });
+  omarId = (await createUser(backend, { email: 'omar@example.com', password: 'tangerine-falcon-7731', name: 'Omar Oncall', role: 'oncall' })).id;
   host = await startBrowserHost();
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, acceptDownloads: true });
@@ -44,6 +45,9 @@ async function seed(): Promise<void> {
     expect(res.status, `${method} ${url}: ${JSON.stringify(res.body)}`).toBe(status);
     return res.body;
   };
+  // Web alerts follow a policy that pages the web rota (and Omar): the report's "by schedule" row.
+  const rota = await api('POST', '/oncall/schedules', { name: 'Web rota', timeZone: 'UTC' }, 201);
+  await api('POST', '/escalation-policies', { name: 'Web', match: { service: 'web' }, levels: [{ name: 'Web on-call', afterMinutes: 0, roles: [], userIds: [omarId], scheduleIds: [rota.id] }] }, 201);
   const hostile = await api('POST', '/alerts', { name: HOSTILE, severity: 'critical', labels: { service: 'web' } }, 201);
   await api('POST', '/alerts', { name: 'Disk almost full', severity: 'high', labels: { host: 'db1' } }, 201);
   const ingest = await api('POST', '/api-tokens', { name: 'ingest', scopes: ['alerts:ingest'] }, 201);
@@ -53,6 +57,7 @@ async function seed(): Promise<void> {
   // The escalator (alert tick, every 5 s) pages the on-call level: wait for Omar's page records.
   const omarPages = async () => (await backend.api('GET', '/api/v1/reports/range?period=daily&tz=UTC', undefined, token)).body.pagesPerPerson?.find((p: { name: string }) => p.name === 'Omar Oncall')?.pages;
   await until(async () => (await omarPages()) === 3, 30_000, 'pages recorded');
+  await new Promise((r) => setTimeout(r, 1500));
   await api('POST', `/alerts/${hostile.id}/ack`);
   await api('POST', `/alerts/${hostile.id}/resolve`, {});
   const queue = await api('POST', '/queues', { name: 'Service desk' }, 201);
@@ -88,6 +93,8 @@ describe('reports', () => {
     expect(await severity.getByRole('row').count()).toBe(4); // header + critical, high, low
     expect(await page.getByRole('table', { name: 'Alert volume by source' }).textContent()).toMatch(/generic\s*2\s*alertmanager\s*1/);
     expect(await page.getByRole('table', { name: 'Most frequent alerts' }).textContent()).toContain(HOSTILE);
+    expect(await page.getByRole('table', { name: 'By schedule' }).textContent()).toMatch(/Web rota\s*1\s*1\s*1/);
+    expect(await page.getByRole('table', { name: 'By escalation policy' }).textContent()).toMatch(/Default\s*2.*Web\s*1/);
     expect(await page.getByRole('table', { name: 'SLA compliance per queue' }).textContent()).toMatch(/Service desk\s*2\s*1\s*1\s*0\s*100 %/);
     expect(await page.getByRole('table', { name: /On-call load/ }).textContent()).toMatch(/Omar Oncall\s*3\s*3/);
     await expect.poll(() => page.getByTestId('chart').count()).toBe(2);

@@ -57,10 +57,10 @@ const SOURCES: Column<Source>[] = [
 ];
 
 /** A titled table, or a line saying the range has nothing for it. */
-function Section<R>({ title, rows, columns, rowKey, empty }: { title: string; rows: R[]; columns: Column<R>[]; rowKey: (r: R) => string; empty: string }) {
+function Section<R>({ title, rows, columns, rowKey, empty, wide }: { title: string; rows: R[]; columns: Column<R>[]; rowKey: (r: R) => string; empty: string; wide?: boolean }) {
   const id = `rep-${title.replace(/\W+/g, '-').toLowerCase()}`;
   return (
-    <section className="report-section" aria-labelledby={id}>
+    <section className={`report-section${wide ? ' wide' : ''}`} aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
       {rows.length ? <DataTable columns={columns} rows={rows} rowKey={rowKey} aria-labelledby={id} /> : <p className="muted">{empty}</p>}
     </section>
@@ -104,7 +104,7 @@ function Report({ r }: { r: OpsReport }) {
         <Section title="By escalation policy" rows={r.byPolicy} columns={mttColumns('Policy')} rowKey={(x) => x.key} empty="No alerts in this range." />
         <Section title="By schedule" rows={r.bySchedule} columns={mttColumns('Schedule')} rowKey={(x) => x.key} empty="No alert in this range followed a policy that pages a schedule." />
         <Section title="Alert volume by source" rows={r.bySource} columns={SOURCES} rowKey={(x) => x.source} empty="No alerts in this range." />
-        <Section title="Most frequent alerts" rows={r.topAlerts} columns={mttColumns('Alert')} rowKey={(x) => x.key} empty="No alerts in this range." />
+        <Section title="Most frequent alerts" rows={r.topAlerts} columns={mttColumns('Alert')} rowKey={(x) => x.key} empty="No alerts in this range." wide />
         <Section title="On-call load (pages per person)" rows={r.pagesPerPerson} columns={PEOPLE} rowKey={(x) => x.userId} empty="Nobody was paged in this range." />
         <Section title="SLA compliance per queue" rows={r.slaByQueue} columns={QUEUES} rowKey={(x) => x.queueId} empty="No tickets were created or resolved in this range." />
       </div>

@@ -28,18 +28,20 @@ export function perDayConfig(r: OpsReport, c: ChartColors): ChartConfiguration {
   };
 }
 
-/** MTTA and MTTR of each group, in minutes. */
+/** MTTA and MTTR of each group, in minutes (seconds while every value is under two minutes). */
 export function mttConfig(rows: MttRow[], c: ChartColors): ChartConfiguration {
-  const minutes = (s: number | null) => (s === null ? null : Math.round((s / 60) * 10) / 10);
+  const longest = Math.max(0, ...rows.flatMap((r) => [r.mttaSeconds ?? 0, r.mttrSeconds ?? 0]));
+  const [unit, div] = longest < 120 ? ['s', 1] : ['min', 60];
+  const scaled = (s: number | null) => (s === null ? null : Math.round((s / div) * 10) / 10);
   return {
     type: 'bar',
     data: {
       labels: rows.map((r) => r.label),
       datasets: [
-        { label: 'MTTA (min)', data: rows.map((r) => minutes(r.mttaSeconds)), backgroundColor: c.warn },
-        { label: 'MTTR (min)', data: rows.map((r) => minutes(r.mttrSeconds)), backgroundColor: c.crit },
+        { label: `MTTA (${unit})`, data: rows.map((r) => scaled(r.mttaSeconds)), backgroundColor: c.warn },
+        { label: `MTTR (${unit})`, data: rows.map((r) => scaled(r.mttrSeconds)), backgroundColor: c.crit },
       ],
     },
-    options: axes(c, 'minutes'),
+    options: axes(c, unit === 's' ? 'seconds' : 'minutes'),
   };
 }
