@@ -22,7 +22,7 @@ afterEach(cleanup);
 
 describe('reports screen', () => {
   it('shows the figures and tables, empty sections, and asks for the chosen period', async () => {
-    const bridge = new TestBridge({ 'api.reports.range': (req) => report({ period: req.query!.period! }) });
+    const bridge = new TestBridge({ 'api.reports.range': (req) => report({ period: req?.query?.period ?? 'daily' }) });
     bridge.install();
     render(<ReportsScreen />);
     expect((await screen.findByTestId('report-summary')).textContent).toMatch(/Alerts2.*MTTA1m 30s.*MTTR10m 00s/);
