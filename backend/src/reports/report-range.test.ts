@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../../test-support/harness';
+import { ADMIN, DATABASES } from '../../test-support/harness';
 import { startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 import { startSmtp } from '../../test-support/smtp-capture';
 import { ReportMailer } from './report-mailer';
@@ -44,6 +44,13 @@ describe.each(DATABASES)('range reports and report emails on %s', (kind) => {
       expect(t.status).toBe(201);
       if (resolve) expect((await api('PATCH', `/tickets/${t.body.id}`, { status: 'resolved', version: t.body.version })).status).toBe(200);
     }
+    // One resolved ten days later, long past its resolution deadline (no SLA watcher ran: the due time decides).
+    const late = await api('POST', '/tickets', { queueId: q2.body.id, subject: 'late', requester: { name: 'R', email: 'r@example.com' }, priority: 'low' });
+    const back = env.clock.now();
+    env.clock.set(Date.UTC(2026, 0, 15, 9));
+    const relogin = await env.server.api('POST', '/api/v1/auth/login', { body: { email: ADMIN.email, password: ADMIN.password } });
+    expect((await api('PATCH', `/tickets/${late.body.id}`, { status: 'resolved', version: late.body.version }, relogin.body.accessToken)).status).toBe(200);
+    env.clock.set(back);
   });
   afterAll(async () => {
     await env?.server.dispose();
@@ -70,7 +77,7 @@ describe.each(DATABASES)('range reports and report emails on %s', (kind) => {
     expect(omar).toMatchObject({ name: 'Omar Oncall', pages: 3, alerts: 3, acknowledged: 2 });
     expect(r.perDay[0].pages).toBe(r.pagesPerPerson.reduce((n: number, p: { pages: number }) => n + p.pages, 0));
     expect(r.slaByQueue.map((q: { queue: string; created: number; resolved: number; met: number; compliancePercent: number | null }) => [q.queue, q.created, q.resolved, q.met, q.compliancePercent])).toEqual([
-      ['=Payroll', 1, 0, 0, null],
+      ['=Payroll', 2, 0, 0, null],
       ['Service desk', 2, 2, 2, 100],
     ]);
   });
@@ -89,6 +96,7 @@ describe.each(DATABASES)('range reports and report emails on %s', (kind) => {
     const custom = await api('GET', '/reports/range?period=custom&from=2026-01-01&to=2026-01-31&tz=UTC');
     expect(custom.body.perDay).toHaveLength(31);
     expect(custom.body.summary.alerts).toBe(3);
+    expect(custom.body.slaByQueue.find((q: { queue: string }) => q.queue === '=Payroll')).toMatchObject({ created: 2, resolved: 1, met: 0, compliancePercent: 0 });
     expect((await api('GET', '/reports/range?period=custom&from=2026-01-01&tz=UTC')).body.message).toMatch(/needs from and to/);
     expect((await api('GET', '/reports/range?period=custom&from=2026-01-01&to=2026-12-31')).body.message).toMatch(/at most 92 days/);
     expect((await api('GET', '/reports/range?tz=Mars/Olympus')).body.message).toMatch(/unknown time zone/);
@@ -100,7 +108,7 @@ describe.each(DATABASES)('range reports and report emails on %s', (kind) => {
     expect(csv.body).toMatchObject({ filename: 'opsdesk-daily-2026-01-05.csv', contentType: 'text/csv' });
     const lines = csv.body.content.split('\n');
     expect(lines).toContain('by_severity,critical,1,1,1,60,300');
-    expect(lines).toContain("sla_by_queue,'=Payroll,1,0,0,0,");
+    expect(lines).toContain("sla_by_queue,'=Payroll,2,0,0,0,");
     expect(lines).toContain('by_source,alertmanager,1');
     // The hostile alert name: a formula cell escaped with an apostrophe, quoted for its quotes.
     expect(lines).toContain(`top_alerts,"'=cmd|""/c calc""!A1 <img src=x onerror=alert(1)>",1,1,1,60,300`);
