@@ -116,6 +116,10 @@ describe('reports', () => {
     expect(csv).toContain('summary,All alerts,3,1,1,');
     expect(csv).toContain(`top_alerts,"'=HYPERLINK(""http://evil.example"",""x"") <b>boom</b>",1,1,1,`);
     expect(csv).toMatch(/sla_by_queue,Service desk,2,1,1,0,100/);
+    const [page2] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export HTML' }).click()]);
+    const html = readFileSync((await page2.path())!, 'utf8');
+    expect(html).toContain('<td>=HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;) &lt;b&gt;boom&lt;/b&gt;</td>');
+    expect(html).not.toContain('<b>boom');
 
     // A scheduled daily email: yesterday's report goes out at the next round (hour 0).
     await page.getByRole('button', { name: 'New schedule…' }).click();

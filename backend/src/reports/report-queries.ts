@@ -52,16 +52,21 @@ export async function mttBySchedule(db: Kysely<Database>, span: Span, pairs: [st
   return mttBy(db, span, sql`ps.schedule_id`, { cte, join: sql`join ps on ps.policy_id = ${policy}` });
 }
 
-/** Alerts started and pages sent per local day (each day its own bounds: DST days differ in length). */
+/**
+ * Alerts started and pages sent per local day (each day its own bounds: DST days differ in length):
+ * one range scan per table, each row put in its day by a CASE over the day boundaries.
+ */
 export async function perDay(db: Kysely<Database>, days: { day: string; from: number; to: number }[]): Promise<OpsReport['perDay']> {
   if (!days.length) return [];
-  const cte = sql`with d(day, b_from, b_to) as (values ${sql.join(days.map((d) => sql`(cast(${d.day} as text), cast(${d.from} as bigint), cast(${d.to} as bigint))`))})`;
-  const count = (table: 'alerts' | 'alert_pages', col: 'starts_at' | 'at') =>
-    sql<{ day: string; n: unknown }>`${cte} select d.day as day, count(t.${sql.ref(col)}) as n from d left join ${sql.table(table)} t on t.${sql.ref(col)} >= d.b_from and t.${sql.ref(col)} < d.b_to group by d.day`.execute(db);
+  const span = { from: days[0]!.from, to: days.at(-1)!.to };
+  const count = async (table: 'alerts' | 'alert_pages', col: 'starts_at' | 'at') => {
+    const t = sql.ref(col);
+    const bucket = days.length === 1 ? sql`0` : sql`case ${sql.join(days.slice(1).map((d, i) => sql`when ${t} < ${d.from} then ${sql.lit(i)}`), sql` `)} else ${sql.lit(days.length - 1)} end`;
+    const rows = await sql<{ i: unknown; n: unknown }>`select ${bucket} as i, count(*) as n from ${sql.table(table)} where ${t} >= ${span.from} and ${t} < ${span.to} group by 1`.execute(db);
+    return new Map(rows.rows.map((r) => [num(r.i), num(r.n)]));
+  };
   const [alerts, pages] = await Promise.all([count('alerts', 'starts_at'), count('alert_pages', 'at')]);
-  const a = new Map(alerts.rows.map((r) => [r.day, num(r.n)]));
-  const p = new Map(pages.rows.map((r) => [r.day, num(r.n)]));
-  return days.map((d) => ({ day: d.day, from: d.from, alerts: a.get(d.day) ?? 0, pages: p.get(d.day) ?? 0 }));
+  return days.map((d, i) => ({ day: d.day, from: d.from, alerts: alerts.get(i) ?? 0, pages: pages.get(i) ?? 0 }));
 }
 
 export async function bySource(db: Kysely<Database>, span: Span): Promise<OpsReport['bySource']> {
