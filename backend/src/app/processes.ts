@@ -43,6 +43,8 @@ export function serverServices(config: Config, options: InfrastructureOptions): 
   registerScrapes(services, services.serviceManager.declared());
   lifecycle.every('compaction', COMPACTION_EVERY_MS, () => services.compaction.run(), { once: true });
   lifecycle.every('sla-watcher', SLA_WATCH_INTERVAL_MS, () => services.slaWatcher.tick(), { once: true });
+  // Scheduled report emails: each period once per deployment (the leader's round; the claim row guards a hand-over).
+  lifecycle.every('report-emails', config.REPORT_EMAIL_POLL_SECONDS * 1000, async () => void (await services.reportMailer.round()), { once: true });
   const syncEvery = services.maintenance.syncEveryMs;
   if (syncEvery) lifecycle.every('maintenance-mode', syncEvery, () => services.maintenance.sync(), { immediate: true });
   registerMail(services);

@@ -51,6 +51,8 @@ import type { QueueAccess } from '../queues/queue-access';
 import type { QueueService } from '../queues/queue-service';
 import type { EventHub } from '../platform/realtime/event-hub';
 import type { ReportService } from '../reports/report-service';
+import type { ReportSchedules } from '../reports/report-schedules';
+import type { ReportMailer } from '../reports/report-mailer';
 import type { RuleEvaluator } from '../rules/rule-evaluator';
 import type { RuleService } from '../rules/rule-service';
 import type { RunbookCatalogue } from '../runbooks/catalogue';
@@ -136,6 +138,8 @@ export interface Services {
   heartbeats: HeartbeatService;
   incidents: IncidentService;
   reports: ReportService;
+  reportSchedules: ReportSchedules;
+  reportMailer: ReportMailer;
   // on-call
   schedules: ScheduleService;
   feeds: FeedService;

@@ -43,6 +43,8 @@ import { QueueAccess } from '../queues/queue-access';
 import { QueueService, type QueueRooms } from '../queues/queue-service';
 import { EventHub } from '../platform/realtime/event-hub';
 import { ReportService } from '../reports/report-service';
+import { ReportSchedules } from '../reports/report-schedules';
+import { ReportMailer } from '../reports/report-mailer';
 import { PendingConditions } from '../rules/pending-conditions';
 import { RuleEvaluator } from '../rules/rule-evaluator';
 import { RuleService } from '../rules/rule-service';
@@ -214,7 +216,9 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
   const escalator: Escalator = new Escalator(db, clock, alerts, notifier, policies, pager, lifecycle.reporter('escalation'));
   const heartbeats = new HeartbeatService(db, clock, alerts);
   const incidents = new IncidentService(db, clock, alerts, changes, events, audit, lifecycle.reporter('incidents.alert-timeline'));
-  const reports = new ReportService(database.reader, clock, metricStore);
+  const reports = new ReportService(database.reader, clock, metricStore, policies);
+  const reportSchedules = new ReportSchedules(db, clock, audit);
+  const reportMailer = new ReportMailer(db, clock, reportSchedules, reports, () => notifier.smtp(), (what, err) => lifecycle.report(what, err));
   const handoffs = new HandoffNotices(db, clock, schedules, notifier);
   const heldRelease = new HeldRelease(db, clock, notificationPrefs, notifier);
   // probes: a probe deleted or paused resolves its alert through the runner.
@@ -225,7 +229,7 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
   const scrapeTargets: ScrapeService = new ScrapeService(db, clock, audit, (t) => scrapeRunner.retired(t));
   const ruleMetrics = async () => new Set((await rules.list()).filter((r) => r.enabled).map((r) => r.metric));
   const scrapeRunner: ScrapeRunner = new ScrapeRunner(db, clock, scrapeTargets, metricStore, alerts, ruleMetrics, config.SCRAPE_CONCURRENCY, (what, err) => lifecycle.report(what, err));
-  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, schedules, feeds, handoffs, notificationPrefs, heldRelease, probes, probeRunner, apiProbe, scrapeTargets, scrapeRunner };
+  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, reportSchedules, reportMailer, schedules, feeds, handoffs, notificationPrefs, heldRelease, probes, probeRunner, apiProbe, scrapeTargets, scrapeRunner };
   const monitoringRounds = new MonitoringRounds({ config, clock, health, ...monitoring });
 
   collectors.register('host', hostCollector());

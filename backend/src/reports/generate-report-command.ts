@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { ReportFormat, ReportType } from '../../../shared/api/reports';
 import { CliUsageError, type CliCommand } from '../cli/command';
 import { withServices } from '../cli/with-services';
-import { reportToCsv, reportToHtml } from './report-service';
+import { reportToCsv, reportToHtml } from './report-format';
 
 /** The manual's `generate_report --type daily`, as `npm run cli -- generate-report --type daily|weekly`. */
 export const generateReportCommand: CliCommand = {

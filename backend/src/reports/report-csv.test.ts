@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../../shared/api/reports';
-import { reportToCsv } from './report-service';
+import { reportToCsv } from './report-format';
 
 const report = (patch: Partial<Report> = {}): Report =>
   ({

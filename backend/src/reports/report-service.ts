@@ -1,17 +1,24 @@
 import { sql, type Kysely } from 'kysely';
-import type { Report, ReportType } from '../../../shared/api/reports';
+import type { MttRow, OpsReport, Report, ReportRangeQuery, ReportType } from '../../../shared/api/reports';
+import { DEFAULT_POLICY_ID } from '../../../shared/api/escalation';
 import type { Database } from '../platform/db/schema';
 import type { Clock } from '../platform/clock';
 import type { MetricStore } from '../monitoring/metric-store';
+import type { PolicyStore } from '../escalation/policy-store';
+import { bySource, mttBy, mttBySchedule, pagesPerPerson, perDay, policyKey, slaByQueue, type Span } from './report-queries';
+import { reportRange, type ReportRange } from './report-range';
 
 const DAY = 86_400_000;
+/** How many of the most frequent alert names a range report lists. */
+export const TOP_ALERTS = 10;
 
-const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((s, x) => s + x, 0) / xs.length / 1000) * 10) / 10 : null);
-function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
+function countBy<T>(items: T[], key: (t: T) => string, count: (t: T) => number): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
+  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + count(i);
   return out;
 }
+const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((s, x) => s + x, 0) / xs.length / 1000) * 10) / 10 : null);
+const NONE: Omit<MttRow, 'key' | 'label'> = { alerts: 0, acknowledged: 0, resolved: 0, mttaSeconds: null, mttrSeconds: null };
 
 /**
  * Daily and weekly operations reports: alerts by severity and source, MTTA and MTTR, incidents,
@@ -22,13 +29,64 @@ export class ReportService {
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly metrics: MetricStore,
+    private readonly policies: Pick<PolicyStore, 'list'>,
   ) {}
+
+  /** Every alert of the span as one group: the report's headline figures. */
+  private async summary(span: Span): Promise<MttRow> {
+    const [all] = await mttBy(this.db, span, sql`cast('all' as text)`);
+    return { ...NONE, ...all, key: 'all', label: 'All alerts' };
+  }
+
+  /**
+   * The operations report of a day, week or custom range in the reader's time zone: every figure
+   * an aggregate in SQL (the same statements on SQLite and PostgreSQL).
+   */
+  async range(q: ReportRangeQuery): Promise<OpsReport> {
+    return this.forRange(reportRange(q, this.clock.now()));
+  }
+
+  async forRange(range: ReportRange): Promise<OpsReport> {
+    const policies = await this.policies.list();
+    const policy = policyKey(policies.map((p) => p.id), DEFAULT_POLICY_ID);
+    const pairs = policies.flatMap((p) => [...new Set(p.levels.flatMap((l) => l.scheduleIds))].map((sid) => [p.id, sid] as [string, string]));
+    const [summary, severity, byPolicy, bySchedule, noisiest, sources, days, load, sla, schedules] = await Promise.all([
+      this.summary(range),
+      mttBy(this.db, range, sql`a.severity`),
+      mttBy(this.db, range, policy),
+      mttBySchedule(this.db, range, pairs, policy),
+      mttBy(this.db, range, sql`a.name`, { limit: TOP_ALERTS }),
+      bySource(this.db, range),
+      perDay(this.db, range.days),
+      pagesPerPerson(this.db, range),
+      slaByQueue(this.db, range),
+      this.db.selectFrom('oncall_schedules').select(['id', 'name']).execute(),
+    ]);
+    const policyName = new Map(policies.map((p) => [p.id, p.name]));
+    const scheduleName = new Map(schedules.map((s) => [s.id, s.name]));
+    return {
+      period: range.period,
+      timeZone: range.timeZone,
+      from: range.from,
+      to: range.to,
+      label: range.label,
+      generatedAt: this.clock.now(),
+      summary,
+      bySeverity: severity.map((r) => ({ ...r, label: r.key })),
+      byPolicy: byPolicy.map((r) => ({ ...r, label: policyName.get(r.key) ?? r.key })),
+      bySchedule: bySchedule.map((r) => ({ ...r, label: scheduleName.get(r.key) ?? '(deleted schedule)' })),
+      topAlerts: noisiest.map((r) => ({ ...r, label: r.key })),
+      bySource: sources,
+      perDay: days,
+      pagesPerPerson: load,
+      slaByQueue: sla,
+    };
+  }
 
   async generate(type: ReportType, to = this.clock.now()): Promise<Report> {
     const from = to - (type === 'daily' ? DAY : 7 * DAY);
-    const alerts = await this.db.selectFrom('alerts').select(['severity', 'source', 'starts_at', 'acked_at', 'resolved_at']).where('starts_at', '>=', from).where('starts_at', '<', to).execute();
-    const acked = alerts.filter((a) => a.acked_at !== null && a.acked_at < to);
-    const resolved = alerts.filter((a) => a.resolved_at !== null && a.resolved_at < to);
+    const span = { from, to };
+    const [summary, severity, sources] = await Promise.all([this.summary(span), mttBy(this.db, span, sql`a.severity`), bySource(this.db, span)]);
     const incidents = await this.db.selectFrom('incidents').select(['severity', 'state', 'detected_at', 'resolved_at', 'response_breached']).where('detected_at', '>=', from).where('detected_at', '<', to).execute();
     const resolvedIncidents = incidents.filter((i) => i.resolved_at !== null);
     const uptime = (await this.metrics.average('health_up', from, to))
@@ -40,18 +98,18 @@ export class ReportService {
       to,
       generatedAt: this.clock.now(),
       alerts: {
-        total: alerts.length,
-        bySeverity: countBy(alerts, (a) => a.severity),
-        bySource: countBy(alerts, (a) => a.source),
-        acknowledged: acked.length,
-        resolved: resolved.length,
-        mttaSeconds: mean(acked.map((a) => a.acked_at! - a.starts_at)),
-        mttrSeconds: mean(resolved.map((a) => a.resolved_at! - a.starts_at)),
+        total: summary.alerts,
+        bySeverity: countBy(severity, (r) => r.key, (r) => r.alerts),
+        bySource: countBy(sources, (r) => r.source, (r) => r.alerts),
+        acknowledged: summary.acknowledged,
+        resolved: summary.resolved,
+        mttaSeconds: summary.mttaSeconds,
+        mttrSeconds: summary.mttrSeconds,
       },
       incidents: {
         total: incidents.length,
-        bySeverity: countBy(incidents, (i) => i.severity),
-        byState: countBy(incidents, (i) => i.state),
+        bySeverity: countBy(incidents, (i) => i.severity, () => 1),
+        byState: countBy(incidents, (i) => i.state, () => 1),
         responseBreaches: incidents.filter((i) => i.response_breached === 1).length,
         mttrSeconds: mean(resolvedIncidents.map((i) => i.resolved_at! - i.detected_at)),
       },
@@ -99,40 +157,3 @@ export class ReportService {
   }
 }
 
-export function reportToCsv(r: Report): string {
-  const rows: (string | number | null)[][] = [['section', 'key', 'value']];
-  rows.push(['period', 'type', r.type], ['period', 'from', new Date(r.from).toISOString()], ['period', 'to', new Date(r.to).toISOString()]);
-  rows.push(['alerts', 'total', r.alerts.total], ['alerts', 'acknowledged', r.alerts.acknowledged], ['alerts', 'resolved', r.alerts.resolved]);
-  rows.push(['alerts', 'mtta_seconds', r.alerts.mttaSeconds], ['alerts', 'mttr_seconds', r.alerts.mttrSeconds]);
-  for (const [k, v] of Object.entries(r.alerts.bySeverity)) rows.push(['alerts_by_severity', k, v]);
-  for (const [k, v] of Object.entries(r.alerts.bySource)) rows.push(['alerts_by_source', k, v]);
-  rows.push(['incidents', 'total', r.incidents.total], ['incidents', 'response_breaches', r.incidents.responseBreaches], ['incidents', 'mttr_seconds', r.incidents.mttrSeconds]);
-  for (const [k, v] of Object.entries(r.incidents.bySeverity)) rows.push(['incidents_by_severity', k, v]);
-  for (const [k, v] of Object.entries(r.incidents.byState)) rows.push(['incidents_by_state', k, v]);
-  for (const u of r.uptime) rows.push(['uptime_percent', u.check, u.percent]);
-  rows.push(['tickets', 'available', String(r.tickets.available)], ['tickets', 'created', r.tickets.created], ['tickets', 'resolved', r.tickets.resolved], ['tickets', 'sla_compliance_percent', r.tickets.slaCompliancePercent]);
-  const cell = (v: string | number | null) => {
-    if (v === null) return '';
-    // A text cell a spreadsheet would run as a formula gets a leading apostrophe (numbers stay numbers).
-    const text = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
-}
-
-export function reportToHtml(r: Report): string {
-  const esc = (s: unknown) => String(s ?? '—').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-  const table = (title: string, rows: [string, unknown][]) =>
-    `<h2>${esc(title)}</h2><table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>OpsDesk ${r.type} report</title>
-<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1em}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}</style></head><body>
-<h1>OpsDesk ${esc(r.type)} report</h1><p>${esc(new Date(r.from).toISOString())} – ${esc(new Date(r.to).toISOString())}</p>
-${table('Alerts', [['Total', r.alerts.total], ['Acknowledged', r.alerts.acknowledged], ['Resolved', r.alerts.resolved], ['MTTA (s)', r.alerts.mttaSeconds], ['MTTR (s)', r.alerts.mttrSeconds]])}
-${table('Alerts by severity', Object.entries(r.alerts.bySeverity))}
-${table('Alerts by source', Object.entries(r.alerts.bySource))}
-${table('Incidents', [['Total', r.incidents.total], ['Response breaches', r.incidents.responseBreaches], ['MTTR (s)', r.incidents.mttrSeconds], ...Object.entries(r.incidents.bySeverity).map(([k, v]) => [`Severity ${k}`, v] as [string, unknown])])}
-${table('Uptime of health checks (%)', r.uptime.map((u) => [u.check, u.percent]))}
-${table('Tickets', [['Created', r.tickets.created], ['Resolved', r.tickets.resolved], ['SLA compliance (%)', r.tickets.slaCompliancePercent], ['Note', r.tickets.note]])}
-</body></html>
-`;
-}

@@ -221,9 +221,6 @@ export class TicketService {
         }
         set('status', 'status', patch.status);
         sla = SlaClock.onStatus(sla, from, patch.status, now);
-        if (patch.status === 'resolved') next.resolved_at = now;
-        if (patch.status === 'closed') next.closed_at = now;
-        if (patch.status === 'open' && from === 'resolved') next.resolved_at = null;
       }
       let tagsChanged = false;
       if (patch.tags !== undefined) {
@@ -237,6 +234,12 @@ export class TicketService {
       if (history.length === 0) return toTicket(before, now);
 
       Object.assign(next, sla, { version: before.version + 1, updated_at: now });
+      // After the SLA fields: `sla` started as a copy of the row, so assigning it would undo these.
+      if (patch.status !== undefined && patch.status !== before.status) {
+        if (patch.status === 'resolved') next.resolved_at = now;
+        if (patch.status === 'closed') next.closed_at = now;
+        if (patch.status === 'open' && before.status === 'resolved') next.resolved_at = null;
+      }
       const { id: _id, number: _n, ...values } = next;
       await trx.updateTable('tickets').set(values).where('id', '=', id).execute();
       if (tagsChanged) {

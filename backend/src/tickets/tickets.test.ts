@@ -24,7 +24,10 @@ describe.each(DATABASES)('tickets on %s', (kind) => {
   it('allows only legal transitions and names the allowed ones in the 422', async () => {
     const t = await f.createTicket(f.agentA.accessToken);
     const patch = (version: number, status: string) => server.api('PATCH', `/api/v1/tickets/${t.id}`, { token: f.agentA.accessToken, body: { status, version } });
-    expect((await patch(1, 'resolved')).status).toBe(200);
+    const resolved = await patch(1, 'resolved');
+    expect(resolved.status).toBe(200);
+    // Resolving stamps resolvedAt (it was lost when the SLA fields were written back).
+    expect(resolved.body.resolvedAt).toEqual(expect.any(Number));
     const reopen = await patch(2, 'open');
     expect(reopen.status).toBe(200);
     expect(reopen.body.resolvedAt).toBeNull();

@@ -18,7 +18,7 @@ export function alertHandlers(core: CoreContext): Handlers<DomainChannels<'alert
     'alerts.resolve': ({ id }) => write(core, (ws) => ws.outbox.alertAction(id, 'resolve', ws.session.user)),
     'alerts.silence': async ({ matchers, durationMinutes, comment }) => {
       const now = core.clock.now();
-      const data = await route(core, 'silences.create', {
+      const data = await route<'silences.create'>(core, 'silences.create', {
         body: { matchers: matchers.map((m) => ({ name: m.label, value: m.value, isRegex: m.regex, isEqual: true })), startsAt: now, endsAt: now + durationMinutes * 60_000, comment },
       });
       const silence = parseSilence(data);
@@ -28,7 +28,7 @@ export function alertHandlers(core: CoreContext): Handlers<DomainChannels<'alert
     'alerts.unackedCount': () => core.workspace()?.cache.unackedAlertCount() ?? 0,
     'silences.list': () => cache().silences(core.clock.now()),
     'silences.expire': async ({ id }) => {
-      await route(core, 'silences.expire', { params: { id } });
+      await route<'silences.expire'>(core, 'silences.expire', { params: { id } });
       cache().removeSilence(id);
       return null;
     },

@@ -18,7 +18,7 @@ export function jobHandlers(core: CoreContext): Handlers<DomainChannels<'jobs'>>
       let after = fromSeq;
       let done: boolean;
       for (;;) {
-        const page = await route(core, 'jobs.logs.list', { params: { id }, query: { after, limit: JOB_LOG_PAGE } });
+        const page = await route<'jobs.logs.list'>(core, 'jobs.logs.list', { params: { id }, query: { after, limit: JOB_LOG_PAGE } });
         lines.push(...page.lines);
         after = page.lastSeq;
         done = page.done;

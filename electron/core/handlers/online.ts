@@ -6,8 +6,12 @@ import type { CoreContext } from './context';
 /**
  * Calls a declared route with the signed-in session, as the derived `api.*` channels do: the
  * request is typed by the route's schemas and the answer is checked against its response.
+ * The typed signature is an overload over an untyped body, and callers name the route as the type
+ * argument (`route<'jobs.logs.list'>(core, 'jobs.logs.list', …)`): inferring it, or a generic body,
+ * made TypeScript build the union of every route's input and give up (TS2590) as the table grew.
  */
-export async function route<K extends RouteName>(core: CoreContext, name: K, ...call: Record<never, never> extends RouteInput<Routes[K]> ? [call?: RouteInput<Routes[K]>] : [call: RouteInput<Routes[K]>]): Promise<RouteOutput<Routes[K]>> {
+export function route<K extends RouteName>(core: CoreContext, name: K, call?: NoInfer<RouteInput<Routes[K]>>): Promise<RouteOutput<Routes[K]>>;
+export async function route(core: CoreContext, name: RouteName, call?: unknown): Promise<unknown> {
   const def: RouteDef = ROUTES[name];
-  return (await forwardRoute(core.signedIn().api, name, def, call[0] as Parameters<typeof forwardRoute>[3])) as RouteOutput<Routes[K]>;
+  return forwardRoute(core.signedIn().api, name, def, call as Parameters<typeof forwardRoute>[3]);
 }

@@ -65,6 +65,8 @@ export const ConfigSchema = z.object({
   BACKUP_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   BACKUP_MIN_FREE_MB: z.coerce.number().int().min(0).default(256),
   OPS_SCHEDULERS: bool.default(true),
+  /** How often the leader looks for a due scheduled report email (needs SMTP_URL). */
+  REPORT_EMAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   // Monitoring and alerting (issue 5).
   MONITORING_LOOPS: bool.default(true),
   METRICS_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),

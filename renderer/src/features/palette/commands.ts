@@ -5,6 +5,7 @@ import { setText } from '../queues/actions';
 import { requestJob } from '../runbooks/slice';
 import { checkForUpdates } from '../settings/slice';
 import { loadOnCallNow, onCallLine } from '../oncall/slice';
+import { choosePeriod } from '../reports/slice';
 import { syncNow } from '../shell/outbox';
 import { NAV } from '../shell/nav';
 import { navigate, setNewTicket, setOutboxOpen, setShortcuts } from '../shell/ui';
@@ -50,6 +51,12 @@ export function commandsFor(
       hint: 'On-call',
       run: async () => toast(`On call: ${onCallLine(await loadOnCallNow())}`),
     },
+    ...(['daily', 'weekly'] as const).map((period) => ({
+      id: `reports:${period}`,
+      title: `${period === 'daily' ? 'Daily' : 'Weekly'} report (MTTA/MTTR, on-call load, SLA)`,
+      hint: 'Reports',
+      run: () => (choosePeriod(period), navigate({ screen: 'reports' })),
+    })),
     {
       id: 'oncall:policies',
       title: 'Escalation policies (who would be paged now)',

@@ -21,6 +21,7 @@ const Oncall = lazy(() => import('../oncall/OncallScreen'));
 const Probes = lazy(() => import('../probes/ProbesScreen'));
 const Monitoring = lazy(() => import('../monitoring/MonitoringScreen'));
 const Dashboard = lazy(() => import('../dashboard/DashboardScreen'));
+const Reports = lazy(() => import('../reports/ReportsScreen'));
 const Backups = lazy(() => import('../backups/BackupsScreen'));
 const Services = lazy(() => import('../services/ServicesScreen'));
 const Admin = lazy(() => import('../admin/AdminScreen'));
@@ -80,6 +81,9 @@ export function Shell() {
       break;
     case 'dashboard':
       content = <Dashboard />;
+      break;
+    case 'reports':
+      content = <Reports />;
       break;
     case 'backups':
       content = <Backups />;

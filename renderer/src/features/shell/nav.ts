@@ -12,6 +12,7 @@ export const NAV: { screen: Screen; label: string; adminOnly?: boolean }[] = [
   { screen: 'probes', label: 'Probes' },
   { screen: 'monitoring', label: 'Monitoring' },
   { screen: 'dashboard', label: 'Dashboard' },
+  { screen: 'reports', label: 'Reports' },
   { screen: 'backups', label: 'Backups' },
   { screen: 'admin', label: 'Admin', adminOnly: true },
   { screen: 'settings', label: 'Settings' },

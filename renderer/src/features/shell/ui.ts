@@ -14,6 +14,7 @@ export const SCREENS = [
   'services',
   'monitoring',
   'dashboard',
+  'reports',
   'backups',
   'admin',
   'settings',

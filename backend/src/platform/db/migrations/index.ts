@@ -25,6 +25,7 @@ import { ruleAggregation } from './0091_rule_aggregation';
 import { serviceState } from './0100_service_state';
 import { compaction } from './0110_compaction';
 import { procedureWorkflow } from './0120_procedure_workflow';
+import { reportSchedules } from './0150_report_schedules';
 import { slaWatchIndexes } from './0200_sla_watch_indexes';
 
 export interface MigrationContext {
@@ -62,6 +63,7 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0100_service_state': serviceState(ctx),
     '0110_compaction': compaction(ctx),
     '0120_procedure_workflow': procedureWorkflow(ctx),
+    '0150_report_schedules': reportSchedules(ctx),
     '0200_sla_watch_indexes': slaWatchIndexes(),
   };
 }
