@@ -8,6 +8,7 @@ import type { MonitoringTables } from '../../monitoring/tables';
 import type { OncallTables } from '../../oncall/tables';
 import type { MailTables } from '../../mail/tables';
 import type { HelpdeskTables } from '../../tickets/tables';
+import type { CalendarTables } from '../../sla/tables';
 
 /** Timestamps are epoch milliseconds (BIGINT on PostgreSQL, INTEGER on SQLite). Booleans are 0/1. */
 export interface UsersTable {
@@ -139,7 +140,7 @@ export interface LeadershipTable {
   since: number;
 }
 
-export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables, AttachmentTables, CannedTables, ScrapeTables {
+export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables, AttachmentTables, CannedTables, ScrapeTables, CalendarTables {
   server_secrets: ServerSecretsTable;
   compaction_marks: CompactionMarksTable;
   leadership: LeadershipTable;
