@@ -5,6 +5,7 @@ import type { Database } from '../platform/db/schema';
 import { AppError, notFound } from '../platform/http/errors';
 import type { Clock } from '../platform/clock';
 import { uuid } from '../platform/ids';
+import type { EventHub } from '../platform/realtime/event-hub';
 import type { Audience, ChangeFeed } from '../sync/change-feed';
 
 const OPEN = OPEN_TICKET_STATUSES;
@@ -28,8 +29,14 @@ export class ViewService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
+    private readonly events: EventHub,
     private readonly clock: Clock,
   ) {}
+
+  /** After commit: the desktops that see (or saw) the view sync now; the event names its id only. */
+  private announce(type: 'view.updated' | 'view.removed', userId: string, shared: boolean, seq: number, id: string): void {
+    this.events.publish({ type, seq, actor: { id: userId, email: null }, data: { id }, at: this.clock.now() }, audienceOf(userId, shared));
+  }
 
   private rows(trx: Kysely<Database> = this.db) {
     return trx.selectFrom('saved_views').leftJoin('users', 'users.id', 'saved_views.user_id').selectAll('saved_views').select('users.name as owner_name');
@@ -80,11 +87,12 @@ export class ViewService {
 
   async remove(userId: string, id: string): Promise<void> {
     const before = await this.owned(userId, id, 'deleted');
-    await this.db.transaction().execute(async (trx) => {
+    const seq = await this.db.transaction().execute(async (trx) => {
       await this.changes.lock(trx);
       await trx.deleteFrom('saved_views').where('id', '=', id).execute();
-      await this.changes.record(trx, { entity: 'saved_view', id, op: 'delete', audience: audienceOf(userId, before.shared), data: null, actorId: userId });
+      return this.changes.record(trx, { entity: 'saved_view', id, op: 'delete', audience: audienceOf(userId, before.shared), data: null, actorId: userId });
     });
+    this.announce('view.removed', userId, before.shared, seq, id);
   }
 
   /** Only the owner changes a view; a shared view of someone else reads as forbidden, another's personal one as missing. */
@@ -103,14 +111,16 @@ export class ViewService {
 
   /** Writes, then records the view for whoever sees it now; un-sharing first removes it from everyone else. */
   private async write(userId: string, id: string, wasShared: boolean, fn: (trx: Kysely<Database>) => Promise<void>): Promise<SavedView> {
-    return this.db.transaction().execute(async (trx) => {
+    const { view, seq } = await this.db.transaction().execute(async (trx) => {
       await this.changes.lock(trx);
       await fn(trx);
       const view = toView(await this.rows(trx).where('saved_views.id', '=', id).executeTakeFirstOrThrow());
       if (wasShared && !view.shared) await this.changes.record(trx, { entity: 'saved_view', id, op: 'delete', audience: { kind: 'all' }, data: null, actorId: userId });
-      await this.changes.record(trx, { entity: 'saved_view', id, op: 'upsert', audience: audienceOf(userId, view.shared), data: view, actorId: userId });
-      return view;
+      const seq = await this.changes.record(trx, { entity: 'saved_view', id, op: 'upsert', audience: audienceOf(userId, view.shared), data: view, actorId: userId });
+      return { view, seq };
     });
+    this.announce('view.updated', userId, view.shared || wasShared, seq, id);
+    return view;
   }
 }
 

@@ -57,14 +57,21 @@ export function Queues() {
       <nav className="views" aria-label="Saved views">
         <h2 style={{ marginTop: 0 }}>Views</h2>
         {views.map((v) => (
-          <button key={v.id} aria-pressed={v.id === activeViewId} onClick={() => selectView(v.id)}>
+          <button
+            key={v.id}
+            aria-pressed={v.id === activeViewId}
+            onClick={() => selectView(v.id)}
+            title={v.pending ? 'Saved here; waiting to reach the server' : v.shared ? (v.mine ? 'Shared with the team' : `Shared by ${v.ownerName ?? 'a colleague'}`) : undefined}
+          >
             {v.name}
+            {v.shared && <span className="muted"> · shared{!v.mine && v.ownerName ? ` by ${v.ownerName}` : ''}</span>}
+            {v.pending && <span className="muted"> · pending</span>}
           </button>
         ))}
         <button onClick={() => setSaving(true)} className="muted">
           + Save current as view…
         </button>
-        {active && !active.builtIn && (
+        {active && !active.builtIn && active.mine && (
           <button
             className="muted"
             onClick={() => void removeView(active.id).catch((e) => toast(errorMessage(e), 'error'))}

@@ -27,6 +27,8 @@ export interface QueueSlice {
   error: string | null;
   cursor: number;
   checked: Set<string>;
+  /** "Select all N matching": bulk changes go to the whole view on the server, not the checked rows. */
+  allMatching: boolean;
   users: UserRef[];
   queues: Queue[];
 }
@@ -45,6 +47,7 @@ export const useTickets = create<QueueSlice>(() => ({
   error: null,
   cursor: 0,
   checked: new Set(),
+  allMatching: false,
   users: [],
   queues: [],
 }));
