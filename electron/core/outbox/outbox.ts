@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Alert, AttachmentUpload, FieldConflict, OutboxCounts, OutboxItem, TicketChanges, TicketSummary } from '../../../shared/ipc';
+import type { Alert, AttachmentUpload, OutboxCounts, OutboxItem, TicketChanges, TicketSummary } from '../../../shared/ipc';
 import { httpError, type ApiClient, type ApiResponse } from '../api/api-client';
 import { routePath } from '../api/route-forwarder';
 import type { Cache } from '../cache/cache';
