@@ -8,6 +8,7 @@ import { toast } from '../../ui/toasts';
 import { calendarInput, deleteCalendar, loadCalendars, saveCalendar, setQueueCalendar, useCalendars, WEEKDAYS } from './calendars';
 
 type Day = { on: boolean; start: string; end: string };
+const NO_QUEUES: never[] = [];
 const OFFICE_DAYS: Day[] = WEEKDAYS.map((_, i) => ({ on: i < 5, start: '09:00', end: '17:00' }));
 
 function formOf(c: BusinessCalendar | null) {
@@ -22,7 +23,7 @@ function formOf(c: BusinessCalendar | null) {
 /** Admins: business-hours calendars (weekday hours, zone, holidays) and the one each queue's SLA follows. */
 export function CalendarsTab() {
   const calendars = useCalendars((s) => s.calendars);
-  const queues = useCalendars((s) => s.queues.data ?? []);
+  const queues = useCalendars((s) => s.queues.data) ?? NO_QUEUES;
   const a = useAction();
   const [editing, setEditing] = useState<BusinessCalendar | 'new' | null>(null);
   const [deleting, setDeleting] = useState<BusinessCalendar | null>(null);

@@ -20,7 +20,6 @@ export function BulkBar({ count }: { count: number }) {
   const loaded = useTickets((s) => [...s.pages.values()].reduce((n, p) => n + p.length, 0));
   const allMatching = useTickets((s) => s.allMatching);
   const [pending, setPending] = useState<Pending | null>(null);
-  const [outcome, setOutcome] = useState<BulkOutcome | null>(null);
 
   const ask = async (changes: BulkChange, label: string) => {
     setPending({ changes, label, count: null, error: null, busy: true });
@@ -37,8 +36,9 @@ export function BulkBar({ count }: { count: number }) {
     try {
       const out = await applyBulk(pending.changes);
       setPending(null);
+      // The selection is cleared (this bar goes away): the queue screen shows the summary.
       const failed = out.results.filter((r) => !r.ok).length;
-      if (failed || allMatching) setOutcome(out);
+      if (failed || allMatching) useTickets.setState({ bulkOutcome: out });
       else toast(`${out.results.length} ticket(s) updated`, 'ok');
     } catch (e) {
       setPending({ ...pending, busy: false, error: errorMessage(e) });
@@ -107,13 +107,12 @@ export function BulkBar({ count }: { count: number }) {
           </div>
         </Dialog>
       )}
-      {outcome && <BulkSummary outcome={outcome} onClose={() => setOutcome(null)} />}
     </div>
   );
 }
 
 /** What a bulk change did: how many changed, and each ticket that did not with the server's reason. */
-function BulkSummary({ outcome, onClose }: { outcome: BulkOutcome; onClose: () => void }) {
+export function BulkSummary({ outcome, onClose }: { outcome: BulkOutcome; onClose: () => void }) {
   const failed = outcome.results.filter((r) => !r.ok);
   return (
     <Dialog title="Bulk change done" onClose={onClose}>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../api';
 import { toast } from '../../ui/toasts';
-import { BulkBar } from './BulkBar';
+import { BulkBar, BulkSummary } from './BulkBar';
 import { SaveViewDialog } from './SaveViewDialog';
 import { StatusPrioritySelects } from './StatusPrioritySelects';
 import { TicketGrid } from './TicketGrid';
@@ -29,6 +29,7 @@ export function Queues() {
   const statusFilter = useTickets((s) => s.statusFilter);
   const priorityFilter = useTickets((s) => s.priorityFilter);
   const checked = useTickets((s) => s.checked);
+  const bulkOutcome = useTickets((s) => s.bulkOutcome);
   const [search, setSearch] = useState(text);
   const [seenText, setSeenText] = useState(text);
   if (seenText !== text) {
@@ -125,6 +126,7 @@ export function Queues() {
         <TicketGrid sort={sort} />
       </section>
       {saving && <SaveViewDialog onClose={() => setSaving(false)} />}
+      {bulkOutcome && <BulkSummary outcome={bulkOutcome} onClose={() => useTickets.setState({ bulkOutcome: null })} />}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type {
+  ChannelResponse,
   Queue,
   SavedView,
   TicketFilter,
@@ -29,6 +30,8 @@ export interface QueueSlice {
   checked: Set<string>;
   /** "Select all N matching": bulk changes go to the whole view on the server, not the checked rows. */
   allMatching: boolean;
+  /** The last bulk change's outcome, shown until dismissed. */
+  bulkOutcome: ChannelResponse<'tickets.bulkApply'> | null;
   users: UserRef[];
   queues: Queue[];
 }
@@ -48,6 +51,7 @@ export const useTickets = create<QueueSlice>(() => ({
   cursor: 0,
   checked: new Set(),
   allMatching: false,
+  bulkOutcome: null,
   users: [],
   queues: [],
 }));
