@@ -356,7 +356,10 @@ export class TicketService {
   private async assertAssignee(trx: Kysely<Database>, userId: string, queueId: string): Promise<void> {
     const allowed = await this.assigneeAllowed(trx, userId, queueId);
     if (allowed === 'unknown') throw new AppError('unprocessable', `Unknown or disabled assignee ${userId}`, { field: 'assigneeId' });
-    if (!allowed) throw new AppError('unprocessable', `Assignee ${userId} is not a member of the ticket's queue`, { field: 'assigneeId' });
+    if (!allowed) {
+      const user = await trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
+      throw new AppError('unprocessable', `Assignee ${user?.name ?? userId} is not a member of the ticket's queue`, { field: 'assigneeId', assigneeId: userId });
+    }
   }
 
   private publish(out: Published[]): void {

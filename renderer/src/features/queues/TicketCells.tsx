@@ -31,7 +31,13 @@ export function SlaCountdown({ due, state, queueId, now }: { due: number; state:
   return (
     <span className={`badge sla-${live}`} title={title} data-business={calendar ? 'true' : undefined}>
       {formatCountdown(due, now, left)}
-      {off && ' · off hours'}
+      {off && (
+        <>
+          {' '}
+          <span aria-hidden>⏸</span>
+          <span className="sr-only">off hours</span>
+        </>
+      )}
     </span>
   );
 }
