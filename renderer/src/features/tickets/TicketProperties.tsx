@@ -6,7 +6,7 @@ import {
   type SlaState,
   type TicketDetail,
 } from '../../../../shared/ipc';
-import { formatCountdown, liveSlaState, relativeTime, titleCase } from '../../lib/format';
+import { relativeTime, titleCase } from '../../lib/format';
 import { EnumSelect } from '../../ui/EnumSelect';
 import { currentUser, useSession } from '../auth/session';
 import { useTickets } from '../queues/store';
