@@ -94,6 +94,9 @@ describe('views, bulk and business hours', () => {
     await nav(workstation, 'Queues');
     await views(workstation).getByRole('button', { name: /^Toner tickets/ }).waitFor({ timeout: 20_000 });
     expect(await views(workstation).getByRole('button', { name: /^Toner tickets/ }).textContent()).not.toContain('pending');
+    // Shared from the laptop, it shows as shared on the workstation too.
+    await views(laptop).getByRole('button', { name: 'Share “Toner tickets” with the team' }).click();
+    await until(async () => ((await views(workstation).getByRole('button', { name: /^Toner tickets/ }).textContent()) ?? '').includes('shared'), 20_000, 'the shared mark');
   });
 
   it('selects all N matching on the server and bulk-assigns them, with a confirmation and a summary of the failure', { timeout: 120_000 }, async () => {
@@ -155,7 +158,7 @@ describe('views, bulk and business hours', () => {
     await row.waitFor({ timeout: 20_000 });
     const badge = row.locator('[data-business="true"]');
     await until(async () => (await badge.count()) === 1, 15_000, 'the business-hours countdown');
-    expect(await badge.textContent()).toBe('1h 00m ⏸off hours');
+    expect(await badge.textContent()).toBe('1h 00m · off hours');
     expect(await badge.getAttribute('title')).toContain('business time left under Lab hours (UTC)');
     await screenshots(page, 'sla-business-countdown');
   });

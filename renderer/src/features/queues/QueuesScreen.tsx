@@ -11,6 +11,7 @@ import {
   removeView,
   resetList,
   selectView,
+  setViewShared,
   setPriorityFilter,
   setStatusFilter,
   setText,
@@ -72,6 +73,11 @@ export function Queues() {
         <button onClick={() => setSaving(true)} className="muted">
           + Save current as view…
         </button>
+        {active && !active.builtIn && active.mine && (
+          <button className="muted" onClick={() => void setViewShared(active, !active.shared).catch((e) => toast(errorMessage(e), 'error'))}>
+            {active.shared ? `Stop sharing “${active.name}”` : `Share “${active.name}” with the team`}
+          </button>
+        )}
         {active && !active.builtIn && active.mine && (
           <button
             className="muted"

@@ -33,9 +33,8 @@ export function SlaCountdown({ due, state, queueId, now }: { due: number; state:
       {formatCountdown(due, now, left)}
       {off && (
         <>
-          {' '}
-          <span aria-hidden>⏸</span>
-          <span className="sr-only">off hours</span>
+          {' · off'}
+          <span className="sr-only"> hours</span>
         </>
       )}
     </span>

@@ -221,6 +221,11 @@ export async function saveCurrentAsView(name: string, shared = false): Promise<S
   selectView(view.id);
   return view;
 }
+/** Shares one's own view with the team, or stops sharing it (through the outbox, like every view write). */
+export async function setViewShared(view: SavedView, shared: boolean): Promise<void> {
+  await call('views.save', { id: view.id, name: view.name, filter: view.filter, sort: view.sort, shared });
+  await loadQueueMeta();
+}
 export async function removeView(id: string): Promise<void> {
   await call('views.remove', { id });
   useTickets.setState({ activeViewId: null });
