@@ -100,7 +100,8 @@ export class Workspace extends EventEmitter {
     this.sync.on('changes', (changes: SyncChange[]) => {
       const alerts = changes.filter((c) => c.entity === 'alert' && c.op === 'upsert' && c.data).map((c) => parseAlert(c.data));
       if (alerts.length) this.emit('alertChanges', alerts);
-      if (changes.some((c) => c.entity === 'queue')) this.emit('queues');
+      // Saved views come with the queues' metadata: a view saved on another machine shows up here.
+      if (changes.some((c) => c.entity === 'queue' || c.entity === 'saved_view')) this.emit('queues');
     });
     this.outbox.on('changed', (counts) => {
       this.emit('outbox', counts);
@@ -108,6 +109,7 @@ export class Workspace extends EventEmitter {
     });
     this.outbox.on('tickets', (ids: string[]) => this.emit('tickets', { ids, full: false }));
     this.outbox.on('alert', (a) => this.emit('alertChanges', [a], { fromOutbox: true }));
+    this.outbox.on('views', () => this.emit('queues'));
     this.live.on('state', () => this.emitConnectivity());
     this.live.on('catchUp', () => void this.syncNow());
     this.live.on('event', (e) => this.emit('live', e));
@@ -137,6 +139,8 @@ export class Workspace extends EventEmitter {
     const user = this.session.user;
     // Another person on this profile, or a changed role: never show records they may no longer see.
     if (user && this.cache.adoptViewer(user)) this.emit('tickets', { ids: [], full: true });
+    // Views saved on this machine before they lived on the server go up once, as this user's.
+    if (user && this.outbox.views.adoptLegacy(user) > 0) this.emit('queues');
     if (this.started) return;
     this.started = true;
     this.live.start();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QueueCalendar } from './calendars';
 import { Id, Timestamp } from './common';
 
 export const QueueName = z.string().trim().min(1).max(80);
@@ -8,6 +9,8 @@ export const Queue = z.object({
   name: z.string(),
   description: z.string(),
   memberIds: z.array(Id),
+  /** The business-hours calendar its SLA clocks follow; null: around the clock. */
+  slaCalendar: QueueCalendar.nullable().default(null),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

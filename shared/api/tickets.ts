@@ -19,6 +19,8 @@ export const LIMITS = {
   requesterName: 120,
   search: 200,
   bulk: 500,
+  /** "Select all matching": at most this many tickets in one request. */
+  bulkMatching: 5000,
   viewName: 80,
 } as const;
 
@@ -215,11 +217,29 @@ export const BulkAction = z.union([
 ]);
 export type BulkAction = z.infer<typeof BulkAction>;
 
-export const BulkRequest = z.object({ ids: z.array(Id).min(1).max(LIMITS.bulk), action: BulkAction });
+/**
+ * Which tickets a bulk action applies to: listed ids (optionally with the version each was seen
+ * at: a ticket changed since answers 409), or every ticket matching a filter / saved view on the
+ * server ("select all N matching"), never only the rows a client has loaded.
+ */
+export const BulkRequest = z
+  .object({
+    ids: z.array(Id).min(1).max(LIMITS.bulk).optional(),
+    versions: z.record(Id, z.number().int().min(1)).optional(),
+    filter: TicketFilter.optional(),
+    view: Id.optional(),
+    action: BulkAction,
+    /** Only count what would be changed (the confirmation's N); nothing is written. */
+    preview: z.boolean().default(false),
+  })
+  .refine((r) => (r.ids ? 1 : 0) + (r.filter || r.view ? 1 : 0) === 1, 'send either ids or a filter/view');
+export type BulkRequest = z.infer<typeof BulkRequest>;
+export const BulkItemResult = z.object({ id: Id, number: z.number().int().optional(), ok: z.boolean(), status: z.number().int(), error: z.string().optional(), message: z.string().optional(), ticket: Ticket.optional() });
 export const BulkResult = z.object({
-  results: z.array(
-    z.object({ id: Id, ok: z.boolean(), status: z.number().int(), error: z.string().optional(), message: z.string().optional(), ticket: Ticket.optional() }),
-  ),
+  /** How many tickets the request named or matched (visible to the caller). */
+  matched: z.number().int().default(0),
+  preview: z.boolean().default(false),
+  results: z.array(BulkItemResult),
 });
 export type BulkResult = z.infer<typeof BulkResult>;
 
@@ -242,12 +262,26 @@ export const SavedView = z.object({
   builtin: z.boolean(),
   filter: TicketFilter,
   sort: TicketSort.nullable(),
+  /** Shared with the team: every agent sees it, only its owner changes it. */
+  shared: z.boolean().default(false),
+  /** Null for the built-ins. */
+  ownerId: Id.nullable().default(null),
+  ownerName: z.string().nullable().default(null),
   createdAt: Timestamp.nullable(),
+  updatedAt: Timestamp.nullable().default(null),
 });
 export type SavedView = z.infer<typeof SavedView>;
-export const CreateSavedViewRequest = z.object({
+const ViewFields = z.object({
   name: z.string().trim().min(1).max(LIMITS.viewName),
   filter: TicketFilter,
   sort: TicketSort.nullable().default(null),
+  shared: z.boolean().default(false),
 });
-export const UpdateSavedViewRequest = CreateSavedViewRequest.partial().refine((v) => Object.keys(v).length > 0, 'nothing to change');
+/** A client may choose the id (a UUID) so a view made offline keeps it once the server has it. */
+export const CreateSavedViewRequest = ViewFields.extend({ id: z.string().uuid().optional() });
+export type CreateSavedViewRequest = z.infer<typeof CreateSavedViewRequest>;
+export const UpdateSavedViewRequest = z
+  .object({ name: ViewFields.shape.name, filter: TicketFilter, sort: TicketSort.nullable(), shared: z.boolean() })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+export type UpdateSavedViewRequest = z.infer<typeof UpdateSavedViewRequest>;

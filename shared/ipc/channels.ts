@@ -25,6 +25,7 @@ import {
   TicketDetail,
   TicketFilter,
   TicketSort,
+  TicketStatus,
   TicketSummary,
   UpdateStatus,
   UserRef,
@@ -196,6 +197,24 @@ const handWritten = {
     request: z.object({ ticketIds: z.array(Id).min(1).max(1000), changes: TicketChanges }),
     response: z.object({ updated: z.number().int() }),
   },
+  /**
+   * One change to many tickets on the server (POST /tickets/bulk): the checked ones (with the
+   * versions the cache has, so a ticket changed since answers a conflict) or every ticket matching
+   * the filter, counted and changed by the server. `preview` only counts. Needs the server.
+   */
+  'tickets.bulkApply': {
+    kind: 'online',
+    request: z.object({
+      target: z.union([z.object({ ids: z.array(Id).min(1).max(500) }), z.object({ filter: TicketFilter })]),
+      changes: z.union([z.object({ assigneeId: Id.nullable() }).strict(), z.object({ status: TicketStatus }).strict(), z.object({ priority: Priority }).strict()]),
+      preview: z.boolean().default(false),
+    }),
+    response: z.object({
+      matched: z.number().int(),
+      preview: z.boolean(),
+      results: z.array(z.object({ id: z.string(), number: z.number().int().nullable(), ok: z.boolean(), status: z.number().int(), message: z.string().nullable() })),
+    }),
+  },
   /** Draft autosave for the composer; kept in the cache per ticket, never synced. */
   'tickets.saveDraft': {
     kind: 'cache',
@@ -212,12 +231,13 @@ const handWritten = {
   'users.list': { kind: 'cache', request: Empty, response: z.array(UserRef) },
 
   'views.list': { kind: 'cache', request: Empty, response: z.array(SavedView) },
+  /** Saved views live on the server: written to the cache at once and sent through the outbox. */
   'views.save': {
-    kind: 'cache',
-    request: SavedView.omit({ id: true, builtIn: true }).extend({ id: Id.optional() }),
+    kind: 'outbox',
+    request: SavedView.pick({ name: true, filter: true, sort: true }).extend({ id: Id.optional(), shared: z.boolean().default(false) }),
     response: SavedView,
   },
-  'views.remove': { kind: 'cache', request: ById, response: Void },
+  'views.remove': { kind: 'outbox', request: ById, response: Void },
 
   // ── alerts (cache reads; acknowledge/resolve through the outbox; silences online) ────────────
   'alerts.list': {

@@ -3,6 +3,7 @@ import { Timestamp } from '../api/common';
 import { CACHED_ALERT_STATUSES, CachedAlertStatus, Severity } from '../domain/alerts';
 import { Role } from '../domain/roles';
 import { UpdateChannel } from '../domain/updates';
+import { QueueCalendar } from '../api/calendars';
 import { CachedSlaState, Priority, TicketStatus } from '../domain/tickets';
 
 /**
@@ -28,7 +29,14 @@ export const Tag = z.string().trim().min(1).max(50);
 export const UserRef = z.object({ id: Id, name: z.string(), email: z.string(), role: Role, disabled: z.boolean().default(false) });
 export type UserRef = z.infer<typeof UserRef>;
 
-export const Queue = z.object({ id: Id, name: z.string(), description: z.string().nullable().default(null), memberIds: z.array(Id).default([]) });
+export const Queue = z.object({
+  id: Id,
+  name: z.string(),
+  description: z.string().nullable().default(null),
+  memberIds: z.array(Id).default([]),
+  /** The business-hours calendar the queue's SLA clocks follow (countdowns count business time); null: 24×7. */
+  slaCalendar: QueueCalendar.nullable().catch(null).default(null),
+});
 export type Queue = z.infer<typeof Queue>;
 
 // ── tickets ────────────────────────────────────────────────────────────────────────────────────
@@ -172,6 +180,13 @@ export const SavedView = z.object({
   builtIn: z.boolean(),
   filter: TicketFilter,
   sort: TicketSort,
+  /** Shared with the team by its owner (only the owner changes it). */
+  shared: z.boolean().default(false),
+  ownerName: z.string().nullable().default(null),
+  /** The signed-in user's own view (built-ins count as theirs: they cannot change them either). */
+  mine: z.boolean().default(true),
+  /** Saved here and waiting in the outbox for the server. */
+  pending: z.boolean().default(false),
 });
 export type SavedView = z.infer<typeof SavedView>;
 

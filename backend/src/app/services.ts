@@ -60,6 +60,8 @@ import type { TicketSearchIndex } from '../search/fts';
 import type { ServiceManager } from '../services/service-manager';
 import type { SilenceService } from '../silences/silence-service';
 import type { SlaPolicies } from '../sla/sla-policies';
+import type { CalendarService } from '../sla/calendars';
+import type { TicketBulk } from '../tickets/ticket-bulk';
 import type { SlaWatcher } from '../sla/sla-watcher';
 import type { ChangeFeed } from '../sync/change-feed';
 import type { MailFetcher } from '../mail/imap-fetcher';
@@ -110,6 +112,8 @@ export interface Services {
   queues: QueueService;
   ticketSearch: TicketSearchIndex;
   sla: SlaPolicies;
+  calendars: CalendarService;
+  ticketBulk: TicketBulk;
   slaWatcher: SlaWatcher;
   tickets: TicketService;
   ticketQuery: TicketQuery;

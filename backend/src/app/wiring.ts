@@ -52,6 +52,9 @@ import { TicketSearchIndex } from '../search/fts';
 import { SilenceService } from '../silences/silence-service';
 import { SlaPolicies } from '../sla/sla-policies';
 import { SlaWatcher } from '../sla/sla-watcher';
+import { SlaNotices } from '../sla/sla-notices';
+import { TicketBulk } from '../tickets/ticket-bulk';
+import { CalendarService } from '../sla/calendars';
 import { ChangeFeed } from '../sync/change-feed';
 import { MailFetcher } from '../mail/imap-fetcher';
 import { InboundProcessor } from '../mail/inbound-processor';
@@ -155,13 +158,17 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
   const rooms = roomsOf(core);
   const queueAccess = new QueueAccess(db);
   const ticketSearch = new TicketSearchIndex(database.dialect);
-  const sla = new SlaPolicies(db, audit, clock);
+  const queues = new QueueService(db, queueAccess, changes, events, audit, clock, rooms);
+  const calendars = new CalendarService(db, audit, clock, queues);
+  const sla = new SlaPolicies(db, audit, clock, calendars);
   // The mailbox changes restart the fetcher, built after it: a callback breaks the cycle.
   const mailboxes: MailboxService = new MailboxService(db, new SecretBox(config.JWT_SECRET, 'opsdesk mailbox credentials'), audit, clock, (queueId) => mailFetcher.refresh(queueId));
   const mailer = new Mailer(db, mailboxes, changes, events, clock, { maxAttempts: config.MAIL_MAX_ATTEMPTS, retryBaseMs: config.MAIL_RETRY_BASE_SECONDS * 1000, staleSendingMs: 120_000, globalSmtpUrl: config.SMTP_URL }, (round) => lifecycle.run('mail-outbound', round));
   const ticketMail = new TicketMail(clock, () => mailer.kick());
   const attachments = new AttachmentStore(db, queueAccess, clock, config.ATTACHMENT_MAX_BYTES);
   const tickets = new TicketService(db, queueAccess, ticketSearch, sla, changes, events, clock, ticketMail, attachments);
+  const ticketQuery = new TicketQuery(database.reader, queueAccess, ticketSearch, clock);
+  const views = new ViewService(db, changes, events, clock);
   const inboundMail = new InboundProcessor(db, tickets, ticketMail, clock, attachments);
   const mailFetcher: MailFetcher = new MailFetcher(mailboxes, inboundMail, logger, {
     pollMs: config.MAIL_POLL_SECONDS * 1000,
@@ -174,12 +181,15 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
     queueAccess,
     ticketSearch,
     sla,
-    queues: new QueueService(db, queueAccess, changes, events, audit, clock, rooms),
-    slaWatcher: new SlaWatcher(db, changes, events, clock),
+    queues,
+    calendars,
+    // The notifier is built with the monitoring services below: a callback breaks the cycle.
+    slaWatcher: new SlaWatcher(db, changes, events, clock, new SlaNotices(db, () => notifier)),
     tickets,
-    ticketQuery: new TicketQuery(database.reader, queueAccess, ticketSearch, clock),
+    ticketQuery,
     ticketMerge: new TicketMerge(db, queueAccess, ticketSearch, changes, events, clock),
-    views: new ViewService(db, changes, clock),
+    views,
+    ticketBulk: new TicketBulk(tickets, ticketQuery, views, audit),
     mailboxes,
     mailer,
     inboundMail,

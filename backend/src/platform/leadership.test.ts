@@ -139,7 +139,7 @@ describe('two servers on one PostgreSQL database, escalating', () => {
 });
 
 describe('two servers on one PostgreSQL database, watching SLAs', () => {
-  it('a breach is announced once, however many ticks of however many instances race for it', { timeout: 60_000 }, async () => {
+  it('a warning and a breach are announced (and notified) once, however many ticks of however many instances race for them', { timeout: 60_000 }, async () => {
     const { startServer } = await import('../app/server');
     const { startTestServer } = await import('../../test-support/harness');
     const { helpdeskFixture } = await import('../../test-support/helpdesk-fixture');
@@ -152,7 +152,19 @@ describe('two servers on one PostgreSQL database, watching SLAs', () => {
       const f = await helpdeskFixture(a);
       // Critical: a 15-minute first response (the manuals' P1); 20 minutes later nobody has answered.
       const tickets = await Promise.all([1, 2, 3].map(() => f.createTicket(f.agentA.accessToken, { priority: 'critical' })));
-      clock.advance(20 * 60_000);
+      // 13 minutes: past the 80 % warning. Both instances race for each warning; one notice each goes to the queue (agent A).
+      clock.advance(13 * 60_000);
+      await Promise.all([a, b].map((s) => s.services.slaWatcher.tick()));
+      await Promise.all([a, b].map((s) => s.services.slaWatcher.tick()));
+      expect(a.services.slaWatcher.warnings + b.services.slaWatcher.warnings).toBe(tickets.length);
+      const notices = async (head: string) =>
+        (await a.services.database.db.selectFrom('notification_deliveries').select(['payload', 'user_id']).where('channel', '=', 'desktop').where('alert_id', 'is', null).execute())
+          .filter((r) => r.payload.includes(head))
+          .map((r) => `${r.user_id}:${/#(\d+)/.exec(r.payload)![1]}`)
+          .sort();
+      const expected = tickets.map((t) => `${f.agentA.id}:${t.number}`).sort();
+      expect(await notices('[SLA warning]')).toEqual(expected);
+      clock.advance(7 * 60_000);
       // Both instances tick at once (overlapping ticks of one instance share its pass, so one each).
       const [fromA, fromB] = await Promise.all([a, b].map((s) => s.services.slaWatcher.tick()));
       expect(fromA! + fromB!).toBe(tickets.length);
@@ -166,6 +178,9 @@ describe('two servers on one PostgreSQL database, watching SLAs', () => {
       // Later ticks on either instance find nothing left to announce.
       expect(await b.services.slaWatcher.tick()).toBe(0);
       expect(await a.services.slaWatcher.tick()).toBe(0);
+      // …and the breach was told to the queue once per ticket, the warning not again.
+      expect(await notices('[SLA breached]')).toEqual(expected);
+      expect(await notices('[SLA warning]')).toEqual(expected);
     } finally {
       await b.stop();
       await a.dispose();

@@ -8,6 +8,7 @@ import type { Clock } from '../platform/clock';
 import { uuid } from '../platform/ids';
 import type { EventHub } from '../platform/realtime/event-hub';
 import { REVOKE_OP, type ChangeFeed } from '../sync/change-feed';
+import { queueCalendars } from '../sla/calendars';
 import { QueueAccess } from './queue-access';
 
 /** Where live sockets follow membership changes (the socket.io rooms in the server; nothing in the CLI). */
@@ -45,11 +46,13 @@ export class QueueService {
     }
     const rows = await q.execute();
     const members = rows.length ? await this.db.selectFrom('queue_members').select(['queue_id', 'user_id']).where('queue_id', 'in', rows.map((r) => r.id)).orderBy('added_at').execute() : [];
+    const calendars = await queueCalendars(this.db, rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
       description: r.description,
       memberIds: members.filter((m) => m.queue_id === r.id).map((m) => m.user_id),
+      slaCalendar: calendars.get(r.id) ?? null,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     }));
@@ -161,22 +164,40 @@ export class QueueService {
 
   /** Runs a queue write, then records and publishes the queue as it now is. */
   private async write(actor: Actor, fn: (trx: Kysely<Database>) => Promise<string>): Promise<Queue> {
-    const now = this.clock.now();
-    const { queue, seq } = await this.db.transaction().execute(async (trx) => {
-      await this.changes.lock(trx);
-      const id = await fn(trx);
-      const queue = await this.load(trx, id);
-      const seq = await this.changes.record(trx, { entity: 'queue', id, op: 'upsert', audience: { kind: 'queue', queueId: id }, data: queue, actorId: actor.id });
-      return { queue, seq };
+    const [queue] = await this.writeMany(actor, async (trx) => [await fn(trx)]);
+    return queue!;
+  }
+
+  /** Another domain's write that changes these queues' records (their SLA calendar): records and publishes each. */
+  republish(actor: Actor, queueIds: string[], fn: (trx: Kysely<Database>) => Promise<void>): Promise<Queue[]> {
+    return this.writeMany(actor, async (trx) => {
+      await fn(trx);
+      return queueIds;
     });
-    this.events.publish({ type: 'queue.updated', seq, actor: actor.id ? { id: actor.id, email: actor.email } : null, data: queue, at: now }, { kind: 'queue', queueId: queue.id });
-    return queue;
+  }
+
+  private async writeMany(actor: Actor, fn: (trx: Kysely<Database>) => Promise<string[]>): Promise<Queue[]> {
+    const now = this.clock.now();
+    const out = await this.db.transaction().execute(async (trx) => {
+      await this.changes.lock(trx);
+      const ids = await fn(trx);
+      const written: { queue: Queue; seq: number }[] = [];
+      for (const id of ids) {
+        const queue = await this.load(trx, id);
+        const seq = await this.changes.record(trx, { entity: 'queue', id, op: 'upsert', audience: { kind: 'queue', queueId: id }, data: queue, actorId: actor.id });
+        written.push({ queue, seq });
+      }
+      return written;
+    });
+    for (const { queue, seq } of out) this.events.publish({ type: 'queue.updated', seq, actor: actor.id ? { id: actor.id, email: actor.email } : null, data: queue, at: now }, { kind: 'queue', queueId: queue.id });
+    return out.map((o) => o.queue);
   }
 
   private async load(trx: Kysely<Database>, id: string): Promise<Queue> {
     const r = await trx.selectFrom('queues').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw notFound('Queue');
     const members = await trx.selectFrom('queue_members').select('user_id').where('queue_id', '=', id).orderBy('added_at').execute();
-    return { id: r.id, name: r.name, description: r.description, memberIds: members.map((m) => m.user_id), createdAt: r.created_at, updatedAt: r.updated_at };
+    const calendar = (await queueCalendars(trx, [id])).get(id) ?? null;
+    return { id: r.id, name: r.name, description: r.description, memberIds: members.map((m) => m.user_id), slaCalendar: calendar, createdAt: r.created_at, updatedAt: r.updated_at };
   }
 }

@@ -1,4 +1,5 @@
 import type { SlaState, TicketStatus } from '../../../shared/api/tickets';
+import { ALWAYS, type BusinessTime } from '../../../shared/domain/business-hours';
 import type { TicketsTable } from '../tickets/tables';
 
 /** Sort key for tickets with no running deadline, so `sort=due` puts them last. */
@@ -9,6 +10,8 @@ export const WARNING_SHARE = 0.8;
 export interface SlaTargets {
   firstResponseMs: number;
   resolutionMs: number;
+  /** How the clock runs: around the clock, or inside the queue's business hours. */
+  time?: BusinessTime;
 }
 
 /** The SLA columns of a ticket row. */
@@ -27,25 +30,31 @@ export type SlaFields = Pick<
   | 'due_sort'
 >;
 
-const warnAt = (due: number, target: number) => due - Math.round(target * (1 - WARNING_SHARE));
+/** The instant 80 % of the target has elapsed: 20 % of it (business time) before the deadline. */
+const warnAt = (time: BusinessTime, due: number, target: number) => time.add(due, -Math.round(target * (1 - WARNING_SHARE)));
 
 /** The clock stops while a ticket waits on the requester and once it is resolved or closed. */
 export const clockStopped = (status: TicketStatus | string) => status === 'pending' || status === 'resolved' || status === 'closed';
 
 /**
  * The SLA clock of one ticket, as pure functions over its columns. Deadlines are absolute times
- * that move forward by the length of every pause, so "elapsed" never counts paused time.
+ * computed in business time (`BusinessTime`: 24×7, or a calendar's hours, shared/domain/business-hours.ts);
+ * a pause keeps the business time left and restarts it on resume, so "elapsed" never counts paused
+ * time nor time outside business hours. The watcher and the list compare instants only.
  */
 export const SlaClock = {
   start(now: number, targets: SlaTargets, status: TicketStatus = 'new'): SlaFields {
+    const time = targets.time ?? ALWAYS;
+    const responseDue = time.add(now, targets.firstResponseMs);
+    const resolutionDue = time.add(now, targets.resolutionMs);
     const fields: SlaFields = {
       sla_response_ms: targets.firstResponseMs,
       sla_resolution_ms: targets.resolutionMs,
       sla_paused_at: clockStopped(status) ? now : null,
-      response_due_at: now + targets.firstResponseMs,
-      response_warn_at: warnAt(now + targets.firstResponseMs, targets.firstResponseMs),
-      resolution_due_at: now + targets.resolutionMs,
-      resolution_warn_at: warnAt(now + targets.resolutionMs, targets.resolutionMs),
+      response_due_at: responseDue,
+      response_warn_at: warnAt(time, responseDue, targets.firstResponseMs),
+      resolution_due_at: resolutionDue,
+      resolution_warn_at: warnAt(time, resolutionDue, targets.resolutionMs),
       first_response_at: null,
       response_breached_at: null,
       resolution_breached_at: null,
@@ -55,17 +64,19 @@ export const SlaClock = {
   },
 
   /** Status change: stopping pauses, restarting shifts the deadlines by the pause. Late stops mark a breach. */
-  onStatus(f: SlaFields, from: TicketStatus, to: TicketStatus, now: number): SlaFields {
+  onStatus(f: SlaFields, from: TicketStatus, to: TicketStatus, now: number, time: BusinessTime = ALWAYS): SlaFields {
     let next = { ...f };
     if (!clockStopped(from) && clockStopped(to)) {
       next = markLate(next, now);
       next.sla_paused_at = now;
     } else if (clockStopped(from) && !clockStopped(to) && next.sla_paused_at !== null) {
-      const paused = Math.max(0, now - next.sla_paused_at);
-      next.response_due_at += paused;
-      next.response_warn_at += paused;
-      next.resolution_due_at += paused;
-      next.resolution_warn_at += paused;
+      // What was left (or overdue) at the pause is left (or overdue) now, in business time.
+      const at = next.sla_paused_at;
+      const resume = (instant: number) => time.add(now, time.between(at, instant));
+      next.response_due_at = resume(next.response_due_at);
+      next.response_warn_at = resume(next.response_warn_at);
+      next.resolution_due_at = resume(next.resolution_due_at);
+      next.resolution_warn_at = resume(next.resolution_warn_at);
       next.sla_paused_at = null;
     }
     return withDueSort(next);
@@ -73,16 +84,17 @@ export const SlaClock = {
 
   /** Priority change: the targets change and deadlines are recomputed from the time already used. */
   onPriority(f: SlaFields, targets: SlaTargets, now: number): SlaFields {
+    const time = targets.time ?? ALWAYS;
     const next = { ...f };
     const at = f.sla_paused_at ?? now;
-    const usedResponse = f.sla_response_ms - (f.response_due_at - at);
-    const usedResolution = f.sla_resolution_ms - (f.resolution_due_at - at);
+    const usedResponse = f.sla_response_ms - time.between(at, f.response_due_at);
+    const usedResolution = f.sla_resolution_ms - time.between(at, f.resolution_due_at);
     next.sla_response_ms = targets.firstResponseMs;
     next.sla_resolution_ms = targets.resolutionMs;
-    next.response_due_at = at - usedResponse + targets.firstResponseMs;
-    next.response_warn_at = warnAt(next.response_due_at, targets.firstResponseMs);
-    next.resolution_due_at = at - usedResolution + targets.resolutionMs;
-    next.resolution_warn_at = warnAt(next.resolution_due_at, targets.resolutionMs);
+    next.response_due_at = time.add(at, targets.firstResponseMs - usedResponse);
+    next.response_warn_at = warnAt(time, next.response_due_at, targets.firstResponseMs);
+    next.resolution_due_at = time.add(at, targets.resolutionMs - usedResolution);
+    next.resolution_warn_at = warnAt(time, next.resolution_due_at, targets.resolutionMs);
     // A breach under the old target that the new one no longer has is forgiven (and may fire again).
     if (f.first_response_at === null && next.response_breached_at !== null && next.response_due_at > at) next.response_breached_at = null;
     if (next.resolution_breached_at !== null && next.resolution_due_at > at) next.resolution_breached_at = null;

@@ -4,7 +4,13 @@ import { TICKET_PRIORITIES } from '../../../shared/api/tickets';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { Database } from '../platform/db/schema';
 import type { Clock } from '../platform/clock';
+import type { BusinessTime } from '../../../shared/domain/business-hours';
 import type { SlaTargets } from './sla-clock';
+
+/** Where a queue's business hours come from (CalendarService). */
+export interface QueueTime {
+  timeFor(queueId: string, trx?: Kysely<Database>): Promise<BusinessTime>;
+}
 
 /** First-response and resolution targets per priority; admins edit them, new deadlines use them. */
 export class SlaPolicies {
@@ -12,6 +18,7 @@ export class SlaPolicies {
     private readonly db: Kysely<Database>,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly calendars: QueueTime,
   ) {}
 
   async list(): Promise<SlaPolicy[]> {
@@ -23,9 +30,15 @@ export class SlaPolicies {
     });
   }
 
-  async targets(priority: TicketPriority, trx: Kysely<Database> = this.db): Promise<SlaTargets> {
+  /** The targets of a priority, counted in the queue's business hours. */
+  async targets(priority: TicketPriority, queueId: string, trx: Kysely<Database> = this.db): Promise<Required<SlaTargets>> {
     const r = await trx.selectFrom('sla_policies').selectAll().where('priority', '=', priority).executeTakeFirstOrThrow();
-    return { firstResponseMs: Number(r.first_response_ms), resolutionMs: Number(r.resolution_ms) };
+    return { firstResponseMs: Number(r.first_response_ms), resolutionMs: Number(r.resolution_ms), time: await this.calendars.timeFor(queueId, trx) };
+  }
+
+  /** How the queue's SLA clocks run (24×7 unless a calendar is attached). */
+  timeFor(queueId: string, trx: Kysely<Database> = this.db): Promise<BusinessTime> {
+    return this.calendars.timeFor(queueId, trx);
   }
 
   async allTargets(): Promise<Record<TicketPriority, SlaTargets>> {

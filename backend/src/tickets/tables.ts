@@ -51,6 +51,9 @@ export interface TicketsTable {
   first_response_at: number | null;
   response_breached_at: number | null;
   resolution_breached_at: number | null;
+  /** When the 80 % warning of each timer was announced (migration 0132). */
+  response_warned_at: number | null;
+  resolution_warned_at: number | null;
   /** The nearest running deadline, or DUE_NONE when no timer runs: sort key for `sort=due`. */
   due_sort: number;
   /** app | email (0050). */
@@ -112,6 +115,8 @@ export interface SavedViewsTable {
   name: string;
   filter: string;
   sort: string | null;
+  /** 1: every agent sees it; only its owner changes it (migration 0130). */
+  shared: number;
   created_at: number;
   updated_at: number;
 }

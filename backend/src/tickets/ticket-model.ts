@@ -4,7 +4,8 @@ import { SlaClock } from '../sla/sla-clock';
 import type { OutboundMailTable } from '../mail/tables';
 import type { TicketCommentsTable, TicketEventsTable, TicketsTable } from './tables';
 
-export type TicketRow = Selectable<TicketsTable>;
+/** A ticket row as the services read it (TICKET_COLUMNS); the watcher's warning marks stay out of it. */
+export type TicketRow = Omit<Selectable<TicketsTable>, 'response_warned_at' | 'resolution_warned_at'>;
 export type CommentRow = Selectable<TicketCommentsTable>;
 export type TicketEventRow = Selectable<TicketEventsTable>;
 export type OutboundMailRow = Selectable<OutboundMailTable>;

@@ -5,7 +5,7 @@ import { ATTACHMENT_BODY_LIMIT } from '../../../shared/api/attachments';
 import type { Services } from '../app/services';
 import { AttachmentStore } from '../attachments/attachment-store';
 import { AppError } from '../platform/http/errors';
-import { principalOf } from '../platform/http/guards';
+import { actorOf, principalOf } from '../platform/http/guards';
 import { plainJson, routePlugin } from '../platform/http/route-table';
 
 /** `If-Match: "3"` (or W/"3", or 3) → 3. */
@@ -32,7 +32,7 @@ export function contentDisposition(filename: string): string {
 
 const withFiles = { fastify: { bodyLimit: ATTACHMENT_BODY_LIMIT } };
 
-export function ticketRoutes(s: Pick<Services, 'guard' | 'tickets' | 'ticketQuery' | 'ticketMerge' | 'mailer' | 'views' | 'attachments'>) {
+export function ticketRoutes(s: Pick<Services, 'guard' | 'tickets' | 'ticketBulk' | 'ticketQuery' | 'ticketMerge' | 'mailer' | 'views' | 'attachments'>) {
   return routePlugin(TICKET_ROUTES, s.guard, {
     'tickets.list': {
       options: { fastify: { serializerCompiler: plainJson } },
@@ -51,7 +51,7 @@ export function ticketRoutes(s: Pick<Services, 'guard' | 'tickets' | 'ticketQuer
       },
     },
     'tickets.create': { options: withFiles, handler: async (req, reply) => withEtag(reply, await s.tickets.create(principalOf(req), req.body)) },
-    'tickets.bulk': (req) => s.tickets.bulk(principalOf(req), req.body.ids, req.body.action),
+    'tickets.bulk': (req) => s.ticketBulk.run(principalOf(req), actorOf(req), req.body),
     'tickets.get': async (req, reply) => withEtag(reply, await s.ticketQuery.get(principalOf(req), req.params.id)),
     'tickets.update': async (req, reply) => {
       const { version: bodyVersion, ...changes } = req.body;

@@ -1,10 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { LiveEvent } from '../../../shared/api/events';
 import {
-  LIMITS,
   TRANSITIONS,
-  type BulkAction,
-  type BulkResult,
   type Comment,
   type CreateTicketRequest,
   type Ticket,
@@ -141,7 +138,7 @@ export class TicketService {
         resolved_at: null,
         closed_at: null,
         version: 1,
-        ...SlaClock.start(now, await this.sla.targets(input.priority, trx)),
+        ...SlaClock.start(now, await this.sla.targets(input.priority, input.queueId, trx)),
         source: options.source ?? 'app',
         cc: JSON.stringify(options.cc ?? []),
         merged_into_id: null,
@@ -166,8 +163,17 @@ export class TicketService {
     return ticket;
   }
 
-  /** An edit based on `expectedVersion` (required from clients; bulk actions pass undefined). */
-  async update(actor: Actor, id: string, changes: TicketChanges | ((row: TicketRow) => TicketChanges), expectedVersion: number | undefined): Promise<Ticket> {
+  /**
+   * An edit based on `expectedVersion` (required from clients; bulk actions may pass undefined).
+   * `within` runs in the edit's transaction when something changed (the bulk action's audit).
+   */
+  async update(
+    actor: Actor,
+    id: string,
+    changes: TicketChanges | ((row: TicketRow) => TicketChanges),
+    expectedVersion: number | undefined,
+    within?: (trx: Kysely<Database>, ticket: Ticket, changed: string[]) => Promise<void>,
+  ): Promise<Ticket> {
     const out: Published[] = [];
     const ticket = await this.db.transaction().execute(async (trx) => {
       await this.changes.lock(trx);
@@ -205,7 +211,7 @@ export class TicketService {
       if (patch.priority !== undefined && patch.priority !== before.priority) {
         set('priority', 'priority', patch.priority);
         next.priority_rank = PRIORITY_RANK[patch.priority];
-        sla = SlaClock.onPriority(sla, await this.sla.targets(patch.priority as TicketPriority, trx), now);
+        sla = SlaClock.onPriority(sla, await this.sla.targets(patch.priority as TicketPriority, next.queue_id, trx), now);
       }
       if (patch.status !== undefined && patch.status !== before.status) {
         const from = before.status as TicketStatus;
@@ -220,7 +226,7 @@ export class TicketService {
           );
         }
         set('status', 'status', patch.status);
-        sla = SlaClock.onStatus(sla, from, patch.status, now);
+        sla = SlaClock.onStatus(sla, from, patch.status, now, await this.sla.timeFor(next.queue_id, trx));
       }
       let tagsChanged = false;
       if (patch.tags !== undefined) {
@@ -263,6 +269,7 @@ export class TicketService {
         for (const c of comments) await this.changes.record(trx, { entity: 'comment', id: c.id, op: 'upsert', audience, data: toComment(c), actorId: actor.userId });
       }
       out.push({ event: { type: 'ticket.updated', seq, actor: eventActor(actor), data: ticket, at: now }, audience });
+      await within?.(trx, ticket, history.map((h) => h.field));
       return ticket;
     });
     this.publish(out);
@@ -300,7 +307,7 @@ export class TicketService {
       if (input.visibility === 'public' && !req) next = { ...next, ...SlaClock.onPublicReply(next, now) };
       if (req && (before.status === 'resolved' || before.status === 'pending')) {
         // The customer answered: the ticket is open again and its clock runs.
-        next = { ...next, ...SlaClock.onStatus(next, before.status as TicketStatus, 'open', now), status: 'open', resolved_at: null, version: before.version + 1 };
+        next = { ...next, ...SlaClock.onStatus(next, before.status as TicketStatus, 'open', now, await this.sla.timeFor(before.queue_id, trx)), status: 'open', resolved_at: null, version: before.version + 1 };
         history.push({ field: 'status', from: before.status, to: 'open' });
       }
       const { id: _id, number: _n, ...values } = next;
@@ -328,21 +335,6 @@ export class TicketService {
     return result;
   }
 
-  /** Up to 500 tickets, each in its own transaction: one failing never undoes another. */
-  async bulk(actor: Actor, ids: string[], action: BulkAction): Promise<BulkResult> {
-    const results: BulkResult['results'] = [];
-    for (const id of [...new Set(ids)]) {
-      try {
-        const ticket = await this.update(actor, id, (row) => bulkChanges(row, action), undefined);
-        results.push({ id, ok: true, status: 200, ticket });
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        results.push({ id, ok: false, status: err.status, error: err.code, message: err.message });
-      }
-    }
-    return { results };
-  }
-
   private async visibleRowForWrite(trx: Kysely<Database>, actor: Actor, id: string): Promise<TicketRow> {
     const row = await trx.selectFrom('tickets').select(TICKET_COLUMNS).where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('Ticket');
@@ -367,20 +359,13 @@ export class TicketService {
   private async assertAssignee(trx: Kysely<Database>, userId: string, queueId: string): Promise<void> {
     const allowed = await this.assigneeAllowed(trx, userId, queueId);
     if (allowed === 'unknown') throw new AppError('unprocessable', `Unknown or disabled assignee ${userId}`, { field: 'assigneeId' });
-    if (!allowed) throw new AppError('unprocessable', `Assignee ${userId} is not a member of the ticket's queue`, { field: 'assigneeId' });
+    if (!allowed) {
+      const user = await trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
+      throw new AppError('unprocessable', `Assignee ${user?.name ?? userId} is not a member of the ticket's queue`, { field: 'assigneeId', assigneeId: userId });
+    }
   }
 
   private publish(out: Published[]): void {
     for (const p of out) this.events.publish(p.event, p.audience);
   }
-}
-
-function bulkChanges(row: TicketRow, action: BulkAction): TicketChanges {
-  if ('assign' in action) return { assigneeId: action.assign };
-  if ('status' in action) return { status: action.status };
-  if ('priority' in action) return { priority: action.priority };
-  const tags = JSON.parse(row.tags) as string[];
-  if (tags.includes(action.addTag)) return { tags };
-  if (tags.length >= LIMITS.tags) throw new AppError('unprocessable', `A ticket has at most ${LIMITS.tags} tags`);
-  return { tags: [...tags, action.addTag] };
 }

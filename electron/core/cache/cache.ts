@@ -205,8 +205,7 @@ export class Cache {
       case 'saved_view':
         if (del) return this.deleteById('saved_views', change.id);
         {
-          const v = savedViewFromServer(data);
-          this.sql.stmt("INSERT OR REPLACE INTO saved_views (id, name, data, origin) VALUES (?, ?, ?, 'server')").run(v.id, v.name, JSON.stringify(v));
+          this.saveView(savedViewFromServer(data), 'server');
         }
         return;
       default:
@@ -273,11 +272,22 @@ export class Cache {
   jobs(limit: number): Job[] {
     return this.jsonRows<Job>(`SELECT data FROM jobs ORDER BY created_at DESC LIMIT ${Math.floor(limit)}`);
   }
-  savedViews(): SavedView[] {
-    return this.jsonRows<SavedView>('SELECT data FROM saved_views ORDER BY name');
+  /** Saved views (the server's and those waiting in the outbox), with who owns each. */
+  savedViews(): (SavedView & { ownerId: string | null })[] {
+    const rows = this.sql.stmt("SELECT data, origin FROM saved_views WHERE origin != 'legacy' ORDER BY name").all() as { data: string; origin: string }[];
+    return rows.map((r) => ({ ...(JSON.parse(r.data) as SavedView & { ownerId: string | null }), pending: r.origin === 'local' }));
   }
-  saveView(v: SavedView): void {
-    this.sql.stmt("INSERT OR REPLACE INTO saved_views (id, name, data, origin) VALUES (?, ?, ?, 'local')").run(v.id, v.name, JSON.stringify(v));
+  savedView(id: string): (SavedView & { ownerId: string | null; origin: string }) | null {
+    const r = this.sql.stmt('SELECT data, origin FROM saved_views WHERE id = ?').get(id) as { data: string; origin: string } | undefined;
+    return r ? { ...(JSON.parse(r.data) as SavedView & { ownerId: string | null }), origin: r.origin } : null;
+  }
+  /** `local`: written here, waiting in the outbox; `server`: as the server has it. */
+  saveView(v: SavedView & { ownerId: string | null }, origin: 'local' | 'server' = 'local'): void {
+    this.sql.stmt('INSERT OR REPLACE INTO saved_views (id, name, data, origin) VALUES (?, ?, ?, ?)').run(v.id, v.name, JSON.stringify(v), origin);
+  }
+  /** Views saved before they lived on the server (cache migration 9), to upload once. */
+  legacyViews(): SavedView[] {
+    return this.jsonRows<SavedView>("SELECT data FROM saved_views WHERE origin = 'legacy' ORDER BY name");
   }
   removeView(id: string): void {
     this.deleteById('saved_views', id);

@@ -105,4 +105,15 @@ describe('cache migrations', () => {
       expect((db.prepare(`SELECT name FROM pragma_table_info('${t}')`).all() as { name: string }[]).map((c) => c.name)).toContain('attachments');
     }
   });
+
+  it('0009 marks views saved before the server kept them for a one-time upload, and keeps synced ones (seeded at version 8)', () => {
+    const db = new Database(':memory:');
+    migrateCache(db, 8);
+    db.prepare("INSERT INTO saved_views (id, name, data, origin) VALUES ('view-1', 'Printers', '{}', 'local'), ('s1', 'Team', '{}', 'server')").run();
+    expect(migrateCache(db, 9)).toEqual([9]);
+    expect(db.prepare('SELECT id, origin FROM saved_views ORDER BY id').all()).toEqual([
+      { id: 's1', origin: 'server' },
+      { id: 'view-1', origin: 'legacy' },
+    ]);
+  });
 });

@@ -210,6 +210,15 @@ export const CACHE_MIGRATIONS: CacheMigration[] = [
         db.exec(`CREATE INDEX outbox_author_state ON outbox (author_id, state, id, target_id)`);
     },
   },
+  {
+    version: 9,
+    name: 'saved views live on the server',
+    up(db) {
+      // Views saved before this version exist only here: 'legacy' until uploaded once, under the
+      // first user who signs in (Outbox.adoptLegacyViews). 'local' now means waiting in the outbox.
+      db.exec(`UPDATE saved_views SET origin = 'legacy' WHERE origin = 'local'`);
+    },
+  },
 ];
 
 export const LATEST_CACHE_VERSION = CACHE_MIGRATIONS[CACHE_MIGRATIONS.length - 1]!.version;

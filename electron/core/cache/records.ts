@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Alert, CommentEmail, Incident, Job, PRIORITIES, Queue, Runbook, SlaState, TicketStatus, Priority, UserRef, type SavedView, type Silence } from '../../../shared/ipc';
+import { Alert, CommentEmail, Incident, Job, PRIORITIES, Queue, Runbook, SlaState, TicketStatus, Priority, UserRef, type SavedView, type Silence, type TicketFilter } from '../../../shared/ipc';
+import type { TicketFilter as ServerTicketFilter, TicketSort as ServerTicketSort } from '../../../shared/api/tickets';
 
 /**
  * Server records as they arrive through delta sync or the REST API, parsed leniently into what
@@ -259,7 +260,7 @@ const SORTS: Record<string, SavedView['sort']> = {
 };
 
 /** The server's saved view (shared/api/tickets SavedView) → the desktop's filter vocabulary. */
-export function savedViewFromServer(data: unknown): SavedView {
+export function savedViewFromServer(data: unknown): SavedView & { ownerId: string | null } {
   const v = z
     .object({
       id: str,
@@ -270,6 +271,9 @@ export function savedViewFromServer(data: unknown): SavedView {
         .passthrough()
         .default({}),
       sort: str.nullish(),
+      shared: z.boolean().optional(),
+      ownerId: str.nullish(),
+      ownerName: str.nullish(),
     })
     .passthrough()
     .parse(data);
@@ -288,5 +292,31 @@ export function savedViewFromServer(data: unknown): SavedView {
       ...(f.q && { text: f.q }),
     },
     sort: SORTS[v.sort ?? 'updated'] ?? SORTS.updated!,
+    shared: v.shared ?? false,
+    ownerId: v.ownerId ?? null,
+    ownerName: v.ownerName ?? null,
+    mine: true,
+    pending: false,
   };
+}
+
+/** The desktop's filter → the server's (GET /tickets, /tickets/bulk, saved views): the inverse of the above. */
+export function serverFilter(f: TicketFilter): ServerTicketFilter {
+  return {
+    ...(f.queueId && { queue: f.queueId }),
+    ...(f.status?.length && { status: f.status }),
+    ...(f.priority?.length && { priority: f.priority }),
+    ...(f.assignee && { assignee: f.assignee }),
+    ...(f.tag && { tag: f.tag }),
+    ...(f.breaching && { sla: ['warning', 'breached'] as const }),
+    ...(f.text?.trim() && { q: f.text.trim() }),
+  } as ServerTicketFilter;
+}
+
+/** The desktop's sort → the server's nearest one. */
+export function serverSort(s: SavedView['sort']): ServerTicketSort {
+  if (s.field === 'createdAt') return 'created';
+  if (s.field === 'priority') return 'priority';
+  if (s.field === 'slaDue') return 'due';
+  return 'updated';
 }

@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { saveDownload } from '../downloads';
 import { OPEN_TICKET_STATUSES } from '../../../shared/domain/tickets';
 import type { SavedView } from '../../../shared/ipc';
+import { httpError } from '../api/api-client';
 import { routePath } from '../api/route-forwarder';
+import { serverFilter, ticketRowFromServer } from '../cache/records';
+import type { ChannelRequest, ChannelResponse } from '../../../shared/ipc';
 import { CoreError } from '../errors';
 import type { Workspace } from '../workspace';
 import { write, type CoreContext, type DomainChannels, type Handlers } from './context';
@@ -47,18 +49,13 @@ export function ticketHandlers(core: CoreContext): Handlers<DomainChannels<'tick
     'queues.list': () => cache().queues(),
     'users.list': () => cache().users(),
 
-    'views.list': () => [...builtInViews(core.workspace()), ...cache().savedViews()],
-    'views.save': (v) => {
-      if (v.id?.startsWith('builtin:')) throw new CoreError('validation_failed', 'Built-in views cannot be changed; save a copy');
-      const view: SavedView = { id: v.id ?? `view-${randomUUID()}`, name: v.name, builtIn: false, filter: v.filter, sort: v.sort };
-      cache().saveView(view);
-      return view;
+    'views.list': () => {
+      const me = core.workspace()?.session.user?.id ?? null;
+      return [...builtInViews(core.workspace()), ...cache().savedViews().map(({ ownerId, ...v }) => ({ ...v, mine: ownerId === null || ownerId === me }))];
     },
-    'views.remove': ({ id }) => {
-      if (id.startsWith('builtin:')) throw new CoreError('validation_failed', 'Built-in views cannot be removed');
-      cache().removeView(id);
-      return null;
-    },
+    'views.save': (v) => write(core, (ws) => ws.outbox.views.save(v, ws.session.user)),
+    'views.remove': ({ id }) => write(core, (ws) => (ws.outbox.views.remove(id, ws.session.user), null)),
+    'tickets.bulkApply': ({ target, changes, preview }) => bulkApply(core.signedIn(), target, changes, preview),
   };
 }
 
@@ -76,11 +73,31 @@ function items<T>(data: unknown): T[] {
 
 function builtInViews(ws: Workspace | null): SavedView[] {
   const sort = { field: 'updatedAt', dir: 'desc' } as const;
+  const view = (id: string, name: string, filter: SavedView['filter'], s: SavedView['sort'] = sort): SavedView => ({ id, name, builtIn: true, filter, sort: s, shared: false, ownerName: null, mine: true, pending: false });
   const views: SavedView[] = [
-    { id: 'builtin:my-open', name: 'My open', builtIn: true, filter: { assignee: 'me', status: [...OPEN_TICKET_STATUSES] }, sort },
-    { id: 'builtin:unassigned', name: 'Unassigned', builtIn: true, filter: { assignee: 'unassigned', status: ['new', 'open'] }, sort },
-    { id: 'builtin:breaching', name: 'Breaching SLA', builtIn: true, filter: { breaching: true, status: [...OPEN_TICKET_STATUSES] }, sort: { field: 'slaDue', dir: 'asc' } },
+    view('builtin:my-open', 'My open', { assignee: 'me', status: [...OPEN_TICKET_STATUSES] }),
+    view('builtin:unassigned', 'Unassigned', { assignee: 'unassigned', status: ['new', 'open'] }),
+    view('builtin:breaching', 'Breaching SLA', { breaching: true, status: [...OPEN_TICKET_STATUSES] }, { field: 'slaDue', dir: 'asc' }),
   ];
-  for (const q of ws?.cache.queues() ?? []) views.push({ id: `builtin:queue:${q.id}`, name: q.name, builtIn: true, filter: { queueId: q.id }, sort });
+  for (const q of ws?.cache.queues() ?? []) views.push(view(`builtin:queue:${q.id}`, q.name, { queueId: q.id }));
   return views;
+}
+
+type BulkApply = ChannelRequest<'tickets.bulkApply'>;
+
+/** One change to many tickets through POST /tickets/bulk; the checked ones carry the version the cache has. */
+async function bulkApply(ws: Workspace, target: BulkApply['target'], changes: BulkApply['changes'], preview: boolean): Promise<ChannelResponse<'tickets.bulkApply'>> {
+  const action = 'assigneeId' in changes ? { assign: changes.assigneeId } : changes;
+  const scope =
+    'ids' in target
+      ? { ids: target.ids, versions: Object.fromEntries(target.ids.flatMap((id) => { const r = ws.cache.tickets.row({ id }); return r && r.version > 0 ? [[id, r.version]] : []; })) }
+      : { filter: serverFilter(target.filter) };
+  const res = await ws.api.request<{ matched: number; preview: boolean; results: { id: string; number?: number; ok: boolean; status: number; message?: string; ticket?: unknown }[] }>('POST', routePath('tickets.bulk'), { body: { ...scope, action, preview }, timeoutMs: 300_000, retries: 0 });
+  if (res.status < 200 || res.status >= 300) throw httpError(res.status, res.data);
+  const changed = res.data.results.filter((r) => r.ok && r.ticket);
+  // The answer carries each changed ticket: the cache shows them at once (sync confirms later).
+  if (changed.length) ws.cache.transaction(() => changed.forEach((r) => ws.cache.tickets.upsertRow(ticketRowFromServer(r.ticket))));
+  if (changed.length) ws.outbox.rebaseMany(changed.map((r) => r.id));
+  const numbers = new Map(res.data.results.map((r) => [r.id, r.number ?? ws.cache.tickets.row({ id: r.id })?.number ?? null]));
+  return { matched: res.data.matched, preview: res.data.preview, results: res.data.results.map((r) => ({ id: r.id, number: numbers.get(r.id) ?? null, ok: r.ok, status: r.status, message: r.message ?? null })) };
 }

@@ -1,4 +1,6 @@
 import type { FieldConflict } from '../../../shared/ipc';
+import type { OutboxPatch, OutboxRow } from '../cache/outbox-repo';
+import { newKey } from './items';
 import { ticketFieldValue } from '../cache/tickets-repo';
 import type { TicketRow } from '../cache/records';
 
@@ -28,4 +30,20 @@ export function mergeEdit(changes: Record<string, unknown>, baseValues: Record<s
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * A same-field conflict decided: 'mine' re-sends my values over the server's version; 'theirs'
+ * keeps the server's values (to apply to the cache) and sends what is left (no patch: drop the item).
+ */
+export function resolvedEdit(row: OutboxRow, choice: 'mine' | 'theirs'): { patch: OutboxPatch | null; apply: Record<string, unknown> | null } {
+  const base = JSON.parse(row.base ?? '{}') as UpdateBase & { theirs?: Record<string, unknown>; theirsVersion?: number };
+  const conflicts = JSON.parse(row.conflicts) as FieldConflict[];
+  const nextBase: UpdateBase = { version: base.theirsVersion ?? base.version, values: { ...base.values, ...(base.theirs ?? {}) } };
+  const fresh = { state: 'pending' as const, conflicts: '[]', error: null, base: JSON.stringify(nextBase), idempotency_key: newKey(), attempts: 0 };
+  if (choice === 'mine') return { patch: fresh, apply: null };
+  const remaining = { ...(JSON.parse(row.payload) as UpdatePayload).changes };
+  for (const c of conflicts) delete remaining[c.field];
+  const apply = Object.fromEntries(conflicts.map((c) => [c.field, c.theirs]));
+  return { patch: Object.keys(remaining).length ? { ...fresh, payload: JSON.stringify({ changes: remaining }) } : null, apply };
 }

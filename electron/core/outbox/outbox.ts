@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Alert, AttachmentUpload, FieldConflict, OutboxCounts, OutboxItem, TicketChanges, TicketSummary } from '../../../shared/ipc';
+import type { Alert, AttachmentUpload, OutboxCounts, OutboxItem, TicketChanges, TicketSummary } from '../../../shared/ipc';
 import { httpError, type ApiClient, type ApiResponse } from '../api/api-client';
 import { routePath } from '../api/route-forwarder';
 import type { Cache } from '../cache/cache';
 import type { OutboxRow } from '../cache/outbox-repo';
 import { ticketFieldValue, toSummary } from '../cache/tickets-repo';
 import { label, localAttachments, localTicketRow, newKey, toItem, truncate, type NewTicket } from './items';
-import { mergeEdit, type UpdateBase, type UpdatePayload } from './merge';
+import { mergeEdit, resolvedEdit, type UpdateBase, type UpdatePayload } from './merge';
 import { commentRowFromServer, parseAlert, ticketRowFromServer, type TicketRow } from '../cache/records';
 import { CoreError } from '../errors';
 import type { Clock, Logger } from '../ports';
 import { silentLogger } from '../ports';
+import { replayInOrder } from './replay-loop';
+import { ViewItems } from './view-items';
 import { WriteBatcher, type Write } from './write-batcher';
 
 /**
@@ -19,12 +21,14 @@ import { WriteBatcher, type Write } from './write-batcher';
  * sends them in order with their Idempotency-Key, so a crash or a retry never duplicates or loses
  * one. A 409 on a ticket edit is merged when the server changed other fields; when it changed the
  * same field the item waits for the user (keep mine / take theirs) with both values.
- * Events: 'changed' (OutboxCounts), 'tickets' (ids), 'alert' (Alert).
+ * Events: 'changed' (OutboxCounts), 'tickets' (ids), 'alert' (Alert), 'views' (a view was saved on the server).
  */
 export class Outbox extends EventEmitter {
   private replaying: Promise<void> | null = null;
   private localNumber = 0;
   private readonly writes: WriteBatcher;
+  /** Saved views: written here, sent in order (view-items.ts). */
+  readonly views: ViewItems;
 
   constructor(
     private readonly cache: Cache,
@@ -36,6 +40,7 @@ export class Outbox extends EventEmitter {
   ) {
     super();
     this.writes = new WriteBatcher(api);
+    this.views = new ViewItems(cache, api, (kind, target, payload, summary) => this.insert(kind, target, payload, null, summary));
     // Sending rows left from a crash go back to pending: the idempotency key makes resending safe.
     cache.outbox.resetSending();
   }
@@ -133,6 +138,8 @@ export class Outbox extends EventEmitter {
       } else if (row.kind === 'ticket.comment') {
         this.cache.tickets.removeComment((JSON.parse(row.payload) as { localId: string }).localId);
         this.markTicket(row.target_id);
+      } else if (row.kind.startsWith('view.')) {
+        this.views.discard(row);
       } else if (row.kind === 'ticket.update') {
         const base = JSON.parse(row.base ?? '{}') as UpdateBase & { theirs?: Record<string, unknown> };
         this.applyChanges(row.target_id, { ...base.values, ...(base.theirs ?? {}) });
@@ -149,28 +156,11 @@ export class Outbox extends EventEmitter {
   resolveConflict(id: number, choice: 'mine' | 'theirs'): void {
     const row = this.row(id);
     if (row.state !== 'conflict') throw new CoreError('conflict', 'This item has no conflict to resolve');
-    const base = JSON.parse(row.base ?? '{}') as UpdateBase & { theirs?: Record<string, unknown>; theirsVersion?: number };
-    const payload = JSON.parse(row.payload) as UpdatePayload;
-    const conflicts = JSON.parse(row.conflicts) as FieldConflict[];
     this.cache.transaction(() => {
-      if (choice === 'mine') {
-        const nextBase: UpdateBase = { version: base.theirsVersion ?? base.version, values: { ...base.values, ...(base.theirs ?? {}) } };
-        this.cache.outbox.update(id, { state: 'pending', conflicts: '[]', error: null, base: JSON.stringify(nextBase), idempotency_key: newKey(), attempts: 0 });
-      } else {
-        const remaining = { ...payload.changes };
-        for (const c of conflicts) delete remaining[c.field];
-        if (Object.keys(remaining).length === 0) this.cache.outbox.remove(id);
-        else
-          this.cache.outbox.update(id, {
-            state: 'pending',
-            conflicts: '[]',
-            payload: JSON.stringify({ changes: remaining }),
-            base: JSON.stringify({ version: base.theirsVersion ?? base.version, values: { ...base.values, ...(base.theirs ?? {}) } }),
-            idempotency_key: newKey(),
-            attempts: 0,
-          });
-        this.applyChanges(row.target_id, Object.fromEntries(conflicts.map((c) => [c.field, c.theirs])));
-      }
+      const { patch, apply } = resolvedEdit(row, choice);
+      if (patch) this.cache.outbox.update(id, patch);
+      else this.cache.outbox.remove(id);
+      if (apply) this.applyChanges(row.target_id, apply);
       this.rebase(row.target_id);
     });
     this.changed([row.target_id]);
@@ -185,42 +175,18 @@ export class Outbox extends EventEmitter {
     return this.replaying;
   }
 
-  /**
-   * Items for different targets go out concurrently (batched by the WriteBatcher, up to its
-   * concurrency); items for the same ticket or alert keep their order, and anything aimed at a
-   * ticket still being created waits for it.
-   */
-  private async replayLoop(): Promise<void> {
-    const inFlight = new Map<string, Promise<void>>();
-    let stop = false;
-    for (;;) {
-      const limit = this.writes.concurrency;
-      if (!stop && inFlight.size < limit) {
-        // Under this user's token only this user's items go out; another user's wait for them.
-        const blocked = new Set(inFlight.keys());
-        for (const head of this.cache.outbox.sendableHeads(limit * 2, this.author())) {
-          if (inFlight.size >= limit) break;
-          if (blocked.has(head.target_id) || head.state !== 'pending') {
-            blocked.add(head.target_id);
-            continue;
-          }
-          blocked.add(head.target_id);
-          const row = this.cache.outbox.get(head.id)!;
-          this.cache.outbox.markSending(row.id);
-          const task = this.sendOne(row).then((ok) => {
-            if (!ok) stop = true;
-          });
-          inFlight.set(
-            row.target_id,
-            task.finally(() => inFlight.delete(row.target_id)),
-          );
-        }
-      }
-      if (inFlight.size === 0) return;
-      await Promise.race(inFlight.values());
-      // A batch answers many writes at once: let them all settle before looking for more work.
-      await new Promise((r) => setImmediate(r));
-    }
+  private replayLoop(): Promise<void> {
+    // Under this user's token only this user's items go out; another user's wait for them.
+    return replayInOrder({
+      concurrency: () => this.writes.concurrency,
+      heads: (n) => this.cache.outbox.sendableHeads(n, this.author()),
+      claim: (id) => {
+        const row = this.cache.outbox.get(id)!;
+        this.cache.outbox.markSending(row.id);
+        return row;
+      },
+      send: (row) => this.sendOne(row),
+    });
   }
 
   /** Sends one write of an item (batched with others started in the same turn). */
@@ -309,6 +275,13 @@ export class Outbox extends EventEmitter {
         this.emitCounts();
         return;
       }
+      case 'view.save':
+      case 'view.remove':
+        await this.views.send(row);
+        this.done(row.id);
+        this.emit('views');
+        this.emitCounts();
+        return;
       default:
         throw new CoreError('internal', `Unknown outbox item ${row.kind}`);
     }

@@ -11,9 +11,9 @@ import { SyncEngine } from '../sync/sync-engine';
 import { fileSecrets, memoryPersistence, tmpDir } from './fixtures';
 
 /** The core's pieces wired the way Workspace wires them, against a real server URL. */
-export async function coreStack(url: string, email: string, password: string, options: { pageSize?: number } = {}) {
+export async function coreStack(url: string, email: string, password: string, options: { pageSize?: number; cacheFile?: string } = {}) {
   const dir = tmpDir();
-  const { cache } = Cache.open(path.join(dir, 'cache.db'));
+  const { cache } = Cache.open(options.cacheFile ?? path.join(dir, 'cache.db'));
   const api = new ApiClient(url, { backoffMs: 20, maxRetries: 1 });
   const session = new Session('p', api, fileSecrets(dir), memoryPersistence(), systemClock);
   const outbox = new Outbox(cache, api, systemClock, () => session.owner);

@@ -13,9 +13,9 @@ export function formatDuration(ms: number): string {
   return `${sec}s`;
 }
 
-export function formatCountdown(dueAt: number | null, now: number): string {
+/** Time left until `dueAt`; with `left` given (business time from the queue's calendar), that instead. */
+export function formatCountdown(dueAt: number | null, now: number, left = dueAt == null ? 0 : dueAt - now): string {
   if (dueAt == null) return '—';
-  const left = dueAt - now;
   return left >= 0 ? formatDuration(left) : `${formatDuration(left)} over`;
 }
 
@@ -25,10 +25,11 @@ export function liveSlaState(
   dueAt: number | null,
   now: number,
   warnMs = 30 * 60_000,
+  left = dueAt == null ? 0 : dueAt - now,
 ): SlaState {
   if (state === 'paused' || state === 'met' || state === 'none' || dueAt == null) return state;
   if (now >= dueAt) return 'breached';
-  if (dueAt - now <= warnMs || state === 'warning') return 'warning';
+  if (left <= warnMs || state === 'warning') return 'warning';
   return 'ok';
 }
 

@@ -9,6 +9,7 @@ import type { OncallTables } from '../../oncall/tables';
 import type { MailTables } from '../../mail/tables';
 import type { HelpdeskTables } from '../../tickets/tables';
 import type { ReportTables } from '../../reports/tables';
+import type { CalendarTables } from '../../sla/tables';
 
 /** Timestamps are epoch milliseconds (BIGINT on PostgreSQL, INTEGER on SQLite). Booleans are 0/1. */
 export interface UsersTable {
@@ -140,7 +141,7 @@ export interface LeadershipTable {
   since: number;
 }
 
-export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables, AttachmentTables, CannedTables, ScrapeTables, ReportTables {
+export interface Database extends MonitoringTables, OperationsTables, HelpdeskTables, OncallTables, MailTables, ProbeTables, AttachmentTables, CannedTables, ScrapeTables, ReportTables, CalendarTables {
   server_secrets: ServerSecretsTable;
   compaction_marks: CompactionMarksTable;
   leadership: LeadershipTable;

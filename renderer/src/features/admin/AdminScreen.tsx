@@ -1,5 +1,6 @@
 import { Tabs } from '../../ui/Tabs';
 import { AuditTab } from './AuditTab';
+import { CalendarsTab } from './CalendarsTab';
 import { ChannelsTab, RulesTab } from './AlertingTabs';
 import { MailboxesTab } from './MailboxesTab';
 import { QueuesTab } from './QueuesTab';
@@ -8,7 +9,7 @@ import { TokensTab } from './TokensTab';
 import { UpdatesTab } from './UpdatesTab';
 import { UsersTab } from './UsersTab';
 
-const TABS = ['Users', 'Queues', 'Mailboxes', 'SLA policy', 'Alert rules', 'Channels', 'API tokens', 'Updates', 'Audit log'] as const;
+const TABS = ['Users', 'Queues', 'Mailboxes', 'SLA policy', 'Business hours', 'Alert rules', 'Channels', 'API tokens', 'Updates', 'Audit log'] as const;
 type Tab = (typeof TABS)[number];
 
 const PANELS: Record<Tab, () => React.JSX.Element> = {
@@ -16,6 +17,7 @@ const PANELS: Record<Tab, () => React.JSX.Element> = {
   Queues: QueuesTab,
   Mailboxes: MailboxesTab,
   'SLA policy': SlaTab,
+  'Business hours': CalendarsTab,
   'Alert rules': RulesTab,
   Channels: ChannelsTab,
   'API tokens': TokensTab,

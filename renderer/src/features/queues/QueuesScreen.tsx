@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../api';
 import { toast } from '../../ui/toasts';
-import { BulkBar } from './BulkBar';
+import { BulkBar, BulkSummary } from './BulkBar';
 import { SaveViewDialog } from './SaveViewDialog';
 import { StatusPrioritySelects } from './StatusPrioritySelects';
 import { TicketGrid } from './TicketGrid';
@@ -11,6 +11,7 @@ import {
   removeView,
   resetList,
   selectView,
+  setViewShared,
   setPriorityFilter,
   setStatusFilter,
   setText,
@@ -29,6 +30,7 @@ export function Queues() {
   const statusFilter = useTickets((s) => s.statusFilter);
   const priorityFilter = useTickets((s) => s.priorityFilter);
   const checked = useTickets((s) => s.checked);
+  const bulkOutcome = useTickets((s) => s.bulkOutcome);
   const [search, setSearch] = useState(text);
   const [seenText, setSeenText] = useState(text);
   if (seenText !== text) {
@@ -57,14 +59,26 @@ export function Queues() {
       <nav className="views" aria-label="Saved views">
         <h2 style={{ marginTop: 0 }}>Views</h2>
         {views.map((v) => (
-          <button key={v.id} aria-pressed={v.id === activeViewId} onClick={() => selectView(v.id)}>
+          <button
+            key={v.id}
+            aria-pressed={v.id === activeViewId}
+            onClick={() => selectView(v.id)}
+            title={v.pending ? 'Saved here; waiting to reach the server' : v.shared ? (v.mine ? 'Shared with the team' : `Shared by ${v.ownerName ?? 'a colleague'}`) : undefined}
+          >
             {v.name}
+            {v.shared && <span className="muted"> · shared{!v.mine && v.ownerName ? ` by ${v.ownerName}` : ''}</span>}
+            {v.pending && <span className="muted"> · pending</span>}
           </button>
         ))}
         <button onClick={() => setSaving(true)} className="muted">
           + Save current as view…
         </button>
-        {active && !active.builtIn && (
+        {active && !active.builtIn && active.mine && (
+          <button className="muted" onClick={() => void setViewShared(active, !active.shared).catch((e) => toast(errorMessage(e), 'error'))}>
+            {active.shared ? `Stop sharing “${active.name}”` : `Share “${active.name}” with the team`}
+          </button>
+        )}
+        {active && !active.builtIn && active.mine && (
           <button
             className="muted"
             onClick={() => void removeView(active.id).catch((e) => toast(errorMessage(e), 'error'))}
@@ -118,6 +132,7 @@ export function Queues() {
         <TicketGrid sort={sort} />
       </section>
       {saving && <SaveViewDialog onClose={() => setSaving(false)} />}
+      {bulkOutcome && <BulkSummary outcome={bulkOutcome} onClose={() => useTickets.setState({ bulkOutcome: null })} />}
     </div>
   );
 }

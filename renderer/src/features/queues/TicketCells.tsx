@@ -1,5 +1,7 @@
-import type { TicketSummary } from '../../../../shared/ipc';
+import type { SlaState, TicketSummary } from '../../../../shared/ipc';
 import { formatCountdown, liveSlaState } from '../../lib/format';
+import { businessLeft, slaTimeOf } from '../../lib/sla-time';
+import { useTickets } from './store';
 
 export function slaDue(t: TicketSummary): number | null {
   // A due time before the ticket existed is not a real target.
@@ -10,23 +12,31 @@ export function slaDue(t: TicketSummary): number | null {
 
 export function SlaCell({ t, now }: { t: TicketSummary; now: number }) {
   const due = slaDue(t);
-  const state =
-    t.status === 'resolved' || t.status === 'closed'
-      ? 'met'
-      : t.status === 'pending'
-        ? 'paused'
-        : liveSlaState(t.slaState, due, now);
-  const text =
-    state === 'met' || t.status === 'resolved' || t.status === 'closed'
-      ? 'Met'
-      : state === 'paused' || t.status === 'pending'
-        ? 'Paused'
-        : state === 'none' || due == null
-          ? '—'
-          : formatCountdown(due, now);
+  if (t.status === 'resolved' || t.status === 'closed' || t.slaState === 'met') return <span className="badge sla-met" title="SLA met">Met</span>;
+  if (t.status === 'pending' || t.slaState === 'paused') return <span className="badge sla-paused" title="SLA paused">Paused</span>;
+  if (t.slaState === 'none' || due == null) return <span className="badge sla-none">—</span>;
+  return <SlaCountdown due={due} state={t.slaState} queueId={t.queueId} now={now} />;
+}
+
+/**
+ * A running SLA timer: business time left under the queue's calendar (the same shared arithmetic
+ * as the server's deadlines), marked "off hours" while the clock is stopped outside them.
+ */
+export function SlaCountdown({ due, state, queueId, now }: { due: number; state: SlaState; queueId: string | null; now: number }) {
+  const calendar = useTickets((s) => s.queues.find((q) => q.id === queueId)?.slaCalendar ?? null);
+  const { left, running } = businessLeft(slaTimeOf(calendar), due, now);
+  const live = liveSlaState(state, due, now, undefined, left);
+  const off = calendar !== null && !running && live !== 'breached';
+  const title = calendar ? `SLA ${live}: business time left under ${calendar.name} (${calendar.timeZone})${off ? '; outside business hours the clock is stopped' : ''}` : `SLA ${live}`;
   return (
-    <span className={`badge sla-${state}`} title={`SLA ${state}`}>
-      {text}
+    <span className={`badge sla-${live}`} title={title} data-business={calendar ? 'true' : undefined}>
+      {formatCountdown(due, now, left)}
+      {off && (
+        <>
+          {' · off'}
+          <span className="sr-only"> hours</span>
+        </>
+      )}
     </span>
   );
 }

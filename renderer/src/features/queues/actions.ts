@@ -1,5 +1,6 @@
 import type { SavedView, TicketChanges, TicketFilter, TicketSort } from '../../../../shared/ipc';
-import { call, errorMessage } from '../../api';
+import type { ChannelRequest, ChannelResponse } from '../../../../shared/ipc';
+import { ApiError, call, errorMessage } from '../../api';
 import { effectiveFilter } from './selectors';
 import { PAGE, useTickets } from './store';
 
@@ -13,6 +14,10 @@ export const ALL_TICKETS: SavedView = {
   builtIn: true,
   filter: {},
   sort: { field: 'updatedAt', dir: 'desc' },
+  shared: false,
+  ownerName: null,
+  mine: true,
+  pending: false,
 };
 
 export async function loadQueueMeta(): Promise<void> {
@@ -48,6 +53,7 @@ export function resetList(keepSelection = false): void {
     total: s.total,
     generation: s.generation + 1,
     checked: keepSelection ? s.checked : new Set(),
+    allMatching: keepSelection ? s.allMatching : false,
     error: null,
   }));
   void ensureRows(0, PAGE - 1);
@@ -158,29 +164,67 @@ export function toggleChecked(id: string): void {
     const checked = new Set(s.checked);
     if (checked.has(id)) checked.delete(id);
     else checked.add(id);
-    return { checked };
+    return { checked, allMatching: false };
   });
 }
 export function checkLoaded(all: boolean): void {
   useTickets.setState((s) => ({
     checked: all ? new Set([...s.pages.values()].flat().map((t) => t.id)) : new Set(),
+    allMatching: false,
   }));
 }
 
-export async function bulkUpdate(changes: TicketChanges): Promise<number> {
-  const ids = [...useTickets.getState().checked];
-  if (!ids.length) return 0;
-  const r = await call('tickets.bulkUpdate', { ticketIds: ids, changes });
-  resetList();
-  return r.updated;
+/** One bulk change, as the server takes it: an assignee, a status or a priority. */
+export type BulkChange = ChannelRequest<'tickets.bulkApply'>['changes'];
+export type BulkOutcome = ChannelResponse<'tickets.bulkApply'>;
+
+/** What a bulk change applies to: the checked tickets, or (all matching) the whole view on the server. */
+function bulkTarget(): ChannelRequest<'tickets.bulkApply'>['target'] {
+  const s = useTickets.getState();
+  return s.allMatching ? { filter: effectiveFilter(s) } : { ids: [...s.checked] };
 }
 
-export async function saveCurrentAsView(name: string): Promise<SavedView> {
+/** The server's count of what a bulk change would touch (the confirmation's N). */
+export async function previewBulk(changes: BulkChange): Promise<number> {
+  return (await call('tickets.bulkApply', { target: bulkTarget(), changes, preview: true })).matched;
+}
+
+/**
+ * Applies a bulk change through POST /tickets/bulk and answers the per-ticket outcome. Offline,
+ * checked tickets go through the outbox instead (each edit sent and merged on its own later);
+ * "all matching" needs the server.
+ */
+export async function applyBulk(changes: BulkChange): Promise<BulkOutcome> {
   const s = useTickets.getState();
-  const view = await call('views.save', { name, filter: effectiveFilter(s), sort: s.sort });
+  try {
+    const out = await call('tickets.bulkApply', { target: bulkTarget(), changes });
+    resetList();
+    return out;
+  } catch (e) {
+    if (!(e instanceof ApiError && e.code === 'offline') || s.allMatching) throw e;
+    const ids = [...s.checked];
+    const r = await call('tickets.bulkUpdate', { ticketIds: ids, changes: changes as TicketChanges });
+    resetList();
+    return { matched: r.updated, preview: false, results: ids.map((id) => ({ id, number: null, ok: true, status: 202, message: 'queued in the outbox' })) };
+  }
+}
+
+/** "Select all N matching": the next bulk change applies to the whole view on the server. */
+export function selectAllMatching(on: boolean): void {
+  useTickets.setState((s) => ({ allMatching: on, checked: on ? new Set([...s.pages.values()].flat().map((t) => t.id)) : s.checked }));
+}
+
+export async function saveCurrentAsView(name: string, shared = false): Promise<SavedView> {
+  const s = useTickets.getState();
+  const view = await call('views.save', { name, filter: effectiveFilter(s), sort: s.sort, shared });
   await loadQueueMeta();
   selectView(view.id);
   return view;
+}
+/** Shares one's own view with the team, or stops sharing it (through the outbox, like every view write). */
+export async function setViewShared(view: SavedView, shared: boolean): Promise<void> {
+  await call('views.save', { id: view.id, name: view.name, filter: view.filter, sort: view.sort, shared });
+  await loadQueueMeta();
 }
 export async function removeView(id: string): Promise<void> {
   await call('views.remove', { id });

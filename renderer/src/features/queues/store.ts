@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type {
+  ChannelResponse,
   Queue,
   SavedView,
   TicketFilter,
@@ -27,6 +28,10 @@ export interface QueueSlice {
   error: string | null;
   cursor: number;
   checked: Set<string>;
+  /** "Select all N matching": bulk changes go to the whole view on the server, not the checked rows. */
+  allMatching: boolean;
+  /** The last bulk change's outcome, shown until dismissed. */
+  bulkOutcome: ChannelResponse<'tickets.bulkApply'> | null;
   users: UserRef[];
   queues: Queue[];
 }
@@ -45,6 +50,8 @@ export const useTickets = create<QueueSlice>(() => ({
   error: null,
   cursor: 0,
   checked: new Set(),
+  allMatching: false,
+  bulkOutcome: null,
   users: [],
   queues: [],
 }));

@@ -10,8 +10,8 @@ import { useUi } from '../shell/ui';
 import { NewTicketDialog } from './NewTicketDialog';
 
 const queues = [
-  { id: 'q1', name: 'Service Desk', description: null, memberIds: [] },
-  { id: 'q2', name: 'Database', description: null, memberIds: [] },
+  { id: 'q1', name: 'Service Desk', description: null, memberIds: [], slaCalendar: null },
+  { id: 'q2', name: 'Database', description: null, memberIds: [], slaCalendar: null },
 ];
 let bridge: TestBridge;
 

@@ -6,10 +6,11 @@ import {
   type SlaState,
   type TicketDetail,
 } from '../../../../shared/ipc';
-import { formatCountdown, liveSlaState, relativeTime, titleCase } from '../../lib/format';
+import { relativeTime, titleCase } from '../../lib/format';
 import { EnumSelect } from '../../ui/EnumSelect';
 import { currentUser, useSession } from '../auth/session';
 import { useTickets } from '../queues/store';
+import { SlaCountdown } from '../queues/TicketCells';
 import { MergeDialog } from './MergeDialog';
 import { changeTicket } from './slice';
 
@@ -143,7 +144,7 @@ function SlaTimer({
   met,
   now,
 }: {
-  t: { status: string; slaState: SlaState; createdAt: number };
+  t: { status: string; slaState: SlaState; createdAt: number; queueId: string | null };
   due: number | null;
   met: boolean;
   now: number;
@@ -153,7 +154,7 @@ function SlaTimer({
   // A due time before the ticket existed is not a real target.
   const d = due != null && due >= t.createdAt ? due : null;
   if (d == null) return <span className="badge sla-none">—</span>;
-  return <span className={`badge sla-${liveSlaState(t.slaState, d, now)}`}>{formatCountdown(d, now)}</span>;
+  return <SlaCountdown due={d} state={t.slaState} queueId={t.queueId} now={now} />;
 }
 
 function HistoryLine({ h, users }: { h: HistoryEntry; users: { id: string; name: string }[] }) {

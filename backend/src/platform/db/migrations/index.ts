@@ -25,6 +25,9 @@ import { ruleAggregation } from './0091_rule_aggregation';
 import { serviceState } from './0100_service_state';
 import { compaction } from './0110_compaction';
 import { procedureWorkflow } from './0120_procedure_workflow';
+import { sharedViews } from './0130_shared_views';
+import { businessCalendars } from './0131_business_calendars';
+import { slaWarnings } from './0132_sla_warnings';
 import { reportSchedules } from './0150_report_schedules';
 import { slaWatchIndexes } from './0200_sla_watch_indexes';
 
@@ -63,6 +66,9 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0100_service_state': serviceState(ctx),
     '0110_compaction': compaction(ctx),
     '0120_procedure_workflow': procedureWorkflow(ctx),
+    '0130_shared_views': sharedViews(ctx),
+    '0131_business_calendars': businessCalendars(ctx),
+    '0132_sla_warnings': slaWarnings(ctx),
     '0150_report_schedules': reportSchedules(ctx),
     '0200_sla_watch_indexes': slaWatchIndexes(),
   };
