@@ -151,6 +151,7 @@ export class LiveServer implements QueueRooms, DesktopPush {
   /** Serves socket.io on the HTTP server (once it exists: the app builds it after the services). */
   attach(httpServer: HttpServer): void {
     this.io.attach(httpServer);
+    this.io.engine.on('connection', (conn: EngineConnection) => batchFrameWrites(conn));
   }
 
   onConnect(hook: ConnectHook): void {
@@ -189,6 +190,42 @@ export class LiveServer implements QueueRooms, DesktopPush {
     this.io.local.disconnectSockets(true);
     this.io.engine.close();
   }
+}
+
+/** The parts of an engine.io connection `batchFrameWrites` uses. */
+interface EngineConnection {
+  transport: EngineTransport;
+  request: { socket?: { cork(): void; uncork(): void } };
+  on(event: 'upgrade', listener: (transport: EngineTransport) => void): void;
+}
+interface EngineTransport {
+  name: string;
+  send(packets: unknown[]): void;
+}
+
+/**
+ * engine.io's WebSocket transport writes the packets it flushes one frame at a time, each its own
+ * write (one system call) on the TCP socket: an alert storm fanned out to 100 desktops made
+ * hundreds of thousands of them. Corking the socket around one flush sends its frames in one
+ * writev; order, acknowledgements and backpressure are unchanged.
+ */
+export function batchFrameWrites(conn: EngineConnection): void {
+  const wrap = (transport: EngineTransport) => {
+    if (transport.name !== 'websocket') return;
+    const tcp = conn.request.socket;
+    if (!tcp) return;
+    const send = transport.send.bind(transport);
+    transport.send = (packets) => {
+      tcp.cork();
+      try {
+        send(packets);
+      } finally {
+        tcp.uncork();
+      }
+    };
+  };
+  wrap(conn.transport);
+  conn.on('upgrade', wrap);
 }
 
 /** engine.io's queue of packets not yet written to the transport (public in behaviour, private in its types). */
