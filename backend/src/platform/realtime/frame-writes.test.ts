@@ -14,6 +14,7 @@ async function burst(corked: boolean): Promise<{ writes: number; received: numbe
     tcp.push(conn.request.socket);
     if (corked) batchFrameWrites(conn as never);
   });
+  // The first transport is the WebSocket (no polling), so the upgrade request's socket is the one ws writes to.
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
   const client: Socket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], reconnection: false });
   const received: number[] = [];
@@ -25,9 +26,10 @@ async function burst(corked: boolean): Promise<{ writes: number; received: numbe
   };
   let writes = 0;
   for (const s of tcp) {
-    for (const m of ['_write', '_writev'] as const) {
-      const original = s[m].bind(s) as (...args: unknown[]) => void;
-      (s as unknown as Record<string, unknown>)[m] = (...args: unknown[]) => {
+    const methods = s as unknown as Record<string, (...args: unknown[]) => void>;
+    for (const m of ['_write', '_writev']) {
+      const original = methods[m]!.bind(s);
+      methods[m] = (...args: unknown[]) => {
         writes++;
         original(...args);
       };
@@ -47,6 +49,32 @@ afterEach(async () => {
 });
 
 describe('batchFrameWrites', () => {
+  it('also applies when a polling connection upgrades to WebSocket', async () => {
+    const http: HttpServer = createServer();
+    const io = new Server(http, { serveClient: false });
+    const upgraded: boolean[] = [];
+    io.engine.on('connection', (conn: { transport: object; on(e: 'upgrade', l: (t: { name: string }) => void): void }) => {
+      batchFrameWrites(conn as never);
+      // Polling is not wrapped; the WebSocket it upgrades to is (its own `send` replaces the prototype's).
+      upgraded.push(Object.hasOwn(conn.transport, 'send'));
+      conn.on('upgrade', (t) => upgraded.push(t.name === 'websocket' && Object.hasOwn(t, 'send')));
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+    const client: Socket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['polling', 'websocket'], reconnection: false });
+    const got: number[] = [];
+    client.on('n', (n: number) => got.push(n));
+    cleanup = async () => {
+      client.close();
+      await new Promise<void>((r) => io.close(() => r()));
+    };
+    const deadline = Date.now() + 5000;
+    while (upgraded.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(upgraded).toEqual([false, true]);
+    for (let n = 0; n < 20; n++) io.emit('n', n);
+    while (got.length < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(got).toEqual(Array.from({ length: 20 }, (_, n) => n));
+  });
+
   it('sends a burst of broadcasts in a few writes instead of one per frame, in order', async () => {
     const plain = await burst(false);
     await cleanup?.();

@@ -192,28 +192,28 @@ export class LiveServer implements QueueRooms, DesktopPush {
   }
 }
 
-/** The parts of an engine.io connection `batchFrameWrites` uses. */
+/** The parts of an engine.io connection `batchFrameWrites` uses (the TCP socket under ws is `_socket`, private but long stable). */
 interface EngineConnection {
   transport: EngineTransport;
-  request: { socket?: { cork(): void; uncork(): void } };
   on(event: 'upgrade', listener: (transport: EngineTransport) => void): void;
 }
 interface EngineTransport {
   name: string;
   send(packets: unknown[]): void;
+  socket?: { _socket?: { cork(): void; uncork(): void } };
 }
 
 /**
  * engine.io's WebSocket transport writes the packets it flushes one frame at a time, each its own
  * write (one system call) on the TCP socket: an alert storm fanned out to 100 desktops made
  * hundreds of thousands of them. Corking the socket around one flush sends its frames in one
- * writev; order, acknowledgements and backpressure are unchanged.
+ * writev; order, acknowledgements and backpressure are unchanged. Applied when a connection opens
+ * on WebSocket and when one upgrades to it.
  */
 export function batchFrameWrites(conn: EngineConnection): void {
   const wrap = (transport: EngineTransport) => {
-    if (transport.name !== 'websocket') return;
-    const tcp = conn.request.socket;
-    if (!tcp) return;
+    const tcp = transport.socket?._socket;
+    if (transport.name !== 'websocket' || !tcp) return;
     const send = transport.send.bind(transport);
     transport.send = (packets) => {
       tcp.cork();
