@@ -130,12 +130,15 @@ export class Escalator {
       planned.push({ ...p, levelName: l.name, people });
     }
     const fresh = await this.pager.claimMany(planned.map((p) => ({ alertId: p.alert.id, pageKey: p.pageKey, people: p.people })));
-    await Promise.all(
+    const sent = await Promise.allSettled(
       planned.map((p, i) =>
         // Everyone this level names was paged for it already: no second page (nor a second Slack post).
         p.people.length > 0 && fresh[i]!.length === 0 ? null : this.notifier.notify(p.alert, p.level, p.levelName, fresh[i]!),
       ),
     );
+    const failed = sent.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failed.length === 1) throw failed[0];
+    if (failed.length > 1) throw new AggregateError(failed, `${failed.length} of ${planned.length} pages could not be notified`);
   }
 
   /**
