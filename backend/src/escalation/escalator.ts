@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Alert, EscalationLevel, EscalationPolicy } from '../../../shared/api/alerts';
-import { DEFAULT_POLICY_ID, type Policy } from '../../../shared/api/escalation';
+import { DEFAULT_POLICY_ID, type PagedUser, type Policy } from '../../../shared/api/escalation';
 import type { Actor } from '../audit/audit-log';
 import type { AlertService } from '../alerts/alert-service';
 import type { LabelSet } from '../alerts/labels';
@@ -16,6 +16,13 @@ const TICK_BATCH = 200;
 const MINUTE = 60_000;
 /** A one-level policy that repeats waits this long between runs unless its level says later. */
 const SINGLE_LEVEL_REPEAT_MINUTES = 30;
+
+interface Page {
+  alert: Alert;
+  policy: Policy;
+  level: number;
+  pageKey: string;
+}
 
 export interface Step {
   level: number;
@@ -47,6 +54,7 @@ export function nextStep(p: Pick<Policy, 'levels' | 'repeat'>, level: number, ro
  */
 export class Escalator {
   private readonly inflight = new Set<Promise<unknown>>();
+  private readonly firstPages: Alert[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -60,7 +68,7 @@ export class Escalator {
   ) {
     // A new alert is inserted at level 0 of its policy with its next step set; only the pages remain.
     alerts.listeners.fired.push((a) => {
-      if (!a.silenced) this.track(this.firstPage(a));
+      if (!a.silenced) this.queueFirstPage(a);
     });
     alerts.listeners.updated.push((a, what) => {
       // An alert whose silence ended starts its escalation now.
@@ -105,27 +113,64 @@ export class Escalator {
 
   /** Pages one level of an alert's policy: its owner if it has one, else the level's targets, each person once per level. */
   private async page(alert: Alert, policy: Policy, level: number, pageKey: string): Promise<void> {
-    const l = policy.levels[level];
-    if (!l) return;
-    const people = alert.ownerId ? await this.pager.owner(alert.ownerId) : await this.pager.targets(l);
-    const fresh = await this.pager.claim(alert.id, pageKey, people);
-    // Everyone this level names was paged for it already: no second page (nor a second Slack post).
-    if (people.length > 0 && fresh.length === 0) return;
-    await this.notifier.notify(alert, level, l.name, fresh);
+    await this.pageMany([{ alert, policy, level, pageKey }]);
   }
 
-  private async firstPage(alert: Alert): Promise<void> {
-    await this.page(alert, await this.policies.forAlert(alert.policyId), 0, '0.0');
+  /**
+   * `page` for many alerts at once: who each level targets comes from the Pager's caches (one
+   * lookup per schedule, not per alert), everyone is claimed in one multi-row insert, and the
+   * Notifier records the deliveries of the whole batch together.
+   */
+  private async pageMany(pages: Page[]): Promise<void> {
+    const planned: (Page & { levelName: string; people: PagedUser[] })[] = [];
+    for (const p of pages) {
+      const l = p.policy.levels[p.level];
+      if (!l) continue;
+      const people = p.alert.ownerId ? await this.pager.owner(p.alert.ownerId) : await this.pager.targets(l);
+      planned.push({ ...p, levelName: l.name, people });
+    }
+    const fresh = await this.pager.claimMany(planned.map((p) => ({ alertId: p.alert.id, pageKey: p.pageKey, people: p.people })));
+    const sent = await Promise.allSettled(
+      planned.map((p, i) =>
+        // Everyone this level names was paged for it already: no second page (nor a second Slack post).
+        p.people.length > 0 && fresh[i]!.length === 0 ? null : this.notifier.notify(p.alert, p.level, p.levelName, fresh[i]!),
+      ),
+    );
+    const failed = sent.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failed.length === 1) throw failed[0];
+    if (failed.length > 1) throw new AggregateError(failed, `${failed.length} of ${planned.length} pages could not be notified`);
+  }
+
+  /**
+   * New alerts arrive in batches (a webhook's, raised in one transaction) and their listeners run
+   * one after another: their first pages are collected and paged together once the batch is through.
+   */
+  private queueFirstPage(alert: Alert): void {
+    this.firstPages.push(alert);
+    if (this.firstPages.length === 1) this.track(Promise.resolve().then(() => this.pageFirst()));
+  }
+
+  private async pageFirst(): Promise<void> {
+    const batch = this.firstPages.splice(0);
+    const pages: Page[] = [];
+    for (const alert of batch) pages.push({ alert, policy: await this.policies.forAlert(alert.policyId), level: 0, pageKey: '0.0' });
+    await this.pageMany(pages);
   }
 
   private async escalateTo(alertId: string, level: number, round: number): Promise<void> {
+    const page = await this.stepTo(alertId, level, round);
+    if (page) await this.pageMany([page]);
+  }
+
+  /** Moves the alert to `level` of run `round` and answers the page that is due (paged by the caller), if it still fires. */
+  private async stepTo(alertId: string, level: number, round: number): Promise<Page | null> {
     const current = await this.alerts.row(alertId);
-    if (current.status !== 'firing' || current.silenced === 1) return;
+    if (current.status !== 'firing' || current.silenced === 1) return null;
     const policy = await this.policies.forAlert(current.policy_id);
-    if (!policy.levels[level]) return;
+    if (!policy.levels[level]) return null;
     const step = nextStep(policy, level, round);
     const updated = await this.alerts.patch(alertId, { escalation_level: level, escalation_round: round, next_escalation_at: step ? this.clock.now() + step.waitMs : null }, 'escalated');
-    await this.page(updated, policy, level, `${round}.${level}`);
+    return { alert: updated, policy, level, pageKey: `${round}.${level}` };
   }
 
   /** An alert silenced mid-escalation picks up where it paused, with the full wait for its next step. */
@@ -169,11 +214,14 @@ export class Escalator {
       .orderBy('next_escalation_at')
       .limit(TICK_BATCH)
       .execute();
+    // Each alert's step is written as before; the pages of the whole batch go out together.
+    const pages: Page[] = [];
     for (const row of due) {
       const step = nextStep(await this.policies.forAlert(row.policy_id), Number(row.escalation_level), Number(row.escalation_round));
-      if (step) await this.escalateTo(row.id, step.level, step.round);
-      else await this.alerts.patch(row.id, { next_escalation_at: null }, 'escalation_done');
+      const page = step ? await this.stepTo(row.id, step.level, step.round) : await this.alerts.patch(row.id, { next_escalation_at: null }, 'escalation_done').then(() => null);
+      if (page) pages.push(page);
     }
+    await this.pageMany(pages);
     const expired = await this.db.selectFrom('alerts').select('id').where('status', '=', 'acknowledged').where('ack_expires_at', '<=', now).orderBy('ack_expires_at').limit(TICK_BATCH).execute();
     for (const row of expired) await this.reopen(row.id);
     return due.length + expired.length;

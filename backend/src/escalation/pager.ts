@@ -5,9 +5,12 @@ import type { Database } from '../platform/db/schema';
 import type { Clock } from '../platform/clock';
 import type { Recipient } from '../notifications/notifier';
 import type { ScheduleService } from '../oncall/schedule-service';
+import { PromiseCache } from '../platform/promise-cache';
 
 /** How long resolved role members and schedule names are reused: an alert storm does not query per alert. */
 const CACHE_MS = 5000;
+/** alert_pages rows per insert (4 parameters each, far below either database's limit). */
+const CLAIM_CHUNK = 500;
 
 /**
  * Resolves an escalation level to people: the members of its roles, its users, and whoever is on
@@ -16,9 +19,9 @@ const CACHE_MS = 5000;
  * level never pages the same person twice.
  */
 export class Pager {
-  private roleCache = new Map<string, { at: number; users: Recipient[] }>();
+  private readonly roleCache = new PromiseCache<string, Recipient[]>(CACHE_MS);
   /** Who is on call per schedule, for the same clock minute and schedule revision (an alert storm asks once). */
-  private onCallCache = new Map<string, { at: number; value: { userId: string; scheduleName: string } | null }>();
+  private readonly onCallCache = new PromiseCache<string, { userId: string; scheduleName: string } | null>(CACHE_MS);
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -31,35 +34,31 @@ export class Pager {
     this.onCallCache.clear();
   }
 
-  private async onCall(scheduleId: string, at: number): Promise<{ userId: string; scheduleName: string } | null> {
+  private onCall(scheduleId: string, at: number): Promise<{ userId: string; scheduleName: string } | null> {
     const key = `${scheduleId}@${Math.floor(at / 60_000)}#${this.schedules.revision}`;
-    const hit = this.onCallCache.get(key);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-    const now = await this.schedules.now(scheduleId, at).catch((err: unknown) => {
-      // A schedule deleted after the policy named it pages nobody; anything else is a real failure.
-      if ((err as { code?: string }).code === 'not_found') return null;
-      throw err;
-    });
-    const value = now?.current ? { userId: now.current.userId, scheduleName: now.scheduleName } : null;
-    if (this.onCallCache.size > 1000) this.onCallCache.clear();
-    this.onCallCache.set(key, { at: Date.now(), value });
-    return value;
+    return this.onCallCache.get(key, () =>
+      this.schedules.now(scheduleId, at).then(
+        (now) => (now?.current ? { userId: now.current.userId, scheduleName: now.scheduleName } : null),
+        (err: unknown) => {
+          // A schedule deleted after the policy named it pages nobody; anything else is a real failure.
+          if ((err as { code?: string }).code === 'not_found') return null;
+          throw err;
+        },
+      ),
+    );
   }
 
-  private async byRolesAndIds(roles: string[], ids: string[]): Promise<Recipient[]> {
-    if (roles.length + ids.length === 0) return [];
-    const key = JSON.stringify([roles, ids]);
-    const hit = this.roleCache.get(key);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.users;
-    const users = await this.db
-      .selectFrom('users')
-      .select(['id', 'email', 'name', 'role'])
-      .where('disabled', '=', 0)
-      .where((eb) => eb.or([...(roles.length ? [eb('role', 'in', roles as never[])] : []), ...(ids.length ? [eb('id', 'in', ids)] : [])]))
-      .orderBy('email')
-      .execute();
-    this.roleCache.set(key, { at: Date.now(), users });
-    return users;
+  private byRolesAndIds(roles: string[], ids: string[]): Promise<Recipient[]> {
+    if (roles.length + ids.length === 0) return Promise.resolve([]);
+    return this.roleCache.get(JSON.stringify([roles, ids]), () =>
+      this.db
+        .selectFrom('users')
+        .select(['id', 'email', 'name', 'role'])
+        .where('disabled', '=', 0)
+        .where((eb) => eb.or([...(roles.length ? [eb('role', 'in', roles as never[])] : []), ...(ids.length ? [eb('id', 'in', ids)] : [])]))
+        .orderBy('email')
+        .execute(),
+    );
   }
 
   /** The people a level targets at `at`, each once, with why. */
@@ -95,16 +94,39 @@ export class Pager {
    * before (a concurrent tick or a second backend claims each person once).
    */
   async claim(alertId: string, pageKey: string, people: PagedUser[]): Promise<PagedUser[]> {
-    if (people.length === 0) return [];
-    // One statement: RETURNING lists only the rows inserted, i.e. the people not claimed before.
-    const inserted = await this.db
-      .insertInto('alert_pages')
-      .values(people.map((p) => ({ alert_id: alertId, page_key: pageKey, user_id: p.id, at: this.clock.now() })))
-      .onConflict((oc) => oc.columns(['alert_id', 'page_key', 'user_id']).doNothing())
-      .returning('user_id')
-      .execute();
-    const ids = new Set(inserted.map((r) => r.user_id));
-    return people.filter((p) => ids.has(p.id));
+    return (await this.claimMany([{ alertId, pageKey, people }]))[0]!;
+  }
+
+  /**
+   * `claim` for many pages at once (an alert storm's first pages, a tick's due escalations): one
+   * multi-row insert per CLAIM_CHUNK rows. Each answer lists the people of that page not claimed
+   * before, by anyone; a person named twice for the same alert and key in one call is claimed once.
+   */
+  async claimMany(pages: { alertId: string; pageKey: string; people: PagedUser[] }[]): Promise<PagedUser[][]> {
+    const key = (alertId: string, pageKey: string, userId: string) => `${alertId}\n${pageKey}\n${userId}`;
+    const owner = new Map<string, number>();
+    const rows: Database['alert_pages'][] = [];
+    const at = this.clock.now();
+    pages.forEach((p, i) => {
+      for (const person of p.people) {
+        const k = key(p.alertId, p.pageKey, person.id);
+        if (owner.has(k)) continue;
+        owner.set(k, i);
+        rows.push({ alert_id: p.alertId, page_key: p.pageKey, user_id: person.id, at });
+      }
+    });
+    const won = new Set<string>();
+    for (let i = 0; i < rows.length; i += CLAIM_CHUNK) {
+      // RETURNING lists only the rows inserted, i.e. the people not claimed before.
+      const inserted = await this.db
+        .insertInto('alert_pages')
+        .values(rows.slice(i, i + CLAIM_CHUNK))
+        .onConflict((oc) => oc.columns(['alert_id', 'page_key', 'user_id']).doNothing())
+        .returning(['alert_id', 'page_key', 'user_id'])
+        .execute();
+      for (const r of inserted) won.add(key(r.alert_id, r.page_key, r.user_id));
+    }
+    return pages.map((p, i) => p.people.filter((person) => won.has(key(p.alertId, p.pageKey, person.id)) && owner.get(key(p.alertId, p.pageKey, person.id)) === i));
   }
 
   /** Who each level of a policy would page now ("who would be paged now" in the policy editor). */

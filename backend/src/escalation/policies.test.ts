@@ -119,6 +119,24 @@ describe.each(DATABASES)('escalation policies to people on %s', (kind) => {
     expect((await api('POST', `/alerts/${id}/own`, undefined, ana.accessToken)).status).toBe(409);
   });
 
+  it('claims many pages in one go: each person once per alert and key, within the batch and against earlier claims', async () => {
+    const id = await fire('Batch claim', { team: 'none' });
+    const pager = env.server.services.pager;
+    const person = (u: { id: string }, name: string) => ({ id: u.id, name, email: `${name}@example.com`, via: ['user'] });
+    const [a, b, l] = [person(ana, 'ana'), person(ben, 'ben'), person(lead, 'lead')];
+    const first = await pager.claimMany([
+      { alertId: id, pageKey: '7.1', people: [a, b] },
+      { alertId: id, pageKey: '7.1', people: [b, l] },
+      { alertId: id, pageKey: '7.2', people: [a] },
+    ]);
+    expect(first.map((g) => g.map((p) => p.name))).toEqual([['ana', 'ben'], ['lead'], ['ana']]);
+    const again = await pager.claimMany([
+      { alertId: id, pageKey: '7.1', people: [a, l] },
+      { alertId: id, pageKey: '7.3', people: [b] },
+    ]);
+    expect(again.map((g) => g.map((p) => p.name))).toEqual([[], ['ben']]);
+  });
+
   it('an override changes who the schedule pages; a deleted policy leaves its alerts on the default', async () => {
     await api('POST', `/oncall/schedules/${scheduleId}/overrides`, { userId: ben.id, coversUserId: ana.id, startsAt: env.clock.now() - MIN, endsAt: env.clock.now() + 60 * MIN });
     const preview = await api('GET', `/escalation-policies/${policyId}/preview`);

@@ -11,6 +11,8 @@ import { checkWebhookUrl, maskUrl, type WebhookPolicy } from '../platform/outbou
 import type { PreferenceStore } from './preference-store';
 import { holdsNotification } from './quiet-hours';
 import { sendTestMessage, type TestResult } from './test-send';
+import { DeliveryWrites } from './delivery-writes';
+import { PromiseCache } from '../platform/promise-cache';
 import { DesktopSender, EmailSender, SlackSender, SmsSender, type DesktopPush, type Message, type Sender } from './senders';
 
 type ChannelRow = Database['notification_channels'];
@@ -76,7 +78,8 @@ export class Notifier {
   private readonly senders: Partial<Record<ChannelType, Sender>>;
   private readonly email: EmailSender | null;
   private readonly inflight = new Set<Promise<void>>();
-  private channelCache: { at: number; rows: ChannelRow[] } | null = null;
+  private readonly channelCache = new PromiseCache<'all', ChannelRow[]>(5000);
+  private readonly writes: DeliveryWrites;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -87,6 +90,7 @@ export class Notifier {
     private readonly audit: AuditLog,
     private readonly options: NotifierOptions,
   ) {
+    this.writes = new DeliveryWrites(db);
     this.email = config.SMTP_URL ? new EmailSender(config.SMTP_URL, config.SMTP_FROM, options.timeoutMs) : null;
     this.senders = { desktop: new DesktopSender(desktop, () => clock.now(), options.desktopAckMs), ...(this.email && { email: this.email }) };
   }
@@ -116,15 +120,11 @@ export class Notifier {
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }
-    this.channelCache = null;
+    this.channelCache.clear();
   }
 
-  private async channelRows(): Promise<ChannelRow[]> {
-    const now = Date.now();
-    if (!this.channelCache || now - this.channelCache.at > 5000) {
-      this.channelCache = { at: now, rows: await this.db.selectFrom('notification_channels').selectAll().orderBy('id').execute() };
-    }
-    return this.channelCache.rows;
+  private channelRows(): Promise<ChannelRow[]> {
+    return this.channelCache.get('all', () => this.db.selectFrom('notification_channels').selectAll().orderBy('id').execute());
   }
 
   private toChannel(r: ChannelRow): Channel {
@@ -154,7 +154,7 @@ export class Notifier {
         await this.audit.record(actor, { action: 'channel.webhook_url_changed', targetType: 'channel', targetId: id, details: { from: maskUrl(row.url), to: maskUrl(patch.url) } }, trx);
       }
     });
-    this.channelCache = null;
+    this.channelCache.clear();
     return this.toChannel({ ...row, ...set });
   }
 
@@ -229,7 +229,8 @@ export class Notifier {
       await sender.send(row.target, JSON.parse(row.payload) as Message, row.id).catch((err: unknown) => void (error = (err as Error).message || String(err)));
       Object.assign(row, this.outcome(1, error));
     }
-    await this.db.insertInto('notification_deliveries').values(rows).execute();
+    // Recorded together with the deliveries other pages start at the same time (DeliveryWrites).
+    await this.writes.insert(rows);
     for (const row of later) this.track(this.attempt(row, channels.find((c) => c.type === row.channel)!));
     return rows.map((r) => r.id);
   }
@@ -253,12 +254,7 @@ export class Notifier {
     // A desktop that did not confirm before the fallback deadline: the person's email and SMS instead.
     const fallBack = error !== null && row.channel === 'desktop' && row.user_id !== null && (outcome.next_attempt_at ?? Infinity) > Number(row.created_at) + this.options.desktopFallbackMs;
     if (fallBack) outcome = { ...outcome, next_attempt_at: null, error: `${error}; fell back to email/SMS` };
-    await this.db
-      .updateTable('notification_deliveries')
-      .set(outcome)
-      .where('id', '=', row.id)
-      .execute()
-      .catch((err: unknown) => this.options.onError('notifications.record-attempt', err));
+    await this.writes.outcome(row.id, outcome).catch((err: unknown) => this.options.onError('notifications.record-attempt', err));
     if (fallBack) await this.fallback(row).catch((err: unknown) => this.options.onError('notifications.record-attempt', err));
   }
 
@@ -334,11 +330,9 @@ export class Notifier {
     const due = await this.db.selectFrom('notification_deliveries').selectAll().where('status', '=', 'failed').where('next_attempt_at', '<=', this.clock.now()).limit(200).execute();
     if (due.length === 0) return 0;
     const channels = await this.channelRows();
-    for (const row of due) {
-      // Claim it so an overlapping tick does not send twice.
-      await this.db.updateTable('notification_deliveries').set({ next_attempt_at: null, status: 'pending', attempt_started_at: this.clock.now() }).where('id', '=', row.id).execute();
-      this.track(this.attempt(row, channels.find((c) => c.type === row.channel)));
-    }
+    // Claim them (one statement) so an overlapping tick does not send twice.
+    await this.db.updateTable('notification_deliveries').set({ next_attempt_at: null, status: 'pending', attempt_started_at: this.clock.now() }).where('id', 'in', due.map((r) => r.id)).execute();
+    for (const row of due) this.track(this.attempt(row, channels.find((c) => c.type === row.channel)));
     return due.length;
   }
 

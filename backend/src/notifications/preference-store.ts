@@ -5,6 +5,7 @@ import { AppError } from '../platform/http/errors';
 import type { Clock } from '../platform/clock';
 import { isValidTimeZone } from '../oncall/rota';
 import { DEFAULT_QUIET_HOURS } from './quiet-hours';
+import { PromiseCache } from '../platform/promise-cache';
 
 type PreferenceRow = Database['notification_preferences'];
 const CACHE_MS = 5000;
@@ -15,8 +16,8 @@ const CACHE_MS = 5000;
  * a write drops the cache.
  */
 export class PreferenceStore {
-  private prefCache: { at: number; rows: PreferenceRow[] } | null = null;
-  private quietCache: { at: number; byUser: Map<string, QuietHours> } | null = null;
+  private readonly prefCache = new PromiseCache<'all', PreferenceRow[]>(CACHE_MS);
+  private readonly quietCache = new PromiseCache<'all', Map<string, QuietHours>>(CACHE_MS);
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -47,15 +48,13 @@ export class PreferenceStore {
           .execute();
       }
     });
-    this.prefCache = null;
+    this.prefCache.clear();
     return this.preferences(userId);
   }
 
   /** Every user's channel preferences (cached). */
-  async all(): Promise<PreferenceRow[]> {
-    const now = Date.now();
-    if (!this.prefCache || now - this.prefCache.at > CACHE_MS) this.prefCache = { at: now, rows: await this.db.selectFrom('notification_preferences').selectAll().execute() };
-    return this.prefCache.rows;
+  all(): Promise<PreferenceRow[]> {
+    return this.prefCache.get('all', () => this.db.selectFrom('notification_preferences').selectAll().execute());
   }
 
   async quietHours(userId: string): Promise<QuietHours> {
@@ -63,14 +62,11 @@ export class PreferenceStore {
   }
 
   /** Every user's quiet hours (cached); users without a row have none. */
-  async allQuietHours(): Promise<Map<string, QuietHours>> {
-    const now = Date.now();
-    if (!this.quietCache || now - this.quietCache.at > CACHE_MS) {
+  allQuietHours(): Promise<Map<string, QuietHours>> {
+    return this.quietCache.get('all', async () => {
       const rows = await this.db.selectFrom('notification_quiet_hours').selectAll().execute();
-      const byUser = new Map(rows.map((r) => [r.user_id, { enabled: r.enabled === 1, from: r.from_time, to: r.to_time, timeZone: r.time_zone, allowCritical: r.allow_critical === 1 }]));
-      this.quietCache = { at: now, byUser };
-    }
-    return this.quietCache.byUser;
+      return new Map(rows.map((r) => [r.user_id, { enabled: r.enabled === 1, from: r.from_time, to: r.to_time, timeZone: r.time_zone, allowCritical: r.allow_critical === 1 }]));
+    });
   }
 
   async setQuietHours(userId: string, q: QuietHours): Promise<QuietHours> {
@@ -81,7 +77,7 @@ export class PreferenceStore {
       .values({ user_id: userId, ...values })
       .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
       .execute();
-    this.quietCache = null;
+    this.quietCache.clear();
     return this.quietHours(userId);
   }
 }

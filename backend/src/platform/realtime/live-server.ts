@@ -151,6 +151,7 @@ export class LiveServer implements QueueRooms, DesktopPush {
   /** Serves socket.io on the HTTP server (once it exists: the app builds it after the services). */
   attach(httpServer: HttpServer): void {
     this.io.attach(httpServer);
+    this.io.engine.on('connection', (conn: EngineConnection) => batchFrameWrites(conn));
   }
 
   onConnect(hook: ConnectHook): void {
@@ -189,6 +190,42 @@ export class LiveServer implements QueueRooms, DesktopPush {
     this.io.local.disconnectSockets(true);
     this.io.engine.close();
   }
+}
+
+/** The parts of an engine.io connection `batchFrameWrites` uses (the TCP socket under ws is `_socket`, private but long stable). */
+interface EngineConnection {
+  transport: EngineTransport;
+  on(event: 'upgrade', listener: (transport: EngineTransport) => void): void;
+}
+interface EngineTransport {
+  name: string;
+  send(packets: unknown[]): void;
+  socket?: { _socket?: { cork(): void; uncork(): void } };
+}
+
+/**
+ * engine.io's WebSocket transport writes the packets it flushes one frame at a time, each its own
+ * write (one system call) on the TCP socket: an alert storm fanned out to 100 desktops made
+ * hundreds of thousands of them. Corking the socket around one flush sends its frames in one
+ * writev; order, acknowledgements and backpressure are unchanged. Applied when a connection opens
+ * on WebSocket and when one upgrades to it.
+ */
+export function batchFrameWrites(conn: EngineConnection): void {
+  const wrap = (transport: EngineTransport) => {
+    const tcp = transport.socket?._socket;
+    if (transport.name !== 'websocket' || !tcp) return;
+    const send = transport.send.bind(transport);
+    transport.send = (packets) => {
+      tcp.cork();
+      try {
+        send(packets);
+      } finally {
+        tcp.uncork();
+      }
+    };
+  };
+  wrap(conn.transport);
+  conn.on('upgrade', wrap);
 }
 
 /** engine.io's queue of packets not yet written to the transport (public in behaviour, private in its types). */
