@@ -130,17 +130,21 @@ async function idleLatency(n: number): Promise<{ p99: number; max: number }> {
 // Both read the database from the page cache.
 for await (const _chunk of createReadStream(dbFile, { highWaterMark: 1 << 20 }));
 const results: { peer: number; ours: number }[] = [];
-for (let r = 1; r <= rounds; r++) {
-  const p = peer();
-  console.log(`round ${r} peer   ${seconds(p.total)} s (${p.phases}); load ${load()}`);
-  const idle = await idleLatency(100);
-  console.log(`round ${r} GET /me every 100 ms, no backup running: p99 ${idle.p99.toFixed(0)} ms, max ${idle.max.toFixed(0)} ms; load ${load()}`);
-  const o = await ours();
-  console.log(`round ${r} OpsDesk ${seconds(o.total)} s (${o.phases})`);
-  console.log(`round ${r} GET /me during the backup: ${o.light.n} requests, p99 ${o.light.p99.toFixed(0)} ms, max ${o.light.max.toFixed(0)} ms; load ${load()}`);
-  results.push({ peer: p.total, ours: o.total });
+try {
+  for (let r = 1; r <= rounds; r++) {
+    const p = peer();
+    console.log(`round ${r} peer   ${seconds(p.total)} s (${p.phases}); load ${load()}`);
+    const idle = await idleLatency(100);
+    console.log(`round ${r} GET /me every 100 ms, no backup running: p99 ${idle.p99.toFixed(0)} ms, max ${idle.max.toFixed(0)} ms; load ${load()}`);
+    const o = await ours();
+    console.log(`round ${r} OpsDesk ${seconds(o.total)} s (${o.phases})`);
+    console.log(`round ${r} GET /me during the backup: ${o.light.n} requests, p99 ${o.light.p99.toFixed(0)} ms, max ${o.light.max.toFixed(0)} ms; load ${load()}`);
+    results.push({ peer: p.total, ours: o.total });
+  }
+} finally {
+  // A failed round must not leave the server running.
+  await stop(server);
 }
-await stop(server);
 if (!reuse) rmSync(dataDir, { recursive: true, force: true });
 
 const ratios = results.map((r) => r.ours / r.peer).sort((a, b) => a - b);
