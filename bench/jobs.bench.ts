@@ -1,17 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { loadConfig } from '../backend/src/platform/config/secrets';
-import { cliServices } from '../backend/src/app/processes';
-import { migrateToLatest } from '../backend/src/platform/db/migrate';
-import { createLogger } from '../backend/src/platform/logging';
 import { startServer } from '../backend/src/app/server';
 import { makeApiCaller } from '../backend/test-support/harness';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 
-/** `npx tsx bench/jobs.bench.ts`: 1,000,000-line job streamed live; 1 GB SQLite backup vs sqlite3 .backup. */
+/** `npx tsx bench/jobs.bench.ts`: 1,000,000-line job streamed live (the backup benchmark is bench/backups.bench.ts). */
 const rows: [string, string][] = [];
 const dir = mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-'));
 
@@ -49,29 +45,7 @@ async function logBench() {
   await server.stop();
 }
 
-async function backupBench() {
-  const file = path.join(dir, 'big.db');
-  execFileSync('sqlite3', [file, "PRAGMA journal_mode=WAL; CREATE TABLE blobs(id INTEGER PRIMARY KEY, body BLOB); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < 1000000) INSERT INTO blobs(body) SELECT randomblob(1000) FROM c;"]);
-  const size = statSync(file).size;
-  let t = Date.now();
-  execFileSync('sqlite3', [file, `.backup ${path.join(dir, 'cli-copy.db')}`]);
-  const cliMs = Date.now() - t;
-  rmSync(path.join(dir, 'cli-copy.db'), { force: true });
-  const config = loadConfig({ ...process.env, DATA_DIR: path.join(dir, 'b'), DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent', JOB_WORKERS: '0', BACKUP_MIN_FREE_MB: '0' });
-  const ctx = cliServices(config, { logger: createLogger(config, 2) });
-  await migrateToLatest(ctx.database);
-  t = Date.now();
-  const phases: string[] = [];
-  let last = Date.now();
-  const b = await ctx.backups.create('manual', { log: (l) => { phases.push(`${l.slice(0, 40)} @${Date.now() - last}ms`); last = Date.now(); } });
-  const ourMs = Date.now() - t;
-  await ctx.lifecycle.stop();
-  rows.push(['SQLite database size (MiB)', (size / 1048576).toFixed(0)], ['sqlite3 CLI .backup (s)', (cliMs / 1000).toFixed(1)], ['OpsDesk backup: online copy + integrity_check + counts + gzip + AES-256-GCM + sha256 (s)', (ourMs / 1000).toFixed(1)], ['ratio OpsDesk / sqlite3 .backup', (ourMs / cliMs).toFixed(1)], ['backup file (MiB)', ((b.sizeBytes ?? 0) / 1048576).toFixed(0)]);
-  console.log(phases.join('\n'));
-}
-
 await logBench();
-await backupBench();
 rmSync(dir, { recursive: true, force: true });
 const w = Math.max(...rows.map((r) => r[0].length));
 for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);

@@ -14,7 +14,8 @@ export const BackupManifest = z.object({
   dialect: DatabaseDialect,
   kind: BackupKind,
   file: z.string().describe('file name, relative to the manifest'),
-  compression: z.enum(['gzip', 'pg_custom']),
+  /** SQLite copies: zstd (gzip where the runtime lacks zstd, and before it was used); PostgreSQL: pg_dump's custom format. */
+  compression: z.enum(['zstd', 'gzip', 'pg_custom']),
   sizeBytes: z.number().int(),
   sha256: z.string(),
   schemaVersion: z.string().nullable().describe('last applied migration'),

@@ -16,7 +16,8 @@ import type { BackupsTable } from '../jobs/tables';
 import type { BackupKeys } from './backup-keys';
 import { BackupRefused, BackupSources, type BackupSource } from './backup-source';
 import type { OffsiteStore } from './offsite';
-import { freeBytes, gunzipTo, openSealed, sealFile, sha256File } from './files';
+import { codecAvailable, FAST_CODEC } from './backup-worker';
+import { freeBytes, openSealed, sealFile, sha256File } from './files';
 import { pgRestoreStaged } from './pg-restore';
 import { pgDump, pgList, pgRowCounts } from './pg-engine';
 import { classify, type RetentionPolicy } from './retention';
@@ -118,30 +119,32 @@ export class BackupService {
     const createdAt = this.clock.now();
     const dialect = this.handle.dialect;
     const base = `opsdesk-${stamp(createdAt)}-${kind}-${id.slice(0, 8)}`;
-    const fileName = dialect === 'sqlite' ? `${base}.sqlite.gz` : `${base}.pgdump`;
+    const fileName = dialect === 'sqlite' ? `${base}.sqlite.${FAST_CODEC === 'zstd' ? 'zst' : 'gz'}` : `${base}.pgdump`;
     const dest = path.join(this.dir, fileName);
     const tmp = path.join(this.dir, `.${base}.tmp`);
     try {
       await this.checkFreeSpace(log);
       let manifest: BackupManifest;
       if (dialect === 'sqlite') {
-        log(`online backup of ${this.handle.sqliteFile} (SQLite backup API)`);
+        log(`online backup of ${this.handle.sqliteFile} (SQLite backup API, in a worker thread)`);
         await sqliteOnlineBackup(this.handle, tmp);
-        log('verifying the copy: PRAGMA integrity_check and row counts');
-        const check = inspectSqliteFile(tmp);
+        log(`verifying the copy (integrity_check, row counts) while compressing it (${FAST_CODEC} level 1), encrypting (AES-256-GCM) and hashing (sha256) in one pass, off the event loop`);
+        const [checked, sealed] = await Promise.allSettled([inspectSqliteFile(tmp), sealFile(tmp, `${dest}.partial`, this.keys.encryption, FAST_CODEC)]);
+        if (checked.status === 'rejected') throw checked.reason;
+        if (sealed.status === 'rejected') throw sealed.reason;
+        const check = checked.value;
         if (!check.ok) throw new Error(`verification of the copy failed: ${check.message}`);
         log(check.message);
-        log('compressing (gzip), encrypting (AES-256-GCM) and hashing (sha256)');
-        const { sha256, size } = await sealFile(tmp, `${dest}.partial`, this.keys.encryption, true);
+        const { sha256, size } = sealed.value;
         renameSync(`${dest}.partial`, dest);
-        manifest = { format: 'opsdesk-backup/1', id, createdAt, dialect, kind, file: fileName, compression: 'gzip', encryption: 'aes-256-gcm', sizeBytes: size, sha256, schemaVersion: check.schemaVersion, rowCounts: check.rowCounts, verified: true, verification: check.message, appVersion: VERSION };
+        manifest = { format: 'opsdesk-backup/1', id, createdAt, dialect, kind, file: fileName, compression: FAST_CODEC, encryption: 'aes-256-gcm', sizeBytes: size, sha256, schemaVersion: check.schemaVersion, rowCounts: check.rowCounts, verified: true, verification: check.message, appVersion: VERSION };
       } else {
         log('pg_dump -Fc of an exported snapshot');
         const { rowCounts, schemaVersion } = await pgDump(this.handle, this.databaseUrl, tmp);
         log('verifying with pg_restore --list');
         const toc = await pgList(tmp);
         log('encrypting (AES-256-GCM) and hashing (sha256)');
-        const { sha256, size } = await sealFile(tmp, `${dest}.partial`, this.keys.encryption, false);
+        const { sha256, size } = await sealFile(tmp, `${dest}.partial`, this.keys.encryption, null);
         renameSync(`${dest}.partial`, dest);
         const verification = `pg_restore --list ok (${toc.length} entries); ${Object.keys(rowCounts).length} tables, ${Object.values(rowCounts).reduce((a, b) => a + b, 0)} rows`;
         log(verification);
@@ -232,7 +235,7 @@ export class BackupService {
       }
     }
     if (!copy) throw new BackupRefused(`backup ${manifest.id}: no decompressed copy`);
-    const check = inspectSqliteFile(copy);
+    const check = await inspectSqliteFile(copy);
     const mismatch = Object.entries(manifest.rowCounts).filter(([t, n]) => check.rowCounts[t] !== n);
     if (!check.ok || mismatch.length) {
       rmSync(copy, { force: true });
@@ -249,11 +252,12 @@ export class BackupService {
   private async openCopy(manifest: BackupManifest, file: string, log: Log): Promise<string | null> {
     const sqlite = manifest.dialect === 'sqlite';
     if (!manifest.encryption && !sqlite) return null;
+    const codec = manifest.compression === 'pg_custom' ? null : manifest.compression;
+    if (!codecAvailable(codec)) throw new BackupRefused(`backup ${manifest.id} is compressed with ${codec}, which this runtime's zlib cannot read (Node ≥ 22.15 can)`);
     const copy = path.join(this.dir, `.verify-${manifest.id}-${process.pid}-${Date.now()}.${sqlite ? 'sqlite' : 'pgdump'}`);
     try {
       log(manifest.encryption ? 'decrypting (AES-256-GCM) into a private copy' : 'decompressing and opening the copy');
-      if (manifest.encryption) await openSealed(file, copy, this.keys.encryption, sqlite);
-      else await gunzipTo(file, copy);
+      await openSealed(file, copy, manifest.encryption ? this.keys.encryption : null, codec);
       return copy;
     } catch (e) {
       rmSync(copy, { force: true });

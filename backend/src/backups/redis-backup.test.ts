@@ -36,7 +36,7 @@ describe('the backup-redis runbook against a real redis-server', () => {
     expect(path.dirname(file)).toBe(path.join(server.config.DATA_DIR, 'backups'));
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const plain = path.join(tempDir(), 'dump.rdb');
-    await openSealed(file, plain, new BackupKeys(KEY).encryption, true);
+    await openSealed(file, plain, new BackupKeys(KEY).encryption, 'gzip');
     const rdb = readFileSync(plain);
     expect(rdb.subarray(0, 5).toString()).toBe('REDIS');
     expect(rdb.includes(Buffer.from('kept-by-bgsave'))).toBe(true);

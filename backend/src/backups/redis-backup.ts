@@ -51,7 +51,7 @@ export function redisBackupRunbook(d: { url: string | undefined; dir: string; ke
         const stamp = new Date(d.clock.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
         const dest = path.join(d.dir, `redis-${stamp}.rdb.gz.enc`);
         exec.log(`copying ${src} → ${dest} (gzip + AES-256-GCM)`);
-        const { sha256, size } = await sealFile(src, dest, d.key, true);
+        const { sha256, size } = await sealFile(src, dest, d.key, 'gzip');
         return { summary: `BGSAVE done; ${name} copied to ${path.basename(dest)} (${size} bytes, sealed)`, result: { file: dest, sha256, sizeBytes: size } };
       } finally {
         redis.disconnect();

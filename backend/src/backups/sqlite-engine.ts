@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
-import SqliteDatabase from 'better-sqlite3';
+import type SqliteDatabase from 'better-sqlite3';
 import type { DatabaseHandle } from '../platform/db/connect';
+import { inWorker, type InspectResult } from './backup-worker';
 
 /** Tables that describe the running system rather than its data; a restore keeps the live ones. */
 export const PRESERVED_TABLES = ['jobs', 'job_logs', 'job_locks', 'backups', 'audit_log', 'procedure_runs', 'procedure_steps', 'maintenance_windows', 'schema_migrations_lock'];
@@ -14,55 +15,33 @@ export interface SqliteCheck {
   schemaVersion: string | null;
 }
 
-/** Opens a database file read-only: PRAGMA integrity_check and a row count of every table. */
-export function inspectSqliteFile(file: string): SqliteCheck {
-  let db: SqliteDatabase.Database | undefined;
-  try {
-    db = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
-    const rows = db.pragma('integrity_check') as { integrity_check: string }[];
-    const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
-    const rowCounts = countRows(db, 'main');
-    const schemaVersion = hasTable(db, 'main', 'schema_migrations')
-      ? ((db.prepare('SELECT max(name) AS v FROM schema_migrations').get() as { v: string | null }).v ?? null)
-      : null;
-    return problems.length
-      ? { ok: false, message: `integrity_check: ${problems.slice(0, 3).join('; ')}`, rowCounts, schemaVersion }
-      : { ok: true, message: `integrity_check ok; ${Object.keys(rowCounts).length} tables, ${Object.values(rowCounts).reduce((a, b) => a + b, 0)} rows`, rowCounts, schemaVersion };
-  } catch (e) {
-    return { ok: false, message: `cannot open as SQLite: ${(e as Error).message}`, rowCounts: {}, schemaVersion: null };
-  } finally {
-    db?.close();
-  }
+function summary(r: InspectResult): SqliteCheck {
+  if (r.openError !== undefined) return { ok: false, message: `cannot open as SQLite: ${r.openError}`, rowCounts: {}, schemaVersion: null };
+  const { problems, rowCounts, schemaVersion } = r;
+  return problems.length
+    ? { ok: false, message: `integrity_check: ${problems.slice(0, 3).join('; ')}`, rowCounts, schemaVersion }
+    : { ok: true, message: `integrity_check ok; ${Object.keys(rowCounts).length} tables, ${Object.values(rowCounts).reduce((a, b) => a + b, 0)} rows`, rowCounts, schemaVersion };
+}
+
+/** Opens a database file read-only in a worker thread: PRAGMA integrity_check and a row count of every table. */
+export async function inspectSqliteFile(file: string): Promise<SqliteCheck> {
+  return summary(await inWorker('inspect', { file }));
 }
 
 function hasTable(db: SqliteDatabase.Database, schema: string, name: string): boolean {
   return !!db.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE type = 'table' AND name = ?`).get(name);
 }
 
-function userTables(db: SqliteDatabase.Database, schema: string): string[] {
-  return (db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
-}
-
-/** Rows per table; a full-text index's shadow tables are left out (their layout differs after a rebuild). */
-export function countRows(db: SqliteDatabase.Database, schema: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  const virtuals = (db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'`).all() as { name: string }[]).map((r) => r.name);
-  for (const t of userTables(db, schema)) {
-    if (virtuals.some((v) => t.startsWith(`${v}_`))) continue;
-    try {
-      out[t] = (db.prepare(`SELECT count(*) AS n FROM ${schema}.${q(t)}`).get() as { n: number }).n;
-    } catch {
-      /* virtual tables whose module is missing */
-    }
-  }
-  return out;
-}
-
-/** SQLite's online backup API: a consistent copy while the server keeps writing. */
+/**
+ * SQLite's online backup API: a consistent copy while the server keeps writing. A database file is
+ * copied by a worker thread's own read-only connection in one step (one read transaction: WAL lets
+ * the server's writer go on); an in-memory database by the server's connection, step by step.
+ */
 export async function sqliteOnlineBackup(handle: DatabaseHandle, dest: string): Promise<void> {
   if (!handle.sqlite) throw new Error('not a SQLite database');
   rmSync(dest, { force: true });
-  await handle.sqlite.backup(dest);
+  if (handle.sqliteFile && handle.sqliteFile !== ':memory:') await inWorker('copy', { file: handle.sqliteFile, dest });
+  else await handle.sqlite.backup(dest, { progress: () => 2048 });
 }
 
 /**
@@ -125,20 +104,17 @@ export async function applySqliteCopy(handle: DatabaseHandle, file: string): Pro
   });
 }
 
-/** Checks the live database after a restore: integrity, foreign keys, and row counts against the manifest. */
+/** Checks the live database after a restore (read in a worker thread): integrity, foreign keys, and row counts against the manifest. */
 export async function verifyLiveSqlite(handle: DatabaseHandle, expected: Record<string, number>): Promise<string[]> {
-  const raw = handle.sqlite!;
-  return handle.db.connection().execute(async () => {
-    const problems: string[] = [];
-    const ic = (raw.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).filter((r) => r !== 'ok');
-    if (ic.length) problems.push(`integrity_check: ${ic.slice(0, 3).join('; ')}`);
-    const fk = raw.pragma('foreign_key_check') as unknown[];
-    if (fk.length) problems.push(`${fk.length} foreign key violation(s)`);
-    const counts = countRows(raw, 'main');
-    for (const [t, n] of Object.entries(expected)) {
-      if (PRESERVED_TABLES.includes(t)) continue;
-      if (counts[t] !== n) problems.push(`${t}: ${counts[t] ?? 'missing'} rows, backup had ${n}`);
-    }
-    return problems;
-  });
+  if (!handle.sqliteFile || handle.sqliteFile === ':memory:') throw new Error('a restore needs a SQLite database file');
+  const r = await inWorker('inspect', { file: handle.sqliteFile, foreignKeys: true });
+  if (r.openError !== undefined) return [`cannot open as SQLite: ${r.openError}`];
+  const problems: string[] = [];
+  if (r.problems.length) problems.push(`integrity_check: ${r.problems.slice(0, 3).join('; ')}`);
+  if (r.fkViolations) problems.push(`${r.fkViolations} foreign key violation(s)`);
+  for (const [t, n] of Object.entries(expected)) {
+    if (PRESERVED_TABLES.includes(t)) continue;
+    if (r.rowCounts[t] !== n) problems.push(`${t}: ${r.rowCounts[t] ?? 'missing'} rows, backup had ${n}`);
+  }
+  return problems;
 }

@@ -34,7 +34,7 @@ export function testRestoreRunbook(d: { backups: BackupService; handle: Database
           const scratch = `${v.copy!}.scratch`;
           try {
             await rebuildFromOwnSchema(v.copy!, scratch, v.manifest.schemaVersion, (l) => exec.log(l));
-            const check = inspectSqliteFile(scratch);
+            const check = await inspectSqliteFile(scratch);
             const wrong = Object.entries(v.manifest.rowCounts).filter(([t, n]) => !PRESERVED_TABLES.includes(t) && check.rowCounts[t] !== n);
             if (!check.ok || wrong.length) throw new RunbookFailure(`the scratch restore differs: ${check.ok ? wrong.slice(0, 5).map(([t, n]) => `${t} ${check.rowCounts[t] ?? 'missing'} vs ${n}`).join(', ') : check.message}`);
             exec.log(`scratch database: ${check.message}`);
