@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, type Sshd } from '../backend/test-support/sshd';
 import {
+  connectAndSignIn,
   createUser,
   launchChromium,
   screenshots,
@@ -83,14 +84,7 @@ describe('backups off-site: restore from the SFTP copy in the app', () => {
     { timeout: 180_000 },
     async () => {
       // Signed in before the backup: the session is part of what the restore brings back.
-      await page.goto(host.host.openUrl);
-      await page.getByRole('button', { name: /Connect to a server/ }).click();
-      await page.getByLabel('Server URL').fill(backend.url);
-      await page.getByRole('button', { name: 'Connect', exact: true }).click();
-      await page.getByLabel('Email').fill(ADMIN.email);
-      await page.getByLabel('Password').fill(ADMIN.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await connectAndSignIn(page, host.host.openUrl, backend.url, ADMIN);
       const backup = await job('backup-database');
       expect(backup.status).toBe('succeeded');
       expect((await job('offsite-sync')).status).toBe('succeeded');

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIL_PASSWORD, startDovecot, type Dovecot } from '../backend/test-support/dovecot';
 import { MAIL_USERS } from '../backend/test-support/mail-fixture';
 import { startSmtpRelay, type SmtpRelay } from '../backend/test-support/smtp-relay';
-import { createUser, launchChromium, screenshots, startBackend, startBrowserHost, tempDir, until, type Backend, type Host } from './support';
+import { connectAndSignIn, createUser, launchChromium, screenshots, startBackend, startBrowserHost, tempDir, until, type Backend, type Host } from './support';
 
 const AGENT = { email: 'ana@example.com', password: 'meadow-copper-violin-58', name: 'Ana Agent', role: 'admin' as const };
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -70,16 +70,7 @@ describe('helpdesk loop', () => {
 
 async function journey(): Promise<void> {
   {
-    await page.goto(host.host.openUrl);
-    await page.getByRole('button', { name: /Connect to a server/ }).click();
-    await page.getByLabel('Server URL').fill(backend.url);
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await page.getByLabel('Email').fill(AGENT.email);
-    await page.getByLabel('Password').fill(AGENT.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    const dismiss = page.getByRole('button', { name: 'Dismiss' });
-    if (await dismiss.count()) await dismiss.first().click();
+    await connectAndSignIn(page, host.host.openUrl, backend.url, AGENT);
 
     // The customer writes in with a photo and a log: the ticket appears live, files listed.
     await dovecot.deliver('support', await composed({

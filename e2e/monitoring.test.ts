@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startNodeExporter, type Exporter } from '../backend/test-support/exporters';
 import { startHttp } from '../backend/test-support/probe-servers';
-import { createUser, launchChromium, screenshots, startBackend, startBrowserHost, until, type Backend, type Host } from './support';
+import { connectAndSignIn, createUser, launchChromium, screenshots, startBackend, startBrowserHost, until, type Backend, type Host } from './support';
 
 const ADMIN = { email: 'mona@example.com', password: 'granite-heron-sunlight-77', name: 'Mona Monitor', role: 'admin' as const };
 
@@ -31,16 +31,7 @@ describe('monitoring: targets, probes, dashboards and rules in the app', () => {
     const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
     page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(host.host.openUrl);
-    await page.getByRole('button', { name: /Connect to a server/ }).click();
-    await page.getByLabel('Server URL').fill(backend.url);
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    const dismiss = page.getByRole('button', { name: 'Dismiss' });
-    if (await dismiss.count()) await dismiss.first().click();
+    await connectAndSignIn(page, host.host.openUrl, backend.url, ADMIN);
   }, 120_000);
 
   afterAll(async () => {

@@ -4,7 +4,7 @@
 // app's own checks visible as auto-ticks. Screenshots: test-output/screenshots/procedures-*.png.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, screenshots, until } from './support';
+import { connectAndSignIn, createUser, screenshots, until } from './support';
 import { ADMIN, closeSession, openSession, type Session } from './workstation/session';
 
 let s: Session;
@@ -27,16 +27,7 @@ async function waitStatus(page: Page, key: string, want: RegExp, timeout = 60_00
 }
 
 async function signIn({ page, backend, host }: Session): Promise<void> {
-  await page.goto(host.host.openUrl);
-  await page.getByRole('button', { name: /Connect to a server/ }).click();
-  await page.getByLabel('Server URL').fill(backend.url);
-  await page.getByRole('button', { name: 'Connect', exact: true }).click();
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  const dismiss = page.getByRole('button', { name: 'Dismiss' });
-  if (await dismiss.count()) await dismiss.first().click();
+  await connectAndSignIn(page, host.host.openUrl, backend.url, ADMIN);
 }
 
 describe('procedures', () => {

@@ -7,7 +7,7 @@ import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtp } from '../backend/test-support/smtp-capture';
-import { createUser, launchChromium, screenshots, startBackend, startBrowserHost, until, type Backend, type Host } from './support';
+import { connectAndSignIn, createUser, launchChromium, screenshots, startBackend, startBrowserHost, until, type Backend, type Host } from './support';
 import { ADMIN } from './workstation/session';
 
 const HOSTILE = '=HYPERLINK("http://evil.example","x") <b>boom</b>';
@@ -70,16 +70,7 @@ async function seed(): Promise<void> {
 describe('reports', () => {
   it('shows the day and the week, exports CSV, and emails a scheduled report', async () => {
     await seed();
-    await page.goto(host.host.openUrl);
-    await page.getByRole('button', { name: /Connect to a server/ }).click();
-    await page.getByLabel('Server URL').fill(backend.url);
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    const dismiss = page.getByRole('button', { name: 'Dismiss' });
-    if (await dismiss.count()) await dismiss.first().click();
+    await connectAndSignIn(page, host.host.openUrl, backend.url, ADMIN);
 
     // From the palette, by keyboard.
     await page.keyboard.press('Control+k');

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeUp, startDockerd, type Dockerd } from '../backend/test-support/dockerd';
 import { DockerDriver } from '../backend/src/services/docker/docker-driver';
 import { ServiceSpec } from '../shared/api/services';
-import { createUser, launchChromium, screenshots, startBackend, startBrowserHost, tempDir, type Backend, type Host } from './support';
+import { connectAndSignIn, createUser, launchChromium, screenshots, startBackend, startBrowserHost, tempDir, type Backend, type Host } from './support';
 
 const dockerd = await startDockerd();
 const OLGA = { email: 'olga@example.com', password: 'harbor-cinder-meadow-77', name: 'Olga Oncall', role: 'oncall' as const };
@@ -55,13 +55,7 @@ describe.skipIf(!dockerd)('services screen with Docker', () => {
   };
 
   it('signs in and lists the declared services with replicas, health and image', async () => {
-    await page.goto(host.host.openUrl);
-    await page.getByRole('button', { name: /Connect to a server/ }).click();
-    await page.getByLabel('Server URL').fill(backend.url);
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await page.getByLabel('Email').fill(OLGA.email);
-    await page.getByLabel('Password').fill(OLGA.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await connectAndSignIn(page, host.host.openUrl, backend.url, OLGA);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Services' }).click();
     await page.getByRole('heading', { name: 'Services' }).waitFor();
     await expect.poll(() => count('celery'), { timeout: 20_000 }).toBe('1 / 1');

@@ -251,3 +251,20 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * The first-run screen → "Connect to a server" → sign in as `user`; resolves once the main
+ * navigation shows, with a first-run notice dismissed when one is up.
+ */
+export async function connectAndSignIn(page: Page, openUrl: string, serverUrl: string, user: { email: string; password: string }): Promise<void> {
+  await page.goto(openUrl);
+  await page.getByRole('button', { name: /Connect to a server/ }).click();
+  await page.getByLabel('Server URL').fill(serverUrl);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  const dismiss = page.getByRole('button', { name: 'Dismiss' });
+  if (await dismiss.count()) await dismiss.first().click();
+}
