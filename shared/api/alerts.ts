@@ -129,11 +129,43 @@ export const Silence = z.object({
   endsAt: Timestamp,
   comment: z.string(),
   createdBy: z.string().nullable(),
+  createdByName: z.string().nullable().default(null).describe("the creator's name, when the user still exists"),
   createdAt: Timestamp,
   state: SilenceState,
+  mutes: z.number().int().default(0).describe('open alerts it mutes now'),
 });
 export type Silence = z.infer<typeof Silence>;
 export const SilenceQuery = z.object({ state: SilenceState.optional() });
+/** An edit: an expired silence cannot be changed (create a new one). */
+export const UpdateSilenceRequest = z
+  .object({ matchers: z.array(Matcher).min(1).max(32), endsAt: Timestamp, comment: z.string().trim().min(1).max(2000) })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+export type UpdateSilenceRequest = z.infer<typeof UpdateSilenceRequest>;
+/**
+ * Silences many alerts at once: `cover` makes one silence whose matchers match every selected alert
+ * (labels they all carry: equal, or an alternation of their values); `each` one silence per alert
+ * (all its labels). `dryRun` answers the matchers and what they would mute without creating anything.
+ */
+export const BulkSilenceRequest = z.object({
+  ids: z.array(Id).min(1).max(500),
+  mode: z.enum(['cover', 'each']),
+  durationMinutes: z.number().int().min(1).max(60 * 24 * 30),
+  comment: z.string().trim().min(1).max(2000),
+  dryRun: z.boolean().default(false),
+});
+export type BulkSilenceRequest = z.infer<typeof BulkSilenceRequest>;
+export const BulkSilenceResult = z.object({
+  silences: z.array(Silence),
+  /** The proposed matchers of each silence (also on a dry run). */
+  matchers: z.array(z.array(Matcher)),
+  /** The selected alerts as they are now (silenced, unless resolved). */
+  alerts: z.array(Alert),
+  /** Open alerts outside the selection that the matchers also mute. */
+  alsoMutes: z.array(z.object({ id: Id, name: z.string() })),
+  failed: z.array(z.object({ id: Id, error: z.string(), message: z.string() })),
+});
+export type BulkSilenceResult = z.infer<typeof BulkSilenceResult>;
 
 /* ---------------------------------------------------------------- rules */
 
@@ -341,3 +373,39 @@ export const AlertNotification = z.object({
   alert: Alert.nullable().describe('the alert as it was when notified; null for a test notification'),
 });
 export type AlertNotification = z.infer<typeof AlertNotification>;
+
+/* ---------------------------------------------------------------- contact methods */
+
+export const CONTACT_KINDS = ['email', 'phone'] as const;
+export const ContactKind = z.enum(CONTACT_KINDS);
+export type ContactKind = z.infer<typeof ContactKind>;
+/** Where a person may be paged: verified by a code sent through the channel; an unverified method is never paged. */
+export const ContactMethod = z.object({
+  id: z.string(),
+  userId: z.string(),
+  kind: ContactKind,
+  address: z.string(),
+  verified: z.boolean(),
+  verifiedAt: Timestamp.nullable(),
+  /** When the last code went out (a new one may be asked for after a short wait). */
+  codeSentAt: Timestamp.nullable(),
+  /** The sign-in address: listed, verified by the account itself, not removable here. */
+  account: z.boolean(),
+  createdAt: Timestamp,
+});
+export type ContactMethod = z.infer<typeof ContactMethod>;
+export const AddContactMethodRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('email'), address: z.string().trim().toLowerCase().max(320).regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'not an email address') }),
+  z.object({ kind: z.literal('phone'), address: z.string().trim().regex(/^\+[0-9 ()-]{6,24}$/, 'a phone number in international form, e.g. +44 20 7946 0958').transform((v) => v.replace(/[\s()-]/g, '')) }),
+]);
+export type AddContactMethodRequest = z.infer<typeof AddContactMethodRequest>;
+export const VerifyContactRequest = z.object({ code: z.string().trim().regex(/^[0-9]{6}$/, 'the 6-digit code from the message') });
+export const SmtpStatus = z.object({
+  configured: z.boolean(),
+  /** host:port of SMTP_URL, never its credentials. */
+  server: z.string().nullable(),
+  from: z.string().nullable(),
+  ok: z.boolean(),
+  error: z.string().nullable(),
+});
+export type SmtpStatus = z.infer<typeof SmtpStatus>;

@@ -25,6 +25,8 @@ import { ruleAggregation } from './0091_rule_aggregation';
 import { serviceState } from './0100_service_state';
 import { compaction } from './0110_compaction';
 import { procedureWorkflow } from './0120_procedure_workflow';
+import { contactMethods } from './0140_contact_methods';
+import { preferenceAddresses } from './0141_preference_addresses';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -61,5 +63,7 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0100_service_state': serviceState(ctx),
     '0110_compaction': compaction(ctx),
     '0120_procedure_workflow': procedureWorkflow(ctx),
+    '0140_contact_methods': contactMethods(ctx),
+    '0141_preference_addresses': preferenceAddresses(ctx),
   };
 }
