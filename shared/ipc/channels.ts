@@ -247,6 +247,21 @@ const handWritten = {
     }),
     response: Silence,
   },
+  /** Silences a selection or group through the outbox: one silence covering them all, or one per alert. */
+  'alerts.silenceMany': {
+    kind: 'outbox',
+    request: z.object({
+      ids: z.array(Id).min(1).max(500),
+      mode: z.enum(['cover', 'each']),
+      durationMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(60 * 24 * 30),
+      comment: z.string().trim().min(1).max(500),
+    }),
+    response: z.array(Alert),
+  },
   'silences.list': { kind: 'cache', request: Empty, response: z.array(Silence) },
   'silences.expire': { kind: 'online', request: ById, response: Void },
   /** Unacknowledged (firing) alert count, as shown on the tray icon. */

@@ -13,6 +13,7 @@ import { CoreError } from '../errors';
 import type { Clock, Logger } from '../ports';
 import { silentLogger } from '../ports';
 import { WriteBatcher, type Write } from './write-batcher';
+import { restoreStatuses, sendSilence, silenceLocally, type SilenceRequest } from './silence-item';
 
 /**
  * Offline writes. Each is applied to the cache and queued in the same transaction; `replay()`
@@ -103,6 +104,19 @@ export class Outbox extends EventEmitter {
     return { ...updated, pending: true };
   }
 
+  /** Silences a selection or group: shown silenced at once, sent as one POST /silences/bulk (silence-item.ts). */
+  silenceAlerts(req: SilenceRequest): Alert[] {
+    const { alerts, base } = silenceLocally(this.cache, req.ids);
+    if (alerts.length === 0) throw new CoreError('not_found', 'None of these alerts is in the local cache');
+    this.cache.transaction(() => {
+      for (const a of alerts) this.cache.upsertAlert(a, true);
+      this.insert('silence.bulk', req.ids[0]!, req, base, `Silence ${req.ids.length} alert${req.ids.length === 1 ? '' : 's'} for ${req.durationMinutes} min`);
+    });
+    for (const a of alerts) this.emit('alert', { ...a, pending: true });
+    this.emitCounts();
+    return alerts.map((a) => ({ ...a, pending: true }));
+  }
+
   list(): OutboxItem[] {
     return this.cache.outbox.open(this.author()).map(toItem);
   }
@@ -137,6 +151,8 @@ export class Outbox extends EventEmitter {
         const base = JSON.parse(row.base ?? '{}') as UpdateBase & { theirs?: Record<string, unknown> };
         this.applyChanges(row.target_id, { ...base.values, ...(base.theirs ?? {}) });
         this.rebase(row.target_id);
+      } else if (row.kind === 'silence.bulk') {
+        restoreStatuses(this.cache, row.base);
       } else {
         const a = this.cache.alert(row.target_id);
         if (a) this.cache.upsertAlert({ ...a, status: (JSON.parse(row.base ?? '{}') as { status: Alert['status'] }).status ?? a.status });
@@ -306,6 +322,11 @@ export class Outbox extends EventEmitter {
           this.done(row.id);
         });
         this.emit('alert', alert);
+        this.emitCounts();
+        return;
+      }
+      case 'silence.bulk': {
+        for (const a of await sendSilence(this.api, this.cache, row, () => this.done(row.id))) this.emit('alert', a);
         this.emitCounts();
         return;
       }
