@@ -1,6 +1,7 @@
 import { Tabs } from '../../ui/Tabs';
 import { AuditTab } from './AuditTab';
-import { ChannelsTab, RulesTab } from './AlertingTabs';
+import { RulesTab } from './AlertingTabs';
+import { ChannelsTab } from './ChannelsTab';
 import { MailboxesTab } from './MailboxesTab';
 import { QueuesTab } from './QueuesTab';
 import { SlaTab } from './SlaTab';

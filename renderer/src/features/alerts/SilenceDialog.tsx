@@ -6,7 +6,7 @@ import { useNow } from '../../ui/hooks';
 import { toast } from '../../ui/toasts';
 import { silence } from './slice';
 
-const DURATIONS: [number, string][] = [
+export const DURATIONS: [number, string][] = [
   [15, '15 minutes'],
   [60, '1 hour'],
   [240, '4 hours'],
