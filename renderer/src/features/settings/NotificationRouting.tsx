@@ -66,7 +66,7 @@ function ContactMethods() {
       ) : (
         <DataTable columns={columns} rows={methods} rowKey={(m) => m.id} />
       )}
-      <RowForm onSubmit={() => void run(async () => (await call('api.contacts.create', { body: { kind, address } }), toast(`A verification code went to ${address}`, 'ok'), setAddress(''), await reload()))}>
+      <RowForm style={{ marginTop: 8 }} onSubmit={() => void run(async () => (await call('api.contacts.create', { body: { kind, address } }), toast(`A verification code went to ${address}`, 'ok'), setAddress(''), await reload()))}>
         <label className="inline">
           Add
           <select value={kind} onChange={(e) => setKind(e.target.value as 'email' | 'phone')}>
