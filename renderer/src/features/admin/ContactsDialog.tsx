@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ContactMethod } from '../../../../shared/api/alerts';
 import { call, errorMessage } from '../../api';
-import { Dialog } from '../../ui/Dialog';
+import { CloseRow, Dialog } from '../../ui/Dialog';
 import { StateView } from '../../ui/feedback';
 import { notLoaded, type Loadable } from '../../ui/loadable';
 
@@ -35,9 +35,7 @@ export function ContactsDialog({ user, onClose }: { user: { id: string; name: st
           </ul>
         )}
       </StateView>
-      <div className="row end">
-        <button onClick={onClose}>Close</button>
-      </div>
+      <CloseRow onClose={onClose} />
     </Dialog>
   );
 }

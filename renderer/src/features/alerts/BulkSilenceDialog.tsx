@@ -3,10 +3,10 @@ import type { BulkSilenceResult } from '../../../../shared/api/alerts';
 import { call, errorMessage } from '../../api';
 import { FormDialog } from '../../ui/Dialog';
 import { TextField } from '../../ui/form';
-import { useAction } from '../../ui/hooks';
+import { useAction, useNow } from '../../ui/hooks';
 import { toast } from '../../ui/toasts';
 import { matcherText } from '../silences/slice';
-import { DURATIONS } from './SilenceDialog';
+import { DurationField } from './SilenceDialog';
 import { silenceSelected } from './slice';
 
 type Mode = 'cover' | 'each';
@@ -22,6 +22,7 @@ export function BulkSilenceDialog({ ids, onClose }: { ids: string[]; onClose: ()
   const [comment, setComment] = useState('');
   const [answer, setAnswer] = useState<{ key: string; data?: BulkSilenceResult; error?: string } | null>(null);
   const a = useAction();
+  const now = useNow(30_000);
   const key = `${mode}:${ids.join(',')}`;
   // The proposal for the current choice only; a stale one shows as "working out".
   const preview = answer?.key === key ? answer : null;
@@ -79,16 +80,7 @@ export function BulkSilenceDialog({ ids, onClose }: { ids: string[]; onClose: ()
           </>
         )}
       </div>
-      <label>
-        Duration
-        <select value={minutes} onChange={(e) => setMinutes(Number(e.target.value))}>
-          {DURATIONS.map(([m, l]) => (
-            <option key={m} value={m}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </label>
+      <DurationField minutes={minutes} onChange={setMinutes} now={now} />
       <TextField label="Comment" value={comment} onChange={setComment} required maxLength={500} placeholder="Why, and who is on it" />
     </FormDialog>
   );

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Matcher, Silence } from '../../../../shared/api/alerts';
-import { Dialog, FormDialog } from '../../ui/Dialog';
+import { CloseRow, Dialog, FormDialog } from '../../ui/Dialog';
 import { StateView } from '../../ui/feedback';
 import { TextField } from '../../ui/form';
 import { useAction } from '../../ui/hooks';
@@ -88,9 +88,7 @@ export function MutedAlertsDialog({ silence, onClose }: { silence: Silence; onCl
           </ul>
         )}
       </StateView>
-      <div className="row end">
-        <button onClick={onClose}>Close</button>
-      </div>
+      <CloseRow onClose={onClose} />
     </Dialog>
   );
 }
