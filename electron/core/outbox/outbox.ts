@@ -8,12 +8,12 @@ import type { OutboxRow } from '../cache/outbox-repo';
 import { ticketFieldValue, toSummary } from '../cache/tickets-repo';
 import { label, localAttachments, localTicketRow, newKey, toItem, truncate, type NewTicket } from './items';
 import { mergeEdit, type UpdateBase, type UpdatePayload } from './merge';
-import { commentRowFromServer, parseAlert, ticketRowFromServer, type TicketRow } from '../cache/records';
+import { commentRowFromServer, ticketRowFromServer, type TicketRow } from '../cache/records';
 import { CoreError } from '../errors';
 import type { Clock, Logger } from '../ports';
 import { silentLogger } from '../ports';
 import { WriteBatcher, type Write } from './write-batcher';
-import { restoreStatuses, sendSilence, silenceLocally, type SilenceRequest } from './silence-item';
+import { alertLocally, restoreStatuses, sendAlertAction, sendSilence, silenceLocally, type SilenceRequest } from './alert-items';
 
 /**
  * Offline writes. Each is applied to the cache and queued in the same transaction; `replay()`
@@ -88,33 +88,28 @@ export class Outbox extends EventEmitter {
   }
 
   alertAction(alertId: string, action: 'acknowledge' | 'resolve', me: { email: string } | null): Alert {
-    const alert = this.cache.alert(alertId);
-    if (!alert) throw new CoreError('not_found', 'Alert not found in the local cache');
-    const now = this.clock.now();
-    const updated: Alert =
-      action === 'acknowledge'
-        ? { ...alert, status: alert.status === 'resolved' ? 'resolved' : 'acknowledged', acknowledgedAt: now, acknowledgedBy: me?.email ?? null }
-        : { ...alert, status: 'resolved', resolvedAt: now };
-    this.cache.transaction(() => {
-      this.cache.upsertAlert(updated, true);
-      this.insert(`alert.${action}`, alertId, {}, { status: alert.status }, `${action === 'acknowledge' ? 'Acknowledge' : 'Resolve'} "${truncate(alert.title)}"`);
-    });
-    this.emit('alert', { ...updated, pending: true });
-    this.emitCounts();
-    return { ...updated, pending: true };
+    const { before, updated } = alertLocally(this.cache, alertId, action, me, this.clock.now());
+    const summary = `${action === 'acknowledge' ? 'Acknowledge' : 'Resolve'} "${truncate(before.title)}"`;
+    return this.queueAlerts(`alert.${action}`, alertId, {}, { status: before.status }, summary, [updated])[0]!;
   }
 
-  /** Silences a selection or group: shown silenced at once, sent as one POST /silences/bulk (silence-item.ts). */
+  /** Silences a selection or group: shown silenced at once, sent as one POST /silences/bulk (alert-items.ts). */
   silenceAlerts(req: SilenceRequest): Alert[] {
     const { alerts, base } = silenceLocally(this.cache, req.ids);
     if (alerts.length === 0) throw new CoreError('not_found', 'None of these alerts is in the local cache');
+    return this.queueAlerts('silence.bulk', req.ids[0]!, req, base, `Silence ${req.ids.length} alert${req.ids.length === 1 ? '' : 's'} for ${req.durationMinutes} min`, alerts);
+  }
+
+  /** Shows the alerts as changed (pending) and queues the item, in one cache transaction. */
+  private queueAlerts(kind: string, targetId: string, payload: unknown, base: unknown, summary: string, alerts: Alert[]): Alert[] {
     this.cache.transaction(() => {
       for (const a of alerts) this.cache.upsertAlert(a, true);
-      this.insert('silence.bulk', req.ids[0]!, req, base, `Silence ${req.ids.length} alert${req.ids.length === 1 ? '' : 's'} for ${req.durationMinutes} min`);
+      this.insert(kind, targetId, payload, base, summary);
     });
-    for (const a of alerts) this.emit('alert', { ...a, pending: true });
+    const shown = alerts.map((a) => ({ ...a, pending: true }));
+    for (const a of shown) this.emit('alert', a);
     this.emitCounts();
-    return alerts.map((a) => ({ ...a, pending: true }));
+    return shown;
   }
 
   list(): OutboxItem[] {
@@ -310,23 +305,11 @@ export class Outbox extends EventEmitter {
       case 'ticket.update':
         return this.sendUpdate(row, payload as UpdatePayload);
       case 'alert.acknowledge':
-      case 'alert.resolve': {
-        const action = row.kind === 'alert.acknowledge' ? 'ack' : 'resolve';
-        const res = await this.write(row, action === 'ack' ? 'alerts.ack' : 'alerts.resolve', { id: row.target_id }, {});
-        let data = res.data;
-        if (res.status === 409) data = (await this.api.request('GET', routePath('alerts.get', { id: row.target_id }))).data;
-        else if (res.status < 200 || res.status >= 300) throw httpError(res.status, res.data);
-        const alert = parseAlert(data);
-        this.cache.transaction(() => {
-          this.cache.upsertAlert(alert);
-          this.done(row.id);
-        });
-        this.emit('alert', alert);
-        this.emitCounts();
-        return;
-      }
+      case 'alert.resolve':
       case 'silence.bulk': {
-        for (const a of await sendSilence(this.api, this.cache, row, () => this.done(row.id))) this.emit('alert', a);
+        const done = () => this.done(row.id);
+        const alerts = row.kind === 'silence.bulk' ? await sendSilence(this.api, this.cache, row, done) : [await sendAlertAction(this.api, this.cache, row, (route) => this.write(row, route, { id: row.target_id }, {}), done)];
+        for (const a of alerts) this.emit('alert', a);
         this.emitCounts();
         return;
       }
