@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtp } from '../backend/test-support/smtp-capture';
-import { createUser, launchChromium, screenshots, startBackend, startBrowserHost, until, type Backend, type Host } from './support';
+import { createUser, launchChromium, screenshots, signInDesktop, startBackend, until, type Backend, type Host } from './support';
 
 /** Real time plus a skew the test moves forward, so a level delay of a minute passes at once. */
 const clock = { skew: 0, now: () => Date.now() + clock.skew };
@@ -45,21 +45,7 @@ const deliveries = async (alertId: string) => (await backend.api('GET', `/api/v1
 
 async function signIn(key: keyof typeof people, id: string): Promise<Desktop> {
   const person = people[key];
-  const host = await startBrowserHost(backend.url);
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
-  await context.grantPermissions(['notifications'], { origin: host.host.url });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`${key} page error:`, e.message));
-  await page.goto(host.host.openUrl);
-  await page.getByRole('heading', { name: 'Sign in to OpsDesk' }).waitFor({ timeout: 20_000 });
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  await until(async () => host.core.active?.live.state === 'connected', 15_000, `${key}'s live feed`);
-  // The keychain fallback notice (no Secret Service here) is dismissed as a person would.
-  const dismiss = page.getByRole('button', { name: 'Dismiss' });
-  if (await dismiss.count()) await dismiss.first().click();
+  const { host, context, page } = await signInDesktop(browser, backend.url, person, key);
   return { name: person.name, id, email: person.email, host, context, page };
 }
 

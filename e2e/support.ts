@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Clock } from '../backend/src/platform/clock';
 import { parseConfig, type Config } from '../backend/src/platform/config/config';
 import { resolveConfig } from '../backend/src/platform/config/secrets';
@@ -220,6 +220,26 @@ export async function startBrowserHost(serverUrl?: string): Promise<Host> {
       await core.shutdown();
     },
   };
+}
+
+/** A browser host signed in as `person` in its own Chromium context, its live feed connected, the keychain notice dismissed. */
+export async function signInDesktop(browser: Browser, serverUrl: string, person: { email: string; password: string }, label = person.email): Promise<{ host: Host; context: BrowserContext; page: Page }> {
+  const host = await startBrowserHost(serverUrl);
+  const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+  await context.grantPermissions(['notifications'], { origin: host.host.url });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`${label} page error:`, e.message));
+  await page.goto(host.host.openUrl);
+  await page.getByRole('heading', { name: 'Sign in to OpsDesk' }).waitFor({ timeout: 20_000 });
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await until(async () => host.core.active?.live.state === 'connected', 15_000, `${label}'s live feed`);
+  // The keychain fallback notice (no Secret Service here) is dismissed as a person would.
+  const dismiss = page.getByRole('button', { name: 'Dismiss' });
+  if (await dismiss.count()) await dismiss.first().click();
+  return { host, context, page };
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -106,6 +106,22 @@ describe('online channels against a real backend', () => {
     expect((await call(admin, 'silences.list', undefined)).map((x) => x.id)).not.toContain(s.id);
   });
 
+  it('bulk silence goes through the outbox: shown silenced at once, sent once, the server\'s silence and alerts kept', async () => {
+    const fire = (host: string) => call(admin, 'api.alerts.create', { body: { name: 'Disk full', severity: 'high', labels: { host } } });
+    const ids = [(await fire('web-1')).id, (await fire('web-2')).id];
+    await until('the alerts in the cache', async () => (await call(admin, 'alerts.list', { limit: 500 })).items.filter((a) => ids.includes(a.id)).length === 2);
+    const shown = await call(admin, 'alerts.silenceMany', { ids, mode: 'cover', durationMinutes: 30, comment: 'disk swap' });
+    expect(shown.map((a) => [a.status, a.pending])).toEqual([['silenced', true], ['silenced', true]]);
+    await until('the outbox sent', async () => (await call(admin, 'outbox.list', undefined)).length === 0);
+    const after = (await call(admin, 'alerts.list', { limit: 500 })).items.filter((a) => ids.includes(a.id));
+    expect(after.map((a) => [a.status, a.pending])).toEqual([['silenced', false], ['silenced', false]]);
+    const silences = (await call(admin, 'api.silences.list', { query: { state: 'active' } })).filter((x) => x.comment === 'disk swap');
+    expect(silences).toHaveLength(1);
+    expect(silences[0]).toMatchObject({ mutes: 2 });
+    expect((await call(admin, 'silences.list', undefined)).map((x) => x.id)).toContain(silences[0]!.id);
+    await call(admin, 'silences.expire', { id: silences[0]!.id });
+  });
+
   it('runbooks and jobs: request → get → live log → list, cancel and retry', async () => {
     const runbooks = await call(admin, 'api.runbooks.list', undefined);
     expect(runbooks.map((r) => r.id)).toEqual(expect.arrayContaining(['run-health-checks', 'backup-database', 'restore-database']));

@@ -129,11 +129,43 @@ export const Silence = z.object({
   endsAt: Timestamp,
   comment: z.string(),
   createdBy: z.string().nullable(),
+  createdByName: z.string().nullable().default(null).describe("the creator's name, when the user still exists"),
   createdAt: Timestamp,
   state: SilenceState,
+  mutes: z.number().int().default(0).describe('open alerts it mutes now'),
 });
 export type Silence = z.infer<typeof Silence>;
 export const SilenceQuery = z.object({ state: SilenceState.optional() });
+/** An edit: an expired silence cannot be changed (create a new one). */
+export const UpdateSilenceRequest = z
+  .object({ matchers: z.array(Matcher).min(1).max(32), endsAt: Timestamp, comment: z.string().trim().min(1).max(2000) })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+export type UpdateSilenceRequest = z.infer<typeof UpdateSilenceRequest>;
+/**
+ * Silences many alerts at once: `cover` makes one silence whose matchers match every selected alert
+ * (labels they all carry: equal, or an alternation of their values); `each` one silence per alert
+ * (all its labels). `dryRun` answers the matchers and what they would mute without creating anything.
+ */
+export const BulkSilenceRequest = z.object({
+  ids: z.array(Id).min(1).max(500),
+  mode: z.enum(['cover', 'each']),
+  durationMinutes: z.number().int().min(1).max(60 * 24 * 30),
+  comment: z.string().trim().min(1).max(2000),
+  dryRun: z.boolean().default(false),
+});
+export type BulkSilenceRequest = z.infer<typeof BulkSilenceRequest>;
+export const BulkSilenceResult = z.object({
+  silences: z.array(Silence),
+  /** The proposed matchers of each silence (also on a dry run). */
+  matchers: z.array(z.array(Matcher)),
+  /** The selected alerts as they are now (silenced, unless resolved). */
+  alerts: z.array(Alert),
+  /** Open alerts outside the selection that the matchers also mute. */
+  alsoMutes: z.array(z.object({ id: Id, name: z.string() })),
+  failed: z.array(z.object({ id: Id, error: z.string(), message: z.string() })),
+});
+export type BulkSilenceResult = z.infer<typeof BulkSilenceResult>;
 
 /* ---------------------------------------------------------------- rules */
 
@@ -341,3 +373,6 @@ export const AlertNotification = z.object({
   alert: Alert.nullable().describe('the alert as it was when notified; null for a test notification'),
 });
 export type AlertNotification = z.infer<typeof AlertNotification>;
+
+// Contact methods and the SMTP status live in contacts.ts; re-exported for the channel routes' importers.
+export * from './contacts';

@@ -58,6 +58,13 @@ export interface ChannelDef {
  * more than forward one HTTP call (a silence is kept in the cache; a job log is paged, then tailed
  * live). Every other online call is an `api.*` channel derived from the route table (api-channels.ts).
  */
+/** How long a silence made from the app lasts: a minute to 30 days. */
+const SilenceMinutes = z
+  .number()
+  .int()
+  .min(1)
+  .max(60 * 24 * 30);
+
 const handWritten = {
   // ── app ──────────────────────────────────────────────────────────────────────────────────────
   'app.info': {
@@ -258,14 +265,21 @@ const handWritten = {
     kind: 'online',
     request: z.object({
       matchers: z.array(SilenceMatcher).min(1).max(20),
-      durationMinutes: z
-        .number()
-        .int()
-        .min(1)
-        .max(60 * 24 * 30),
+      durationMinutes: SilenceMinutes,
       comment: z.string().trim().min(1).max(500),
     }),
     response: Silence,
+  },
+  /** Silences a selection or group through the outbox: one silence covering them all, or one per alert. */
+  'alerts.silenceMany': {
+    kind: 'outbox',
+    request: z.object({
+      ids: z.array(Id).min(1).max(500),
+      mode: z.enum(['cover', 'each']),
+      durationMinutes: SilenceMinutes,
+      comment: z.string().trim().min(1).max(500),
+    }),
+    response: z.array(Alert),
   },
   'silences.list': { kind: 'cache', request: Empty, response: z.array(Silence) },
   'silences.expire': { kind: 'online', request: ById, response: Void },

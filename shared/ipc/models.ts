@@ -288,7 +288,7 @@ export const Connectivity = z.object({
 });
 export type Connectivity = z.infer<typeof Connectivity>;
 
-export const OUTBOX_KINDS = ['ticket.create', 'ticket.update', 'ticket.comment', 'alert.acknowledge', 'alert.resolve'] as const;
+export const OUTBOX_KINDS = ['ticket.create', 'ticket.update', 'ticket.comment', 'alert.acknowledge', 'alert.resolve', 'silence.bulk'] as const;
 export const OutboxKind = z.enum(OUTBOX_KINDS);
 export const FieldConflict = z.object({ field: z.string(), mine: z.unknown(), theirs: z.unknown() });
 export type FieldConflict = z.infer<typeof FieldConflict>;

@@ -37,6 +37,7 @@ import type { MonitoringRounds } from '../monitoring/monitoring';
 import type { HeldRelease } from '../notifications/held-release';
 import type { Notifier } from '../notifications/notifier';
 import type { PreferenceStore } from '../notifications/preference-store';
+import type { ContactMethodStore } from '../notifications/contact-methods';
 import type { FeedService } from '../oncall/feed-service';
 import type { HandoffNotices } from '../oncall/handoff-notices';
 import type { ScheduleService } from '../oncall/schedule-service';
@@ -151,6 +152,7 @@ export interface Services {
   handoffs: HandoffNotices;
   /** Channel preferences and quiet hours per user. */
   notificationPrefs: PreferenceStore;
+  contactMethods: ContactMethodStore;
   /** Summaries of the notifications quiet hours held, when they end. */
   heldRelease: HeldRelease;
   probes: ProbeService;

@@ -28,6 +28,7 @@ import { MonitoringRounds } from '../monitoring/monitoring';
 import { HeldRelease } from '../notifications/held-release';
 import { Notifier } from '../notifications/notifier';
 import { PreferenceStore } from '../notifications/preference-store';
+import { ContactMethodStore } from '../notifications/contact-methods';
 import type { DesktopPush } from '../notifications/senders';
 import { FeedService } from '../oncall/feed-service';
 import { HandoffNotices } from '../oncall/handoff-notices';
@@ -211,8 +212,11 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
   const rules = new RuleService(db, clock, audit);
   const evaluator = new RuleEvaluator(rules, new PendingConditions(db), metricStore, alerts, clock, () => config.METRICS_INTERVAL_SECONDS * 3000);
   const notificationPrefs = new PreferenceStore(db, clock);
+  // Contact methods are verified by a code the Notifier sends; the Notifier pages only verified ones.
+  const contactMethods: ContactMethodStore = new ContactMethodStore(db, clock, audit, (kind, address, message) => notifier.sendDirect(kind, address, message));
   // Desktop popups go to the user's sockets through the socket.io server (`rooms`), each confirmed by the desktop.
-  const notifier = new Notifier(db, clock, config, rooms, notificationPrefs, audit, {
+  const notifier: Notifier = new Notifier(db, clock, config, rooms, notificationPrefs, contactMethods, audit, {
+    urls: new SecretBox(config.JWT_SECRET, 'opsdesk channel webhook urls'),
     timeoutMs: config.NOTIFY_TIMEOUT_MS,
     desktopAckMs: config.NOTIFY_DESKTOP_ACK_MS,
     desktopFallbackMs: config.NOTIFY_DESKTOP_FALLBACK_SECONDS * 1000,
@@ -239,7 +243,7 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
   const scrapeTargets: ScrapeService = new ScrapeService(db, clock, audit, (t) => scrapeRunner.retired(t));
   const ruleMetrics = async () => new Set((await rules.list()).filter((r) => r.enabled).map((r) => r.metric));
   const scrapeRunner: ScrapeRunner = new ScrapeRunner(db, clock, scrapeTargets, metricStore, alerts, ruleMetrics, config.SCRAPE_CONCURRENCY, (what, err) => lifecycle.report(what, err));
-  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, reportSchedules, reportMailer, schedules, feeds, handoffs, notificationPrefs, heldRelease, probes, probeRunner, apiProbe, scrapeTargets, scrapeRunner };
+  const monitoring = { metricStore, collectors, silences, alerts, rules, evaluator, notifier, escalator, policies, pager, heartbeats, incidents, reports, reportSchedules, reportMailer, schedules, feeds, handoffs, notificationPrefs, contactMethods, heldRelease, probes, probeRunner, apiProbe, scrapeTargets, scrapeRunner };
   const monitoringRounds = new MonitoringRounds({ config, clock, health, ...monitoring });
 
   collectors.register('host', hostCollector());

@@ -223,6 +223,20 @@ export interface IncidentTimelineTable {
   data: string | null;
 }
 
+/** A person's email address or phone number (migration 0140); paged only once verified. */
+export interface ContactMethodsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  address: string;
+  verified_at: number | null;
+  code_hash: string | null;
+  code_expires_at: number | null;
+  code_sent_at: number | null;
+  code_attempts: number;
+  created_at: number;
+}
+
 export interface MonitoringTables {
   metric_points: MetricPointsTable;
   alert_rules: AlertRulesTable;
@@ -234,6 +248,7 @@ export interface MonitoringTables {
   notification_preferences: NotificationPreferencesTable;
   notification_deliveries: NotificationDeliveriesTable;
   notification_quiet_hours: NotificationQuietHoursTable;
+  contact_methods: ContactMethodsTable;
   escalation_policies: EscalationPoliciesTable;
   alert_pages: AlertPagesTable;
   heartbeats: HeartbeatsTable;

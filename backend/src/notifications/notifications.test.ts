@@ -45,9 +45,15 @@ describe.each(DATABASES)('notifications, escalation and silences on %s', (kind) 
     env = await startMonitoringServer(kind, { ...LOOPBACK_WEBHOOKS, SMTP_URL: smtp.url, SLACK_WEBHOOK_URL: slack.url, SMS_WEBHOOK_URL: sms.url, NOTIFY_TIMEOUT_MS: '2000' });
     const prefs = await env.server.api('PUT', '/api/v1/channels/preferences', {
       token: env.oncall.accessToken,
-      body: { preferences: [{ channel: 'sms', enabled: true, address: '+15550123', minSeverity: 'critical' }] },
+      body: { preferences: [{ channel: 'sms', enabled: true, address: null, minSeverity: 'critical' }] },
     });
     expect(prefs.status).toBe(200);
+    // SMS goes only to a verified number: the code arrives through the SMS gateway itself.
+    const added = await env.server.api('POST', '/api/v1/me/contact-methods', { token: env.oncall.accessToken, body: { kind: 'phone', address: '+1 555 0123' } });
+    expect(added.status).toBe(201);
+    const code = /code: (\d{6})/.exec(String(sms.posts.at(-1)?.message))![1];
+    expect((await env.server.api('POST', `/api/v1/me/contact-methods/${added.body.id}/verify`, { token: env.oncall.accessToken, body: { code } })).body.verified).toBe(true);
+    sms.posts.length = 0;
     live = await connect(env.server.url, env.oncall.accessToken, ['alert.notify', 'alert.fired']);
   });
   afterAll(async () => {

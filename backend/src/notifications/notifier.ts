@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { severityRank, type Alert, type Channel, type ChannelType, type Delivery, type Severity } from '../../../shared/api/alerts';
+import { severityRank, type Alert, type Channel, type ChannelType, type ContactKind, type Delivery, type Severity } from '../../../shared/api/alerts';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { Config } from '../platform/config/config';
 import type { Database } from '../platform/db/schema';
@@ -8,7 +8,10 @@ import type { Clock } from '../platform/clock';
 import { uuid } from '../platform/ids';
 import { parseJson } from '../alerts/labels';
 import { checkWebhookUrl, maskUrl, type WebhookPolicy } from '../platform/outbound/address-policy';
+import type { ContactMethodStore } from './contact-methods';
 import type { PreferenceStore } from './preference-store';
+import type { SecretBox } from '../platform/secret-box';
+import { pageTargets } from './targets';
 import { holdsNotification } from './quiet-hours';
 import { sendTestMessage, type TestResult } from './test-send';
 import { DeliveryWrites } from './delivery-writes';
@@ -42,6 +45,8 @@ export interface NotifierOptions {
   desktopAckMs: number;
   /** A desktop delivery unconfirmed this long falls back to the person's email and SMS (NOTIFY_DESKTOP_FALLBACK_SECONDS). */
   desktopFallbackMs: number;
+  /** Seals the Slack/SMS webhook URLs stored in notification_channels (they carry the receiver's secret). */
+  urls: SecretBox;
   /** An attempt's outcome that could not be stored (the delivery is recovered as interrupted later). */
   onError: (what: 'notifications.record-attempt', err: unknown) => void;
 }
@@ -54,20 +59,9 @@ export function interruptedAfterMs(timeoutMs: number): number {
   return 3 * timeoutMs + 60_000;
 }
 
-export function renderMessage(alert: Alert, levelName: string | null): Message {
-  const head = `[${alert.severity.toUpperCase()}] ${alert.name}`;
-  const lines = [
-    alert.summary,
-    alert.description ?? '',
-    `Status: ${alert.status}${alert.count > 1 ? ` (${alert.count} occurrences)` : ''}`,
-    alert.value !== null ? `Value: ${alert.value}` : '',
-    Object.keys(alert.labels).length ? `Labels: ${Object.entries(alert.labels).map(([k, v]) => `${k}=${v}`).join(', ')}` : '',
-    levelName ? `Escalation: ${levelName}` : '',
-    `Alert id: ${alert.id}`,
-  ].filter(Boolean);
-  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-  return { subject: `${head}: ${alert.summary}`.slice(0, 250), text: lines.join('\n'), html: `<h3>${esc(head)}</h3><p>${lines.map(esc).join('<br>')}</p>`, severity: alert.severity, alertId: alert.id, data: alert };
-}
+import { renderMessage } from './render-message';
+
+export { renderMessage };
 
 /**
  * Sends alert notifications through every channel the severity routes to, per target user and their
@@ -87,6 +81,7 @@ export class Notifier {
     private readonly config: Config,
     desktop: DesktopPush,
     private readonly prefs: PreferenceStore,
+    private readonly contacts: ContactMethodStore,
     private readonly audit: AuditLog,
     private readonly options: NotifierOptions,
   ) {
@@ -97,14 +92,20 @@ export class Notifier {
 
   private senderFor(channel: ChannelRow): Sender | null {
     if (channel.type === 'slack') {
-      const url = channel.url ?? this.config.SLACK_WEBHOOK_URL;
+      const url = this.openUrl(channel.url) ?? this.config.SLACK_WEBHOOK_URL;
       return url ? new SlackSender(url, this.webhook()) : null;
     }
     if (channel.type === 'sms') {
-      const url = channel.url ?? this.config.SMS_WEBHOOK_URL;
+      const url = this.openUrl(channel.url) ?? this.config.SMS_WEBHOOK_URL;
       return url ? new SmsSender(url, this.webhook()) : null;
     }
     return this.senders[channel.type as ChannelType] ?? null;
+  }
+
+  /** A stored webhook URL in clear, for sending only (never returned). Stored before sealing existed: as it was. */
+  private openUrl(stored: string | null): string | null {
+    if (!stored) return null;
+    return stored.startsWith('v1:') ? this.options.urls.open(stored) : stored;
   }
 
   private webhook() {
@@ -120,6 +121,10 @@ export class Notifier {
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }
+    // URLs stored in clear by an older version are sealed in place.
+    for (const r of await this.db.selectFrom('notification_channels').select(['id', 'url']).where('url', 'is not', null).execute()) {
+      if (!r.url!.startsWith('v1:')) await this.db.updateTable('notification_channels').set({ url: this.options.urls.seal(r.url!) }).where('id', '=', r.id).execute();
+    }
     this.channelCache.clear();
   }
 
@@ -128,7 +133,7 @@ export class Notifier {
   }
 
   private toChannel(r: ChannelRow): Channel {
-    return { id: r.id, type: r.type as ChannelType, name: r.name, severities: parseJson(r.severities, []), enabled: r.enabled === 1, url: maskUrl(r.url), configured: this.senderFor(r) !== null, updatedAt: r.updated_at };
+    return { id: r.id, type: r.type as ChannelType, name: r.name, severities: parseJson(r.severities, []), enabled: r.enabled === 1, url: maskUrl(this.openUrl(r.url)), configured: this.senderFor(r) !== null, updatedAt: r.updated_at };
   }
 
   async channels(): Promise<Channel[]> {
@@ -144,14 +149,14 @@ export class Notifier {
     const set = {
       ...(patch.severities && { severities: JSON.stringify([...new Set(patch.severities)]) }),
       ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
-      ...(patch.url !== undefined && { url: patch.url }),
+      ...(patch.url !== undefined && { url: patch.url ? this.options.urls.seal(patch.url) : null }),
       updated_at: this.clock.now(),
     };
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('notification_channels').set(set).where('id', '=', id).execute();
       await this.audit.record(actor, { action: 'channel.updated', targetType: 'channel', targetId: id, details: { ...patch, url: patch.url ? maskUrl(patch.url) : patch.url } }, trx);
-      if (patch.url !== undefined && patch.url !== row.url) {
-        await this.audit.record(actor, { action: 'channel.webhook_url_changed', targetType: 'channel', targetId: id, details: { from: maskUrl(row.url), to: maskUrl(patch.url) } }, trx);
+      if (patch.url !== undefined && patch.url !== this.openUrl(row.url)) {
+        await this.audit.record(actor, { action: 'channel.webhook_url_changed', targetType: 'channel', targetId: id, details: { from: maskUrl(this.openUrl(row.url)), to: maskUrl(patch.url) } }, trx);
       }
     });
     this.channelCache.clear();
@@ -167,6 +172,7 @@ export class Notifier {
     if (channels.length === 0) return [];
     const prefs = recipients.length ? await this.prefs.all() : [];
     const quiet = recipients.length ? await this.prefs.allQuietHours() : new Map();
+    const verified = recipients.length ? await this.contacts.verified() : new Map();
     const pref = (userId: string, channel: string) => prefs.find((p) => p.user_id === userId && p.channel === channel);
     const wants = (userId: string, channel: string) => {
       const p = pref(userId, channel);
@@ -184,8 +190,7 @@ export class Notifier {
         if (!wants(r.id, c.type)) continue;
         const q = quiet.get(r.id);
         const held = q !== undefined && holdsNotification(q, alert.severity, now);
-        const target = c.type === 'desktop' ? r.id : c.type === 'email' ? (pref(r.id, 'email')?.address ?? r.email) : pref(r.id, 'sms')?.address;
-        if (target) rows.push(this.row(alert.id, c.type, target, r.id, level, message, held));
+        for (const target of pageTargets(c.type, r, verified)) rows.push(this.row(alert.id, c.type, target, r.id, level, message, held));
       }
     }
     return this.dispatch(rows, channels);
@@ -198,12 +203,13 @@ export class Notifier {
   async notice(recipients: Recipient[], message: Message): Promise<string[]> {
     const channels = (await this.channelRows()).filter((c) => c.enabled === 1 && (c.type === 'desktop' || c.type === 'email') && this.senderFor(c));
     const prefs = await this.prefs.all();
+    const verified = await this.contacts.verified();
     const rows: DeliveryRow[] = [];
     for (const c of channels) {
       for (const r of recipients) {
         const p = prefs.find((x) => x.user_id === r.id && x.channel === c.type);
         if (p && p.enabled !== 1) continue;
-        rows.push(this.row(null, c.type, c.type === 'desktop' ? r.id : (p?.address ?? r.email), r.id, -1, message));
+        for (const target of pageTargets(c.type, r, verified)) rows.push(this.row(null, c.type, target, r.id, -1, message));
       }
     }
     return this.dispatch(rows, channels);
@@ -274,13 +280,13 @@ export class Notifier {
     const prefs = (await this.prefs.all()).filter((p) => p.user_id === user.id);
     const channels = (await this.channelRows()).filter((c) => (c.type === 'email' || c.type === 'sms') && this.senderFor(c));
     const message = JSON.parse(row.payload) as Message;
+    const verified = await this.contacts.verified();
     const rows: DeliveryRow[] = [];
     for (const c of channels) {
       if (already.some((a) => a.channel === c.type)) continue;
       const p = prefs.find((x) => x.channel === c.type);
       if (p && p.enabled !== 1) continue;
-      const target = c.type === 'email' ? (p?.address ?? user.email) : p?.address;
-      if (target) rows.push(this.row(row.alert_id, c.type, target, user.id, Number(row.escalation_level), message));
+      for (const target of pageTargets(c.type, user, verified)) rows.push(this.row(row.alert_id, c.type, target, user.id, Number(row.escalation_level), message));
     }
     await this.dispatch(rows, channels);
   }
@@ -360,9 +366,20 @@ export class Notifier {
     }));
   }
 
-  /** `test-alerts`: one test message through every configured channel, awaited, with each result. */
-  async sendTest(recipients: Recipient[], options: { desktop: boolean } = { desktop: true }): Promise<TestResult[]> {
-    return sendTestMessage(this.db, await this.channelRows(), (c) => this.senderFor(c), recipients, options);
+  /** `test-alerts` and Admin's test send: one test message through every configured channel (or the one named), awaited, with each result. */
+  async sendTest(recipients: Recipient[], options: { desktop: boolean; channelId?: string } = { desktop: true }): Promise<TestResult[]> {
+    const rows = (await this.channelRows()).filter((c) => !options.channelId || c.id === options.channelId);
+    if (options.channelId && rows.length === 0) throw notFound('Channel');
+    return sendTestMessage(rows, (c) => this.senderFor(c), recipients, await this.contacts.verified(), options);
+  }
+
+  /** One message to one address, not recorded (a contact method's verification code); throws when the channel cannot send. */
+  async sendDirect(kind: ContactKind, address: string, message: Message): Promise<void> {
+    const type = kind === 'phone' ? 'sms' : 'email';
+    const channel = (await this.channelRows()).find((c) => c.type === type);
+    const sender = channel ? this.senderFor(channel) : null;
+    if (!sender) throw new Error(type === 'sms' ? 'no SMS gateway is configured (Admin → Channels)' : 'no SMTP server is configured (SMTP_URL)');
+    await sender.send(address, message);
   }
 
   close(): void {

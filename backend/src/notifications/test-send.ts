@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { ChannelType } from '../../../shared/api/alerts';
 import type { Database } from '../platform/db/schema';
+import type { VerifiedTargets } from './contact-methods';
 import type { Recipient } from './notifier';
+import { pageTargets } from './targets';
 import type { Message, Sender } from './senders';
 
 type ChannelRow = Database['notification_channels'];
@@ -9,7 +10,7 @@ type ChannelRow = Database['notification_channels'];
 export type TestResult = { channel: ChannelType; target: string; ok: boolean; status: number | null; error: string | null };
 
 /** `test-alerts` and Admin's test send: one test message through every configured channel, awaited, with each result. */
-export async function sendTestMessage(db: Kysely<Database>, channelRows: ChannelRow[], senderFor: (c: ChannelRow) => Sender | null, recipients: Recipient[], options: { desktop: boolean }): Promise<TestResult[]> {
+export async function sendTestMessage(channelRows: ChannelRow[], senderFor: (c: ChannelRow) => Sender | null, recipients: Recipient[], verified: Map<string, VerifiedTargets>, options: { desktop: boolean }): Promise<TestResult[]> {
   const results: TestResult[] = [];
   const push = (channel: string, target: string, ok: boolean, error: string | null, status: number | null = null) => void results.push({ channel: channel as ChannelType, target, ok, status, error });
   const message: Message = { subject: '[TEST] OpsDesk test alert', text: 'This is a test notification from OpsDesk (npm run cli -- test-alerts).', severity: 'low', alertId: null };
@@ -24,12 +25,8 @@ export async function sendTestMessage(db: Kysely<Database>, channelRows: Channel
       push('desktop', '-', false, 'skipped: popups go out from the running server (POST /api/v1/channels/test)');
       continue;
     }
-    const targets = c.type === 'slack' ? ['slack'] : c.type === 'email' ? recipients.map((r) => r.email) : c.type === 'desktop' ? recipients.map((r) => r.id) : [];
-    if (c.type === 'sms') {
-      const phones = await db.selectFrom('notification_preferences').select('address').where('channel', '=', 'sms').where('address', 'is not', null).execute();
-      targets.push(...phones.map((p) => p.address!));
-      if (!targets.length) push('sms', '-', false, 'no user has an SMS number in their preferences');
-    } else if (!targets.length) push(c.type, '-', false, 'no recipients (no on-call or admin users)');
+    const targets = c.type === 'slack' ? ['slack'] : [...new Set(recipients.flatMap((r) => pageTargets(c.type, r, verified)))];
+    if (!targets.length) push(c.type, '-', false, c.type === 'sms' ? 'no verified phone number (Settings → Notifications → Contact methods)' : 'no recipients (no on-call or admin users)');
     for (const t of targets) {
       jobs.push(
         sender.send(t, message).then(

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CreateSilenceRequest, Matcher, Silence } from '../../../shared/api/alerts';
+import type { Alert, CreateSilenceRequest, Matcher, Silence, UpdateSilenceRequest } from '../../../shared/api/alerts';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { Database } from '../platform/db/schema';
 import { AppError, notFound } from '../platform/http/errors';
@@ -9,6 +9,7 @@ import type { LabelSet } from '../alerts/labels';
 import type { ChangeFeed } from '../sync/change-feed';
 import type { EventHub } from '../platform/realtime/event-hub';
 import { compileMatcher, matchesAll } from './matchers';
+import { ACTIVE, toAlert } from '../alerts/alert-model';
 
 interface CompiledSilence {
   id: string;
@@ -36,9 +37,11 @@ export class SilenceService {
     private readonly onChange: () => Promise<unknown>,
   ) {}
 
-  toDto(r: Row): Silence {
+  toDto(r: Row, extra: { createdByName?: string | null; mutes?: number } = {}): Silence {
     const now = this.clock.now();
     return {
+      createdByName: extra.createdByName ?? null,
+      mutes: extra.mutes ?? 0,
       id: r.id,
       matchers: JSON.parse(r.matchers) as Matcher[],
       startsAt: r.starts_at,
@@ -66,32 +69,74 @@ export class SilenceService {
     this.cache = null;
     this.events.publish({ type: 'silence.created', seq, actor: actor.id ? { id: actor.id, email: actor.email } : null, data: dto, at: now }, { kind: 'oncall' });
     await this.onChange();
-    return dto;
+    return (await this.enrich([row]))[0]!;
   }
 
   /** Ends a silence now (Alertmanager's "expire"). */
   async expire(actor: Actor, id: string): Promise<Silence> {
     const now = this.clock.now();
-    const row = await this.db.selectFrom('silences').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound('Silence');
-    if (row.ends_at <= now) return this.toDto(row);
-    const updated = { ...row, ends_at: Math.max(now, row.starts_at) };
+    const row = await this.row(id);
+    if (row.ends_at <= now) return (await this.enrich([row]))[0]!;
+    return this.save(actor, { ...row, ends_at: Math.max(now, row.starts_at) }, 'silence.expired', {});
+  }
+
+  /** Changes a pending or active silence in place (its matchers, end or comment); an expired one is history. */
+  async update(actor: Actor, id: string, patch: UpdateSilenceRequest): Promise<Silence> {
+    const now = this.clock.now();
+    const row = await this.row(id);
+    if (row.ends_at <= now) throw new AppError('conflict', 'this silence has expired; create a new one');
+    const endsAt = patch.endsAt ?? row.ends_at;
+    if (endsAt <= now) throw new AppError('unprocessable', 'endsAt is in the past (use "expire now" to end it)');
+    if (endsAt <= row.starts_at) throw new AppError('unprocessable', 'endsAt must be after startsAt');
+    patch.matchers?.forEach(compileMatcher);
+    const updated: Row = { ...row, ends_at: endsAt, comment: patch.comment ?? row.comment, matchers: patch.matchers ? JSON.stringify(patch.matchers) : row.matchers };
+    return this.save(actor, updated, 'silence.updated', patch);
+  }
+
+  private async save(actor: Actor, updated: Row, action: 'silence.expired' | 'silence.updated', details: Record<string, unknown>): Promise<Silence> {
+    const now = this.clock.now();
     const dto = this.toDto(updated);
     const seq = await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('silences').set({ ends_at: updated.ends_at }).where('id', '=', id).execute();
-      await this.audit.record(actor, { action: 'silence.expired', targetType: 'silence', targetId: id }, trx);
-      return this.changes.record(trx, { entity: 'silence', id, op: 'upsert', audience: { kind: 'oncall' }, data: dto, actorId: actor.id });
+      await trx.updateTable('silences').set({ ends_at: updated.ends_at, comment: updated.comment, matchers: updated.matchers }).where('id', '=', updated.id).execute();
+      await this.audit.record(actor, { action, targetType: 'silence', targetId: updated.id, details }, trx);
+      return this.changes.record(trx, { entity: 'silence', id: updated.id, op: 'upsert', audience: { kind: 'oncall' }, data: dto, actorId: actor.id });
     });
     this.cache = null;
-    this.events.publish({ type: 'silence.expired', seq, actor: actor.id ? { id: actor.id, email: actor.email } : null, data: dto, at: now }, { kind: 'oncall' });
+    this.events.publish({ type: action, seq, actor: actor.id ? { id: actor.id, email: actor.email } : null, data: dto, at: now }, { kind: 'oncall' });
     await this.onChange();
-    return dto;
+    return (await this.enrich([updated]))[0]!;
+  }
+
+  /** The open alerts this silence mutes now. */
+  async mutedAlerts(id: string): Promise<Alert[]> {
+    await this.row(id);
+    const rows = await this.db.selectFrom('alerts').selectAll().where('silence_id', '=', id).where('status', 'in', ACTIVE).orderBy('starts_at', 'desc').limit(1000).execute();
+    return rows.map(toAlert);
+  }
+
+  /** The creators' names and how many open alerts each silence mutes. */
+  private async enrich(rows: Row[]): Promise<Silence[]> {
+    if (rows.length === 0) return [];
+    const creators = [...new Set(rows.map((r) => r.created_by).filter((x): x is string => x !== null))];
+    const names = creators.length ? await this.db.selectFrom('users').select(['id', 'name']).where('id', 'in', creators).execute() : [];
+    const counts = await this.db
+      .selectFrom('alerts')
+      .select((eb) => ['silence_id', eb.fn.countAll<number>().as('n')])
+      .where('silence_id', 'in', rows.map((r) => r.id))
+      .where('status', 'in', ACTIVE)
+      .groupBy('silence_id')
+      .execute();
+    return rows.map((r) => this.toDto(r, { createdByName: names.find((n) => n.id === r.created_by)?.name ?? null, mutes: Number(counts.find((c) => c.silence_id === r.id)?.n ?? 0) }));
+  }
+
+  private async row(id: string): Promise<Row> {
+    const row = await this.db.selectFrom('silences').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Silence');
+    return row;
   }
 
   async get(id: string): Promise<Silence> {
-    const row = await this.db.selectFrom('silences').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound('Silence');
-    return this.toDto(row);
+    return (await this.enrich([await this.row(id)]))[0]!;
   }
 
   async list(state?: Silence['state']): Promise<Silence[]> {
@@ -101,7 +146,7 @@ export class SilenceService {
     if (state === 'pending') q = q.where('starts_at', '>', now);
     if (state === 'expired') q = q.where('ends_at', '<=', now);
     const rows = await q.orderBy('created_at', 'desc').limit(1000).execute();
-    return rows.map((r) => this.toDto(r));
+    return this.enrich(rows);
   }
 
   /** The id of an active silence matching these labels, or null. Not-yet-expired silences are cached. */

@@ -16,6 +16,7 @@ export function alertHandlers(core: CoreContext): Handlers<DomainChannels<'alert
     },
     'alerts.acknowledge': ({ id }) => write(core, (ws) => ws.outbox.alertAction(id, 'acknowledge', ws.session.user)),
     'alerts.resolve': ({ id }) => write(core, (ws) => ws.outbox.alertAction(id, 'resolve', ws.session.user)),
+    'alerts.silenceMany': (req) => write(core, (ws) => ws.outbox.silenceAlerts(req)),
     'alerts.silence': async ({ matchers, durationMinutes, comment }) => {
       const now = core.clock.now();
       const data = await route<'silences.create'>(core, 'silences.create', {

@@ -8,13 +8,14 @@ import type { OutboxRow } from '../cache/outbox-repo';
 import { ticketFieldValue, toSummary } from '../cache/tickets-repo';
 import { label, localAttachments, localTicketRow, newKey, toItem, truncate, type NewTicket } from './items';
 import { mergeEdit, resolvedEdit, type UpdateBase, type UpdatePayload } from './merge';
-import { commentRowFromServer, parseAlert, ticketRowFromServer, type TicketRow } from '../cache/records';
+import { commentRowFromServer, ticketRowFromServer, type TicketRow } from '../cache/records';
 import { CoreError } from '../errors';
 import type { Clock, Logger } from '../ports';
 import { silentLogger } from '../ports';
 import { replayInOrder } from './replay-loop';
 import { ViewItems } from './view-items';
 import { WriteBatcher, type Write } from './write-batcher';
+import { alertLocally, restoreStatuses, sendAlertAction, sendSilence, silenceLocally, type SilenceRequest } from './alert-items';
 
 /**
  * Offline writes. Each is applied to the cache and queued in the same transaction; `replay()`
@@ -92,20 +93,28 @@ export class Outbox extends EventEmitter {
   }
 
   alertAction(alertId: string, action: 'acknowledge' | 'resolve', me: { email: string } | null): Alert {
-    const alert = this.cache.alert(alertId);
-    if (!alert) throw new CoreError('not_found', 'Alert not found in the local cache');
-    const now = this.clock.now();
-    const updated: Alert =
-      action === 'acknowledge'
-        ? { ...alert, status: alert.status === 'resolved' ? 'resolved' : 'acknowledged', acknowledgedAt: now, acknowledgedBy: me?.email ?? null }
-        : { ...alert, status: 'resolved', resolvedAt: now };
+    const { before, updated } = alertLocally(this.cache, alertId, action, me, this.clock.now());
+    const summary = `${action === 'acknowledge' ? 'Acknowledge' : 'Resolve'} "${truncate(before.title)}"`;
+    return this.queueAlerts(`alert.${action}`, alertId, {}, { status: before.status }, summary, [updated])[0]!;
+  }
+
+  /** Silences a selection or group: shown silenced at once, sent as one POST /silences/bulk (alert-items.ts). */
+  silenceAlerts(req: SilenceRequest): Alert[] {
+    const { alerts, base } = silenceLocally(this.cache, req.ids);
+    if (alerts.length === 0) throw new CoreError('not_found', 'None of these alerts is in the local cache');
+    return this.queueAlerts('silence.bulk', req.ids[0]!, req, base, `Silence ${req.ids.length} alert${req.ids.length === 1 ? '' : 's'} for ${req.durationMinutes} min`, alerts);
+  }
+
+  /** Shows the alerts as changed (pending) and queues the item, in one cache transaction. */
+  private queueAlerts(kind: string, targetId: string, payload: unknown, base: unknown, summary: string, alerts: Alert[]): Alert[] {
     this.cache.transaction(() => {
-      this.cache.upsertAlert(updated, true);
-      this.insert(`alert.${action}`, alertId, {}, { status: alert.status }, `${action === 'acknowledge' ? 'Acknowledge' : 'Resolve'} "${truncate(alert.title)}"`);
+      for (const a of alerts) this.cache.upsertAlert(a, true);
+      this.insert(kind, targetId, payload, base, summary);
     });
-    this.emit('alert', { ...updated, pending: true });
+    const shown = alerts.map((a) => ({ ...a, pending: true }));
+    for (const a of shown) this.emit('alert', a);
     this.emitCounts();
-    return { ...updated, pending: true };
+    return shown;
   }
 
   list(): OutboxItem[] {
@@ -144,6 +153,8 @@ export class Outbox extends EventEmitter {
         const base = JSON.parse(row.base ?? '{}') as UpdateBase & { theirs?: Record<string, unknown> };
         this.applyChanges(row.target_id, { ...base.values, ...(base.theirs ?? {}) });
         this.rebase(row.target_id);
+      } else if (row.kind === 'silence.bulk') {
+        restoreStatuses(this.cache, row.base);
       } else {
         const a = this.cache.alert(row.target_id);
         if (a) this.cache.upsertAlert({ ...a, status: (JSON.parse(row.base ?? '{}') as { status: Alert['status'] }).status ?? a.status });
@@ -260,18 +271,11 @@ export class Outbox extends EventEmitter {
       case 'ticket.update':
         return this.sendUpdate(row, payload as UpdatePayload);
       case 'alert.acknowledge':
-      case 'alert.resolve': {
-        const action = row.kind === 'alert.acknowledge' ? 'ack' : 'resolve';
-        const res = await this.write(row, action === 'ack' ? 'alerts.ack' : 'alerts.resolve', { id: row.target_id }, {});
-        let data = res.data;
-        if (res.status === 409) data = (await this.api.request('GET', routePath('alerts.get', { id: row.target_id }))).data;
-        else if (res.status < 200 || res.status >= 300) throw httpError(res.status, res.data);
-        const alert = parseAlert(data);
-        this.cache.transaction(() => {
-          this.cache.upsertAlert(alert);
-          this.done(row.id);
-        });
-        this.emit('alert', alert);
+      case 'alert.resolve':
+      case 'silence.bulk': {
+        const done = () => this.done(row.id);
+        const alerts = row.kind === 'silence.bulk' ? await sendSilence(this.api, this.cache, row, done) : [await sendAlertAction(this.api, this.cache, row, (route) => this.write(row, route, { id: row.target_id }, {}), done)];
+        for (const a of alerts) this.emit('alert', a);
         this.emitCounts();
         return;
       }

@@ -137,3 +137,12 @@ export function FormDialog({
     </Dialog>
   );
 }
+
+/** The closing row of a dialog that only shows something. */
+export function CloseRow({ onClose }: { onClose: () => void }) {
+  return (
+    <div className="row end">
+      <button onClick={onClose}>Close</button>
+    </div>
+  );
+}

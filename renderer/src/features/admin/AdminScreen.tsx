@@ -1,7 +1,8 @@
 import { Tabs } from '../../ui/Tabs';
 import { AuditTab } from './AuditTab';
 import { CalendarsTab } from './CalendarsTab';
-import { ChannelsTab, RulesTab } from './AlertingTabs';
+import { RulesTab } from './AlertingTabs';
+import { ChannelsTab } from './ChannelsTab';
 import { MailboxesTab } from './MailboxesTab';
 import { QueuesTab } from './QueuesTab';
 import { SlaTab } from './SlaTab';

@@ -1,16 +1,14 @@
 import { useEffect, useState } from 'react';
-import type { Channel, Rule } from '../../../../shared/api/alerts';
-import { SEVERITIES } from '../../../../shared/ipc';
+import type { Rule } from '../../../../shared/api/alerts';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { ErrorBox, StateView } from '../../ui/feedback';
-import { CheckboxGroup } from '../../ui/form';
 import { useAction } from '../../ui/hooks';
 import { RuleEditor } from '../monitoring/RuleEditor';
-import { loadChannels, loadRules, setRuleEnabled, updateChannel, useAdmin } from './slice';
+import { loadRules, setRuleEnabled, useAdmin } from './slice';
 
-type Run = (fn: () => Promise<unknown>) => unknown;
+export type Run = (fn: () => Promise<unknown>) => unknown;
 
-function enabledBox<R extends { name: string; enabled: boolean }>(
+export function enabledBox<R extends { name: string; enabled: boolean }>(
   run: Run,
   set: (r: R, on: boolean) => Promise<void>,
 ) {
@@ -89,57 +87,6 @@ export function RulesTab() {
           }}
         />
       )}
-    </>
-  );
-}
-
-function channelColumns(run: Run): Column<Channel>[] {
-  return [
-    {
-      id: 'channel',
-      header: 'Channel',
-      cell: (c) => (
-        <>
-          {c.name} <span className="muted">({c.type})</span>
-        </>
-      ),
-    },
-    {
-      id: 'severities',
-      header: 'Severities',
-      cell: (c) => (
-        <div className="row">
-          <CheckboxGroup
-            values={SEVERITIES}
-            checked={c.severities}
-            onChange={(severities) => run(() => updateChannel(c.id, { severities }))}
-          />
-        </div>
-      ),
-    },
-    {
-      id: 'configured',
-      header: 'Configured',
-      cell: (c) => (c.configured ? 'Yes' : <span className="muted">No URL</span>),
-    },
-    {
-      id: 'enabled',
-      header: 'Enabled',
-      cell: enabledBox(run, (c, enabled) => updateChannel(c.id, { enabled })),
-    },
-  ];
-}
-
-export function ChannelsTab() {
-  const res = useAdmin((s) => s.channels);
-  const a = useAction();
-  useEffect(() => void loadChannels(), []);
-  return (
-    <>
-      <ErrorBox error={a.error} />
-      <StateView res={res} retry={() => void loadChannels({ fresh: false })} empty="No channels.">
-        {(list) => <DataTable columns={channelColumns(a.run)} rows={list} rowKey={(c) => c.id} />}
-      </StateView>
     </>
   );
 }

@@ -7,11 +7,12 @@ import { ErrorBox, StateView } from '../../ui/feedback';
 import { TextField } from '../../ui/form';
 import { useAction } from '../../ui/hooks';
 import { toast } from '../../ui/toasts';
+import { ContactsDialog } from './ContactsDialog';
 import { createUser, loadUsers, resetMfa, updateUser, useAdmin, type NewUser } from './slice';
 
 type User = NonNullable<ReturnType<typeof useAdmin.getState>['users']['data']>[number];
 
-function columns(act: (fn: () => Promise<unknown>, msg: string) => unknown): Column<User>[] {
+function columns(act: (fn: () => Promise<unknown>, msg: string) => unknown, contacts: (u: User) => void): Column<User>[] {
   return [
     { id: 'name', header: 'Name', cell: (u) => u.name },
     { id: 'email', header: 'Email', cell: (u) => u.email },
@@ -62,6 +63,9 @@ function columns(act: (fn: () => Promise<unknown>, msg: string) => unknown): Col
           >
             Reset MFA
           </button>
+          <button className="small" onClick={() => contacts(u)} aria-label={`Contact methods of ${u.name}`}>
+            Contacts
+          </button>
         </div>
       ),
     },
@@ -71,6 +75,7 @@ function columns(act: (fn: () => Promise<unknown>, msg: string) => unknown): Col
 export function UsersTab() {
   const res = useAdmin((s) => s.users);
   const [creating, setCreating] = useState(false);
+  const [contactsOf, setContactsOf] = useState<User | null>(null);
   const a = useAction();
   useEffect(() => void loadUsers(), []);
   const act = (fn: () => Promise<unknown>, msg: string) => a.run(async () => (await fn(), toast(msg, 'ok')));
@@ -83,9 +88,10 @@ export function UsersTab() {
       </div>
       <ErrorBox error={a.error} />
       <StateView res={res} retry={() => void loadUsers({ fresh: false })} empty="No users.">
-        {(users) => <DataTable columns={columns(act)} rows={users} rowKey={(u) => u.id} />}
+        {(users) => <DataTable columns={columns(act, setContactsOf)} rows={users} rowKey={(u) => u.id} />}
       </StateView>
       {creating && <NewUserDialog onClose={() => setCreating(false)} />}
+      {contactsOf && <ContactsDialog user={contactsOf} onClose={() => setContactsOf(null)} />}
     </>
   );
 }

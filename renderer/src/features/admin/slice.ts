@@ -102,7 +102,7 @@ export const loadChannels = (opts = fresh) =>
   loadInto(useAdmin, 'channels', () => call('api.channels.list'), opts);
 export async function updateChannel(
   id: string,
-  changes: Partial<Pick<Channel, 'enabled' | 'severities'>>,
+  changes: Partial<Pick<Channel, 'enabled' | 'severities' | 'url'>>,
 ): Promise<void> {
   await call('api.channels.update', { params: { id }, body: changes });
   await loadChannels({ fresh: false });

@@ -1,13 +1,15 @@
 import { useState } from 'react';
 import { toast } from '../../ui/toasts';
 import { Dialog } from '../../ui/Dialog';
+import { BulkSilenceDialog } from './BulkSilenceDialog';
 import { bulkAct, clearSelection, useAlerts } from './slice';
 
-/** Shown while alerts are selected: acknowledge or resolve them all (resolving asks first). */
+/** Shown while alerts are selected: acknowledge, silence or resolve them all (resolving asks first). */
 export function BulkBar() {
   const selected = useAlerts((s) => s.selected);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [silencing, setSilencing] = useState(false);
   if (selected.length === 0) return null;
   const run = async (action: 'acknowledge' | 'resolve') => {
     setBusy(true);
@@ -25,12 +27,16 @@ export function BulkBar() {
       <button disabled={busy} onClick={() => void run('acknowledge')}>
         Acknowledge {n}
       </button>
+      <button disabled={busy} onClick={() => setSilencing(true)}>
+        Silence {n}…
+      </button>
       <button disabled={busy} onClick={() => setConfirming(true)}>
         Resolve {n}…
       </button>
       <button disabled={busy} onClick={clearSelection}>
         Clear selection
       </button>
+      {silencing && <BulkSilenceDialog ids={selected} onClose={() => setSilencing(false)} />}
       {confirming && (
         <Dialog title={`Resolve ${n} alert${n === 1 ? '' : 's'}?`} onClose={() => setConfirming(false)}>
           <p>They close for everyone and stop paging. An alert that fires again opens anew.</p>

@@ -14,6 +14,23 @@ const DURATIONS: [number, string][] = [
   [10080, '1 week'],
 ];
 
+/** How long a silence lasts, with when it would end. */
+export function DurationField({ minutes, onChange, now }: { minutes: number; onChange: (m: number) => void; now: number }) {
+  return (
+    <label>
+      Duration
+      <select value={minutes} onChange={(e) => onChange(Number(e.target.value))}>
+        {DURATIONS.map(([m, l]) => (
+          <option key={m} value={m}>
+            {l}
+          </option>
+        ))}
+      </select>
+      <span className="field-hint">Ends {new Date(now + minutes * 60_000).toLocaleString()}</span>
+    </label>
+  );
+}
+
 export function SilenceDialog({ alert, onClose }: { alert: Alert; onClose: () => void }) {
   const [selected, setSelected] = useState<Record<string, boolean>>(() =>
     Object.fromEntries(Object.keys(alert.labels).map((k) => [k, true])),
@@ -73,17 +90,7 @@ export function SilenceDialog({ alert, onClose }: { alert: Alert; onClose: () =>
             </div>
           ))}
         </fieldset>
-        <label>
-          Duration
-          <select value={minutes} onChange={(e) => setMinutes(Number(e.target.value))}>
-            {DURATIONS.map(([m, l]) => (
-              <option key={m} value={m}>
-                {l}
-              </option>
-            ))}
-          </select>
-          <span className="field-hint">Ends {new Date(now + minutes * 60_000).toLocaleString()}</span>
-        </label>
+        <DurationField minutes={minutes} onChange={setMinutes} now={now} />
         <label>
           Comment
           <input required value={comment} onChange={(e) => setComment(e.target.value)} maxLength={500} />

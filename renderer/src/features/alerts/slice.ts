@@ -134,6 +134,14 @@ export async function bulkAct(
   return { done, failed: ids.length - done, firstError };
 }
 
+/** Silences the given alerts through the outbox (one covering silence or one per alert); done ones leave the selection. */
+export async function silenceSelected(ids: string[], mode: 'cover' | 'each', durationMinutes: number, comment: string): Promise<number> {
+  const shown = await call('alerts.silenceMany', { ids, mode, durationMinutes, comment });
+  for (const alert of shown) onAlertChanged({ alert });
+  useAlerts.setState((s) => ({ selected: s.selected.filter((x) => !ids.includes(x)) }));
+  return shown.length;
+}
+
 export const setAlertFilter = (
   patch: Partial<Pick<AlertSlice, 'statusFilter' | 'severityFilter' | 'text'>>,
 ) => useAlerts.setState(patch);

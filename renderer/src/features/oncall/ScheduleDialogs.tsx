@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { DateTime } from 'luxon';
-import { ROTATION_KINDS, type Rotation, type Schedule } from '../../../../shared/api/oncall';
+import { ROTATION_KINDS, type Override, type Rotation, type Schedule } from '../../../../shared/api/oncall';
 import type { UserRef } from '../../../../shared/ipc';
 import { FormDialog } from '../../ui/Dialog';
 import { EnumSelect } from '../../ui/EnumSelect';
 import { Checkbox, TextField } from '../../ui/form';
 import { useAction } from '../../ui/hooks';
-import { addOverride, createSchedule, saveRotation, updateSchedule, type RotationBody } from './slice';
+import { saveOverride, createSchedule, saveRotation, updateSchedule, type RotationBody } from './slice';
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -245,24 +245,27 @@ const fromInput = (text: string, zone: string) => DateTime.fromISO(text, { zone 
 export function OverrideDialog({
   schedule,
   people,
+  override = null,
   onClose,
 }: {
   schedule: Schedule;
   people: UserRef[];
+  /** An override to change; none: a new one. */
+  override?: Override | null;
   onClose: () => void;
 }) {
   const zone = schedule.timeZone;
   const start = DateTime.now().setZone(zone).startOf('hour').plus({ hours: 1 }).toMillis();
-  const [userId, setUserId] = useState('');
-  const [coversUserId, setCovers] = useState('');
-  const [from, setFrom] = useState(toInput(start, zone));
-  const [to, setTo] = useState(toInput(start + 4 * 3_600_000, zone));
-  const [note, setNote] = useState('');
+  const [userId, setUserId] = useState(override?.userId ?? '');
+  const [coversUserId, setCovers] = useState(override?.coversUserId ?? '');
+  const [from, setFrom] = useState(toInput(override?.startsAt ?? start, zone));
+  const [to, setTo] = useState(toInput(override?.endsAt ?? start + 4 * 3_600_000, zone));
+  const [note, setNote] = useState(override?.note ?? '');
   const a = useAction();
   const submit = () =>
     void a.run(async () => {
       if (!userId) throw new Error('Choose who covers');
-      await addOverride(schedule.id, {
+      await saveOverride(schedule.id, override?.id ?? null, {
         userId,
         coversUserId: coversUserId || null,
         startsAt: fromInput(from, zone),
@@ -278,11 +281,11 @@ export function OverrideDialog({
   ));
   return (
     <FormDialog
-      title="Add override"
+      title={override ? 'Edit override' : 'Add override'}
       onClose={onClose}
       error={a.error}
       busy={a.busy}
-      submit="Add override"
+      submit={override ? 'Save override' : 'Add override'}
       onSubmit={submit}
     >
       <label>

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { useEffect, useState, type ComponentProps } from 'react';
-import type { Rotation, Schedule } from '../../../../shared/api/oncall';
+import type { Override, Rotation, Schedule } from '../../../../shared/api/oncall';
 import { DataTable, hiddenHeader, type Column } from '../../ui/DataTable';
 import { ConfirmDestructive } from '../../ui/Dialog';
 import { StateView } from '../../ui/feedback';
@@ -25,7 +25,7 @@ type Open =
   | { kind: 'edit' }
   | { kind: 'import' }
   | { kind: 'rotation'; rotation: Rotation | null }
-  | { kind: 'override' }
+  | { kind: 'override'; override?: Override }
   | { kind: 'confirm'; confirm: Omit<ComponentProps<typeof ConfirmDestructive>, 'onClose'> }
   | null;
 
@@ -185,6 +185,9 @@ function ScheduleDetail({
                 {o.coversUserId && ` covers ${people.get(o.coversUserId) ?? o.coversUserId}`} from{' '}
                 {fmt(o.startsAt)} to {fmt(o.endsAt)} {o.note && <span className="muted">({o.note})</span>}
               </span>
+              <button className="small" onClick={() => open({ kind: 'override', override: o })} aria-label={`Edit override of ${people.get(o.userId) ?? o.userId}`}>
+                Edit
+              </button>
               <button
                 className="small danger"
                 onClick={() =>
@@ -270,7 +273,7 @@ export function SchedulesTab() {
         />
       )}
       {dialog?.kind === 'override' && s && (
-        <OverrideDialog schedule={s} people={people} onClose={() => setDialog(null)} />
+        <OverrideDialog schedule={s} people={people} override={dialog.override ?? null} onClose={() => setDialog(null)} />
       )}
       {dialog?.kind === 'confirm' && (
         <ConfirmDestructive {...dialog.confirm} onClose={() => setDialog(null)} />

@@ -148,11 +148,14 @@ export async function deleteRotation(id: string): Promise<void> {
   await reopen();
 }
 
-export async function addOverride(
+/** Adds an override, or changes the one named by `overrideId` (who covers whom, when, the note). */
+export async function saveOverride(
   scheduleId: string,
+  overrideId: string | null,
   body: ChannelRequest<'api.oncall.overrides.create'>['body'],
 ): Promise<void> {
-  await call('api.oncall.overrides.create', { params: { id: scheduleId }, body });
+  if (overrideId) await call('api.oncall.overrides.update', { params: { id: overrideId }, body });
+  else await call('api.oncall.overrides.create', { params: { id: scheduleId }, body });
   await reopen();
 }
 

@@ -6,6 +6,7 @@ import { requestJob } from '../runbooks/slice';
 import { checkForUpdates } from '../settings/slice';
 import { loadOnCallNow, onCallLine } from '../oncall/slice';
 import { choosePeriod } from '../reports/slice';
+import { setSilenceTab } from '../silences/slice';
 import { syncNow } from '../shell/outbox';
 import { NAV } from '../shell/nav';
 import { navigate, setNewTicket, setOutboxOpen, setShortcuts } from '../shell/ui';
@@ -62,6 +63,12 @@ export function commandsFor(
       title: 'Escalation policies (who would be paged now)',
       hint: 'On-call',
       run: () => navigate({ screen: 'oncall', id: 'policies' }),
+    },
+    {
+      id: 'silences:expired',
+      title: 'Expired silences',
+      hint: 'Alerts',
+      run: () => (setSilenceTab('expired'), navigate({ screen: 'silences' })),
     },
     {
       id: 'maintenance:new',

@@ -15,6 +15,7 @@ import { toast } from '../../ui/toasts';
 import { FirstRun } from '../auth/FirstRun';
 import { SecretStorageSection } from './SecretStorageSection';
 import { SecuritySection } from './SecuritySection';
+import { NotificationRouting } from './NotificationRouting';
 
 type Profile = ReturnType<typeof useSession.getState>['profiles'][number];
 
@@ -148,6 +149,7 @@ export default function Settings() {
             </div>
           )}
       </div>
+      {session.status === 'signed_in' && <NotificationRouting />}
 
       <h2>Sign-in tokens</h2>
       <SecretStorageSection />

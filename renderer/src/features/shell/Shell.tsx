@@ -13,6 +13,7 @@ import { Alerts } from '../alerts/AlertsScreen';
 import { NAV } from './nav';
 
 const Incidents = lazy(() => import('../incidents/IncidentsScreen'));
+const Silences = lazy(() => import('../silences/SilencesScreen'));
 const Runbooks = lazy(() => import('../runbooks/RunbooksScreen'));
 const JobConsole = lazy(() => import('../jobs/JobConsole'));
 const Maintenance = lazy(() => import('../maintenance/MaintenanceScreen'));
@@ -51,6 +52,9 @@ export function Shell() {
       break;
     case 'alerts':
       content = <Alerts focusId={route.id ?? null} />;
+      break;
+    case 'silences':
+      content = <Silences />;
       break;
     case 'incidents':
       content = <Incidents id={route.id} />;

@@ -3,6 +3,7 @@ import type { Screen } from './ui';
 export const NAV: { screen: Screen; label: string; adminOnly?: boolean }[] = [
   { screen: 'queues', label: 'Queues' },
   { screen: 'alerts', label: 'Alerts' },
+  { screen: 'silences', label: 'Silences' },
   { screen: 'incidents', label: 'Incidents' },
   { screen: 'oncall', label: 'On-call' },
   { screen: 'runbooks', label: 'Runbooks' },

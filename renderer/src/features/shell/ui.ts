@@ -4,6 +4,7 @@ export const SCREENS = [
   'queues',
   'ticket',
   'alerts',
+  'silences',
   'incidents',
   'runbooks',
   'job',

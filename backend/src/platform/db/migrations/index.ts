@@ -28,6 +28,8 @@ import { procedureWorkflow } from './0120_procedure_workflow';
 import { sharedViews } from './0130_shared_views';
 import { businessCalendars } from './0131_business_calendars';
 import { slaWarnings } from './0132_sla_warnings';
+import { contactMethods } from './0140_contact_methods';
+import { preferenceAddresses } from './0141_preference_addresses';
 import { reportSchedules } from './0150_report_schedules';
 import { slaWatchIndexes } from './0200_sla_watch_indexes';
 
@@ -69,6 +71,8 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0130_shared_views': sharedViews(ctx),
     '0131_business_calendars': businessCalendars(ctx),
     '0132_sla_warnings': slaWarnings(ctx),
+    '0140_contact_methods': contactMethods(ctx),
+    '0141_preference_addresses': preferenceAddresses(ctx),
     '0150_report_schedules': reportSchedules(ctx),
     '0200_sla_watch_indexes': slaWatchIndexes(),
   };
