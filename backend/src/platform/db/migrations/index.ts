@@ -25,6 +25,7 @@ import { ruleAggregation } from './0091_rule_aggregation';
 import { serviceState } from './0100_service_state';
 import { compaction } from './0110_compaction';
 import { procedureWorkflow } from './0120_procedure_workflow';
+import { alertsFingerprintIndex } from './0180_alerts_fingerprint_index';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -61,5 +62,6 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0100_service_state': serviceState(ctx),
     '0110_compaction': compaction(ctx),
     '0120_procedure_workflow': procedureWorkflow(ctx),
+    '0180_alerts_fingerprint_index': alertsFingerprintIndex(ctx),
   };
 }
