@@ -1,3 +1,4 @@
+import { sql, type SqlBool } from 'kysely';
 import type { Alert, AlertSource, Severity } from '../../../shared/api/alerts';
 import { ACTIVE_ALERT_STATUSES } from '../../../shared/domain/alerts';
 import type { Database } from '../platform/db/schema';
@@ -40,6 +41,13 @@ export interface AlertListeners {
 
 /** The statuses of an open alert. */
 export const ACTIVE: string[] = [...ACTIVE_ALERT_STATUSES];
+
+/**
+ * "Open" as both databases' partial indexes on open alerts are written (`status <> 'resolved'`):
+ * a fingerprint lookup then walks `alerts_open_fingerprint`; with `status in (…)` SQLite's planner
+ * walks every open alert through `alerts_status_starts` instead (15 ms per webhook at 10,000 open).
+ */
+export const OPEN = sql<SqlBool>`status <> 'resolved'`;
 
 export function toAlert(r: Row): Alert {
   return {

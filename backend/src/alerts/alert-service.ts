@@ -10,7 +10,7 @@ import { uuid } from '../platform/ids';
 import type { EventHub } from '../platform/realtime/event-hub';
 import type { SilenceService } from '../silences/silence-service';
 import type { ChangeFeed } from '../sync/change-feed';
-import { ACTIVE, matchLabels, toAlert, type AlertListeners, type RaiseInput, type RaiseOutcome, type Row } from './alert-model';
+import { ACTIVE, OPEN, matchLabels, toAlert, type AlertListeners, type RaiseInput, type RaiseOutcome, type Row } from './alert-model';
 import { canonicalLabels, fingerprintOf, parseJson, type LabelSet } from './labels';
 
 export { toAlert, matchLabels, type RaiseInput, type RaiseOutcome, type AlertListeners } from './alert-model';
@@ -78,7 +78,7 @@ export class AlertService {
       // New alerts are inserted together after the loop; a repeat of one within the batch updates it in memory.
       const inserts = new Map<string, Row>();
       for (let i = 0; i < fingerprints.length; i += 500) {
-        const rows = await trx.selectFrom('alerts').selectAll().where('fingerprint', 'in', fingerprints.slice(i, i + 500)).where('status', 'in', ACTIVE).execute();
+        const rows = await trx.selectFrom('alerts').selectAll().where('fingerprint', 'in', fingerprints.slice(i, i + 500)).where(OPEN).execute();
         for (const r of rows) openRows.set(r.fingerprint, r);
       }
       for (const [index, input] of inputs.entries()) {
@@ -111,9 +111,7 @@ export class AlertService {
               .executeTakeFirstOrThrow();
           }
           openRows.set(fingerprint, updated);
-          const alert = toAlert(updated);
-          const seq = await this.changes.record(trx, { entity: 'alert', id: alert.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: actor?.id ?? null });
-          out.push({ alert, kind: 'updated', seq, what: severityChanged ? 'severity' : 'repeat' });
+          out.push({ alert: toAlert(updated), kind: 'updated', seq: 0, what: severityChanged ? 'severity' : 'repeat' });
           continue;
         }
         const silenceId = await this.silences.match(matchLabels(input), trx);
@@ -157,20 +155,20 @@ export class AlertService {
         };
         inserts.set(fingerprint, row);
         openRows.set(fingerprint, row);
-        const alert = toAlert(row);
-        const seq = await this.changes.record(trx, { entity: 'alert', id: alert.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: actor?.id ?? null });
-        out.push({ alert, kind: 'fired', seq, what: 'fired' });
+        out.push({ alert: toAlert(row), kind: 'fired', seq: 0, what: 'fired' });
       }
-      // One statement per 100 new alerts instead of one each (a webhook's batch).
+      // One statement per 100 new alerts and one per 500 feed records instead of one each (a webhook's batch).
       const rows = [...inserts.values()];
       for (let i = 0; i < rows.length; i += 100) await trx.insertInto('alerts').values(rows.slice(i, i + 100)).execute();
+      const seqs = await this.changes.recordMany(trx, out.map((o) => ({ entity: 'alert', id: o.alert.id, op: 'upsert', audience: { kind: 'oncall' }, data: o.alert, actorId: actor?.id ?? null })));
+      out.forEach((o, i) => (o.seq = seqs[i]!));
     });
   }
 
   /** Resolves the open alerts with these fingerprints (condition cleared, or the sender said so). */
   async resolveFingerprints(fingerprints: string[], reason: string, actor: Actor | null = null): Promise<Alert[]> {
     if (fingerprints.length === 0) return [];
-    const rows = await this.db.selectFrom('alerts').selectAll().where('fingerprint', 'in', fingerprints).where('status', 'in', ACTIVE).execute();
+    const rows = await this.db.selectFrom('alerts').selectAll().where('fingerprint', 'in', fingerprints).where(OPEN).execute();
     return this.resolveRows(rows, reason, actor);
   }
 
@@ -321,7 +319,7 @@ export class AlertService {
   }
 
   async openByFingerprint(fingerprint: string): Promise<Alert | null> {
-    const row = await this.db.selectFrom('alerts').selectAll().where('fingerprint', '=', fingerprint).where('status', 'in', ACTIVE).executeTakeFirst();
+    const row = await this.db.selectFrom('alerts').selectAll().where('fingerprint', '=', fingerprint).where(OPEN).executeTakeFirst();
     return row ? toAlert(row) : null;
   }
 

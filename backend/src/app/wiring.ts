@@ -107,7 +107,7 @@ export function openInfrastructure(config: Config, options: InfrastructureOption
   const metrics = new ServerMetrics();
   const database =
     options.database ??
-    openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, sqliteReaders: config.SQLITE_READERS, onQuery: (ms, failed) => metrics.observeQuery(ms, failed), onConnectionError: logConnectionErrors(options.logger, 'database pool') });
+    openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, sqliteReaders: config.SQLITE_READERS, onQuery: (ms, failed) => metrics.observeQuery(ms, failed), onConnectionError: logConnectionErrors(options.logger, 'database'), walCheckpointer: true });
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, options.logger, 'redis', { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : null;
   return { config, clock: options.clock ?? systemClock, logger: options.logger, database, redis, metrics };
 }

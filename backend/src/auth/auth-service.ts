@@ -75,8 +75,7 @@ export class AuthService {
       const { token } = await this.jwt.sign('mfa', { sub: user.id }, MFA_TOKEN_TTL_SECONDS);
       return { mfaRequired: true, mfaToken: token };
     }
-    await this.throttle.clear(attempt.key);
-    return this.startSession(user, meta, 'auth.login');
+    return this.startSession(user, meta, 'auth.login', attempt.key);
   }
 
   async completeMfa(mfaToken: string, code: string, meta: ClientMeta): Promise<TokenPair> {
@@ -93,8 +92,7 @@ export class AuthService {
       );
       throw new AppError('mfa_invalid', 'The code is not valid');
     }
-    await this.throttle.clear(attempt.key);
-    return this.startSession(user, meta, 'auth.login', { mfa: accepted });
+    return this.startSession(user, meta, 'auth.login', attempt.key, { mfa: accepted });
   }
 
   /** Accepts a fresh TOTP code (each time step once) or an unused recovery code. */
@@ -120,13 +118,18 @@ export class AuthService {
     return Number(used.numUpdatedRows) === 1 ? 'recovery' : null;
   }
 
-  private async startSession(user: UserRow, meta: ClientMeta, action: string, details?: Record<string, unknown>): Promise<TokenPair> {
-    const session = await this.sessions.create(user.id, meta);
+  /**
+   * One transaction (one commit) for what a sign-in writes: the throttle key's failures forgotten,
+   * the session and its refresh token, the audit entry; the access token is signed after it.
+   */
+  private async startSession(user: UserRow, meta: ClientMeta, action: string, throttleKey: string, details?: Record<string, unknown>): Promise<TokenPair> {
+    const session = await this.db.transaction().execute(async (trx) => {
+      await this.throttle.clear(throttleKey, trx);
+      const opened = await this.sessions.create(user.id, meta, trx);
+      await this.audit.record({ id: user.id, email: user.email, ip: meta.ip }, { action, targetType: 'session', targetId: opened.sessionId, details }, trx);
+      return opened;
+    });
     const access = await this.accessTokenFor(user, session.sessionId);
-    await this.audit.record(
-      { id: user.id, email: user.email, ip: meta.ip },
-      { action, targetType: 'session', targetId: session.sessionId, details },
-    );
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,

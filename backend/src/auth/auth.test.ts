@@ -41,6 +41,21 @@ describe.each(DATABASES)('auth on %s', (kind) => {
     expect(audit.body.items.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('a sign-in forgets the failures before it and audits its session (one transaction)', async () => {
+    const user = { email: 'forget@example.com', password: 'a-long-enough-password', role: 'agent' as const };
+    await createUserAndLogin(server, user);
+    for (let i = 0; i < 2; i++) await server.api('POST', '/api/v1/auth/login', { body: { email: user.email, password: 'wrong-password-x' } });
+    const ok = await server.api('POST', '/api/v1/auth/login', { body: user });
+    expect(ok.status).toBe(200);
+    const sessions = await server.api('GET', '/api/v1/me/sessions', { token: ok.body.accessToken });
+    const current = sessions.body.find((x: { current: boolean }) => x.current);
+    const audit = await server.api('GET', `/api/v1/audit?action=auth.login&targetId=${current.id}`, { token: admin.accessToken });
+    expect(audit.body.items).toHaveLength(1);
+    // Two failures were forgotten: three more (LOGIN_MAX_FAILURES) are needed to lock the key again.
+    for (let i = 0; i < 2; i++) expect((await server.api('POST', '/api/v1/auth/login', { body: { email: user.email, password: 'wrong-password-x' } })).status).toBe(401);
+    expect((await server.api('POST', '/api/v1/auth/login', { body: user })).status).toBe(200);
+  });
+
   it('rotates refresh tokens, and reusing a rotated token revokes the family', async () => {
     const user = await createUserAndLogin(server, { email: 'rot@example.com', password: 'rotation-password-1', role: 'agent' });
     const first = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });

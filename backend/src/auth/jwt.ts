@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import type { Role } from '../../../shared/domain/roles';
 import { AppError } from '../platform/http/errors';
@@ -17,14 +18,18 @@ const VERIFIED_CACHE_SIZE = 10_000;
 
 /** Signs and checks the short-lived JWTs: access tokens and the MFA step's pending-login token. */
 export class JwtSigner {
-  private readonly key: Uint8Array;
+  /**
+   * Imported once: given the raw bytes, jose imports a WebCrypto key on every sign and verify,
+   * which was the larger part of signing an access token at sign-in.
+   */
+  private readonly key: Promise<webcrypto.CryptoKey>;
   private readonly verified = new Map<string, { purpose: unknown; exp: number; payload: unknown }>();
 
   constructor(
     secret: string,
     private readonly clock: Clock,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
   async sign(purpose: Purpose, claims: Record<string, unknown>, ttlSeconds: number): Promise<{ token: string; expiresAt: number }> {
@@ -35,7 +40,7 @@ export class JwtSigner {
       .setIssuedAt(nowSec)
       .setExpirationTime(exp)
       .setIssuer('opsdesk')
-      .sign(this.key);
+      .sign(await this.key);
     return { token, expiresAt: exp * 1000 };
   }
 
@@ -50,7 +55,7 @@ export class JwtSigner {
       return cached.payload as T;
     }
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.key, {
         issuer: 'opsdesk',
         algorithms: ['HS256'],
         currentDate: new Date(this.clock.now()),

@@ -66,8 +66,9 @@ export class LoginThrottle {
     return Number(updated.numUpdatedRows) === 1;
   }
 
-  async clear(key: string): Promise<void> {
-    await this.db.deleteFrom('login_failures').where('key', '=', key).execute();
+  /** A successful sign-in forgets the key's failures (in the sign-in's transaction when given). */
+  async clear(key: string, trx: Kysely<Database> = this.db): Promise<void> {
+    await trx.deleteFrom('login_failures').where('key', '=', key).execute();
   }
 }
 

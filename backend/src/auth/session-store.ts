@@ -31,27 +31,27 @@ export class SessionStore {
     readonly revocations: SessionRevocations = new SessionRevocations(),
   ) {}
 
-  async create(userId: string, meta: { userAgent: string | null; ip: string | null }): Promise<RotationResult> {
+  /** Opens a session and its first refresh token, in `trx` when given (the sign-in's one transaction). */
+  async create(userId: string, meta: { userAgent: string | null; ip: string | null }, trx?: Kysely<Database>): Promise<RotationResult> {
+    if (!trx) return this.db.transaction().execute((t) => this.create(userId, meta, t));
     const now = this.clock.now();
     const sessionId = uuid();
-    return this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('sessions')
-        .values({
-          id: sessionId,
-          user_id: userId,
-          created_at: now,
-          last_used_at: now,
-          expires_at: now + this.ttlMs,
-          revoked_at: null,
-          revoked_reason: null,
-          user_agent: meta.userAgent?.slice(0, 300) ?? null,
-          ip: meta.ip,
-        })
-        .execute();
-      const refreshToken = await this.issue(trx, sessionId, now);
-      return { sessionId, userId, refreshToken };
-    });
+    await trx
+      .insertInto('sessions')
+      .values({
+        id: sessionId,
+        user_id: userId,
+        created_at: now,
+        last_used_at: now,
+        expires_at: now + this.ttlMs,
+        revoked_at: null,
+        revoked_reason: null,
+        user_agent: meta.userAgent?.slice(0, 300) ?? null,
+        ip: meta.ip,
+      })
+      .execute();
+    const refreshToken = await this.issue(trx, sessionId, now);
+    return { sessionId, userId, refreshToken };
   }
 
   private async issue(trx: Kysely<Database>, sessionId: string, now: number): Promise<string> {

@@ -112,6 +112,22 @@ describe.each(DATABASES)('alert receivers on %s', (kind) => {
     expect(feed).toMatchObject({ entity_id: fired.data.id, audience: 'oncall' });
   });
 
+  it('records a batch in the change feed with one sequence per event, in the batch order, repeats included', async () => {
+    const alerts = Array.from({ length: 30 }, (_, i) => ({ name: 'Batch', instance: `b-${i}:9100`, fingerprint: `batch-${i}`, severity: 'warning' }));
+    // The last one repeats the first inside the same webhook: a fired record, then an updated one.
+    const res = await post('alertmanager', alertmanagerPayload('firing', [...alerts, alerts[0]!]));
+    expect(res.body).toMatchObject({ received: 31, fired: 30, updated: 1 });
+    const events = () => received.filter((r) => r.event.data.name === 'Batch').map((r) => r.event);
+    await expect.poll(() => events().length).toBe(31);
+    const seqs = events().map((e) => e.seq as number);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(new Set(seqs).size).toBe(31);
+    const rows = await env.server.services.database.db.selectFrom('changes').select(['seq', 'entity_id', 'data']).where('seq', 'in', seqs).orderBy('seq').execute();
+    expect(rows.map((r) => r.entity_id)).toEqual(events().map((e) => e.data.id));
+    expect(rows.map((r) => JSON.parse(r.data!).count)).toEqual(events().map((e) => e.data.count));
+    expect(JSON.parse(rows.at(-1)!.data!)).toMatchObject({ fingerprint: events()[0]!.data.fingerprint, count: 2 });
+  });
+
   it('takes a Grafana webhook firing then resolved', async () => {
     const firing = await post('grafana', grafanaPayload('firing'));
     expect(firing.status).toBe(200);

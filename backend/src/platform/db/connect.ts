@@ -5,6 +5,7 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, S
 import pg from 'pg';
 import type { DialectName } from './dialect';
 import type { Database } from './schema';
+import { startCheckpointer } from './sqlite-checkpointer';
 import { readerKysely } from './sqlite-readers';
 
 // BIGINT columns hold epoch-ms timestamps and sequences, all well inside 2^53.
@@ -87,8 +88,10 @@ export interface ConnectOptions {
   /** SQLite reader threads (0 or absent: reads run on the writer). */
   sqliteReaders?: number;
   onQuery?: (durationMs: number, failed: boolean) => void;
-  /** A pooled PostgreSQL connection that broke (database stopped or restarted). */
+  /** A pooled PostgreSQL connection that broke (database stopped or restarted), or the SQLite checkpoint thread failed. */
   onConnectionError?: (err: Error) => void;
+  /** SQLite file: WAL checkpoints in a worker thread instead of inside the commits (sqlite-checkpointer.ts). */
+  walCheckpointer?: boolean;
 }
 
 export function sqliteFileFromUrl(url: string): string | undefined {
@@ -112,7 +115,9 @@ export function openDatabase(url: string, options: ConnectOptions = {}): Databas
     const db = new Kysely<Database>({ dialect: new OpsSqliteDialect({ database: withStatementCache(sqlite) }), log });
     const readers = file === ':memory:' ? 0 : (options.sqliteReaders ?? 0);
     const reader = readers > 0 ? readerKysely(file, readers, log) : db;
+    const checkpointer = file !== ':memory:' && options.walCheckpointer ? startCheckpointer(sqlite, file, options.onConnectionError ?? (() => undefined)) : null;
     const close = async () => {
+      await checkpointer?.stop();
       if (reader !== db) await reader.destroy();
       await db.destroy();
     };
