@@ -34,7 +34,7 @@ const passwordOf = (email: string) => new RegExp(`${email.replace('.', '\\.')}\\
 console.log(`seeded ${tickets.toLocaleString('en-US')} tickets in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
 
 const port = await freePort();
-const server = await startServerProcess(['--import', 'tsx', path.join(root, 'backend/src/main.ts')], { ...env, PORT: String(port) }, `http://127.0.0.1:${port}/health/`);
+const server = await startServerProcess(['--import', 'tsx', path.join(root, 'backend/src/main.ts')], { ...env, PORT: String(port) }, `http://127.0.0.1:${port}/health/`, 180_000);
 const base = `http://127.0.0.1:${port}`;
 
 try {

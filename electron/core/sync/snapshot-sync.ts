@@ -48,6 +48,7 @@ export async function syncFromSnapshot(cache: Cache, api: ApiClient, hooks: Snap
   if (first.done) throw cutShort(0);
   const header = SnapshotHeader.parse(JSON.parse(first.value));
   const base = resume?.done ?? 0;
+  hooks.progress(base, base + header.total, new Set());
   let batch: SnapshotRecord[] = [];
   let count = 0;
   const flush = () => {
