@@ -122,6 +122,9 @@ export class ApiClient extends EventEmitter {
         }
         throw new CoreError('offline', `The server at ${this.baseUrl} cannot be reached (${(err as AxiosError).code ?? (err as Error).message})`);
       }
+      // An answer that is not returned is not read: a streamed one gives its connection back now.
+      const retrying = (status === 401 && useAuth && !refreshed) || ((status >= 500 || status === 429) && retryable && attempt < maxRetries);
+      if (retrying && options.responseType === 'stream') (data as Readable).destroy();
       if (status === 401 && useAuth && !refreshed) {
         refreshed = true;
         await this.tokens!.refresh();

@@ -44,10 +44,18 @@ export async function syncFromSnapshot(cache: Cache, api: ApiClient, hooks: Snap
     opened = await api.stream(SNAPSHOT_PATH, { timeoutMs: 120_000 });
   }
   const lines = ndjson(decoded(opened.stream, opened.encoding));
+  try {
+    return await applyStream(cache, lines, resume?.done ?? 0, hooks);
+  } finally {
+    // Whatever ended the reading (the end line, a bad line, a failed batch), the connection is let go.
+    await lines.return(undefined);
+  }
+}
+
+async function applyStream(cache: Cache, lines: AsyncGenerator<string>, base: number, hooks: SnapshotHooks): Promise<SnapshotOutcome> {
   const first = await lines.next();
   if (first.done) throw cutShort(0);
   const header = SnapshotHeader.parse(JSON.parse(first.value));
-  const base = resume?.done ?? 0;
   hooks.progress(base, base + header.total, new Set());
   let batch: SnapshotRecord[] = [];
   let count = 0;
