@@ -205,9 +205,9 @@ export interface Host {
 }
 
 /** The browser host on a fresh app data folder (no profile: the UI starts at first run; with `serverUrl`, at sign-in to it). */
-export async function startBrowserHost(serverUrl?: string): Promise<Host> {
+export async function startBrowserHost(serverUrl?: string, options: { syncSnapshot?: boolean } = {}): Promise<Host> {
   ensureRendererBuilt();
-  const { core, notifier } = await createHostCore({ dataDir: tempDir('opsdesk-e2e-host-'), quiet: true });
+  const { core, notifier } = await createHostCore({ dataDir: tempDir('opsdesk-e2e-host-'), quiet: true, ...options });
   if (serverUrl) core.profiles.setActive(core.profiles.add({ name: 'Team server', kind: 'server', url: serverUrl }, Date.now()).id);
   await core.start();
   const host = await startHost({ core, rendererDir: RENDERER_OUT });

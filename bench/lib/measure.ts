@@ -65,9 +65,9 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
   }
 }
 
-export function startServerProcess(args: string[], env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
+export function startServerProcess(args: string[], env: Record<string, string>, healthUrl: string, timeoutMs?: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  return waitForHttp(healthUrl).then(() => child);
+  return waitForHttp(healthUrl, timeoutMs).then(() => child);
 }
 
 /** A free loopback port. */

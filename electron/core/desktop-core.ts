@@ -153,6 +153,7 @@ export class DesktopCore implements CoreContext {
       appRoot: this.deps.paths.appRoot,
       embeddedLauncher: this.deps.embeddedLauncher,
       syncPageSize: this.deps.syncPageSize,
+      syncSnapshot: this.deps.syncSnapshot,
     });
     this.current = ws;
     this.profiles.setActive(id);

@@ -22,6 +22,7 @@ export interface WorkspaceDeps {
   embeddedLauncher?: EmbeddedServerOptions['launcher'];
   /** Overrides for tests and benchmarks. */
   syncPageSize?: number;
+  syncSnapshot?: boolean;
   replayIntervalMs?: number;
 }
 
@@ -75,7 +76,7 @@ export class Workspace extends EventEmitter {
       deps.logger,
     );
     this.outbox = new Outbox(this.cache, this.api, deps.clock, () => this.session.owner, deps.logger);
-    this.sync = new SyncEngine(this.cache, this.api, this.outbox, { pageSize: deps.syncPageSize, logger: deps.logger });
+    this.sync = new SyncEngine(this.cache, this.api, this.outbox, { pageSize: deps.syncPageSize, logger: deps.logger, snapshot: deps.syncSnapshot });
     this.live = new LiveFeed({
       baseUrl,
       token: () => this.session.freshAccessToken(),

@@ -10,7 +10,7 @@ import { RecordingNotifier } from './recording-notifier';
 export const APP_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 /** Wires the core for plain Node: keytar (or the visible file fallback), recorded notifications, no updater. */
-export async function createHostCore(options: { dataDir: string; logger?: Logger; quiet?: boolean }) {
+export async function createHostCore(options: { dataDir: string; logger?: Logger; quiet?: boolean; syncSnapshot?: boolean }) {
   const { store, notice } = await openSecretStore(path.join(options.dataDir, 'secrets.bin'), localKeyEncryptor(path.join(options.dataDir, 'secrets.key')));
   const notifier = new RecordingNotifier();
   const core = new DesktopCore({
@@ -28,6 +28,7 @@ export async function createHostCore(options: { dataDir: string; logger?: Logger
     version: process.env.npm_package_version ?? '0.1.0',
     platform: `${os.platform()} (browser host)`,
     notices: notice ? [notice] : [],
+    syncSnapshot: options.syncSnapshot,
   });
   return { core, notifier };
 }

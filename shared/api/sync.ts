@@ -44,6 +44,30 @@ export const SyncChangesQuery = SyncQuery.extend({
 });
 
 /**
+ * `GET /sync/snapshot`: a first sync in one stream. Without `at`, a fresh snapshot as of the feed's
+ * head; with `at` and `after`, the same snapshot resumed after the last record applied.
+ */
+export const SyncSnapshotQuery = z
+  .object({
+    at: z.coerce.number().int().min(0).optional(),
+    after: z.coerce.number().int().min(0).default(0),
+  })
+  .refine((q) => q.at !== undefined || q.after === 0, { message: 'after needs at (a resumed snapshot names the cursor it was taken at)' });
+
+/**
+ * The snapshot's lines (NDJSON, gzip-encoded): one header, one record per line in sequence order,
+ * one end line. A stream without the end line was cut short; keep `after` = the last `seq` applied
+ * and resume with `at` = the header's cursor. Each record is the latest change of that record the
+ * caller may see at or below the cursor, exactly what the change feed from 0 would leave in a cache.
+ */
+export const SnapshotHeader = z.object({ kind: z.literal('snapshot'), cursor: z.number().int(), after: z.number().int(), total: z.number().int() });
+export type SnapshotHeader = z.infer<typeof SnapshotHeader>;
+export const SnapshotRecord = z.object({ seq: z.number().int(), entity: SyncEntity, id: z.string(), data: z.unknown() });
+export type SnapshotRecord = z.infer<typeof SnapshotRecord>;
+export const SnapshotEnd = z.object({ kind: z.literal('end'), cursor: z.number().int(), count: z.number().int() });
+export type SnapshotEnd = z.infer<typeof SnapshotEnd>;
+
+/**
  * The writes the desktop's outbox may send together (POST /sync/batch): each runs as its own
  * request of the named route, with its own Idempotency-Key, so a batch retried after a lost answer
  * applies nothing twice.

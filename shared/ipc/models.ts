@@ -270,6 +270,11 @@ export const SyncProgress = z.object({
   total: z.number().int().nullable(),
   lastSyncedAt: Timestamp.nullable(),
   error: z.string().nullable(),
+  /**
+   * What a running sync is doing: reading the change feed, applying the server's snapshot (done and
+   * total are records), or building the search and list indexes once at the end of a bulk sync.
+   */
+  step: z.enum(['changes', 'snapshot', 'indexing']).optional(),
 });
 export type SyncProgress = z.infer<typeof SyncProgress>;
 

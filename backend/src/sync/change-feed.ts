@@ -4,6 +4,8 @@ import type { Principal } from '../auth/auth-service';
 import type { DialectName } from '../platform/db/dialect';
 import type { Database } from '../platform/db/schema';
 import type { Clock } from '../platform/clock';
+import { readSnapshot, type Snapshot } from './snapshot';
+import { visibleTo } from './visibility';
 
 /**
  * Who may see a change:
@@ -168,6 +170,11 @@ export class ChangeFeed {
     return `{"changes":[${parts.join(',')}],"nextCursor":${nextCursor},"done":${done}}`;
   }
 
+  /** A first sync as one stream of the latest visible records as of `at` (see snapshot.ts). */
+  snapshot(principal: Principal, queueIds: string[], at: number, after: number): Promise<Snapshot> {
+    return readSnapshot(this.reader, principal, queueIds, at, after);
+  }
+
   private async page(principal: Principal, queueIds: string[], since: number, limit: number, options: ReadOptions) {
     // Reading the head first bounds the page to a committed prefix of the feed (see class comment).
     const head = await this.head();
@@ -177,21 +184,7 @@ export class ChangeFeed {
       .selectAll()
       .where('seq', '>', since)
       .where('seq', '<=', head)
-      .where((eb) => {
-        const visible = [
-          eb('audience', '=', 'all'),
-          eb.and([eb('audience', '=', 'user'), eb('user_id', '=', principal.userId)]),
-        ];
-        if (seesAllQueues) visible.push(eb('audience', 'in', ['queue', 'oncall']));
-        if (principal.role === 'admin') visible.push(eb('audience', '=', 'admin'));
-        if (options.onlyQueue !== undefined) return backfillOf(eb, options.onlyQueue);
-        if (!seesAllQueues && queueIds.length) {
-          visible.push(
-            eb.and([eb('audience', '=', 'queue'), eb.or([eb('queue_id', 'in', queueIds), eb('prev_queue_id', 'in', queueIds)])]),
-          );
-        }
-        return eb.or(visible);
-      })
+      .where((eb) => (options.onlyQueue !== undefined ? backfillOf(eb, options.onlyQueue) : visibleTo('changes', principal, queueIds)))
       .orderBy('seq')
       .limit(limit + 1)
       .execute();

@@ -1,8 +1,11 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { ROUTES, routePath } from '../../../shared/api/routes';
 import { SYNC_ROUTES } from '../../../shared/api/routes/sync';
 import type { BatchResponse, SyncPage } from '../../../shared/api/sync';
 import type { Services } from '../app/services';
-import { notFound } from '../platform/http/errors';
+import { AppError, notFound } from '../platform/http/errors';
 import { IDEMPOTENCY_HEADER } from '../platform/http/idempotency';
 import { principalOf } from '../platform/http/guards';
 import { routePlugin } from '../platform/http/route-table';
@@ -16,8 +19,29 @@ const STOPS_BATCH = (status: number) => status >= 500 || status === 429;
  * The outbox's batch: each write runs as its own request of its route (same authentication, role
  * and scope checks, validation and Idempotency-Key handling as when sent alone), one after another.
  */
-export function syncRoutes(s: Pick<Services, 'guard' | 'queueAccess' | 'changes' | 'compaction'>) {
+export function syncRoutes(s: Pick<Services, 'guard' | 'queueAccess' | 'changes' | 'compaction' | 'logger'>) {
   return routePlugin(SYNC_ROUTES, s.guard, {
+    'sync.snapshot': async (req, reply) => {
+      const principal = principalOf(req);
+      const queueIds = principal.role === 'agent' ? await s.queueAccess.memberships(principal.userId) : [];
+      const head = await s.changes.head();
+      const { at = head, after } = req.query;
+      // A resumed snapshot needs every change above its cursor still in the feed, and a feed that was not reset below it.
+      if (at > head || at < (await s.compaction.horizon())) throw new AppError('conflict', 'This snapshot can no longer be resumed; start a new one');
+      const snapshot = await s.changes.snapshot(principal, queueIds, at, after);
+      // Level 1: most of the size for little CPU; the stream is read a page at a time, never whole.
+      const gzip = createGzip({ level: 1 });
+      pipeline(Readable.from(snapshot.lines), gzip).catch((err: Error) => {
+        // A dropped connection ends the stream early; the client resumes from its last applied record.
+        if (err.name !== 'AbortError' && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') s.logger.warn({ error: err.message, userId: principal.userId }, 'sync snapshot stream failed');
+      });
+      return reply
+        .header('content-type', 'application/x-ndjson')
+        .header('content-encoding', 'gzip')
+        .header('cache-control', 'private, no-store')
+        .header('x-snapshot-total', String(snapshot.header.total))
+        .send(gzip);
+    },
     'sync.changes': async (req, reply) => {
       const principal = principalOf(req);
       const queueIds = principal.role === 'agent' ? await s.queueAccess.memberships(principal.userId) : [];

@@ -1,5 +1,6 @@
 import axios, { type AxiosError, type AxiosInstance, type Method } from 'axios';
 import { EventEmitter } from 'node:events';
+import type { Readable } from 'node:stream';
 import type { IpcErrorCode } from '../../../shared/ipc';
 import { CoreError } from '../errors';
 
@@ -20,8 +21,8 @@ export interface RequestOptions {
   retries?: number;
   timeoutMs?: number;
   headers?: Record<string, string>;
-  /** Binary answers (attachment downloads) come back as a Buffer. */
-  responseType?: 'arraybuffer';
+  /** Binary answers (attachment downloads) come back as a Buffer; `stream` as a Readable, still encoded. */
+  responseType?: 'arraybuffer' | 'stream';
 }
 
 export interface ApiResponse<T> {
@@ -77,6 +78,20 @@ export class ApiClient extends EventEmitter {
     throw httpError(res.status, res.data);
   }
 
+  /**
+   * A streamed GET (not retried: the caller resumes). A 2xx answer comes back as the raw body stream
+   * with its content-encoding; any other answer is read whole and thrown as a CoreError.
+   */
+  async stream(path: string, options: Pick<RequestOptions, 'query' | 'timeoutMs'> = {}): Promise<{ stream: Readable; encoding: string | null }> {
+    const res = await this.send('GET', path, { ...options, retries: 0, responseType: 'stream' });
+    const body = res.data as Readable & { headers?: Record<string, string | undefined> };
+    if (res.status >= 200 && res.status < 300) return { stream: body, encoding: body.headers?.['content-encoding'] ?? null };
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    throw httpError(res.status, text.startsWith('{') ? (JSON.parse(text) as unknown) : { message: text });
+  }
+
   /** Like request, but answers any HTTP status instead of throwing (for the passthrough and the outbox). */
   async send(method: Method, path: string, options: RequestOptions = {}): Promise<ApiResponse<unknown>> {
     const upper = method.toUpperCase();
@@ -94,7 +109,7 @@ export class ApiClient extends EventEmitter {
       let status: number;
       let data: unknown;
       try {
-        const res = await this.http.request({ method: upper, url: path, data: options.body, params: options.query, headers, timeout: options.timeoutMs, ...(options.responseType && { responseType: options.responseType }) });
+        const res = await this.http.request({ method: upper, url: path, data: options.body, params: options.query, headers, timeout: options.timeoutMs, ...(options.responseType && { responseType: options.responseType }), ...(options.responseType === 'stream' && { decompress: false }) });
         status = res.status;
         data = res.data;
         this.setOnline(true);
@@ -107,6 +122,9 @@ export class ApiClient extends EventEmitter {
         }
         throw new CoreError('offline', `The server at ${this.baseUrl} cannot be reached (${(err as AxiosError).code ?? (err as Error).message})`);
       }
+      // An answer that is not returned is not read: a streamed one gives its connection back now.
+      const retrying = (status === 401 && useAuth && !refreshed) || ((status >= 500 || status === 429) && retryable && attempt < maxRetries);
+      if (retrying && options.responseType === 'stream') (data as Readable).destroy();
       if (status === 401 && useAuth && !refreshed) {
         refreshed = true;
         await this.tokens!.refresh();

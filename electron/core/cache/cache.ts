@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { SyncChange } from '../../../shared/api/sync';
+import type { SnapshotRecord, SyncChange } from '../../../shared/api/sync';
 import type { Alert, Incident, Job, Queue, Runbook, SavedView, Silence, UserRef } from '../../../shared/ipc';
 import { silentLogger, type Logger } from '../ports';
 import { migrateCache } from './migrations';
@@ -20,6 +20,13 @@ import {
 import { OutboxRepo, type OutboxRow } from './outbox-repo';
 import { Sql } from './sql';
 import { TicketsRepo } from './tickets-repo';
+
+/** How far an interrupted snapshot got: its cursor, the last record applied and how many were. */
+export interface SnapshotProgress {
+  at: number;
+  after: number;
+  done: number;
+}
 
 export interface OpenedCache {
   cache: Cache;
@@ -149,6 +156,37 @@ export class Cache {
       afterApply?.(touched);
     });
     return touched;
+  }
+
+  /** The snapshot being applied while the cursor is still 0: its cursor and the last record applied. */
+  snapshotProgress(): SnapshotProgress | null {
+    const raw = this.syncCursor === 0 ? this.getMeta('snapshot.partial') : null;
+    return raw ? (JSON.parse(raw) as SnapshotProgress) : null;
+  }
+
+  /**
+   * Applies one batch of snapshot records (each the record as of cursor `at`) and notes how far the
+   * snapshot got, in one transaction: an interrupted snapshot leaves whole batches and resumes after
+   * the last one. Indexes are deferred as for a bulk page; the cursor moves only in `finishSnapshot`.
+   */
+  applySnapshot(records: SnapshotRecord[], progress: { at: number; done: number }, afterApply?: (ticketIds: Set<string>) => void): Set<string> {
+    const touched = new Set<string>();
+    this.transaction(() => {
+      if (!this.indexDeferred) this.deferIndexes();
+      for (const r of records) this.applyChange({ seq: r.seq, entity: r.entity, id: r.id, op: 'upsert', data: r.data, at: 0 }, (id) => touched.add(id));
+      if (records.length) this.setMeta('snapshot.partial', JSON.stringify({ ...progress, after: records[records.length - 1]!.seq } satisfies SnapshotProgress));
+      afterApply?.(touched);
+    });
+    return touched;
+  }
+
+  /** The whole snapshot is in: delta sync continues from its cursor. */
+  finishSnapshot(cursor: number): void {
+    this.transaction(() => {
+      this.setMeta('sync.cursor', String(cursor));
+      this.setMeta('sync.lastSyncedAt', String(Date.now()));
+      this.sql.exec("DELETE FROM meta WHERE key = 'snapshot.partial'");
+    });
   }
 
   applyChange(change: SyncChange, onTicket?: (id: string) => void): void {
@@ -317,7 +355,7 @@ export class Cache {
   clearSynced(): void {
     this.transaction(() => {
       for (const t of ['tickets', 'comments', 'ticket_events', 'queues', 'users', 'alerts', 'silences', 'incidents', 'runbooks', 'jobs']) this.sql.exec(`DELETE FROM ${t}`);
-      this.sql.exec("DELETE FROM saved_views WHERE origin = 'server'");
+      this.sql.exec("DELETE FROM saved_views WHERE origin = 'server'; DELETE FROM meta WHERE key = 'snapshot.partial'");
       this.setMeta('sync.cursor', '0');
     });
   }

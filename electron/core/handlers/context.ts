@@ -26,6 +26,8 @@ export interface CoreDeps {
   /** A configured update feed (OPSDESK_UPDATE_URL); otherwise the connected server's. */
   updateUrl?: string | null;
   syncPageSize?: number;
+  /** false: a first sync pages the change feed instead of fetching the server's snapshot (benchmarks compare both). */
+  syncSnapshot?: boolean;
 }
 
 /** What the handler modules need from the core: its stores, the active workspace and its events. */

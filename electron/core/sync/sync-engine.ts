@@ -7,6 +7,7 @@ import type { Cache } from '../cache/cache';
 import { CoreError } from '../errors';
 import type { Outbox } from '../outbox/outbox';
 import { silentLogger, type Logger } from '../ports';
+import { syncFromSnapshot } from './snapshot-sync';
 
 export const SYNC_PATH = routePath('sync.changes');
 /** Pages at least this large defer search indexing to the end of the run. */
@@ -27,7 +28,8 @@ export class SyncEngine extends EventEmitter {
     private readonly cache: Cache,
     private readonly api: ApiClient,
     private readonly outbox: Outbox,
-    private readonly options: { pageSize?: number; logger?: Logger } = {},
+    /** `snapshot: false` makes a first sync page the change feed from 0 (the path older servers get). */
+    private readonly options: { pageSize?: number; logger?: Logger; snapshot?: boolean; snapshotBatch?: number } = {},
   ) {
     super();
     const last = cache.getMeta('sync.lastSyncedAt');
@@ -62,8 +64,9 @@ export class SyncEngine extends EventEmitter {
   private async runOnce(): Promise<void> {
     const initial = this.cache.syncCursor === 0;
     let done = 0;
-    this.setProgress({ phase: initial ? 'initial' : 'delta', done, total: null, error: null });
+    this.setProgress({ phase: initial ? 'initial' : 'delta', done, total: null, error: null, step: 'changes' });
     try {
+      if (initial && this.options.snapshot !== false) done = await this.snapshot();
       const fetchPage = (since: number) => {
         const p = this.api.request<SyncPage>('GET', SYNC_PATH, { query: { since, limit: this.options.pageSize ?? 1000 }, timeoutMs: 60_000 }).then((r) => ({ since, page: r.data }));
         // A prefetch may fail while the previous page is still being applied; it is awaited (and thrown) later.
@@ -91,11 +94,16 @@ export class SyncEngine extends EventEmitter {
           if (!initial) this.emit('changes', page.changes as SyncChange[]);
           else this.emit('initialPage', page.changes as SyncChange[]);
         }
-        this.setProgress({ phase: initial ? 'initial' : 'delta', done, total: null, error: null });
+        this.setProgress({ phase: initial ? 'initial' : 'delta', done, total: null, error: null, step: 'changes' });
         if (page.done) break;
       }
-      this.cache.finishDeferredIndex();
-      this.setProgress({ phase: 'idle', done, total: done, lastSyncedAt: Date.now(), error: null });
+      if (this.cache.indexDeferred) {
+        this.setProgress({ step: 'indexing' });
+        // Let the event reach the window before the rebuild holds the thread.
+        await new Promise((r) => setImmediate(r));
+        this.cache.finishDeferredIndex();
+      }
+      this.setProgress({ phase: 'idle', done, total: done, lastSyncedAt: Date.now(), error: null, step: undefined });
     } catch (err) {
       const message = err instanceof CoreError && err.code === 'not_supported' ? 'This server has no delta-sync route yet' : (err as Error).message;
       this.setProgress({ phase: err instanceof CoreError && err.code === 'offline' ? 'idle' : 'error', done, total: null, error: message });
@@ -103,6 +111,23 @@ export class SyncEngine extends EventEmitter {
       throw err;
     }
     await this.outbox.replay();
+  }
+
+  /** A first sync from the server's snapshot; answers the records applied (0 on an older server: the feed path follows). */
+  private async snapshot(): Promise<number> {
+    const outcome = await syncFromSnapshot(this.cache, this.api, {
+      batchSize: this.options.snapshotBatch,
+      rebase: (ids) => this.outbox.rebaseMany(ids),
+      progress: (done, total, touched) => {
+        if (touched.size) this.emit('tickets', [...touched], true);
+        this.setProgress({ phase: 'initial', done, total, error: null, step: 'snapshot' });
+      },
+    });
+    if (outcome.kind === 'unsupported') {
+      (this.options.logger ?? silentLogger).info('the server has no snapshot route; paging the change feed from 0');
+      return 0;
+    }
+    return outcome.count;
   }
 
   private setProgress(p: Partial<SyncProgress>): void {

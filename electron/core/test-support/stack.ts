@@ -11,13 +11,13 @@ import { SyncEngine } from '../sync/sync-engine';
 import { fileSecrets, memoryPersistence, tmpDir } from './fixtures';
 
 /** The core's pieces wired the way Workspace wires them, against a real server URL. */
-export async function coreStack(url: string, email: string, password: string, options: { pageSize?: number; cacheFile?: string } = {}) {
+export async function coreStack(url: string, email: string, password: string, options: { pageSize?: number; cacheFile?: string; snapshot?: boolean; snapshotBatch?: number } = {}) {
   const dir = tmpDir();
   const { cache } = Cache.open(options.cacheFile ?? path.join(dir, 'cache.db'));
   const api = new ApiClient(url, { backoffMs: 20, maxRetries: 1 });
   const session = new Session('p', api, fileSecrets(dir), memoryPersistence(), systemClock);
   const outbox = new Outbox(cache, api, systemClock, () => session.owner);
-  const sync = new SyncEngine(cache, api, outbox, { pageSize: options.pageSize ?? 500 });
+  const sync = new SyncEngine(cache, api, outbox, { pageSize: options.pageSize ?? 500, snapshot: options.snapshot, snapshotBatch: options.snapshotBatch });
   const live = new LiveFeed({ baseUrl: url, token: () => session.freshAccessToken(), tokenRejected: () => session.invalidateAccessToken(), cursor: () => cache.syncCursor }, { minDelayMs: 100, maxDelayMs: 500 });
   live.on('catchUp', () => void sync.run().catch(() => undefined));
   await session.login(email, password);

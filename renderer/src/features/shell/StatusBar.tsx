@@ -1,6 +1,6 @@
-import { Progress } from '../../ui/feedback';
 import { currentUser, logout, useSession } from '../auth/session';
 import { OnCallStatus } from '../oncall/OnCallStatus';
+import { SyncState } from './SyncState';
 import { setOutboxOpen } from './ui';
 
 export function StatusBar() {
@@ -10,7 +10,6 @@ export function StatusBar() {
   const activeId = useSession((s) => s.activeProfileId);
   const profile = profiles.find((p) => p.id === activeId);
   const sync = c?.sync;
-  const syncing = sync && (sync.phase === 'initial' || sync.phase === 'delta');
   const out = c?.outbox ?? { pending: 0, failed: 0, conflicts: 0 };
   const outTotal = out.pending + out.failed + out.conflicts;
   return (
@@ -20,24 +19,7 @@ export function StatusBar() {
         {c ? (c.online ? (c.live === 'connected' ? 'Online' : `Online (live ${c.live})`) : 'Offline') : '…'}
       </span>
       <span className="row" style={{ gap: 6 }} data-testid="sync-state">
-        {syncing ? (
-          <>
-            {sync.phase === 'initial' ? 'Initial sync' : 'Syncing'} {sync.done}
-            {sync.total ? ` / ${sync.total}` : ''}
-            <Progress
-              value={sync.total ? Math.min(100, (sync.done / sync.total) * 100) : null}
-              label="Sync progress"
-            />
-          </>
-        ) : sync?.phase === 'error' ? (
-          <span className="sev-critical" title={sync.error ?? ''}>
-            Sync error
-          </span>
-        ) : sync?.lastSyncedAt ? (
-          `Synced ${new Date(sync.lastSyncedAt).toLocaleTimeString()}`
-        ) : (
-          'Not synced yet'
-        )}
+        <SyncState sync={sync} />
       </span>
       <button
         onClick={() => setOutboxOpen(true)}
