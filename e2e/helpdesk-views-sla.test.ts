@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, launchChromium, screenshots, startBackend, startBrowserHost, until, type Backend, type Host } from './support';
+import { createUser, launchChromium, screenshots, signInDesktop, startBackend, until, type Backend, type Host } from './support';
 
 interface Desktop {
   host: Host;
@@ -27,20 +27,7 @@ let desk: { id: string }, lab: { id: string };
 const open: Desktop[] = [];
 
 async function signIn(person: { email: string; password: string }): Promise<Desktop> {
-  const host = await startBrowserHost(backend.url);
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`${person.email} page error:`, e.message));
-  await page.goto(host.host.openUrl);
-  await page.getByRole('heading', { name: 'Sign in to OpsDesk' }).waitFor({ timeout: 20_000 });
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  await until(async () => host.core.active?.live.state === 'connected', 15_000, `${person.email}'s live feed`);
-  const dismiss = page.getByRole('button', { name: 'Dismiss' });
-  if (await dismiss.count()) await dismiss.first().click();
-  const d = { host, context, page };
+  const d = await signInDesktop(browser, backend.url, person);
   open.push(d);
   return d;
 }
