@@ -289,6 +289,23 @@ describe('online channels against a real backend', () => {
     expect(readFileSync(saved.path).equals(bytes)).toBe(true);
   });
 
+  it('changes many tickets at once: the listed ones, then all matching a filter after a preview', async () => {
+    const queue = await call(admin, 'api.queues.create', { body: { name: 'Bulk desk', memberIds: [] } });
+    const made = [];
+    for (const subject of ['Bulk one', 'Bulk two', 'Bulk three']) {
+      made.push(await call(admin, 'api.tickets.create', { body: { queueId: queue.id, subject, description: 'bulk', requester: { name: 'Rita', email: 'rita@example.com' } } }));
+    }
+    const listed = await call(admin, 'tickets.bulkApply', { target: { ids: made.slice(0, 2).map((t) => t.id) }, changes: { priority: 'high' }, preview: false });
+    expect(listed).toMatchObject({ matched: 2, preview: false });
+    expect(listed.results.map((r) => [r.id, r.ok])).toEqual(made.slice(0, 2).map((t) => [t.id, true]));
+    const preview = await call(admin, 'tickets.bulkApply', { target: { filter: { queueId: queue.id } }, changes: { status: 'pending' }, preview: true });
+    expect(preview).toMatchObject({ matched: 3, preview: true, results: [] });
+    const all = await call(admin, 'tickets.bulkApply', { target: { filter: { queueId: queue.id } }, changes: { status: 'pending' }, preview: false });
+    expect(all.results.filter((r) => r.ok)).toHaveLength(3);
+    const after = await call(admin, 'api.tickets.get', { params: { id: made[2]!.id } });
+    expect(after.status).toBe('pending');
+  });
+
   it('called every hand-written online channel of the contract', () => {
     // The derived api.* channels share one forwarder (api-channels.test.ts); the hand-written ones each have their own handler.
     expect(CHANNEL_NAMES.filter((c) => channelKind(c) === 'online' && !c.startsWith('api.') && !called.has(c))).toEqual([]);

@@ -351,15 +351,27 @@ export class Cache {
     return clear;
   }
 
+  /**
+   * Whether anything server-side is cached (rows the outbox's answers wrote count too). A snapshot
+   * only fills a cache holding none: it brings what exists, never the deletes of what is cached.
+   */
+  holdsSyncedRecords(): boolean {
+    const any = (t: string, where = '') => this.sql.stmt(`SELECT EXISTS (SELECT 1 FROM ${t} ${where}) AS x`).get() as { x: number };
+    return SYNCED_TABLES.some((t) => any(t).x === 1) || any('saved_views', "WHERE origin = 'server'").x === 1;
+  }
+
   /** Everything synced is dropped (the outbox stays): used when the server's feed was reset. */
   clearSynced(): void {
     this.transaction(() => {
-      for (const t of ['tickets', 'comments', 'ticket_events', 'queues', 'users', 'alerts', 'silences', 'incidents', 'runbooks', 'jobs']) this.sql.exec(`DELETE FROM ${t}`);
+      for (const t of SYNCED_TABLES) this.sql.exec(`DELETE FROM ${t}`);
       this.sql.exec("DELETE FROM saved_views WHERE origin = 'server'; DELETE FROM meta WHERE key = 'snapshot.partial'");
       this.setMeta('sync.cursor', '0');
     });
   }
 }
+
+/** The tables the change feed fills (saved views also hold local ones, apart by origin). */
+const SYNCED_TABLES = ['tickets', 'comments', 'ticket_events', 'queues', 'users', 'alerts', 'silences', 'incidents', 'runbooks', 'jobs'];
 
 function isCorruption(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';

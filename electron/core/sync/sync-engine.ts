@@ -66,7 +66,10 @@ export class SyncEngine extends EventEmitter {
     let done = 0;
     this.setProgress({ phase: initial ? 'initial' : 'delta', done, total: null, error: null, step: 'changes' });
     try {
-      if (initial && this.options.snapshot !== false) done = await this.snapshot();
+      // A snapshot fills an empty cache (or resumes its own partial one); a cache that already holds
+      // server rows at cursor 0 (written by the outbox's answers) pages the feed, whose deletes reach them.
+      const snapshot = initial && this.options.snapshot !== false && (this.cache.snapshotProgress() !== null || !this.cache.holdsSyncedRecords());
+      if (snapshot) done = await this.snapshot();
       const fetchPage = (since: number) => {
         const p = this.api.request<SyncPage>('GET', SYNC_PATH, { query: { since, limit: this.options.pageSize ?? 1000 }, timeoutMs: 60_000 }).then((r) => ({ since, page: r.data }));
         // A prefetch may fail while the previous page is still being applied; it is awaited (and thrown) later.

@@ -62,6 +62,9 @@ export function startCheckpointer(writer: SqliteDatabase.Database, file: string,
     async stop() {
       if (stopped) return;
       stopped = true;
+      // Held until it exits: an unref'd worker's exit alone would let the process end here,
+      // before whatever runs after the database closes (a CLI command's answer and exit code).
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

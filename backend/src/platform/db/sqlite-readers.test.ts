@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,6 +21,32 @@ describe('SQLite reader threads', () => {
     await migrateToLatest(h);
     return h;
   };
+
+  it('keep a process alive while a query is in flight or the database is closing, as the checkpoint thread does (a CLI command reads, closes, then answers)', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'ops.db');
+    await (await database()).db.insertInto('queues').values({ id: 'q1', name: 'Service Desk', created_at: 1, updated_at: 1 } as never).execute();
+    const h = openDatabase(`sqlite:${file}`);
+    await migrateToLatest(h);
+    await h.close();
+    const script = path.join(dir, 'read.mts');
+    writeFileSync(
+      script,
+      `import { openDatabase } from ${JSON.stringify(path.resolve(import.meta.dirname, 'connect.ts'))};
+const h = openDatabase(${JSON.stringify(`sqlite:${file}`)}, { sqliteReaders: Number(process.env.READERS), walCheckpointer: true });
+const rows = await h.reader.executeQuery({ sql: ${JSON.stringify(SLOW.compile(h.db).sql)}, parameters: [], query: { kind: 'RawNode' } } as never);
+await h.close();
+console.log(JSON.stringify(rows.rows));
+process.exitCode = 3;`,
+    );
+    // On reader threads, then on the writer (the checkpoint thread alone).
+    for (const readers of ['1', '0']) {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, READERS: readers } });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(3);
+      expect(JSON.parse(run.stdout)).toEqual([{ n: 4000000 }]);
+    }
+  });
 
   it('see every committed write at once, with the same query builder', async () => {
     const h = await database();

@@ -83,6 +83,7 @@ export class SqliteReaderPool {
       const waiting = reader.pending.get(reply.id);
       if (!waiting) return;
       reader.pending.delete(reply.id);
+      if (reader.pending.size === 0) worker.unref();
       if (reply.error) waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
       else waiting.resolve(reply.rows ?? []);
     });
@@ -99,7 +100,8 @@ export class SqliteReaderPool {
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`SQLite reader thread exited (${code})`)));
-    // Idle readers must not keep the process alive.
+    // Idle readers must not keep the process alive; one with a query in flight must (a CLI command
+    // awaiting a read would otherwise exit 0 with the query unanswered).
     worker.unref();
     return reader;
   }
@@ -115,6 +117,7 @@ export class SqliteReaderPool {
     for (const r of this.readers) if (r.pending.size < reader.pending.size) reader = r;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (reader.pending.size === 0) reader.worker.ref();
       reader.pending.set(id, { resolve, reject });
       reader.worker.postMessage({ id, sql, params });
     });
@@ -122,7 +125,12 @@ export class SqliteReaderPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.readers.map((r) => r.worker.terminate()));
+    await Promise.all(
+      this.readers.map((r) => {
+        r.worker.ref();
+        return r.worker.terminate();
+      }),
+    );
   }
 }
 
