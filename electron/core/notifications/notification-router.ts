@@ -94,12 +94,18 @@ export class NotificationRouter {
   private acknowledgeAlerts(alertIds: string[]): void {
     const ws = this.deps.workspace();
     if (!ws) return;
+    const acknowledge = (alertId: string) => {
+      ws.outbox.alertAction(alertId, 'acknowledge', ws.session.user);
+      this.policy.forget(alertId);
+    };
+    const failed = (alertId: string) => (err: unknown) => this.deps.logger.warn('acknowledge from notification failed', { alertId, error: (err as Error).message });
     for (const alertId of alertIds) {
       try {
-        ws.outbox.alertAction(alertId, 'acknowledge', ws.session.user);
-        this.policy.forget(alertId);
+        if (ws.cache.alert(alertId)) acknowledge(alertId);
+        // Paged before the first sync brought the alert: sync, then acknowledge it.
+        else void ws.sync.run().then(() => acknowledge(alertId)).then(() => ws.kick(), failed(alertId));
       } catch (err) {
-        this.deps.logger.warn('acknowledge from notification failed', { alertId, error: (err as Error).message });
+        failed(alertId)(err);
       }
     }
     ws.kick();

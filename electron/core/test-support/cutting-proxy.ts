@@ -50,9 +50,9 @@ export async function cuttingProxy(upstream: string, match: string): Promise<Cut
       if (!matched) return void client.write(chunk);
       if (holding) return void queued.push(chunk);
       if (rule.cutAfter !== undefined && seen + chunk.length >= rule.cutAfter) {
-        client.write(chunk.subarray(0, Math.max(0, rule.cutAfter - seen)));
-        client.destroy();
+        // The bytes before the cut are flushed first (a destroy right after write may drop them).
         up.destroy();
+        client.write(chunk.subarray(0, Math.max(0, rule.cutAfter - seen)), () => client.destroy());
         return;
       }
       seen += chunk.length;
