@@ -64,8 +64,8 @@ export function weekDays(start: number, zone: string): number[] {
 // ── schedules ───────────────────────────────────────────────────────────────────────────────────
 /** The schedules, and the status bar's "on call" with them (an override made elsewhere shows at once). */
 export const loadSchedules = (opts = { fresh: false }) => {
-  // A failed refresh is shown in the bar itself (nowError).
-  void loadOnCallNow().catch(() => undefined);
+  // A failed refresh is shown in the bar itself (nowError) and logged.
+  void loadOnCallNow().catch((e: unknown) => console.warn('on-call: refreshing who is on call failed', e));
   return loadInto(useOncall, 'schedules', () => call('api.oncall.schedules.list'), opts);
 };
 
