@@ -64,7 +64,7 @@ function registerMail(services: Services): void {
 
 /** A CLI command: the services without background work. */
 export function cliServices(config: Config, options: InfrastructureOptions): Services {
-  return wireServices(openInfrastructure(config, options), () => NO_LIVE);
+  return wireServices(openInfrastructure(config, { ...options, oneShot: true }), () => NO_LIVE);
 }
 
 /**

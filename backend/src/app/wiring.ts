@@ -101,13 +101,25 @@ export interface InfrastructureOptions {
   /** An already open database (tests, the desktop's embedded backend); opened from DATABASE_URL otherwise. */
   database?: DatabaseHandle;
   logger: Logger;
+  /**
+   * A one-shot process (a CLI command): no SQLite reader or checkpoint threads. It has no concurrent
+   * reads to move off its event loop, and a command that fails at once would exit while the threads
+   * still load the native module (a fatal N-API error seen under load).
+   */
+  oneShot?: boolean;
 }
 
 export function openInfrastructure(config: Config, options: InfrastructureOptions): Infrastructure {
   const metrics = new ServerMetrics();
   const database =
     options.database ??
-    openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, sqliteReaders: config.SQLITE_READERS, onQuery: (ms, failed) => metrics.observeQuery(ms, failed), onConnectionError: logConnectionErrors(options.logger, 'database'), walCheckpointer: true });
+    openDatabase(config.DATABASE_URL, {
+      poolSize: config.DATABASE_POOL_SIZE,
+      sqliteReaders: options.oneShot ? 0 : config.SQLITE_READERS,
+      onQuery: (ms, failed) => metrics.observeQuery(ms, failed),
+      onConnectionError: logConnectionErrors(options.logger, 'database'),
+      walCheckpointer: !options.oneShot,
+    });
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, options.logger, 'redis', { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false }) : null;
   return { config, clock: options.clock ?? systemClock, logger: options.logger, database, redis, metrics };
 }
