@@ -94,6 +94,16 @@ export function Overview({ starting }: { starting: string | null }) {
   const shown = start ?? (starting ? (list.find((x) => x.id === starting) ?? null) : null);
   const allowed = (d: ProcedureDefinitionInfo) => d.assignedRole !== 'admin' || isAdmin;
   const openOf = (id: string) => open.data?.find((r) => r.procedure === id);
+  // The open runs and the history are the same table under two names.
+  const runsTable = (runs: ProcedureRun[], label: string) => (
+    <DataTable
+      columns={runColumns(now, list)}
+      rows={runs}
+      rowKey={(r) => r.id}
+      rowProps={openRunRow}
+      aria-label={label}
+    />
+  );
   return (
     <section aria-labelledby="pr-title">
       <div className="page-head">
@@ -105,15 +115,7 @@ export function Overview({ starting }: { starting: string | null }) {
         retry={() => void loadOpen()}
         empty="Nothing is open: no emergency running, every checklist done."
       >
-        {(runs) => (
-          <DataTable
-            columns={runColumns(now, list)}
-            rows={runs}
-            rowKey={(r) => r.id}
-            rowProps={openRunRow}
-            aria-label="Open runs"
-          />
-        )}
+        {(runs) => runsTable(runs, 'Open runs')}
       </StateView>
       <h2>Emergency procedures</h2>
       <StateView
@@ -210,15 +212,7 @@ export function Overview({ starting }: { starting: string | null }) {
         </label>
       </div>
       <StateView res={history} retry={() => void loadHistory()} empty="No finished runs yet.">
-        {(runs) => (
-          <DataTable
-            columns={runColumns(now, list)}
-            rows={runs}
-            rowKey={(r) => r.id}
-            rowProps={openRunRow}
-            aria-label="History"
-          />
-        )}
+        {(runs) => runsTable(runs, 'History')}
       </StateView>
       {shown && (
         <StartDialog
