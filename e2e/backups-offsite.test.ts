@@ -2,20 +2,10 @@
 // OpenSSH server on loopback, the browser host and Chromium. The machine's own copy is lost; the
 // admin restores from the off-site list with the typed confirmation; a second admin approves.
 import { rmSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, type Sshd } from '../backend/test-support/sshd';
-import {
-  connectAndSignIn,
-  createUser,
-  launchChromium,
-  screenshots,
-  startBackend,
-  startBrowserHost,
-  until,
-  type Backend,
-  type Host,
-} from './support';
+import { connectAndSignIn, createUser, openJourney, screenshots, startBackend, until, type Backend, type Host, type Journey } from './support';
 
 const ADMIN = {
   email: 'ada@example.com',
@@ -34,7 +24,7 @@ describe('backups off-site: restore from the SFTP copy in the app', () => {
   let sshd: Sshd;
   let backend: Backend;
   let host: Host;
-  let browser: Browser;
+  let session: Journey;
   let page: Page;
   let admin: { id: string; token: string };
   let bob: { id: string; token: string };
@@ -51,14 +41,11 @@ describe('backups off-site: restore from the SFTP copy in the app', () => {
     });
     admin = await createUser(backend, ADMIN);
     bob = await createUser(backend, BOB);
-    host = await startBrowserHost();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1360, height: 860 } })).newPage();
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    session = await openJourney();
+    ({ host, page } = session);
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await session?.close();
     await backend?.stop();
     await sshd?.stop();
   });

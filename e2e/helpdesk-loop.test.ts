@@ -6,12 +6,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIL_PASSWORD, startDovecot, type Dovecot } from '../backend/test-support/dovecot';
 import { MAIL_USERS } from '../backend/test-support/mail-fixture';
 import { startSmtpRelay, type SmtpRelay } from '../backend/test-support/smtp-relay';
-import { connectAndSignIn, createUser, launchChromium, screenshots, startBackend, startBrowserHost, tempDir, until, type Backend, type Host } from './support';
+import { connectAndSignIn, createUser, openJourney, screenshots, startBackend, tempDir, until, type Backend, type Host, type Journey } from './support';
 
 const AGENT = { email: 'ana@example.com', password: 'meadow-copper-violin-58', name: 'Ana Agent', role: 'admin' as const };
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -20,7 +20,7 @@ const composed = (o: ConstructorParameters<typeof MailComposer>[0]) => new MailC
 
 let backend: Backend;
 let host: Host;
-let browser: Browser;
+let session: Journey;
 let page: Page;
 let dovecot: Dovecot;
 let relay: SmtpRelay;
@@ -42,16 +42,12 @@ beforeAll(async () => {
   const canned = await backend.api('POST', '/api/v1/canned-replies', { name: 'Charger replacement', body: 'Hello {{requester.name}},\n\nwe are sending a replacement charger for ticket #{{ticket.number}}; the shipping label is attached.\n\n{{agent.name}}', shared: true }, agent.token);
   expect(canned.status).toBe(201);
   await backend.api('POST', '/api/v1/canned-replies', { name: 'Closing note', body: 'Closing #{{ticket.number}} — write back any time.', shared: true }, agent.token);
-  host = await startBrowserHost();
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openJourney();
+  ({ host, page } = session);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await session?.close();
   await backend?.stop().catch((err: unknown) => console.error('backend stop failed:', err));
   await relay?.close();
   await dovecot?.stop();

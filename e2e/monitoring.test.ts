@@ -3,17 +3,17 @@
 // from the rules, edit a threshold in the rule editor (its preview says it would fire) and watch the
 // alert fire. Screenshots in test-output/screenshots/6x-*.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startNodeExporter, type Exporter } from '../backend/test-support/exporters';
 import { startHttp } from '../backend/test-support/probe-servers';
-import { connectAndSignIn, createUser, launchChromium, screenshots, startBackend, startBrowserHost, until, type Backend, type Host } from './support';
+import { connectAndSignIn, createUser, openJourney, screenshots, startBackend, until, type Backend, type Host, type Journey } from './support';
 
 const ADMIN = { email: 'mona@example.com', password: 'granite-heron-sunlight-77', name: 'Mona Monitor', role: 'admin' as const };
 
 describe('monitoring: targets, probes, dashboards and rules in the app', () => {
   let backend: Backend;
   let host: Host;
-  let browser: Browser;
+  let session: Journey;
   let page: Page;
   let admin: { id: string; token: string };
   let exporter: Exporter;
@@ -26,17 +26,13 @@ describe('monitoring: targets, probes, dashboards and rules in the app', () => {
     // Rules evaluate every 5 s here, so a fired alert shows within the test's patience.
     backend = await startBackend({ METRICS_INTERVAL_SECONDS: '5' });
     admin = await createUser(backend, ADMIN);
-    host = await startBrowserHost();
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
-    page = await context.newPage();
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    session = await openJourney();
+    ({ host, page } = session);
     await connectAndSignIn(page, host.host.openUrl, backend.url, ADMIN);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await session?.close();
     await backend?.stop();
     await exporter?.stop();
     await web?.close();

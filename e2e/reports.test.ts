@@ -4,10 +4,10 @@
 // arrives in the SMTP server. Screenshots: test-output/screenshots/reports-*.png.
 import { readFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtp } from '../backend/test-support/smtp-capture';
-import { connectAndSignIn, createUser, launchChromium, screenshots, startBackend, startBrowserHost, until, type Backend, type Host } from './support';
+import { connectAndSignIn, createUser, openJourney, screenshots, startBackend, until, type Backend, type Host, type Journey } from './support';
 import { ADMIN } from './workstation/session';
 
 const HOSTILE = '=HYPERLINK("http://evil.example","x") <b>boom</b>';
@@ -15,7 +15,7 @@ const HOSTILE = '=HYPERLINK("http://evil.example","x") <b>boom</b>';
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let backend: Backend;
 let host: Host;
-let browser: Browser;
+let session: Journey;
 let page: Page;
 let token: string;
 let omarId: string;
@@ -26,15 +26,11 @@ beforeAll(async () => {
   token = (await createUser(backend, ADMIN)).token;
   // The default policy's first level pages the on-call role: Omar's pages are the on-call load.
   omarId = (await createUser(backend, { email: 'omar@example.com', password: 'tangerine-falcon-7731', name: 'Omar Oncall', role: 'oncall' })).id;
-  host = await startBrowserHost();
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openJourney({ height: 900, acceptDownloads: true });
+  ({ host, page } = session);
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await session?.close();
   await backend?.stop();
   await smtp?.close();
 });

@@ -4,12 +4,12 @@
 // picks the service from the declared list.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeUp, startDockerd, type Dockerd } from '../backend/test-support/dockerd';
 import { DockerDriver } from '../backend/src/services/docker/docker-driver';
 import { ServiceSpec } from '../shared/api/services';
-import { connectAndSignIn, createUser, launchChromium, screenshots, startBackend, startBrowserHost, tempDir, type Backend, type Host } from './support';
+import { connectAndSignIn, createUser, openJourney, screenshots, startBackend, tempDir, type Backend, type Host, type Journey } from './support';
 
 const dockerd = await startDockerd();
 const OLGA = { email: 'olga@example.com', password: 'harbor-cinder-meadow-77', name: 'Olga Oncall', role: 'oncall' as const };
@@ -22,7 +22,7 @@ describe.skipIf(!dockerd)('services screen with Docker', () => {
   let d: Dockerd;
   let backend: Backend;
   let host: Host;
-  let browser: Browser;
+  let session: Journey;
   let page: Page;
   let webIds: string[];
 
@@ -34,15 +34,12 @@ describe.skipIf(!dockerd)('services screen with Docker', () => {
     writeFileSync(file, JSON.stringify({ services: SERVICES }));
     backend = await startBackend({ SERVICES_FILE: file, DOCKER_SOCKET: d.socket });
     await createUser(backend, OLGA);
-    host = await startBrowserHost();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1360, height: 860 } })).newPage();
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    session = await openJourney();
+    ({ host, page } = session);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await session?.close();
     await backend?.stop();
     await d?.stop();
   }, 90_000);

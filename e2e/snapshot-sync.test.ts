@@ -4,32 +4,29 @@
 // every ticket from the cache.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedTickets } from '../backend/src/tickets/seed-tickets';
-import { SCREENSHOTS, createUser, launchChromium, screenshots, startBackend, startBrowserHost, type Backend, type Host } from './support';
+import { SCREENSHOTS, createUser, openJourney, screenshots, startBackend, type Backend, type Host, type Journey } from './support';
 
 const ADMIN = { email: 'sam@example.com', password: 'harbor-willow-granite-73', name: 'Sam Admin', role: 'admin' as const };
 const TICKETS = 20_000;
 
 let backend: Backend;
 let host: Host;
-let browser: Browser;
+let session: Journey;
 let page: Page;
 
 beforeAll(async () => {
   backend = await startBackend();
   await createUser(backend, ADMIN);
   await seedTickets(backend.server.services, { tickets: TICKETS, log: () => undefined });
-  host = await startBrowserHost();
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1360, height: 860 } })).newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  session = await openJourney();
+  ({ host, page } = session);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await session?.close();
   await backend?.stop().catch((err: unknown) => console.error('backend stop failed:', err));
 });
 

@@ -242,6 +242,31 @@ export async function signInDesktop(browser: Browser, serverUrl: string, person:
   return { host, context, page };
 }
 
+/** The start of a journey: a fresh browser host and Chromium with one page whose errors are logged; `close()` ends both. */
+export interface Journey {
+  host: Host;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openJourney(options: { height?: number; acceptDownloads?: boolean } = {}): Promise<Journey> {
+  const host = await startBrowserHost();
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1360, height: options.height ?? 860 }, acceptDownloads: options.acceptDownloads });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  return {
+    host,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await host.close();
+    },
+  };
+}
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
 }
