@@ -1,0 +1,122 @@
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { LiveEvent } from '../../../shared/api/events';
+import type { TicketPriority } from '../../../shared/api/tickets';
+import type { BusinessTime } from '../../../shared/domain/business-hours';
+import type { Actor, AuditLog } from '../audit/audit-log';
+import type { Database } from '../platform/db/schema';
+import type { Clock } from '../platform/clock';
+import type { EventHub } from '../platform/realtime/event-hub';
+import type { Audience, ChangeFeed } from '../sync/change-feed';
+import { TICKET_COLUMNS, toTicket, type TicketRow } from '../tickets/ticket-model';
+import { rearmedWarnings, SlaClock, type SlaFields, type SlaTargets } from './sla-clock';
+
+/** Tickets read, rewritten and published per transaction. */
+export const RECOMPUTE_BATCH = 500;
+
+/** What changed, for the audit entry and the rows it selects. */
+export type RecomputeCause =
+  | { kind: 'calendar'; calendarId: string; queueIds: string[]; from: BusinessTime; to: BusinessTime }
+  | { kind: 'queue_calendar'; queueId: string; calendarId: string | null; from: BusinessTime; to: BusinessTime }
+  | { kind: 'policy'; priority: TicketPriority; targets: { firstResponseMs: number; resolutionMs: number }; timeFor(queueId: string, trx: Kysely<Database>): Promise<BusinessTime> };
+
+/**
+ * Re-lays the deadlines of running SLA clocks after the rules they were computed with changed: a
+ * calendar's hours or holidays, the calendar a queue follows, a policy's targets. It walks the
+ * affected tickets by id in batches of RECOMPUTE_BATCH, each batch one transaction under the change
+ * feed's lock (so a concurrent edit of the same ticket is either before or after it, never lost),
+ * records every rewritten ticket in the change feed (desktops sync the new due times), publishes
+ * `ticket.updated` after each commit, re-arms the warnings whose 80 % point moved later, and audits
+ * the whole recompute once. Paused, met and breached clocks are left as they are (SlaClock).
+ */
+export class SlaRecompute {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly changes: ChangeFeed,
+    private readonly events: EventHub,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly batchSize = RECOMPUTE_BATCH,
+  ) {}
+
+  /** Recomputes and returns how many tickets got new deadlines. */
+  async run(actor: Actor, cause: RecomputeCause): Promise<number> {
+    let after = '';
+    let rewritten = 0;
+    for (;;) {
+      const { last, count } = await this.batch(cause, after);
+      rewritten += count;
+      if (last === null) break;
+      after = last;
+      // Tens of thousands of open tickets: let requests in between the batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.audit.record(actor, { action: 'sla.deadlines_recomputed', targetType: cause.kind === 'policy' ? 'sla_policy' : cause.kind === 'calendar' ? 'calendar' : 'queue', targetId: targetOf(cause), details: { ...detailsOf(cause), tickets: rewritten } });
+    return rewritten;
+  }
+
+  private async batch(cause: RecomputeCause, after: string): Promise<{ last: string | null; count: number }> {
+    const published: { event: LiveEvent; audience: Audience }[] = [];
+    const result = await this.db.transaction().execute(async (trx) => {
+      await this.changes.lock(trx);
+      const now = this.clock.now();
+      let q = trx
+        .selectFrom('tickets')
+        .select(TICKET_COLUMNS)
+        .where(sql<SqlBool>`status in ('new', 'open')`)
+        .where('sla_paused_at', 'is', null)
+        .where('id', '>', after);
+      if (cause.kind === 'calendar') q = q.where('queue_id', 'in', cause.queueIds);
+      if (cause.kind === 'queue_calendar') q = q.where('queue_id', '=', cause.queueId);
+      if (cause.kind === 'policy') q = q.where('priority', '=', cause.priority);
+      const rows = (await q.orderBy('id').limit(this.batchSize).execute()) as TicketRow[];
+      const times = new Map<string, BusinessTime>();
+      let count = 0;
+      for (const row of rows) {
+        const next = await this.rewrite(trx, cause, row, now, times);
+        if (!next) continue;
+        await trx
+          .updateTable('tickets')
+          .set({ ...slaColumns(next), ...rearmedWarnings(row, next, now) })
+          .where('id', '=', row.id)
+          .execute();
+        const ticket = toTicket({ ...row, ...next }, now);
+        const audience: Audience = { kind: 'queue', queueId: row.queue_id };
+        const seq = await this.changes.record(trx, { entity: 'ticket', id: row.id, op: 'upsert', audience, data: ticket, actorId: null });
+        published.push({ event: { type: 'ticket.updated', seq, actor: null, data: ticket, at: now }, audience });
+        count++;
+      }
+      return { last: rows.length < this.batchSize ? null : rows.at(-1)!.id, count };
+    });
+    for (const p of published) this.events.publish(p.event, p.audience);
+    return result;
+  }
+
+  private async rewrite(trx: Kysely<Database>, cause: RecomputeCause, row: TicketRow, now: number, times: Map<string, BusinessTime>): Promise<SlaFields | null> {
+    if (cause.kind !== 'policy') return SlaClock.onCalendar(row, cause.from, cause.to, now);
+    let time = times.get(row.queue_id);
+    if (!time) times.set(row.queue_id, (time = await cause.timeFor(row.queue_id, trx)));
+    const targets: SlaTargets = { ...cause.targets, time };
+    return SlaClock.onTargets(row, targets, now);
+  }
+}
+
+const slaColumns = (f: SlaFields) => ({
+  sla_response_ms: f.sla_response_ms,
+  sla_resolution_ms: f.sla_resolution_ms,
+  response_due_at: f.response_due_at,
+  response_warn_at: f.response_warn_at,
+  resolution_due_at: f.resolution_due_at,
+  resolution_warn_at: f.resolution_warn_at,
+  due_sort: f.due_sort,
+});
+
+function targetOf(cause: RecomputeCause): string {
+  if (cause.kind === 'policy') return cause.priority;
+  return cause.kind === 'calendar' ? cause.calendarId : cause.queueId;
+}
+
+function detailsOf(cause: RecomputeCause): Record<string, unknown> {
+  if (cause.kind === 'policy') return { cause: 'policy', priority: cause.priority, firstResponseMinutes: cause.targets.firstResponseMs / 60_000, resolutionMinutes: cause.targets.resolutionMs / 60_000 };
+  if (cause.kind === 'calendar') return { cause: 'calendar', calendarId: cause.calendarId, queueIds: cause.queueIds };
+  return { cause: 'queue_calendar', queueId: cause.queueId, calendarId: cause.calendarId };
+}
