@@ -169,18 +169,6 @@ function rewriteRunning(f: SlaFields, now: number, rewrite: Rewrite): SlaFields 
   return changed ? withDueSort(next) : null;
 }
 
-/**
- * Which warning marks a deadline change re-arms: a timer whose 80 % point is now later than `now`
- * gets a fresh warning when it is reached (a reopened ticket, a longer target, later hours); a
- * point moved earlier or already passed keeps the warning it had.
- */
-export function rearmedWarnings(before: Pick<SlaFields, 'response_warn_at' | 'resolution_warn_at'>, after: Pick<SlaFields, 'response_warn_at' | 'resolution_warn_at'>, now: number): { response_warned_at?: null; resolution_warned_at?: null } {
-  return {
-    ...(after.response_warn_at !== before.response_warn_at && after.response_warn_at > now && { response_warned_at: null }),
-    ...(after.resolution_warn_at !== before.resolution_warn_at && after.resolution_warn_at > now && { resolution_warned_at: null }),
-  };
-}
-
 function markLate(f: SlaFields, now: number): SlaFields {
   if (f.sla_paused_at !== null) return f;
   const next = { ...f };

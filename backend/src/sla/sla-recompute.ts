@@ -8,7 +8,7 @@ import type { Clock } from '../platform/clock';
 import type { EventHub } from '../platform/realtime/event-hub';
 import type { Audience, ChangeFeed } from '../sync/change-feed';
 import { TICKET_COLUMNS, toTicket, type TicketRow } from '../tickets/ticket-model';
-import { rearmedWarnings, SlaClock, type SlaFields, type SlaTargets } from './sla-clock';
+import { SlaClock, type SlaFields, type SlaTargets } from './sla-clock';
 
 /** Tickets read, rewritten and published per transaction. */
 export const RECOMPUTE_BATCH = 500;
@@ -76,7 +76,7 @@ export class SlaRecompute {
         if (!next) continue;
         await trx
           .updateTable('tickets')
-          .set({ ...slaColumns(next), ...rearmedWarnings(row, next, now) })
+          .set({ ...slaColumns(next), ...rearmedWarnings(row, next) })
           .where('id', '=', row.id)
           .execute();
         const ticket = toTicket({ ...row, ...next }, now);
@@ -119,4 +119,21 @@ function detailsOf(cause: RecomputeCause): Record<string, unknown> {
   if (cause.kind === 'policy') return { cause: 'policy', priority: cause.priority, firstResponseMinutes: cause.targets.firstResponseMs / 60_000, resolutionMinutes: cause.targets.resolutionMs / 60_000 };
   if (cause.kind === 'calendar') return { cause: 'calendar', calendarId: cause.calendarId, queueIds: cause.queueIds };
   return { cause: 'queue_calendar', queueId: cause.queueId, calendarId: cause.calendarId };
+}
+
+const rearm = (column: 'response_warned_at' | 'resolution_warned_at', warnAt: number) =>
+  sql<number | null>`case when ${sql.ref(column)} < ${warnAt} then null else ${sql.ref(column)} end`;
+
+/**
+ * The warning marks a deadline change re-arms, as column updates: a timer whose 80 % point moved
+ * later than the moment its warning was announced gets a fresh warning when the new point is
+ * reached (at once when it already passed: a restarted clock in its last 20 %) — a ticket open
+ * again after waiting on the customer, a longer target, later hours. A point moved earlier keeps
+ * the warning it had.
+ */
+export function rearmedWarnings(before: Pick<SlaFields, 'response_warn_at' | 'resolution_warn_at'>, after: Pick<SlaFields, 'response_warn_at' | 'resolution_warn_at'>) {
+  return {
+    ...(after.response_warn_at > before.response_warn_at && { response_warned_at: rearm('response_warned_at', after.response_warn_at) }),
+    ...(after.resolution_warn_at > before.resolution_warn_at && { resolution_warned_at: rearm('resolution_warned_at', after.resolution_warn_at) }),
+  };
 }

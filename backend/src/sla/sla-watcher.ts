@@ -20,8 +20,11 @@ const COLUMNS = {
 
 /**
  * Marks running SLA timers that passed their deadline and announces each breach once, and each
- * 80 % warning once: the mark is a conditional update (`… where breached_at is null`, `… where
- * warned_at is null`), so two instances or two ticks never both announce it. The claimer tells the
+ * 80 % warning once per run of the clock: the mark is a conditional update (`… where breached_at
+ * is null`, `… where warned_at is null`), so two instances (two servers on one PostgreSQL
+ * database) or two ticks never both announce it. A deadline change that moves a warning point
+ * later than its announcement (the clock restarted, a longer target, later hours) clears the mark
+ * (`rearmedWarnings`, sla-recompute.ts), so the new point is announced once again. The claimer tells the
  * assignee (or the queue) through SlaNotices. A timer that went from ok straight past its deadline
  * (downtime) gets only the breach. The lifecycle runs `tick()` every SLA_WATCH_INTERVAL_MS; tests
  * call it with a ManualClock.
