@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { LiveEvent } from '../../../shared/api/events';
-import type { TicketPriority } from '../../../shared/api/tickets';
+import type { Ticket, TicketPriority } from '../../../shared/api/tickets';
 import type { BusinessTime } from '../../../shared/domain/business-hours';
 import type { Actor, AuditLog } from '../audit/audit-log';
 import type { Database } from '../platform/db/schema';
@@ -70,7 +70,7 @@ export class SlaRecompute {
       if (cause.kind === 'policy') q = q.where('priority', '=', cause.priority);
       const rows = (await q.orderBy('id').limit(this.batchSize).execute()) as TicketRow[];
       const times = new Map<string, BusinessTime>();
-      let count = 0;
+      const rewritten: { ticket: Ticket; audience: Audience }[] = [];
       for (const row of rows) {
         const next = await this.rewrite(trx, cause, row, now, times);
         if (!next) continue;
@@ -79,12 +79,11 @@ export class SlaRecompute {
           .set({ ...slaColumns(next), ...rearmedWarnings(row, next) })
           .where('id', '=', row.id)
           .execute();
-        const ticket = toTicket({ ...row, ...next }, now);
-        const audience: Audience = { kind: 'queue', queueId: row.queue_id };
-        const seq = await this.changes.record(trx, { entity: 'ticket', id: row.id, op: 'upsert', audience, data: ticket, actorId: null });
-        published.push({ event: { type: 'ticket.updated', seq, actor: null, data: ticket, at: now }, audience });
-        count++;
+        rewritten.push({ ticket: toTicket({ ...row, ...next }, now), audience: { kind: 'queue', queueId: row.queue_id } });
       }
+      const seqs = await this.changes.recordMany(trx, rewritten.map((r) => ({ entity: 'ticket', id: r.ticket.id, op: 'upsert', audience: r.audience, data: r.ticket, actorId: null })));
+      rewritten.forEach((r, i) => published.push({ event: { type: 'ticket.updated', seq: seqs[i]!, actor: null, data: r.ticket, at: now }, audience: r.audience }));
+      const count = rewritten.length;
       return { last: rows.length < this.batchSize ? null : rows.at(-1)!.id, count };
     });
     for (const p of published) this.events.publish(p.event, p.audience);
