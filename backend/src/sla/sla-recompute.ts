@@ -11,7 +11,7 @@ import { TICKET_COLUMNS, toTicket, type TicketRow } from '../tickets/ticket-mode
 import { SlaClock, type SlaFields, type SlaTargets } from './sla-clock';
 
 /** Tickets read, rewritten and published per transaction. */
-export const RECOMPUTE_BATCH = 500;
+export const RECOMPUTE_BATCH = 200;
 
 /** What changed, for the audit entry and the rows it selects. */
 export type RecomputeCause =
