@@ -173,7 +173,8 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
   const queueAccess = new QueueAccess(db);
   const ticketSearch = new TicketSearchIndex(database.dialect);
   const queues = new QueueService(db, queueAccess, changes, events, audit, clock, rooms);
-  const slaRecompute = new SlaRecompute(db, changes, events, audit, clock);
+  const slaRecompute = new SlaRecompute(db, changes, events, audit, clock, (err) => lifecycle.report('sla-recompute', err));
+  lifecycle.onStop('sla-recompute', () => slaRecompute.idle());
   const calendars = new CalendarService(db, audit, clock, queues, slaRecompute);
   const sla = new SlaPolicies(db, audit, clock, calendars, slaRecompute);
   // The mailbox changes restart the fetcher, built after it: a callback breaks the cycle.
@@ -198,6 +199,7 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
     sla,
     queues,
     calendars,
+    slaRecompute,
     // The notifier is built with the monitoring services below: a callback breaks the cycle.
     slaWatcher: new SlaWatcher(db, changes, events, clock, new SlaNotices(db, () => notifier)),
     tickets,

@@ -53,7 +53,7 @@ export class CalendarService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly queues: QueueAnnouncer,
-    private readonly recompute: Pick<SlaRecompute, 'run'>,
+    private readonly recompute: Pick<SlaRecompute, 'start'>,
   ) {}
 
   async list(): Promise<BusinessCalendar[]> {
@@ -86,7 +86,7 @@ export class CalendarService {
       await trx.updateTable('business_calendars').set(row).where('id', '=', id).execute();
       await this.audit.record(actor, { action: 'sla.calendar_updated', targetType: 'calendar', targetId: id, details: { name: input.name, timeZone: input.timeZone, windows: input.hours.length, holidays: input.holidays.length } }, trx);
     });
-    if (before.queueIds.length) await this.recompute.run(actor, { kind: 'calendar', calendarId: id, queueIds: before.queueIds, from: compile(before), to: compile(input) });
+    if (before.queueIds.length) this.recompute.start(actor, { kind: 'calendar', calendarId: id, queueIds: before.queueIds, from: compile(before), to: compile(input) });
     return this.get(id);
   }
 
@@ -110,7 +110,7 @@ export class CalendarService {
       if (calendarId !== null) await trx.insertInto('queue_sla_calendars').values({ queue_id: queueId, calendar_id: calendarId, updated_at: this.clock.now() }).execute();
       await this.audit.record(actor, { action: 'sla.queue_calendar_set', targetType: 'queue', targetId: queueId, details: { calendarId } }, trx);
     });
-    await this.recompute.run(actor, { kind: 'queue_calendar', queueId, calendarId, from, to: await this.timeFor(queueId) });
+    this.recompute.start(actor, { kind: 'queue_calendar', queueId, calendarId, from, to: await this.timeFor(queueId) });
     return queue!;
   }
 

@@ -68,6 +68,7 @@ describe.each(DATABASES)('SLA notices per clock on %s', (kind) => {
     await expect.poll(() => notices(server, t, 'SLA warning')).toBe(1);
     // 120 min now, 49 used: due in 71 min, warning in 47 min.
     expect((await server.api('PUT', '/api/v1/sla/policies/high', { token: f.admin.accessToken, body: { firstResponseMinutes: 120, resolutionMinutes: 480 } })).status).toBe(200);
+    await server.services.slaRecompute.idle();
     expect((await get(t.id)).sla.firstResponseWarnAt).toBe(clock.now() + 47 * MIN);
     await tick();
     expect(await notices(server, t, 'SLA warning')).toBe(1);
@@ -78,6 +79,7 @@ describe.each(DATABASES)('SLA notices per clock on %s', (kind) => {
     await expect.poll(() => notices(server, other, 'SLA warning')).toBe(2);
     // 100 min: due in 3 min, the 80 % point (20 min before) already passed: no new warning, only the breach.
     expect((await server.api('PUT', '/api/v1/sla/policies/high', { token: f.admin.accessToken, body: { firstResponseMinutes: 100, resolutionMinutes: 480 } })).status).toBe(200);
+    await server.services.slaRecompute.idle();
     await tick();
     clock.advance(4 * MIN);
     await tick();

@@ -20,7 +20,7 @@ export class SlaPolicies {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly calendars: QueueTime,
-    private readonly recompute: Pick<SlaRecompute, 'run'>,
+    private readonly recompute: Pick<SlaRecompute, 'start'>,
   ) {}
 
   async list(): Promise<SlaPolicy[]> {
@@ -63,7 +63,7 @@ export class SlaPolicies {
       await this.audit.record(actor, { action: 'sla.policy_updated', targetType: 'sla_policy', targetId: priority, details: { ...input } }, trx);
     });
     const targets = { firstResponseMs: input.firstResponseMinutes * 60_000, resolutionMs: input.resolutionMinutes * 60_000 };
-    await this.recompute.run(actor, { kind: 'policy', priority, targets, timeFor: (queueId, trx) => this.calendars.timeFor(queueId, trx) });
+    this.recompute.start(actor, { kind: 'policy', priority, targets, timeFor: (queueId, trx) => this.calendars.timeFor(queueId, trx) });
     return (await this.list()).find((p) => p.priority === priority)!;
   }
 }

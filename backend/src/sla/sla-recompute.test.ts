@@ -35,6 +35,7 @@ describe.each(DATABASES)('recomputing running SLA deadlines on %s', (kind) => {
     f = await helpdeskFixture(server);
     office = (await api<BusinessCalendar>('POST', '/sla/calendars', f.admin.accessToken, OFFICE)).body;
     expect((await api('PUT', `/sla/queues/${f.q1.id}/calendar`, f.admin.accessToken, { calendarId: office.id })).status).toBe(200);
+    await server.services.slaRecompute.idle();
     // Breached: critical (15 min first response, 4 h resolution) at 09:00, both missed by 13:00.
     tickets.breached = await f.createTicket(f.agentA.accessToken, { priority: 'critical', subject: 'Breached' });
     clock.set(berlin('2026-03-06T13:00'));
@@ -66,6 +67,8 @@ describe.each(DATABASES)('recomputing running SLA deadlines on %s', (kind) => {
     const cursor = (await api('GET', '/sync/changes?since=0&limit=1000', f.agentA.accessToken)).body.nextCursor as number;
 
     const res = await api<BusinessCalendar>('PUT', `/sla/calendars/${office.id}`, f.admin.accessToken, { ...OFFICE, hours: weekdays({ start: '09:00', end: '15:00' }) });
+
+    await server.services.slaRecompute.idle();
     expect(res.status, JSON.stringify(res.body)).toBe(200);
 
     // 4 h left at 13:00: 2 h until Friday 15:00, 2 h on Monday. 24 h: Fri 2 + Mon 8 + Tue 8 + Wed 6.
@@ -94,9 +97,11 @@ describe.each(DATABASES)('recomputing running SLA deadlines on %s', (kind) => {
 
   it('a holiday added moves the deadline past it; removing it moves it back', async () => {
     const res = await api('PUT', `/sla/calendars/${office.id}`, f.admin.accessToken, { ...OFFICE, hours: weekdays({ start: '09:00', end: '15:00' }), holidays: ['2026-03-09'] });
+    await server.services.slaRecompute.idle();
     expect(res.status).toBe(200);
     expect((await get(tickets.running.id)).sla.firstResponseDueAt).toBe(berlin('2026-03-10T11:00'));
     await api('PUT', `/sla/calendars/${office.id}`, f.admin.accessToken, { ...OFFICE, hours: weekdays({ start: '09:00', end: '15:00' }) });
+    await server.services.slaRecompute.idle();
     expect((await get(tickets.running.id)).sla.firstResponseDueAt).toBe(berlin('2026-03-09T11:00'));
     expect((await get(tickets.paused.id)).sla).toEqual(tickets.paused.sla);
   });
@@ -104,6 +109,7 @@ describe.each(DATABASES)('recomputing running SLA deadlines on %s', (kind) => {
   it('a policy’s new targets re-lay the running clocks of that priority from the time they used', async () => {
     clock.set(berlin('2026-03-06T14:00')); // 1 h of the 4 h used
     const res = await api('PUT', '/sla/policies/medium', f.admin.accessToken, { firstResponseMinutes: 480, resolutionMinutes: 1440 });
+    await server.services.slaRecompute.idle();
     expect(res.status).toBe(200);
     // 8 h target, 1 h used: 7 h from 14:00 → Friday 1 h, Monday 6 h → 15:00. (The answered ticket's resolution target is unchanged: one ticket.)
     expect((await get(tickets.running.id)).sla.firstResponseDueAt).toBe(berlin('2026-03-09T15:00'));
@@ -111,12 +117,13 @@ describe.each(DATABASES)('recomputing running SLA deadlines on %s', (kind) => {
     const audit = (await api('GET', '/audit?limit=20', f.admin.accessToken)).body.items as { action: string; details: Record<string, unknown> }[];
     expect(audit.find((e) => e.action === 'sla.deadlines_recomputed')?.details).toMatchObject({ cause: 'policy', priority: 'medium', firstResponseMinutes: 480, tickets: 1 });
     await api('PUT', '/sla/policies/medium', f.admin.accessToken, { firstResponseMinutes: 240, resolutionMinutes: 1440 });
+    await server.services.slaRecompute.idle();
   });
 
   it('detaching the calendar runs the clocks around the clock; the work is done in bounded batches', async () => {
     for (let i = 0; i < 5; i++) await f.createTicket(f.agentA.accessToken, { priority: 'low', subject: `Batch ${i}` });
     const s = server.services;
-    const small = new SlaRecompute(s.database.db, s.changes, s.events, s.audit, clock, 2);
+    const small = new SlaRecompute(s.database.db, s.changes, s.events, s.audit, clock, (err) => { throw err; }, 2);
     const admin = { id: f.admin.id, email: ADMIN.email, ip: null };
     const before = await get(tickets.running.id);
     const rewritten = await small.run(admin, { kind: 'queue_calendar', queueId: f.q1.id, calendarId: null, from: await s.calendars.timeFor(f.q1.id), to: { add: (a, ms) => a + ms, between: (a, b) => b - a, running: () => true } });

@@ -29,14 +29,36 @@ export type RecomputeCause =
  * the whole recompute once. Paused, met and breached clocks are left as they are (SlaClock).
  */
 export class SlaRecompute {
+  /** The recomputes started and not yet done, one after the other (each re-lays what the one before left). */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
     private readonly events: EventHub,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    /** A recompute that failed (logged and counted by the lifecycle's report). */
+    private readonly failed: (err: unknown) => void,
     private readonly batchSize = RECOMPUTE_BATCH,
   ) {}
+
+  /**
+   * Starts a recompute after the ones already started, without waiting for it: the admin's change
+   * answers at once, however many tickets follow (a PUT that waited for 20,000 tickets would outlast
+   * the desktop's request timeout). `idle()` waits for all of them.
+   */
+  start(actor: Actor, cause: RecomputeCause): void {
+    this.queue = this.queue.then(() => this.run(actor, cause)).catch((err: unknown) => this.failed(err));
+  }
+
+  /** Resolves when every recompute started so far is done (tests, shutdown). */
+  async idle(): Promise<void> {
+    for (let seen: Promise<unknown> | null = null; seen !== this.queue; ) {
+      seen = this.queue;
+      await seen;
+    }
+  }
 
   /** Recomputes and returns how many tickets got new deadlines. */
   async run(actor: Actor, cause: RecomputeCause): Promise<number> {
