@@ -44,6 +44,9 @@ describe.each(DATABASES)('SLA notices per clock on %s', (kind) => {
     await tick();
     await tick();
     await expect.poll(() => notices(server, t, 'SLA warning')).toBe(1);
+    // The warning is in the change feed too: desktops show the ticket's state as "warning".
+    const feed = (await server.api('GET', '/api/v1/sync/changes?since=0&limit=1000', { token: f.agentA.accessToken })).body.changes as { id: string; data: Ticket }[];
+    expect(feed.filter((c) => c.id === t.id).at(-1)?.data.sla.state).toBe('warning');
     await patch(t.id, { status: 'pending' });
     clock.advance(60 * MIN);
     const resumed = await patch(t.id, { status: 'open' });
