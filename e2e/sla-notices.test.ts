@@ -118,6 +118,8 @@ describe('SLA deadlines and notices', () => {
     await agent.page.evaluate((id) => (window as any).opsdesk.invoke('notifications.clicked', { notificationId: id }), shown.id);
     await agent.page.waitForFunction((n) => location.hash === `#/ticket/${n}`, t.number);
     await agent.page.getByRole('heading', { name: /Core switch down/ }).waitFor({ timeout: 15_000 });
+    // The warning came through the change feed too: the ticket's state says so.
+    await agent.page.locator('dd', { hasText: /^Warning$/ }).waitFor({ timeout: 15_000 });
     await screenshots(agent.page, 'sla-warning-opened-ticket');
   });
 });
