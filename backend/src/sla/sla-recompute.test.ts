@@ -106,6 +106,30 @@ describe.each(DATABASES)('recomputing running SLA deadlines on %s', (kind) => {
     expect((await get(tickets.paused.id)).sla).toEqual(tickets.paused.sla);
   });
 
+  it('edits back to back are recomputed one after the other, each from what the one before left', async () => {
+    await api('PUT', `/sla/calendars/${office.id}`, f.admin.accessToken, { ...OFFICE, hours: weekdays({ start: '09:00', end: '15:00' }), holidays: ['2026-03-09'] });
+    await api('PUT', `/sla/calendars/${office.id}`, f.admin.accessToken, { ...OFFICE, hours: weekdays({ start: '09:00', end: '15:00' }), holidays: ['2026-03-09', '2026-03-10'] });
+    await api('PUT', `/sla/calendars/${office.id}`, f.admin.accessToken, { ...OFFICE, hours: weekdays({ start: '09:00', end: '15:00' }) });
+    await server.services.slaRecompute.idle();
+    expect((await get(tickets.running.id)).sla.firstResponseDueAt).toBe(berlin('2026-03-09T11:00'));
+  });
+
+  it('a recompute that fails is reported, and the next one still runs', async () => {
+    const s = server.services;
+    const failures: unknown[] = [];
+    const recompute = new SlaRecompute(s.database.db, s.changes, s.events, s.audit, clock, (err) => failures.push(err));
+    const admin = { id: f.admin.id, email: ADMIN.email, ip: null };
+    const broken = async () => {
+      throw new Error('calendar unreadable');
+    };
+    recompute.start(admin, { kind: 'policy', priority: 'medium', targets: { firstResponseMs: 1, resolutionMs: 1 }, timeFor: broken });
+    recompute.start(admin, { kind: 'queue_calendar', queueId: f.q1.id, calendarId: office.id, from: await s.calendars.timeFor(f.q1.id), to: await s.calendars.timeFor(f.q1.id) });
+    await recompute.idle();
+    expect(failures.map((e) => (e as Error).message)).toEqual(['calendar unreadable']);
+    const audit = (await api('GET', '/audit?limit=5', f.admin.accessToken)).body.items as { action: string; details: Record<string, unknown> }[];
+    expect(audit[0]).toMatchObject({ action: 'sla.deadlines_recomputed', details: { cause: 'queue_calendar', tickets: 0 } });
+  });
+
   it('a policy’s new targets re-lay the running clocks of that priority from the time they used', async () => {
     clock.set(berlin('2026-03-06T14:00')); // 1 h of the 4 h used
     const res = await api('PUT', '/sla/policies/medium', f.admin.accessToken, { firstResponseMinutes: 480, resolutionMinutes: 1440 });
