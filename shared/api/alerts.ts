@@ -371,6 +371,8 @@ export const AlertNotification = z.object({
   severity: Severity,
   alertId: z.string().nullable().describe('null for a test notification'),
   alert: Alert.nullable().describe('the alert as it was when notified; null for a test notification'),
+  /** The ticket a notice is about (an SLA warning or breach): a click opens it. Absent from older servers. */
+  ticket: z.object({ id: z.string(), number: z.number().int().positive() }).nullable().optional(),
 });
 export type AlertNotification = z.infer<typeof AlertNotification>;
 

@@ -39,6 +39,17 @@ export const ALWAYS: BusinessTime = {
   running: () => true,
 };
 
+/** One local day of a compiled calendar: its first instant, business intervals, and the neighbours' first instants. */
+interface Day {
+  start: number;
+  intervals: [number, number][];
+  next: number;
+  prev: number;
+}
+
+/** Local days a compiled calendar remembers (ten years). */
+const DAY_CACHE = 3660;
+
 /** Days searched for business hours before a calendar is taken for having none (five years). */
 const MAX_DAYS = 5 * 366;
 
@@ -81,13 +92,29 @@ export function businessTime(rules: BusinessCalendarRules): BusinessTime {
         : DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone }).toMillis();
     return (byDay.get(day.weekday) ?? []).map((w) => [at(w.start), at(w.end)] as [number, number]).filter(([s, e]) => e > s);
   };
-  const dayOf = (at: number) => DateTime.fromMillis(at, { zone }).startOf('day');
+  /**
+   * The local days met so far, by their first instant: their intervals and the neighbours' first
+   * instants, so a walk over days builds each one's luxon dates once per compiled calendar (a
+   * recompute runs this for tens of thousands of tickets). Bounded: cleared when full.
+   */
+  const days = new Map<number, Day>();
+  const dayAt = (start: number): Day => {
+    let d = days.get(start);
+    if (!d) {
+      const dt = DateTime.fromMillis(start, { zone });
+      d = { start, intervals: intervals(dt), next: dt.plus({ days: 1 }).startOf('day').toMillis(), prev: dt.minus({ days: 1 }).startOf('day').toMillis() };
+      if (days.size >= DAY_CACHE) days.clear();
+      days.set(start, d);
+    }
+    return d;
+  };
+  const dayOf = (at: number) => dayAt(DateTime.fromMillis(at, { zone }).startOf('day').toMillis());
 
   const forward = (from: number, ms: number): number => {
     let left = ms;
     let day = dayOf(from);
-    for (let i = 0; i < MAX_DAYS; i++, day = day.plus({ days: 1 })) {
-      for (const [s, e] of intervals(day)) {
+    for (let i = 0; i < MAX_DAYS; i++, day = dayAt(day.next)) {
+      for (const [s, e] of day.intervals) {
         const start = Math.max(s, from);
         if (start >= e) continue;
         if (left <= e - start) return start + left;
@@ -99,8 +126,9 @@ export function businessTime(rules: BusinessCalendarRules): BusinessTime {
   const backward = (from: number, ms: number): number => {
     let left = ms;
     let day = dayOf(from);
-    for (let i = 0; i < MAX_DAYS; i++, day = day.minus({ days: 1 })) {
-      for (const [s, e] of intervals(day).reverse()) {
+    for (let i = 0; i < MAX_DAYS; i++, day = dayAt(day.prev)) {
+      for (let k = day.intervals.length - 1; k >= 0; k--) {
+        const [s, e] = day.intervals[k]!;
         const end = Math.min(e, from);
         if (end <= s) continue;
         if (left <= end - s) return end - left;
@@ -111,15 +139,15 @@ export function businessTime(rules: BusinessCalendarRules): BusinessTime {
   };
   const span = (a: number, b: number): number => {
     let total = 0;
-    for (let day = dayOf(a); day.toMillis() < b; day = day.plus({ days: 1 })) {
-      for (const [s, e] of intervals(day)) total += Math.max(0, Math.min(e, b) - Math.max(s, a));
+    for (let day = dayOf(a); day.start < b; day = dayAt(day.next)) {
+      for (const [s, e] of day.intervals) total += Math.max(0, Math.min(e, b) - Math.max(s, a));
     }
     return total;
   };
   return {
     add: (from, ms) => (ms === 0 ? from : ms > 0 ? forward(from, ms) : backward(from, -ms)),
     between: (a, b) => (a === b ? 0 : a < b ? span(a, b) : -span(b, a)),
-    running: (at) => intervals(dayOf(at)).some(([s, e]) => at >= s && at < e),
+    running: (at) => dayOf(at).intervals.some(([s, e]) => at >= s && at < e),
   };
 }
 

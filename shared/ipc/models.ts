@@ -353,6 +353,8 @@ export const ShownNotification = z.object({
   /** Null for a summary popup that groups several alerts. */
   alertId: Id.nullable(),
   alertIds: z.array(Id),
+  /** The ticket a notice is about (an SLA warning or breach): a click opens it. */
+  ticketNumber: z.number().int().positive().nullable().optional(),
 });
 export type ShownNotification = z.infer<typeof ShownNotification>;
 

@@ -62,6 +62,7 @@ import type { ServiceManager } from '../services/service-manager';
 import type { SilenceService } from '../silences/silence-service';
 import type { SlaPolicies } from '../sla/sla-policies';
 import type { CalendarService } from '../sla/calendars';
+import type { SlaRecompute } from '../sla/sla-recompute';
 import type { TicketBulk } from '../tickets/ticket-bulk';
 import type { SlaWatcher } from '../sla/sla-watcher';
 import type { ChangeFeed } from '../sync/change-feed';
@@ -114,6 +115,7 @@ export interface Services {
   ticketSearch: TicketSearchIndex;
   sla: SlaPolicies;
   calendars: CalendarService;
+  slaRecompute: SlaRecompute;
   ticketBulk: TicketBulk;
   slaWatcher: SlaWatcher;
   tickets: TicketService;

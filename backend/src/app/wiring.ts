@@ -56,6 +56,7 @@ import { SlaWatcher } from '../sla/sla-watcher';
 import { SlaNotices } from '../sla/sla-notices';
 import { TicketBulk } from '../tickets/ticket-bulk';
 import { CalendarService } from '../sla/calendars';
+import { SlaRecompute } from '../sla/sla-recompute';
 import { ChangeFeed } from '../sync/change-feed';
 import { MailFetcher } from '../mail/imap-fetcher';
 import { InboundProcessor } from '../mail/inbound-processor';
@@ -172,8 +173,10 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
   const queueAccess = new QueueAccess(db);
   const ticketSearch = new TicketSearchIndex(database.dialect);
   const queues = new QueueService(db, queueAccess, changes, events, audit, clock, rooms);
-  const calendars = new CalendarService(db, audit, clock, queues);
-  const sla = new SlaPolicies(db, audit, clock, calendars);
+  const slaRecompute = new SlaRecompute(db, changes, events, audit, clock, (err) => lifecycle.report('sla-recompute', err));
+  lifecycle.onStop('sla-recompute', () => slaRecompute.idle());
+  const calendars = new CalendarService(db, audit, clock, queues, slaRecompute);
+  const sla = new SlaPolicies(db, audit, clock, calendars, slaRecompute);
   // The mailbox changes restart the fetcher, built after it: a callback breaks the cycle.
   const mailboxes: MailboxService = new MailboxService(db, new SecretBox(config.JWT_SECRET, 'opsdesk mailbox credentials'), audit, clock, (queueId) => mailFetcher.refresh(queueId));
   const mailer = new Mailer(db, mailboxes, changes, events, clock, { maxAttempts: config.MAIL_MAX_ATTEMPTS, retryBaseMs: config.MAIL_RETRY_BASE_SECONDS * 1000, staleSendingMs: 120_000, globalSmtpUrl: config.SMTP_URL }, (round) => lifecycle.run('mail-outbound', round));
@@ -196,6 +199,7 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
     sla,
     queues,
     calendars,
+    slaRecompute,
     // The notifier is built with the monitoring services below: a callback breaks the cycle.
     slaWatcher: new SlaWatcher(db, changes, events, clock, new SlaNotices(db, () => notifier)),
     tickets,

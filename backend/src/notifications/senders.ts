@@ -18,6 +18,8 @@ export interface Message {
   alertId: string | null;
   /** The alert itself, for desktop popups. */
   data?: unknown;
+  /** The ticket a notice is about: the desktop popup opens it. */
+  ticket?: { id: string; number: number };
 }
 
 export interface Sender {
@@ -98,7 +100,7 @@ export class DesktopSender implements Sender {
     private readonly ackMs: number,
   ) {}
   async send(userId: string, m: Message, deliveryId?: string): Promise<void> {
-    const data: AlertNotification = { deliveryId: deliveryId ?? null, userId, title: m.subject, body: m.text, severity: m.severity as Severity, alertId: m.alertId, alert: (m.data as Alert | undefined) ?? null };
+    const data: AlertNotification = { deliveryId: deliveryId ?? null, userId, title: m.subject, body: m.text, severity: m.severity as Severity, alertId: m.alertId, alert: (m.data as Alert | undefined) ?? null, ticket: m.ticket ?? null };
     const confirmed = await this.desktops.push(userId, ALERT_NOTIFY_EVENT, { type: ALERT_NOTIFY_EVENT, seq: null, actor: null, data, at: this.now() }, this.ackMs);
     if (confirmed === 0) throw new Error(`no desktop confirmed receipt within ${this.ackMs} ms`);
   }

@@ -7,6 +7,7 @@ import type { Database } from '../platform/db/schema';
 import { AppError, notFound } from '../platform/http/errors';
 import type { Clock } from '../platform/clock';
 import { uuid } from '../platform/ids';
+import type { SlaRecompute } from './sla-recompute';
 import type { BusinessCalendarsTable } from './tables';
 
 /** How a calendar write tells the queues that follow it (QueueService.republish). */
@@ -21,6 +22,8 @@ const toQueueCalendar = (r: BusinessCalendarsTable): QueueCalendar => ({
   hours: JSON.parse(r.windows) as BusinessHours[],
   holidays: JSON.parse(r.holidays) as string[],
 });
+
+const compile = (c: Pick<CalendarInput, 'timeZone' | 'hours' | 'holidays'>): BusinessTime => businessTime(calendarRules(c));
 
 /** The calendars of these queues, for their queue records (QueueService reads it; no service cycle). */
 export async function queueCalendars(trx: Kysely<Database>, queueIds: string[]): Promise<Map<string, QueueCalendar>> {
@@ -38,8 +41,8 @@ export async function queueCalendars(trx: Kysely<Database>, queueIds: string[]):
 /**
  * Business-hours calendars (admins manage them) and the one a queue's SLA follows. A change is
  * announced as the queue records of the queues that follow it, so desktops count business time
- * with the same calendar the server computed the deadlines with. Deadlines already running keep
- * their instants; tickets created, re-prioritised or resumed from then on use the new hours.
+ * with the same calendar the server computed the deadlines with. After the change commits, the
+ * running deadlines of those queues' tickets are re-laid on the new hours (SlaRecompute).
  */
 export class CalendarService {
   /** Compiled calendars by id and version (updated_at). */
@@ -50,6 +53,7 @@ export class CalendarService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly queues: QueueAnnouncer,
+    private readonly recompute: Pick<SlaRecompute, 'start'>,
   ) {}
 
   async list(): Promise<BusinessCalendar[]> {
@@ -82,6 +86,7 @@ export class CalendarService {
       await trx.updateTable('business_calendars').set(row).where('id', '=', id).execute();
       await this.audit.record(actor, { action: 'sla.calendar_updated', targetType: 'calendar', targetId: id, details: { name: input.name, timeZone: input.timeZone, windows: input.hours.length, holidays: input.holidays.length } }, trx);
     });
+    if (before.queueIds.length) this.recompute.start(actor, { kind: 'calendar', calendarId: id, queueIds: before.queueIds, from: compile(before), to: compile(input) });
     return this.get(id);
   }
 
@@ -99,11 +104,13 @@ export class CalendarService {
     if (calendarId !== null) await this.get(calendarId);
     const exists = await this.db.selectFrom('queues').select('id').where('id', '=', queueId).executeTakeFirst();
     if (!exists) throw notFound('Queue');
+    const from = await this.timeFor(queueId);
     const [queue] = await this.queues.republish(actor, [queueId], async (trx) => {
       await trx.deleteFrom('queue_sla_calendars').where('queue_id', '=', queueId).execute();
       if (calendarId !== null) await trx.insertInto('queue_sla_calendars').values({ queue_id: queueId, calendar_id: calendarId, updated_at: this.clock.now() }).execute();
       await this.audit.record(actor, { action: 'sla.queue_calendar_set', targetType: 'queue', targetId: queueId, details: { calendarId } }, trx);
     });
+    this.recompute.start(actor, { kind: 'queue_calendar', queueId, calendarId, from, to: await this.timeFor(queueId) });
     return queue!;
   }
 
@@ -118,7 +125,7 @@ export class CalendarService {
     if (!row) return ALWAYS;
     const hit = this.compiled.get(row.id);
     if (hit && hit.at === Number(row.updated_at)) return hit.time;
-    const time = businessTime(calendarRules(toQueueCalendar(row)));
+    const time = compile(toQueueCalendar(row));
     this.compiled.set(row.id, { at: Number(row.updated_at), time });
     return time;
   }

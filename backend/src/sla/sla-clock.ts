@@ -101,6 +101,30 @@ export const SlaClock = {
     return withDueSort(next);
   },
 
+  /**
+   * The queue's business hours changed (calendar edited, holiday added or removed, another calendar
+   * attached): each running timer keeps the business time it had left under the old hours, laid out
+   * again from `now` on the new ones. Paused, met and breached (or already overdue) timers keep
+   * their instants. Null when nothing runs.
+   */
+  onCalendar(f: SlaFields, from: BusinessTime, to: BusinessTime, now: number): SlaFields | null {
+    return rewriteRunning(f, now, (_timer, due, target) => {
+      const due2 = to.add(now, from.between(now, due));
+      return { due: due2, warn: warnAt(to, due2, target), target };
+    });
+  },
+
+  /** A policy's targets changed: each running timer is re-laid from the time it already used. */
+  onTargets(f: SlaFields, targets: SlaTargets, now: number): SlaFields | null {
+    const time = targets.time ?? ALWAYS;
+    return rewriteRunning(f, now, (timer, due, target) => {
+      const next = timer === 'response' ? targets.firstResponseMs : targets.resolutionMs;
+      if (next === target) return null;
+      const due2 = time.add(now, next - (target - time.between(now, due)));
+      return { due: due2, warn: warnAt(time, due2, next), target: next };
+    });
+  },
+
   /** The first public reply stops the first-response timer. */
   onPublicReply(f: SlaFields, now: number): SlaFields {
     if (f.first_response_at !== null) return f;
@@ -120,6 +144,30 @@ export const SlaClock = {
     return 'ok';
   },
 };
+
+type Rewrite = (timer: 'response' | 'resolution', due: number, target: number) => { due: number; warn: number; target: number } | null;
+
+/** Rewrites the timers that run now (not paused, not met, not breached nor overdue); null when none changes. */
+function rewriteRunning(f: SlaFields, now: number, rewrite: Rewrite): SlaFields | null {
+  if (f.sla_paused_at !== null) return null;
+  const next = { ...f };
+  let changed = false;
+  if (f.first_response_at === null && f.response_breached_at === null && f.response_due_at > now) {
+    const r = rewrite('response', f.response_due_at, f.sla_response_ms);
+    if (r && (r.due !== f.response_due_at || r.target !== f.sla_response_ms)) {
+      Object.assign(next, { response_due_at: r.due, response_warn_at: r.warn, sla_response_ms: r.target });
+      changed = true;
+    }
+  }
+  if (f.resolution_breached_at === null && f.resolution_due_at > now) {
+    const r = rewrite('resolution', f.resolution_due_at, f.sla_resolution_ms);
+    if (r && (r.due !== f.resolution_due_at || r.target !== f.sla_resolution_ms)) {
+      Object.assign(next, { resolution_due_at: r.due, resolution_warn_at: r.warn, sla_resolution_ms: r.target });
+      changed = true;
+    }
+  }
+  return changed ? withDueSort(next) : null;
+}
 
 function markLate(f: SlaFields, now: number): SlaFields {
   if (f.sla_paused_at !== null) return f;

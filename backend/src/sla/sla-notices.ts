@@ -40,6 +40,7 @@ export class SlaNotices {
       text: [`${what} (due ${due} UTC)`, `Priority: ${ticket.priority}`, `Requester: ${ticket.requester.name} <${ticket.requester.email}>`, ticket.assigneeId ? 'You are assigned.' : 'Nobody is assigned: sent to the queue.', `Ticket id: ${ticket.id}`].join('\n'),
       severity: kind === 'warning' ? 'medium' : 'high',
       alertId: null,
+      ticket: { id: ticket.id, number: ticket.number },
     });
   }
 }

@@ -6,6 +6,7 @@ import type { Database } from '../platform/db/schema';
 import type { Clock } from '../platform/clock';
 import type { BusinessTime } from '../../../shared/domain/business-hours';
 import type { SlaTargets } from './sla-clock';
+import type { SlaRecompute } from './sla-recompute';
 
 /** Where a queue's business hours come from (CalendarService). */
 export interface QueueTime {
@@ -19,6 +20,7 @@ export class SlaPolicies {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly calendars: QueueTime,
+    private readonly recompute: Pick<SlaRecompute, 'start'>,
   ) {}
 
   async list(): Promise<SlaPolicy[]> {
@@ -49,7 +51,7 @@ export class SlaPolicies {
     >;
   }
 
-  /** Applies to tickets created or re-prioritised from now on; running deadlines are kept. */
+  /** New tickets use the new targets; the running clocks of this priority are re-laid from the time they used (SlaRecompute). */
   async update(actor: Actor, priority: TicketPriority, input: { firstResponseMinutes: number; resolutionMinutes: number }): Promise<SlaPolicy> {
     const now = this.clock.now();
     await this.db.transaction().execute(async (trx) => {
@@ -60,6 +62,8 @@ export class SlaPolicies {
         .execute();
       await this.audit.record(actor, { action: 'sla.policy_updated', targetType: 'sla_policy', targetId: priority, details: { ...input } }, trx);
     });
+    const targets = { firstResponseMs: input.firstResponseMinutes * 60_000, resolutionMs: input.resolutionMinutes * 60_000 };
+    this.recompute.start(actor, { kind: 'policy', priority, targets, timeFor: (queueId, trx) => this.calendars.timeFor(queueId, trx) });
     return (await this.list()).find((p) => p.priority === priority)!;
   }
 }

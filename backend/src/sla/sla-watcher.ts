@@ -20,8 +20,11 @@ const COLUMNS = {
 
 /**
  * Marks running SLA timers that passed their deadline and announces each breach once, and each
- * 80 % warning once: the mark is a conditional update (`… where breached_at is null`, `… where
- * warned_at is null`), so two instances or two ticks never both announce it. The claimer tells the
+ * 80 % warning once per run of the clock: the mark is a conditional update (`… where breached_at
+ * is null`, `… where warned_at is null`), so two instances (two servers on one PostgreSQL
+ * database) or two ticks never both announce it. A deadline change that moves a warning point
+ * later than its announcement (the clock restarted, a longer target, later hours) clears the mark
+ * (`rearmedWarnings`, sla-recompute.ts), so the new point is announced once again. The claimer tells the
  * assignee (or the queue) through SlaNotices. A timer that went from ok straight past its deadline
  * (downtime) gets only the breach. The lifecycle runs `tick()` every SLA_WATCH_INTERVAL_MS; tests
  * call it with a ManualClock.
@@ -100,22 +103,35 @@ export class SlaWatcher {
     return (await q.limit(BATCH).execute()).map((r) => r.id);
   }
 
-  /** Claims one timer's warning (once, across instances) and tells the people who work it. */
+  /**
+   * Claims one timer's warning (once, across instances), records the ticket in the change feed (its
+   * state is "warning" now: desktops and their filters follow) and tells the people who work it.
+   */
   private async warn(id: string, timer: Timer): Promise<boolean> {
     const now = this.clock.now();
     const c = COLUMNS[timer];
-    const res = await this.db
-      .updateTable('tickets')
-      .set({ [c.warned]: now })
-      .where('id', '=', id)
-      .where(c.warned, 'is', null)
-      .where(c.warn, '<=', now)
-      .where('sla_paused_at', 'is', null)
-      .where('status', 'in', ['new', 'open'])
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) return false;
-    const row = await this.db.selectFrom('tickets').select(TICKET_COLUMNS).where('id', '=', id).executeTakeFirstOrThrow();
-    await this.notify('warning', timer, toTicket(row, now), row[c.due]);
+    const out = await this.db.transaction().execute(async (trx) => {
+      await this.changes.lock(trx);
+      const res = await trx
+        .updateTable('tickets')
+        .set({ [c.warned]: now })
+        .where('id', '=', id)
+        .where(c.warned, 'is', null)
+        .where(c.warn, '<=', now)
+        .where('sla_paused_at', 'is', null)
+        .where('status', 'in', ['new', 'open'])
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return undefined;
+      const row = await trx.selectFrom('tickets').select(TICKET_COLUMNS).where('id', '=', id).executeTakeFirstOrThrow();
+      const ticket = toTicket(row, now);
+      const audience: Audience = { kind: 'queue', queueId: row.queue_id };
+      const seq = await this.changes.record(trx, { entity: 'ticket', id, op: 'upsert', audience, data: ticket, actorId: null });
+      const event: LiveEvent = { type: 'ticket.updated', seq, actor: null, data: ticket, at: now };
+      return { event, audience, ticket, dueAt: row[c.due] };
+    });
+    if (!out) return false;
+    this.events.publish(out.event, out.audience);
+    await this.notify('warning', timer, out.ticket, out.dueAt);
     return true;
   }
 

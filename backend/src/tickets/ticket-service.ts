@@ -20,6 +20,7 @@ import type { EventHub } from '../platform/realtime/event-hub';
 import type { QueueAccess } from '../queues/queue-access';
 import type { TicketSearchIndex } from '../search/fts';
 import { SlaClock, type SlaFields } from '../sla/sla-clock';
+import { rearmedWarnings } from '../sla/sla-recompute';
 import type { SlaPolicies } from '../sla/sla-policies';
 import type { Audience, ChangeFeed } from '../sync/change-feed';
 import { PRIORITY_RANK, TICKET_COLUMNS, toComment, toTicket, type CommentRow, type OutboundMailRow, type TicketRow } from './ticket-model';
@@ -247,7 +248,7 @@ export class TicketService {
         if (patch.status === 'open' && before.status === 'resolved') next.resolved_at = null;
       }
       const { id: _id, number: _n, ...values } = next;
-      await trx.updateTable('tickets').set(values).where('id', '=', id).execute();
+      await trx.updateTable('tickets').set({ ...values, ...rearmedWarnings(before, next) }).where('id', '=', id).execute();
       if (tagsChanged) {
         await trx.deleteFrom('ticket_tags').where('ticket_id', '=', id).execute();
         const tags = JSON.parse(next.tags) as string[];
@@ -311,7 +312,7 @@ export class TicketService {
         history.push({ field: 'status', from: before.status, to: 'open' });
       }
       const { id: _id, number: _n, ...values } = next;
-      await trx.updateTable('tickets').set(values).where('id', '=', ticketId).execute();
+      await trx.updateTable('tickets').set({ ...values, ...rearmedWarnings(before, next) }).where('id', '=', ticketId).execute();
       await trx
         .insertInto('ticket_events')
         .values([

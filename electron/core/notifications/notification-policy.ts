@@ -115,10 +115,10 @@ export class NotificationPolicy {
     this.group = this.group.filter((a) => a.id !== alertId);
   }
 
-  /** A page about no alert (the summary of what quiet hours held): shown as it came, once. */
-  notice(page: Page & { severity: Severity }): ShownNotification | null {
+  /** A page about no alert (an SLA notice about a ticket, the summary of what quiet hours held): shown as it came, once. */
+  notice(page: Page & { severity: Severity; ticketNumber?: number | null }): ShownNotification | null {
     if (page.deliveryId && this.alreadySeen(page.deliveryId)) return null;
-    const notification: ShownNotification = { id: this.nextId(), at: this.deps.clock.now(), title: page.title, body: page.body, severity: page.severity, sound: false, alertId: null, alertIds: [] };
+    const notification: ShownNotification = { id: this.nextId(), at: this.deps.clock.now(), title: page.title, body: page.body, severity: page.severity, sound: false, alertId: null, alertIds: [], ticketNumber: page.ticketNumber ?? null };
     this.deps.show(notification);
     return notification;
   }

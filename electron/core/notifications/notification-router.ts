@@ -4,6 +4,7 @@ import { parseAlert } from '../cache/records';
 import type { Clock, Logger, Notifier } from '../ports';
 import type { Workspace } from '../workspace';
 import { NotificationPolicy } from './notification-policy';
+import { popupTarget } from './popup-actions';
 
 /** Popups kept for `notifications.history`. */
 const HISTORY = 200;
@@ -61,15 +62,14 @@ export class NotificationRouter {
     const n = parsed.data;
     if (!signedInUserId || n.userId !== signedInUserId) return 'ignored';
     const page = { deliveryId: n.deliveryId, title: n.title, body: n.body };
-    if (!n.alert) return this.policy.notice({ ...page, severity: n.severity }) ? 'shown' : 'ignored';
+    if (!n.alert) return this.policy.notice({ ...page, severity: n.severity, ticketNumber: n.ticket?.number ?? null }) ? 'shown' : 'ignored';
     return this.policy.offer(parseAlert(n.alert), page).action === 'suppressed' ? 'ignored' : 'shown';
   }
 
   clicked(id: string): void {
     const n = this.history.find((x) => x.id === id);
-    if (!n) return;
-    const alertId = n.alertId ?? n.alertIds[0];
-    if (alertId) this.deps.navigate({ kind: 'alert', id: alertId });
+    const link = n && popupTarget(n);
+    if (link) this.deps.navigate(link);
   }
 
   /** "Acknowledge" on a popup goes through the outbox: works offline, syncs later. */

@@ -1,7 +1,7 @@
 import { DOMParser, type Document } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { parseAlertAction, type ShownNotification } from '../../../shared/ipc';
-import { popupActions, toastXml, xmlText } from './popup-actions';
+import { popupActions, popupTarget, toastXml, xmlText } from './popup-actions';
 
 const popup = (patch: Partial<ShownNotification> = {}): ShownNotification => ({
   id: 'n1', at: 0, title: '[HIGH] disk_full: /var at 96%', body: 'web-1', severity: 'high', sound: false, alertId: 'a1', alertIds: ['a1'], ...patch,
@@ -17,6 +17,20 @@ function parseXml(xml: string): Document {
 }
 const attrs = (el: { attributes: { length: number; item(i: number): { name: string; value: string } | null } }) =>
   Object.fromEntries(Array.from({ length: el.attributes.length }, (_, i) => [el.attributes.item(i)!.name, el.attributes.item(i)!.value]));
+
+describe('where a popup click leads', () => {
+  it('an alert popup opens its alert, a summary its first alert, an SLA notice its ticket, a quiet-hours summary nothing', () => {
+    expect(popupTarget(popup())).toEqual({ kind: 'alert', id: 'a1' });
+    expect(popupTarget(popup({ alertId: null, alertIds: ['a2', 'a3'] }))).toEqual({ kind: 'alert', id: 'a2' });
+    expect(popupTarget(popup({ alertId: null, alertIds: [], ticketNumber: 42 }))).toEqual({ kind: 'ticket', number: 42 });
+    expect(popupTarget(popup({ alertId: null, alertIds: [], ticketNumber: null }))).toBeNull();
+    expect(popupTarget(popup({ alertId: null, alertIds: [] }))).toBeNull();
+  });
+
+  it('an SLA notice is a plain click popup on every OS (no Acknowledge: it is not an alert)', () => {
+    for (const os of ['darwin', 'win32', 'linux']) expect(popupActions(os, popup({ alertId: null, alertIds: [], ticketNumber: 42 }))).toEqual({ kind: 'click' });
+  });
+});
 
 describe('popup actions per OS', () => {
   it('macOS gets an Acknowledge action, Windows a toast, Linux and summaries a click', () => {

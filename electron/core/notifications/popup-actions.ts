@@ -1,4 +1,4 @@
-import { alertActionLink, type ShownNotification } from '../../../shared/ipc';
+import { alertActionLink, type DeepLink, type ShownNotification } from '../../../shared/ipc';
 
 /** How a popup offers "Acknowledge" on each OS (electron/main applies it; nothing here imports electron). */
 export type PopupActions =
@@ -6,7 +6,7 @@ export type PopupActions =
   | { kind: 'actions'; buttons: { type: 'button'; text: string }[] }
   /** Windows: a toast with Acknowledge and Open buttons that activate opsdesk:// links (the single-instance lock hands them to the running app). */
   | { kind: 'toast'; toastXml: string }
-  /** Linux (no action buttons through Electron) and summaries: a click opens the alert, where `a` acknowledges it. */
+  /** Linux (no action buttons through Electron), summaries and SLA notices: a click opens the alert (where `a` acknowledges it) or the ticket (popupTarget). */
   | { kind: 'click' };
 
 export function popupActions(platform: NodeJS.Platform | string, n: ShownNotification): PopupActions {
@@ -15,6 +15,13 @@ export function popupActions(platform: NodeJS.Platform | string, n: ShownNotific
   if (platform === 'darwin') return { kind: 'actions', buttons: [{ type: 'button', text: n.alertIds.length > 1 ? `Acknowledge ${n.alertIds.length}` : 'Acknowledge' }] };
   if (platform === 'win32' && alertId) return { kind: 'toast', toastXml: toastXml(n, alertId) };
   return { kind: 'click' };
+}
+
+/** Where a click on a popup leads: its alert (the first of a summary's), or the ticket an SLA notice is about; null for a notice about neither. */
+export function popupTarget(n: Pick<ShownNotification, 'alertId' | 'alertIds' | 'ticketNumber'>): DeepLink | null {
+  const alertId = n.alertId ?? n.alertIds[0];
+  if (alertId) return { kind: 'alert', id: alertId };
+  return n.ticketNumber ? { kind: 'ticket', number: n.ticketNumber } : null;
 }
 
 /** Text for XML content and attribute values: the five predefined entities, and no characters XML 1.0 forbids. */

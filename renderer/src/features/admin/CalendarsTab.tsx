@@ -55,7 +55,7 @@ export function CalendarsTab() {
     <StateView res={calendars} retry={() => void loadCalendars({ fresh: false })} empty="" isEmpty={() => false}>
       {(list) => (
         <>
-          <p className="muted">SLA clocks of a queue with a calendar run only inside its hours; tickets created, re-prioritised or resumed from then on use it. A queue without one runs around the clock.</p>
+          <p className="muted">SLA clocks of a queue with a calendar run only inside its hours. Changing a calendar (or the one a queue follows) re-lays the deadlines of the clocks running under it; paused, met and breached ones keep theirs. A queue without one runs around the clock.</p>
           <ErrorBox error={a.error} />
           {list.length === 0 ? <p className="muted">No calendar yet: every queue's SLA runs 24×7.</p> : <DataTable columns={columns} rows={list} rowKey={(c) => c.id} />}
           <div className="row" style={{ margin: '8px 0 16px' }}>

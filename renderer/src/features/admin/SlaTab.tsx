@@ -44,7 +44,7 @@ export function SlaTab() {
           onClick={() =>
             a.run(async () => {
               await saveSla(edited(p));
-              toast('SLA policy saved', 'ok');
+              toast('SLA policy saved; running deadlines follow it', 'ok');
               const { [p.priority]: _drop, ...rest } = edits;
               setEdits(rest);
             })
@@ -59,6 +59,7 @@ export function SlaTab() {
     <StateView res={res} retry={() => void loadSla({ fresh: false })} empty="No SLA policy.">
       {(list) => (
         <>
+          <p className="muted">New tickets use the targets; saving re-lays the deadlines of the running clocks of that priority from the time they already used. Paused, met and breached ones keep theirs.</p>
           <ErrorBox error={a.error} />
           <DataTable columns={columns} rows={list} rowKey={(p) => p.priority} />
         </>

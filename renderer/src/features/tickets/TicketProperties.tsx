@@ -6,7 +6,7 @@ import {
   type SlaState,
   type TicketDetail,
 } from '../../../../shared/ipc';
-import { relativeTime, titleCase } from '../../lib/format';
+import { formatTime, relativeTime, titleCase } from '../../lib/format';
 import { EnumSelect } from '../../ui/EnumSelect';
 import { currentUser, useSession } from '../auth/session';
 import { useTickets } from '../queues/store';
@@ -154,7 +154,14 @@ function SlaTimer({
   // A due time before the ticket existed is not a real target.
   const d = due != null && due >= t.createdAt ? due : null;
   if (d == null) return <span className="badge sla-none">—</span>;
-  return <SlaCountdown due={d} state={t.slaState} queueId={t.queueId} now={now} />;
+  return (
+    <>
+      <SlaCountdown due={d} state={t.slaState} queueId={t.queueId} now={now} />{' '}
+      <span className="muted" data-due={d}>
+        due {formatTime(d)}
+      </span>
+    </>
+  );
 }
 
 function HistoryLine({ h, users }: { h: HistoryEntry; users: { id: string; name: string }[] }) {
