@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { fanout } from './lib/fanout';
-import { api, startBenchServer } from './lib/measure';
+import { api, freePort, startBenchServer, startProcess, stop } from './lib/measure';
 
 /**
  * The alerts benchmark, standalone: `npx tsx bench/alerts.bench.ts` (also run by `npm run bench`),
@@ -46,6 +46,26 @@ function amPayload(n: number, prefix: string, severity = 'warning') {
   };
 }
 
+/** The fan-out's fired alerts from the change feed (what a desktop syncs after an announcement): [seq, sentAt] of each new one since the last call. */
+function feedReader(base: string, token: string): () => Promise<[number, number][]> {
+  let since = 0;
+  const seen = new Set<string>();
+  return async () => {
+    const out: [number, number][] = [];
+    for (;;) {
+      const page = await api<{ changes: { seq: number; entity: string; id: string; data: { name?: string; labels?: Record<string, string> } | null }[]; nextCursor: number; done: boolean }>(base, 'GET', `/api/v1/sync/changes?since=${since}&limit=5000`, token);
+      for (const c of page.changes) {
+        const sentAt = Number(c.data?.labels?.sentAt);
+        if (c.entity !== 'alert' || !c.data?.name?.startsWith('bench-fire-') || !sentAt || seen.has(c.id)) continue;
+        seen.add(c.id);
+        out.push([c.seq, sentAt]);
+      }
+      since = page.nextCursor;
+      if (page.done) return out.sort((a, b) => a[0] - b[0]);
+    }
+  };
+}
+
 async function main(): Promise<void> {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const { base, server, token: admin, dataDir } = await startBenchServer(root, 'alerts', { WEBHOOK_MAX_BYTES: '4194304' });
@@ -54,12 +74,22 @@ async function main(): Promise<void> {
     const ingest = (await api<{ token: string }>(base, 'POST', '/api/v1/api-tokens', admin, { name: 'bench', scopes: ['alerts:ingest'] })).token;
 
     /* 1. fan-out latency */
-    const runs = await fanout({ base, admin, ingest, serverPid: server.pid!, clients: CLIENTS, processes: CLIENT_PROCESSES, rates: RATES, seconds: SECONDS });
+    const runs = await fanout({ base, admin, ingest, serverPid: server.pid!, clients: CLIENTS, processes: CLIENT_PROCESSES, rates: RATES, seconds: SECONDS, fired: feedReader(base, admin) });
     const fired = RATES.reduce((n, r) => n + r * SECONDS, 0);
     for (const r of runs) {
       rows.push({ case: `fan-out: ${r.rate} alerts/s × ${SECONDS} s to ${CLIENTS} clients`, metric: 'fire→receipt p50 / p99 ms', value: `${r.p50} / ${r.p99}` });
       rows.push({ case: '', metric: 'received / failed POSTs / POST p99 ms', value: `${r.receivedPercent.toFixed(1)} % / ${r.failed}${r.failed ? ` ${JSON.stringify(r.failures)}` : ''} / ${r.postP99.toFixed(1)}` });
-      rows.push({ case: '', metric: 'server CPU % of one core / peak RSS MiB', value: `${r.serverCpuPercent.toFixed(0)} / ${r.serverPeakRssMiB.toFixed(0)}` });
+      rows.push({ case: '', metric: 'CPU % of one core: server / client processes; server peak RSS MiB', value: `${r.serverCpuPercent.toFixed(0)} / ${r.clientCpuPercent.map((c) => c.toFixed(0)).join(' + ')}; ${r.serverPeakRssMiB.toFixed(0)}` });
+    }
+    // The reference in the same run: the same clients and generator against node:http + better-sqlite3 + socket.io alone.
+    const barePort = await freePort();
+    const bare = await startProcess(['--import', 'tsx', path.join(root, 'bench/lib/bare-fanout-server.ts')], { PORT: String(barePort) }, 'listening');
+    const bareBase = `http://127.0.0.1:${barePort}`;
+    try {
+      const peer = await fanout({ base: bareBase, admin, ingest, serverPid: bare.pid!, clients: CLIENTS, processes: CLIENT_PROCESSES, rates: RATES, seconds: SECONDS, fired: () => api<[number, number][]>(bareBase, 'GET', '/bench/fired', null) });
+      for (const r of peer) rows.push({ case: `reference (node:http + better-sqlite3 + socket.io): ${r.rate} alerts/s`, metric: 'p50 / p99 ms; received; CPU % server / clients', value: `${r.p50} / ${r.p99}; ${r.receivedPercent.toFixed(1)} %; ${r.serverCpuPercent.toFixed(0)} / ${r.clientCpuPercent.map((c) => c.toFixed(0)).join(' + ')}` });
+    } finally {
+      await stop(bare);
     }
     const holding = runs.filter((r) => r.p99 < 250 && r.failed === 0 && r.receivedPercent >= 99.99).map((r) => r.rate);
     rows.push({ case: 'fan-out: highest rate with p99 < 250 ms, all received, 0 failed', metric: 'alerts/s', value: holding.length ? Math.max(...holding) : 'none' });
