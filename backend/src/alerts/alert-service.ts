@@ -6,7 +6,7 @@ import type { Database } from '../platform/db/schema';
 import { decodeCursor, encodeCursor } from '../platform/http/cursor';
 import { AppError, notFound } from '../platform/http/errors';
 import type { Clock } from '../platform/clock';
-import { uuid } from '../platform/ids';
+import { timeOrderedUuid, uuid } from '../platform/ids';
 import type { EventHub } from '../platform/realtime/event-hub';
 import { AlertChanges } from './alert-changes';
 import type { SilenceService } from '../silences/silence-service';
@@ -118,7 +118,7 @@ export class AlertService {
         const silenceId = await this.silences.match(matchLabels(input), trx);
         const step = plan(matchLabels(input));
         const row: Row = {
-          id: uuid(),
+          id: timeOrderedUuid(),
           fingerprint,
           source: input.source,
           rule_id: input.ruleId ?? null,
