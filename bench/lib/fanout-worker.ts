@@ -3,8 +3,11 @@ import { io, type Socket } from 'socket.io-client';
 /**
  * The fan-out benchmark's child processes (forked by bench/lib/fanout.ts), so that neither the
  * socket clients nor the load generator share a process, or an event loop, with each other:
- * - ROLE=clients: COUNT socket.io clients; records fire → receipt latency of every `alert.fired`
- *   into a histogram; answers `report` with it (and resets for the next rate);
+ * - ROLE=clients: COUNT socket.io clients; each records when every `alert.changes` (alerts changed up
+ *   to feed sequence `seq`) arrived; `report { fired: [seq, sentAt][] }` (the fired alerts' feed
+ *   sequences, ascending) answers with the fire → receipt histogram: an alert is received by a client
+ *   at the first announcement that covers its sequence (then the client syncs it from the feed);
+ *   the records reset for the next rate;
  * - ROLE=generator: on `fire { rate, seconds }`, POSTs alerts to the generic webhook on schedule and
  *   answers with how many were sent, failed, and the POST latencies.
  */
@@ -18,20 +21,16 @@ if (process.env.ROLE === 'clients') await clients(Number(process.env.COUNT));
 else if (process.env.ROLE === 'generator') generator();
 
 async function clients(count: number): Promise<void> {
-  let hist = new Uint32Array(BUCKETS + 1);
-  let received = 0;
   const sockets: Socket[] = [];
+  // Per socket: the announcements as [seq, receivedAt] pairs, flat.
+  let heard: number[][] = [];
   for (let i = 0; i < count; i += 50) {
     const batch: Promise<void>[] = [];
     for (let j = i; j < Math.min(count, i + 50); j++) {
       const s = io(url, { auth: { token }, transports: ['websocket'], reconnection: false });
-      s.on('alert.fired', (e: { data: { labels: Record<string, string> } }) => {
-        const sent = Number(e.data.labels.sentAt);
-        if (!sent) return;
-        const ms = performance.timeOrigin + performance.now() - sent;
-        hist[Math.min(BUCKETS, Math.max(0, Math.floor(ms / BUCKET_MS)))]!++;
-        received++;
-      });
+      const k = sockets.length;
+      heard[k] = [];
+      s.on('alert.changes', (e: { seq: number }) => heard[k]!.push(e.seq, performance.timeOrigin + performance.now()));
       sockets.push(s);
       batch.push(
         new Promise<void>((resolve, reject) => {
@@ -43,11 +42,27 @@ async function clients(count: number): Promise<void> {
     await Promise.all(batch);
   }
   process.send!({ type: 'ready', count: sockets.length });
-  process.on('message', (m: { type: string }) => {
+  let cpu = process.cpuUsage();
+  let since = performance.now();
+  process.on('message', (m: { type: string; fired?: [number, number][] }) => {
     if (m.type === 'report') {
-      process.send!({ type: 'report', received, hist: Array.from(hist) });
-      hist = new Uint32Array(BUCKETS + 1);
-      received = 0;
+      const used = process.cpuUsage(cpu);
+      const cpuPercent = ((used.user + used.system) / 1000 / (performance.now() - since)) * 100;
+      const hist = new Uint32Array(BUCKETS + 1);
+      let received = 0;
+      for (const events of heard) {
+        let e = 0;
+        for (const [seq, sentAt] of m.fired!) {
+          while (e < events.length && events[e]! < seq) e += 2;
+          if (e >= events.length) break;
+          hist[Math.min(BUCKETS, Math.max(0, Math.floor((events[e + 1]! - sentAt) / BUCKET_MS)))]!++;
+          received++;
+        }
+      }
+      heard = heard.map(() => []);
+      process.send!({ type: 'report', received, hist: Array.from(hist), cpuPercent });
+      cpu = process.cpuUsage();
+      since = performance.now();
     }
     if (m.type === 'close') {
       for (const s of sockets) s.disconnect();

@@ -45,14 +45,28 @@ export interface FanoutRun {
   postP99: number;
   serverCpuPercent: number;
   serverPeakRssMiB: number;
+  /** CPU % of one core of each client process (the receiving end: on 2 shared cores it can be the bound). */
+  clientCpuPercent: number[];
 }
 
 /**
  * Fan-out: `clients` socket.io clients spread over `processes` processes, a load generator in a
  * process of its own, and for each rate `seconds` of alerts fired through the generic webhook;
- * fire → receipt latency over every client, received share, failed POSTs and the server's CPU.
+ * fire → receipt latency over every client (receipt: the first `alert.changes` covering the
+ * alert's feed sequence), received share, failed POSTs and the server's CPU.
  */
-export async function fanout(o: { base: string; admin: string; ingest: string; serverPid: number; clients: number; processes: number; rates: number[]; seconds: number }): Promise<FanoutRun[]> {
+export async function fanout(o: {
+  base: string;
+  admin: string;
+  ingest: string;
+  serverPid: number;
+  clients: number;
+  processes: number;
+  rates: number[];
+  seconds: number;
+  /** The alerts fired since the last call, as [feed sequence, sentAt] ascending by sequence. */
+  fired: () => Promise<[number, number][]>;
+}): Promise<FanoutRun[]> {
   const connectStart = performance.now();
   const clientProcs = await Promise.all(
     Array.from({ length: o.processes }, () => spawnWorker({ ROLE: 'clients', URL: o.base, TOKEN: o.admin, COUNT: String(Math.ceil(o.clients / o.processes)) })),
@@ -68,7 +82,9 @@ export async function fanout(o: { base: string; admin: string; ingest: string; s
       // Let the last events arrive before asking what was received.
       await new Promise((r) => setTimeout(r, 1500));
       const usage = watch();
-      const reports = await Promise.all(clientProcs.map((c) => ask<{ received: number; hist: number[] }>(c, { type: 'report' }, 'report')));
+      const sequenced = await o.fired();
+      if (sequenced.length !== fired.sent - fired.failed) console.log(`  (${sequenced.length} alerts in the feed for ${fired.sent - fired.failed} accepted POSTs)`);
+      const reports = await Promise.all(clientProcs.map((c) => ask<{ received: number; hist: number[]; cpuPercent: number }>(c, { type: 'report', fired: sequenced }, 'report')));
       const hist = reports[0]!.hist.map((_, i) => reports.reduce((s, r) => s + r.hist[i]!, 0));
       const received = reports.reduce((s, r) => s + r.received, 0);
       const posts = fired.latencies.sort((a, b) => a - b);
@@ -82,9 +98,10 @@ export async function fanout(o: { base: string; admin: string; ingest: string; s
         postP99: posts[Math.floor(posts.length * 0.99)] ?? NaN,
         serverCpuPercent: usage.cpuPercent,
         serverPeakRssMiB: usage.peakRssMiB,
+        clientCpuPercent: reports.map((r) => r.cpuPercent),
       };
       runs.push(run);
-      console.log(`  ${rate} alerts/s: p50 ${run.p50} ms, p99 ${run.p99} ms, received ${run.receivedPercent.toFixed(1)} %, failed POSTs ${run.failed}, server CPU ${run.serverCpuPercent.toFixed(0)} %`);
+      console.log(`  ${rate} alerts/s: p50 ${run.p50} ms, p99 ${run.p99} ms, received ${run.receivedPercent.toFixed(1)} %, failed POSTs ${run.failed}, server CPU ${run.serverCpuPercent.toFixed(0)} %, client processes ${run.clientCpuPercent.map((c) => c.toFixed(0)).join(' / ')} %`);
       await new Promise((r) => setTimeout(r, 1000));
     }
   } finally {

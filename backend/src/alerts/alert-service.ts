@@ -6,8 +6,9 @@ import type { Database } from '../platform/db/schema';
 import { decodeCursor, encodeCursor } from '../platform/http/cursor';
 import { AppError, notFound } from '../platform/http/errors';
 import type { Clock } from '../platform/clock';
-import { uuid } from '../platform/ids';
+import { timeOrderedUuid, uuid } from '../platform/ids';
 import type { EventHub } from '../platform/realtime/event-hub';
+import { AlertChanges } from './alert-changes';
 import type { SilenceService } from '../silences/silence-service';
 import type { ChangeFeed } from '../sync/change-feed';
 import { ACTIVE, OPEN, matchLabels, toAlert, type AlertListeners, type RaiseInput, type RaiseOutcome, type Row } from './alert-model';
@@ -18,16 +19,18 @@ export { toAlert, matchLabels, type RaiseInput, type RaiseOutcome, type AlertLis
 /**
  * The alert lifecycle: firing → acknowledged → resolved, dedup by fingerprint (one open alert per
  * fingerprint; repeats bump its count and last value), notes, silencing. Writes record the change
- * feed in their transaction and publish live events after commit.
+ * feed in their transaction and, after commit, are announced by one coalesced `alert.changes`
+ * event (AlertChanges), never a broadcast of each alert.
  */
 export class AlertService {
   readonly listeners: AlertListeners = { fired: [], resolved: [], updated: [] };
+  private readonly changed: AlertChanges;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly changes: ChangeFeed,
-    private readonly events: EventHub,
+    events: EventHub,
     private readonly silences: SilenceService,
     private readonly audit: AuditLog,
     private readonly dialect: DialectName,
@@ -36,7 +39,9 @@ export class AlertService {
      * (null: no later step), so level 0 is recorded in the insert itself. Read once per batch.
      */
     private readonly escalationPlanner: () => Promise<(labels: LabelSet) => { policyId: string; delayMs: number | null }>,
-  ) {}
+  ) {
+    this.changed = new AlertChanges(events, clock);
+  }
 
   /** Fires new alerts or deduplicates into open ones, all in one transaction (a webhook's batch). */
   async raise(inputs: RaiseInput[], actor: Actor | null = null): Promise<RaiseOutcome[]> {
@@ -55,14 +60,10 @@ export class AlertService {
         if (attempt >= 3 || !/unique|duplicate key/i.test((err as Error).message)) throw err;
       }
     }
+    this.announce(out);
     for (const o of out) {
-      if (o.kind === 'fired') {
-        this.publish('alert.fired', o.alert, o.seq, actor, now);
-        for (const l of this.listeners.fired) l(o.alert);
-      } else {
-        this.publish('alert.updated', o.alert, o.seq, actor, now);
-        for (const l of this.listeners.updated) l(o.alert, o.what);
-      }
+      if (o.kind === 'fired') for (const l of this.listeners.fired) l(o.alert);
+      else for (const l of this.listeners.updated) l(o.alert, o.what);
     }
     return out.map(({ alert, kind }) => ({ alert, kind }));
   }
@@ -117,7 +118,7 @@ export class AlertService {
         const silenceId = await this.silences.match(matchLabels(input), trx);
         const step = plan(matchLabels(input));
         const row: Row = {
-          id: uuid(),
+          id: timeOrderedUuid(),
           fingerprint,
           source: input.source,
           rule_id: input.ruleId ?? null,
@@ -194,10 +195,8 @@ export class AlertService {
         out.push({ alert, seq });
       }
     });
-    for (const o of out) {
-      this.publish('alert.resolved', o.alert, o.seq, actor, now);
-      for (const l of this.listeners.resolved) l(o.alert);
-    }
+    this.announce(out);
+    for (const o of out) for (const l of this.listeners.resolved) l(o.alert);
     return out.map((o) => o.alert);
   }
 
@@ -260,7 +259,7 @@ export class AlertService {
       await trxWork?.(trx);
       return this.changes.record(trx, { entity: 'alert', id: row.id, op: 'upsert', audience: { kind: 'oncall' }, data: alert, actorId: actor?.id ?? null });
     });
-    this.publish('alert.updated', alert, seq, actor, this.clock.now());
+    this.announce([{ seq }]);
     for (const l of this.listeners.updated) l(alert, what);
     return alert;
   }
@@ -296,10 +295,8 @@ export class AlertService {
         }
       }
     });
-    for (const o of out) {
-      this.publish('alert.updated', o.alert, o.seq, null, now);
-      for (const l of this.listeners.updated) l(o.alert, o.what);
-    }
+    this.announce(out);
+    for (const o of out) for (const l of this.listeners.updated) l(o.alert, o.what);
     return out.map((o) => o.alert);
   }
 
@@ -373,8 +370,9 @@ export class AlertService {
     return { items: page.map(toAlert), nextCursor: rows.length > query.limit && last ? encodeCursor([last.starts_at, last.id]) : null };
   }
 
-  private publish(type: string, alert: Alert, seq: number, actor: Actor | null, at: number): void {
-    this.events.publish({ type, seq, actor: actor?.id ? { id: actor.id, email: actor.email } : null, data: alert, at }, { kind: 'oncall' });
+  /** Committed feed records of alerts: announced together (`alert.changes`, up to the highest sequence). */
+  private announce(written: { seq: number }[]): void {
+    if (written.length) this.changed.changed(Math.max(...written.map((w) => w.seq)), written.length);
   }
 }
 

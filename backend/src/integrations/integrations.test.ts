@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALERT_CHANGES_EVENT, AlertChangesEvent } from '../../../shared/api/events';
 import { DATABASES } from '../../test-support/harness';
 import { recordLiveEvents, startMonitoringServer, type MonitoringTestEnv, monitoringOf } from '../../test-support/monitoring';
 
@@ -71,7 +72,7 @@ describe.each(DATABASES)('alert receivers on %s', (kind) => {
 
   beforeAll(async () => {
     env = await startMonitoringServer(kind, { WEBHOOK_MAX_BYTES: '65536' });
-    socket = await recordLiveEvents(env, ['alert.fired', 'alert.updated', 'alert.resolved'], received);
+    socket = await recordLiveEvents(env, [ALERT_CHANGES_EVENT, 'alert.fired', 'alert.updated', 'alert.resolved'], received);
   });
   afterAll(async () => {
     socket?.disconnect();
@@ -102,14 +103,15 @@ describe.each(DATABASES)('alert receivers on %s', (kind) => {
     expect(after.map((a) => a.labels.instance)).toEqual(['api-1:9100']);
     expect(after[0].resolveReason).toBe('resolved by alertmanager');
 
-    // Live events carry the sync sequence, and the alerts are in the change feed.
-    await expect.poll(() => received.filter((r) => r.type === 'alert.resolved').length).toBe(1);
-    expect(received.filter((r) => r.type === 'alert.fired')).toHaveLength(2);
-    expect(received.filter((r) => r.type === 'alert.updated').length).toBeGreaterThanOrEqual(2);
-    const fired = received.find((r) => r.type === 'alert.fired')!.event;
-    expect(fired.seq).toBeGreaterThan(0);
-    const feed = await env.server.services.database.db.selectFrom('changes').selectAll().where('entity', '=', 'alert').where('seq', '=', fired.seq).executeTakeFirst();
-    expect(feed).toMatchObject({ entity_id: fired.data.id, audience: 'oncall' });
+    // Live: no alert is broadcast; `alert.changes` announcements cover every alert record of the feed, up to the last one.
+    const db = env.server.services.database.db;
+    const feed = await db.selectFrom('changes').select('seq').where('entity', '=', 'alert').orderBy('seq').execute();
+    expect(feed).toHaveLength(5);
+    const announced = () => received.filter((r) => r.type === ALERT_CHANGES_EVENT).map((r) => AlertChangesEvent.parse(r.event));
+    await expect.poll(() => announced().at(-1)?.seq).toBe(Number(feed.at(-1)!.seq));
+    expect(announced().reduce((n, e) => n + e.data.count, 0)).toBe(5);
+    expect(announced().every((e) => e.actor === null && !('id' in e.data))).toBe(true);
+    expect(received.filter((r) => r.type !== ALERT_CHANGES_EVENT)).toEqual([]);
   });
 
   it('records a batch in the change feed with one sequence per event, in the batch order, repeats included', async () => {
@@ -117,15 +119,16 @@ describe.each(DATABASES)('alert receivers on %s', (kind) => {
     // The last one repeats the first inside the same webhook: a fired record, then an updated one.
     const res = await post('alertmanager', alertmanagerPayload('firing', [...alerts, alerts[0]!]));
     expect(res.body).toMatchObject({ received: 31, fired: 30, updated: 1 });
-    const events = () => received.filter((r) => r.event.data.name === 'Batch').map((r) => r.event);
-    await expect.poll(() => events().length).toBe(31);
-    const seqs = events().map((e) => e.seq as number);
-    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
-    expect(new Set(seqs).size).toBe(31);
-    const rows = await env.server.services.database.db.selectFrom('changes').select(['seq', 'entity_id', 'data']).where('seq', 'in', seqs).orderBy('seq').execute();
-    expect(rows.map((r) => r.entity_id)).toEqual(events().map((e) => e.data.id));
-    expect(rows.map((r) => JSON.parse(r.data!).count)).toEqual(events().map((e) => e.data.count));
-    expect(JSON.parse(rows.at(-1)!.data!)).toMatchObject({ fingerprint: events()[0]!.data.fingerprint, count: 2 });
+    const rows = await env.server.services.database.db.selectFrom('changes').select(['seq', 'entity_id', 'data']).where('entity', '=', 'alert').where('entity_id', 'in', res.body.ids).orderBy('seq').execute();
+    const records = rows.map((r) => ({ seq: Number(r.seq), id: r.entity_id, alert: JSON.parse(r.data!) as { fingerprint: string; count: number } }));
+    expect(records).toHaveLength(31);
+    // In the batch order: the ids answered, then the repeat of the first as its last record.
+    expect(records.slice(0, 30).map((r) => r.id)).toEqual(res.body.ids.slice(0, 30));
+    expect(records.at(-1)!.alert).toMatchObject({ fingerprint: records[0]!.alert.fingerprint, count: 2 });
+    expect(new Set(records.map((r) => r.seq)).size).toBe(31);
+    // The whole webhook's batch is one announcement, up to its last record.
+    await expect.poll(() => received.some((r) => r.type === ALERT_CHANGES_EVENT && r.event.seq === records.at(-1)!.seq)).toBe(true);
+    expect(received.find((r) => r.event.seq === records.at(-1)!.seq)!.event.data).toEqual({ count: 31 });
   });
 
   it('takes a Grafana webhook firing then resolved', async () => {

@@ -54,7 +54,7 @@ describe.each(DATABASES)('notifications, escalation and silences on %s', (kind) 
     const code = /code: (\d{6})/.exec(String(sms.posts.at(-1)?.message))![1];
     expect((await env.server.api('POST', `/api/v1/me/contact-methods/${added.body.id}/verify`, { token: env.oncall.accessToken, body: { code } })).body.verified).toBe(true);
     sms.posts.length = 0;
-    live = await connect(env.server.url, env.oncall.accessToken, ['alert.notify', 'alert.fired']);
+    live = await connect(env.server.url, env.oncall.accessToken, ['alert.notify', 'alert.changes']);
   });
   afterAll(async () => {
     live?.socket.disconnect();

@@ -5,7 +5,7 @@ import type { Config } from '../platform/config/config';
 import type { Database } from '../platform/db/schema';
 import { AppError, notFound } from '../platform/http/errors';
 import type { Clock } from '../platform/clock';
-import { uuid } from '../platform/ids';
+import { timeOrderedUuid } from '../platform/ids';
 import { parseJson } from '../alerts/labels';
 import { checkWebhookUrl, maskUrl, type WebhookPolicy } from '../platform/outbound/address-policy';
 import type { ContactMethodStore } from './contact-methods';
@@ -217,7 +217,7 @@ export class Notifier {
 
   private row(alertId: string | null, channel: string, target: string, userId: string | null, level: number, message: Message, held = false): DeliveryRow {
     const now = this.clock.now();
-    return { id: uuid(), alert_id: alertId, channel, target, user_id: userId, status: held ? 'held' : 'pending', attempts: 0, error: null, next_attempt_at: null, escalation_level: level, payload: JSON.stringify(message), created_at: now, sent_at: null, attempt_started_at: held ? null : now };
+    return { id: timeOrderedUuid(), alert_id: alertId, channel, target, user_id: userId, status: held ? 'held' : 'pending', attempts: 0, error: null, next_attempt_at: null, escalation_level: level, payload: JSON.stringify(message), created_at: now, sent_at: null, attempt_started_at: held ? null : now };
   }
 
   /** Sends the immediate deliveries inline, records all, and starts the others (held ones wait) in the background. */

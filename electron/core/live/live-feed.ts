@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { io, type Socket } from 'socket.io-client';
 import { ALERT_NOTIFY_EVENT } from '../../../shared/api/alerts';
-import type { LiveEvent } from '../../../shared/api/events';
+import { ALERT_CHANGES_EVENT, AlertChangesEvent, type LiveEvent } from '../../../shared/api/events';
 
 export interface LiveFeedDeps {
   baseUrl: string;
@@ -18,6 +18,7 @@ export interface LiveFeedDeps {
  * applied directly: they trigger a delta sync from the last applied cursor, so nothing is lost
  * across a disconnect and order follows the feed. Reconnects with backoff; after every (re)connect
  * it asks for a catch-up.
+ * `alert.changes` (declared in shared/api/events.ts) only triggers that catch-up; the changed alerts come from the feed.
  * Events: 'state' ('connected' | 'connecting' | 'disconnected'), 'catchUp', 'event' (LiveEvent), 'notify' (an alert.notify's payload, already confirmed to the server).
  */
 export class LiveFeed extends EventEmitter {
@@ -81,8 +82,14 @@ export class LiveFeed extends EventEmitter {
       ack?.({ received: true });
       this.emit('notify', event?.data);
     });
+    // Alerts changed up to a sequence (the server's one coalesced announcement): catch up past the cursor.
+    socket.on(ALERT_CHANGES_EVENT, (payload: unknown) => {
+      const event = AlertChangesEvent.safeParse(payload);
+      // A malformed announcement still says something changed: catching up is always safe.
+      if (!event.success || event.data.seq > this.deps.cursor()) this.emit('catchUp');
+    });
     socket.onAny((type: string, payload: unknown) => {
-      if (type === 'ready' || type === 'session.expired' || type === ALERT_NOTIFY_EVENT) return;
+      if (type === 'ready' || type === 'session.expired' || type === ALERT_NOTIFY_EVENT || type === ALERT_CHANGES_EVENT) return;
       const event = payload as LiveEvent;
       this.emit('event', { ...event, type: event?.type ?? type });
       if (typeof event?.seq === 'number' && event.seq > this.deps.cursor()) this.emit('catchUp');

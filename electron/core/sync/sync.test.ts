@@ -150,4 +150,24 @@ describe('sync against the real backend', () => {
     await waitFor(() => missed.every((t) => core.cache.tickets.row({ id: t.id }) !== undefined));
     core.close();
   });
+
+  it('an on-call desktop follows alerts live: the server announces alert.changes, the core pulls each change from the feed', async () => {
+    const core = await coreStack(server.url, `oncall${n}@example.com`, PASSWORD);
+    await core.sync.run();
+    const announced: { type: string; seq: number | null }[] = [];
+    core.live.on('event', (e: { type: string; seq: number | null }) => announced.push(e));
+    let catchUps = 0;
+    core.live.on('catchUp', () => catchUps++);
+    core.live.start();
+    await waitFor(() => core.live.state === 'connected');
+    await waitFor(() => catchUps === 1);
+    const raised = (await server.api<{ id: string }>('POST', '/api/v1/alerts', { token: f.admin.accessToken, body: { name: 'Arrives live', severity: 'high', summary: 'web-1 is slow', labels: { host: 'web-1' } } })).body;
+    await waitFor(() => core.cache.alert(raised.id)?.status === 'firing');
+    expect(catchUps).toBeGreaterThan(1);
+    await server.api('POST', `/api/v1/alerts/${raised.id}/ack`, { token: f.admin.accessToken });
+    await waitFor(() => core.cache.alert(raised.id)?.status === 'acknowledged');
+    // The announcement carries no alert and is not handed on as a domain event.
+    expect(announced.filter((e) => e.type.startsWith('alert.'))).toEqual([]);
+    core.close();
+  });
 });
