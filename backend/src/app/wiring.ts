@@ -182,7 +182,7 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
   const tickets = new TicketService(db, queueAccess, ticketSearch, sla, changes, events, clock, ticketMail, attachments);
   const ticketQuery = new TicketQuery(database.reader, queueAccess, ticketSearch, clock);
   const views = new ViewService(db, changes, events, clock);
-  const inboundMail = new InboundProcessor(db, tickets, ticketMail, clock, attachments);
+  const inboundMail = new InboundProcessor(db, tickets, ticketMail, clock, attachments, (trx) => changes.lock(trx));
   const mailFetcher: MailFetcher = new MailFetcher(mailboxes, inboundMail, logger, {
     pollMs: config.MAIL_POLL_SECONDS * 1000,
     idleRecheckMs: config.MAIL_IDLE_RECHECK_SECONDS * 1000,
