@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { SendMailOptions } from 'nodemailer';
 import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/db/schema';
@@ -108,6 +108,9 @@ export class Mailer {
         const due = eb
           .selectFrom('outbound_mail')
           .select('id')
+          // The partial index outbound_mail_unsent (0170) holds exactly these rows in created_at order (literals: SQLite
+          // uses a partial index only when the query's terms prove its condition).
+          .where(UNSENT)
           .where((w) =>
             w.or([
               w.and([w('state', 'in', ['queued', 'retrying']), w('next_attempt_at', '<=', now)]),
@@ -212,3 +215,5 @@ export class Mailer {
 }
 
 class PermanentFailure extends Error {}
+
+export const UNSENT = sql<boolean>`state in ('queued', 'retrying', 'sending')`;
