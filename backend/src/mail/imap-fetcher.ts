@@ -208,8 +208,8 @@ class MailboxWorker {
 
   /**
    * The unseen messages, oldest first, in batches: one FETCH for the sizes, one for the sources of
-   * a batch (headers only for oversized ones), one transaction for its tickets, then one STORE (or
-   * MOVE) and one cursor update for the committed ones.
+   * a batch (headers only for oversized ones, the next batch's fetched while this one commits), one
+   * transaction for its tickets, then one STORE (or MOVE) and one cursor update for the committed ones.
    */
   private async drain(client: ImapFlow, uidValidity: string): Promise<void> {
     this.dirty = false;
@@ -219,9 +219,20 @@ class MailboxWorker {
     for (let i = 0; i < uids.length && !this.stopped; i += SIZE_CHUNK) {
       const sizes = new Map<number, number>();
       for await (const m of client.fetch(uidSet(uids.slice(i, i + SIZE_CHUNK)), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
-      for (const batch of batches([...sizes.keys()].sort((a, b) => a - b), sizes, maxBytes)) {
-        if (this.stopped) return;
-        await this.take(client, uidValidity, await this.fetchBatch(client, batch, sizes, maxBytes));
+      const list = batches([...sizes.keys()].sort((a, b) => a - b), sizes, maxBytes);
+      let next = list.length ? this.fetchBatch(client, list[0]!, sizes, maxBytes) : null;
+      try {
+        for (let b = 0; b < list.length && next; b++) {
+          const fetched = await next;
+          next = null;
+          if (this.stopped) return;
+          // The next batch's FETCH runs on the server while this one commits (imapflow sends the STORE after it).
+          if (b + 1 < list.length) next = this.fetchBatch(client, list[b + 1]!, sizes, maxBytes);
+          await this.take(client, uidValidity, fetched);
+        }
+      } finally {
+        // A prefetch left behind (stop, or the commit or STORE failed): its messages stay unseen.
+        if (next) await next.then(() => undefined, (err: unknown) => this.logger.debug({ err: describe(err) }, 'mail: prefetch abandoned'));
       }
     }
   }

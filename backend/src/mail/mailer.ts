@@ -4,7 +4,8 @@ import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/db/schema';
 import type { EventHub } from '../platform/realtime/event-hub';
 import type { ChangeFeed } from '../sync/change-feed';
-import { toComment, type OutboundMailRow } from '../tickets/ticket-model';
+import type { OutboundMailRow } from '../tickets/ticket-model';
+import { DeliveryLog } from './delivery-log';
 import { AppError, notFound } from '../platform/http/errors';
 import type { MailboxSecrets, MailboxService } from './mailbox-service';
 import { SmtpTransports } from './smtp-transport';
@@ -34,6 +35,7 @@ export class Mailer {
   private again = false;
   private wake: (() => void) | null = null;
   private readonly transports: SmtpTransports;
+  private readonly log: DeliveryLog;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -45,6 +47,7 @@ export class Mailer {
     private readonly runRound: (round: () => Promise<void>) => Promise<void>,
   ) {
     this.transports = new SmtpTransports(options.globalSmtpUrl, options.concurrency);
+    this.log = new DeliveryLog(db, changes, events, clock);
   }
 
   /** Wake the sender now (after a commit queued mail). */
@@ -134,7 +137,7 @@ export class Mailer {
     if (row.state === 'sent') throw new AppError('conflict', 'This reply was already sent; it is not sent twice');
     if (row.state === 'sending' || row.state === 'queued') return;
     await this.db.updateTable('outbound_mail').set({ state: 'queued', next_attempt_at: this.clock.now(), updated_at: this.clock.now() }).where('id', '=', row.id).where('state', '=', row.state).execute();
-    await this.announce(row.id);
+    await this.log.announce(row.id);
     this.kick();
   }
 
@@ -190,27 +193,8 @@ export class Mailer {
     };
   }
 
-  /** The attempt's outcome and its announcement, in one transaction. */
-  private async finish(id: string, values: Pick<OutboundMailRow, 'state' | 'attempts' | 'last_error' | 'sent_at' | 'next_attempt_at'>): Promise<void> {
-    await this.announce(id, { ...values, attempt_started_at: null, updated_at: this.clock.now() });
-  }
-
-  /** The comment, with its new delivery state, to the ticket's queue (delta sync and live event). */
-  private async announce(id: string, update?: Partial<OutboundMailRow>): Promise<void> {
-    const published = await this.db.transaction().execute(async (trx) => {
-      await this.changes.lock(trx);
-      if (update) await trx.updateTable('outbound_mail').set(update).where('id', '=', id).execute();
-      const d = await trx.selectFrom('outbound_mail').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-      if (!d.comment_id) return null;
-      const c = await trx.selectFrom('ticket_comments').selectAll().where('id', '=', d.comment_id).executeTakeFirst();
-      const t = await trx.selectFrom('tickets').select(['queue_id']).where('id', '=', d.ticket_id).executeTakeFirst();
-      if (!c || !t) return null;
-      const comment = toComment(c, d);
-      const audience = { kind: 'queue' as const, queueId: t.queue_id, prevQueueId: null };
-      const seq = await this.changes.record(trx as Kysely<Database>, { entity: 'comment', id: c.id, op: 'upsert', audience, data: comment, actorId: null });
-      return { seq, comment, audience };
-    });
-    if (published) this.events.publish({ type: 'comment.delivery', seq: published.seq, actor: null, data: published.comment, at: this.clock.now() }, published.audience);
+  private finish(id: string, outcome: Parameters<DeliveryLog['record']>[1]): Promise<void> {
+    return this.log.record(id, outcome);
   }
 }
 
