@@ -140,6 +140,7 @@ async function main(): Promise<void> {
       }
     }),
   );
+  const queuedIn = (Date.now() - Math.min(...queuedAt.values())) / 1000;
   const outDeadline = Date.now() + 10 * 60_000;
   while ([...queuedAt.keys()].some((k) => !sink.acceptedAt.has(k))) {
     if (Date.now() > outDeadline) throw new Error('not every reply was accepted within 10 min');
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
   }
   const ours = [...queuedAt].map(([k, at]) => sink.acceptedAt.get(k)! - at);
   const outCpuPerReply = cpuMs(outCpu) / REPLIES;
+  const acceptedIn = (Math.max(...[...queuedAt.keys()].map((k) => sink.acceptedAt.get(k)!)) - Math.min(...queuedAt.values())) / 1000;
 
   // Peer: nodemailer straight to the same SMTP server (a pooled transport, no queue, no database).
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });
@@ -157,7 +159,7 @@ async function main(): Promise<void> {
     peer.push(Date.now() - at);
   }
   transport.close();
-  rows.push({ measure: `outbound: ${REPLIES} replies queued → accepted, p50 (ms)`, opsdesk: pct(ours, 50), peer: pct(peer, 50), note: 'peer = nodemailer sendMail in sequence' });
+  rows.push({ measure: `outbound: ${REPLIES} replies queued → accepted, p50 (ms)`, opsdesk: pct(ours, 50), peer: pct(peer, 50), note: `peer = nodemailer sendMail in sequence; the replies were queued (8 API clients) within ${queuedIn.toFixed(1)} s, the last accepted after ${acceptedIn.toFixed(1)} s` });
   rows.push({ measure: `outbound: ${REPLIES} replies queued → accepted, p99 (ms)`, opsdesk: pct(ours, 99), peer: pct(peer, 99), note: `load average ${loadAtOutbound}; MAIL_SEND_CONCURRENCY ${config.MAIL_SEND_CONCURRENCY}` });
   rows.push({ measure: 'outbound: CPU per reply (ms, API call + queue + send, this process)', opsdesk: outCpuPerReply, peer: '', note: '' });
 

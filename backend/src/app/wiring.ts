@@ -176,7 +176,7 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
   const sla = new SlaPolicies(db, audit, clock, calendars);
   // The mailbox changes restart the fetcher, built after it: a callback breaks the cycle.
   const mailboxes: MailboxService = new MailboxService(db, new SecretBox(config.JWT_SECRET, 'opsdesk mailbox credentials'), audit, clock, (queueId) => mailFetcher.refresh(queueId));
-  const mailer = new Mailer(db, mailboxes, changes, events, clock, { maxAttempts: config.MAIL_MAX_ATTEMPTS, retryBaseMs: config.MAIL_RETRY_BASE_SECONDS * 1000, staleSendingMs: 120_000, globalSmtpUrl: config.SMTP_URL, concurrency: config.MAIL_SEND_CONCURRENCY, dialect: database.dialect }, (round) => lifecycle.run('mail-outbound', round));
+  const mailer = new Mailer(db, mailboxes, changes, events, clock, { maxAttempts: config.MAIL_MAX_ATTEMPTS, retryBaseMs: config.MAIL_RETRY_BASE_SECONDS * 1000, staleSendingMs: 120_000, globalSmtpUrl: config.SMTP_URL, concurrency: config.MAIL_SEND_CONCURRENCY, dialect: database.dialect, reader: database.reader }, (round) => lifecycle.run('mail-outbound', round));
   const ticketMail = new TicketMail(clock, () => mailer.kick());
   const attachments = new AttachmentStore(db, queueAccess, clock, config.ATTACHMENT_MAX_BYTES);
   const tickets = new TicketService(db, queueAccess, ticketSearch, sla, changes, events, clock, ticketMail, attachments);

@@ -18,6 +18,11 @@ export interface MailerOptions {
   globalSmtpUrl: string | undefined;
   /** Messages being sent at once (and SMTP connections per queue at most). */
   concurrency: number;
+  /**
+   * Where the committed mailbox and attachments are read: the SQLite reader threads, so a send does
+   * not queue behind every write for the writer connection (on PostgreSQL the same pool).
+   */
+  reader: Kysely<Database>;
   dialect: 'sqlite' | 'postgres';
 }
 
@@ -146,7 +151,7 @@ export class Mailer {
     const attempts = row.attempts + 1;
     try {
       let mailbox = mailboxes.get(row.queue_id);
-      if (!mailbox) mailboxes.set(row.queue_id, (mailbox = this.mailboxes.secrets(row.queue_id)));
+      if (!mailbox) mailboxes.set(row.queue_id, (mailbox = this.mailboxes.secrets(row.queue_id, this.options.reader)));
       const box = await mailbox;
       if (!box) throw new PermanentFailure('The queue has no mailbox any more: there is no address to send from');
       const message = await this.message(row, box);
@@ -172,7 +177,7 @@ export class Mailer {
     const references = JSON.parse(row.references_ids) as string[];
     // A reply's files go with it, read at send time (the same bytes on every retry).
     const files = row.comment_id
-      ? await this.db.selectFrom('attachments').select(['filename', 'content_type', 'data']).where('comment_id', '=', row.comment_id).orderBy('created_at').execute()
+      ? await this.options.reader.selectFrom('attachments').select(['filename', 'content_type', 'data']).where('comment_id', '=', row.comment_id).orderBy('created_at').execute()
       : [];
     return {
       from: { name: mailbox.display_name || mailbox.address, address: mailbox.address },
