@@ -18,7 +18,8 @@ import { table } from './lib/measure';
  * with an attachment, 20 % replies to earlier ones) turned into tickets and comments by the real
  * fetcher, beside the bare floor (imapflow fetch + mailparser parse of the same mailbox, no
  * database); then 1,000 public replies queued through the API until an SMTP server accepted each,
- * beside nodemailer sending 1,000 messages straight to the same server.
+ * beside nodemailer sending 1,000 messages straight to the same server. CPU per message is this
+ * process's (server and bench: the peer runs here too); Dovecot's is not counted on either side.
  */
 const MESSAGES = Number(process.env.BENCH_MAIL_MESSAGES ?? 5000);
 const REPLIES = Number(process.env.BENCH_MAIL_REPLIES ?? 1000);
@@ -67,7 +68,14 @@ async function main(): Promise<void> {
   console.log(`filled two mailboxes with ${MESSAGES} messages each in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
   // Peer: the floor of any IMAP ingester — fetch and parse every message, store nothing.
+  const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  const cpuMs = (since: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(since);
+    return (u.user + u.system) / 1000;
+  };
+  const loadAtPeer = load();
   const peerStart = Date.now();
+  const peerCpu = process.cpuUsage();
   const client = new ImapFlow({ host: dovecot.host, port: dovecot.imapPort, secure: false, auth: { user: 'peer', pass: MAIL_PASSWORD }, logger: false });
   await client.connect();
   const lock = await client.getMailboxLock('INBOX');
@@ -79,8 +87,9 @@ async function main(): Promise<void> {
   lock.release();
   await client.logout();
   const peerRate = parsed / ((Date.now() - peerStart) / 1000);
+  const peerCpuPerMsg = cpuMs(peerCpu) / parsed;
 
-  // OpsDesk: the real fetcher (IDLE, one transaction per message), to tickets and comments.
+  // OpsDesk: the real fetcher (IDLE, batches of messages per transaction), to tickets and comments.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-mail-'));
   const config = loadConfig({ ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', MONITORING_LOOPS: 'false', OPS_SCHEDULERS: 'false', MAIL_POLL_SECONDS: '5', ATTACHMENT_MAX_BYTES: String(10 * 1024 * 1024) });
   const server = await startServer(config);
@@ -88,7 +97,10 @@ async function main(): Promise<void> {
   await server.services.userService.create({ id: null, email: 'bench', ip: null }, { email: 'b@example.com', password: 'correct-horse-battery-9', name: 'B', role: 'admin' });
   const token = (await api('POST', '/api/v1/auth/login', { body: { email: 'b@example.com', password: 'correct-horse-battery-9' } })).body.accessToken as string;
   const queue = (await api('POST', '/api/v1/queues', { token, body: { name: 'Support', memberIds: [] } })).body as { id: string };
+  const rssBefore = process.memoryUsage().rss;
   let peakRss = 0;
+  const loadAtIngest = load();
+  const ingestCpu = process.cpuUsage();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const db = server.services.database.db;
   const ingestStart = Date.now();
@@ -104,16 +116,20 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   const ingestSeconds = (Date.now() - ingestStart) / 1000;
+  const ingestCpuPerMsg = cpuMs(ingestCpu) / MESSAGES;
   clearInterval(sampler);
   const tickets = Number((await db.selectFrom('tickets').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   const comments = Number((await db.selectFrom('ticket_comments').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   const files = Number((await db.selectFrom('attachments').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   rows.push({ measure: `inbound: ${MESSAGES} messages → tickets + comments (msg/s)`, opsdesk: MESSAGES / ingestSeconds, peer: peerRate, note: `peer = imapflow fetch + mailparser, no storage; ${tickets} tickets, ${comments} comments, ${files} attachments` });
-  rows.push({ measure: 'inbound: peak RSS (MiB, server + bench in one process)', opsdesk: peakRss / 1048576, peer: '', note: '' });
+  rows.push({ measure: 'inbound: CPU per message (ms, this process)', opsdesk: ingestCpuPerMsg, peer: peerCpuPerMsg, note: `load average at the peer ${loadAtPeer}, at the ingest ${loadAtIngest}` });
+  rows.push({ measure: 'inbound: peak RSS (MiB, server + bench in one process)', opsdesk: peakRss / 1048576, peer: '', note: `${(rssBefore / 1048576).toFixed(0)} MiB when the ingest began (after filling and the peer)` });
 
   // Outbound: 1,000 public replies queued through the API until the SMTP server accepted each.
   const ids = (await db.selectFrom('tickets').select('id').orderBy('number').limit(REPLIES).execute()).map((r) => r.id);
   const queuedAt = new Map<string, number>();
+  const loadAtOutbound = load();
+  const outCpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: 8 }, async (_, w) => {
       for (let i = w; i < ids.length; i += 8) {
@@ -124,12 +140,15 @@ async function main(): Promise<void> {
       }
     }),
   );
+  const queuedIn = (Date.now() - Math.min(...queuedAt.values())) / 1000;
   const outDeadline = Date.now() + 10 * 60_000;
   while ([...queuedAt.keys()].some((k) => !sink.acceptedAt.has(k))) {
     if (Date.now() > outDeadline) throw new Error('not every reply was accepted within 10 min');
     await new Promise((r) => setTimeout(r, 50));
   }
   const ours = [...queuedAt].map(([k, at]) => sink.acceptedAt.get(k)! - at);
+  const outCpuPerReply = cpuMs(outCpu) / REPLIES;
+  const acceptedIn = (Math.max(...[...queuedAt.keys()].map((k) => sink.acceptedAt.get(k)!)) - Math.min(...queuedAt.values())) / 1000;
 
   // Peer: nodemailer straight to the same SMTP server (a pooled transport, no queue, no database).
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });
@@ -140,8 +159,9 @@ async function main(): Promise<void> {
     peer.push(Date.now() - at);
   }
   transport.close();
-  rows.push({ measure: `outbound: ${REPLIES} replies queued → accepted, p50 (ms)`, opsdesk: pct(ours, 50), peer: pct(peer, 50), note: 'peer = nodemailer sendMail in sequence' });
-  rows.push({ measure: `outbound: ${REPLIES} replies queued → accepted, p99 (ms)`, opsdesk: pct(ours, 99), peer: pct(peer, 99), note: '' });
+  rows.push({ measure: `outbound: ${REPLIES} replies queued → accepted, p50 (ms)`, opsdesk: pct(ours, 50), peer: pct(peer, 50), note: `peer = nodemailer sendMail in sequence; the replies were queued (8 API clients) within ${queuedIn.toFixed(1)} s, the last accepted after ${acceptedIn.toFixed(1)} s` });
+  rows.push({ measure: `outbound: ${REPLIES} replies queued → accepted, p99 (ms)`, opsdesk: pct(ours, 99), peer: pct(peer, 99), note: `load average ${loadAtOutbound}; MAIL_SEND_CONCURRENCY ${config.MAIL_SEND_CONCURRENCY}` });
+  rows.push({ measure: 'outbound: CPU per reply (ms, API call + queue + send, this process)', opsdesk: outCpuPerReply, peer: '', note: '' });
 
   table(rows);
   await server.stop();

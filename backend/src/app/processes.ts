@@ -60,6 +60,7 @@ function registerMail(services: Services): void {
     lifecycle.onStop('mail-fetcher', () => services.mailFetcher.stop());
   }
   lifecycle.every('mail-outbound', 5000, () => services.mailer.sendDue(), { immediate: true });
+  lifecycle.onStop('mail-outbound', () => services.mailer.close());
 }
 
 /** A CLI command: the services without background work. */

@@ -179,13 +179,13 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
   const sla = new SlaPolicies(db, audit, clock, calendars, slaRecompute);
   // The mailbox changes restart the fetcher, built after it: a callback breaks the cycle.
   const mailboxes: MailboxService = new MailboxService(db, new SecretBox(config.JWT_SECRET, 'opsdesk mailbox credentials'), audit, clock, (queueId) => mailFetcher.refresh(queueId));
-  const mailer = new Mailer(db, mailboxes, changes, events, clock, { maxAttempts: config.MAIL_MAX_ATTEMPTS, retryBaseMs: config.MAIL_RETRY_BASE_SECONDS * 1000, staleSendingMs: 120_000, globalSmtpUrl: config.SMTP_URL }, (round) => lifecycle.run('mail-outbound', round));
+  const mailer = new Mailer(db, mailboxes, changes, events, clock, { maxAttempts: config.MAIL_MAX_ATTEMPTS, retryBaseMs: config.MAIL_RETRY_BASE_SECONDS * 1000, staleSendingMs: 120_000, globalSmtpUrl: config.SMTP_URL, concurrency: config.MAIL_SEND_CONCURRENCY, dialect: database.dialect, reader: database.reader }, (round) => lifecycle.run('mail-outbound', round));
   const ticketMail = new TicketMail(clock, () => mailer.kick());
   const attachments = new AttachmentStore(db, queueAccess, clock, config.ATTACHMENT_MAX_BYTES);
   const tickets = new TicketService(db, queueAccess, ticketSearch, sla, changes, events, clock, ticketMail, attachments);
   const ticketQuery = new TicketQuery(database.reader, queueAccess, ticketSearch, clock);
   const views = new ViewService(db, changes, events, clock);
-  const inboundMail = new InboundProcessor(db, tickets, ticketMail, clock, attachments);
+  const inboundMail = new InboundProcessor(db, tickets, ticketMail, clock, attachments, (trx) => changes.lock(trx));
   const mailFetcher: MailFetcher = new MailFetcher(mailboxes, inboundMail, logger, {
     pollMs: config.MAIL_POLL_SECONDS * 1000,
     idleRecheckMs: config.MAIL_IDLE_RECHECK_SECONDS * 1000,

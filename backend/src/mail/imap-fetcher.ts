@@ -1,7 +1,7 @@
 import type { ImapFlow } from 'imapflow';
 import type { Logger } from 'pino';
 import { openImap } from './imap-connect';
-import { parseInbound } from './inbound-message';
+import { parseInbound, type InboundMessage } from './inbound-message';
 import type { InboundProcessor } from './inbound-processor';
 import type { MailboxSecrets, MailboxService } from './mailbox-service';
 
@@ -20,10 +20,49 @@ export interface FetcherOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** UIDs whose sizes one FETCH asks for. */
+const SIZE_CHUNK = 500;
+/** A batch (one FETCH of sources, one transaction): at most this many messages and, beyond its first, this many bytes. */
+const BATCH_MESSAGES = 50;
+const BATCH_BYTES = 8 * 1024 * 1024;
+
+/** An IMAP sequence set of UIDs: `3:7,9,12:13`. */
+export function uidSet(uids: number[]): string {
+  const sorted = [...uids].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** Consecutive batches of at most BATCH_MESSAGES and BATCH_BYTES (an oversized message counts as its headers only). */
+export function batches(uids: number[], sizes: Map<number, number>, maxMessageBytes: number): number[][] {
+  const out: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  for (const uid of uids) {
+    const whole = sizes.get(uid) ?? 0;
+    const size = whole > maxMessageBytes ? 0 : whole;
+    if (current.length && (current.length >= BATCH_MESSAGES || bytes + size > BATCH_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(uid);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
 /**
- * One connection per enabled mailbox: drain the unseen messages (fetch → ticket commit → \Seen or
- * move, in that order, so a crash leaves the message unseen and the Message-ID check drops the
- * repeat), then wait with IDLE when the server offers it, polling otherwise.
+ * One connection per enabled mailbox: drain the unseen messages in batches (fetch → one commit of
+ * their tickets → \Seen or move, in that order, so a crash leaves them unseen and the Message-ID
+ * check drops the repeats), then wait with IDLE when the server offers it, polling otherwise.
  */
 export class MailFetcher {
   private readonly workers = new Map<string, MailboxWorker>();
@@ -167,37 +206,80 @@ class MailboxWorker {
     }
   }
 
+  /**
+   * The unseen messages, oldest first, in batches: one FETCH for the sizes, one for the sources of
+   * a batch (headers only for oversized ones, the next batch's fetched while this one commits), one
+   * transaction for its tickets, then one STORE (or MOVE) and one cursor update for the committed ones.
+   */
   private async drain(client: ImapFlow, uidValidity: string): Promise<void> {
     this.dirty = false;
-    const uids = ((await client.search({ seen: false }, { uid: true })) || []).sort((a, b) => a - b);
-    for (const uid of uids) {
-      if (this.stopped) return;
-      if ((this.failures.get(uid) ?? 0) >= this.options.maxFailures) continue;
-      const meta = await client.fetchOne(String(uid), { uid: true, size: true }, { uid: true });
-      if (!meta) continue;
-      const size = meta.size ?? 0;
-      const oversized = size > Number(this.m.max_message_bytes);
-      const part = await client.fetchOne(String(uid), oversized ? { uid: true, headers: true } : { uid: true, source: true }, { uid: true });
-      if (!part) continue;
-      const raw = oversized ? (part.headers ?? Buffer.alloc(0)) : (part.source ?? Buffer.alloc(0));
-      const msg = await parseInbound(raw, { maxBytes: Number(this.m.max_message_bytes), ownAddresses: [this.m.address], size });
-      this.logger.info({ uid, messageId: msg.messageId, size }, 'mail: fetched');
-      if (this.options.ingestDelayMs > 0) await sleep(this.options.ingestDelayMs);
+    const unseen = ((await client.search({ seen: false }, { uid: true })) || []).sort((a, b) => a - b);
+    const uids = unseen.filter((uid) => (this.failures.get(uid) ?? 0) < this.options.maxFailures);
+    const maxBytes = Number(this.m.max_message_bytes);
+    for (let i = 0; i < uids.length && !this.stopped; i += SIZE_CHUNK) {
+      const sizes = new Map<number, number>();
+      for await (const m of client.fetch(uidSet(uids.slice(i, i + SIZE_CHUNK)), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+      const list = batches([...sizes.keys()].sort((a, b) => a - b), sizes, maxBytes);
+      let next = list.length ? this.fetchBatch(client, list[0]!, sizes, maxBytes) : null;
       try {
-        const outcome = await this.processor.ingest(this.m, msg);
-        this.logger.info({ uid, messageId: msg.messageId, outcome }, 'mail: committed');
-      } catch (err) {
-        const n = (this.failures.get(uid) ?? 0) + 1;
-        this.failures.set(uid, n);
-        this.logger.error({ err, uid, messageId: msg.messageId, attempt: n }, n >= this.options.maxFailures ? 'mail: message skipped after repeated failures; it stays unseen' : 'mail: commit failed, will retry');
-        this.report(err);
-        continue;
+        for (let b = 0; b < list.length && next; b++) {
+          const fetched = await next;
+          next = null;
+          if (this.stopped) return;
+          // The next batch's FETCH runs on the server while this one commits (imapflow sends the STORE after it).
+          if (b + 1 < list.length) next = this.fetchBatch(client, list[b + 1]!, sizes, maxBytes);
+          await this.take(client, uidValidity, fetched);
+        }
+      } finally {
+        // A prefetch left behind (stop, or the commit or STORE failed): its messages stay unseen.
+        if (next) await next.then(() => undefined, (err: unknown) => this.logger.debug({ err: describe(err) }, 'mail: prefetch abandoned'));
       }
-      // Only now, after the commit, does the server learn the message was taken.
-      if (this.m.processed_folder) await client.messageMove(String(uid), this.m.processed_folder, { uid: true });
-      else await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
-      await this.mailboxes.saveCursor(this.m.queue_id, uidValidity, uid);
     }
+  }
+
+  /** The batch's messages, parsed (an oversized one from its headers only). */
+  private async fetchBatch(client: ImapFlow, batch: number[], sizes: Map<number, number>, maxBytes: number): Promise<{ uid: number; msg: InboundMessage }[]> {
+    const raws = new Map<number, Buffer>();
+    const whole = batch.filter((uid) => sizes.get(uid)! <= maxBytes);
+    const oversized = batch.filter((uid) => sizes.get(uid)! > maxBytes);
+    if (whole.length) for await (const m of client.fetch(uidSet(whole), { uid: true, source: true }, { uid: true })) raws.set(m.uid, m.source ?? Buffer.alloc(0));
+    if (oversized.length) for await (const m of client.fetch(uidSet(oversized), { uid: true, headers: true }, { uid: true })) raws.set(m.uid, m.headers ?? Buffer.alloc(0));
+    const out: { uid: number; msg: InboundMessage }[] = [];
+    for (const uid of batch) {
+      const raw = raws.get(uid);
+      // Gone since the search (moved or expunged elsewhere).
+      if (!raw) continue;
+      const size = sizes.get(uid)!;
+      const msg = await parseInbound(raw, { maxBytes, ownAddresses: [this.m.address], size });
+      this.logger.info({ uid, messageId: msg.messageId, size }, 'mail: fetched');
+      out.push({ uid, msg });
+    }
+    return out;
+  }
+
+  /** Commits a batch, then tells the server which messages were taken (only those committed). */
+  private async take(client: ImapFlow, uidValidity: string, fetched: { uid: number; msg: InboundMessage }[]): Promise<void> {
+    if (!fetched.length) return;
+    if (this.options.ingestDelayMs > 0) await sleep(this.options.ingestDelayMs);
+    const outcomes = await this.processor.ingestMany(this.m, fetched.map((f) => f.msg));
+    const taken: number[] = [];
+    fetched.forEach(({ uid, msg }, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.kind !== 'failed') {
+        this.logger.info({ uid, messageId: msg.messageId, outcome }, 'mail: committed');
+        taken.push(uid);
+        return;
+      }
+      const n = (this.failures.get(uid) ?? 0) + 1;
+      this.failures.set(uid, n);
+      this.logger.error({ err: outcome.error, uid, messageId: msg.messageId, attempt: n }, n >= this.options.maxFailures ? 'mail: message skipped after repeated failures; it stays unseen' : 'mail: commit failed, will retry');
+      this.report(outcome.error);
+    });
+    if (!taken.length) return;
+    // Only now, after the commit, does the server learn the messages were taken.
+    if (this.m.processed_folder) await client.messageMove(uidSet(taken), this.m.processed_folder, { uid: true });
+    else await client.messageFlagsAdd(uidSet(taken), ['\\Seen'], { uid: true });
+    await this.mailboxes.saveCursor(this.m.queue_id, uidValidity, Math.max(...taken));
   }
 
   private poke(): void {

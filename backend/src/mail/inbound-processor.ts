@@ -3,7 +3,7 @@ import { LIMITS } from '../../../shared/api/tickets';
 import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/db/schema';
 import { uuid } from '../platform/ids';
-import { SYSTEM_ACTOR, type TicketService } from '../tickets/ticket-service';
+import { SYSTEM_ACTOR, type OuterTransaction, type TicketService } from '../tickets/ticket-service';
 import type { AttachmentStore, PreparedFile } from '../attachments/attachment-store';
 import type { InboundMessage } from './inbound-message';
 import type { MailboxRow } from './mailbox-service';
@@ -18,10 +18,14 @@ export type IngestOutcome =
 const FLAG_TAGS = { auto: 'auto-reply', malformed: 'malformed-mime', oversized: 'oversized-mail' } as const;
 const TAG = /\[#(\d{1,12})\]/;
 
+export type BatchOutcome = IngestOutcome | { kind: 'failed'; error: unknown };
+
 /**
- * Turns one received message into a ticket or a comment, in one transaction with the record of its
- * Message-ID: a message seen before (same Message-ID in this queue) changes nothing, so fetching it
- * again after a crash is harmless.
+ * Turns received messages into tickets and comments, each with the record of its Message-ID in the
+ * same transaction: a message seen before (same Message-ID in this queue) changes nothing, so
+ * fetching it again after a crash is harmless. A batch commits in one transaction (live events and
+ * the mailer's kick after it); when it fails, each of its messages is tried on its own, so one bad
+ * message neither blocks nor loses the others.
  */
 export class InboundProcessor {
   constructor(
@@ -30,6 +34,7 @@ export class InboundProcessor {
     private readonly mail: TicketMail,
     private readonly clock: Clock,
     private readonly files: AttachmentStore | null = null,
+    private readonly lock: (trx: Kysely<Database>) => Promise<void> = async () => undefined,
   ) {}
 
   /** The message's files that may be kept, and a note naming those refused (appended to its text). */
@@ -40,14 +45,44 @@ export class InboundProcessor {
   }
 
   async ingest(mailbox: MailboxRow, msg: InboundMessage): Promise<IngestOutcome> {
-    const seen = await this.db.selectFrom('mail_messages').select('ticket_id').where('queue_id', '=', mailbox.queue_id).where('direction', '=', 'in').where('message_id', '=', msg.messageId).executeTakeFirst();
-    if (seen) return { kind: 'duplicate', ticketId: seen.ticket_id };
-    if (!msg.from) return this.ignore(mailbox, msg, 'no sender address');
-    const own = await this.db.selectFrom('queue_mailboxes').select('address').where('address', '=', msg.from.email).executeTakeFirst();
-    if (own) return this.ignore(mailbox, msg, `sent by OpsDesk's own address ${own.address}`);
+    const [outcome] = await this.ingestMany(mailbox, [msg]);
+    if (outcome!.kind === 'failed') throw outcome!.error;
+    return outcome!;
+  }
 
-    const target = await this.threadTarget(msg, msg.from.email);
-    const { files, note } = await this.filesOf(msg);
+  /** The outcome of each message, in order; `failed` ones were not committed. */
+  async ingestMany(mailbox: MailboxRow, msgs: InboundMessage[]): Promise<BatchOutcome[]> {
+    const after: (() => void)[] = [];
+    try {
+      // The files are checked (type sniffing) before the transaction, not while it holds the writer.
+      const files = await Promise.all(msgs.map((m) => this.filesOf(m)));
+      const outcomes = await this.db.transaction().execute(async (trx) => {
+        // The feed lock first, as every ticket write takes it (no lock-order deadlock on PostgreSQL).
+        await this.lock(trx);
+        const outer = { trx, afterCommit: (fn: () => void) => after.push(fn) };
+        const out: IngestOutcome[] = [];
+        for (let i = 0; i < msgs.length; i++) out.push(await this.ingestIn(outer, mailbox, msgs[i]!, files[i]!));
+        return out;
+      });
+      for (const fn of after) fn();
+      return outcomes;
+    } catch (err) {
+      if (msgs.length === 1) return [{ kind: 'failed', error: err }];
+      const one: BatchOutcome[] = [];
+      for (const m of msgs) one.push(...(await this.ingestMany(mailbox, [m])));
+      return one;
+    }
+  }
+
+  private async ingestIn(outer: OuterTransaction, mailbox: MailboxRow, msg: InboundMessage, { files, note }: { files: PreparedFile[]; note: string }): Promise<IngestOutcome> {
+    const q = outer.trx;
+    const seen = await q.selectFrom('mail_messages').select('ticket_id').where('queue_id', '=', mailbox.queue_id).where('direction', '=', 'in').where('message_id', '=', msg.messageId).executeTakeFirst();
+    if (seen) return { kind: 'duplicate', ticketId: seen.ticket_id };
+    if (!msg.from) return this.ignore(q, mailbox, msg, 'no sender address');
+    const own = await q.selectFrom('queue_mailboxes').select('address').where('address', '=', msg.from.email).executeTakeFirst();
+    if (own) return this.ignore(q, mailbox, msg, `sent by OpsDesk's own address ${own.address}`);
+
+    const target = await this.threadTarget(q, msg, msg.from.email);
     const record = async (trx: Kysely<Database>, ticketId: string, commentId: string | null) => {
       await trx
         .insertInto('mail_messages')
@@ -64,6 +99,7 @@ export class InboundProcessor {
         target.id,
         { body, files, visibility: auto ? 'internal' : 'public', fromRequester: auto ? undefined : { email: msg.from.email, html: msg.html, flags: msg.flags } },
         (trx, r) => record(trx, r.ticket.id, r.comment.id),
+        outer,
       );
       return { kind: 'comment', ticketId: target.id, commentId: comment.id };
     }
@@ -87,6 +123,7 @@ export class InboundProcessor {
         source: 'email',
         files,
         cc: msg.cc,
+        outer,
         within: async (trx, t) => {
           await record(trx, t.id, null);
           if (mailbox.ack_enabled === 1 && msg.autoReason === null && mailbox.ack_template.trim()) {
@@ -99,7 +136,7 @@ export class InboundProcessor {
         },
       },
     );
-    if (ackQueued) this.mail.kick();
+    if (ackQueued) outer.afterCommit(() => this.mail.kick());
     return { kind: 'ticket', ticketId: ticket.id, number: ticket.number };
   }
 
@@ -108,22 +145,22 @@ export class InboundProcessor {
    * else a `[#1234]` subject tag when the sender is that ticket's requester or on its CC list.
    * Merged tickets lead to the ticket they were merged into.
    */
-  private async threadTarget(msg: InboundMessage, sender: string): Promise<{ id: string; number: number; status: string } | null> {
+  private async threadTarget(q: Kysely<Database>, msg: InboundMessage, sender: string): Promise<{ id: string; number: number; status: string } | null> {
     let ticketId: string | null = null;
     if (msg.threadIds.length) {
-      const known = await this.db.selectFrom('mail_messages').select(['message_id', 'ticket_id']).where('message_id', 'in', msg.threadIds.slice(0, 100)).where('ticket_id', 'is not', null).execute();
+      const known = await q.selectFrom('mail_messages').select(['message_id', 'ticket_id']).where('message_id', 'in', msg.threadIds.slice(0, 100)).where('ticket_id', 'is not', null).execute();
       const byId = new Map(known.map((k) => [k.message_id, k.ticket_id]));
       ticketId = msg.threadIds.map((id) => byId.get(id)).find((t) => t) ?? null;
     }
     if (!ticketId) {
       const tag = TAG.exec(msg.subject);
       if (tag) {
-        const t = await this.db.selectFrom('tickets').select(['id', 'requester_email', 'cc']).where('number', '=', Number(tag[1])).executeTakeFirst();
+        const t = await q.selectFrom('tickets').select(['id', 'requester_email', 'cc']).where('number', '=', Number(tag[1])).executeTakeFirst();
         if (t && (t.requester_email === sender || (JSON.parse(t.cc) as string[]).includes(sender))) ticketId = t.id;
       }
     }
     for (let hops = 0; ticketId && hops < 10; hops++) {
-      const t = await this.db.selectFrom('tickets').select(['id', 'number', 'status', 'merged_into_id']).where('id', '=', ticketId).executeTakeFirst();
+      const t = await q.selectFrom('tickets').select(['id', 'number', 'status', 'merged_into_id']).where('id', '=', ticketId).executeTakeFirst();
       if (!t) return null;
       if (!t.merged_into_id) return { id: t.id, number: Number(t.number), status: t.status };
       ticketId = t.merged_into_id;
@@ -131,8 +168,8 @@ export class InboundProcessor {
     return null;
   }
 
-  private async ignore(mailbox: MailboxRow, msg: InboundMessage, reason: string): Promise<IngestOutcome> {
-    await this.db
+  private async ignore(q: Kysely<Database>, mailbox: MailboxRow, msg: InboundMessage, reason: string): Promise<IngestOutcome> {
+    await q
       .insertInto('mail_messages')
       .values({ id: uuid(), queue_id: mailbox.queue_id, direction: 'in', message_id: msg.messageId, ticket_id: null, comment_id: null, from_address: msg.from?.email ?? '', subject: msg.subject.slice(0, 500), flags: JSON.stringify([...msg.flags, 'ignored']), raw: msg.raw, at: this.clock.now() })
       .execute();

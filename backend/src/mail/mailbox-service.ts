@@ -127,8 +127,9 @@ export class MailboxService {
     return rows.map((r) => ({ ...r, password: this.box.open(r.imap_password) }));
   }
 
-  async secrets(queueId: string): Promise<MailboxSecrets | null> {
-    const r = await this.db.selectFrom('queue_mailboxes').selectAll().where('queue_id', '=', queueId).executeTakeFirst();
+  /** `via`: the database to read from (the mailer reads through the SQLite reader threads, not the writer). */
+  async secrets(queueId: string, via: Kysely<Database> = this.db): Promise<MailboxSecrets | null> {
+    const r = await via.selectFrom('queue_mailboxes').selectAll().where('queue_id', '=', queueId).executeTakeFirst();
     return r ? { ...r, password: this.box.open(r.imap_password) } : null;
   }
 

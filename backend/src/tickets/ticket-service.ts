@@ -44,6 +44,18 @@ export interface CreateOptions {
   cc?: string[];
   /** Runs inside the ticket's transaction (the mail fetcher records the message there). */
   within?: (trx: Kysely<Database>, ticket: Ticket) => Promise<void>;
+  /** Write inside the caller's transaction instead of a new one. */
+  outer?: OuterTransaction;
+}
+
+/**
+ * The caller's transaction (the mail fetcher commits a batch of messages in one): the write runs
+ * in it, and what must follow the commit (live events, the mailer's kick) is handed to `afterCommit`
+ * for the caller to run once it committed. A write that throws leaves the transaction to be rolled back.
+ */
+export interface OuterTransaction {
+  trx: Kysely<Database>;
+  afterCommit: (fn: () => void) => void;
 }
 
 export interface CommentInput {
@@ -106,7 +118,7 @@ export class TicketService {
     const files = await this.filesOf(input.attachments, options.files);
     const now = this.clock.now();
     const out: Published[] = [];
-    const ticket = await this.db.transaction().execute(async (trx) => {
+    const ticket = await this.transact(options.outer, async (trx) => {
       await this.changes.lock(trx);
       await this.assertQueue(trx, input.queueId);
       if (actor.role === 'agent' && !(await this.access.memberships(actor.userId!, trx)).includes(input.queueId)) {
@@ -160,7 +172,7 @@ export class TicketService {
       await options.within?.(trx, ticket);
       return ticket;
     });
-    this.publish(out);
+    this.afterCommit(options.outer, () => this.publish(out));
     return ticket;
   }
 
@@ -286,11 +298,12 @@ export class TicketService {
     ticketId: string,
     input: CommentInput,
     within?: (trx: Kysely<Database>, result: { comment: Comment; ticket: Ticket }) => Promise<void>,
+    outer?: OuterTransaction,
   ): Promise<{ comment: Comment; ticket: Ticket }> {
     const out: Published[] = [];
     let queued = false;
     const files = await this.filesOf(input.attachments, input.files);
-    const result = await this.db.transaction().execute(async (trx) => {
+    const result = await this.transact(outer, async (trx) => {
       await this.changes.lock(trx);
       const before = await this.visibleRowForWrite(trx, actor, ticketId);
       if (before.status === 'closed') throw new AppError('unprocessable', 'This ticket is closed; reopen is not possible, open a new ticket');
@@ -331,9 +344,20 @@ export class TicketService {
       await within?.(trx, { comment, ticket });
       return { comment, ticket };
     });
-    this.publish(out);
-    if (queued) this.mail?.kick();
+    this.afterCommit(outer, () => {
+      this.publish(out);
+      if (queued) this.mail?.kick();
+    });
     return result;
+  }
+
+  private transact<T>(outer: OuterTransaction | undefined, write: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return outer ? write(outer.trx) : this.db.transaction().execute(write);
+  }
+
+  private afterCommit(outer: OuterTransaction | undefined, fn: () => void): void {
+    if (outer) outer.afterCommit(fn);
+    else fn();
   }
 
   private async visibleRowForWrite(trx: Kysely<Database>, actor: Actor, id: string): Promise<TicketRow> {

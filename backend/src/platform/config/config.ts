@@ -102,6 +102,8 @@ export const ConfigSchema = z.object({
   MAIL_RECONNECT_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   MAIL_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Outbound messages sent at once (pooled SMTP connections per queue at most). */
+  MAIL_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Fault injection for crash tests: wait this long between fetching a message and committing its ticket. */
   MAIL_INGEST_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   /** The largest attachment accepted, from the app or by email (bytes; at most 10 MB). */
