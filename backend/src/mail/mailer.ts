@@ -116,7 +116,7 @@ export class Mailer {
         const due = eb
           .selectFrom('outbound_mail')
           .select('id')
-          // The partial index outbound_mail_unsent (0170) holds exactly these rows in created_at order (literals: SQLite
+          // The partial index outbound_mail_unsent (0220) holds exactly these rows in created_at order (literals: SQLite
           // uses a partial index only when the query's terms prove its condition).
           .where(UNSENT)
           .where((w) =>

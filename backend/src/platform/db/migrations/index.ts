@@ -31,9 +31,9 @@ import { slaWarnings } from './0132_sla_warnings';
 import { contactMethods } from './0140_contact_methods';
 import { preferenceAddresses } from './0141_preference_addresses';
 import { reportSchedules } from './0150_report_schedules';
-import { mailIndexes } from './0170_mail_indexes';
 import { alertsFingerprintIndex } from './0180_alerts_fingerprint_index';
 import { slaWatchIndexes } from './0200_sla_watch_indexes';
+import { mailIndexes } from './0220_mail_indexes';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -76,8 +76,8 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0140_contact_methods': contactMethods(ctx),
     '0141_preference_addresses': preferenceAddresses(ctx),
     '0150_report_schedules': reportSchedules(ctx),
-    '0170_mail_indexes': mailIndexes(),
     '0180_alerts_fingerprint_index': alertsFingerprintIndex(ctx),
     '0200_sla_watch_indexes': slaWatchIndexes(),
+    '0220_mail_indexes': mailIndexes(),
   };
 }

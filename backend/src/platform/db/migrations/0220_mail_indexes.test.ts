@@ -5,7 +5,7 @@ import { openDatabase, type DatabaseHandle } from '../connect';
 import { migrateToLatest } from '../migrate';
 import { UNSENT } from '../../../mail/mailer';
 
-describe.each(DATABASES)('migration 0170 (mail indexes) on %s', (kind) => {
+describe.each(DATABASES)('migration 0220 (mail indexes) on %s', (kind) => {
   let handle: DatabaseHandle | undefined;
   afterEach(() => handle?.close());
 
@@ -16,7 +16,7 @@ describe.each(DATABASES)('migration 0170 (mail indexes) on %s', (kind) => {
 
   it("a reply's thread lookup and the mailer's claim walk their indexes", async () => {
     handle = openDatabase(kind === 'sqlite' ? `sqlite:${tempDir()}/m.db` : await createPgDatabase());
-    expect(await migrateToLatest(handle)).toContain('0170_mail_indexes');
+    expect(await migrateToLatest(handle)).toContain('0220_mail_indexes');
     const db = handle.db;
     if (kind === 'postgres') await db.executeQuery(CompiledQuery.raw('set enable_seqscan = off'));
     const thread = db.selectFrom('mail_messages').select(['message_id', 'direction']).where('ticket_id', '=', 't1').orderBy('at').orderBy('id').compile();
