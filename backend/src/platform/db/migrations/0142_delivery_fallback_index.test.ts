@@ -23,10 +23,10 @@ describe.each(DATABASES)('migration 0142 (desktop fallback index) on %s', (kind)
     const check = `select channel from notification_deliveries where user_id = 'u1' and channel in ('email', 'sms') and escalation_level = 1 and alert_id is null and created_at >= 5`;
     if (kind === 'sqlite') {
       const plan = await sql.raw<{ detail: string }>(`explain query plan ${check}`).execute(h.db);
-      expect(plan.rows.map((r) => r.detail).join('\n')).toMatch(/USING INDEX notification_deliveries_person_level \(user_id=\? AND alert_id=\? AND escalation_level=\? AND created_at>\?\)/);
+      expect(plan.rows.map((r) => r.detail).join('\n')).toMatch(/USING (COVERING )?INDEX notification_deliveries_person_level \(user_id=\? AND alert_id=\? AND escalation_level=\? AND channel=\? AND created_at>\?\)/);
     } else {
       const defs = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'notification_deliveries_person_level'`.execute(h.db);
-      expect(defs.rows[0]?.indexdef).toMatch(/\(user_id, alert_id, escalation_level, created_at\)/);
+      expect(defs.rows[0]?.indexdef).toMatch(/\(user_id, alert_id, escalation_level, channel, created_at\)/);
       await sql`set enable_seqscan = off`.execute(h.db);
       const plan = await sql.raw<{ 'QUERY PLAN': string }>(`explain ${check}`).execute(h.db);
       expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('notification_deliveries_person_level');
