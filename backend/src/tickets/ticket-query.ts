@@ -93,7 +93,7 @@ export class TicketQuery {
 
     let q = this.db.selectFrom('tickets');
     if (match?.kind === 'join') q = q.innerJoin(match.source, 'fts.fts_number', 'tickets.number') as unknown as typeof q;
-    let query = q.select(TICKET_COLUMNS.map((c) => `tickets.${c}` as const));
+    let query = q;
     if (match?.kind === 'where') query = query.where(match.where);
     // Agents see their queues' tickets; the membership check rides along in the same query.
     if (principal.role === 'agent') {
@@ -119,12 +119,26 @@ export class TicketQuery {
       const cmp = sort.dir === 'asc' ? sql.raw('>') : sql.raw('<');
       query = query.where(sql<SqlBool>`(${keyExpr} ${cmp} ${after.key} or (${keyExpr} = ${after.key} and tickets.number ${cmp} ${after.number}))`);
     }
-    const rows = (await query
-      .select(keyExpr.as('sort_key'))
-      .orderBy(keyExpr, sort.dir)
-      .orderBy('tickets.number', sort.dir)
-      .limit(options.limit + 1)
-      .execute()) as (TicketRow & { sort_key: number })[];
+    const columns = TICKET_COLUMNS.map((c) => `tickets.${c}` as const);
+    // A search pages by score over up to RANK_WINDOW matches: the sort keeps only numbers and scores,
+    // and only the page's rows are read whole (a thousand full rows in the sort cost as much again).
+    const rows = (
+      match
+        ? await this.db
+            .with('page', () => query.select(['tickets.number', keyExpr.as('sort_key')]).orderBy(keyExpr, sort.dir).orderBy('tickets.number', sort.dir).limit(options.limit + 1))
+            .selectFrom('page')
+            .innerJoin('tickets', 'tickets.number', 'page.number')
+            .select([...columns, 'page.sort_key'])
+            .orderBy('page.sort_key', sort.dir)
+            .orderBy('page.number', sort.dir)
+            .execute()
+        : await query
+            .select([...columns, keyExpr.as('sort_key')])
+            .orderBy(keyExpr, sort.dir)
+            .orderBy('tickets.number', sort.dir)
+            .limit(options.limit + 1)
+            .execute()
+    ) as (TicketRow & { sort_key: number })[];
 
     const page = rows.slice(0, options.limit);
     const last = page[page.length - 1];
