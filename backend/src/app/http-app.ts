@@ -10,6 +10,7 @@ import { auditRoutes } from '../audit/audit-routes';
 import { authRoutes } from '../auth/auth-routes';
 import type { Services } from './services';
 import { installErrorHandler } from '../platform/http/error-handler';
+import { RequestLog } from '../platform/http/request-log';
 import type { RegisteredRoute } from '../platform/http/route-table';
 import { OPERATIONS_ROUTES } from '../jobs/operations-routes-list';
 import { healthRoutes } from '../health/health-routes';
@@ -20,9 +21,6 @@ import { HELPDESK_ROUTES } from '../tickets/helpdesk-routes';
 import { userRoutes } from '../users/user-routes';
 import { updateFeedRoutes, updateRoutes } from '../updates/update-routes';
 import { VERSION } from '../version';
-
-/** A request this slow is logged at info like a failed one (the rest at debug: no log write per request on the hot paths). */
-const SLOW_REQUEST_MS = 1000;
 
 export interface App {
   http: Http;
@@ -43,8 +41,7 @@ function createHttp({ config }: Pick<Services, 'config'>, logger: Logger) {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
-    // One line per request only when it failed or was slow (onResponse below); every request at debug.
-    disableRequestLogging: true,
+    logController: new RequestLog(),
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
@@ -87,9 +84,6 @@ export async function buildApp(services: Services, live: LiveServer): Promise<Ap
     services.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
     services.metrics.httpRequests.inc(labels);
     if (reply.statusCode >= 500) services.metrics.httpErrors.inc(labels);
-    const slow = reply.elapsedTime >= SLOW_REQUEST_MS;
-    if (reply.statusCode >= 500 || slow) request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime, slow }, 'request completed');
-    else if (services.logger.isLevelEnabled('debug')) request.log.debug({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   });
 
   await http.register(rateLimit, {
