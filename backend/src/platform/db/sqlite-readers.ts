@@ -24,17 +24,10 @@ import type { Database } from './schema';
  */
 const READER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { readlinkSync } = require('node:fs');
-const os = require('node:os');
 const Database = require(workerData.module);
-// Below the event loop's priority (Linux: a thread's own nice value): with every core busy, the
-// main thread still answers light requests (a GET /me, an alert list) and sockets at once, and
-// the readers take the CPU it leaves.
-if (process.platform === 'linux') os.setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
-// Pages read through a memory map (no copy into a 2 MB per-connection cache) and a larger cache.
-db.pragma('mmap_size = ' + workerData.mmapBytes);
+// A page cache of its own larger than SQLite's 2 MB default (an FTS query walks many index pages).
 db.pragma('cache_size = -' + workerData.cacheKiB);
 const cache = new Map();
 parentPort.on('message', ({ id, sql, params }) => {
@@ -53,9 +46,7 @@ parentPort.on('message', ({ id, sql, params }) => {
 });
 `;
 
-/** The readers' nice value (the event loop keeps 0), memory map and page cache per connection. */
-const READER_NICE = 10;
-const READER_MMAP_BYTES = 1 << 30;
+/** The page cache of each reader connection. */
 const READER_CACHE_KIB = 32 * 1024;
 
 const MAX_CRASHES_PER_MINUTE = 5;
@@ -91,7 +82,7 @@ export class SqliteReaderPool {
   }
 
   private spawn(file: string, module: string): Reader {
-    const worker = new Worker(READER_SOURCE, { eval: true, workerData: { file, module, nice: READER_NICE, mmapBytes: READER_MMAP_BYTES, cacheKiB: READER_CACHE_KIB } });
+    const worker = new Worker(READER_SOURCE, { eval: true, workerData: { file, module, cacheKiB: READER_CACHE_KIB } });
     const reader: Reader = { worker, pending: new Map() };
     worker.on('message', (reply: Reply) => {
       const waiting = reader.pending.get(reply.id);
