@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../backend/test-support/postgres-cluster';
@@ -14,24 +14,25 @@ import { load, startProcess, startServerProcess, stop, table, threadCpu } from '
  * - full-text search at 1, 10 and 50 connections (target: p99 at 50 ≤ 4× the 1-connection p99, 0 errors);
  * - a light request (GET /me and the alert list) while 50 searches run (target: p99 < 50 ms);
  * - delta sync: pulling 100,000 changes from cursor 0 (target < 3 s).
- * BENCH_DATA_DIR=<dir> keeps the seeded database there and reuses it on the next run (seeding a
- * million tickets takes minutes); without it every run seeds a fresh temporary directory.
+ * BENCH_DATA_DIR=<dir> keeps the seeded database there, untouched, and each run serves a fresh copy
+ * of it (seeding a million tickets takes minutes; a served database changes: the SLA watcher works
+ * through the seeded deadlines); without it every run seeds a fresh temporary directory.
  */
 const root = path.resolve(import.meta.dirname, '..');
 const tickets = Number(process.env.BENCH_TICKETS ?? 1_000_000);
-const keep = process.env.BENCH_DATA_DIR;
-const dataDir = keep ? path.resolve(keep) : mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-tickets-'));
-const env = { DATA_DIR: dataDir, SQLITE_READERS: process.env.BENCH_SQLITE_READERS ?? '2', LOG_LEVEL: 'error', LOGIN_IP_MAX_PER_MINUTE: '100000', ACCESS_TOKEN_TTL_SECONDS: '3600' };
+const keep = process.env.BENCH_DATA_DIR && path.resolve(process.env.BENCH_DATA_DIR);
+const seedDir = keep || mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-tickets-'));
+const env = { DATA_DIR: seedDir, SQLITE_READERS: process.env.BENCH_SQLITE_READERS ?? '2', LOG_LEVEL: 'error', LOGIN_IP_MAX_PER_MINUTE: '100000', ACCESS_TOKEN_TTL_SECONDS: '3600' };
 
-const seedFile = path.join(dataDir, `bench-seed-${tickets}.out`);
+const seedFile = path.join(seedDir, `bench-seed-${tickets}.out`);
 const seedStart = Date.now();
 let seedOut: string;
 if (keep && existsSync(seedFile)) {
   seedOut = readFileSync(seedFile, 'utf8');
 } else {
   if (keep) {
-    if (!keep) rmSync(dataDir, { recursive: true, force: true });
-    mkdirSync(dataDir, { recursive: true });
+    rmSync(seedDir, { recursive: true, force: true });
+    mkdirSync(seedDir, { recursive: true });
   }
   const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'backend/src/cli.ts', 'seed-demo', '--tickets', String(tickets)], {
     cwd: root,
@@ -43,8 +44,12 @@ if (keep && existsSync(seedFile)) {
   if (keep) writeFileSync(seedFile, seedOut);
 }
 const seedSeconds = (Date.now() - seedStart) / 1000;
+// The run's own copy of the seeded database (the seed's file is never served when kept).
+const dataDir = keep ? mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-tickets-run-')) : seedDir;
+if (keep) for (const f of ['opsdesk.db', 'secrets.json']) copyFileSync(path.join(seedDir, f), path.join(dataDir, f));
+env.DATA_DIR = dataDir;
 const passwordOf = (email: string) => new RegExp(`${email.replace('.', '\\.')}\\s+role \\w+\\s+password (\\S+)`).exec(seedOut)![1]!;
-console.log(keep && seedSeconds < 5 ? `reused the ${tickets.toLocaleString('en-US')} tickets seeded in ${dataDir}` : `seeded ${tickets.toLocaleString('en-US')} tickets in ${seedSeconds.toFixed(1)} s`);
+console.log(keep && seedSeconds < 5 ? `a copy of the ${tickets.toLocaleString('en-US')} tickets seeded in ${seedDir}` : `seeded ${tickets.toLocaleString('en-US')} tickets in ${seedSeconds.toFixed(1)} s`);
 
 const built = spawnSync('npm', ['run', '-s', 'build:backend'], { cwd: root, stdio: 'inherit' });
 if (built.status !== 0) throw new Error('npm run build:backend failed');
@@ -120,7 +125,7 @@ const syncSeconds = (performance.now() - syncStart) / 1000;
 
 await stop(server);
 await stop(bare);
-if (!keep) rmSync(dataDir, { recursive: true, force: true });
+rmSync(dataDir, { recursive: true, force: true });
 
 table([
   { case: `GET /tickets?queue&status=open&limit=50 (OpsDesk, agent)`, ...list },
