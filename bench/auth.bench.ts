@@ -37,6 +37,9 @@ const bareBase = `http://127.0.0.1:${barePort}`;
 
 const loginReq = { method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) };
 const meReq = { headers: { authorization: `Bearer ${session.accessToken}` } };
+// Warm-up (JIT, statement caches, the server's start-up work) before anything is measured, as the tickets bench does.
+await load({ url: `${base}/api/v1/auth/login`, ...loginReq, duration: 5 });
+await load({ url: `${bareBase}/api/v1/auth/login`, ...loginReq, duration: 5 });
 const results = {
   loginOps: await load({ url: `${base}/api/v1/auth/login`, ...loginReq }),
   loginBare: await load({ url: `${bareBase}/api/v1/auth/login`, ...loginReq }),
