@@ -11,12 +11,14 @@ export interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Requests answered. */
+  total: number;
 }
 
 /** autocannon against one request shape for `seconds`; latencies in ms. */
 export async function load(options: autocannon.Options): Promise<LoadResult> {
   const r = await autocannon({ duration: 10, connections: 50, ...options });
-  return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, total: r.requests.total };
 }
 
 export function table(rows: Record<string, string | number>[]): void {
@@ -96,6 +98,17 @@ export function watchProcess(pid: number) {
     const end = { ...read(), at: performance.now() };
     return { cpuPercent: ((end.cpu - start.cpu) / ((end.at - start.at) / 1000)) * 100, rssMiB: end.rss / 1048576, peakRssMiB: Math.max(peakRss, end.rss) / 1048576 };
   };
+}
+
+/** Seconds of CPU a process spent from now until the returned function is called: its main thread (the event loop) and all its threads, from /proc. */
+export function threadCpu(pid: number): () => { main: number; all: number } {
+  const ticks = 100;
+  const read = (file: string) => {
+    const f = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / ticks;
+  };
+  const start = { main: read(`/proc/${pid}/task/${pid}/stat`), all: read(`/proc/${pid}/stat`) };
+  return () => ({ main: read(`/proc/${pid}/task/${pid}/stat`) - start.main, all: read(`/proc/${pid}/stat`) - start.all });
 }
 
 /** A JSON call to the server under test; throws on a non-2xx answer. */

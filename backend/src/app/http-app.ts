@@ -10,6 +10,7 @@ import { auditRoutes } from '../audit/audit-routes';
 import { authRoutes } from '../auth/auth-routes';
 import type { Services } from './services';
 import { installErrorHandler } from '../platform/http/error-handler';
+import { RequestLog } from '../platform/http/request-log';
 import type { RegisteredRoute } from '../platform/http/route-table';
 import { OPERATIONS_ROUTES } from '../jobs/operations-routes-list';
 import { healthRoutes } from '../health/health-routes';
@@ -40,6 +41,7 @@ function createHttp({ config }: Pick<Services, 'config'>, logger: Logger) {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    logController: new RequestLog(),
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();

@@ -9,6 +9,7 @@ import type { SecretBox } from '../platform/secret-box';
 import { randomSecret, uuid } from '../platform/ids';
 import { toUserPublic, type UserRepository, type UserRow } from '../users/user-repository';
 import type { AccessClaims, JwtSigner } from './jwt';
+import { PrincipalCache } from './principal-cache';
 import { LoginThrottle } from './login-throttle';
 import { decoyHash, hashPassword, verifyPassword } from './password-hasher';
 import { assertStrongPassword } from './password-policy';
@@ -19,7 +20,12 @@ import type { Totp } from './totp';
 export interface AuthSettings {
   accessTtlSeconds: number;
   passwordMinLength: number;
+  /** How long a checked session is trusted without reading it again (PrincipalCache; 0 = every request). */
+  sessionCheckMs?: number;
 }
+
+/** A revocation committed by another instance or the CLI reaches this one's requests within this. */
+const SESSION_CHECK_MS = 2000;
 
 export interface ClientMeta {
   ip: string | null;
@@ -42,6 +48,8 @@ const RECOVERY_CODE_COUNT = 10;
 const invalidCredentials = () => new AppError('invalid_credentials', 'Email or password is incorrect');
 
 export class AuthService {
+  private readonly checked: PrincipalCache;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly users: UserRepository,
@@ -54,7 +62,9 @@ export class AuthService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly settings: AuthSettings,
-  ) {}
+  ) {
+    this.checked = new PrincipalCache(sessions.revocations, settings.sessionCheckMs ?? SESSION_CHECK_MS);
+  }
 
   async login(email: string, password: string, meta: ClientMeta): Promise<LoginResponse> {
     const attempt = await this.throttle.charge(LoginThrottle.keyFor(email, meta.ip));
@@ -166,6 +176,12 @@ export class AuthService {
   /** Checks an access token and that its session and user are still live. */
   async authenticateAccessToken(token: string): Promise<Principal> {
     const claims = await this.jwt.verify<AccessClaims>('access', token);
+    const now = this.clock.now();
+    const known = this.checked.get(claims.sid, now);
+    if (known && known.principal.userId === claims.sub) {
+      if (known.expiresAt <= now) throw new AppError('token_revoked', 'Session has been revoked; sign in again');
+      return known.principal;
+    }
     const row = await this.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -173,11 +189,13 @@ export class AuthService {
       .where('sessions.id', '=', claims.sid)
       .executeTakeFirst();
     if (!row || row.id !== claims.sub) throw new AppError('unauthorized', 'Token is not valid');
-    if (row.revoked_at !== null || row.expires_at <= this.clock.now()) {
+    if (row.revoked_at !== null || row.expires_at <= now) {
       throw new AppError('token_revoked', 'Session has been revoked; sign in again');
     }
     if (row.disabled === 1) throw new AppError('token_revoked', 'Account is disabled');
-    return { kind: 'user', userId: row.id, email: row.email, role: row.role, sessionId: claims.sid, tokenId: null, scopes: null };
+    const principal: Principal = { kind: 'user', userId: row.id, email: row.email, role: row.role, sessionId: claims.sid, tokenId: null, scopes: null };
+    this.checked.set(claims.sid, principal, Number(row.expires_at), now);
+    return principal;
   }
 
   async logout(principal: Principal, refreshToken: string | undefined, meta: ClientMeta): Promise<void> {

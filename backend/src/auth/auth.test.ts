@@ -56,6 +56,21 @@ describe.each(DATABASES)('auth on %s', (kind) => {
     expect((await server.api('POST', '/api/v1/auth/login', { body: user })).status).toBe(200);
   });
 
+  it('ends a session at its next request when revoked here, and within the 2 s check window when revoked by another process', async () => {
+    const user = { email: 'window@example.com', password: 'a-long-enough-password', role: 'agent' as const };
+    const first = await createUserAndLogin(server, user);
+    expect((await server.api('GET', '/api/v1/me', { token: first.accessToken })).status).toBe(200);
+    // Revoked through this server: announced, so the remembered check is dropped at once.
+    expect((await server.api('POST', '/api/v1/auth/logout', { token: first.accessToken, body: {} })).status).toBe(204);
+    expect((await server.api('GET', '/api/v1/me', { token: first.accessToken })).body.error).toBe('token_revoked');
+    // Revoked in the database by someone else (another instance, the CLI): refused once the window passes.
+    const second = (await server.api('POST', '/api/v1/auth/login', { body: user })).body as { accessToken: string };
+    expect((await server.api('GET', '/api/v1/me', { token: second.accessToken })).status).toBe(200);
+    await server.services.database.db.updateTable('sessions').set({ revoked_at: Date.now(), revoked_reason: 'elsewhere' }).where('user_id', '=', first.id).execute();
+    await new Promise((r) => setTimeout(r, 2100));
+    expect((await server.api('GET', '/api/v1/me', { token: second.accessToken })).body.error).toBe('token_revoked');
+  });
+
   it('rotates refresh tokens, and reusing a rotated token revokes the family', async () => {
     const user = await createUserAndLogin(server, { email: 'rot@example.com', password: 'rotation-password-1', role: 'agent' });
     const first = await server.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });

@@ -1,13 +1,19 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Comment, SlaState, Ticket, TicketEvent, TicketFilter, TicketPage, TicketSort } from '../../../shared/api/tickets';
 import type { Principal } from '../auth/auth-service';
+import type { DialectName } from '../platform/db/dialect';
 import type { Database } from '../platform/db/schema';
 import { decodeCursor, encodeCursor } from '../platform/http/cursor';
 import { AppError, notFound } from '../platform/http/errors';
+import { JsonText } from '../platform/http/route-table';
 import type { Clock } from '../platform/clock';
 import { QueueAccess, type QueueScope } from '../queues/queue-access';
 import type { TicketSearchIndex } from '../search/fts';
+import { ticketJson } from './ticket-json';
 import { TICKET_COLUMNS, toComment, toTicket, toTicketEvent, type TicketRow } from './ticket-model';
+
+type ListOptions = { sort?: TicketSort; cursor?: string; limit: number };
+type Found<R> = { rows: (R & { number: number; sort_key: number })[]; sortName: TicketSort } | null;
 
 interface SortSpec {
   /** The sort key; `number` is always the tie-breaker. */
@@ -42,6 +48,7 @@ export class TicketQuery {
     private readonly access: QueueAccess,
     private readonly search: TicketSearchIndex,
     private readonly clock: Clock,
+    private readonly dialect: DialectName,
   ) {}
 
   async row(id: string, trx: Kysely<Database> = this.db): Promise<TicketRow | undefined> {
@@ -76,8 +83,27 @@ export class TicketQuery {
     return rows.map(toTicketEvent);
   }
 
-  async list(principal: Principal, filter: TicketFilter, options: { sort?: TicketSort; cursor?: string; limit: number }): Promise<TicketPage> {
+  async list(principal: Principal, filter: TicketFilter, options: ListOptions): Promise<TicketPage> {
     const now = this.clock.now();
+    const found = (await this.find(principal, filter, options, now, false)) as Found<TicketRow>;
+    if (!found) return { items: [], nextCursor: null };
+    return { items: found.rows.slice(0, options.limit).map((r) => toTicket(r, now)), nextCursor: nextCursor(found, options.limit) };
+  }
+
+  /**
+   * The page `list` answers, as its JSON text: on SQLite each ticket's JSON is built by the reader
+   * thread's query (ticket-json.ts), so the main thread only joins strings.
+   */
+  async listJson(principal: Principal, filter: TicketFilter, options: ListOptions): Promise<JsonText<TicketPage>> {
+    if (this.dialect !== 'sqlite') return new JsonText(JSON.stringify(await this.list(principal, filter, options)));
+    const found = (await this.find(principal, filter, options, this.clock.now(), true)) as Found<{ json: string }>;
+    if (!found) return new JsonText('{"items":[],"nextCursor":null}');
+    const items = found.rows.slice(0, options.limit).map((r) => r.json);
+    return new JsonText(`{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor(found, options.limit))}}`);
+  }
+
+  /** The page's rows (limit + 1, to tell whether another page follows): whole rows, or each ticket's JSON (`json`, SQLite). */
+  private async find(principal: Principal, filter: TicketFilter, options: ListOptions, now: number, json: boolean): Promise<Found<unknown>> {
     const sortName: TicketSort = options.sort ?? (filter.q ? 'relevance' : 'updated');
     const sort = SORTS[sortName];
     let after: { key: number; number: number } | undefined;
@@ -88,12 +114,12 @@ export class TicketQuery {
     }
 
     const match = filter.q !== undefined && filter.q.trim() !== '' ? this.search.match(filter.q, sortName === 'relevance') : undefined;
-    if (match === null) return { items: [], nextCursor: null };
+    if (match === null) return null;
     if (sortName === 'relevance' && !match) throw new AppError('bad_request', 'sort=relevance needs a search text (q)');
 
     let q = this.db.selectFrom('tickets');
     if (match?.kind === 'join') q = q.innerJoin(match.source, 'fts.fts_number', 'tickets.number') as unknown as typeof q;
-    let query = q.select(TICKET_COLUMNS.map((c) => `tickets.${c}` as const));
+    let query = q;
     if (match?.kind === 'where') query = query.where(match.where);
     // Agents see their queues' tickets; the membership check rides along in the same query.
     if (principal.role === 'agent') {
@@ -119,19 +145,27 @@ export class TicketQuery {
       const cmp = sort.dir === 'asc' ? sql.raw('>') : sql.raw('<');
       query = query.where(sql<SqlBool>`(${keyExpr} ${cmp} ${after.key} or (${keyExpr} = ${after.key} and tickets.number ${cmp} ${after.number}))`);
     }
-    const rows = (await query
-      .select(keyExpr.as('sort_key'))
-      .orderBy(keyExpr, sort.dir)
-      .orderBy('tickets.number', sort.dir)
-      .limit(options.limit + 1)
-      .execute()) as (TicketRow & { sort_key: number })[];
-
-    const page = rows.slice(0, options.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => toTicket(r, now)),
-      nextCursor: rows.length > options.limit && last ? encodeCursor([sortName, Number(last.sort_key), Number(last.number)]) : null,
-    };
+    const columns = json ? [ticketJson(now).as('json'), 'tickets.number' as const] : TICKET_COLUMNS.map((c) => `tickets.${c}` as const);
+    // A search pages by score over up to RANK_WINDOW matches: the sort keeps only numbers and scores,
+    // and only the page's rows are read whole (a thousand full rows in the sort cost as much again).
+    const rows = (
+      match
+        ? await this.db
+            .with('page', () => query.select(['tickets.number', keyExpr.as('sort_key')]).orderBy(keyExpr, sort.dir).orderBy('tickets.number', sort.dir).limit(options.limit + 1))
+            .selectFrom('page')
+            .innerJoin('tickets', 'tickets.number', 'page.number')
+            .select([...columns, 'page.sort_key'])
+            .orderBy('page.sort_key', sort.dir)
+            .orderBy('page.number', sort.dir)
+            .execute()
+        : await query
+            .select([...columns, keyExpr.as('sort_key')])
+            .orderBy(keyExpr, sort.dir)
+            .orderBy('tickets.number', sort.dir)
+            .limit(options.limit + 1)
+            .execute()
+    ) as (TicketRow & { sort_key: number })[];
+    return { rows, sortName };
   }
 
   /** Requesters of the tickets the caller may see, most frequent first (completion in the new-ticket form). */
@@ -148,4 +182,9 @@ export class TicketQuery {
     const rows = await query.orderBy('n', 'desc').orderBy('requester_email').limit(limit).execute();
     return rows.map((r) => ({ name: String(r.name ?? ''), email: r.requester_email, tickets: Number(r.n) }));
   }
+}
+
+function nextCursor(found: NonNullable<Found<unknown>>, limit: number): string | null {
+  const last = found.rows[limit - 1];
+  return found.rows.length > limit && last ? encodeCursor([found.sortName, Number(last.sort_key), Number(last.number)]) : null;
 }

@@ -6,7 +6,7 @@ import type { Services } from '../app/services';
 import { AttachmentStore } from '../attachments/attachment-store';
 import { AppError } from '../platform/http/errors';
 import { actorOf, principalOf } from '../platform/http/guards';
-import { plainJson, routePlugin } from '../platform/http/route-table';
+import { routePlugin } from '../platform/http/route-table';
 
 /** `If-Match: "3"` (or W/"3", or 3) → 3. */
 export function versionFromIfMatch(request: FastifyRequest): number | undefined {
@@ -34,21 +34,19 @@ const withFiles = { fastify: { bodyLimit: ATTACHMENT_BODY_LIMIT } };
 
 export function ticketRoutes(s: Pick<Services, 'guard' | 'tickets' | 'ticketBulk' | 'ticketQuery' | 'ticketMerge' | 'mailer' | 'views' | 'attachments'>) {
   return routePlugin(TICKET_ROUTES, s.guard, {
-    'tickets.list': {
-      options: { fastify: { serializerCompiler: plainJson } },
-      handler: async (req) => {
-        const principal = principalOf(req);
-        const { view, sort, cursor, limit, ...params } = req.query;
-        let filter: TicketFilter = params;
-        let viewSort = undefined;
-        if (view) {
-          const saved = await s.views.get(principal.userId, view);
-          // Query parameters refine the view: they win where both say something.
-          filter = { ...saved.filter, ...Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) };
-          viewSort = saved.sort ?? undefined;
-        }
-        return s.ticketQuery.list(principal, filter, { sort: sort ?? viewSort, cursor, limit });
-      },
+    // Answered as JSON text (TicketQuery.listJson): nothing left to serialize.
+    'tickets.list': async (req) => {
+      const principal = principalOf(req);
+      const { view, sort, cursor, limit, ...params } = req.query;
+      let filter: TicketFilter = params;
+      let viewSort = undefined;
+      if (view) {
+        const saved = await s.views.get(principal.userId, view);
+        // Query parameters refine the view: they win where both say something.
+        filter = { ...saved.filter, ...Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) };
+        viewSort = saved.sort ?? undefined;
+      }
+      return s.ticketQuery.listJson(principal, filter, { sort: sort ?? viewSort, cursor, limit });
     },
     'tickets.create': { options: withFiles, handler: async (req, reply) => withEtag(reply, await s.tickets.create(principalOf(req), req.body)) },
     'tickets.bulk': (req) => s.ticketBulk.run(principalOf(req), actorOf(req), req.body),

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -75,6 +75,19 @@ process.exitCode = 3;`,
     expect(onWriter.ticks).toBeLessThanOrEqual(1);
     // On a reader the loop stays free: ticks roughly every 5 ms of the query's run.
     expect(onReader.ticks).toBeGreaterThan(Math.min(10, onReader.ms / 20));
+  });
+
+  it.runIf(process.platform === 'linux')('run below the event loop\'s priority, with a 32 MiB page cache each', async () => {
+    const nice = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const before = new Set(readdirSync('/proc/self/task'));
+    const h = await database();
+    // Two at once: one on each reader (the fewest in flight), so both threads have started.
+    const answers = await Promise.all([1, 2].map(() => sql<{ cache_size: number }>`pragma cache_size`.execute(h.reader)));
+    expect(answers.map((a) => a.rows)).toEqual([[{ cache_size: -32768 }], [{ cache_size: -32768 }]]);
+    expect(nice(String(process.pid))).toBe(0);
+    // The threads this pool started: its two readers, lowered (a worker's helper threads are not).
+    const started = readdirSync('/proc/self/task').filter((tid) => !before.has(tid));
+    expect(started.filter((tid) => nice(tid) === 10)).toHaveLength(2);
   });
 
   it('refuse writes and transactions, with a clear error', async () => {

@@ -24,9 +24,17 @@ import type { Database } from './schema';
  */
 const READER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { readlinkSync } = require('node:fs');
+const os = require('node:os');
 const Database = require(workerData.module);
+// Below the event loop's priority (Linux: a thread's own nice value): with every core busy, the
+// main thread still answers light requests (a GET /me, an alert list) and sockets at once, and
+// the readers take the CPU it leaves.
+if (process.platform === 'linux') os.setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
+// A page cache of its own larger than SQLite's 2 MB default (an FTS query walks many index pages).
+db.pragma('cache_size = -' + workerData.cacheKiB);
 const cache = new Map();
 parentPort.on('message', ({ id, sql, params }) => {
   try {
@@ -43,6 +51,10 @@ parentPort.on('message', ({ id, sql, params }) => {
   }
 });
 `;
+
+/** The readers' nice value (the event loop keeps 0) and the page cache of each connection. */
+const READER_NICE = 10;
+const READER_CACHE_KIB = 32 * 1024;
 
 const MAX_CRASHES_PER_MINUTE = 5;
 
@@ -77,7 +89,7 @@ export class SqliteReaderPool {
   }
 
   private spawn(file: string, module: string): Reader {
-    const worker = new Worker(READER_SOURCE, { eval: true, workerData: { file, module } });
+    const worker = new Worker(READER_SOURCE, { eval: true, workerData: { file, module, nice: READER_NICE, cacheKiB: READER_CACHE_KIB } });
     const reader: Reader = { worker, pending: new Map() };
     worker.on('message', (reply: Reply) => {
       const waiting = reader.pending.get(reply.id);

@@ -10,7 +10,17 @@ type Answer<R> = R extends { response: infer S extends z.ZodType } ? z.input<S> 
 /** The request a route's handler gets: params, query and body already validated by the declaration. */
 export type RouteRequest<R extends RouteDef> = FastifyRequest<{ Params: Parsed<R, 'params'>; Querystring: Parsed<R, 'query'>; Body: Parsed<R, 'body'> }>;
 
-export type RouteHandler<R extends RouteDef> = (req: RouteRequest<R>, reply: FastifyReply) => Answer<R> | FastifyReply | void | Promise<Answer<R> | FastifyReply | void>;
+/**
+ * A handler's answer already serialized: the JSON text of the declared response, sent as it is
+ * (for hot reads whose rows the database turned into JSON; see TicketQuery.listJson).
+ */
+export class JsonText<T> {
+  declare private readonly answers?: T;
+  constructor(readonly text: string) {}
+}
+
+type Answered<R> = Answer<R> | JsonText<Answer<R>> | FastifyReply | void;
+export type RouteHandler<R extends RouteDef> = (req: RouteRequest<R>, reply: FastifyReply) => Answered<R> | Promise<Answered<R>>;
 
 export interface RouteOptions {
   /** `onRequest`: authenticate before the body is read (webhook receivers: an unknown token is a 401 whatever it sends). */
@@ -69,6 +79,7 @@ export function routePlugin<T extends RouteTable>(table: T, guard: Guard, handle
           reply.code(status);
           const out = await (handler as (r: FastifyRequest, p: FastifyReply) => unknown)(req, reply);
           if (out === undefined && !reply.sent) return reply.send();
+          if (out instanceof JsonText) return reply.type('application/json; charset=utf-8').send(out.text);
           return out;
         },
       });
