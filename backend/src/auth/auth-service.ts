@@ -24,8 +24,8 @@ export interface AuthSettings {
   sessionCheckMs?: number;
 }
 
-/** A revocation committed by another instance or the CLI reaches this one's requests within this. */
-const SESSION_CHECK_MS = 2000;
+/** A revocation committed by another instance or the CLI reaches this one's requests within this: the same second live sockets are closed in (SessionRevocations). */
+const SESSION_CHECK_MS = 1000;
 
 export interface ClientMeta {
   ip: string | null;

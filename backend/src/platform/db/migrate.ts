@@ -19,9 +19,6 @@ function migrator(handle: Pick<DatabaseHandle, 'db' | 'dialect'>, schema?: strin
     provider: { getMigrations: async () => allMigrations({ dialect: handle.dialect }) },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
-    // Numbers are handed out per branch, so a merged migration can sort before one a database
-    // already ran (0142 after 0200): it runs then, once, like any pending one.
-    allowUnorderedMigrations: true,
   });
 }
 

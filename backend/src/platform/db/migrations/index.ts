@@ -30,11 +30,11 @@ import { businessCalendars } from './0131_business_calendars';
 import { slaWarnings } from './0132_sla_warnings';
 import { contactMethods } from './0140_contact_methods';
 import { preferenceAddresses } from './0141_preference_addresses';
-import { deliveryFallbackIndex } from './0142_delivery_fallback_index';
 import { reportSchedules } from './0150_report_schedules';
 import { alertsFingerprintIndex } from './0180_alerts_fingerprint_index';
 import { slaWatchIndexes } from './0200_sla_watch_indexes';
 import { mailIndexes } from './0220_mail_indexes';
+import { deliveryFallbackIndex } from './0230_delivery_fallback_index';
 
 export interface MigrationContext {
   dialect: DialectName;
@@ -76,10 +76,10 @@ export function allMigrations(ctx: MigrationContext): Record<string, Migration> 
     '0132_sla_warnings': slaWarnings(ctx),
     '0140_contact_methods': contactMethods(ctx),
     '0141_preference_addresses': preferenceAddresses(ctx),
-    '0142_delivery_fallback_index': deliveryFallbackIndex(),
     '0150_report_schedules': reportSchedules(ctx),
     '0180_alerts_fingerprint_index': alertsFingerprintIndex(ctx),
     '0200_sla_watch_indexes': slaWatchIndexes(),
     '0220_mail_indexes': mailIndexes(),
+    '0230_delivery_fallback_index': deliveryFallbackIndex(),
   };
 }

@@ -5,18 +5,18 @@ import { openDatabase, type DatabaseHandle } from '../connect';
 import { migrateToLatest } from '../migrate';
 import { allMigrations } from './index';
 
-describe.each(DATABASES)('migration 0142 (desktop fallback index) on %s', (kind) => {
+describe.each(DATABASES)('migration 0230 (desktop fallback index) on %s', (kind) => {
   let handle: DatabaseHandle | undefined;
   afterEach(() => handle?.close());
 
-  it('runs on a database that already ran the later migrations, and the fallback check walks the index', async () => {
+  it('runs on a database that ran every earlier migration, and the fallback check walks the index', async () => {
     handle = openDatabase(kind === 'sqlite' ? `sqlite:${tempDir()}/m.db` : await createPgDatabase());
     const h = handle;
-    // A database from before the merge: every migration but 0142 applied, 0200 included.
-    const { '0142_delivery_fallback_index': _left, ...before } = allMigrations({ dialect: h.dialect });
+    // A database from before the merge: every migration but 0230 applied.
+    const { '0230_delivery_fallback_index': _left, ...before } = allMigrations({ dialect: h.dialect });
     const old = new Migrator({ db: h.db, provider: { getMigrations: async () => before }, migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' });
     expect((await old.migrateToLatest()).error).toBeUndefined();
-    expect(await migrateToLatest(h)).toEqual(['0142_delivery_fallback_index']);
+    expect(await migrateToLatest(h)).toEqual(['0230_delivery_fallback_index']);
     expect(await migrateToLatest(h)).toEqual([]);
 
     // The Notifier's query (notifier.ts fallback): which email/SMS rows a person got at a level.
