@@ -1,11 +1,6 @@
 import { create } from 'zustand';
-import {
-  INCIDENT_STATES,
-  type ChannelRequest,
-  type ChannelResponse,
-  type IncidentState,
-} from '../../../../shared/ipc';
-import { OPEN_INCIDENT_STATES } from '../../../../shared/domain/incidents';
+import type { ChannelRequest, ChannelResponse } from '../../../../shared/ipc';
+import { INCIDENT_STATES, OPEN_INCIDENT_STATES, type IncidentState } from '../../../../shared/domain/incidents';
 import { call } from '../../api';
 import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
 
