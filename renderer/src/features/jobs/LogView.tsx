@@ -47,15 +47,16 @@ export function LogView() {
   // While following, the window is the tail (the scroll position catches up in the layout effect).
   const top = follow ? Math.max(0, count * LINE - view.height) : view.top;
   const { first, last } = logWindow(top, view.height, count);
-  // Rows are keyed by their slot in the window, not by line: as the tail moves, React rewrites the
-  // text of the same few dozen nodes instead of removing and creating them on every frame, and only
-  // the window's offset moves.
+  // While following, rows are keyed by their slot in the window, not by line: as the tail moves,
+  // React rewrites the text of the same few dozen nodes instead of removing and creating them on
+  // every frame, and only the window's offset moves. Scrolled back (reading, selecting to copy),
+  // they are keyed by line, so a node keeps its line and a selection stays on the text it covers.
   const rows = [];
   for (let i = first; i <= last; i++) {
     const l = log.visibleAt(i);
     if (!l) continue;
     rows.push(
-      <div key={i - first} className={`ln ${l.stream}`}>
+      <div key={follow ? i - first : `s${l.seq}`} className={`ln ${l.stream}`}>
         <span className="seq">{l.seq}</span>
         {l.line}
       </div>,
