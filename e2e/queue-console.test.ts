@@ -131,5 +131,9 @@ describe('queue and job console', () => {
     await page.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => page.getByTestId('log-count').textContent()).toBe('10,500 lines');
     await log.locator('.ln', { hasText: 'copying block 10500 of the archive' }).waitFor();
+    // A line wider than the console scrolls sideways.
+    emit('jobs.log', { subscriptionId: 'e2e', jobId: 'bench-e2e', done: false, lines: [{ seq: ++seq, at: Date.now(), stream: 'out', line: `wide ${'x'.repeat(400)} end` }] });
+    await log.locator('.ln', { hasText: 'end' }).last().waitFor();
+    expect(await log.evaluate((el: any) => el.scrollWidth > el.clientWidth + 1000)).toBe(true);
   });
 });
