@@ -1,6 +1,10 @@
 import { create } from 'zustand';
 import type { ChannelRequest, ChannelResponse } from '../../../../shared/ipc';
-import { INCIDENT_STATES, OPEN_INCIDENT_STATES, type IncidentState } from '../../../../shared/domain/incidents';
+import {
+  INCIDENT_STATES,
+  OPEN_INCIDENT_STATES,
+  type IncidentState,
+} from '../../../../shared/domain/incidents';
 import { call } from '../../api';
 import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
 

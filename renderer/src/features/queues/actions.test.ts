@@ -7,8 +7,33 @@ import { ticketAt } from './selectors';
 import { ALL_TICKETS, useTickets } from './store';
 
 const ticket = (n: number, assigneeId: string | null = null) =>
-  ({ id: `t${n}`, number: n, subject: `ticket ${n}`, status: 'open', priority: 'low', queueId: null, requester: 'r', requesterEmail: 'r@x', assigneeId, tags: [], createdAt: 0, updatedAt: n, firstResponseDueAt: null, resolutionDueAt: null, slaState: 'none', version: 1, pending: false, conflict: false }) as never;
-const mine: SavedView = { ...ALL_TICKETS, id: 'v-mine', name: 'Mine', builtIn: false, filter: { assignee: 'me' } };
+  ({
+    id: `t${n}`,
+    number: n,
+    subject: `ticket ${n}`,
+    status: 'open',
+    priority: 'low',
+    queueId: null,
+    requester: 'r',
+    requesterEmail: 'r@x',
+    assigneeId,
+    tags: [],
+    createdAt: 0,
+    updatedAt: n,
+    firstResponseDueAt: null,
+    resolutionDueAt: null,
+    slaState: 'none',
+    version: 1,
+    pending: false,
+    conflict: false,
+  }) as never;
+const mine: SavedView = {
+  ...ALL_TICKETS,
+  id: 'v-mine',
+  name: 'Mine',
+  builtIn: false,
+  filter: { assignee: 'me' },
+};
 
 /** Holds an answer until released, to see what the screen does while a call is in flight. */
 function gate<T>(value: T) {
@@ -26,7 +51,11 @@ beforeEach(() => {
     'views.list': meta.answer as never,
     'users.list': [{ id: 'u1', name: 'Ada' }] as never,
     'queues.list': [] as never,
-    'tickets.list': ((r: { filter: object }) => ({ items: [ticket(1, 'u1'), ticket(2)], total: 2, filter: r.filter })) as never,
+    'tickets.list': ((r: { filter: object }) => ({
+      items: [ticket(1, 'u1'), ticket(2)],
+      total: 2,
+      filter: r.filter,
+    })) as never,
   });
   bridge.install();
   useTickets.setState(useTickets.getInitialState());
@@ -37,7 +66,9 @@ describe('opening the queue screen', () => {
     const opened = openQueues();
     await new Promise((r) => setTimeout(r, 10));
     // The first page was asked for before views.list answered, with the default view.
-    expect(bridge.requests('tickets.list')).toEqual([{ filter: {}, sort: { field: 'updatedAt', dir: 'desc' }, offset: 0, limit: 200 }]);
+    expect(bridge.requests('tickets.list')).toEqual([
+      { filter: {}, sort: { field: 'updatedAt', dir: 'desc' }, offset: 0, limit: 200 },
+    ]);
     expect(ticketAt(useTickets.getState(), 0)).toBeUndefined();
     meta.open();
     await opened;
