@@ -67,3 +67,33 @@ export async function installBareConsole(page: Page, jobId: string): Promise<voi
     };
   })()`);
 }
+
+/**
+ * Records, per page load, when the bridge sent its first invoke and when `tickets.list` was sent
+ * and answered (window.__bridgeTimes, ms since navigation): where the queue's time goes.
+ */
+export async function recordBridgeTimes(page: Page): Promise<void> {
+  await page.addInitScript(`(() => {
+    const times = (window.__bridgeTimes = {});
+    const sent = new Map();
+    const Socket = window.WebSocket;
+    window.WebSocket = class extends Socket {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (m) => {
+          const at = performance.now();
+          if (!sent.size) return;
+          const msg = JSON.parse(m.data);
+          if (msg.type === 'result' && sent.get(msg.id) === 'tickets.list' && times.listAnswered === undefined) times.listAnswered = at;
+        });
+      }
+      send(text) {
+        const msg = JSON.parse(text);
+        if (times.firstInvoke === undefined) times.firstInvoke = performance.now();
+        if (msg.channel === 'tickets.list' && times.listSent === undefined) times.listSent = performance.now();
+        sent.set(msg.id, msg.channel);
+        super.send(text);
+      }
+    };
+  })()`);
+}

@@ -46,7 +46,8 @@ export function LogView() {
 
   // While following, the window is the tail (the scroll position catches up in the layout effect).
   const top = follow ? Math.max(0, count * LINE - view.height) : view.top;
-  const { first, last } = logWindow(top, view.height, count);
+  // (Following, nothing lies below the tail and a few rows above it are enough: scrolling up leaves it.)
+  const { first, last } = logWindow(top, view.height, count, follow ? 4 : 20);
   // While following, rows are keyed by their slot in the window, not by line: as the tail moves,
   // React rewrites the text of the same few dozen nodes instead of removing and creating them on
   // every frame, and only the window's offset moves. Scrolled back (reading, selecting to copy),
