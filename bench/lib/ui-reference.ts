@@ -69,12 +69,22 @@ export async function installBareConsole(page: Page, jobId: string): Promise<voi
 }
 
 /**
- * Records, per page load, when the bridge sent its first invoke and when `tickets.list` was sent
- * and answered (window.__bridgeTimes, ms since navigation): where the queue's time goes.
+ * Records, per page load (ms since navigation, in window.__bridgeTimes): when the bridge sent its
+ * first invoke, when `tickets.list` was sent and answered, and `painted`: the first animation frame
+ * whose DOM holds the queue's rows and its total of `total` tickets, taken after that frame (a task
+ * queued from its rAF callback runs once the frame is produced). Measured in the page, so the
+ * bench process's own round trips to the browser do not count.
  */
-export async function recordBridgeTimes(page: Page): Promise<void> {
+export async function recordBridgeTimes(page: Page, total: number): Promise<void> {
   await page.addInitScript(`(() => {
     const times = (window.__bridgeTimes = {});
+    const want = ${JSON.stringify(`${total.toLocaleString()} tickets`)};
+    const poll = () => {
+      const ready = document.querySelector('[data-testid="ticket-total"]')?.textContent === want && document.querySelector('.grid-row[data-number]');
+      if (ready) setTimeout(() => (times.painted = performance.now()), 0);
+      else requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
     const sent = new Map();
     const Socket = window.WebSocket;
     window.WebSocket = class extends Socket {
