@@ -57,6 +57,18 @@ export default tseslint.config(
     { languageOptions: { globals: { ...globals.browser } }, plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
   ),
   {
+    // Values of shared/ipc build every channel's schema (and the route table's) when the bundle
+    // starts: the renderer imports only its types; enums come from shared/domain.
+    files: ['renderer/**'],
+    ignores: testFiles,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/shared/ipc', '**/shared/ipc/*', '**/shared/api/routes', '**/shared/api/routes/*'], allowTypeImports: true, message: 'Import only types from shared/ipc in the renderer (values from shared/domain).' }] },
+      ],
+    },
+  },
+  {
     // The renderer calls routes by name (`call('api.tickets.get', …)`), never by path.
     files: ['renderer/**'],
     rules: {

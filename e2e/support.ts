@@ -78,7 +78,9 @@ export function ensureRendererBuilt(): void {
         '--logLevel',
         'warn',
       ],
-      { cwd: ROOT, stdio: 'inherit' },
+      // A production build whoever asks: under vitest NODE_ENV is "test", which gave a React
+      // development build (twice the size, effects run twice) to the e2e tests and the UI bench.
+      { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
     );
   } finally {
     rmSync(lock, { recursive: true, force: true });

@@ -76,7 +76,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const file = path.resolve(rendererDir, `.${pathname}`);
     if (!file.startsWith(rendererDir + path.sep) && file !== rendererDir) return send(res, 403, 'text/plain', 'forbidden');
     if (url.pathname !== '/' && url.pathname !== '/index.html' && existsSync(file) && statSync(file).isFile()) {
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      // Vite names every built asset by its content hash: those never change under their name, so the
+      // browser keeps them (and V8's code cache for the scripts) as the desktop app keeps them on disk.
+      const hashed = url.pathname.startsWith('/assets/') && /-[\w-]{8}\.\w+$/.test(url.pathname);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache' });
       createReadStream(file).pipe(res);
       return;
     }

@@ -151,6 +151,11 @@ describe('browser host', () => {
       expect(html).not.toContain('http-equiv');
       expect(res.headers.get('content-security-policy')).toContain(`connect-src 'self' ${second.url.replace('http', 'ws')}`);
       expect((await fetch(`${second.url}/..%2f..%2fpackage.json`)).status).not.toBe(200);
+      // Content-hashed build assets are kept by the browser; the page and unhashed files are re-read.
+      writeFileSync(path.join(dir, 'assets', 'index-Dq3x_9Ab.js'), 'export {};');
+      expect((await fetch(`${second.url}/assets/index-Dq3x_9Ab.js`)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect((await fetch(`${second.url}/assets/app.js`)).headers.get('cache-control')).toBe('no-cache');
+      expect(res.headers.get('cache-control')).toBe('no-cache');
       await page.close();
     } finally {
       await second.close();

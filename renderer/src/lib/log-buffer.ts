@@ -38,12 +38,12 @@ export class LogBuffer {
     return this.chunks[Math.floor(i / CHUNK)]?.[i % CHUNK];
   }
 
+  /** Empties the buffer and drops the search (a new console starts unfiltered, as its slice does). */
   clear(): void {
     this.chunks = [[]];
     this.count = 0;
     this.lastSeq = 0;
-    this.matches = [];
-    this.scanned = 0;
+    this.setQuery('');
   }
 
   /** Sets the search (case-insensitive); an empty query shows every line. */

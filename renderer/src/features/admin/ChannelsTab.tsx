@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Channel, SmtpStatus } from '../../../../shared/api/alerts';
 import type { ChannelResponse } from '../../../../shared/ipc';
-import { SEVERITIES } from '../../../../shared/ipc';
+import { SEVERITIES } from '../../../../shared/domain/alerts';
 import { call, errorMessage } from '../../api';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { ErrorBox, StateView } from '../../ui/feedback';

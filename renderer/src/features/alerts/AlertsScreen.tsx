@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { ALERT_STATUSES, SEVERITIES, type Alert } from '../../../../shared/ipc';
+import { CACHED_ALERT_STATUSES as ALERT_STATUSES, SEVERITIES } from '../../../../shared/domain/alerts';
+import type { Alert } from '../../../../shared/ipc';
 import { errorMessage } from '../../api';
 import { useNow } from '../../ui/hooks';
 import { relativeTime, titleCase } from '../../lib/format';

@@ -1,7 +1,6 @@
 import { create } from 'zustand';
 import type { Alert, AlertStatus, ChannelRequest, Severity } from '../../../../shared/ipc';
-import { ACTIVE_ALERT_STATUSES } from '../../../../shared/domain/alerts';
-import { SEVERITIES } from '../../../../shared/ipc';
+import { ACTIVE_ALERT_STATUSES, SEVERITIES } from '../../../../shared/domain/alerts';
 import { call, errorMessage } from '../../api';
 
 interface AlertSlice {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { INCIDENT_STATES, type IncidentState } from '../../../../shared/ipc';
+import { INCIDENT_STATES, type IncidentState } from '../../../../shared/domain/incidents';
 import { on } from '../../api';
 import { formatTime, titleCase } from '../../lib/format';
 import { EnumSelect } from '../../ui/EnumSelect';

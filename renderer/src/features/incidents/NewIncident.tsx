@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { SEVERITIES } from '../../../../shared/ipc';
+import { SEVERITIES } from '../../../../shared/domain/alerts';
 import { titleCase } from '../../lib/format';
 import { EnumSelect } from '../../ui/EnumSelect';
 import { ErrorBox } from '../../ui/feedback';

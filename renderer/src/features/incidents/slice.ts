@@ -1,11 +1,10 @@
 import { create } from 'zustand';
+import type { ChannelRequest, ChannelResponse } from '../../../../shared/ipc';
 import {
   INCIDENT_STATES,
-  type ChannelRequest,
-  type ChannelResponse,
+  OPEN_INCIDENT_STATES,
   type IncidentState,
-} from '../../../../shared/ipc';
-import { OPEN_INCIDENT_STATES } from '../../../../shared/domain/incidents';
+} from '../../../../shared/domain/incidents';
 import { call } from '../../api';
 import { loadInto, notLoaded, type Loadable } from '../../ui/loadable';
 

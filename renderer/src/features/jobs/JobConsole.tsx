@@ -22,15 +22,27 @@ import { navigate } from '../shell/ui';
 import { JobStatusBadge } from './JobStatusBadge';
 import { LogView } from './LogView';
 
+/** The line count, on its own so a growing log re-renders only it and the log view each frame. */
+function LogCount() {
+  const count = useJobConsole((s) => s.visibleCount);
+  const appliedQuery = useJobConsole((s) => s.query);
+  const searching = useJobConsole((s) => s.searching);
+  const paused = useJobConsole((s) => s.paused);
+  return (
+    <span className="muted" data-testid="log-count">
+      {count.toLocaleString()} {appliedQuery ? 'matching ' : ''}line{count === 1 ? '' : 's'}
+      {searching ? ' (searching…)' : ''}
+      {paused ? ' (paused)' : ''}
+    </span>
+  );
+}
+
 export default function JobConsole({ id }: { id: string }) {
   const job = useJobConsole((s) => s.job);
   const error = useJobConsole((s) => s.error);
   const follow = useJobConsole((s) => s.follow);
   const paused = useJobConsole((s) => s.paused);
-  const count = useJobConsole((s) => s.visibleCount);
   const consoleJobId = useJobConsole((s) => s.jobId);
-  const appliedQuery = useJobConsole((s) => s.query);
-  const searching = useJobConsole((s) => s.searching);
   const [query, setQuery] = useState('');
   const [confirmRetry, setConfirmRetry] = useState(false);
   const a = useAction();
@@ -142,11 +154,7 @@ export default function JobConsole({ id }: { id: string }) {
             onChange={(e) => setQuery(e.target.value)}
           />
         </label>
-        <span className="muted" data-testid="log-count">
-          {count.toLocaleString()} {appliedQuery ? 'matching ' : ''}line{count === 1 ? '' : 's'}
-          {searching ? ' (searching…)' : ''}
-          {paused ? ' (paused)' : ''}
-        </span>
+        <LogCount />
         <span className="spacer" />
         <button onClick={download}>Download log</button>
       </div>

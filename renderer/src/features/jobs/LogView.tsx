@@ -38,16 +38,26 @@ export function LogView() {
     if (!el || !follow) return;
     el.scrollTop = el.scrollHeight;
   }, [count, follow]);
+  useEffect(() => {
+    // Following ignores scroll events (the tail sets them); leaving it starts from where the view is.
+    const el = ref.current;
+    if (el && !follow) setView({ top: el.scrollTop, height: el.clientHeight });
+  }, [follow]);
 
   // While following, the window is the tail (the scroll position catches up in the layout effect).
   const top = follow ? Math.max(0, count * LINE - view.height) : view.top;
-  const { first, last } = logWindow(top, view.height, count);
+  // (Following, nothing lies below the tail and a few rows above it are enough: scrolling up leaves it.)
+  const { first, last } = logWindow(top, view.height, count, follow ? 4 : 20);
+  // While following, rows are keyed by their slot in the window, not by line: as the tail moves,
+  // React rewrites the text of the same few dozen nodes instead of removing and creating them on
+  // every frame, and only the window's offset moves. Scrolled back (reading, selecting to copy),
+  // they are keyed by line, so a node keeps its line and a selection stays on the text it covers.
   const rows = [];
   for (let i = first; i <= last; i++) {
     const l = log.visibleAt(i);
     if (!l) continue;
     rows.push(
-      <div key={l.seq} className={`ln ${l.stream}`} style={{ transform: `translateY(${i * LINE}px)` }}>
+      <div key={follow ? i - first : `s${l.seq}`} className={`ln ${l.stream}`}>
         <span className="seq">{l.seq}</span>
         {l.line}
       </div>,
@@ -63,6 +73,7 @@ export function LogView() {
       data-testid="job-log"
       onScroll={(e) => {
         const el = e.currentTarget;
+        if (useJobConsole.getState().follow) return;
         cancelAnimationFrame(frame.current);
         frame.current = requestAnimationFrame(() => setView({ top: el.scrollTop, height: el.clientHeight }));
       }}
@@ -70,7 +81,11 @@ export function LogView() {
         if (e.deltaY < 0 && useJobConsole.getState().follow) setFollow(false);
       }}
     >
-      <div style={{ height: count * LINE, position: 'relative' }}>{rows}</div>
+      <div style={{ height: count * LINE, position: 'relative' }}>
+        <div className="lines" style={{ transform: `translateY(${first * LINE}px)` }}>
+          {rows}
+        </div>
+      </div>
     </div>
   );
 }

@@ -7,9 +7,8 @@ import { StatusPrioritySelects } from './StatusPrioritySelects';
 import { TicketGrid } from './TicketGrid';
 import { useQueueShortcuts } from './useQueueShortcuts';
 import {
-  loadQueueMeta,
+  openQueues,
   removeView,
-  resetList,
   selectView,
   setViewShared,
   setPriorityFilter,
@@ -43,7 +42,7 @@ export function Queues() {
 
   useEffect(() => {
     // Re-read on every visit: the signed-in user or profile may have changed since the last one.
-    void loadQueueMeta().then(() => resetList(true));
+    void openQueues();
   }, []);
   useEffect(() => {
     const t = setTimeout(() => search !== useTickets.getState().text && setText(search), 200);

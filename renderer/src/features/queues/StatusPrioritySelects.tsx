@@ -1,4 +1,9 @@
-import { PRIORITIES, TICKET_STATUSES, type Priority, type TicketStatus } from '../../../../shared/ipc';
+import {
+  PRIORITIES,
+  TICKET_STATUSES,
+  type Priority,
+  type TicketStatus,
+} from '../../../../shared/domain/tickets';
 import { EnumSelect } from '../../ui/EnumSelect';
 
 /** The Status and Priority selects of the queue's filter row and of the bulk bar; "" is the empty option. */

@@ -2,23 +2,26 @@ import type { SavedView, TicketChanges, TicketFilter, TicketSort } from '../../.
 import type { ChannelRequest, ChannelResponse } from '../../../../shared/ipc';
 import { ApiError, call, errorMessage } from '../../api';
 import { effectiveFilter } from './selectors';
-import { PAGE, useTickets } from './store';
+import { ALL_TICKETS, PAGE, useTickets, type QueueSlice } from './store';
 
 // ── loading ─────────────────────────────────────────────────────────────────────────────────────
 const inflight = new Set<string>();
 
-/** The unfiltered list, offered by the UI beside the core's built-in views. */
-export const ALL_TICKETS: SavedView = {
-  id: 'ui:all',
-  name: 'All tickets',
-  builtIn: true,
-  filter: {},
-  sort: { field: 'updatedAt', dir: 'desc' },
-  shared: false,
-  ownerName: null,
-  mine: true,
-  pending: false,
-};
+export { ALL_TICKETS };
+
+/** What the loaded pages were read for: the effective filter and the sort. */
+const listKey = (s: QueueSlice) => JSON.stringify([effectiveFilter(s), s.sort]);
+
+/**
+ * Opening the queue screen: the first page is read at once with the current view, beside the
+ * metadata (views, users, queues), and shown only once both are in, so a row never paints with
+ * an unknown assignee or the wrong SLA calendar. A view that changed with the metadata re-reads.
+ */
+export async function openQueues(): Promise<void> {
+  const meta = loadQueueMeta();
+  resetList(true, meta);
+  await meta;
+}
 
 export async function loadQueueMeta(): Promise<void> {
   try {
@@ -32,6 +35,7 @@ export async function loadQueueMeta(): Promise<void> {
     const activeViewId =
       s.activeViewId && views.some((v) => v.id === s.activeViewId) ? s.activeViewId : (views[0]?.id ?? null);
     const view = views.find((v) => v.id === activeViewId);
+    const readFor = listKey(s);
     useTickets.setState({
       views,
       users,
@@ -39,14 +43,15 @@ export async function loadQueueMeta(): Promise<void> {
       activeViewId,
       sort: s.activeViewId === activeViewId ? s.sort : (view?.sort ?? s.sort),
     });
-    if (s.total == null || s.activeViewId !== activeViewId) resetList();
+    if (s.activeViewId !== activeViewId) resetList();
+    else if (listKey(useTickets.getState()) !== readFor) resetList(true);
   } catch (e) {
     useTickets.setState({ error: errorMessage(e) });
   }
 }
 
-/** Drops loaded pages and re-reads; the list asks for the rows it shows. */
-export function resetList(keepSelection = false): void {
+/** Drops loaded pages and re-reads; the list asks for the rows it shows (see ensureRows for `after`). */
+export function resetList(keepSelection = false, after?: Promise<unknown>): void {
   inflight.clear();
   useTickets.setState((s) => ({
     pages: new Map(),
@@ -56,11 +61,11 @@ export function resetList(keepSelection = false): void {
     allMatching: keepSelection ? s.allMatching : false,
     error: null,
   }));
-  void ensureRows(0, PAGE - 1);
+  void ensureRows(0, PAGE - 1, after);
 }
 
-/** Loads the pages covering rows [start, end] of the current list. */
-export async function ensureRows(start: number, end: number): Promise<void> {
+/** Loads the pages covering rows [start, end] of the current list; with `after`, stores them once it settles. */
+export async function ensureRows(start: number, end: number, after?: Promise<unknown>): Promise<void> {
   const s = useTickets.getState();
   const first = Math.max(0, Math.floor(start / PAGE));
   const last = Math.max(first, Math.floor(end / PAGE));
@@ -76,6 +81,7 @@ export async function ensureRows(start: number, end: number): Promise<void> {
       inflight.add(key);
       try {
         const res = await call('tickets.list', { filter, sort: s.sort, offset: p * PAGE, limit: PAGE });
+        if (after) await after;
         if (useTickets.getState().generation !== gen) return;
         useTickets.setState((cur) => {
           const pages = new Map(cur.pages);

@@ -11,6 +11,19 @@ import type {
 
 export const PAGE = 200;
 
+/** The unfiltered list, offered by the UI beside the core's built-in views (and the first one shown). */
+export const ALL_TICKETS: SavedView = {
+  id: 'ui:all',
+  name: 'All tickets',
+  builtIn: true,
+  filter: {},
+  sort: { field: 'updatedAt', dir: 'desc' },
+  shared: false,
+  ownerName: null,
+  mine: true,
+  pending: false,
+};
+
 export interface QueueSlice {
   views: SavedView[];
   activeViewId: string | null;
@@ -37,8 +50,9 @@ export interface QueueSlice {
 }
 
 export const useTickets = create<QueueSlice>(() => ({
-  views: [],
-  activeViewId: null,
+  // The first list read needs no metadata: it starts beside views.list (see openQueues).
+  views: [ALL_TICKETS],
+  activeViewId: ALL_TICKETS.id,
   text: '',
   statusFilter: undefined,
   priorityFilter: undefined,

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ContactMethod, NotificationPreference } from '../../../../shared/api/alerts';
-import { SEVERITIES } from '../../../../shared/ipc';
+import { SEVERITIES } from '../../../../shared/domain/alerts';
 import { call } from '../../api';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { Dialog } from '../../ui/Dialog';

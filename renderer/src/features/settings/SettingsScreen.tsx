@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { SEVERITIES, type NotificationPrefs } from '../../../../shared/ipc';
+import { SEVERITIES } from '../../../../shared/domain/alerts';
+import type { NotificationPrefs } from '../../../../shared/ipc';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorBox } from '../../ui/feedback';
 import { useAction } from '../../ui/hooks';

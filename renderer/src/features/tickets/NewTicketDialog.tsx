@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
-import { PRIORITIES, type AttachmentUpload, type Priority } from '../../../../shared/ipc';
+import { PRIORITIES, type Priority } from '../../../../shared/domain/tickets';
+import type { AttachmentUpload } from '../../../../shared/ipc';
 import { call, errorMessage } from '../../api';
 import { Dialog } from '../../ui/Dialog';
 import { EnumSelect } from '../../ui/EnumSelect';

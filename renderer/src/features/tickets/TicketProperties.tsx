@@ -1,11 +1,6 @@
 import { useState } from 'react';
-import {
-  PRIORITIES,
-  TICKET_STATUSES,
-  type HistoryEntry,
-  type SlaState,
-  type TicketDetail,
-} from '../../../../shared/ipc';
+import { PRIORITIES, TICKET_STATUSES } from '../../../../shared/domain/tickets';
+import type { HistoryEntry, SlaState, TicketDetail } from '../../../../shared/ipc';
 import { formatTime, relativeTime, titleCase } from '../../lib/format';
 import { EnumSelect } from '../../ui/EnumSelect';
 import { currentUser, useSession } from '../auth/session';
