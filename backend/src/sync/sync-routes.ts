@@ -30,7 +30,7 @@ export function syncRoutes(s: Pick<Services, 'guard' | 'queueAccess' | 'changes'
       if (at > head || at < (await s.compaction.horizon())) throw new AppError('conflict', 'This snapshot can no longer be resumed; start a new one');
       const snapshot = await s.changes.snapshot(principal, queueIds, at, after);
       // Level 1: most of the size for little CPU; the stream is read a page at a time, never whole.
-      const gzip = createGzip({ level: 1 });
+      const gzip = createGzip({ level: 1, chunkSize: 64 * 1024 });
       pipeline(Readable.from(snapshot.lines), gzip).catch((err: Error) => {
         // A dropped connection ends the stream early; the client resumes from its last applied record.
         if (err.name !== 'AbortError' && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') s.logger.warn({ error: err.message, userId: principal.userId }, 'sync snapshot stream failed');
