@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { SYNC_ROUTES } from '../../../shared/api/routes/sync';
@@ -8,6 +8,20 @@ import { AppError, notFound } from '../platform/http/errors';
 import { principalOf } from '../platform/http/guards';
 import { routePlugin } from '../platform/http/route-table';
 import { runBatch } from './batch-runner';
+
+/** Whether an Accept-Encoding header takes gzip (absent: anything goes, as HTTP has it). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  if (header === undefined) return true;
+  return [header]
+    .flat()
+    .join(',')
+    .split(',')
+    .some((part) => {
+      const [coding, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q) > 0);
+    });
+}
 
 /**
  * Delta sync: every change the caller may see after `since`, in commit order, with tombstones for
@@ -26,17 +40,20 @@ export function syncRoutes(s: Pick<Services, 'guard' | 'queueAccess' | 'changes'
       if (at > head || at < (await s.compaction.horizon())) throw new AppError('conflict', 'This snapshot can no longer be resumed; start a new one');
       const snapshot = await s.changes.snapshot(principal, queueIds, at, after);
       // Level 1: most of the size for little CPU; the stream is read a page at a time, never whole.
-      const gzip = createGzip({ level: 1, chunkSize: 64 * 1024 });
-      pipeline(Readable.from(snapshot.lines), gzip).catch((err: Error) => {
+      // A client that does not take gzip (the desktop talking to its own local backend) gets the lines as they are.
+      const gzip = acceptsGzip(req.headers['accept-encoding']);
+      const body = gzip ? createGzip({ level: 1, chunkSize: 64 * 1024 }) : new PassThrough();
+      pipeline(Readable.from(snapshot.lines), body).catch((err: Error) => {
         // A dropped connection ends the stream early; the client resumes from its last applied record.
         if (err.name !== 'AbortError' && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') s.logger.warn({ error: err.message, userId: principal.userId }, 'sync snapshot stream failed');
       });
+      if (gzip) reply.header('content-encoding', 'gzip');
       return reply
         .header('content-type', 'application/x-ndjson')
-        .header('content-encoding', 'gzip')
+        .header('vary', 'accept-encoding')
         .header('cache-control', 'private, no-store')
         .header('x-snapshot-total', String(snapshot.header.total))
-        .send(gzip);
+        .send(body);
     },
     'sync.changes': async (req, reply) => {
       const principal = principalOf(req);
