@@ -64,4 +64,45 @@ describe.each(DATABASES)('the outbox batch on %s', (kind) => {
     expect((await batch(f.agentA.accessToken, [{ ...one }])).status).toBe(400);
     expect((await server.api('POST', '/api/v1/sync/batch', { body: { requests: [{ ...one, idempotencyKey: randomUUID() }] } })).status).toBe(401);
   });
+
+  it('answers each write as its route answers it sent alone: errors word for word, successes in the same shape', async () => {
+    const t = await f.createTicket(f.agentA.accessToken);
+    const other = await f.createTicket(f.agentA.accessToken);
+    const writes = [
+      { route: 'tickets.comments.create', params: { id: t.id }, body: { body: '', visibility: 'internal' } },
+      { route: 'tickets.comments.create', params: { id: t.id }, body: { body: 'x', visibility: 'sideways' } },
+      { route: 'tickets.comments.create', params: { id: 'not-an-id' }, body: { body: 'x', visibility: 'internal' } },
+      { route: 'tickets.update', params: { id: t.id }, body: { priority: 'high' } },
+      { route: 'tickets.update', params: { id: t.id }, body: { version: 99, priority: 'high' } },
+      { route: 'tickets.create', body: { subject: 'no queue' } },
+      { route: 'alerts.resolve', params: { id: randomUUID() }, body: { reason: 'done' } },
+      { route: 'tickets.comments.create', params: { id: t.id }, body: { body: 'alone or batched', visibility: 'public' } },
+    ] as const;
+    const alone: { status: number; body: Record<string, unknown> }[] = [];
+    for (const w of writes) {
+      const path = w.route === 'tickets.create' ? '/api/v1/tickets' : w.route === 'tickets.update' ? `/api/v1/tickets/${w.params.id}` : w.route === 'alerts.resolve' ? `/api/v1/alerts/${w.params.id}/resolve` : `/api/v1/tickets/${w.params.id}/comments`;
+      const method = w.route === 'tickets.update' ? 'PATCH' : 'POST';
+      alone.push(await server.api(method, path, { token: f.agentA.accessToken, body: w.body, headers: { 'idempotency-key': randomUUID() } }));
+    }
+    const batched = await batch(f.agentA.accessToken, writes.map((w) => ({ ...w, idempotencyKey: randomUUID() })));
+    expect(batched.status).toBe(200);
+    batched.body.results.forEach((r, i) => {
+      expect(r.status, JSON.stringify(writes[i])).toBe(alone[i]!.status);
+      // A version conflict carries the ticket as it is now (the public reply alone moved it on): compared without it.
+      if (r.status === 409) expect({ ...(r.body as object), details: null }).toEqual({ ...alone[i]!.body, details: null });
+      else if (r.status >= 400) expect(r.body).toEqual(alone[i]!.body);
+      else expect(Object.keys(r.body as object).sort()).toEqual(Object.keys(alone[i]!.body as object).sort());
+    });
+    expect(batched.body.results.map((r) => r.status)).toContain(400);
+
+    // A key the store refuses, and a key used before for another write, answer as alone too.
+    const used = randomUUID();
+    expect((await batch(f.agentA.accessToken, [{ route: 'tickets.comments.create', params: { id: other.id }, body: { body: 'first', visibility: 'internal' }, idempotencyKey: used }])).body.results[0]!.status).toBe(201);
+    const reused = await batch(f.agentA.accessToken, [
+      { route: 'tickets.comments.create', params: { id: other.id }, body: { body: 'second', visibility: 'internal' }, idempotencyKey: used },
+      { route: 'tickets.comments.create', params: { id: other.id }, body: { body: 'third', visibility: 'internal' }, idempotencyKey: 'has a space in it' },
+    ]);
+    expect(reused.body.results.map((r) => r.status)).toEqual([422, 400]);
+    expect((await server.api<unknown[]>('GET', `/api/v1/tickets/${other.id}/comments`, { token: f.agentA.accessToken })).body).toHaveLength(1);
+  });
 });

@@ -5,6 +5,7 @@ import type { DialectName } from '../platform/db/dialect';
 import type { Database } from '../platform/db/schema';
 import type { Clock } from '../platform/clock';
 import { readSnapshot, type Snapshot } from './snapshot';
+import { FeedJson } from './sync-json';
 import { visibleTo } from './visibility';
 
 /**
@@ -78,7 +79,11 @@ export class ChangeFeed {
     private readonly clock: Clock,
     /** Sync pages and the head are heavy, frequent reads: the reader threads on SQLite. */
     private readonly reader: Kysely<Database> = db,
-  ) {}
+  ) {
+    this.json = new FeedJson(dialect);
+  }
+
+  private readonly json: FeedJson;
 
   /**
    * Takes the feed lock now (PostgreSQL; a no-op on SQLite). Writers that lock rows call this first,
@@ -156,38 +161,57 @@ export class ChangeFeed {
   }
 
   /**
-   * The same page as `read`, already serialized as a SyncPage: stored records are JSON text and
-   * are spliced in as they are instead of being parsed and stringified again (large pulls).
+   * The same page as `read`, already serialized as a SyncPage by the database (see sync-json.ts):
+   * one string crosses from the reader thread instead of the page's rows, and stored records are
+   * spliced in as they are instead of being parsed and stringified again (large pulls).
    */
   async readJson(principal: Principal, queueIds: string[], since: number, limit: number, options: ReadOptions = {}): Promise<string> {
-    const { page, nextCursor, done } = await this.page(principal, queueIds, since, limit, options);
-    const parts = page.map(({ row: r, leftVisibility }) => {
-      const head = `{"seq":${Number(r.seq)},"entity":${JSON.stringify(r.entity)},"id":${JSON.stringify(r.entity_id)}`;
-      if (leftVisibility) return `${head},"op":"delete","data":null,"reason":"left_visibility","at":${Number(r.at)}}`;
-      if (r.op === 'delete') return `${head},"op":"delete","data":null,"reason":"deleted","at":${Number(r.at)}}`;
-      return `${head},"op":${JSON.stringify(r.op)},"data":${r.data ?? 'null'},"at":${Number(r.at)}}`;
-    });
-    return `{"changes":[${parts.join(',')}],"nextCursor":${nextCursor},"done":${done}}`;
+    const head = await this.head();
+    const j = this.json;
+    const p = (c: string) => sql.ref(`p.${c}`);
+    const left =
+      principal.role !== 'agent'
+        ? sql`p.op = ${REVOKE_OP}`
+        : sql`(p.op = ${REVOKE_OP} or (p.audience = 'queue' and ${queueIds.length ? sql`coalesce(p.queue_id, '') not in (${sql.join(queueIds)})` : sql`1 = 1`}))`;
+    const line = sql<string>`'{"seq":' || ${j.int(p('seq'))} || ',"entity":' || ${j.quote(p('entity'))} || ',"id":' || ${j.quote(p('entity_id'))} || case
+        when ${left} then ',"op":"delete","data":null,"reason":"left_visibility"'
+        when p.op = 'delete' then ',"op":"delete","data":null,"reason":"deleted"'
+        else ',"op":' || ${j.quote(p('op'))} || ',"data":' || coalesce(p.data, 'null') end || ',"at":' || ${j.int(p('at'))} || '}'`;
+    // One row more than the page tells whether the feed goes on; it is numbered out of the page.
+    const rows = this.pageQuery(principal, queueIds, since, head, limit + 1, options).select(['seq', 'entity', 'entity_id', 'op', 'audience', 'queue_id', 'data', 'at', sql<number>`row_number() over (order by seq)`.as('rn')]);
+    const r = await this.reader
+      .selectFrom(rows.as('p'))
+      .select([
+        sql<number | string>`count(*)`.as('n'),
+        sql<number | string | null>`max(case when p.rn <= ${limit} then p.seq end)`.as('last'),
+        j.join(sql`case when p.rn <= ${limit} then ${line} end`, ',', sql`p.seq`).as('body'),
+      ])
+      .executeTakeFirstOrThrow();
+    const done = Number(r.n) <= limit;
+    return `{"changes":[${r.body ?? ''}],"nextCursor":${done ? head : Number(r.last)},"done":${done}}`;
   }
 
   /** A first sync as one stream of the latest visible records as of `at` (see snapshot.ts). */
   snapshot(principal: Principal, queueIds: string[], at: number, after: number): Promise<Snapshot> {
-    return readSnapshot(this.reader, principal, queueIds, at, after);
+    return readSnapshot(this.reader, this.json, principal, queueIds, at, after);
+  }
+
+  /** The caller's changes after `since` up to `head` in commit order, at most `limit` (columns left to the caller). */
+  private pageQuery(principal: Principal, queueIds: string[], since: number, head: number, limit: number, options: ReadOptions) {
+    return this.reader
+      .selectFrom('changes')
+      .where('seq', '>', since)
+      .where('seq', '<=', head)
+      .where((eb) => (options.onlyQueue !== undefined ? backfillOf(eb, options.onlyQueue) : visibleTo('changes', principal, queueIds)))
+      .orderBy('seq')
+      .limit(limit);
   }
 
   private async page(principal: Principal, queueIds: string[], since: number, limit: number, options: ReadOptions) {
     // Reading the head first bounds the page to a committed prefix of the feed (see class comment).
     const head = await this.head();
     const seesAllQueues = principal.role !== 'agent';
-    const rows = await this.reader
-      .selectFrom('changes')
-      .selectAll()
-      .where('seq', '>', since)
-      .where('seq', '<=', head)
-      .where((eb) => (options.onlyQueue !== undefined ? backfillOf(eb, options.onlyQueue) : visibleTo('changes', principal, queueIds)))
-      .orderBy('seq')
-      .limit(limit + 1)
-      .execute();
+    const rows = await this.pageQuery(principal, queueIds, since, head, limit + 1, options).selectAll().execute();
     const page = rows.slice(0, limit);
     const mine = new Set(queueIds);
     const done = rows.length <= limit;

@@ -3,6 +3,7 @@ import { SnapshotEnd, SnapshotHeader, type SnapshotRecord, type SyncChange, type
 import type { Ticket } from '../../../shared/api/tickets';
 import { DATABASES, type TestServer } from '../../test-support/harness';
 import { startHelpdesk, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
+import { acceptsGzip } from './sync-routes';
 
 /** What applying the change feed from 0 leaves, record by record: entity:id → record (deletes and tombstones drop it). */
 async function foldFeed(server: TestServer, token: string): Promise<{ records: Map<string, unknown>; cursor: number }> {
@@ -20,8 +21,8 @@ async function foldFeed(server: TestServer, token: string): Promise<{ records: M
   }
 }
 
-async function snapshot(server: TestServer, token: string, query = '') {
-  const res = await fetch(`${server.url}/api/v1/sync/snapshot${query}`, { headers: { authorization: `Bearer ${token}` } });
+async function snapshot(server: TestServer, token: string, query = '', acceptEncoding?: string) {
+  const res = await fetch(`${server.url}/api/v1/sync/snapshot${query}`, { headers: { authorization: `Bearer ${token}`, ...(acceptEncoding && { 'accept-encoding': acceptEncoding }) } });
   const text = await res.text();
   if (res.status !== 200) return { status: res.status, body: text, header: null, records: [], end: null, encoding: null };
   const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
@@ -36,6 +37,17 @@ async function snapshot(server: TestServer, token: string, query = '') {
 }
 
 const asMap = (records: SnapshotRecord[]) => new Map(records.map((r) => [`${r.entity}:${r.id}`, r.data]));
+
+describe('the snapshot’s encoding', () => {
+  it('is gzip unless the client does not take it', () => {
+    expect(acceptsGzip(undefined)).toBe(true);
+    expect(acceptsGzip('gzip, deflate, br')).toBe(true);
+    expect(acceptsGzip('br;q=1, *;q=0.1')).toBe(true);
+    expect(acceptsGzip('identity')).toBe(false);
+    expect(acceptsGzip('gzip;q=0, identity')).toBe(false);
+    expect(acceptsGzip('')).toBe(false);
+  });
+});
 
 describe.each(DATABASES)('sync snapshot on %s', (kind) => {
   let server: TestServer;
@@ -76,6 +88,10 @@ describe.each(DATABASES)('sync snapshot on %s', (kind) => {
       const seqs = snap.records.map((r) => r.seq);
       expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
       expect(new Set(snap.records.map((r) => `${r.entity}:${r.id}`)).size).toBe(snap.records.length);
+      // Asked for without compression (the desktop and its local backend): the same lines, uncompressed.
+      const plain = await snapshot(server, who.accessToken, '', 'identity');
+      expect(plain.encoding).toBeNull();
+      expect(plain.records).toEqual(snap.records);
     }
   });
 

@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { SnapshotEnd, SnapshotHeader } from '../../../shared/api/sync';
 import type { Principal } from '../auth/auth-service';
 import type { Database } from '../platform/db/schema';
+import type { FeedJson } from './sync-json';
 import { visibleTo } from './visibility';
 
 /** Records per database read while streaming a snapshot (memory stays bounded by one page). */
@@ -23,37 +24,33 @@ function kept(principal: Principal, queueIds: string[], at: number): RawBuilder<
     and not exists (select 1 from changes n where n.entity = c.entity and n.entity_id = c.entity_id and n.seq > c.seq and n.seq <= ${at} and ${visibleTo('n', principal, queueIds)})`;
 }
 
-interface SnapshotRow {
-  seq: number | string;
-  entity: string;
-  entity_id: string;
-  data: string | null;
-}
-
 export interface Snapshot {
   header: SnapshotHeader;
   /** NDJSON text, one page of lines per chunk, the end line last. */
   lines: AsyncGenerator<string>;
 }
 
-export async function readSnapshot(db: Kysely<Database>, principal: Principal, queueIds: string[], at: number, after: number, pageSize = SNAPSHOT_PAGE): Promise<Snapshot> {
+export async function readSnapshot(db: Kysely<Database>, json: FeedJson, principal: Principal, queueIds: string[], at: number, after: number, pageSize = SNAPSHOT_PAGE): Promise<Snapshot> {
   const where = kept(principal, queueIds, at);
   const counted = await sql<{ n: number | string }>`select count(*) as n from changes c where c.seq > ${after} and ${where}`.execute(db);
   const header: SnapshotHeader = { kind: 'snapshot', cursor: at, after, total: Number(counted.rows[0]?.n ?? 0) };
+  const p = (c: string) => sql.ref(`p.${c}`);
+  // Each page's lines are written by the database (sync-json.ts): one string per page crosses from the reader thread.
+  const line = sql`'{"seq":' || ${json.int(p('seq'))} || ',"entity":' || ${json.quote(p('entity'))} || ',"id":' || ${json.quote(p('entity_id'))} || ',"data":' || coalesce(p.data, 'null') || '}'`;
   async function* lines(): AsyncGenerator<string> {
     yield `${JSON.stringify(header)}\n`;
     let cursor = after;
     let count = 0;
     for (;;) {
-      const page = await sql<SnapshotRow>`select c.seq, c.entity, c.entity_id, c.data from changes c where c.seq > ${cursor} and ${where} order by c.seq limit ${pageSize}`.execute(db);
-      // Stored records are JSON text: spliced in as they are, never parsed and stringified again.
-      const out = page.rows.map((r) => `{"seq":${Number(r.seq)},"entity":${JSON.stringify(r.entity)},"id":${JSON.stringify(r.entity_id)},"data":${r.data ?? 'null'}}\n`);
-      count += page.rows.length;
-      if (page.rows.length) {
-        cursor = Number(page.rows[page.rows.length - 1]!.seq);
-        yield out.join('');
+      const page = await sql<{ n: number | string; last: number | string | null; body: string | null }>`select count(*) as n, max(p.seq) as last, ${json.join(line, '\n', sql`p.seq`)} as body
+        from (select c.seq, c.entity, c.entity_id, c.data from changes c where c.seq > ${cursor} and ${where} order by c.seq limit ${pageSize}) p`.execute(db);
+      const { n, last, body } = page.rows[0]!;
+      count += Number(n);
+      if (body !== null) {
+        cursor = Number(last);
+        yield `${body}\n`;
       }
-      if (page.rows.length < pageSize) break;
+      if (Number(n) < pageSize) break;
     }
     const end: SnapshotEnd = { kind: 'end', cursor: at, count };
     yield `${JSON.stringify(end)}\n`;

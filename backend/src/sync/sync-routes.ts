@@ -1,25 +1,35 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { ROUTES, routePath } from '../../../shared/api/routes';
 import { SYNC_ROUTES } from '../../../shared/api/routes/sync';
-import type { BatchResponse, SyncPage } from '../../../shared/api/sync';
+import type { SyncPage } from '../../../shared/api/sync';
 import type { Services } from '../app/services';
 import { AppError, notFound } from '../platform/http/errors';
-import { IDEMPOTENCY_HEADER } from '../platform/http/idempotency';
 import { principalOf } from '../platform/http/guards';
 import { routePlugin } from '../platform/http/route-table';
+import { runBatch } from './batch-runner';
 
-/** A request answering one of these is a server-side trouble: the batch stops, the rest is not run. */
-const STOPS_BATCH = (status: number) => status >= 500 || status === 429;
+/** Whether an Accept-Encoding header takes gzip (absent: anything goes, as HTTP has it). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  if (header === undefined) return true;
+  return [header]
+    .flat()
+    .join(',')
+    .split(',')
+    .some((part) => {
+      const [coding, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q) > 0);
+    });
+}
 
 /**
  * Delta sync: every change the caller may see after `since`, in commit order, with tombstones for
  * deletes and for records that left the caller's queues; page until `done`, then keep `nextCursor`.
- * The outbox's batch: each write runs as its own request of its route (same authentication, role
- * and scope checks, validation and Idempotency-Key handling as when sent alone), one after another.
+ * The outbox's batch: authenticated once, then each write runs through what its route does (role and
+ * scope checks, validation and Idempotency-Key handling as when sent alone), one after another (batch-runner.ts).
  */
-export function syncRoutes(s: Pick<Services, 'guard' | 'queueAccess' | 'changes' | 'compaction' | 'logger'>) {
+export function syncRoutes(s: Pick<Services, 'guard' | 'queueAccess' | 'changes' | 'compaction' | 'logger' | 'idempotency'>) {
   return routePlugin(SYNC_ROUTES, s.guard, {
     'sync.snapshot': async (req, reply) => {
       const principal = principalOf(req);
@@ -30,17 +40,20 @@ export function syncRoutes(s: Pick<Services, 'guard' | 'queueAccess' | 'changes'
       if (at > head || at < (await s.compaction.horizon())) throw new AppError('conflict', 'This snapshot can no longer be resumed; start a new one');
       const snapshot = await s.changes.snapshot(principal, queueIds, at, after);
       // Level 1: most of the size for little CPU; the stream is read a page at a time, never whole.
-      const gzip = createGzip({ level: 1 });
-      pipeline(Readable.from(snapshot.lines), gzip).catch((err: Error) => {
+      // A client that does not take gzip (the desktop talking to its own local backend) gets the lines as they are.
+      const gzip = acceptsGzip(req.headers['accept-encoding']);
+      const body = gzip ? createGzip({ level: 1, chunkSize: 64 * 1024 }) : new PassThrough();
+      pipeline(Readable.from(snapshot.lines), body).catch((err: Error) => {
         // A dropped connection ends the stream early; the client resumes from its last applied record.
         if (err.name !== 'AbortError' && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') s.logger.warn({ error: err.message, userId: principal.userId }, 'sync snapshot stream failed');
       });
+      if (gzip) reply.header('content-encoding', 'gzip');
       return reply
         .header('content-type', 'application/x-ndjson')
-        .header('content-encoding', 'gzip')
+        .header('vary', 'accept-encoding')
         .header('cache-control', 'private, no-store')
         .header('x-snapshot-total', String(snapshot.header.total))
-        .send(gzip);
+        .send(body);
     },
     'sync.changes': async (req, reply) => {
       const principal = principalOf(req);
@@ -53,30 +66,6 @@ export function syncRoutes(s: Pick<Services, 'guard' | 'queueAccess' | 'changes'
       // Already a serialized SyncPage (see ChangeFeed.readJson); a JSON string is sent as it is.
       return reply.header('content-type', 'application/json; charset=utf-8').send(body as unknown as SyncPage);
     },
-    'sync.batch': async (req) => {
-      const results: BatchResponse['results'] = [];
-      let stopped = false;
-      for (const item of req.body.requests) {
-        if (stopped) {
-          results.push({ status: 0, body: null });
-          continue;
-        }
-        const res = await req.server.inject({
-          method: ROUTES[item.route].method,
-          url: routePath(item.route, item.params),
-          remoteAddress: req.ip,
-          headers: {
-            authorization: req.headers.authorization ?? '',
-            [IDEMPOTENCY_HEADER]: item.idempotencyKey,
-            ...(item.body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(item.body === undefined ? {} : { payload: JSON.stringify(item.body) }),
-        });
-        const json = String(res.headers['content-type'] ?? '').includes('json') && res.body;
-        results.push({ status: res.statusCode, body: json ? (JSON.parse(res.body) as unknown) : res.body || null });
-        stopped = STOPS_BATCH(res.statusCode);
-      }
-      return { results };
-    },
+    'sync.batch': async (req) => ({ results: await runBatch(req, s.idempotency, principalOf(req), req.body.requests) }),
   });
 }

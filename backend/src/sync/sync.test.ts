@@ -165,4 +165,22 @@ describe.each(DATABASES)('delta sync on %s', (kind) => {
     const user = changes.find((c) => c.entity === 'user' && c.id === created.body.id);
     expect(user?.data).toEqual({ id: created.body.id, email: 'newbie@example.com', name: 'New Bie', role: 'agent', disabled: false });
   });
+
+  it('serves the page `read` builds, written by the database: every user, every cursor, page sizes, a queue backfill', async () => {
+    const users = await server.services.database.db.selectFrom('users').select(['id', 'email', 'role']).execute();
+    const { changes } = server.services;
+    const head = await changes.head();
+    expect(head).toBeGreaterThan(20);
+    for (const u of users) {
+      const principal = { kind: 'user' as const, userId: u.id, email: u.email, role: u.role as 'agent', sessionId: null, tokenId: null, scopes: null };
+      const queueIds = u.role === 'agent' ? await server.services.queueAccess.memberships(u.id) : [];
+      for (const [since, limit] of [[0, 5000], [0, 7], [Math.floor(head / 2), 3], [head - 1, 1], [head, 10], [head + 5, 10]] as const) {
+        expect(JSON.parse(await changes.readJson(principal, queueIds, since, limit))).toEqual(await changes.read(principal, queueIds, since, limit));
+      }
+      for (const q of queueIds) expect(JSON.parse(await changes.readJson(principal, queueIds, 0, 4, { onlyQueue: q }))).toEqual(await changes.read(principal, queueIds, 0, 4, { onlyQueue: q }));
+    }
+    // Tombstones of both kinds are among what was compared.
+    const all = await changes.read({ kind: 'user', userId: users.find((u) => u.email === 'mover@example.com')!.id, email: '', role: 'agent', sessionId: null, tokenId: null, scopes: null }, [f.q2.id], 0, 5000);
+    expect(all.changes.some((c) => c.reason === 'left_visibility')).toBe(true);
+  });
 });

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { TicketPriority, TicketStatus } from '../../../shared/api/tickets';
 import { SYSTEM_ACTOR } from '../audit/audit-log';
 import type { Services } from '../app/services';
+import type SqliteDatabase from 'better-sqlite3';
 import type { Database } from '../platform/db/schema';
 import { SlaClock, type SlaTargets } from '../sla/sla-clock';
 import { PRIORITY_RANK, toComment, toTicket, type TicketRow } from './ticket-model';
@@ -227,7 +228,7 @@ export async function seedTickets(ctx: SeedTicketsDeps, options: SeedTicketsOpti
   for (const ix of dropped) sqlite!.exec(`drop index ${ix.name}`);
   // A rollback journal writes appended pages once; WAL would write them twice (log, then checkpoint).
   // It only switches when no other connection is open; otherwise WAL stays.
-  const journal = dropped.length ? String(sqlite!.pragma('journal_mode = DELETE', { simple: true })) : 'wal';
+  const journal = dropped.length ? rollbackJournal(sqlite!) : 'wal';
   // Ids follow insertion order so primary keys append.
   let idClock = now - options.tickets * 3;
   const fill = (s: string) =>
@@ -386,5 +387,15 @@ export async function seedTickets(ctx: SeedTicketsDeps, options: SeedTicketsOpti
       sqlite.pragma(`synchronous = ${Number(restore.sync)}`);
       sqlite.pragma(`cache_size = ${Number(restore.cache)}`);
     }
+  }
+}
+
+/** Switches to a rollback journal for the load; a server's reader or checkpoint threads hold the file open (SQLITE_BUSY), and then WAL stays. */
+function rollbackJournal(sqlite: SqliteDatabase.Database): string {
+  try {
+    return String(sqlite.pragma('journal_mode = DELETE', { simple: true }));
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') return 'wal';
+    throw err;
   }
 }

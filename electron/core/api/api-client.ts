@@ -42,6 +42,12 @@ export class ApiClient extends EventEmitter {
   private tokens: TokenSource | null = null;
   private _online = true;
 
+  /** The server runs on this machine (the local workspace's backend): compressing what it sends only costs CPU on both ends. */
+  get local(): boolean {
+    const host = new URL(this.baseUrl).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+  }
+
   constructor(
     readonly baseUrl: string,
     private readonly options: { timeoutMs?: number; maxRetries?: number; backoffMs?: number; userAgent?: string } = {},
@@ -82,7 +88,7 @@ export class ApiClient extends EventEmitter {
    * A streamed GET (not retried: the caller resumes). A 2xx answer comes back as the raw body stream
    * with its content-encoding; any other answer is read whole and thrown as a CoreError.
    */
-  async stream(path: string, options: Pick<RequestOptions, 'query' | 'timeoutMs'> = {}): Promise<{ stream: Readable; encoding: string | null }> {
+  async stream(path: string, options: Pick<RequestOptions, 'query' | 'timeoutMs' | 'headers'> = {}): Promise<{ stream: Readable; encoding: string | null }> {
     const res = await this.send('GET', path, { ...options, retries: 0, responseType: 'stream' });
     const body = res.data as Readable & { headers?: Record<string, string | undefined> };
     if (res.status >= 200 && res.status < 300) return { stream: body, encoding: body.headers?.['content-encoding'] ?? null };

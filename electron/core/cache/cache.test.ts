@@ -15,10 +15,11 @@ export function serverTicket(n: number, patch: Record<string, unknown> = {}) {
   };
 }
 /** The ticket and comment indexes in a cache file, read through a connection of its own. */
+/** The secondary indexes and search triggers of tickets and comments. */
 function indexesOf(file: string): string[] {
   const db = new Database(file, { readonly: true });
   try {
-    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('tickets', 'comments') AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    return (db.prepare("SELECT type || ' ' || name AS name FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ('tickets', 'comments') AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);
   } finally {
     db.close();
   }
@@ -77,7 +78,7 @@ describe('Cache', () => {
     const { cache } = Cache.open(file);
     const indexes = () => indexesOf(file);
     const before = indexes();
-    expect(before).toEqual(expect.arrayContaining(['tickets_queue_status_updated', 'comments_ticket']));
+    expect(before).toEqual(expect.arrayContaining(['index tickets_queue_status_updated', 'index comments_ticket', 'trigger tickets_ai', 'trigger comments_au']));
     cache.applyPage([change(1, 'ticket', 't1', serverTicket(1))], 1, undefined, { deferIndex: true });
     expect(indexes()).toEqual([]);
     // Later pages of the same run do not drop anything again; the end builds everything back.
@@ -98,6 +99,9 @@ describe('Cache', () => {
     first.close();
     const reopened = Cache.open(second).cache;
     expect(indexesOf(second)).toEqual(before);
+    // The triggers work again: a later write is searchable without a rebuild.
+    reopened.applyPage([change(2, 'ticket', 't2', serverTicket(2, { subject: 'Webcam flickers' }))], 2);
+    expect(reopened.tickets.search('webcam', 10).map((h) => h.ticket.id)).toEqual(['t2']);
     reopened.close();
   });
 

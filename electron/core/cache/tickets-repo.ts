@@ -31,28 +31,32 @@ export class TicketsRepo {
   ) {}
 
   // ── writes from the server ───────────────────────────────────────────────────────────────────
-  upsertRow(row: TicketRow): void {
+  // Positional parameters: binding 21 named ones from an object cost a third of a first sync's inserts.
+  upsertRow(r: TicketRow): void {
     this.sql
       .stmt(
         `INSERT INTO tickets (id, number, subject, description, status, priority, priority_rank, queue_id, requester, requester_email, assignee_id, tags, created_at, updated_at, first_response_due_at, resolution_due_at, sla_state, version, pending, conflict, attachments)
-         VALUES (@id, @number, @subject, @description, @status, @priority, @priority_rank, @queue_id, @requester, @requester_email, @assignee_id, @tags, @created_at, @updated_at, @first_response_due_at, @resolution_due_at, @sla_state, @version, @pending, @conflict, @attachments)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET number = excluded.number, subject = excluded.subject, description = excluded.description, status = excluded.status,
            priority = excluded.priority, priority_rank = excluded.priority_rank, queue_id = excluded.queue_id, requester = excluded.requester, requester_email = excluded.requester_email,
            assignee_id = excluded.assignee_id, tags = excluded.tags, created_at = excluded.created_at, updated_at = excluded.updated_at,
            first_response_due_at = excluded.first_response_due_at, resolution_due_at = excluded.resolution_due_at, sla_state = excluded.sla_state,
            version = excluded.version, attachments = excluded.attachments`,
       )
-      .run({ ...row, attachments: row.attachments ?? null });
+      .run(
+        r.id, r.number, r.subject, r.description, r.status, r.priority, r.priority_rank, r.queue_id, r.requester, r.requester_email, r.assignee_id, r.tags,
+        r.created_at, r.updated_at, r.first_response_due_at, r.resolution_due_at, r.sla_state, r.version, r.pending, r.conflict, r.attachments ?? null,
+      );
   }
 
-  upsertComment(row: CommentRow): void {
+  upsertComment(c: CommentRow): void {
     this.sql
       .stmt(
-        `INSERT INTO comments (id, ticket_id, author_id, author_name, body, internal, created_at, pending, email, attachments) VALUES (@id, @ticket_id, @author_id, @author_name, @body, @internal, @created_at, @pending, @email, @attachments)
+        `INSERT INTO comments (id, ticket_id, author_id, author_name, body, internal, created_at, pending, email, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET ticket_id = excluded.ticket_id, author_id = excluded.author_id, author_name = excluded.author_name, body = excluded.body,
            internal = excluded.internal, created_at = excluded.created_at, pending = excluded.pending, email = excluded.email, attachments = excluded.attachments`,
       )
-      .run({ ...row, email: row.email ?? null, attachments: row.attachments ?? null });
+      .run(c.id, c.ticket_id, c.author_id, c.author_name, c.body, c.internal, c.created_at, c.pending, c.email ?? null, c.attachments ?? null);
   }
 
   /** One history entry as the server sent it; the actor's name comes from the cached users when missing. */

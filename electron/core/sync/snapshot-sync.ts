@@ -33,15 +33,17 @@ const ENTITIES = new Set<string>(SYNC_ENTITIES);
 export async function syncFromSnapshot(cache: Cache, api: ApiClient, hooks: SnapshotHooks): Promise<SnapshotOutcome> {
   let resume = cache.snapshotProgress();
   let opened: Awaited<ReturnType<ApiClient['stream']>>;
+  // From a backend on this machine the lines come uncompressed (gzip would only cost CPU on both ends).
+  const headers = { 'accept-encoding': api.local ? 'identity' : 'gzip' };
   try {
-    opened = await api.stream(SNAPSHOT_PATH, { query: resume ? { at: resume.at, after: resume.after } : {}, timeoutMs: 120_000 });
+    opened = await api.stream(SNAPSHOT_PATH, { query: resume ? { at: resume.at, after: resume.after } : {}, timeoutMs: 120_000, headers });
   } catch (err) {
     if (err instanceof CoreError && err.code === 'not_supported') return { kind: 'unsupported' };
     if (!(err instanceof CoreError && err.code === 'conflict' && resume)) throw err;
     // The feed moved past what this snapshot can be resumed from (compaction, a restored server).
     cache.clearSynced();
     resume = null;
-    opened = await api.stream(SNAPSHOT_PATH, { timeoutMs: 120_000 });
+    opened = await api.stream(SNAPSHOT_PATH, { timeoutMs: 120_000, headers });
   }
   const lines = ndjson(decoded(opened.stream, opened.encoding));
   try {

@@ -57,27 +57,22 @@ export function makeGuard(auth: AuthService, apiTokens: ApiTokenService, idempot
   async function authenticate(request: FastifyRequest, options: GuardOptions): Promise<void> {
     const token = bearerToken(request);
     if (!token) throw new AppError('unauthorized', 'Sign in first: send an access token');
-    if (token.startsWith(API_TOKEN_PREFIX)) {
-      const principal = await apiTokens.authenticate(token, request.ip ?? null);
-      if (!options.scope || !principal.scopes?.includes(options.scope)) {
-        throw new AppError(
-          'forbidden',
-          options.scope ? `API token lacks the ${options.scope} scope` : 'API tokens cannot use this route',
-        );
-      }
-      if (options.role && !hasRole(principal.role, options.role))
-        throw new AppError('forbidden', `Requires the ${options.role} role`);
-      request.principal = principal;
-      return;
-    }
-    const principal = await auth.authenticateAccessToken(token);
-    if (options.role && !hasRole(principal.role, options.role))
-      throw new AppError('forbidden', `Requires the ${options.role} role`);
+    const principal = token.startsWith(API_TOKEN_PREFIX) ? await apiTokens.authenticate(token, request.ip ?? null) : await auth.authenticateAccessToken(token);
+    authorize(principal, options);
     request.principal = principal;
   }
 }
 
-function principalKey(p: Principal): string {
+/** Whether an authenticated caller may use a route: API tokens need the scope it names, everyone its role. */
+export function authorize(principal: Principal, options: GuardOptions): void {
+  if (principal.kind === 'token' && (!options.scope || !principal.scopes?.includes(options.scope))) {
+    throw new AppError('forbidden', options.scope ? `API token lacks the ${options.scope} scope` : 'API tokens cannot use this route');
+  }
+  if (options.role && !hasRole(principal.role, options.role)) throw new AppError('forbidden', `Requires the ${options.role} role`);
+}
+
+/** The idempotency store's name of a caller. */
+export function principalKey(p: Principal): string {
   return p.kind === 'token' ? `token:${p.tokenId}` : `user:${p.userId}`;
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { RouteDef, RouteTable } from '../../../../shared/api/route';
@@ -47,16 +47,31 @@ declare module 'fastify' {
   }
 }
 
+/** A declared route's handler as registered, for callers that run it without a request of its own (the outbox's batch). */
+export interface RegisteredHandler {
+  def: RouteDef;
+  handler: (req: FastifyRequest, reply: FastifyReply) => unknown;
+}
+/** By the app's HTTP server: every plugin context of one app shares it. */
+const handlers = new WeakMap<object, Map<string, RegisteredHandler>>();
+
+export function registeredHandler(app: FastifyInstance, name: string): RegisteredHandler | undefined {
+  return handlers.get(app.server)?.get(name);
+}
+
 /**
  * Registers a domain's declared routes: method, path, schemas, OpenAPI tag and the role check
  * come from the declaration; the success status is set before the handler runs (a 204 route
  * that returns nothing answers an empty body).
  */
-export function routePlugin<T extends RouteTable>(table: T, guard: Guard, handlers: RouteHandlers<T>): FastifyPluginAsyncZod {
+export function routePlugin<T extends RouteTable>(table: T, guard: Guard, impls: RouteHandlers<T>): FastifyPluginAsyncZod {
   return async (app) => {
+    let registered = handlers.get(app.server);
+    if (!registered) handlers.set(app.server, (registered = new Map()));
     for (const [name, def] of Object.entries(table) as [string, RouteDef & { tag?: string }][]) {
-      const impl = handlers[name] as RouteImpl<RouteDef>;
+      const impl = impls[name] as RouteImpl<RouteDef>;
       const handler = typeof impl === 'function' ? impl : impl.handler;
+      registered.set(name, { def, handler: handler as RegisteredHandler['handler'] });
       const options: RouteOptions = typeof impl === 'function' ? {} : impl.options;
       const check = def.access === 'public' ? undefined : guard({ role: def.access.role === 'any' ? undefined : def.access.role, scope: def.access.scope });
       const status = def.status ?? 200;
