@@ -6,7 +6,7 @@ import type { Principal } from '../auth/auth-service';
 import { AppError } from '../platform/http/errors';
 import { authorize, principalKey } from '../platform/http/guards';
 import { IDEMPOTENCY_HEADER, type IdempotencyStore } from '../platform/http/idempotency';
-import { registeredHandler } from '../platform/http/route-table';
+import { JsonText, registeredHandler } from '../platform/http/route-table';
 
 type Item = BatchRequest['requests'][number];
 type Result = BatchResponse['results'][number];
@@ -95,6 +95,10 @@ async function runItem(req: FastifyRequest, idempotency: IdempotencyStore, princ
     if (reply.sent) return itemReq;
     if (out === undefined) {
       reply.send();
+      return itemReq;
+    }
+    if (out instanceof JsonText) {
+      reply.header('content-type', 'application/json; charset=utf-8').send(out.text);
       return itemReq;
     }
     const checked = def.response ? def.response.safeParse(out) : { success: true as const, data: out };
