@@ -4,15 +4,8 @@
 // tickets there and assigns them in bulk; Ada attaches a calendar to the queue's SLA and Ana's
 // countdown shows business time.
 import { DateTime } from 'luxon';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, launchChromium, screenshots, signInDesktop, startBackend, until, type Backend, type Host } from './support';
-
-interface Desktop {
-  host: Host;
-  context: BrowserContext;
-  page: Page;
-}
+import { createUser, openDesktops, screenshots, startBackend, until, type Backend, type Desktop, type Desktops } from './support';
 
 const ana = { email: 'ana@example.com', password: 'orchid-harbour-5521', name: 'Ana Agent', role: 'agent' as const };
 const ben = { email: 'ben@example.com', password: 'granite-swallow-8830', name: 'Ben Brandt', role: 'agent' as const };
@@ -20,17 +13,11 @@ const ada = { email: 'ada@example.com', password: 'quartz-lantern-velvet-42', na
 const TONER = 231;
 
 let backend: Backend;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
+let desktops: Desktops;
 let admin: { id: string; token: string };
 let benId = '';
 let desk: { id: string }, lab: { id: string };
-const open: Desktop[] = [];
-
-async function signIn(person: { email: string; password: string }): Promise<Desktop> {
-  const d = await signInDesktop(browser, backend.url, person);
-  open.push(d);
-  return d;
-}
+const signIn = (person: { email: string; password: string }) => desktops.signIn(person);
 
 const nav = (d: Desktop, name: string) => d.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: false }).first().click();
 const views = (d: Desktop) => d.page.getByRole('navigation', { name: 'Saved views' });
@@ -50,12 +37,11 @@ beforeAll(async () => {
   }
   expect((await backend.api('POST', '/api/v1/tickets', { queueId: lab.id, subject: 'Toner spilled in the lab', requester }, admin.token)).status).toBe(201);
   for (let i = 0; i < 5; i++) await backend.api('POST', '/api/v1/tickets', { queueId: desk.id, subject: `VPN drops ${i}`, requester }, admin.token);
-  browser = await launchChromium();
+  desktops = await openDesktops(backend.url);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  for (const d of open) await d.host.close();
+  await desktops?.close();
   await backend?.stop();
 });
 

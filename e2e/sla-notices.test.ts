@@ -3,15 +3,8 @@
 // the office calendar and Ana's open ticket moves its first-response deadline to tomorrow, live in
 // her ticket view; an SLA warning reaches Ana's desktop and clicking it opens its ticket.
 import { DateTime } from 'luxon';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, launchChromium, screenshots, signInDesktop, startBackend, until, type Backend, type Host } from './support';
-
-interface Desktop {
-  host: Host;
-  context: BrowserContext;
-  page: Page;
-}
+import { createUser, openDesktops, screenshots, startBackend, until, type Backend, type Desktop, type Desktops } from './support';
 
 const ana = { email: 'ana@example.com', password: 'orchid-harbour-5521', name: 'Ana Agent', role: 'agent' as const };
 const ada = { email: 'ada@example.com', password: 'quartz-lantern-velvet-42', name: 'Ada Admin', role: 'admin' as const };
@@ -19,18 +12,12 @@ const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'
 const requester = { name: 'Rita Requester', email: 'rita@example.com' };
 
 let backend: Backend;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
+let desktops: Desktops;
 let admin: { id: string; token: string };
 let anaId = '';
 let desk: { id: string };
 let escalations: { id: string };
-const open: Desktop[] = [];
-
-async function signIn(person: { email: string; password: string }): Promise<Desktop> {
-  const d = await signInDesktop(browser, backend.url, person);
-  open.push(d);
-  return d;
-}
+const signIn = (person: { email: string; password: string }) => desktops.signIn(person);
 
 const nav = (d: Desktop, name: string) => d.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: false }).first().click();
 const ticketOf = async (id: string) => (await backend.api('GET', `/api/v1/tickets/${id}`, undefined, admin.token)).body as { number: number; sla: { firstResponseDueAt: number } };
@@ -45,12 +32,11 @@ beforeAll(async () => {
   const hours = DAYS.map((_, i) => ({ day: i + 1, start: '00:00', end: '23:59' }));
   const office = (await backend.api('POST', '/api/v1/sla/calendars', { name: 'Office hours', timeZone: 'UTC', hours, holidays: [] }, admin.token)).body;
   expect((await backend.api('PUT', `/api/v1/sla/queues/${desk.id}/calendar`, { calendarId: office.id }, admin.token)).status).toBe(200);
-  browser = await launchChromium();
+  desktops = await openDesktops(backend.url);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  for (const d of open) await d.host.close();
+  await desktops?.close();
   await backend?.stop();
 });
 

@@ -269,6 +269,35 @@ export async function openJourney(options: { height?: number; acceptDownloads?: 
   };
 }
 
+/** A signed-in desktop: a browser host in its own Chromium context. */
+export interface Desktop {
+  host: Host;
+  context: BrowserContext;
+  page: Page;
+}
+
+/** One Chromium for the desktops a journey signs in to `serverUrl`; `close()` ends them all. */
+export interface Desktops {
+  signIn(person: { email: string; password: string }): Promise<Desktop>;
+  close(): Promise<void>;
+}
+
+export async function openDesktops(serverUrl: string): Promise<Desktops> {
+  const browser = await launchChromium();
+  const open: Desktop[] = [];
+  return {
+    async signIn(person) {
+      const desktop = await signInDesktop(browser, serverUrl, person);
+      open.push(desktop);
+      return desktop;
+    },
+    async close() {
+      await browser.close();
+      for (const d of open) await d.host.close();
+    },
+  };
+}
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
 }

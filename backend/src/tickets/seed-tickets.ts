@@ -227,7 +227,6 @@ export async function seedTickets(ctx: SeedTicketsDeps, options: SeedTicketsOpti
       : [];
   for (const ix of dropped) sqlite!.exec(`drop index ${ix.name}`);
   // A rollback journal writes appended pages once; WAL would write them twice (log, then checkpoint).
-  // It only switches when no other connection is open; otherwise WAL stays.
   const journal = dropped.length ? rollbackJournal(sqlite!) : 'wal';
   // Ids follow insertion order so primary keys append.
   let idClock = now - options.tickets * 3;
