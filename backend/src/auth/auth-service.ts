@@ -182,6 +182,7 @@ export class AuthService {
       if (known.expiresAt <= now) throw new AppError('token_revoked', 'Session has been revoked; sign in again');
       return known.principal;
     }
+    const readAt = this.checked.epoch();
     const row = await this.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -194,7 +195,7 @@ export class AuthService {
     }
     if (row.disabled === 1) throw new AppError('token_revoked', 'Account is disabled');
     const principal: Principal = { kind: 'user', userId: row.id, email: row.email, role: row.role, sessionId: claims.sid, tokenId: null, scopes: null };
-    this.checked.set(claims.sid, principal, Number(row.expires_at), now);
+    this.checked.set(claims.sid, principal, Number(row.expires_at), now, readAt);
     return principal;
   }
 

@@ -21,6 +21,8 @@ interface Entry {
  */
 export class PrincipalCache {
   private readonly entries = new Map<string, Entry>();
+  /** Counts revocations announced here: a check read before one is not remembered (it may be stale). */
+  private revocationsSeen = 0;
 
   constructor(
     revocations: SessionRevocations,
@@ -39,14 +41,20 @@ export class PrincipalCache {
     return entry;
   }
 
-  set(sessionId: string, principal: Principal, expiresAt: number, now: number): void {
-    if (this.ttlMs <= 0) return;
+  /** Taken before the session row is read, and handed to `set`. */
+  epoch(): number {
+    return this.revocationsSeen;
+  }
+
+  set(sessionId: string, principal: Principal, expiresAt: number, now: number, readAtEpoch: number): void {
+    if (this.ttlMs <= 0 || readAtEpoch !== this.revocationsSeen) return;
     this.entries.delete(sessionId);
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(sessionId, { principal, expiresAt, checkedAt: now });
   }
 
   private drop(revoked: RevokedSessions): void {
+    this.revocationsSeen++;
     if ('sessionId' in revoked) {
       this.entries.delete(revoked.sessionId);
       return;
