@@ -154,11 +154,9 @@ export class AuthService {
   }
 
   async refresh(refreshToken: string, meta: ClientMeta): Promise<TokenPair> {
-    const rotated = await this.sessions.rotate(refreshToken, (sessionId, userId) => {
-      this.audit
-        .record({ id: userId, email: null, ip: meta.ip }, { action: 'auth.refresh_reuse_detected', targetType: 'session', targetId: sessionId })
-        .catch(() => {});
-    });
+    const rotated = await this.sessions.rotate(refreshToken, (sessionId, userId) =>
+      this.audit.record({ id: userId, email: null, ip: meta.ip }, { action: 'auth.refresh_reuse_detected', targetType: 'session', targetId: sessionId }),
+    );
     const user = await this.users.byId(rotated.userId);
     if (!user || user.disabled === 1) {
       await this.sessions.revoke(rotated.sessionId, 'user disabled');

@@ -13,7 +13,8 @@ export interface RotationResult {
   refreshToken: string;
 }
 
-export type ReuseListener = (sessionId: string, userId: string) => void;
+/** Told of a reuse once the session is revoked; awaited, so its audit entry is written before the refusal answers. */
+export type ReuseListener = (sessionId: string, userId: string) => Promise<void>;
 
 /**
  * Sessions are refresh-token families. A refresh token works once: using it issues the next one in
@@ -94,7 +95,7 @@ export class SessionStore {
     });
     if (rotated) return rotated;
     await this.revoke(row.session_id, 'refresh token reuse detected');
-    onReuse(row.session_id, row.user_id);
+    await onReuse(row.session_id, row.user_id);
     throw new AppError('token_revoked', 'Refresh token was already used; the session has been revoked');
   }
 
