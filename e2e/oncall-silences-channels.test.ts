@@ -129,8 +129,9 @@ describe('silences and channels', () => {
     await expect.poll(() => row.innerText()).toContain('not verified');
     await row.getByLabel('Code sent to uma.pager@example.net').fill(code);
     await row.getByRole('button', { name: 'Verify' }).click();
-    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toMatch(/verified/);
-    expect(await row.innerText()).not.toContain('not verified');
+    // "not verified" matches /verified/ too: wait for the mark to change, then check it.
+    await expect.poll(() => row.innerText(), { timeout: 10_000 }).not.toContain('not verified');
+    expect(await row.innerText()).toMatch(/verified/);
 
     const prefs = routing.getByTestId('channel-preferences');
     await prefs.getByLabel('Email: lowest severity').selectOption('critical');

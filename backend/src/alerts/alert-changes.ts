@@ -31,7 +31,8 @@ export class AlertChanges {
     // Wall time, not the injected clock: this paces the sockets, it records nothing.
     const wait = this.lastSentAt + this.minIntervalMs - performance.now();
     // setImmediate: whatever else commits in this turn of the event loop goes in the same event.
-    this.timer = wait > 0 ? setTimeout(() => this.flush(), wait).unref() : setImmediate(() => this.flush());
+    // Timers count whole milliseconds from the loop's cached time and can fire up to 1 ms early: round up, plus one.
+    this.timer = wait > 0 ? setTimeout(() => this.flush(), Math.ceil(wait) + 1).unref() : setImmediate(() => this.flush());
   }
 
   /** Sends what is pending now (also on the timer). */
