@@ -52,9 +52,16 @@ async function journey(): Promise<void> {
 
   // While it runs: "Initial sync: n of total records" with a bar at n / total.
   const state = page.getByTestId('sync-state');
-  await expect.poll(() => state.textContent(), { timeout: 120_000, interval: 50 }).toMatch(/Initial sync: [1-9][\d,]* of [\d,]+ records/);
-  const text = (await state.textContent())!;
-  const bar = Number(await state.getByRole('progressbar', { name: 'Sync progress' }).getAttribute('aria-valuenow'));
+  // The text and the bar are read together, in one evaluation: read one after the other, the sync
+  // moves on in between (flaky at a clean-clone CI run).
+  let seen = { text: '', bar: NaN };
+  const read = () =>
+    state.evaluate((el) => ({
+      text: el.textContent ?? '',
+      bar: Number(el.querySelector('[role="progressbar"][aria-label="Sync progress"]')?.getAttribute('aria-valuenow')),
+    }));
+  await expect.poll(async () => (seen = await read()).text, { timeout: 120_000, interval: 50 }).toMatch(/Initial sync: [1-9][\d,]* of [\d,]+ records/);
+  const { text, bar } = seen;
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, 'snapshot-sync-in-progress.png') });
   const [done, total] = /([\d,]+) of ([\d,]+)/.exec(text)!.slice(1).map((n) => Number(n.replace(/,/g, '')));

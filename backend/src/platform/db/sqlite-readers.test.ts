@@ -90,6 +90,17 @@ process.exitCode = 3;`,
     expect(started.filter((tid) => nice(tid) === 10)).toHaveLength(2);
   });
 
+  it('take queries from one queue: a query never waits behind a slow one while the other reader is free', async () => {
+    const h = await database();
+    const order: string[] = [];
+    const track = (name: string, q: Promise<unknown>) => q.then(() => order.push(name));
+    // The slow query takes one reader; the rest are quick, so the other reader answers them all.
+    const slow = track('slow', SLOW.execute(h.reader));
+    const quick = [1, 2, 3, 4].map((i) => track(`quick ${i}`, sql`select ${i} as i`.execute(h.reader)));
+    await Promise.all([slow, ...quick]);
+    expect(order).toEqual(['quick 1', 'quick 2', 'quick 3', 'quick 4', 'slow']);
+  });
+
   it('refuse writes and transactions, with a clear error', async () => {
     const h = await database();
     await expect(h.reader.insertInto('queues').values({ id: 'q2', name: 'X', created_at: 1, updated_at: 1 } as never).execute()).rejects.toThrow(/only runs queries that return rows|readonly/);

@@ -64,19 +64,31 @@ interface Reply {
   error?: { message: string; code?: string };
 }
 
+interface Query {
+  id: number;
+  sql: string;
+  params: readonly unknown[];
+  resolve(rows: unknown[]): void;
+  reject(err: Error): void;
+}
+
 interface Reader {
   worker: Worker;
-  pending: Map<number, { resolve(rows: unknown[]): void; reject(err: Error): void }>;
+  /** The query this reader runs, if any: a reader holds one at a time. */
+  running: Query | null;
 }
 
 /**
  * Reader connections in worker threads for a SQLite database in WAL mode: readers run beside the
  * one writer (and beside each other), so a slow listing or search never stalls the event loop that
- * serves sockets, webhooks and escalation. A query goes to the reader with the fewest queries in
- * flight. Writes never come here: the statements are opened read-only.
+ * serves sockets, webhooks and escalation. Queries wait in one FIFO and each reader takes the next
+ * when it finishes its own, so a query never queues behind a slow one while another reader is free
+ * (a per-reader queue, even one by fewest in flight, puts a search behind whatever its reader drew).
+ * Writes never come here: the statements are opened read-only.
  */
 export class SqliteReaderPool {
   private readonly readers: Reader[] = [];
+  private readonly waiting: Query[] = [];
   private nextId = 1;
   private closed = false;
   /** Set when readers keep dying (a broken install, an unreadable file): queries fail with it instead of respawning forever. */
@@ -90,25 +102,32 @@ export class SqliteReaderPool {
 
   private spawn(file: string, module: string): Reader {
     const worker = new Worker(READER_SOURCE, { eval: true, workerData: { file, module, nice: READER_NICE, cacheKiB: READER_CACHE_KIB } });
-    const reader: Reader = { worker, pending: new Map() };
+    const reader: Reader = { worker, running: null };
     worker.on('message', (reply: Reply) => {
-      const waiting = reader.pending.get(reply.id);
-      if (!waiting) return;
-      reader.pending.delete(reply.id);
-      if (reader.pending.size === 0) worker.unref();
-      if (reply.error) waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-      else waiting.resolve(reply.rows ?? []);
+      const done = reader.running;
+      if (!done || done.id !== reply.id) return;
+      reader.running = null;
+      this.next(reader);
+      if (reply.error) done.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+      else done.resolve(reply.rows ?? []);
     });
-    // A reader that dies fails what it had in flight; the pool replaces it for the next query.
+    // A reader that dies fails the query it ran; the pool replaces it, and the replacement takes
+    // the queue on. Once the pool is broken the queue fails with the reason.
     const fail = (err: Error) => {
-      for (const w of reader.pending.values()) w.reject(err);
-      reader.pending.clear();
+      const lost = reader.running;
+      reader.running = null;
+      lost?.reject(err);
       const i = this.readers.indexOf(reader);
       if (i < 0 || this.closed || this.broken) return;
       const now = Date.now();
       this.recentCrashes = [...this.recentCrashes.filter((t) => now - t < 60_000), now];
-      if (this.recentCrashes.length > MAX_CRASHES_PER_MINUTE) this.broken = new Error(`SQLite reader threads keep failing: ${err.message}`);
-      else this.readers[i] = this.spawn(file, module);
+      if (this.recentCrashes.length > MAX_CRASHES_PER_MINUTE) {
+        this.broken = new Error(`SQLite reader threads keep failing: ${err.message}`);
+        for (const q of this.waiting.splice(0)) q.reject(this.broken);
+      } else {
+        this.readers[i] = this.spawn(file, module);
+        this.next(this.readers[i]!);
+      }
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`SQLite reader thread exited (${code})`)));
@@ -125,18 +144,35 @@ export class SqliteReaderPool {
   query(sql: string, params: readonly unknown[]): Promise<unknown[]> {
     if (this.closed) return Promise.reject(new Error('The database is closed'));
     if (this.broken) return Promise.reject(this.broken);
-    let reader = this.readers[0]!;
-    for (const r of this.readers) if (r.pending.size < reader.pending.size) reader = r;
-    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      if (reader.pending.size === 0) reader.worker.ref();
-      reader.pending.set(id, { resolve, reject });
-      reader.worker.postMessage({ id, sql, params });
+      const query: Query = { id: this.nextId++, sql, params, resolve, reject };
+      const idle = this.readers.find((r) => !r.running);
+      if (idle) this.run(idle, query);
+      else this.waiting.push(query);
     });
+  }
+
+  /** Queries waiting for a reader (none while one is idle). */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  private run(reader: Reader, query: Query): void {
+    if (!reader.running) reader.worker.ref();
+    reader.running = query;
+    reader.worker.postMessage({ id: query.id, sql: query.sql, params: query.params });
+  }
+
+  /** A reader that finished takes the oldest waiting query, or goes idle (not keeping the process alive). */
+  private next(reader: Reader): void {
+    const query = this.waiting.shift();
+    if (query) this.run(reader, query);
+    else reader.worker.unref();
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const q of this.waiting.splice(0)) q.reject(new Error('The database is closed'));
     await Promise.all(
       this.readers.map((r) => {
         r.worker.ref();
