@@ -19,8 +19,10 @@ import type { Database } from './schema';
 
 /**
  * The reader thread: one read-only better-sqlite3 connection on the WAL database, a statement
- * cache, and a loop answering `{ id, sql, params }` with the rows or the error. Plain JavaScript
- * evaluated as a worker (no build step, nothing a bundler or test runner has to transform).
+ * cache, and a loop over every query the pool posts: it claims one in the shared claim table
+ * (compare-and-swap: exactly one reader wins it), runs it and answers `{ id, rows | error }`; one
+ * another reader claimed first is skipped. Plain JavaScript evaluated as a worker (no build step,
+ * nothing a bundler or test runner has to transform).
  */
 const READER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -31,12 +33,22 @@ const Database = require(workerData.module);
 // main thread still answers light requests (a GET /me, an alert list) and sockets at once, and
 // the readers take the CPU it leaves.
 if (process.platform === 'linux') os.setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice);
+const claims = new Int32Array(workerData.claims);
+const running = new Int32Array(workerData.running);
+const slot = workerData.slot;
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 // A page cache of its own larger than SQLite's 2 MB default (an FTS query walks many index pages).
 db.pragma('cache_size = -' + workerData.cacheKiB);
 const cache = new Map();
 parentPort.on('message', ({ id, sql, params }) => {
+  // Recorded before the claim, so a reader that dies holding a query is known by the pool.
+  Atomics.store(running, slot, id);
+  if (Atomics.compareExchange(claims, id % claims.length, id, -id) !== id) {
+    Atomics.store(running, slot, 0);
+    return;
+  }
+  let reply;
   try {
     let stmt = cache.get(sql);
     if (!stmt) {
@@ -45,16 +57,21 @@ parentPort.on('message', ({ id, sql, params }) => {
       cache.set(sql, stmt);
     }
     if (!stmt.reader) throw new Error('A reader connection only runs queries that return rows');
-    parentPort.postMessage({ id, rows: stmt.all(params) });
+    reply = { id, rows: stmt.all(params) };
   } catch (err) {
-    parentPort.postMessage({ id, error: { message: err.message, code: err.code } });
+    reply = { id, error: { message: err.message, code: err.code } };
   }
+  Atomics.store(running, slot, 0);
+  parentPort.postMessage(reply);
 });
 `;
 
 /** The readers' nice value (the event loop keeps 0) and the page cache of each connection. */
 const READER_NICE = 10;
 const READER_CACHE_KIB = 32 * 1024;
+/** Claim slots (query id modulo this); more queries than this in flight wait on the main thread. */
+const CLAIM_SLOTS = 1 << 16;
+const MAX_ID = 1 << 30;
 
 const MAX_CRASHES_PER_MINUTE = 5;
 
@@ -72,69 +89,84 @@ interface Query {
   reject(err: Error): void;
 }
 
-interface Reader {
-  worker: Worker;
-  /** The query this reader runs, if any: a reader holds one at a time. */
-  running: Query | null;
-}
-
 /**
  * Reader connections in worker threads for a SQLite database in WAL mode: readers run beside the
  * one writer (and beside each other), so a slow listing or search never stalls the event loop that
- * serves sockets, webhooks and escalation. Queries wait in one FIFO and each reader takes the next
- * when it finishes its own, so a query never queues behind a slow one while another reader is free
- * (a per-reader queue, even one by fewest in flight, puts a search behind whatever its reader drew).
- * Writes never come here: the statements are opened read-only.
+ * serves sockets, webhooks and escalation. Every query is posted to every reader and the first one
+ * free claims it (a shared claim table), so the readers work one FIFO without a round trip through
+ * the event loop between queries, and a query never queues behind a slow one while another reader
+ * is free (a per-reader queue, even one by fewest in flight, puts a search behind whatever its
+ * reader drew; handing each reader one query at a time costs an event-loop turn per query, which
+ * took a third off the listing's throughput). Writes never come here: the statements are opened
+ * read-only.
  */
 export class SqliteReaderPool {
-  private readonly readers: Reader[] = [];
-  private readonly waiting: Query[] = [];
+  private readonly readers: Worker[] = [];
+  /** Posted and not answered, in the order posted. */
+  private readonly inFlight = new Map<number, Query>();
+  /** Beyond CLAIM_SLOTS in flight: waiting to be posted. */
+  private readonly overflow: Query[] = [];
+  private readonly claims = new Int32Array(new SharedArrayBuffer(CLAIM_SLOTS * 4));
+  private readonly running: Int32Array;
   private nextId = 1;
   private closed = false;
   /** Set when readers keep dying (a broken install, an unreadable file): queries fail with it instead of respawning forever. */
   private broken: Error | null = null;
   private recentCrashes: number[] = [];
 
-  constructor(file: string, size: number) {
-    const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    for (let i = 0; i < size; i++) this.readers.push(this.spawn(file, module));
+  constructor(
+    private readonly file: string,
+    size: number,
+  ) {
+    this.running = new Int32Array(new SharedArrayBuffer(Math.max(size, 1) * 4));
+    for (let i = 0; i < size; i++) this.readers.push(this.spawn(i));
   }
 
-  private spawn(file: string, module: string): Reader {
-    const worker = new Worker(READER_SOURCE, { eval: true, workerData: { file, module, nice: READER_NICE, cacheKiB: READER_CACHE_KIB } });
-    const reader: Reader = { worker, running: null };
+  private spawn(slot: number): Worker {
+    const module = createRequire(import.meta.url).resolve('better-sqlite3');
+    const worker = new Worker(READER_SOURCE, {
+      eval: true,
+      workerData: { file: this.file, module, nice: READER_NICE, cacheKiB: READER_CACHE_KIB, claims: this.claims.buffer, running: this.running.buffer, slot },
+    });
     worker.on('message', (reply: Reply) => {
-      const done = reader.running;
-      if (!done || done.id !== reply.id) return;
-      reader.running = null;
-      this.next(reader);
+      const done = this.inFlight.get(reply.id);
+      if (!done) return;
+      this.inFlight.delete(reply.id);
+      Atomics.store(this.claims, reply.id % CLAIM_SLOTS, 0);
       if (reply.error) done.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
       else done.resolve(reply.rows ?? []);
+      while (this.overflow.length && this.inFlight.size < CLAIM_SLOTS) this.post(this.overflow.shift()!);
+      if (this.inFlight.size === 0) for (const r of this.readers) r.unref();
     });
-    // A reader that dies fails the query it ran; the pool replaces it, and the replacement takes
-    // the queue on. Once the pool is broken the queue fails with the reason.
+    // A reader that dies fails the query it held; the pool replaces it, and the replacement is
+    // given every query no reader has claimed yet. Once the pool is broken, everything fails with the reason.
     const fail = (err: Error) => {
-      const lost = reader.running;
-      reader.running = null;
-      lost?.reject(err);
-      const i = this.readers.indexOf(reader);
-      if (i < 0 || this.closed || this.broken) return;
+      if (this.readers[slot] !== worker) return;
+      const held = Atomics.exchange(this.running, slot, 0);
+      const lost = held > 0 && Atomics.load(this.claims, held % CLAIM_SLOTS) === -held ? this.inFlight.get(held) : undefined;
+      if (lost) {
+        this.inFlight.delete(held);
+        Atomics.store(this.claims, held % CLAIM_SLOTS, 0);
+        lost.reject(err);
+      }
+      if (this.closed || this.broken) return;
       const now = Date.now();
       this.recentCrashes = [...this.recentCrashes.filter((t) => now - t < 60_000), now];
       if (this.recentCrashes.length > MAX_CRASHES_PER_MINUTE) {
         this.broken = new Error(`SQLite reader threads keep failing: ${err.message}`);
-        for (const q of this.waiting.splice(0)) q.reject(this.broken);
-      } else {
-        this.readers[i] = this.spawn(file, module);
-        this.next(this.readers[i]!);
+        this.failAll(this.broken);
+        return;
       }
+      const next = (this.readers[slot] = this.spawn(slot));
+      for (const q of this.inFlight.values()) if (Atomics.load(this.claims, q.id % CLAIM_SLOTS) === q.id) next.postMessage({ id: q.id, sql: q.sql, params: q.params });
+      if (this.inFlight.size > 0) next.ref();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`SQLite reader thread exited (${code})`)));
-    // Idle readers must not keep the process alive; one with a query in flight must (a CLI command
+    // Idle readers must not keep the process alive; with a query in flight they must (a CLI command
     // awaiting a read would otherwise exit 0 with the query unanswered).
     worker.unref();
-    return reader;
+    return worker;
   }
 
   get size(): number {
@@ -145,38 +177,33 @@ export class SqliteReaderPool {
     if (this.closed) return Promise.reject(new Error('The database is closed'));
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      const query: Query = { id: this.nextId++, sql, params, resolve, reject };
-      const idle = this.readers.find((r) => !r.running);
-      if (idle) this.run(idle, query);
-      else this.waiting.push(query);
+      const query: Query = { id: this.nextId, sql, params, resolve, reject };
+      this.nextId = this.nextId >= MAX_ID ? 1 : this.nextId + 1;
+      if (this.inFlight.size >= CLAIM_SLOTS || this.overflow.length) this.overflow.push(query);
+      else this.post(query);
     });
   }
 
-  /** Queries waiting for a reader (none while one is idle). */
-  get queued(): number {
-    return this.waiting.length;
+  private post(query: Query): void {
+    if (this.inFlight.size === 0) for (const r of this.readers) r.ref();
+    this.inFlight.set(query.id, query);
+    Atomics.store(this.claims, query.id % CLAIM_SLOTS, query.id);
+    const message = { id: query.id, sql: query.sql, params: query.params };
+    for (const r of this.readers) r.postMessage(message);
   }
 
-  private run(reader: Reader, query: Query): void {
-    if (!reader.running) reader.worker.ref();
-    reader.running = query;
-    reader.worker.postMessage({ id: query.id, sql: query.sql, params: query.params });
-  }
-
-  /** A reader that finished takes the oldest waiting query, or goes idle (not keeping the process alive). */
-  private next(reader: Reader): void {
-    const query = this.waiting.shift();
-    if (query) this.run(reader, query);
-    else reader.worker.unref();
+  private failAll(err: Error): void {
+    for (const q of [...this.inFlight.values(), ...this.overflow.splice(0)]) q.reject(err);
+    this.inFlight.clear();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const q of this.waiting.splice(0)) q.reject(new Error('The database is closed'));
+    this.failAll(new Error('The database is closed'));
     await Promise.all(
       this.readers.map((r) => {
-        r.worker.ref();
-        return r.worker.terminate();
+        r.ref();
+        return r.terminate();
       }),
     );
   }
