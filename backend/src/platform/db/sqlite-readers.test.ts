@@ -122,6 +122,32 @@ process.exitCode = 3;`,
   });
 });
 
+describe('a reader that dies', () => {
+  it('fails only the query it held; the queries no reader had claimed are answered by the others', async () => {
+    const { SqliteReaderPool } = await import('./sqlite-readers');
+    const h = openDatabase(`sqlite:${path.join(tempDir(), 'ops.db')}`);
+    await migrateToLatest(h);
+    const pool = new SqliteReaderPool(h.sqliteFile!, 2);
+    const inside = pool as unknown as { readers: { terminate(): Promise<number> }[]; running: Int32Array };
+    try {
+      const slowSql = SLOW.compile(h.db).sql;
+      const slow = [1, 2].map(() => pool.query(slowSql, []).then((rows) => ({ rows }), (err: Error) => ({ err: err.message })));
+      // Both readers hold a slow query before the quick ones are posted, so no reader has claimed those.
+      for (let i = 0; i < 200 && !(inside.running[0] && inside.running[1]); i++) await new Promise((r) => setTimeout(r, 10));
+      const quick = [1, 2, 3].map((i) => pool.query('select ? as i', [i]));
+      await inside.readers[0]!.terminate();
+      expect(await Promise.all(quick)).toEqual([[{ i: 1 }], [{ i: 2 }], [{ i: 3 }]]);
+      const outcomes = await Promise.all(slow);
+      expect(outcomes.filter((o) => 'err' in o)).toEqual([{ err: 'SQLite reader thread exited (1)' }]);
+      expect(outcomes.filter((o) => 'rows' in o)).toEqual([{ rows: [{ n: 4_000_000 }] }]);
+      expect(await pool.query('select 7 as seven', [])).toEqual([{ seven: 7 }]);
+    } finally {
+      await pool.close();
+      await h.close();
+    }
+  });
+});
+
 describe('a reader pool that cannot open its database', () => {
   it('fails queries with the reason after a few respawns instead of spawning forever', async () => {
     const { SqliteReaderPool } = await import('./sqlite-readers');
