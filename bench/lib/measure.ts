@@ -111,6 +111,22 @@ export function threadCpu(pid: number): () => { main: number; all: number } {
   return () => ({ main: read(`/proc/${pid}/task/${pid}/stat`) - start.main, all: read(`/proc/${pid}/stat`) - start.all });
 }
 
+/**
+ * Resolves once the process has used under `maxPercent` of one core for `quietMs` in a row (start-up
+ * work finished), after at least `minMs`; rejects after `timeoutMs`.
+ */
+export async function quiet(pid: number, { maxPercent = 10, quietMs = 3000, minMs = 30_000, timeoutMs = 180_000 } = {}): Promise<void> {
+  const started = Date.now();
+  let calm = 0;
+  while (Date.now() - started < timeoutMs) {
+    const cpu = threadCpu(pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    calm = cpu().all * 100 < maxPercent ? calm + 1000 : 0;
+    if (calm >= quietMs && Date.now() - started >= minMs) return;
+  }
+  throw new Error(`process ${pid} was still busy after ${timeoutMs / 1000} s`);
+}
+
 /** A JSON call to the server under test; throws on a non-2xx answer. */
 export async function api<T>(base: string, method: string, url: string, token: string | null, body?: unknown): Promise<T> {
   const res = await fetch(`${base}${url}`, {
