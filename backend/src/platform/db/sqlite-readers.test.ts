@@ -87,7 +87,7 @@ process.exitCode = 3;`,
     expect(nice(String(process.pid))).toBe(0);
     // The threads this pool started: its two readers, lowered (a worker's helper threads are not).
     const started = readdirSync('/proc/self/task').filter((tid) => !before.has(tid));
-    expect(started.filter((tid) => nice(tid) === 10)).toHaveLength(2);
+    expect(started.filter((tid) => nice(tid) === 5)).toHaveLength(2);
   });
 
   it('take queries from one queue: a query never waits behind a slow one while the other reader is free', async () => {
