@@ -183,7 +183,7 @@ export function wireServices<R extends QueueRooms & DesktopPush>(infra: Infrastr
   const ticketMail = new TicketMail(clock, () => mailer.kick());
   const attachments = new AttachmentStore(db, queueAccess, clock, config.ATTACHMENT_MAX_BYTES);
   const tickets = new TicketService(db, queueAccess, ticketSearch, sla, changes, events, clock, ticketMail, attachments);
-  const ticketQuery = new TicketQuery(database.reader, queueAccess, ticketSearch, clock, database.dialect);
+  const ticketQuery = new TicketQuery(database.reader, queueAccess, ticketSearch, clock, database.dialect, database.jsonPages);
   const views = new ViewService(db, changes, events, clock);
   const inboundMail = new InboundProcessor(db, tickets, ticketMail, clock, attachments, (trx) => changes.lock(trx));
   const mailFetcher: MailFetcher = new MailFetcher(mailboxes, inboundMail, logger, {

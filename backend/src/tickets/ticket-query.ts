@@ -1,8 +1,9 @@
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Compilable, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Comment, SlaState, Ticket, TicketEvent, TicketFilter, TicketPage, TicketSort } from '../../../shared/api/tickets';
 import type { Principal } from '../auth/auth-service';
 import type { DialectName } from '../platform/db/dialect';
 import type { Database } from '../platform/db/schema';
+import type { JsonPages } from '../platform/db/sqlite-readers';
 import { decodeCursor, encodeCursor } from '../platform/http/cursor';
 import { AppError, notFound } from '../platform/http/errors';
 import { JsonText } from '../platform/http/route-table';
@@ -49,6 +50,8 @@ export class TicketQuery {
     private readonly search: TicketSearchIndex,
     private readonly clock: Clock,
     private readonly dialect: DialectName,
+    /** SQLite with reader threads: listing pages come back as one JSON text (see `listJson`). */
+    private readonly pages?: JsonPages,
   ) {}
 
   async row(id: string, trx: Kysely<Database> = this.db): Promise<TicketRow | undefined> {
@@ -91,19 +94,34 @@ export class TicketQuery {
   }
 
   /**
-   * The page `list` answers, as its JSON text: on SQLite each ticket's JSON is built by the reader
-   * thread's query (ticket-json.ts), so the main thread only joins strings.
+   * The page `list` answers, as its JSON text: on SQLite each ticket's JSON is built by the query
+   * (ticket-json.ts); on reader threads they also join the page into one JSON array text.
    */
   async listJson(principal: Principal, filter: TicketFilter, options: ListOptions): Promise<JsonText<TicketPage>> {
     if (this.dialect !== 'sqlite') return new JsonText(JSON.stringify(await this.list(principal, filter, options)));
-    const found = (await this.find(principal, filter, options, this.clock.now(), true)) as Found<{ json: string }>;
-    if (!found) return new JsonText('{"items":[],"nextCursor":null}');
+    const built = this.build(principal, filter, options, this.clock.now(), true);
+    if (!built) return new JsonText('{"items":[],"nextCursor":null}');
+    if (this.pages) {
+      // On the reader threads the page arrives as one JSON array text.
+      const { sql: text, parameters } = built.query.compile();
+      const page = await this.pages.page(text, parameters, { column: 'json', limit: options.limit });
+      const cursor = cursorAfter(built.sortName, page.count > options.limit ? (page.last as PageKey | null) : null);
+      return new JsonText(`{"items":${page.json},"nextCursor":${JSON.stringify(cursor)}}`);
+    }
+    const found = { rows: (await built.query.execute()) as { json: string; number: number; sort_key: number }[], sortName: built.sortName };
     const items = found.rows.slice(0, options.limit).map((r) => r.json);
     return new JsonText(`{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor(found, options.limit))}}`);
   }
 
   /** The page's rows (limit + 1, to tell whether another page follows): whole rows, or each ticket's JSON (`json`, SQLite). */
   private async find(principal: Principal, filter: TicketFilter, options: ListOptions, now: number, json: boolean): Promise<Found<unknown>> {
+    const built = this.build(principal, filter, options, now, json);
+    if (!built) return null;
+    return { rows: (await built.query.execute()) as (TicketRow & { number: number; sort_key: number })[], sortName: built.sortName };
+  }
+
+  /** The page's query, not yet run (null: the search text has nothing searchable). */
+  private build(principal: Principal, filter: TicketFilter, options: ListOptions, now: number, json: boolean) {
     const sortName: TicketSort = options.sort ?? (filter.q ? 'relevance' : 'updated');
     const sort = SORTS[sortName];
     let after: { key: number; number: number } | undefined;
@@ -148,24 +166,20 @@ export class TicketQuery {
     const columns = json ? [ticketJson(now).as('json'), 'tickets.number' as const] : TICKET_COLUMNS.map((c) => `tickets.${c}` as const);
     // A search pages by score over up to RANK_WINDOW matches: the sort keeps only numbers and scores,
     // and only the page's rows are read whole (a thousand full rows in the sort cost as much again).
-    const rows = (
-      match
-        ? await this.db
-            .with('page', () => query.select(['tickets.number', keyExpr.as('sort_key')]).orderBy(keyExpr, sort.dir).orderBy('tickets.number', sort.dir).limit(options.limit + 1))
-            .selectFrom('page')
-            .innerJoin('tickets', 'tickets.number', 'page.number')
-            .select([...columns, 'page.sort_key'])
-            .orderBy('page.sort_key', sort.dir)
-            .orderBy('page.number', sort.dir)
-            .execute()
-        : await query
-            .select([...columns, keyExpr.as('sort_key')])
-            .orderBy(keyExpr, sort.dir)
-            .orderBy('tickets.number', sort.dir)
-            .limit(options.limit + 1)
-            .execute()
-    ) as (TicketRow & { sort_key: number })[];
-    return { rows, sortName };
+    const page: Compilable & { execute(): Promise<unknown[]> } = match
+      ? this.db
+          .with('page', () => query.select(['tickets.number', keyExpr.as('sort_key')]).orderBy(keyExpr, sort.dir).orderBy('tickets.number', sort.dir).limit(options.limit + 1))
+          .selectFrom('page')
+          .innerJoin('tickets', 'tickets.number', 'page.number')
+          .select([...columns, 'page.sort_key'])
+          .orderBy('page.sort_key', sort.dir)
+          .orderBy('page.number', sort.dir)
+      : query
+          .select([...columns, keyExpr.as('sort_key')])
+          .orderBy(keyExpr, sort.dir)
+          .orderBy('tickets.number', sort.dir)
+          .limit(options.limit + 1);
+    return { query: page, sortName };
   }
 
   /** Requesters of the tickets the caller may see, most frequent first (completion in the new-ticket form). */
@@ -184,7 +198,13 @@ export class TicketQuery {
   }
 }
 
+type PageKey = { sort_key: number; number: number };
+
 function nextCursor(found: NonNullable<Found<unknown>>, limit: number): string | null {
-  const last = found.rows[limit - 1];
-  return found.rows.length > limit && last ? encodeCursor([found.sortName, Number(last.sort_key), Number(last.number)]) : null;
+  return cursorAfter(found.sortName, found.rows.length > limit ? found.rows[limit - 1] : null);
+}
+
+/** The cursor of the page after `last` (the page's last row), or null when no page follows. */
+function cursorAfter(sortName: TicketSort, last: PageKey | null | undefined): string | null {
+  return last ? encodeCursor([sortName, Number(last.sort_key), Number(last.number)]) : null;
 }

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { DialectName } from './dialect';
 import type { Database } from './schema';
 import { startCheckpointer } from './sqlite-checkpointer';
-import { readerKysely } from './sqlite-readers';
+import { readerKysely, SqliteReaderPool, type JsonPages } from './sqlite-readers';
 
 // BIGINT columns hold epoch-ms timestamps and sequences, all well inside 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -73,6 +73,8 @@ export interface DatabaseHandle {
    * PostgreSQL pool already runs queries beside each other). Sees every committed write.
    */
   reader: Kysely<Database>;
+  /** Listing pages as JSON text from the reader threads (SQLite with readers; otherwise undefined). */
+  jsonPages?: JsonPages;
   dialect: DialectName;
   /** Where the SQLite file lives (undefined on PostgreSQL). */
   sqliteFile?: string;
@@ -114,14 +116,16 @@ export function openDatabase(url: string, options: ConnectOptions = {}): Databas
     sqlite.pragma('synchronous = NORMAL');
     const db = new Kysely<Database>({ dialect: new OpsSqliteDialect({ database: withStatementCache(sqlite) }), log });
     const readers = file === ':memory:' ? 0 : (options.sqliteReaders ?? 0);
-    const reader = readers > 0 ? readerKysely(file, readers, log) : db;
+    const pool = readers > 0 ? new SqliteReaderPool(file, readers) : null;
+    const reader = pool ? readerKysely(pool, log) : db;
+    const jsonPages = pool ? timedPages(pool, options.onQuery) : undefined;
     const checkpointer = file !== ':memory:' && options.walCheckpointer ? startCheckpointer(sqlite, file, options.onConnectionError ?? (() => undefined)) : null;
     const close = async () => {
       await checkpointer?.stop();
       if (reader !== db) await reader.destroy();
       await db.destroy();
     };
-    return { db, reader, dialect: 'sqlite', sqliteFile: file, sqlite, close };
+    return { db, reader, jsonPages, dialect: 'sqlite', sqliteFile: file, sqlite, close };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
   // A client losing its connection (database stopped or restarted) must not crash the process:
@@ -131,6 +135,24 @@ export function openDatabase(url: string, options: ConnectOptions = {}): Databas
   pool.on('connect', (client) => client.on('error', onError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return { db, reader: db, dialect: 'postgres', pool, close: () => db.destroy() };
+}
+
+/** Page queries counted in the query metrics like the Kysely ones (which `log` observes). */
+function timedPages(pool: SqliteReaderPool, onQuery: ConnectOptions['onQuery']): JsonPages {
+  return {
+    async page(sqlText, params, shape) {
+      const started = performance.now();
+      let failed = false;
+      try {
+        return await pool.page(sqlText, params, shape);
+      } catch (err) {
+        failed = true;
+        throw err;
+      } finally {
+        onQuery?.(performance.now() - started, failed);
+      }
+    },
+  };
 }
 
 export async function pingDatabase(db: Kysely<Database>): Promise<void> {

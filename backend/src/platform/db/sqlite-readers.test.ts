@@ -101,6 +101,24 @@ process.exitCode = 3;`,
     expect(order).toEqual(['quick 1', 'quick 2', 'quick 3', 'quick 4', 'slow']);
   });
 
+  it('answer a page as one JSON array text over its first rows, with the last one\'s other columns', async () => {
+    const { SqliteReaderPool } = await import('./sqlite-readers');
+    const h = await database();
+    for (const [id, name] of [['q1', 'Désk "one"'], ['q2', 'Two'], ['q3', 'Three']]) await h.db.insertInto('queues').values({ id, name, created_at: 1, updated_at: 1 } as never).execute();
+    const pool = new SqliteReaderPool(h.sqliteFile!, 1);
+    try {
+      const text = `select json_object('id', id, 'name', name) as json, id, 7 as sort_key from queues order by id limit ?`;
+      const page = await pool.page(text, [3], { column: 'json', limit: 2 });
+      expect(JSON.parse(page.json)).toEqual([{ id: 'q1', name: 'Désk "one"' }, { id: 'q2', name: 'Two' }]);
+      expect(page).toMatchObject({ count: 3, last: { id: 'q2', sort_key: 7 } });
+      const none = await pool.page(`select json_object('id', id) as json, id from queues where id = ?`, ['none'], { column: 'json', limit: 2 });
+      expect([none.json, none.count, none.last]).toEqual(['[]', 0, null]);
+      await expect(pool.page('select * from no_such_table', [], { column: 'json', limit: 2 })).rejects.toThrow('no such table');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuse writes and transactions, with a clear error', async () => {
     const h = await database();
     await expect(h.reader.insertInto('queues').values({ id: 'q2', name: 'X', created_at: 1, updated_at: 1 } as never).execute()).rejects.toThrow(/only runs queries that return rows|readonly/);
