@@ -20,7 +20,7 @@ import type { Database } from './schema';
 /**
  * The reader thread: one read-only better-sqlite3 connection on the WAL database, a statement
  * cache, and a loop over every query the pool posts: it claims one in the shared claim table
- * (compare-and-swap: exactly one reader wins it), runs it and answers `{ id, rows | error }`; one
+ * (compare-and-swap: exactly one reader wins it), runs it and answers `{ id, rows | page | error }`; one
  * another reader claimed first is skipped. Plain JavaScript evaluated as a worker (no build step,
  * nothing a bundler or test runner has to transform).
  */
