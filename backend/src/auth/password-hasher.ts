@@ -32,7 +32,7 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
-/** Hashes running or waiting (for tests and metrics). */
+/** Hashes running or waiting (tests check the bound with it). */
 export function hashesInFlight(): { active: number; pending: number } {
   return { active: limit.activeCount, pending: limit.pendingCount };
 }

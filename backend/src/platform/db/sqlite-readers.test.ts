@@ -166,6 +166,35 @@ describe('a reader that dies', () => {
   });
 });
 
+describe('a query that outlives a lap of the claim table', () => {
+  it('keeps its claim while later queries reuse the other slots: every query is answered, and its reader dying still fails it', async () => {
+    const { SqliteReaderPool } = await import('./sqlite-readers');
+    const h = openDatabase(`sqlite:${path.join(tempDir(), 'ops.db')}`);
+    await migrateToLatest(h);
+    // Four claim slots: the slow query holds one while forty quick ones cycle through the table.
+    const pool = new SqliteReaderPool(h.sqliteFile!, 2, { claimSlots: 4 });
+    const inside = pool as unknown as { readers: { terminate(): Promise<number> }[]; running: Int32Array };
+    try {
+      const slow = pool.query(SLOW.compile(h.db).sql, []).then(
+        () => 'answered',
+        (err: Error) => err.message,
+      );
+      for (let i = 0; i < 200 && !(inside.running[0] || inside.running[1]); i++) await new Promise((r) => setTimeout(r, 10));
+      const holder = inside.running[0] ? 0 : 1;
+      const answers: unknown[] = [];
+      for (let i = 0; i < 40; i++) answers.push(await pool.query('select ? as i', [i]));
+      expect(answers).toEqual(Array.from({ length: 40 }, (_, i) => [{ i }]));
+      // Had a later query taken the slow one's slot, the pool would no longer know the dead reader held it.
+      await inside.readers[holder]!.terminate();
+      expect(await slow).toBe('SQLite reader thread exited (1)');
+      expect(await pool.query('select 7 as seven', [])).toEqual([{ seven: 7 }]);
+    } finally {
+      await pool.close();
+      await h.close();
+    }
+  }, 30_000);
+});
+
 describe('a reader pool that cannot open its database', () => {
   it('fails queries with the reason after a few respawns instead of spawning forever', async () => {
     const { SqliteReaderPool } = await import('./sqlite-readers');

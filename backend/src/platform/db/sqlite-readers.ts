@@ -89,9 +89,8 @@ parentPort.on('message', ({ id, sql, params, page }) => {
  */
 const READER_NICE = 5;
 const READER_CACHE_KIB = 32 * 1024;
-/** Claim slots (query id modulo this); more queries than this in flight wait on the main thread. */
+/** Claim slots (query id modulo this); with every slot taken, queries wait on the main thread. */
 const CLAIM_SLOTS = 1 << 16;
-const MAX_ID = 1 << 30;
 
 const MAX_CRASHES_PER_MINUTE = 5;
 
@@ -142,11 +141,12 @@ export class SqliteReaderPool {
   private readonly readers: Worker[] = [];
   /** Posted and not answered, in the order posted. */
   private readonly inFlight = new Map<number, Query>();
-  /** Beyond CLAIM_SLOTS in flight: waiting to be posted. */
+  /** With every claim slot taken: waiting to be posted. */
   private readonly overflow: Query[] = [];
-  private readonly claims = new Int32Array(new SharedArrayBuffer(CLAIM_SLOTS * 4));
+  private readonly claims: Int32Array;
   private readonly running: Int32Array;
-  private nextId = 1;
+  /** Ids run 1…2^30; a query's claim slot is its id modulo the table's length. */
+  private nextId = 0;
   private closed = false;
   /** Set when readers keep dying (a broken install, an unreadable file): queries fail with it instead of respawning forever. */
   private broken: Error | null = null;
@@ -155,7 +155,9 @@ export class SqliteReaderPool {
   constructor(
     private readonly file: string,
     size: number,
+    { claimSlots = CLAIM_SLOTS }: { claimSlots?: number } = {},
   ) {
+    this.claims = new Int32Array(new SharedArrayBuffer(claimSlots * 4));
     this.running = new Int32Array(new SharedArrayBuffer(Math.max(size, 1) * 4));
     for (let i = 0; i < size; i++) this.readers.push(this.spawn(i));
   }
@@ -170,11 +172,11 @@ export class SqliteReaderPool {
       const done = this.inFlight.get(reply.id);
       if (!done) return;
       this.inFlight.delete(reply.id);
-      Atomics.store(this.claims, reply.id % CLAIM_SLOTS, 0);
+      Atomics.store(this.claims, this.slotOf(reply.id), 0);
       if (reply.error) done.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
       else if (reply.page) done.resolve(reply.page);
       else done.resolve(reply.rows ?? []);
-      while (this.overflow.length && this.inFlight.size < CLAIM_SLOTS) this.post(this.overflow.shift()!);
+      while (this.overflow.length && this.inFlight.size < this.claims.length) this.post(this.overflow.shift()!);
       if (this.inFlight.size === 0) for (const r of this.readers) r.unref();
     });
     // A reader that dies fails the query it held; the pool replaces it, and the replacement is
@@ -182,10 +184,10 @@ export class SqliteReaderPool {
     const fail = (err: Error) => {
       if (this.readers[slot] !== worker) return;
       const held = Atomics.exchange(this.running, slot, 0);
-      const lost = held > 0 && Atomics.load(this.claims, held % CLAIM_SLOTS) === -held ? this.inFlight.get(held) : undefined;
+      const lost = held > 0 && Atomics.load(this.claims, this.slotOf(held)) === -held ? this.inFlight.get(held) : undefined;
       if (lost) {
         this.inFlight.delete(held);
-        Atomics.store(this.claims, held % CLAIM_SLOTS, 0);
+        Atomics.store(this.claims, this.slotOf(held), 0);
         lost.reject(err);
       }
       if (this.closed || this.broken) return;
@@ -197,7 +199,7 @@ export class SqliteReaderPool {
         return;
       }
       const next = (this.readers[slot] = this.spawn(slot));
-      for (const q of this.inFlight.values()) if (Atomics.load(this.claims, q.id % CLAIM_SLOTS) === q.id) next.postMessage(message(q));
+      for (const q of this.inFlight.values()) if (Atomics.load(this.claims, this.slotOf(q.id)) === q.id) next.postMessage(message(q));
       if (this.inFlight.size > 0) next.ref();
     };
     worker.on('error', fail);
@@ -231,19 +233,30 @@ export class SqliteReaderPool {
     if (this.closed) return Promise.reject(new Error('The database is closed'));
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      const query: Query = { id: this.nextId, sql, params, page, resolve, reject };
-      this.nextId = this.nextId >= MAX_ID ? 1 : this.nextId + 1;
-      if (this.inFlight.size >= CLAIM_SLOTS || this.overflow.length) this.overflow.push(query);
+      const query: Query = { id: 0, sql, params, page, resolve, reject };
+      if (this.inFlight.size >= this.claims.length || this.overflow.length) this.overflow.push(query);
       else this.post(query);
     });
   }
 
+  /**
+   * Gives the query the next id whose claim slot is free: a query still running from a lap ago
+   * keeps its slot (overwritten, its answer would free the slot under a later query that no reader
+   * could then claim). Called only with a free slot somewhere (fewer in flight than slots).
+   */
   private post(query: Query): void {
     if (this.inFlight.size === 0) for (const r of this.readers) r.ref();
+    do this.nextId = this.nextId >= 1 << 30 ? 1 : this.nextId + 1;
+    while (Atomics.load(this.claims, this.slotOf(this.nextId)) !== 0);
+    query.id = this.nextId;
     this.inFlight.set(query.id, query);
-    Atomics.store(this.claims, query.id % CLAIM_SLOTS, query.id);
+    Atomics.store(this.claims, this.slotOf(query.id), query.id);
     const posted = message(query);
     for (const r of this.readers) r.postMessage(posted);
+  }
+
+  private slotOf(id: number): number {
+    return id % this.claims.length;
   }
 
   private failAll(err: Error): void {
