@@ -81,13 +81,14 @@ process.exitCode = 3;`,
     const nice = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
     const before = new Set(readdirSync('/proc/self/task'));
     const h = await database();
-    // Two at once: one on each reader (the fewest in flight), so both threads have started.
+    // Two at once; either reader may claim both, so the readers' threads are then awaited by their nice value.
     const answers = await Promise.all([1, 2].map(() => sql<{ cache_size: number }>`pragma cache_size`.execute(h.reader)));
     expect(answers.map((a) => a.rows)).toEqual([[{ cache_size: -32768 }], [{ cache_size: -32768 }]]);
     expect(nice(String(process.pid))).toBe(0);
     // The threads this pool started: its two readers, lowered (a worker's helper threads are not).
-    const started = readdirSync('/proc/self/task').filter((tid) => !before.has(tid));
-    expect(started.filter((tid) => nice(tid) === 5)).toHaveLength(2);
+    const lowered = () => readdirSync('/proc/self/task').filter((tid) => !before.has(tid) && nice(tid) === 5);
+    for (let i = 0; i < 100 && lowered().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(lowered()).toHaveLength(2);
   });
 
   it('take queries from one queue: a query never waits behind a slow one while the other reader is free', async () => {
