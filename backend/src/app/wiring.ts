@@ -117,6 +117,7 @@ export function openInfrastructure(config: Config, options: InfrastructureOption
     openDatabase(config.DATABASE_URL, {
       poolSize: config.DATABASE_POOL_SIZE,
       sqliteReaders: options.oneShot ? 0 : config.SQLITE_READERS,
+      sqliteSharePages: config.SQLITE_SHARE_PAGES,
       onQuery: (ms, failed) => metrics.observeQuery(ms, failed),
       onConnectionError: logConnectionErrors(options.logger, 'database'),
       walCheckpointer: !options.oneShot,

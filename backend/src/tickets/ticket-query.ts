@@ -14,6 +14,8 @@ import { ticketJson } from './ticket-json';
 import { TICKET_COLUMNS, toComment, toTicket, toTicketEvent, type TicketRow } from './ticket-model';
 
 type ListOptions = { sort?: TicketSort; cursor?: string; limit: number };
+/** The sort a listing uses: the one asked for, else relevance for a search and most recently updated otherwise. */
+const sortOf = (filter: TicketFilter, options: ListOptions): TicketSort => options.sort ?? (filter.q ? 'relevance' : 'updated');
 type Found<R> = { rows: (R & { number: number; sort_key: number })[]; sortName: TicketSort } | null;
 
 interface SortSpec {
@@ -99,15 +101,19 @@ export class TicketQuery {
    */
   async listJson(principal: Principal, filter: TicketFilter, options: ListOptions): Promise<JsonText<TicketPage>> {
     if (this.dialect !== 'sqlite') return new JsonText(JSON.stringify(await this.list(principal, filter, options)));
-    const built = this.build(principal, filter, options, this.clock.now(), true);
-    if (!built) return new JsonText('{"items":[],"nextCursor":null}');
+    const empty = new JsonText<TicketPage>('{"items":[],"nextCursor":null}');
     if (this.pages) {
-      // On the reader threads the page arrives as one JSON array text.
-      const { sql: text, parameters } = built.query.compile();
-      const page = await this.pages.page(text, parameters, { column: 'json', limit: options.limit });
-      const cursor = cursorAfter(built.sortName, page.count > options.limit ? (page.last as PageKey | null) : null);
+      // On the reader threads the page arrives as one JSON array text. Identical pages waiting for a
+      // reader share one run: `build` makes the query from these inputs and the clock alone (the
+      // caller's role and id decide what it may see), so a page that joins one builds nothing.
+      const share = JSON.stringify(['tickets.listJson', principal.role, principal.userId, filter, options.sort ?? null, options.cursor ?? null]);
+      const page = await this.pages.sharedPage(share, { column: 'json', limit: options.limit }, () => this.build(principal, filter, options, this.clock.now(), true)?.query.compile() ?? null);
+      if (!page) return empty;
+      const cursor = cursorAfter(sortOf(filter, options), page.count > options.limit ? (page.last as PageKey | null) : null);
       return new JsonText(`{"items":${page.json},"nextCursor":${JSON.stringify(cursor)}}`);
     }
+    const built = this.build(principal, filter, options, this.clock.now(), true);
+    if (!built) return empty;
     const found = { rows: (await built.query.execute()) as { json: string; number: number; sort_key: number }[], sortName: built.sortName };
     const items = found.rows.slice(0, options.limit).map((r) => r.json);
     return new JsonText(`{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor(found, options.limit))}}`);
@@ -122,7 +128,7 @@ export class TicketQuery {
 
   /** The page's query, not yet run (null: the search text has nothing searchable). */
   private build(principal: Principal, filter: TicketFilter, options: ListOptions, now: number, json: boolean) {
-    const sortName: TicketSort = options.sort ?? (filter.q ? 'relevance' : 'updated');
+    const sortName = sortOf(filter, options);
     const sort = SORTS[sortName];
     let after: { key: number; number: number } | undefined;
     if (options.cursor) {

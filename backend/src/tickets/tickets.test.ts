@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, type TestServer } from '../../test-support/harness';
 import { startHelpdesk, type HelpdeskFixture } from '../../test-support/helpdesk-fixture';
@@ -202,6 +203,24 @@ describe.each(DATABASES)('tickets on %s', (kind) => {
     expect(tag.body.results[0].ticket.tags).toContain('escalated');
     const tooMany = await server.api('POST', '/api/v1/tickets/bulk', { token: f.agentA.accessToken, body: { ids: Array.from({ length: 501 }, (_, i) => `id${i}`), action: { priority: 'low' } } });
     expect(tooMany.status).toBe(400);
+  });
+
+  it.runIf(kind === 'sqlite')('answers listings queued behind busy reader threads with each caller\'s own view, writes made before asking included', async () => {
+    const own = await f.createTicket(f.agentB.accessToken, { queueId: f.q2.id, subject: 'Replica lag on db-2' });
+    // Both reader threads busy for a while: the listings below queue up, identical ones share a run.
+    const slow = sql`with recursive c(x) as (select 1 union all select x + 1 from c where x < 3000000) select count(*) as n from c`;
+    const busy = [1, 2, 3, 4].map(() => slow.execute(server.services.database.reader));
+    const list = (token: string) => server.api<{ items: { id: string; queueId: string }[] }>('GET', '/api/v1/tickets?limit=100', { token });
+    const a1 = list(f.agentA.accessToken);
+    const b = list(f.agentB.accessToken);
+    const created = await f.createTicket(f.agentA.accessToken, { subject: 'Asked for after this was written' });
+    const a2 = list(f.agentA.accessToken);
+    const [ra1, rb, ra2] = await Promise.all([a1, b, a2]);
+    await Promise.all(busy);
+    expect(ra1.body.items.every((t) => t.queueId === f.q1.id)).toBe(true);
+    expect(ra2.body.items.map((t) => t.id)).toContain(created.id);
+    expect(rb.body.items.map((t) => t.id)).toContain(own.id);
+    expect(rb.body.items.every((t) => t.queueId === f.q2.id)).toBe(true);
   });
 
   it('keeps saved views per user next to the built-ins', async () => {

@@ -27,6 +27,8 @@ export const ConfigSchema = z.object({
    * ratio (0.54 → 0.67 of bare) but slowed one search 3× and 5,000-change sync pages 3×.
    */
   SQLITE_READERS: z.coerce.number().int().min(0).max(16).default(2),
+  /** SQLite reader threads: identical listing pages (same caller, filter, sort and cursor) waiting for a reader share one run. */
+  SQLITE_SHARE_PAGES: bool.default(true),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),

@@ -89,6 +89,8 @@ export interface ConnectOptions {
   poolSize?: number;
   /** SQLite reader threads (0 or absent: reads run on the writer). */
   sqliteReaders?: number;
+  /** Identical pages waiting for a reader thread share one run (default true; see SqliteReaderPool.page). */
+  sqliteSharePages?: boolean;
   onQuery?: (durationMs: number, failed: boolean) => void;
   /** A pooled PostgreSQL connection that broke (database stopped or restarted), or the SQLite checkpoint thread failed. */
   onConnectionError?: (err: Error) => void;
@@ -116,7 +118,7 @@ export function openDatabase(url: string, options: ConnectOptions = {}): Databas
     sqlite.pragma('synchronous = NORMAL');
     const db = new Kysely<Database>({ dialect: new OpsSqliteDialect({ database: withStatementCache(sqlite) }), log });
     const readers = file === ':memory:' ? 0 : (options.sqliteReaders ?? 0);
-    const pool = readers > 0 ? new SqliteReaderPool(file, readers) : null;
+    const pool = readers > 0 ? new SqliteReaderPool(file, readers, { sharePages: options.sqliteSharePages ?? true }) : null;
     const reader = pool ? readerKysely(pool, log) : db;
     const jsonPages = pool ? timedPages(pool, options.onQuery) : undefined;
     const checkpointer = file !== ':memory:' && options.walCheckpointer ? startCheckpointer(sqlite, file, options.onConnectionError ?? (() => undefined)) : null;
@@ -139,19 +141,21 @@ export function openDatabase(url: string, options: ConnectOptions = {}): Databas
 
 /** Page queries counted in the query metrics like the Kysely ones (which `log` observes). */
 function timedPages(pool: SqliteReaderPool, onQuery: ConnectOptions['onQuery']): JsonPages {
+  const timed = async <T>(asked: Promise<T>): Promise<T> => {
+    const started = performance.now();
+    let failed = false;
+    try {
+      return await asked;
+    } catch (err) {
+      failed = true;
+      throw err;
+    } finally {
+      onQuery?.(performance.now() - started, failed);
+    }
+  };
   return {
-    async page(sqlText, params, shape) {
-      const started = performance.now();
-      let failed = false;
-      try {
-        return await pool.page(sqlText, params, shape);
-      } catch (err) {
-        failed = true;
-        throw err;
-      } finally {
-        onQuery?.(performance.now() - started, failed);
-      }
-    },
+    page: (sqlText, params, shape) => timed(pool.page(sqlText, params, shape)),
+    sharedPage: (share, shape, compile) => timed(pool.sharedPage(share, shape, compile)),
   };
 }
 

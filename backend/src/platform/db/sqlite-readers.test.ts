@@ -141,6 +141,88 @@ process.exitCode = 3;`,
   });
 });
 
+describe('identical pages waiting for a reader', () => {
+  it('share one run that starts after each of them asked, built once; a page a reader has already started is asked anew', async () => {
+    const { SqliteReaderPool } = await import('./sqlite-readers');
+    const h = openDatabase(`sqlite:${path.join(tempDir(), 'ops.db')}`);
+    await migrateToLatest(h);
+    const pool = new SqliteReaderPool(h.sqliteFile!, 1);
+    const inside = pool as unknown as { inFlight: Map<number, unknown>; running: Int32Array };
+    const startedOne = async () => {
+      for (let i = 0; i < 200 && !inside.running[0]; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(inside.running[0]).not.toBe(0);
+    };
+    const addQueue = (id: string) => h.db.insertInto('queues').values({ id, name: id, created_at: 1, updated_at: 1 } as never).execute();
+    const shape = { column: 'json', limit: 1 };
+    const compiled: string[] = [];
+    const names = (like: string) => () => {
+      compiled.push(like);
+      return { sql: `select json_group_array(id) as json from (select id from queues where name like ? order by id)`, parameters: [like] };
+    };
+    try {
+      // The only reader is busy: the pages below wait.
+      const slow = pool.query(SLOW.compile(h.db).sql, []);
+      await startedOne();
+      const first = pool.sharedPage('q', shape, names('q%'));
+      await addQueue('q1');
+      // Asked after the write: it joins the waiting page, whose run has not started, so it sees q1 too.
+      const second = pool.sharedPage('q', shape, names('q%'));
+      const other = pool.sharedPage('x', shape, names('x%'));
+      const unshared = pool.page(names('q%')().sql, ['q%'], shape);
+      const nothing = pool.sharedPage('none', shape, () => null);
+      const failing = () => ({ sql: 'select * from no_such_table', parameters: [] });
+      const broken = [pool.sharedPage('-', shape, failing), pool.sharedPage('-', shape, failing)];
+      // slow, the q% page once, the x% page, the q% page asked unshared, the failing page once
+      expect(inside.inFlight.size).toBe(5);
+      expect(compiled).toEqual(['q%', 'x%', 'q%']);
+      await slow;
+      const [a, b, c, d] = await Promise.all([first, second, other, unshared]);
+      expect(JSON.parse(a!.json)).toEqual([['q1']]);
+      expect(b).toBe(a);
+      expect(d).toEqual(a);
+      expect(JSON.parse(c!.json)).toEqual([[]]);
+      expect(await nothing).toBeNull();
+      for (const p of broken) await expect(p).rejects.toThrow('no such table');
+      expect(inside.inFlight.size).toBe(0);
+
+      // A page that is running read its snapshot before a later caller asked: that caller gets a run of its own.
+      const slowPage = () => ({
+        sql: `with recursive c(x) as (select 1 union all select x + 1 from c where x < 4000000) select json_object('n', count(*), 'queues', (select count(*) from queues where name like ?)) as json from c`,
+        parameters: ['q%'],
+      });
+      const running = pool.sharedPage('slow', shape, slowPage);
+      await startedOne();
+      await addQueue('q2');
+      const later = pool.sharedPage('slow', shape, slowPage);
+      expect(inside.inFlight.size).toBe(2);
+      expect(JSON.parse((await running)!.json)).toEqual([{ n: 4_000_000, queues: 1 }]);
+      expect(JSON.parse((await later)!.json)).toEqual([{ n: 4_000_000, queues: 2 }]);
+    } finally {
+      await pool.close();
+      await h.close();
+    }
+  }, 30_000);
+
+  it('each run on its own when sharing is off', async () => {
+    const { SqliteReaderPool } = await import('./sqlite-readers');
+    const h = openDatabase(`sqlite:${path.join(tempDir(), 'ops.db')}`);
+    await migrateToLatest(h);
+    const pool = new SqliteReaderPool(h.sqliteFile!, 1, { sharePages: false });
+    const inside = pool as unknown as { inFlight: Map<number, unknown> };
+    try {
+      const slow = pool.query(SLOW.compile(h.db).sql, []);
+      const page = () => pool.sharedPage('same', { column: 'json', limit: 1 }, () => ({ sql: `select json_array(1) as json`, parameters: [] }));
+      const pages = [page(), page(), page()];
+      expect(inside.inFlight.size).toBe(4);
+      await slow;
+      for (const p of await Promise.all(pages)) expect(p!.json).toBe('[[1]]');
+    } finally {
+      await pool.close();
+      await h.close();
+    }
+  });
+});
+
 describe('a reader that dies', () => {
   it('fails only the query it held; the queries no reader had claimed are answered by the others', async () => {
     const { SqliteReaderPool } = await import('./sqlite-readers');

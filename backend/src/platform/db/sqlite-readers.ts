@@ -110,6 +110,12 @@ export interface PageShape {
   limit: number;
 }
 
+/** A page's query, compiled. */
+export interface PageQuery {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
 interface Reply {
   id: number;
   rows?: unknown[];
@@ -117,13 +123,20 @@ interface Reply {
   error?: { message: string; code?: string };
 }
 
+interface Waiter {
+  resolve(result: unknown): void;
+  reject(err: Error): void;
+}
+
 interface Query {
   id: number;
   sql: string;
   params: readonly unknown[];
   page?: PageShape;
-  resolve(result: unknown): void;
-  reject(err: Error): void;
+  /** A page query's identity (shape, SQL, parameters): identical pages still waiting share one run. */
+  key?: string;
+  /** Everyone answered by this run: the caller that posted it, and identical pages that joined it before a reader claimed it. */
+  waiters: Waiter[];
 }
 
 /**
@@ -143,6 +156,8 @@ export class SqliteReaderPool {
   private readonly inFlight = new Map<number, Query>();
   /** With every claim slot taken: waiting to be posted. */
   private readonly overflow: Query[] = [];
+  /** Page queries by key, posted and possibly not yet claimed (see `page`). */
+  private readonly pages = new Map<string, Query>();
   private readonly claims: Int32Array;
   private readonly running: Int32Array;
   /** Ids run 1…2^30; a query's claim slot is its id modulo the table's length. */
@@ -151,12 +166,14 @@ export class SqliteReaderPool {
   /** Set when readers keep dying (a broken install, an unreadable file): queries fail with it instead of respawning forever. */
   private broken: Error | null = null;
   private recentCrashes: number[] = [];
+  private readonly sharePages: boolean;
 
   constructor(
     private readonly file: string,
     size: number,
-    { claimSlots = CLAIM_SLOTS }: { claimSlots?: number } = {},
+    { claimSlots = CLAIM_SLOTS, sharePages = true }: { claimSlots?: number; sharePages?: boolean } = {},
   ) {
+    this.sharePages = sharePages;
     this.claims = new Int32Array(new SharedArrayBuffer(claimSlots * 4));
     this.running = new Int32Array(new SharedArrayBuffer(Math.max(size, 1) * 4));
     for (let i = 0; i < size; i++) this.readers.push(this.spawn(i));
@@ -171,11 +188,12 @@ export class SqliteReaderPool {
     worker.on('message', (reply: Reply) => {
       const done = this.inFlight.get(reply.id);
       if (!done) return;
-      this.inFlight.delete(reply.id);
+      this.settled(done);
       Atomics.store(this.claims, this.slotOf(reply.id), 0);
-      if (reply.error) done.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-      else if (reply.page) done.resolve(reply.page);
-      else done.resolve(reply.rows ?? []);
+      if (reply.error) {
+        const err = reply.error;
+        for (const w of done.waiters) w.reject(Object.assign(new Error(err.message), { code: err.code }));
+      } else for (const w of done.waiters) w.resolve(reply.page ?? reply.rows ?? []);
       while (this.overflow.length && this.inFlight.size < this.claims.length) this.post(this.overflow.shift()!);
       if (this.inFlight.size === 0) for (const r of this.readers) r.unref();
     });
@@ -186,9 +204,9 @@ export class SqliteReaderPool {
       const held = Atomics.exchange(this.running, slot, 0);
       const lost = held > 0 && Atomics.load(this.claims, this.slotOf(held)) === -held ? this.inFlight.get(held) : undefined;
       if (lost) {
-        this.inFlight.delete(held);
+        this.settled(lost);
         Atomics.store(this.claims, this.slotOf(held), 0);
-        lost.reject(err);
+        for (const w of lost.waiters) w.reject(err);
       }
       if (this.closed || this.broken) return;
       const now = Date.now();
@@ -229,14 +247,47 @@ export class SqliteReaderPool {
     return this.submit(sql, params, shape) as Promise<JsonPage>;
   }
 
-  private submit(sql: string, params: readonly unknown[], page?: PageShape): Promise<unknown> {
+  /**
+   * A page that identical ones may share. `share` names every input its query is made from except
+   * the clock (the caller's identity and visibility among them, and what kind of page it is), so
+   * equal keys mean the same query. When a page with this key is already waiting for a reader, this
+   * caller joins it without building anything (`compile` is not called) and both get its one
+   * answer. That run has not started, so it reads a snapshot taken after both asked: a write
+   * committed before either asked is in it. Its clock is the first asker's, earlier by at most the
+   * time it waited (an SLA state turning in that window shows on the next read). Only a queue builds
+   * this up: with a reader free every page runs at once. The answer is a string and two plain
+   * values, so sharing it shares nothing one caller could change for another. `compile` answering
+   * null (nothing to ask) answers null.
+   */
+  sharedPage(share: string, shape: PageShape, compile: () => PageQuery | null): Promise<JsonPage | null> {
+    const key = `${shape.column}\0${shape.limit}\0${share}`;
+    const waiting = this.sharePages && !this.closed && !this.broken ? this.pages.get(key) : undefined;
+    if (waiting && this.unclaimed(waiting)) return new Promise((resolve, reject) => waiting.waiters.push({ resolve: resolve as Waiter['resolve'], reject }));
+    const query = compile();
+    if (!query) return Promise.resolve(null);
+    return this.submit(query.sql, query.parameters, shape, this.sharePages ? key : undefined) as Promise<JsonPage>;
+  }
+
+  /** Not yet taken by a reader: still on the main thread (overflow) or its claim slot still holds its id. */
+  private unclaimed(query: Query): boolean {
+    return query.id === 0 || Atomics.load(this.claims, this.slotOf(query.id)) === query.id;
+  }
+
+  private submit(sql: string, params: readonly unknown[], page?: PageShape, key?: string): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('The database is closed'));
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      const query: Query = { id: 0, sql, params, page, resolve, reject };
+      const query: Query = { id: 0, sql, params, page, key, waiters: [{ resolve, reject }] };
+      if (key) this.pages.set(key, query);
       if (this.inFlight.size >= this.claims.length || this.overflow.length) this.overflow.push(query);
       else this.post(query);
     });
+  }
+
+  /** The query is answered (or failed): no longer in flight, and no longer joinable. */
+  private settled(query: Query): void {
+    this.inFlight.delete(query.id);
+    if (query.key && this.pages.get(query.key) === query) this.pages.delete(query.key);
   }
 
   /**
@@ -260,8 +311,9 @@ export class SqliteReaderPool {
   }
 
   private failAll(err: Error): void {
-    for (const q of [...this.inFlight.values(), ...this.overflow.splice(0)]) q.reject(err);
+    for (const q of [...this.inFlight.values(), ...this.overflow.splice(0)]) for (const w of q.waiters) w.reject(err);
     this.inFlight.clear();
+    this.pages.clear();
   }
 
   async close(): Promise<void> {
@@ -337,4 +389,4 @@ export function readerKysely(pool: SqliteReaderPool, log?: LogConfig): Kysely<Da
 }
 
 /** Listing pages answered as JSON text by the reader threads (SQLite with readers only). */
-export type JsonPages = Pick<SqliteReaderPool, 'page'>;
+export type JsonPages = Pick<SqliteReaderPool, 'page' | 'sharedPage'>;
